@@ -1,0 +1,22 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Wallboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "WallboardRender", targets: ["WallboardRender"]),
+        .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Render core: pixels, colours, canvas. Imports nothing.
+        .target(name: "WallboardRender"),
+        // ASCII-picture assertions for bitmaps, for every module's tests.
+        .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
