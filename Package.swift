@@ -5,6 +5,7 @@ let package = Package(
     name: "Wallboard",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "wallboard", targets: ["wallboard"]),
         .library(name: "WallboardRender", targets: ["WallboardRender"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
     ],
@@ -16,6 +17,14 @@ let package = Package(
         .target(name: "WallboardRender"),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        // The command line: one root command, a subcommand per job.
+        .executableTarget(
+            name: "wallboard",
+            dependencies: [
+                "WallboardRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
     ],
     swiftLanguageModes: [.v6]

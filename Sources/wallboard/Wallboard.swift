@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Wallboard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wallboard",
+        abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
+        subcommands: [
+            BenchCommand.self,
+        ]
+    )
+}
