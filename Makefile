@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev sqlite3
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev sqlite3 python3-pil
 
 .PHONY: demo test deps build release bench
 

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "wallboard", targets: ["wallboard"]),
         .library(name: "WallboardRender", targets: ["WallboardRender"]),
+        .library(name: "WallboardExport", targets: ["WallboardExport"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
     ],
     dependencies: [
@@ -15,17 +16,21 @@ let package = Package(
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
         .target(name: "WallboardRender"),
+        // PNG and animated GIF for people to look at and for golden files; outside the render core.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WallboardExport", dependencies: ["WallboardRender", "CZlib"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The command line: one root command, a subcommand per job.
         .executableTarget(
             name: "wallboard",
             dependencies: [
-                "WallboardRender",
+                "WallboardRender", "WallboardExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
+        .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
     ],
     swiftLanguageModes: [.v6]
 )
