@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
@@ -19,6 +20,8 @@ let package = Package(
         // PNG and animated GIF for people to look at and for golden files; outside the render core.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "WallboardExport", dependencies: ["WallboardRender", "CZlib"]),
+        // YAML with file:line:column errors, for layouts and the service configuration.
+        .target(name: "WallboardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The command line: one root command, a subcommand per job.
@@ -30,6 +33,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
+        .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
     ],
     swiftLanguageModes: [.v6]
