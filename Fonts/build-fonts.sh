@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds the BDF fonts in Fonts/ from Debian's font packages, copies their licences, and writes
-# the GB2312 hanzi list the tests check coverage against. Installs the packages it needs first.
+# the GB2312 hanzi list that coverage reports and tests count against. Installs the packages it needs first.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,8 +27,8 @@ for package in xfonts-wqy unifont xfonts-base fonts-noto-cjk xfonts-terminus; do
 done
 
 # The 6763 GB2312 hanzi (rows 0xB0-0xF7), decoded by glibc's iconv rather than Python, so the
-# coverage test does not trust the same decoder that built the fonts.
-list="$here/../Tests/WallboardTextTests/gb2312-hanzi.txt"
+# coverage checks do not trust the same decoder that built the fonts.
+list="$here/gb2312-hanzi.txt"
 for high in $(seq 176 247); do
     for low in $(seq 161 254); do
         printf "\\$(printf %o "$high")\\$(printf %o "$low")"
