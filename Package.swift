@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "WallboardRender", targets: ["WallboardRender"]),
         .library(name: "WallboardExport", targets: ["WallboardExport"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
+        .library(name: "WallboardText", targets: ["WallboardText"]),
+        .library(name: "WallboardFonts", targets: ["WallboardFonts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,17 +26,25 @@ let package = Package(
         .target(name: "WallboardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        // Bitmap fonts (BDF), font chains, measuring, drawing and laying out text. Imports nothing.
+        .target(name: "WallboardText", dependencies: ["WallboardRender"]),
+        // Finds the Fonts directory and loads fonts and chains by name (file I/O).
+        .target(name: "WallboardFonts", dependencies: ["WallboardText"]),
         // The command line: one root command, a subcommand per job.
         .executableTarget(
             name: "wallboard",
             dependencies: [
-                "WallboardRender", "WallboardExport",
+                "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
+        .testTarget(
+            name: "WallboardTextTests",
+            dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
