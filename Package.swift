@@ -7,43 +7,71 @@ let package = Package(
     products: [
         .executable(name: "wallboard", targets: ["wallboard"]),
         .library(name: "WallboardRender", targets: ["WallboardRender"]),
-        .library(name: "WallboardExport", targets: ["WallboardExport"]),
-        .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
         .library(name: "WallboardText", targets: ["WallboardText"]),
         .library(name: "WallboardFonts", targets: ["WallboardFonts"]),
+        .library(name: "WallboardExport", targets: ["WallboardExport"]),
+        .library(name: "WallboardDispatch", targets: ["WallboardDispatch"]),
+        .library(name: "WallboardSQLite", targets: ["WallboardSQLite"]),
+        .library(name: "WallboardLayout", targets: ["WallboardLayout"]),
+        .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
         .target(name: "WallboardRender"),
+        // Bitmap fonts (BDF), font chains, measuring, drawing and laying out text. Imports nothing.
+        .target(name: "WallboardText", dependencies: ["WallboardRender"]),
+        // Finds the Fonts directory and loads fonts and chains by name (file I/O).
+        .target(name: "WallboardFonts", dependencies: ["WallboardText"]),
         // PNG and animated GIF for people to look at and for golden files; outside the render core.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "WallboardExport", dependencies: ["WallboardRender", "CZlib"]),
         // YAML with file:line:column errors, for layouts and the service configuration.
         .target(name: "WallboardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Dispatch state: the snapshot model, derived figures, the source interface. Foundation only.
+        .target(name: "WallboardDispatch"),
+        // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
+        .target(
+            name: "WallboardSQLite",
+            dependencies: ["WallboardDispatch", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["schema.sql", "SCHEMA.md"]
+        ),
+        // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
+        .target(
+            name: "WallboardLayout",
+            dependencies: [
+                "WallboardRender", "WallboardText", "WallboardDispatch", "WallboardYAML",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
-        // Bitmap fonts (BDF), font chains, measuring, drawing and laying out text. Imports nothing.
-        .target(name: "WallboardText", dependencies: ["WallboardRender"]),
-        // Finds the Fonts directory and loads fonts and chains by name (file I/O).
-        .target(name: "WallboardFonts", dependencies: ["WallboardText"]),
         // The command line: one root command, a subcommand per job.
         .executableTarget(
             name: "wallboard",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
+                "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
-        .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
-        .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
+        ),
+        .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
+        .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
+        .testTarget(
+            name: "WallboardLayoutTests",
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardRender", "WallboardTestKit"]
         ),
     ],
     swiftLanguageModes: [.v6]
