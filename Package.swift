@@ -61,18 +61,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
-        .testTarget(
-            name: "WallboardTextTests",
-            dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
-        ),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
-        .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
-        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
-        .testTarget(
-            name: "WallboardLayoutTests",
-            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardRender", "WallboardTestKit"]
-        ),
     ],
     swiftLanguageModes: [.v6]
 )
