@@ -63,6 +63,10 @@ let package = Package(
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        .testTarget(
+            name: "WallboardLayoutTests",
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
