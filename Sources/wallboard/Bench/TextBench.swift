@@ -46,7 +46,7 @@ extension BenchCatalog {
                 let library = try FontLibrary.locate()
                 let path = library.path(of: name)
                 var glyphs = 0
-                return measureThroughput(seconds: 0.5) {
+                return try measureThroughput(seconds: 0.5) {
                     glyphs = try FontLibrary.load(path: path, name: name).glyphCount
                 }.merging(["glyphs": glyphs]) { first, _ in first }
             }
