@@ -215,7 +215,9 @@ struct BDFParser {
     private mutating func parseGlyph(defaultAdvance: Int?) throws(BDFError) {
         let startLine = lineNumber
         // The name is only needed for messages: keep where it is, make the string on demand.
-        let nameRange = (lineStart + 9)..<max(lineStart + 9, lineEnd)
+        var nameStart = lineStart + 9
+        while nameStart < lineEnd && (bytes[nameStart] == 0x20 || bytes[nameStart] == 0x09) { nameStart += 1 }
+        let nameRange = nameStart..<max(nameStart, lineEnd)
         var glyphName: String {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[nameRange.clamped(to: 0..<bytes.count)]), as: UTF8.self)
         }

@@ -24,6 +24,14 @@ public struct GlyphMetrics: Hashable, Sendable {
     public let height: Int
     public let xOffset: Int
     public let yOffset: Int
+
+    public init(advance: Int, width: Int, height: Int, xOffset: Int, yOffset: Int) {
+        self.advance = advance
+        self.width = width
+        self.height = height
+        self.xOffset = xOffset
+        self.yOffset = yOffset
+    }
 }
 
 /// A bitmap font, held as one 64-bit mask per glyph row so that loading is cheap and drawing is
