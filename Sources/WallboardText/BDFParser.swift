@@ -47,6 +47,7 @@ struct BDFParser {
         self.bytes = bytes
         self.source = source
         self.builder = FontBuilder(name: name)
+        builder.reserve(forFileSize: bytes.count)
     }
 
     private func error(_ message: String, line: Int? = nil) -> BDFError {
@@ -85,10 +86,24 @@ struct BDFParser {
         return lineEnd - lineStart == length || bytes[lineStart + length] == 0x20 || bytes[lineStart + length] == 0x09
     }
 
-    /// The integers after the keyword; throws unless there are at least `count` of them.
-    private func integers(_ count: Int, after word: String) throws(BDFError) -> [Int] {
-        var values: [Int] = []
-        var index = lineStart + word.utf8.count
+    /// Up to four whole numbers after a keyword, without allocating.
+    struct Numbers {
+        var values: (Int, Int, Int, Int) = (0, 0, 0, 0)
+        var count = 0
+        subscript(index: Int) -> Int {
+            switch index {
+            case 0: values.0
+            case 1: values.1
+            case 2: values.2
+            default: values.3
+            }
+        }
+    }
+
+    /// The whole numbers after the keyword `word`; throws unless there are at least `count`.
+    private func integers(_ count: Int, after word: StaticString) throws(BDFError) -> Numbers {
+        var numbers = Numbers()
+        var index = lineStart + word.utf8CodeUnitCount
         while index < lineEnd {
             while index < lineEnd && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
             guard index < lineEnd else { break }
@@ -109,12 +124,20 @@ struct BDFParser {
             guard digits > 0, index == lineEnd || bytes[index] == 0x20 || bytes[index] == 0x09 else {
                 throw error("\(word) expects \(count) whole numbers, found '\(lineText)'")
             }
-            values.append(negative ? -value : value)
+            if negative { value = -value }
+            switch numbers.count {
+            case 0: numbers.values.0 = value
+            case 1: numbers.values.1 = value
+            case 2: numbers.values.2 = value
+            case 3: numbers.values.3 = value
+            default: break
+            }
+            numbers.count += 1
         }
-        guard values.count >= count else {
+        guard numbers.count >= count else {
             throw error("\(word) expects \(count) whole numbers, found '\(lineText)'")
         }
-        return values
+        return numbers
     }
 
     private var lineText: String {
@@ -142,7 +165,7 @@ struct BDFParser {
         header: while true {
             guard nextLine() else { throw error("the file ends before CHARS and ENDFONT", line: lineNumber) }
             switch keyword {
-            case "COMMENT", "FONT", "SIZE", "CONTENTVERSION", "METRICSSET", "SWIDTH", "SWIDTH1", "DWIDTH1", "VVECTOR":
+            case "COMMENT", "FONT", "SIZE", "CONTENTVERSION", "METRICSSET", "SWIDTH", "SWIDTH1", "DWIDTH1", "VVECTOR", "STARTFONT":
                 continue
             case "FONTBOUNDINGBOX":
                 let values = try integers(4, after: "FONTBOUNDINGBOX")
@@ -191,20 +214,26 @@ struct BDFParser {
 
     private mutating func parseGlyph(defaultAdvance: Int?) throws(BDFError) {
         let startLine = lineNumber
-        let glyphName = stringValue(after: "STARTCHAR")
+        // The name is only needed for messages: keep where it is, make the string on demand.
+        var nameStart = lineStart + 9
+        while nameStart < lineEnd && (bytes[nameStart] == 0x20 || bytes[nameStart] == 0x09) { nameStart += 1 }
+        let nameRange = nameStart..<max(nameStart, lineEnd)
+        var glyphName: String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[nameRange.clamped(to: 0..<bytes.count)]), as: UTF8.self)
+        }
         var encoding: Int?
         var advance = defaultAdvance
-        var box: [Int]?
+        var box: Numbers?
         while true {
             guard nextLine() else { throw error("the file ends inside glyph '\(glyphName)' (STARTCHAR at line \(startLine))") }
-            switch keyword {
-            case "ENCODING":
-                let values = try integers(1, after: "ENCODING")
+            if keywordIs("ENCODING") {
                 // `ENCODING -1 n` names a glyph outside the standard encoding: no code point.
-                encoding = values[0]
-            case "DWIDTH":
+                encoding = try integers(1, after: "ENCODING")[0]
+            } else if keywordIs("SWIDTH") || keywordIs("SWIDTH1") || keywordIs("DWIDTH1") || keywordIs("VVECTOR") || keywordIs("COMMENT") {
+                continue
+            } else if keywordIs("DWIDTH") {
                 advance = try integers(2, after: "DWIDTH")[0]
-            case "BBX":
+            } else if keywordIs("BBX") {
                 let values = try integers(4, after: "BBX")
                 guard values[0] >= 0, values[1] >= 0 else {
                     throw error("BBX of glyph '\(glyphName)' has a negative size \(values[0])x\(values[1])")
@@ -213,9 +242,7 @@ struct BDFParser {
                     throw error("BBX of glyph '\(glyphName)' is \(values[0])x\(values[1]), larger than any bitmap font")
                 }
                 box = values
-            case "SWIDTH", "SWIDTH1", "DWIDTH1", "VVECTOR", "COMMENT":
-                continue
-            case "BITMAP":
+            } else if keywordIs("BITMAP") {
                 guard let code = encoding else {
                     throw error("glyph '\(glyphName)' (STARTCHAR at line \(startLine)) has no ENCODING before BITMAP")
                 }
@@ -224,66 +251,99 @@ struct BDFParser {
                     throw error("glyph '\(glyphName)' (STARTCHAR at line \(startLine)) has no DWIDTH and the font sets none")
                 }
                 builder.beginGlyph()
-                // Rows run top to bottom; the box's top row sits yOffset + height above the baseline.
-                try parseBitmap(width: box[0], height: box[1], left: box[2], top: -(box[3] + box[1]), glyphName: glyphName)
+                let rowsRead = try parseBitmap(width: box[0], height: box[1])
+                guard rowsRead == box[1] else {
+                    throw error("glyph '\(glyphName)' has \(rowsRead) bitmap rows but its BBX says \(box[1])")
+                }
+                guard nextLine(), keywordIs("ENDCHAR") else {
+                    throw error("glyph '\(glyphName)' has more bitmap rows than its BBX height \(box[1]), or no ENDCHAR")
+                }
                 if code >= 0 && code <= 0x10FFFF {
                     builder.finishGlyph(code: UInt32(code), advance: advance, width: box[0], height: box[1], xOffset: box[2], yOffset: box[3])
                 } else {
                     builder.discardGlyph()
                 }
                 return
-            default:
+            } else {
                 throw error("unexpected line '\(lineText)' in glyph '\(glyphName)'")
             }
         }
     }
 
-    /// Reads `height` hex rows and then ENDCHAR, adding the lit runs to the builder relative to
-    /// the pen position on the baseline (`left`, `top` the box's top-left corner).
-    private mutating func parseBitmap(width: Int, height: Int, left: Int, top: Int, glyphName: String) throws(BDFError) {
+    /// Reads up to `height` hex rows into the builder's masks (`chunks` masks a row). Stops
+    /// early, without consuming it, at an ENDCHAR line; returns the rows read.
+    private mutating func parseBitmap(width: Int, height: Int) throws(BDFError) -> Int {
         let digitsNeeded = (width + 3) / 4
         for row in 0..<height {
-            guard nextLine() else { throw error("the file ends inside the bitmap of glyph '\(glyphName)'") }
+            if width <= 64, let bits = fastRow(width: width, digitsNeeded: digitsNeeded) {
+                builder.addMask(bits)
+                continue
+            }
+            let savedPosition = position, savedLine = lineNumber
+            guard nextLine() else { throw error("the file ends inside a glyph's bitmap") }
             if keywordIs("ENDCHAR") {
-                throw error("glyph '\(glyphName)' has \(row) bitmap rows but its BBX says \(height)")
+                position = savedPosition
+                lineNumber = savedLine
+                return row
             }
             guard lineEnd - lineStart >= digitsNeeded else {
-                throw error("bitmap row '\(lineText)' of glyph '\(glyphName)' is shorter than its BBX width \(width)")
+                throw error("bitmap row '\(lineText)' is shorter than the glyph's BBX width \(width)")
             }
-            var runStart = -1
-            var column = 0
             var index = lineStart
-            while column < width {
-                guard let nibble = hexValue(bytes[index]) else {
-                    throw error("bitmap row '\(lineText)' of glyph '\(glyphName)' is not hexadecimal")
-                }
-                index += 1
-                var bit = 3
-                while bit >= 0 && column < width {
-                    let lit = (nibble >> UInt8(bit)) & 1 == 1
-                    if lit && runStart < 0 {
-                        runStart = column
-                    } else if !lit && runStart >= 0 {
-                        builder.addRun(x: left + runStart, y: top + row, length: column - runStart)
-                        runStart = -1
+            var chunkStart = 0
+            while chunkStart < width {
+                let digits = (min(64, width - chunkStart) + 3) / 4
+                var bits: UInt64 = 0
+                for _ in 0..<digits {
+                    guard let nibble = hexValue(bytes[index]) else {
+                        throw error("bitmap row '\(lineText)' is not hexadecimal")
                     }
-                    bit -= 1
-                    column += 1
+                    bits = bits << 4 | UInt64(nibble)
+                    index += 1
                 }
+                builder.addMask(masked(bits << UInt64(64 - digits * 4), columns: min(64, width - chunkStart)))
+                chunkStart += 64
             }
             while index < lineEnd {
                 guard hexValue(bytes[index]) != nil else {
-                    throw error("bitmap row '\(lineText)' of glyph '\(glyphName)' is not hexadecimal")
+                    throw error("bitmap row '\(lineText)' is not hexadecimal")
                 }
                 index += 1
             }
-            if runStart >= 0 { builder.addRun(x: left + runStart, y: top + row, length: width - runStart) }
         }
-        guard nextLine(), keywordIs("ENDCHAR") else {
-            throw error("glyph '\(glyphName)' has more bitmap rows than its BBX height \(height), or no ENDCHAR")
-        }
+        return height
     }
 
+    /// The common case of a bitmap row: only hex digits, then the line end. Returns the row's
+    /// bits (column 0 at bit 63, padding cleared) and moves past the line; nil, moving nothing,
+    /// for anything else, which the general path then reads or reports.
+    @inline(__always)
+    private mutating func fastRow(width: Int, digitsNeeded: Int) -> UInt64? {
+        var index = position
+        var bits: UInt64 = 0
+        var digits = 0
+        while index < bytes.count, let nibble = hexValue(bytes[index]) {
+            if digits < digitsNeeded { bits = bits << 4 | UInt64(nibble) }
+            digits += 1
+            index += 1
+        }
+        guard digits >= digitsNeeded, digits > 0 else { return nil }
+        if index < bytes.count && bytes[index] == 0x0D { index += 1 }
+        if index < bytes.count {
+            guard bytes[index] == 0x0A else { return nil }
+            index += 1
+        }
+        position = index
+        lineNumber += 1
+        guard digitsNeeded > 0 else { return 0 }
+        return masked(bits << UInt64(64 - digitsNeeded * 4), columns: width)
+    }
+}
+
+/// `bits` with everything right of the first `columns` columns (the row padding) cleared.
+@inline(__always)
+private func masked(_ bits: UInt64, columns: Int) -> UInt64 {
+    columns >= 64 ? bits : bits & ~(UInt64.max >> UInt64(columns))
 }
 
 @inline(__always)

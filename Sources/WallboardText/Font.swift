@@ -1,22 +1,17 @@
-/// A horizontal run of lit pixels of a glyph, relative to the pen position on the baseline
-/// (`y` negative above the baseline).
-@usableFromInline
-struct GlyphRun: Sendable {
-    @usableFromInline let x: Int16
-    @usableFromInline let y: Int16
-    @usableFromInline let length: Int16
-}
-
-/// Where a glyph's runs are in the font's run table, and its metrics.
+/// Where a glyph's row masks are in the font's mask table, and its metrics.
+///
+/// Each row of the bitmap box is `chunks` 64-bit masks, column 0 of a chunk in bit 63; drawing
+/// turns the lit stretches of each mask into `plotRun` calls.
 @usableFromInline
 struct GlyphRecord: Sendable {
-    @usableFromInline let firstRun: Int32
-    @usableFromInline let runCount: Int32
+    @usableFromInline let firstMask: Int32
     @usableFromInline let advance: Int16
-    let width: Int16
-    let height: Int16
-    let xOffset: Int16
-    let yOffset: Int16
+    @usableFromInline let width: Int16
+    @usableFromInline let height: Int16
+    @usableFromInline let xOffset: Int16
+    @usableFromInline let yOffset: Int16
+
+    @usableFromInline var chunks: Int { (Int(width) + 63) >> 6 }
 }
 
 /// A glyph's metrics as the BDF file gives them.
@@ -29,9 +24,18 @@ public struct GlyphMetrics: Hashable, Sendable {
     public let height: Int
     public let xOffset: Int
     public let yOffset: Int
+
+    public init(advance: Int, width: Int, height: Int, xOffset: Int, yOffset: Int) {
+        self.advance = advance
+        self.width = width
+        self.height = height
+        self.xOffset = xOffset
+        self.yOffset = yOffset
+    }
 }
 
-/// A bitmap font, held as runs of lit pixels per glyph so drawing is a few `plotRun` calls.
+/// A bitmap font, held as one 64-bit mask per glyph row so that loading is cheap and drawing is
+/// a few `plotRun` calls per row.
 ///
 /// Code points are found through a page table (256 code points a page), not a dictionary.
 public struct Font: Sendable {
@@ -46,7 +50,7 @@ public struct Font: Sendable {
     public let descent: Int
 
     @usableFromInline let glyphs: [GlyphRecord]
-    @usableFromInline let runs: [GlyphRun]
+    @usableFromInline let masks: [UInt64]
     /// For each page of 256 code points, where its slots start in `slots`, or -1.
     @usableFromInline let pageStarts: [Int32]
     /// Glyph index per code point of each present page, or -1.
@@ -56,7 +60,7 @@ public struct Font: Sendable {
 
     init(
         name: String, family: String, copyright: String, pixelSize: Int, ascent: Int, descent: Int,
-        glyphs: [GlyphRecord], runs: [GlyphRun], codes: [UInt32]
+        glyphs: [GlyphRecord], masks: [UInt64], codes: [UInt32]
     ) {
         self.name = name
         self.family = family
@@ -65,7 +69,7 @@ public struct Font: Sendable {
         self.ascent = ascent
         self.descent = descent
         self.glyphs = glyphs
-        self.runs = runs
+        self.masks = masks
         var pageStarts = [Int32](repeating: -1, count: Font.pageCount)
         var slots: [Int32] = []
         for (index, code) in codes.enumerated() {
@@ -126,38 +130,46 @@ struct FontBuilder {
     var descent = 0
     private var glyphs: [GlyphRecord] = []
     private var codes: [UInt32] = []
-    private var runs: [GlyphRun] = []
-    private var glyphFirstRun = 0
+    private var masks: [UInt64] = []
+    private var glyphFirstMask = 0
 
     init(name: String) {
         self.name = name
     }
 
-    mutating func beginGlyph() {
-        glyphFirstRun = runs.count
+    /// Room for the glyphs and masks a file of `byteCount` bytes is likely to hold, so the
+    /// tables grow without copying.
+    mutating func reserve(forFileSize byteCount: Int) {
+        masks.reserveCapacity(byteCount / 5)
+        glyphs.reserveCapacity(byteCount / 120)
+        codes.reserveCapacity(byteCount / 120)
     }
 
-    mutating func addRun(x: Int, y: Int, length: Int) {
-        runs.append(GlyphRun(x: Int16(clamping: x), y: Int16(clamping: y), length: Int16(clamping: length)))
+    mutating func beginGlyph() {
+        glyphFirstMask = masks.count
+    }
+
+    @inline(__always)
+    mutating func addMask(_ mask: UInt64) {
+        masks.append(mask)
     }
 
     mutating func finishGlyph(code: UInt32, advance: Int, width: Int, height: Int, xOffset: Int, yOffset: Int) {
         glyphs.append(GlyphRecord(
-            firstRun: Int32(glyphFirstRun), runCount: Int32(runs.count - glyphFirstRun),
-            advance: Int16(clamping: advance), width: Int16(clamping: width), height: Int16(clamping: height),
-            xOffset: Int16(clamping: xOffset), yOffset: Int16(clamping: yOffset)
+            firstMask: Int32(glyphFirstMask), advance: Int16(clamping: advance), width: Int16(clamping: width),
+            height: Int16(clamping: height), xOffset: Int16(clamping: xOffset), yOffset: Int16(clamping: yOffset)
         ))
         codes.append(code)
     }
 
     mutating func discardGlyph() {
-        runs.removeSubrange(glyphFirstRun...)
+        masks.removeSubrange(glyphFirstMask...)
     }
 
     func build() -> Font {
         Font(
             name: name, family: family, copyright: copyright, pixelSize: pixelSize, ascent: ascent, descent: descent,
-            glyphs: glyphs, runs: runs, codes: codes
+            glyphs: glyphs, masks: masks, codes: codes
         )
     }
 }

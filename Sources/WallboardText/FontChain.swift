@@ -126,11 +126,26 @@ extension Font {
     @inlinable
     func drawGlyph(_ index: Int, on canvas: inout Canvas, x: Int, baseline: Int, value: UInt32) -> Int {
         let glyph = glyphs[index]
-        let first = Int(glyph.firstRun)
-        runs.withUnsafeBufferPointer { runs in
-            for runIndex in first..<(first + Int(glyph.runCount)) {
-                let run = runs[runIndex]
-                canvas.plotRun(x: x + Int(run.x), y: baseline + Int(run.y), count: Int(run.length), value)
+        let left = x + Int(glyph.xOffset)
+        let top = baseline - Int(glyph.yOffset) - Int(glyph.height)
+        let chunks = glyph.chunks
+        masks.withUnsafeBufferPointer { masks in
+            var maskIndex = Int(glyph.firstMask)
+            for row in 0..<Int(glyph.height) {
+                for chunk in 0..<chunks {
+                    var bits = masks[maskIndex]
+                    maskIndex += 1
+                    // Each lit stretch of the mask becomes one run: skip the zeros, count the ones.
+                    var column = left + chunk << 6
+                    while bits != 0 {
+                        let skip = bits.leadingZeroBitCount
+                        bits <<= UInt64(skip)
+                        let length = (~bits).leadingZeroBitCount
+                        canvas.plotRun(x: column + skip, y: top + row, count: length, value)
+                        column += skip + length
+                        bits = length == 64 ? 0 : bits << UInt64(length)
+                    }
+                }
             }
         }
         return Int(glyph.advance)
