@@ -7,6 +7,8 @@ struct Wallboard: AsyncParsableCommand {
         abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
         subcommands: [
             BenchCommand.self,
+            SimulateCommand.self,
+            StateCommand.self,
         ]
     )
 }
