@@ -32,12 +32,14 @@ struct SQLiteShell {
         let errors: String
     }
 
-    /// Runs `sql` against `path` and waits for the process to end.
+    /// Runs `sql` against `path`, waits for the process to end, and throws if sqlite3 failed.
     @discardableResult
     static func run(_ path: String, _ sql: String) throws -> Result {
         let running = try start(path, script: sql)
         running.process.waitUntilExit()
-        return running.result()
+        let result = running.result()
+        guard result.status == 0 else { throw TestFailure("sqlite3 \(path) failed: \(result.errors)") }
+        return result
     }
 
     /// Runs `sql` against `path` in another process while the caller keeps running.
