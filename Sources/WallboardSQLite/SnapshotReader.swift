@@ -112,10 +112,12 @@ final class SnapshotReader {
 
     private func read(_ body: (Database, Date) throws -> DispatchSnapshot) throws(SourceProblem) -> DispatchSnapshot {
         guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
-        let wall = configuration.wallClock()
         do {
             return try queue.read { db in
                 let schemaVersion = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA schema_version")) ?? 0
+                // Read the clock once the transaction holds its snapshot, so nothing committed before
+                // the snapshot carries a time later than `now`.
+                let wall = configuration.wallClock()
                 if schemaVersion != checkedSchemaVersion {
                     try InterfaceCheck.verify(db, path: configuration.path)
                     checkedSchemaVersion = schemaVersion

@@ -89,9 +89,13 @@ struct StateQuery {
 
     private mutating func pastVehicles(_ db: Database, at moment: Date) throws -> [Vehicle] {
         var states: [String: (status: Int?, at: Date?, incidentID: String?, taskID: String?)] = [:]
-        // SQLite returns the other columns from the row that holds MAX(at).
+        // Each vehicle's latest change at or before the moment.
         let log = try Row.fetchCursor(db, sql: """
-            SELECT vehicle_id, MAX(at), status, incident_id, task_id FROM vehicle_status_log WHERE at <= ? GROUP BY vehicle_id
+            SELECT vehicle_id, at, status, incident_id, task_id FROM (
+                SELECT vehicle_id, at, status, incident_id, task_id,
+                    row_number() OVER (PARTITION BY vehicle_id ORDER BY at DESC) AS newest
+                FROM vehicle_status_log WHERE at <= ?
+            ) WHERE newest = 1
             """, arguments: [moment.timeIntervalSince1970])
         var logDecoder = RowDecoder(latestAcceptable: moment)
         while let row = try log.next() {
