@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "WallboardDispatch", targets: ["WallboardDispatch"]),
         .library(name: "WallboardSQLite", targets: ["WallboardSQLite"]),
         .library(name: "WallboardLayout", targets: ["WallboardLayout"]),
+        .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
+        .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
+        .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
     ],
     dependencies: [
@@ -49,6 +52,15 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // Wire protocols: pure encoders and decoders, one file per protocol. Glibc only for iconv.
+        .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
+        // Board emulators: bytes in, replies out, the board's state and what it shows.
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
+        .target(name: "CWallboardSys"),
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
+        .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The command line: one root command, a subcommand per job.
@@ -57,12 +69,25 @@ let package = Package(
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
+                "WallboardProtocols", "WallboardEmulator", "WallboardTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
+        .testTarget(
+            name: "WallboardTextTests",
+            dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
+        ),
+        .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        .testTarget(
+            name: "WallboardEmulatorTests",
+            dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
+        ),
+        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
         .testTarget(
             name: "WallboardLayoutTests",
             dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
