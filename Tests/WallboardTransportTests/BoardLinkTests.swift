@@ -93,6 +93,17 @@ struct BoardLinkRecordingTests {
         #expect(await withReplies.send(frame, expectReply: false) == .delivered(attempts: 1))
     }
 
+    @Test("concurrent sends to one board go one after the other, never interleaved")
+    func sendsTakeTurns() async throws {
+        let transport = RecordingTransport()
+        let link = BoardLink(name: "door-7", transport: transport, replies: AckByteInterpreter(), policy: fastPolicy)
+        async let first = link.send([1])
+        async let second = link.send([2])
+        #expect(await [first, second] == [.failed(.noReply, attempts: 2), .failed(.noReply, attempts: 2)])
+        let writes = await transport.writes
+        #expect(writes == [[1], [1], [2], [2]] || writes == [[2], [2], [1], [1]])
+    }
+
     @Test("backoff doubles up to its cap")
     func backoff() {
         let policy = DeliveryPolicy(maxAttempts: 6, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(350))

@@ -157,6 +157,21 @@ struct USBTransportTests {
         #expect(await link.status.health == .ok)
     }
 
+    @Test("with hot-plug but no arrival, each failed send still backs off and gives up; a later plug is used")
+    func repeatedWaitsWithHotplug() async throws {
+        let bus = FakeUSBBus()
+        let transport = USBTransport(match: .betaBritePrism, writeMode: .bulkWithZeroLengthPacket, backend: bus)
+        let link = BoardLink(name: "prism", transport: transport, replies: nil, policy: fastPolicy)
+        for _ in 0..<3 {
+            #expect(await link.send([1]) == .failed(.disconnected, attempts: 2))
+        }
+        #expect(await link.status.lastError == "USB 8765:1234: open: no such device is connected")
+        let board = FakeUSBDevice(.betaBritePrism, endpoints: prismEndpoints)
+        bus.plug(board)
+        #expect(await link.send([1]) == .delivered(attempts: 1))
+        #expect(board.transfers.count == 2)
+    }
+
     @Test("without hot-plug an unplugged board reads as disconnected and is found again on a later send")
     func reattachWithoutHotplug() async throws {
         let bus = FakeUSBBus(reportsHotplug: false)

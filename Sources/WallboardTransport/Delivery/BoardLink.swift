@@ -9,6 +9,9 @@ public actor BoardLink {
     private let replies: (any ReplyInterpreter)?
     private var isOpen = false
     public private(set) var status = BoardStatus()
+    /// Sends run one at a time: the actor alone would interleave them at every suspension.
+    private var isSending = false
+    private var queuedSenders: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameters:
     ///   - name: the board's name, for status pages.
@@ -27,6 +30,8 @@ public actor BoardLink {
     ///   protocol can (an Onbon broadcast to FFFF, say).
     @discardableResult
     public func send(_ frame: [UInt8], expectReply: Bool = true) async -> DeliveryOutcome {
+        await takeTurn()
+        defer { passTurn() }
         let interpreter = expectReply ? replies : nil
         var lastHealth = BoardHealth.unknown
         var attempts = 0
@@ -60,6 +65,22 @@ public actor BoardLink {
         }
         status.framesFailed += 1
         return .failed(lastHealth, attempts: attempts)
+    }
+
+    private func takeTurn() async {
+        if isSending {
+            await withCheckedContinuation { queuedSenders.append($0) }
+        }
+        isSending = true
+    }
+
+    private func passTurn() {
+        if queuedSenders.isEmpty {
+            isSending = false
+        } else {
+            // The turn passes straight to the next sender; isSending stays true.
+            queuedSenders.removeFirst().resume()
+        }
     }
 
     /// Closes the device; the next send reopens it.

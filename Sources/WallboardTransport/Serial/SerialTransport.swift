@@ -19,7 +19,12 @@ public actor SerialTransport: Transport {
         let number = Glibc.open(deviceName, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard number >= 0 else { throw TransportError.system(errno, device: deviceName, operation: "open") }
         let opened = Descriptor(number: number, device: deviceName)
-        try Self.configure(opened, settings)
+        do {
+            try Self.configure(opened, settings)
+        } catch {
+            _ = wb_clear_exclusive(number)
+            throw error
+        }
         descriptor = opened
     }
 

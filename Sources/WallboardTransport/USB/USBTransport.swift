@@ -23,8 +23,9 @@ public actor USBTransport: Transport {
     private var connection: Connection?
     private var hotplug: (any USBHotplugSubscription)?
     private var hotplugUnavailable = false
-    private let arrivals: AsyncStream<Void>
-    private let arrivalContinuation: AsyncStream<Void>.Continuation
+    /// A matching device arrived since the last open or wait.
+    private var arrivalPending = false
+    private var arrivalWaiter: CheckedContinuation<Void, Never>?
 
     private struct Connection {
         let device: any USBDeviceConnection
@@ -39,12 +40,12 @@ public actor USBTransport: Transport {
         self.backend = backend
         self.deviceName = "USB \(match)"
         self.worker = DispatchQueue(label: "wallboard.usb.\(match)")
-        (arrivals, arrivalContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     public func open() async throws {
         close()
         watchHotplugOnce()
+        arrivalPending = false
         let match = match
         let interface = interface
         let writeMode = writeMode
@@ -136,23 +137,44 @@ public actor USBTransport: Transport {
     }
 
     /// Returns early when hot-plug reports a matching device arriving (or one arrived since the
-    /// last wait).
+    /// last open).
     public func waitBeforeReconnect(delay: Duration) async throws {
         guard hotplug != nil else {
             try await Task.sleep(for: delay)
             return
         }
-        let arrivals = arrivals
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: delay) }
-            group.addTask {
-                var iterator = arrivals.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            await group.next()
-            group.cancelAll()
+        if arrivalPending {
+            arrivalPending = false
+            return
         }
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: delay)
+            await self?.endWait()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                arrivalWaiter?.resume()
+                arrivalWaiter = continuation
+            }
+        } onCancel: {
+            Task { await self.endWait() }
+        }
+        timer.cancel()
+        arrivalPending = false
         try Task.checkCancellation()
+    }
+
+    private func endWait() {
+        arrivalWaiter?.resume()
+        arrivalWaiter = nil
+    }
+
+    private func deviceArrived() {
+        if arrivalWaiter == nil {
+            arrivalPending = true
+        } else {
+            endWait()
+        }
     }
 
     private func deviceLeft(_ info: USBDeviceInfo) {
@@ -161,13 +183,12 @@ public actor USBTransport: Transport {
 
     private func watchHotplugOnce() {
         guard hotplug == nil, !hotplugUnavailable else { return }
-        let arrived = arrivalContinuation
         do {
             hotplug = try backend.watchHotplug(vendorID: match.vendorID, productID: match.productID) {
                 [weak self] event in
                 switch event {
                 case .arrived:
-                    arrived.yield()
+                    Task { await self?.deviceArrived() }
                 case .left(let info):
                     Task { await self?.deviceLeft(info) }
                 }
