@@ -55,55 +55,6 @@ struct TemporaryDirectory {
     }
 }
 
-/// A listening TCP socket on 127.0.0.1 with an ephemeral port, playing a networked controller.
-final class LocalListener: Sendable {
-    let port: UInt16
-    private let listening: Descriptor
-
-    init(backlog: Int32 = 16) throws {
-        let number = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard number >= 0 else { throw TransportError.system(errno, device: "127.0.0.1", operation: "socket") }
-        listening = Descriptor(number: number, device: "127.0.0.1 listener", isSocket: true)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(number, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(number, backlog) == 0 else {
-            throw TransportError.system(errno, device: "127.0.0.1", operation: "bind/listen")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(number, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
-    }
-
-    /// The next connection, as a descriptor the test reads and writes.
-    func accept(timeout: Duration = .seconds(10)) async throws -> Descriptor {
-        while true {
-            let number = Glibc.accept(listening.number, nil, nil)
-            if number >= 0 {
-                let accepted = Descriptor(number: number, device: "accepted", isSocket: true)
-                try Descriptor.makeNonBlocking(number, device: "accepted")
-                return accepted
-            }
-            guard errno == EAGAIN || errno == EWOULDBLOCK else {
-                throw TransportError.system(errno, device: "127.0.0.1:\(port)", operation: "accept")
-            }
-            if try await listening.waitReady(.readable, until: timeout.fromNow, operation: "accept") == .timedOut {
-                throw TransportError(.timedOut, device: "127.0.0.1:\(port)", operation: "accept", detail: "nobody came")
-            }
-        }
-    }
-
-    func close() { listening.close() }
-}
-
 extension Descriptor {
     /// Reads until exactly `count` bytes arrived.
     func read(exactly count: Int, timeout: Duration = .seconds(10)) async throws -> [UInt8] {

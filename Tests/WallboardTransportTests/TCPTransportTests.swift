@@ -6,14 +6,14 @@ import Testing
 struct TCPTransportTests {
     @Test("bytes arrive exactly, the controller's answer comes back, and delivery acknowledges")
     func roundTrip() async throws {
-        let listener = try LocalListener()
+        let listener = try TCPListener(host: "127.0.0.1", port: 0)
         defer { listener.close() }
         let transport = TCPTransport(host: "127.0.0.1", port: listener.port)
         #expect(transport.deviceName == "127.0.0.1:\(listener.port)")
         let link = BoardLink(name: "hall", transport: transport, replies: AckByteInterpreter(), policy: fastPolicy)
 
         async let controller: [UInt8] = {
-            let connection = try await listener.accept()
+            let connection = try await listener.accept(timeout: .seconds(10))
             let received = try await connection.read(exactly: everyByte.count)
             try await connection.writeAll([0xAC], deadline: Duration.seconds(5).fromNow)
             return received
@@ -25,11 +25,11 @@ struct TCPTransportTests {
 
     @Test("the controller hanging up reads as disconnected")
     func peerCloses() async throws {
-        let listener = try LocalListener()
+        let listener = try TCPListener(host: "127.0.0.1", port: 0)
         defer { listener.close() }
         let transport = TCPTransport(host: "127.0.0.1", port: listener.port)
         try await transport.open()
-        let connection = try await listener.accept()
+        let connection = try await listener.accept(timeout: .seconds(10))
         connection.close()
         let error = try await #require(throws: TransportError.self) {
             try await transport.read(upTo: 16, timeout: .seconds(10))
@@ -40,7 +40,7 @@ struct TCPTransportTests {
 
     @Test("nobody listening: refused at once, reported as disconnected with host and port")
     func refused() async throws {
-        let listener = try LocalListener()
+        let listener = try TCPListener(host: "127.0.0.1", port: 0)
         let port = listener.port
         listener.close()
         let transport = TCPTransport(host: "127.0.0.1", port: port)
@@ -53,7 +53,7 @@ struct TCPTransportTests {
     @Test("a controller that never completes the handshake times out")
     func connectTimeout() async throws {
         // A full accept queue makes Linux drop further SYNs: the connect stays pending.
-        let listener = try LocalListener(backlog: 0)
+        let listener = try TCPListener(host: "127.0.0.1", port: 0, backlog: 0)
         defer { listener.close() }
         var fillers: [TCPTransport] = []
         var timedOut: TransportError?
