@@ -1,0 +1,161 @@
+/// Delivers frames to one board: opens the transport when needed, writes, waits for the reply
+/// where the protocol has one, retries with backoff, reconnects, and keeps the board's status.
+/// Each board has its own link, and a link only ever waits on its own device, so a board that
+/// stalls never holds up another.
+public actor BoardLink {
+    public nonisolated let name: String
+    public let transport: any Transport
+    public let policy: DeliveryPolicy
+    private let replies: (any ReplyInterpreter)?
+    private var isOpen = false
+    public private(set) var status = BoardStatus()
+    /// Sends run one at a time: the actor alone would interleave them at every suspension.
+    private var isSending = false
+    private var queuedSenders: [CheckedContinuation<Void, Never>] = []
+
+    /// - Parameters:
+    ///   - name: the board's name, for status pages.
+    ///   - replies: how the board's protocol answers; `nil` for boards that never answer.
+    public init(name: String, transport: any Transport, replies: (any ReplyInterpreter)?,
+                policy: DeliveryPolicy = DeliveryPolicy())
+    {
+        self.name = name
+        self.transport = transport
+        self.replies = replies
+        self.policy = policy
+    }
+
+    /// Sends one frame.
+    /// - Parameter expectReply: `false` for a frame the board will not answer even though its
+    ///   protocol can (an Onbon broadcast to FFFF, say).
+    @discardableResult
+    public func send(_ frame: [UInt8], expectReply: Bool = true) async -> DeliveryOutcome {
+        await takeTurn()
+        defer { passTurn() }
+        let interpreter = expectReply ? replies : nil
+        var lastHealth = BoardHealth.unknown
+        var attempts = 0
+        while attempts < policy.maxAttempts, !Task.isCancelled {
+            if attempts > 0 {
+                status.retries += 1
+                let delay = policy.backoff(beforeAttempt: attempts + 1)
+                do {
+                    if isOpen {
+                        try await Task.sleep(for: delay)
+                    } else {
+                        try await transport.waitBeforeReconnect(delay: delay)
+                    }
+                } catch {
+                    break
+                }
+            }
+            attempts += 1
+            let health = await attemptDelivery(frame, interpreter: interpreter)
+            if health == .ok {
+                status.health = .ok
+                status.framesDelivered += 1
+                status.consecutiveFailures = 0
+                status.lastDelivered = .now
+                return .delivered(attempts: attempts)
+            }
+            lastHealth = health
+            status.health = health
+            status.consecutiveFailures += 1
+            if case .rejected(let error) = health, !error.isRetryable { break }
+        }
+        status.framesFailed += 1
+        return .failed(lastHealth, attempts: attempts)
+    }
+
+    private func takeTurn() async {
+        if isSending {
+            await withCheckedContinuation { queuedSenders.append($0) }
+        }
+        isSending = true
+    }
+
+    private func passTurn() {
+        if queuedSenders.isEmpty {
+            isSending = false
+        } else {
+            // The turn passes straight to the next sender; isSending stays true.
+            queuedSenders.removeFirst().resume()
+        }
+    }
+
+    /// Closes the device; the next send reopens it.
+    public func close() async {
+        await transport.close()
+        isOpen = false
+    }
+
+    private func attemptDelivery(_ frame: [UInt8], interpreter: (any ReplyInterpreter)?) async -> BoardHealth {
+        do {
+            if !isOpen {
+                try await transport.open()
+                isOpen = true
+            }
+            if interpreter != nil { try await discardStaleInput() }
+            try await transport.write(frame, timeout: policy.writeTimeout)
+            status.bytesSent += frame.count
+            guard let interpreter else { return .ok }
+            return try await awaitReply(interpreter)
+        } catch let error as TransportError {
+            // Gone, or stuck (a port that takes no bytes within the write timeout): start afresh.
+            status.lastError = error.description
+            await close()
+            return .disconnected
+        } catch {
+            // Only cancellation reaches here: the transports throw nothing but TransportError.
+            status.lastError = "\(transport.deviceName): \(error)"
+            await close()
+            return .disconnected
+        }
+    }
+
+    private func awaitReply(_ interpreter: any ReplyInterpreter) async throws -> BoardHealth {
+        let deadline = policy.replyTimeout.fromNow
+        var received: [UInt8] = []
+        while true {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining <= .zero { break }
+            let chunk = try await transport.read(upTo: 4096, timeout: remaining)
+            if chunk.isEmpty { continue }
+            received += chunk
+            switch interpreter.interpret(received) {
+            case .incomplete:
+                continue
+            case .acknowledged:
+                return .ok
+            case .rejected(let error):
+                status.lastError = "\(transport.deviceName): the board answered NACK, \(error)"
+                return .rejected(error)
+            case .garbage(let reason):
+                status.lastError = "\(transport.deviceName): bad reply \(Self.hex(received)): \(reason)"
+                try await discardStaleInput()
+                return .badReply
+            }
+        }
+        if received.isEmpty {
+            status.lastError = "\(transport.deviceName): no reply within \(policy.replyTimeout)"
+            return .noReply
+        }
+        status.lastError = "\(transport.deviceName): incomplete reply \(Self.hex(received)) "
+            + "within \(policy.replyTimeout)"
+        return .badReply
+    }
+
+    /// Drops bytes left over from an earlier reply or line noise, so they are not read as the
+    /// answer to the next frame.
+    private func discardStaleInput() async throws {
+        while try await !transport.read(upTo: 4096, timeout: .zero).isEmpty {}
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let shown = bytes.prefix(32).map { byte in
+            let digits = String(byte, radix: 16, uppercase: true)
+            return byte < 16 ? "0" + digits : digits
+        }
+        return shown.joined(separator: " ") + (bytes.count > 32 ? " … (\(bytes.count) bytes)" : "")
+    }
+}
