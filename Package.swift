@@ -76,17 +76,12 @@ let package = Package(
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
-        .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
         ),
         .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender"]),
-        .testTarget(
-            name: "WallboardEmulatorTests",
-            dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
-        ),
         .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
         .testTarget(
             name: "WallboardLayoutTests",
