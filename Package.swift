@@ -17,12 +17,19 @@ let package = Package(
         .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
+        .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
@@ -63,14 +70,29 @@ let package = Package(
         .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        // The service: configuration, one task per board, the source poller, HTTP preview, health and metrics.
+        .target(
+            name: "WallboardService",
+            dependencies: [
+                "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The command line: one root command, a subcommand per job.
         .executableTarget(
             name: "wallboard",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
-                "WallboardProtocols", "WallboardEmulator", "WallboardTransport",
+                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
@@ -86,6 +108,15 @@ let package = Package(
         .testTarget(
             name: "WallboardLayoutTests",
             dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
+        ),
+        .testTarget(
+            name: "WallboardServiceTests",
+            dependencies: [
+                "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
+                "WallboardLayout", "WallboardTransport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

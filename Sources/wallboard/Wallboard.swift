@@ -7,7 +7,9 @@ struct Wallboard: AsyncParsableCommand {
         abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
         subcommands: [
             BenchCommand.self,
+            DemoCommand.self,
             FontsCommand.self,
+            ServeCommand.self,
             SimulateCommand.self,
             StateCommand.self,
         ]

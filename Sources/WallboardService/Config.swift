@@ -1,0 +1,211 @@
+import Foundation
+import WallboardTransport
+import WallboardYAML
+
+/// The whole service configuration: one YAML file, checked at start (see `ConfigLoader`).
+public struct ServiceConfiguration: Sendable {
+    /// The file it was read from; relative paths in it are resolved against its directory.
+    public var file: String
+    /// The centre's name, shown on boards whose layouts use `centre.name`.
+    public var centreName: String
+    public var source: SourceSettings
+    public var http: HTTPSettings
+    /// The Fonts directory; nil: found as `wallboard fonts` finds it.
+    public var fontsDirectory: String?
+    public var boards: [BoardConfiguration]
+
+    public init(file: String, centreName: String, source: SourceSettings, http: HTTPSettings, fontsDirectory: String? = nil, boards: [BoardConfiguration]) {
+        self.file = file
+        self.centreName = centreName
+        self.source = source
+        self.http = http
+        self.fontsDirectory = fontsDirectory
+        self.boards = boards
+    }
+}
+
+/// Where the dispatch state comes from and when it counts as stale.
+public struct SourceSettings: Sendable {
+    public var sqlitePath: String
+    /// How often the database is asked whether it changed.
+    public var pollInterval: Duration
+    /// The dispatch centre's time zone: clocks, dates and the stale banner's time.
+    public var timeZone: TimeZone
+    /// After this long without a confirmed read, boards show the "data interrupted" banner.
+    public var staleAfter: Duration
+
+    public init(sqlitePath: String, pollInterval: Duration = .milliseconds(10), timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
+        self.sqlitePath = sqlitePath
+        self.pollInterval = pollInterval
+        self.timeZone = timeZone
+        self.staleAfter = staleAfter
+    }
+}
+
+/// The preview, API, health and metrics server.
+public struct HTTPSettings: Sendable {
+    /// The address to bind; loopback unless the config says otherwise.
+    public var address: String
+    /// 0 picks a free port.
+    public var port: Int
+    /// Needed (as `Authorization: Bearer …`) by every request that changes state; without one in
+    /// the config such requests are refused.
+    public var token: String?
+
+    public init(address: String = "127.0.0.1", port: Int = 8080, token: String? = nil) {
+        self.address = address
+        self.port = port
+        self.token = token
+    }
+}
+
+/// One board: what it shows and where its frames go.
+public struct BoardConfiguration: Sendable {
+    /// Short and URL-safe: it names the board in URLs and metrics.
+    public var id: String
+    public var name: String
+    /// The station a door board belongs to.
+    public var stationID: String?
+    /// The layout file, resolved against the config file's directory.
+    public var layoutPath: String
+    public var output: BoardOutput
+    public var brightness: BrightnessSchedule?
+    /// When the board's clock is set each day (it is also set whenever the board reconnects).
+    public var clockSync: TimeOfDay?
+    /// How often the frame is redrawn; nil: chosen from the layout and the output.
+    public var frameInterval: Duration?
+    /// Where the board is described in the config, for errors found later (an unknown protocol).
+    public var location: SourceLocation
+
+    public init(
+        id: String, name: String, stationID: String? = nil, layoutPath: String, output: BoardOutput,
+        brightness: BrightnessSchedule? = nil, clockSync: TimeOfDay? = nil, frameInterval: Duration? = nil,
+        location: SourceLocation
+    ) {
+        self.id = id
+        self.name = name
+        self.stationID = stationID
+        self.layoutPath = layoutPath
+        self.output = output
+        self.brightness = brightness
+        self.clockSync = clockSync
+        self.frameInterval = frameInterval
+        self.location = location
+    }
+}
+
+/// Where a board's frames go.
+public enum BoardOutput: Sendable {
+    /// Only the browser page (an HDMI wall showing the kiosk page, or a preview).
+    case browser
+    /// A Linux framebuffer device (or a file of the same size, for tests).
+    case framebuffer(path: String, format: FramebufferFormat)
+    /// A board that speaks `protocolName` over `transport`.
+    case device(protocolName: String, transport: TransportSetting)
+
+    public var kindName: String {
+        switch self {
+        case .browser: "browser"
+        case .framebuffer: "framebuffer"
+        case .device(let protocolName, _): protocolName
+        }
+    }
+}
+
+/// The pixel layout of a framebuffer device.
+public enum FramebufferFormat: String, Sendable, CaseIterable {
+    case rgb565
+    case xrgb8888
+
+    public var bytesPerPixel: Int {
+        switch self {
+        case .rgb565: 2
+        case .xrgb8888: 4
+        }
+    }
+}
+
+/// How the bytes reach a protocol board.
+public enum TransportSetting: Sendable, Equatable {
+    case serial(path: String, settings: SerialSettings)
+    case tcp(host: String, port: UInt16)
+    case usb(USBDeviceMatch, mode: USBMode)
+
+    public var description: String {
+        switch self {
+        case .serial(let path, _): path
+        case .tcp(let host, let port): "\(host):\(port)"
+        case .usb(let match, _): "USB \(match)"
+        }
+    }
+}
+
+/// How a USB board takes its bytes.
+public enum USBMode: String, Sendable, CaseIterable {
+    /// Bulk OUT with a zero-length packet after (BetaBrite Prism).
+    case bulk
+    /// 8-byte HID output reports (Dream Cheeky).
+    case hid
+}
+
+/// A time of day in the centre's time zone.
+public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var minuteOfDay: Int
+
+    public init(hour: Int, minute: Int) {
+        minuteOfDay = hour * 60 + minute
+    }
+
+    /// Parses "HH:mm".
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2,
+              let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0..<24).contains(hour), (0..<60).contains(minute)
+        else { return nil }
+        self.init(hour: hour, minute: minute)
+    }
+
+    public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool { lhs.minuteOfDay < rhs.minuteOfDay }
+
+    public var description: String {
+        let hour = minuteOfDay / 60, minute = minuteOfDay % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+
+    /// The time of day of `date` in `timeZone`.
+    public static func of(_ date: Date, in timeZone: TimeZone) -> TimeOfDay {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return TimeOfDay(hour: parts.hour ?? 0, minute: parts.minute ?? 0)
+    }
+}
+
+/// Brightness by time of day: each entry holds from its time until the next (night dimming).
+public struct BrightnessSchedule: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public var from: TimeOfDay
+        /// 0 (darkest the board goes) to 1 (full).
+        public var level: Double
+
+        public init(from: TimeOfDay, level: Double) {
+            self.from = from
+            self.level = level
+        }
+    }
+
+    /// Sorted by time, at least one.
+    public let entries: [Entry]
+
+    public init?(_ entries: [Entry]) {
+        guard !entries.isEmpty else { return nil }
+        self.entries = entries.sorted { $0.from < $1.from }
+    }
+
+    /// The level in force at `time`: the last entry at or before it, else (before the first
+    /// entry of the day) the last entry of the day before.
+    public func level(at time: TimeOfDay) -> Double {
+        (entries.last { $0.from <= time } ?? entries[entries.count - 1]).level
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import WallboardTransport
+import WallboardYAML
+
+/// Reads the service's YAML configuration and checks every value up front: an unknown key, a
+/// missing one, a bad duration, port or time — each an error at file:line:column.
+public enum ConfigLoader {
+    public static func load(contentsOf url: URL) throws -> ServiceConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw YAMLFileError(SourceLocation(file: url.path, line: 1, column: 1), "cannot read the configuration: \(error.localizedDescription)")
+        }
+        return try load(text, file: url.path)
+    }
+
+    /// `file` names the text in errors, and its directory anchors relative paths.
+    public static func load(_ text: String, file: String) throws -> ServiceConfiguration {
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let root = try YAMLValue.parse(text, file: file).mapping()
+        try root.rejectUnknownKeys(["centre", "fonts", "source", "http", "boards"])
+        let centre = try root.required("centre").string()
+        let fonts = try root.optional("fonts").map { try resolve(path: $0, against: base) }
+        let source = try sourceSettings(root.required("source"), base: base)
+        let http = try root.optional("http").map(httpSettings) ?? HTTPSettings()
+        let boardsValue = try root.required("boards")
+        let boardValues = try boardsValue.sequence()
+        guard !boardValues.isEmpty else { throw boardsValue.error("'boards' lists no board; add at least one") }
+        var seen: [String: SourceLocation] = [:]
+        var boards: [BoardConfiguration] = []
+        for value in boardValues {
+            let board = try self.board(value, base: base)
+            if let first = seen[board.id] {
+                throw value.error("board id '\(board.id)' is used twice; the first is at \(first)")
+            }
+            seen[board.id] = board.location
+            boards.append(board)
+        }
+        return ServiceConfiguration(file: file, centreName: centre, source: source, http: http, fontsDirectory: fonts, boards: boards)
+    }
+
+    static func sourceSettings(_ value: YAMLValue, base: URL) throws -> SourceSettings {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["sqlite", "poll", "timeZone", "staleAfter"])
+        let zoneValue = try fields.required("timeZone")
+        let zoneName = try zoneValue.string()
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
+        }
+        return SourceSettings(
+            sqlitePath: try resolve(path: fields.required("sqlite"), against: base),
+            pollInterval: try fields.optional("poll").map { try duration($0, in: .milliseconds(1)...(.seconds(60))) } ?? .milliseconds(10),
+            timeZone: zone,
+            staleAfter: try fields.optional("staleAfter").map { try duration($0, in: .milliseconds(100)...(.seconds(3600))) } ?? .seconds(10)
+        )
+    }
+
+    static func httpSettings(_ value: YAMLValue) throws -> HTTPSettings {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["address", "port", "token"])
+        var settings = HTTPSettings()
+        if let address = fields.optional("address") { settings.address = try address.string() }
+        if let port = fields.optional("port") { settings.port = try port.int(in: 0...65535) }
+        if let tokenValue = fields.optional("token") {
+            let token = try tokenValue.string()
+            guard token.count >= 8 else { throw tokenValue.error("the token is too short to guard anything; use at least 8 characters") }
+            settings.token = token
+        }
+        return settings
+    }
+
+    static func board(_ value: YAMLValue, base: URL) throws -> BoardConfiguration {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["id", "name", "station", "layout", "protocol", "transport", "brightness", "clockSync", "refresh"])
+        let idValue = try fields.required("id")
+        let id = try idValue.string()
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw idValue.error("board id '\(id)' may hold only letters, digits, '-' and '_' (it is part of URLs)")
+        }
+        let transportValue = try fields.required("transport")
+        let protocolValue = fields.optional("protocol")
+        let output: BoardOutput
+        if case .scalar = transportValue.node {
+            guard try transportValue.string() == "browser" else {
+                throw transportValue.error("'transport' is 'browser' or a mapping with one of serial, tcp, usb, framebuffer")
+            }
+            if let protocolValue { throw protocolValue.error("a browser board has no protocol; remove 'protocol'") }
+            output = .browser
+        } else {
+            output = try self.output(transportValue, protocolValue: protocolValue, owner: value)
+        }
+        let brightness = try fields.optional("brightness").map(brightnessSchedule)
+        var clockSync: TimeOfDay?
+        if let syncValue = fields.optional("clockSync"), try syncValue.string().lowercased() != "false", try syncValue.string().lowercased() != "off" {
+            clockSync = try timeOfDay(syncValue)
+        }
+        if case .browser = output, let key = ["brightness", "clockSync"].first(where: { fields.optional($0) != nil }), let keyValue = fields.optional(key) {
+            throw keyValue.error("a browser board has no '\(key)': the screen showing the page sets its own")
+        }
+        return BoardConfiguration(
+            id: id,
+            name: try fields.optional("name")?.string() ?? id,
+            stationID: try fields.optional("station")?.string(),
+            layoutPath: try resolve(path: fields.required("layout"), against: base),
+            output: output,
+            brightness: brightness,
+            clockSync: clockSync,
+            frameInterval: try fields.optional("refresh").map { try duration($0, in: .milliseconds(20)...(.seconds(60))) },
+            location: value.location
+        )
+    }
+
+    static func output(_ value: YAMLValue, protocolValue: YAMLValue?, owner: YAMLValue) throws -> BoardOutput {
+        let fields = try value.mapping()
+        let kinds = ["serial", "tcp", "usb", "framebuffer"].filter { fields.optional($0) != nil }
+        guard kinds.count == 1, let kind = kinds.first, let target = fields.optional(kind) else {
+            throw value.error("'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser')\(kinds.isEmpty ? "" : "; it has \(kinds.joined(separator: " and "))")")
+        }
+        if kind == "framebuffer" {
+            try fields.rejectUnknownKeys(["framebuffer", "format"])
+            if let protocolValue { throw protocolValue.error("a framebuffer board has no protocol; remove 'protocol'") }
+            let format = try fields.optional("format")?.choice(FramebufferFormat.allCases.map { ($0.rawValue, $0) }) ?? .xrgb8888
+            return .framebuffer(path: try target.string(), format: format)
+        }
+        guard let protocolValue else { throw owner.error("a board on \(kind) needs a 'protocol' (the wire protocol it speaks)") }
+        let protocolName = try protocolValue.string()
+        switch kind {
+        case "serial":
+            try fields.rejectUnknownKeys(["serial", "baud", "dataBits", "parity", "stopBits", "flowControl", "rs485"])
+            var settings = SerialSettings()
+            if let baud = fields.optional("baud") { settings.baudRate = try baud.int(in: 50...4_000_000) }
+            if let bits = fields.optional("dataBits") { settings.dataBits = try bits.int(in: 5...8) }
+            if let parity = fields.optional("parity") {
+                settings.parity = try parity.choice([("none", .none), ("even", .even), ("odd", .odd), ("mark", .mark), ("space", .space)])
+            }
+            if let stop = fields.optional("stopBits") { settings.stopBits = try stop.choice([("1", .one), ("2", .two)]) }
+            if let flow = fields.optional("flowControl") { settings.flowControl = try flow.choice([("none", .none), ("rtscts", .hardware)]) }
+            if let rs485 = fields.optional("rs485") {
+                settings.rs485 = try rs485.choice([("adapter", .adapterControlled), ("rts", .kernelControlledRTS())])
+            }
+            return .device(protocolName: protocolName, transport: .serial(path: try target.string(), settings: settings))
+        case "tcp":
+            try fields.rejectUnknownKeys(["tcp"])
+            let text = try target.string()
+            guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port > 0,
+                  colon != text.startIndex
+            else { throw target.error("'tcp' is host:port (such as 10.1.2.3:5005), not '\(text)'") }
+            return .device(protocolName: protocolName, transport: .tcp(host: String(text[..<colon]), port: port))
+        default:
+            try fields.rejectUnknownKeys(["usb", "serialNumber", "mode"])
+            let text = try target.string()
+            guard let parsed = USBDeviceMatch(text) else {
+                throw target.error("'usb' is VID:PID in hex as lsusb prints it (such as 8765:1234), not '\(text)'")
+            }
+            let serialNumber = try fields.optional("serialNumber")?.string() ?? parsed.serialNumber
+            let match = USBDeviceMatch(vendorID: parsed.vendorID, productID: parsed.productID, serialNumber: serialNumber)
+            let mode = try fields.optional("mode")?.choice(USBMode.allCases.map { ($0.rawValue, $0) }) ?? .bulk
+            return .device(protocolName: protocolName, transport: .usb(match, mode: mode))
+        }
+    }
+
+    static func brightnessSchedule(_ value: YAMLValue) throws -> BrightnessSchedule {
+        let entries = try value.sequence().map { item -> BrightnessSchedule.Entry in
+            let fields = try item.mapping()
+            try fields.rejectUnknownKeys(["from", "level"])
+            return .init(from: try timeOfDay(fields.required("from")), level: try fields.required("level").double(in: 0...1))
+        }
+        guard let schedule = BrightnessSchedule(entries) else {
+            throw value.error("'brightness' lists no entry; give at least one {from: \"HH:mm\", level: 0…1}")
+        }
+        return schedule
+    }
+
+    static func timeOfDay(_ value: YAMLValue) throws -> TimeOfDay {
+        let text = try value.string()
+        guard let time = TimeOfDay(text) else { throw value.error("'\(text)' is not a time of day; write HH:mm, such as 22:30") }
+        return time
+    }
+
+    /// "250ms", "2s", "1.5s", "5m", "1h", or a plain number of seconds.
+    static func duration(_ value: YAMLValue, in range: ClosedRange<Duration>) throws -> Duration {
+        let text = try value.string().trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var seconds: Double?
+        if let plain = Double(text) {
+            seconds = plain
+        } else if let unit = units.first(where: { text.hasSuffix($0.0) && Double(text.dropLast($0.0.count)) != nil }) {
+            seconds = Double(text.dropLast(unit.0.count)).map { $0 * unit.1 }
+        }
+        guard let seconds, seconds.isFinite else {
+            throw value.error("'\(text)' is not a duration; write a number with ms, s, m or h (such as 500ms or 10s)")
+        }
+        let duration = Duration.milliseconds(Int64((seconds * 1000).rounded()))
+        guard range.contains(duration) else {
+            throw value.error("\(text) is outside \(describe(range.lowerBound))…\(describe(range.upperBound))")
+        }
+        return duration
+    }
+
+    static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
+    }
+
+    static func resolve(path value: YAMLValue, against base: URL) throws -> String {
+        let path = try value.string()
+        guard !path.isEmpty else { throw value.error("the path is empty") }
+        if path.hasPrefix("/") { return path }
+        return base.appendingPathComponent(path).standardized.path
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import WallboardExport
+import WallboardRender
+
+/// The HTTP side: the index and board pages, frames as PNG and over WebSocket, the status API,
+/// health, metrics, and the two operator actions that need the configured token.
+public struct HTTPInterface: Sendable {
+    public typealias Context = BasicWebSocketRequestContext
+    let service: WallboardService
+
+    public init(service: WallboardService) {
+        self.service = service
+    }
+
+    /// The application serving `router()` on the configured address.
+    public func application(onListening: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = self.router()
+        let http = service.configuration.http
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname(http.address, port: http.port), serverName: "wallboard"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? http.port
+                await onListening("http://\(http.address.contains(":") ? "[\(http.address)]" : http.address):\(port)/")
+            },
+            logger: service.logger
+        )
+    }
+
+    public func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        let service = self.service
+        router.get("/") { _, _ in
+            Self.html(Pages.index(centre: service.configuration.centreName, boards: service.monitors.map(\.report)))
+        }
+        router.get("/boards/{id}") { _, context in
+            let monitor = try Self.monitor(service, context)
+            return Self.html(Pages.board(monitor.report))
+        }
+        router.get("/boards/{id}/frame.png") { _, context in
+            let monitor = try Self.monitor(service, context)
+            guard let frame = monitor.frame else {
+                throw HTTPError(.serviceUnavailable, message: "board '\(monitor.id)' has not drawn a frame yet")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PNG.encode(frame.bitmap)))
+            )
+        }
+        router.ws("/boards/{id}/ws") { _, context in
+            guard let id = context.parameters.get("id"), service.monitor(id: id) != nil else { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { _, outbound, context in
+            guard let id = context.requestContext.parameters.get("id"), let monitor = service.monitor(id: id) else { return }
+            var previous: Bitmap?
+            for await frame in monitor.frames() {
+                let regions = FrameUpdates.changedRegions(frame.bitmap, since: previous)
+                previous = frame.bitmap
+                guard let message = FrameUpdates.message(frame.bitmap, regions: regions) else { continue }
+                try await outbound.write(.binary(ByteBuffer(bytes: message)))
+            }
+        }
+        router.get("/api/v1/boards") { _, _ in
+            try Self.json(service.monitors.map(\.report))
+        }
+        router.get("/api/v1/boards/{id}") { _, context in
+            try Self.json(try Self.monitor(service, context).report)
+        }
+        router.post("/api/v1/boards/{id}/message") { request, context in
+            try Self.authorize(request, token: service.configuration.http.token)
+            let monitor = try Self.monitor(service, context)
+            let body = try await Self.decode(MessageRequest.self, from: request)
+            let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty, text.count <= 200 else {
+                throw HTTPError(.badRequest, message: "'text' must hold 1 to 200 characters")
+            }
+            let seconds = body.seconds ?? 30
+            guard (1...3600).contains(seconds) else { throw HTTPError(.badRequest, message: "'seconds' must be between 1 and 3600") }
+            monitor.showMessage(text, until: Date().addingTimeInterval(seconds))
+            return try Self.json(monitor.report, status: .accepted)
+        }
+        router.post("/api/v1/boards/{id}/brightness") { request, context in
+            try Self.authorize(request, token: service.configuration.http.token)
+            let monitor = try Self.monitor(service, context)
+            guard monitor.controlsBrightness else {
+                throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no brightness control")
+            }
+            let body = try await Self.decode(BrightnessRequest.self, from: request)
+            if let level = body.level, !(0...1).contains(level) {
+                throw HTTPError(.badRequest, message: "'level' must be between 0 and 1, or null to follow the schedule")
+            }
+            monitor.overrideBrightness(body.level)
+            return try Self.json(monitor.report, status: .accepted)
+        }
+        router.get("/healthz") { _, _ in
+            let health = service.health(now: Date())
+            return try Self.json(health, status: health.status == "ok" ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            let now = Date()
+            let text = service.metrics.exposition(snapshotAge: service.feed.current.state.health.age(now: now))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text))
+            )
+        }
+        return router
+    }
+
+    struct MessageRequest: Decodable {
+        var text: String
+        var seconds: Double?
+    }
+
+    struct BrightnessRequest: Decodable {
+        var level: Double?
+    }
+
+    static func monitor(_ service: WallboardService, _ context: Context) throws -> BoardMonitor {
+        let id = context.parameters.get("id") ?? ""
+        guard let monitor = service.monitor(id: id) else {
+            throw HTTPError(.notFound, message: "no board '\(id)'; boards: \(service.monitors.map(\.id).joined(separator: ", "))")
+        }
+        return monitor
+    }
+
+    /// Accepts `Authorization: Bearer TOKEN` with the configured token, compared in constant time.
+    static func authorize(_ request: Request, token: String?) throws {
+        guard let token else {
+            throw HTTPError(.forbidden, message: "this service has no http.token in its configuration, so it accepts no changes")
+        }
+        let given = request.headers[.authorization].flatMap { header -> String? in
+            header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : nil
+        }
+        guard let given, constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "send the configured token as 'Authorization: Bearer TOKEN'")
+        }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        do {
+            return try JSONDecoder().decode(type, from: Data(buffer: body))
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not the expected JSON: \(error)")
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// What `/healthz` reports.
+public struct ServiceHealth: Codable, Sendable {
+    /// "ok", or "stale" when the dispatch data has not been confirmed within `staleAfter`.
+    public var status: String
+    public var snapshotAgeSeconds: Double?
+    public var sourceProblem: String?
+    public var boardsFailing: [String]
+}
+
+extension WallboardService {
+    public func health(now: Date) -> ServiceHealth {
+        let health = feed.current.state.health
+        let stale = feed.staleSince(health, now: now) != nil
+        return ServiceHealth(
+            status: stale ? "stale" : "ok",
+            snapshotAgeSeconds: health.age(now: now),
+            sourceProblem: health.problem?.description,
+            boardsFailing: monitors.filter { $0.report.status == "failing" }.map(\.id)
+        )
+    }
+}

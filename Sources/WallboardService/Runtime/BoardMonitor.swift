@@ -1,0 +1,201 @@
+import Foundation
+import WallboardRender
+
+/// What the HTTP side may know about one board: its newest frame, how delivery is going, and
+/// the operator's overrides. Board tasks write it; HTTP handlers read it; neither waits on the other.
+public final class BoardMonitor: Sendable {
+    public let id: String
+    public let name: String
+    /// "browser", "framebuffer" or the protocol name.
+    public let output: String
+    /// The device path, host:port or USB ID; nil for browser boards.
+    public let device: String?
+    public let layoutName: String
+    public let stationID: String?
+    public let width: Int
+    public let height: Int
+    public let format: PixelFormat
+    /// Whether the board's brightness can be set (protocol boards only).
+    public let controlsBrightness: Bool
+
+    /// A text an operator put on the board for a while (a test, or an announcement).
+    public struct TestMessage: Sendable, Hashable {
+        public var text: String
+        public var until: Date
+    }
+
+    struct State {
+        var frame: Frame?
+        var version = 0
+        var changedAt: Date?
+        /// When the snapshot behind a frame bound to new data was read, until that frame is on the wire.
+        var freshSnapshotTakenAt: Date?
+        var message: TestMessage?
+        var brightnessOverride: Double?
+        var appliedBrightness: Double?
+        var delivery = DeliveryRecord()
+        var subscribers: [UUID: AsyncStream<Frame>.Continuation] = [:]
+    }
+
+    struct DeliveryRecord {
+        var health = "waiting"
+        var lastDelivered: Date?
+        var lastError: String?
+        var lastErrorAt: Date?
+        var bytesSent = 0
+        var framesDelivered = 0
+        var sendErrors = 0
+    }
+
+    let state = Protected(State())
+    /// Rung when an override changes, so the board redraws at once.
+    let renderBell = Doorbell()
+    /// Rung when a new frame or an override is there to send.
+    let deliveryBell = Doorbell()
+
+    init(id: String, name: String, output: String, device: String?, layoutName: String, stationID: String?,
+         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool)
+    {
+        self.id = id
+        self.name = name
+        self.output = output
+        self.device = device
+        self.layoutName = layoutName
+        self.stationID = stationID
+        self.width = width
+        self.height = height
+        self.format = format
+        self.controlsBrightness = controlsBrightness
+    }
+
+    /// The newest frame, nil before the first render.
+    public var frame: Frame? { state.withLock { $0.frame } }
+
+    /// The current frame, then each new one; a slow reader skips to the newest.
+    public func frames() -> AsyncStream<Frame> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Frame.self, bufferingPolicy: .bufferingNewest(1))
+        let id = UUID()
+        state.withLock { state in
+            state.subscribers[id] = continuation
+            if let frame = state.frame { continuation.yield(frame) }
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    func publish(_ frame: Frame, at now: Date, freshSnapshotTakenAt: Date?) {
+        state.withLock { state in
+            state.frame = frame
+            state.version += 1
+            state.changedAt = now
+            if let freshSnapshotTakenAt { state.freshSnapshotTakenAt = freshSnapshotTakenAt }
+            for subscriber in state.subscribers.values { subscriber.yield(frame) }
+        }
+        deliveryBell.ring()
+    }
+
+    func finishSubscribers() {
+        let subscribers = state.withLock { state in
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.finish() }
+    }
+
+    /// Shows `text` instead of the layout until `until`.
+    public func showMessage(_ text: String, until: Date) {
+        state.withLock { $0.message = TestMessage(text: text, until: until) }
+        renderBell.ring()
+    }
+
+    func message(at now: Date) -> TestMessage? {
+        state.withLock { state in
+            guard let message = state.message else { return nil }
+            if message.until <= now {
+                state.message = nil
+                return nil
+            }
+            return message
+        }
+    }
+
+    /// Overrides the brightness schedule; nil returns to it.
+    public func overrideBrightness(_ level: Double?) {
+        state.withLock { $0.brightnessOverride = level }
+        deliveryBell.ring()
+    }
+
+    var brightnessOverride: Double? { state.withLock { $0.brightnessOverride } }
+
+    func recordDelivery(bytes: Int, at now: Date, brightness: Double?) {
+        state.withLock { state in
+            state.delivery.health = "ok"
+            state.delivery.lastDelivered = now
+            state.delivery.bytesSent += bytes
+            state.delivery.framesDelivered += 1
+            state.appliedBrightness = brightness
+        }
+    }
+
+    func recordBytes(_ bytes: Int) {
+        state.withLock { $0.delivery.bytesSent += bytes }
+    }
+
+    func recordFailure(_ message: String, at now: Date, bytes: Int) {
+        state.withLock { state in
+            state.delivery.health = "failing"
+            state.delivery.lastError = message
+            state.delivery.lastErrorAt = now
+            state.delivery.sendErrors += 1
+            state.delivery.bytesSent += bytes
+            state.appliedBrightness = nil
+        }
+    }
+
+    /// The status shown by `/api/v1/boards` and the index page.
+    public var report: BoardReport {
+        state.withLock { state in
+            let isPreview = device == nil && output == "browser"
+            return BoardReport(
+                id: id, name: name, output: output, device: device, layout: layoutName, station: stationID,
+                width: width, height: height, format: format.rawValue,
+                status: isPreview ? (state.frame == nil ? "waiting" : "ok") : state.delivery.health,
+                lastUpdate: state.changedAt, lastDelivered: state.delivery.lastDelivered,
+                lastError: state.delivery.lastError, lastErrorAt: state.delivery.lastErrorAt,
+                bytesSent: state.delivery.bytesSent, framesDelivered: state.delivery.framesDelivered,
+                sendErrors: state.delivery.sendErrors,
+                brightness: state.appliedBrightness, brightnessOverride: state.brightnessOverride,
+                message: state.message?.text, messageUntil: state.message?.until
+            )
+        }
+    }
+}
+
+/// One board's status as the API reports it.
+public struct BoardReport: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var output: String
+    public var device: String?
+    public var layout: String
+    public var station: String?
+    public var width: Int
+    public var height: Int
+    public var format: String
+    /// "waiting" (nothing yet), "ok", or "failing" (the last delivery failed; see lastError).
+    public var status: String
+    /// When the board's picture last changed.
+    public var lastUpdate: Date?
+    public var lastDelivered: Date?
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    public var bytesSent: Int
+    public var framesDelivered: Int
+    public var sendErrors: Int
+    public var brightness: Double?
+    public var brightnessOverride: Double?
+    public var message: String?
+    public var messageUntil: Date?
+}

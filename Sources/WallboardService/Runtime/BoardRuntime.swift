@@ -1,0 +1,206 @@
+import Foundation
+import ServiceLifecycle
+import WallboardLayout
+import WallboardRender
+import WallboardText
+
+/// One board: a render task that redraws on new data, on its tick and on overrides, and — for
+/// boards with a device — a delivery task that sends the newest frame. The two share only the
+/// monitor, so a slow device skips frames instead of delaying the picture, and no board ever
+/// waits on another.
+final class BoardRuntime: Service, Sendable {
+    let configuration: BoardConfiguration
+    let monitor: BoardMonitor
+    let renderer: BoardRenderer
+    let sink: (any BoardSink)?
+    let feed: SourceFeed
+    let metrics: BoardMetrics
+    let frameInterval: Duration
+    let timeZone: TimeZone
+    /// Fonts for operator messages, tallest tried first.
+    let messageFonts: [FontChain]
+
+    init(configuration: BoardConfiguration, monitor: BoardMonitor, renderer: BoardRenderer, sink: (any BoardSink)?,
+         feed: SourceFeed, metrics: BoardMetrics, timeZone: TimeZone, messageFonts: [FontChain])
+    {
+        self.configuration = configuration
+        self.monitor = monitor
+        self.renderer = renderer
+        self.sink = sink
+        self.feed = feed
+        self.metrics = metrics
+        self.timeZone = timeZone
+        self.messageFonts = messageFonts
+        frameInterval = configuration.frameInterval
+            ?? sink?.refreshInterval
+            ?? BoardRuntime.defaultInterval(layout: renderer.layout, drawsPixelsHere: sink == nil || sink is FramebufferSink)
+        feed.listen(monitor.renderBell)
+    }
+
+    /// Animated layouts redraw ten times a second where this service draws the pixels (browser,
+    /// framebuffer); everything else once a second, on the second, for clocks and timers.
+    /// Protocol boards that draw their own scrolling text need no more; graphic-card drivers say
+    /// what they can take through `refreshInterval`.
+    static func defaultInterval(layout: Layout, drawsPixelsHere: Bool) -> Duration {
+        drawsPixelsHere && layout.animates ? .milliseconds(100) : .seconds(1)
+    }
+
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.renderLoop() }
+                if let sink = self.sink {
+                    group.addTask { await self.deliveryLoop(sink) }
+                }
+            }
+        }
+        monitor.finishSubscribers()
+    }
+
+    // MARK: Rendering
+
+    private func renderLoop() async {
+        var bound: BoundBoard?
+        var boundFor: (generation: Int, staleSince: Date?)?
+        var lastFrame: Frame?
+        while !Task.isCancelled {
+            let now = Date()
+            let (state, generation) = feed.current
+            let staleSince = feed.staleSince(state.health, now: now)
+            var freshData: Date?
+            if bound == nil || boundFor?.generation != generation || boundFor?.staleSince != staleSince {
+                bound = renderer.bind(state.snapshot, staleSince: staleSince)
+                if boundFor?.generation != generation { freshData = state.snapshot?.takenAt }
+                boundFor = (generation, staleSince)
+            }
+            guard var board = bound else { return }
+            let frame: Frame
+            if let message = monitor.message(at: now) {
+                frame = messageFrame(message.text)
+            } else {
+                frame = board.render(at: now).frame
+                bound = board
+            }
+            metrics.framesRendered.increment()
+            if frame != lastFrame {
+                lastFrame = frame
+                metrics.framesChanged.increment()
+                monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData)
+            }
+            await monitor.renderBell.wait(until: nextTick(after: now))
+        }
+    }
+
+    /// The next multiple of the frame interval on the wall clock (so clocks turn on the second),
+    /// as an instant of the continuous clock.
+    private func nextTick(after now: Date) -> ContinuousClock.Instant {
+        let interval = max(0.01, Double(frameInterval.components.seconds) + Double(frameInterval.components.attoseconds) / 1e18)
+        let wall = now.timeIntervalSince1970
+        let next = ((wall / interval).rounded(.down) + 1) * interval
+        let wait = max(0.001, next - Date().timeIntervalSince1970)
+        return ContinuousClock.now.advanced(by: .milliseconds(Int64((wait * 1000).rounded(.up))))
+    }
+
+    /// An operator's message over the whole board, in the largest font that fits.
+    func messageFrame(_ text: String) -> Frame {
+        let layout = renderer.layout
+        var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
+        let area = canvas.bitmap.bounds
+        guard let textLayout = TextLayout.largestFitting(text, chains: messageFonts, width: area.width, height: area.height) else {
+            return Frame(bitmap: canvas.bitmap)
+        }
+        let colour: Color = layout.format == .bicolor ? .amber : .on
+        let missing = textLayout.draw(on: &canvas, in: area, horizontal: .centre, vertical: .middle, colour: colour)
+        let textArea = TextArea(
+            id: 1, rect: area, runs: [TextArea.Run(text, colour: colour)], alignment: .centre,
+            motion: textLayout.fits ? .still : .scrollLeft, fontHeight: textLayout.chain.lineHeight
+        )
+        return Frame(bitmap: canvas.bitmap, textAreas: [textArea], missingCharacters: Set(missing.map(Character.init)))
+    }
+
+    // MARK: Delivery
+
+    private func deliveryLoop(_ sink: any BoardSink) async {
+        var delivered: (frame: Frame, version: Int)?
+        var appliedBrightness: Double?
+        var clockSetAt: Date?
+        var failures = 0
+        while !Task.isCancelled {
+            let now = Date()
+            let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
+            let wantedBrightness = monitor.brightnessOverride ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
+            var bytes = 0
+            do throws(SinkError) {
+                if sink.controlsBrightness, let syncTime = configuration.clockSync, clockSyncDue(lastSet: clockSetAt, at: syncTime, now: now) {
+                    bytes += try await sink.setClock(now, timeZone: timeZone)
+                    clockSetAt = now
+                }
+                if sink.controlsBrightness, let wantedBrightness, wantedBrightness != appliedBrightness {
+                    bytes += try await sink.setBrightness(wantedBrightness)
+                    appliedBrightness = wantedBrightness
+                }
+                if let frame, version != delivered?.version {
+                    bytes += try await sink.deliver(frame, previous: delivered?.frame)
+                    delivered = (frame, version)
+                    let sentAt = Date()
+                    if let freshSnapshotTakenAt {
+                        metrics.commitToWire.recordSeconds(max(0, sentAt.timeIntervalSince(freshSnapshotTakenAt)))
+                        monitor.state.withLock { state in
+                            if state.freshSnapshotTakenAt == freshSnapshotTakenAt { state.freshSnapshotTakenAt = nil }
+                        }
+                    }
+                    monitor.recordDelivery(bytes: bytes, at: sentAt, brightness: appliedBrightness)
+                } else if bytes > 0 {
+                    monitor.recordBytes(bytes)
+                }
+                metrics.bytesSent.increment(by: Int64(bytes))
+                failures = 0
+            } catch {
+                failures += 1
+                // After a failure the board's state is unknown: send everything again.
+                delivered = nil
+                appliedBrightness = nil
+                clockSetAt = nil
+                metrics.sendErrors.increment()
+                metrics.bytesSent.increment(by: Int64(bytes + error.bytesWritten))
+                monitor.recordFailure(error.description, at: Date(), bytes: bytes + error.bytesWritten)
+                try? await Task.sleep(for: Self.backoff(afterFailures: failures))
+                continue
+            }
+            await monitor.deliveryBell.wait(until: .now + .seconds(1))
+        }
+    }
+
+    /// 0.5 s, doubling to 30 s: a board that is away is tried often at first, then sparingly.
+    static func backoff(afterFailures failures: Int) -> Duration {
+        .milliseconds(min(30_000, 500 << min(failures - 1, 6)))
+    }
+
+    /// Set at connect (never set yet) and then daily at `time`.
+    private func clockSyncDue(lastSet: Date?, at time: TimeOfDay, now: Date) -> Bool {
+        guard let lastSet else { return true }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let components = DateComponents(hour: time.minuteOfDay / 60, minute: time.minuteOfDay % 60)
+        guard let next = calendar.nextDate(after: lastSet, matching: components, matchingPolicy: .nextTime) else { return false }
+        return now >= next
+    }
+}
+
+extension Layout {
+    /// Whether the picture moves between whole seconds: marquees, scrolling text, blinking.
+    var animates: Bool {
+        func moves(_ widgets: [Widget]) -> Bool {
+            widgets.contains { widget in
+                if widget.blink != nil { return true }
+                switch widget.kind {
+                case .marquee: return true
+                case .text(_, let style): return style.overflow == .scroll
+                case .pages(let pages, _): return pages.contains(where: moves)
+                default: return false
+                }
+            }
+        }
+        return states.values.contains(where: moves)
+    }
+}

@@ -1,0 +1,48 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+
+/// The service's metrics, kept in a registry of its own (so two services in one process, as in
+/// tests, never share counters) and read out in Prometheus' text format at `/metrics`.
+public final class ServiceMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let snapshotAge: CoreMetrics.Gauge
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Door boards should see a commit within tens of milliseconds; walls within a second.
+        factory.defaultDurationHistogramBuckets = [.milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(30), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5)]
+        self.factory = factory
+        snapshotAge = CoreMetrics.Gauge(label: "wallboard_snapshot_age_seconds", factory: factory)
+    }
+
+    func board(_ id: String) -> BoardMetrics {
+        let dimensions = [("board", id)]
+        return BoardMetrics(
+            framesRendered: CoreMetrics.Counter(label: "wallboard_frames_rendered_total", dimensions: dimensions, factory: factory),
+            framesChanged: CoreMetrics.Counter(label: "wallboard_frames_changed_total", dimensions: dimensions, factory: factory),
+            bytesSent: CoreMetrics.Counter(label: "wallboard_bytes_sent_total", dimensions: dimensions, factory: factory),
+            sendErrors: CoreMetrics.Counter(label: "wallboard_send_errors_total", dimensions: dimensions, factory: factory),
+            commitToWire: CoreMetrics.Timer(label: "wallboard_commit_to_wire_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
+        )
+    }
+
+    /// The Prometheus text, with the snapshot age as of `now`.
+    func exposition(snapshotAge age: TimeInterval?) -> String {
+        snapshotAge.record(age ?? -1)
+        return registry.emitToString()
+    }
+}
+
+/// One board's counters.
+struct BoardMetrics: Sendable {
+    let framesRendered: CoreMetrics.Counter
+    /// Renders whose frame differed from the one before.
+    let framesChanged: CoreMetrics.Counter
+    let bytesSent: CoreMetrics.Counter
+    let sendErrors: CoreMetrics.Counter
+    /// From the snapshot read that followed a commit to the last byte of the frame written.
+    let commitToWire: CoreMetrics.Timer
+}

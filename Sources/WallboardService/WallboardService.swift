@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import WallboardDispatch
+import WallboardFonts
+import WallboardLayout
+import WallboardSQLite
+import WallboardText
+import WallboardTransport
+
+/// The running service: the source poller, one runtime per board, and the HTTP server, in one
+/// service group that stops cleanly on SIGTERM and SIGINT.
+///
+///     let configuration = try ConfigLoader.load(contentsOf: url)
+///     let service = try WallboardService(configuration: configuration, drivers: BoardDrivers.make)
+///     try await service.run()
+public final class WallboardService: Sendable {
+    public let configuration: ServiceConfiguration
+    public let feed: SourceFeed
+    public let metrics: ServiceMetrics
+    /// The boards in configuration order.
+    public let monitors: [BoardMonitor]
+    let boards: [BoardRuntime]
+    let logger: Logger
+
+    /// Loads every layout and font, and opens nothing yet: devices open when their board's task
+    /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
+    /// - Parameters:
+    ///   - source: where the dispatch state comes from; nil: the configured SQLite file.
+    ///   - drivers: makes a protocol board's driver; nil when no protocol board is configured.
+    public convenience init(
+        configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
+        drivers: DriverFactory? = nil, logger: Logger = Logger(label: "wallboard")
+    ) throws {
+        try self.init(configuration: configuration, source: source, logger: logger) { board, layout in
+            switch board.output {
+            case .browser:
+                return nil
+            case .framebuffer(let path, let format):
+                return try FramebufferSink(path: path, format: format, width: layout.width, height: layout.height)
+            case .device(let protocolName, let transportSetting):
+                guard let drivers else {
+                    throw ServiceSetupError("\(board.location): board '\(board.id)' speaks \(protocolName), but this build has no board drivers")
+                }
+                let driver: any BoardDriver
+                do {
+                    driver = try drivers(protocolName, layout.width, layout.height, layout.format)
+                } catch {
+                    throw ServiceSetupError("\(board.location): board '\(board.id)': \(error)")
+                }
+                let transport = try DriverSink.transport(for: transportSetting)
+                return DriverSink(driver: driver, transport: transport, name: board.name)
+            }
+        }
+    }
+
+    /// `makeSink` gives each board its output (nil: preview only); tests pass their own.
+    init(
+        configuration: ServiceConfiguration, source: (any DispatchStateSource)?, logger: Logger,
+        makeSink: (BoardConfiguration, Layout) throws -> (any BoardSink)?
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let fonts: FontLibrary
+        do {
+            fonts = try FontLibrary.locate(explicit: configuration.fontsDirectory)
+        } catch {
+            throw ServiceSetupError("\(configuration.file): \(error)")
+        }
+        let settings = configuration.source
+        let source = source ?? SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
+            path: settings.sqlitePath, pollInterval: settings.pollInterval, retryInterval: min(.seconds(1), settings.staleAfter / 2)
+        ))
+        let staleAfter = Double(settings.staleAfter.components.seconds) + Double(settings.staleAfter.components.attoseconds) / 1e18
+        feed = SourceFeed(source: source, staleAfter: staleAfter)
+        metrics = ServiceMetrics()
+        let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
+        let messageFonts = ["cjk-32", "cjk-24", "cjk-16", "cjk-12", "latin-7"].compactMap { try? fonts.chain($0) }
+        var boards: [BoardRuntime] = []
+        for board in configuration.boards {
+            let layout = try loader.load(contentsOf: URL(fileURLWithPath: board.layoutPath))
+            if layout.kind == .door, board.stationID == nil {
+                throw ServiceSetupError("\(board.location): board '\(board.id)' shows a door layout (\(layout.name)) and needs 'station'")
+            }
+            let identity = BoardIdentity(
+                centreName: configuration.centreName, stationID: board.stationID, privacy: layout.privacy, timeZone: settings.timeZone
+            )
+            let fontSet: FontSet
+            do {
+                fontSet = try FontSet(layout: layout) { try fonts.chain($0) }
+            } catch {
+                throw ServiceSetupError("\(board.layoutPath): \(error)")
+            }
+            let sink = try makeSink(board, layout)
+            let monitor = BoardMonitor(
+                id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,
+                layoutName: layout.name, stationID: board.stationID, width: layout.width, height: layout.height,
+                format: layout.format, controlsBrightness: sink?.controlsBrightness ?? false
+            )
+            boards.append(BoardRuntime(
+                configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),
+                sink: sink, feed: feed, metrics: metrics.board(board.id), timeZone: settings.timeZone, messageFonts: messageFonts
+            ))
+        }
+        self.boards = boards
+        monitors = boards.map(\.monitor)
+    }
+
+    public func monitor(id: String) -> BoardMonitor? {
+        monitors.first { $0.id == id }
+    }
+
+    /// The services that keep the boards current, without HTTP.
+    public var boardServices: [any Service] { [feed] + boards }
+
+    /// Runs the source, the boards and the HTTP server until SIGTERM or SIGINT (or until the
+    /// task is cancelled). `onListening` gets the address the server took (port 0 picks one).
+    /// `companions` run in the same group (the demo's simulator).
+    public func run(companions: [any Service] = [], onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        let application = HTTPInterface(service: self).application(onListening: onListening)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: companions + boardServices + [application],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import WallboardService
+
+/// `wallboard serve`: runs the service from a configuration file.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Keep every configured board current and serve the live preview, API, health and metrics.",
+        discussion: """
+            Reads the dispatch database named in the configuration, renders each board's layout on every \
+            change and clock tick, and sends what changed to each board. Stops cleanly on SIGTERM or SIGINT. \
+            See config/wallboard.example.yaml for every setting.
+            """
+    )
+
+    @Option(help: "The service configuration (YAML).")
+    var config: String
+
+    @Flag(help: "Check the configuration, its layouts and fonts, then exit.")
+    var check = false
+
+    func run() async throws {
+        let configuration = try ConfigLoader.load(contentsOf: URL(fileURLWithPath: config))
+        let service = try WallboardService(configuration: configuration)
+        if check {
+            FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards, configuration OK\n".utf8))
+            return
+        }
+        try await service.run { url in
+            FileHandle.standardOutput.write(Data("Wallboard serving \(configuration.boards.count) boards at \(url)\n".utf8))
+        }
+    }
+}

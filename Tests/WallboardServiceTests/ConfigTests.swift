@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import WallboardTransport
+import WallboardYAML
+@testable import WallboardService
+
+@Suite struct ConfigTests {
+    static let minimal = """
+        centre: 测试急救中心
+        source:
+          sqlite: dispatch.db
+          timeZone: Asia/Shanghai
+        boards:
+          - id: wall
+            layout: ../Layouts/wall-384x192-rgb.yaml
+            transport: browser
+        """
+
+    /// The error `text` gives, as "line:column: message".
+    static func error(_ text: String) -> String {
+        do {
+            _ = try ConfigLoader.load(text, file: "/etc/wallboard/test.yaml")
+            return "no error"
+        } catch let error as YAMLFileError {
+            #expect(error.location.file == "/etc/wallboard/test.yaml")
+            return "\(error.location.line):\(error.location.column): \(error.message)"
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test func minimalConfigTakesTheDefaults() throws {
+        let configuration = try ConfigLoader.load(Self.minimal, file: "/etc/wallboard/test.yaml")
+        #expect(configuration.centreName == "测试急救中心")
+        #expect(configuration.source.sqlitePath == "/etc/wallboard/dispatch.db", "relative to the config file")
+        #expect(configuration.source.pollInterval == .milliseconds(10))
+        #expect(configuration.source.staleAfter == .seconds(10))
+        #expect(configuration.http.address == "127.0.0.1")
+        #expect(configuration.http.port == 8080)
+        #expect(configuration.http.token == nil)
+        let board = try #require(configuration.boards.first)
+        #expect(board.name == "wall")
+        #expect(board.layoutPath == "/etc/Layouts/wall-384x192-rgb.yaml")
+        guard case .browser = board.output else { Issue.record("expected a browser board"); return }
+    }
+
+    @Test func shippedExampleLoadsWithEveryKindOfOutput() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/wallboard.example.yaml")
+        let configuration = try ConfigLoader.load(contentsOf: url)
+        #expect(configuration.http.token == "change-this-token")
+        #expect(configuration.boards.map(\.id) == ["wall", "wall-fb", "door-s01", "door-s02", "calls"])
+        let door = configuration.boards[2]
+        #expect(door.stationID == "S01")
+        #expect(door.clockSync == TimeOfDay(hour: 3, minute: 0))
+        guard case .device("onbon-font-card", .serial(let path, let settings)) = door.output else {
+            Issue.record("door-s01 should be a serial board: \(door.output)")
+            return
+        }
+        #expect(path == "/dev/wallboard/door-s01")
+        #expect(settings == SerialSettings(baudRate: 9600, rs485: .adapterControlled))
+        let schedule = try #require(door.brightness)
+        #expect(schedule.level(at: TimeOfDay(hour: 12, minute: 0)) == 1.0)
+        #expect(schedule.level(at: TimeOfDay(hour: 21, minute: 0)) == 0.6)
+        #expect(schedule.level(at: TimeOfDay(hour: 2, minute: 0)) == 0.25, "before the first entry, last night's level holds")
+        guard case .device(_, .tcp("10.20.2.50", 5005)) = configuration.boards[3].output else {
+            Issue.record("door-s02 should be on TCP: \(configuration.boards[3].output)")
+            return
+        }
+        #expect(configuration.boards[3].frameInterval == .seconds(1))
+        guard case .device("alpha", .usb(let match, .bulk)) = configuration.boards[4].output else {
+            Issue.record("calls should be on USB: \(configuration.boards[4].output)")
+            return
+        }
+        #expect(match == USBDeviceMatch(vendorID: 0x8765, productID: 0x1234, serialNumber: "A1B2C3"))
+        guard case .framebuffer("/dev/fb0", .xrgb8888) = configuration.boards[1].output else {
+            Issue.record("wall-fb should be a framebuffer board")
+            return
+        }
+    }
+
+    @Test func unknownKeyIsNamedWithItsPlaceAndASuggestion() {
+        let text = Self.minimal.replacingOccurrences(of: "  timeZone:", with: "  timezone:")
+        #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: sqlite, poll, timeZone, staleAfter (did you mean 'timeZone'?)")
+    }
+
+    @Test func badValuesAreReportedWhereTheyAre() {
+        #expect(Self.error(Self.minimal.replacingOccurrences(of: "Asia/Shanghai", with: "Asia/Beijing"))
+            == "4:13: unknown time zone 'Asia/Beijing'; use a tz database name such as Asia/Shanghai")
+        #expect(Self.error(Self.minimal + "\nhttp:\n  port: 80000\n") == "10:9: 'http.port' must be between 0 and 65535, not 80000")
+        #expect(Self.error(Self.minimal.replacingOccurrences(of: "timeZone: Asia/Shanghai", with: "timeZone: Asia/Shanghai\n  poll: fast"))
+            == "5:9: 'fast' is not a duration; write a number with ms, s, m or h (such as 500ms or 10s)")
+        #expect(Self.error(Self.minimal.replacingOccurrences(of: "id: wall", with: "id: wall/1")).hasPrefix("7:9: board id 'wall/1' may hold only"))
+    }
+
+    @Test func transportsAreChecked() {
+        let serialWithoutProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport:\n      serial: /dev/ttyUSB0")
+        #expect(Self.error(serialWithoutProtocol) == "7:7: a board on serial needs a 'protocol' (the wire protocol it speaks)")
+        let badTCP = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: onbon\n    transport:\n      tcp: 10.0.0.1")
+        #expect(Self.error(badTCP) == "11:12: 'tcp' is host:port (such as 10.1.2.3:5005), not '10.0.0.1'")
+        let two = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: onbon\n    transport:\n      tcp: a:1\n      serial: /dev/x")
+        #expect(Self.error(two) == "11:7: 'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser'); it has serial and tcp")
+        let browserWithProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    protocol: alpha")
+        #expect(Self.error(browserWithProtocol) == "10:15: a browser board has no protocol; remove 'protocol'")
+        let parity = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: alpha\n    transport:\n      serial: /dev/x\n      parity: eevn")
+        #expect(Self.error(parity) == "12:15: 'boards[0].transport.parity' is 'eevn'; expected one of: none, even, odd, mark, space (did you mean 'even'?)")
+    }
+
+    @Test func boardsNeedDistinctIDs() {
+        let text = Self.minimal + "\n  - id: wall\n    layout: x.yaml\n    transport: browser\n"
+        #expect(Self.error(text) == "10:5: board id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:7:5")
+    }
+
+    @Test func syntaxErrorsHaveAPlace() {
+        #expect(Self.error("centre: [unclosed\n").hasPrefix("2:1: YAML syntax"))
+    }
+
+    @Test func setupErrorsNameTheBoard() throws {
+        let directory = try TemporaryDirectory()
+        let layouts = TemporaryDirectory.layoutsDirectory.path
+        let text = """
+            centre: 测试
+            source:
+              sqlite: \(directory.path("none.db"))
+              timeZone: Asia/Shanghai
+            boards:
+              - id: door
+                layout: \(layouts)/door-192x32-bicolor.yaml
+                transport: browser
+            """
+        let configuration = try ConfigLoader.load(text, file: directory.path("c.yaml"))
+        #expect(throws: ServiceSetupError.self) { try WallboardService(configuration: configuration) }
+        do {
+            _ = try WallboardService(configuration: configuration)
+        } catch {
+            #expect("\(error)".contains("c.yaml:6:5: board 'door' shows a door layout (door-192x32-bicolor) and needs 'station'"))
+        }
+    }
+}

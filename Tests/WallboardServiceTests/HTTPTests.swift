@@ -1,0 +1,178 @@
+import Foundation
+import HummingbirdTesting
+import HummingbirdWSTesting
+import Logging
+import NIOCore
+import Testing
+import WallboardExport
+@testable import WallboardService
+
+@Suite(.serialized) struct HTTPTests {
+    static let layouts = TemporaryDirectory.layoutsDirectory.path
+
+    static let boards = """
+          - id: strip
+            name: 来电条屏
+            layout: \(layouts)/strip-160x16-calls.yaml
+            transport: browser
+          - id: sign
+            layout: \(layouts)/strip-160x16-calls.yaml
+            transport: browser
+        """
+
+    /// A service over a simulated database with its boards running; `sink` stands in for the sign's device.
+    static func withService(_ body: @Sendable (WallboardService, HTTPInterface) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let config = try configuration(database: database.path, directory: directory, boards: boards)
+        let sink = RecordingSink(deviceName: "/dev/ttyTEST")
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test")) { board, _ in
+            board.id == "sign" ? sink : nil
+        }
+        try await withRunningBoards(service) {
+            for monitor in service.monitors {
+                _ = try await frame(of: monitor) { _ in true }
+            }
+            try await body(service, HTTPInterface(service: service))
+        }
+    }
+
+    @Test func statusAPIListsEveryBoard() async throws {
+        try await Self.withService { _, http in
+            let app = Application(router: http.router())
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/boards", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let decoder = JSONDecoder()
+                    decoder.dateDecodingStrategy = .iso8601
+                    let reports = try decoder.decode([BoardReport].self, from: Data(buffer: response.body))
+                    #expect(reports.map(\.id) == ["strip", "sign"])
+                    #expect(reports[0].name == "来电条屏")
+                    #expect(reports[0].output == "browser")
+                    #expect(reports[0].status == "ok")
+                    #expect(reports[0].lastUpdate != nil)
+                    #expect(reports[1].device == "/dev/ttyTEST")
+                }
+                try await client.execute(uri: "/api/v1/boards/nope", method: .get) { response in
+                    #expect(response.status == .notFound)
+                }
+            }
+        }
+    }
+
+    @Test func framePNGIsTheBoardsFrame() async throws {
+        try await Self.withService { service, http in
+            let app = Application(router: http.router())
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/boards/strip/frame.png", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "image/png")
+                    let image = try PNG.decode(Array(buffer: response.body))
+                    #expect(image.width == 160 && image.height == 16)
+                    let frame = try #require(service.monitor(id: "strip")?.frame)
+                    var same = true
+                    for y in 0..<16 { for x in 0..<160 where image.colour(x: x, y: y) != frame.bitmap.colour(x: x, y: y) { same = false } }
+                    // The strip may have turned a second between the two reads; a redraw then agrees.
+                    #expect(same || frame != service.monitor(id: "strip")?.frame)
+                }
+            }
+        }
+    }
+
+    @Test func pagesListTheBoards() async throws {
+        try await Self.withService { _, http in
+            let app = Application(router: http.router())
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/", method: .get) { response in
+                    let page = String(buffer: response.body)
+                    #expect(page.contains("测试急救中心"))
+                    #expect(page.contains("href=\"/boards/strip\""))
+                    #expect(page.contains("data-board=\"sign\""))
+                }
+                try await client.execute(uri: "/boards/sign", method: .get) { response in
+                    #expect(String(buffer: response.body).contains("width=\"160\" height=\"16\""))
+                }
+            }
+        }
+    }
+
+    @Test func changesNeedTheToken() async throws {
+        try await Self.withService { service, http in
+            let app = Application(router: http.router())
+            try await app.test(.router) { client in
+                let body = ByteBuffer(string: #"{"text": "演练", "seconds": 5}"#)
+                try await client.execute(uri: "/api/v1/boards/strip/message", method: .post, body: body) { response in
+                    #expect(response.status == .unauthorized)
+                }
+                try await client.execute(uri: "/api/v1/boards/strip/message", method: .post, headers: [.authorization: "Bearer wrong-token-000"], body: body) { response in
+                    #expect(response.status == .unauthorized)
+                }
+                #expect(service.monitor(id: "strip")?.report.message == nil)
+                try await client.execute(uri: "/api/v1/boards/strip/message", method: .post, headers: [.authorization: "Bearer test-token-1234"], body: body) { response in
+                    #expect(response.status == .accepted)
+                }
+                let strip = try #require(service.monitor(id: "strip"))
+                _ = try await frame(of: strip) { $0.texts == ["演练"] }
+
+                let brightness = ByteBuffer(string: #"{"level": 0.3}"#)
+                try await client.execute(uri: "/api/v1/boards/sign/brightness", method: .post, body: brightness) { response in
+                    #expect(response.status == .unauthorized)
+                }
+                try await client.execute(uri: "/api/v1/boards/sign/brightness", method: .post, headers: [.authorization: "Bearer test-token-1234"], body: brightness) { response in
+                    #expect(response.status == .accepted)
+                }
+                #expect(service.monitor(id: "sign")?.report.brightnessOverride == 0.3)
+                try await client.execute(uri: "/api/v1/boards/strip/brightness", method: .post, headers: [.authorization: "Bearer test-token-1234"], body: brightness) { response in
+                    #expect(response.status == .conflict, "a browser board has no brightness")
+                }
+            }
+        }
+    }
+
+    @Test func healthAndMetrics() async throws {
+        try await Self.withService { _, http in
+            let app = Application(router: http.router())
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/healthz", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains(#""status":"ok""#))
+                }
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    let text = String(buffer: response.body)
+                    #expect(text.contains(#"wallboard_frames_rendered_total{board="strip"}"#))
+                    #expect(text.contains(#"wallboard_bytes_sent_total{board="sign"}"#))
+                    #expect(text.contains("wallboard_snapshot_age_seconds"))
+                    #expect(text.contains("wallboard_commit_to_wire_seconds"))
+                }
+            }
+        }
+    }
+
+    @Test func webSocketSendsTheWholeFrameThenChanges() async throws {
+        try await Self.withService { service, http in
+            let app = Application(router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let strip = try #require(service.monitor(id: "strip"))
+            try await app.test(.live) { client in
+                try await client.ws("/boards/strip/ws") { inbound, _, _ in
+                    var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    guard case .binary(let first)? = try await messages.next() else {
+                        Issue.record("expected a binary frame message")
+                        return
+                    }
+                    let bytes = Array(buffer: first)
+                    func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+                    #expect(u16(0) == 160 && u16(2) == 16 && u16(4) == 1)
+                    #expect([u16(6), u16(8), u16(10), u16(12)] == [0, 0, 160, 16])
+                    #expect(bytes.count == 14 + 160 * 16 * 3)
+                    strip.showMessage("变化", until: Date().addingTimeInterval(5))
+                    guard case .binary(let second)? = try await messages.next() else {
+                        Issue.record("expected a second frame message")
+                        return
+                    }
+                    let next = Array(buffer: second)
+                    #expect(next.count > 6 && Int(next[4]) | Int(next[5]) << 8 >= 1)
+                }
+            }
+        }
+    }
+}

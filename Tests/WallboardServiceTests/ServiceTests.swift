@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import Testing
+import WallboardDispatch
+import WallboardRender
+import WallboardSQLite
+@testable import WallboardService
+
+/// The simulator's SQLite file → the service → what each board shows.
+@Suite(.serialized) struct ServiceTests {
+    static let layouts = TemporaryDirectory.layoutsDirectory.path
+
+    static func doorBoard(_ id: String, station: String) -> String {
+        """
+          - id: \(id)
+            station: \(station)
+            layout: \(layouts)/door-192x32-bicolor.yaml
+            transport: browser
+        """
+    }
+
+    @Test func doorBoardAlertsForItsOwnStationOnly() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let stations = try await database.idleStations()
+        try #require(stations.count >= 2, "the simulated city needs two idle stations")
+        let (own, other) = (stations[0], stations[1])
+        let config = try configuration(database: database.path, directory: directory, boards: [
+            Self.doorBoard("own", station: own.station), Self.doorBoard("other", station: other.station),
+        ].joined(separator: "\n"))
+        let service = try WallboardService(configuration: config)
+        let ownBoard = try #require(service.monitor(id: "own"))
+        let otherBoard = try #require(service.monitor(id: "other"))
+        try await withRunningBoards(service) {
+            _ = try await frame(of: ownBoard) { $0.texts.first == own.name }
+            _ = try await frame(of: otherBoard) { $0.texts.first == other.name }
+            try await database.dispatch(vehicle: own.vehicle)
+            let alert = try await frame(of: ownBoard) { $0.texts.first?.hasPrefix(own.callSign) == true }
+            #expect(alert.texts.contains { $0.contains("测试路1号东门") }, "the pickup address is on the alert: \(alert.texts)")
+            // The other station's board has seen the same snapshot and stays idle.
+            try await Task.sleep(for: .milliseconds(300))
+            let otherFrame = try #require(otherBoard.frame)
+            #expect(otherFrame.texts.first == other.name)
+            #expect(!otherFrame.texts.contains { $0.contains(own.callSign) })
+        }
+    }
+
+    @Test func missingDatabaseShowsTheBannerAndRecovers() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let stations = try await database.idleStations()
+        let station = try #require(stations.first)
+        let config = try configuration(
+            database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station), staleAfter: "400ms"
+        )
+        let service = try WallboardService(configuration: config)
+        let board = try #require(service.monitor(id: "door"))
+        let moved = directory.path("moved-away.db")
+        try await withRunningBoards(service) {
+            _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.contains("数据中断") } }
+            try FileManager.default.moveItem(atPath: database.path, toPath: moved)
+            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database.path + suffix) {
+                try FileManager.default.moveItem(atPath: database.path + suffix, toPath: moved + suffix)
+            }
+            let stale = try await frame(of: board) { $0.texts.contains { $0.hasPrefix("数据中断") } }
+            #expect(stale.texts.first == station.name, "the banner covers only its own zone")
+            #expect(service.health(now: Date()).status == "stale")
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: moved + suffix) {
+                try FileManager.default.moveItem(atPath: moved + suffix, toPath: database.path + suffix)
+            }
+            _ = try await frame(of: board) { !$0.texts.contains { $0.contains("数据中断") } }
+            #expect(service.health(now: Date()).status == "ok")
+        }
+    }
+
+    @Test func aStalledBoardDelaysNoOther() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let boards = """
+              - id: stalled
+                layout: \(Self.layouts)/strip-160x16-calls.yaml
+                transport: browser
+              - id: healthy
+                layout: \(Self.layouts)/wall-384x192-rgb.yaml
+                transport: browser
+            """
+        let config = try configuration(database: database.path, directory: directory, boards: boards)
+        let healthySink = RecordingSink(deviceName: "healthy")
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test")) { board, _ in
+            board.id == "stalled" ? StalledSink() : healthySink
+        }
+        try await withRunningBoards(service) {
+            // The wall's clock changes every second; each change must reach its sink while the
+            // stalled board is still inside its first delivery.
+            let start = ContinuousClock.now
+            while healthySink.delivered.count < 3, ContinuousClock.now - start < .seconds(6) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(healthySink.delivered.count >= 3, "the healthy board got \(healthySink.delivered.count) frames")
+            #expect(ContinuousClock.now - start < .seconds(4))
+            #expect(service.monitor(id: "stalled")?.report.framesDelivered == 0)
+            #expect(service.monitor(id: "healthy")?.report.status == "ok")
+        }
+    }
+
+    @Test func operatorMessageAndBrightnessReachTheSink() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let boards = """
+              - id: strip
+                layout: \(Self.layouts)/strip-160x16-calls.yaml
+                transport: browser
+            """
+        let config = try configuration(database: database.path, directory: directory, boards: boards)
+        let sink = RecordingSink(deviceName: "strip")
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test")) { _, _ in sink }
+        let board = try #require(service.monitor(id: "strip"))
+        try await withRunningBoards(service) {
+            _ = try await frame(of: board) { !$0.texts.isEmpty }
+            board.showMessage("测试消息", until: Date().addingTimeInterval(1.5))
+            let shown = try await frame(of: board) { $0.texts == ["测试消息"] }
+            #expect(shown.bitmap.width == 160)
+            _ = try await frame(of: board) { $0.texts != ["测试消息"] }
+            board.overrideBrightness(0.4)
+            let start = ContinuousClock.now
+            while sink.brightness.isEmpty, ContinuousClock.now - start < .seconds(3) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(sink.brightness == [0.4])
+            #expect(sink.delivered.contains { $0.texts == ["测试消息"] })
+        }
+    }
+
+    @Test func framebufferGetsTheFrameInItsPixelFormat() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let device = directory.path("fb0")
+        try Data(count: 160 * 16 * 2).write(to: URL(fileURLWithPath: device))
+        let boards = """
+              - id: strip
+                layout: \(Self.layouts)/strip-160x16-calls.yaml
+                transport:
+                  framebuffer: \(device)
+                  format: rgb565
+            """
+        let config = try configuration(database: database.path, directory: directory, boards: boards)
+        let service = try WallboardService(configuration: config)
+        let board = try #require(service.monitor(id: "strip"))
+        try await withRunningBoards(service) {
+            let start = ContinuousClock.now
+            while board.report.framesDelivered == 0, ContinuousClock.now - start < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            // The file may hold the frame before the newest for a moment: compare until they agree.
+            var mismatches = -1
+            var frame: Frame?
+            for _ in 0..<20 where mismatches != 0 {
+                frame = board.frame
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: device)))
+                guard let frame else { break }
+                mismatches = 0
+                for y in 0..<16 {
+                    for x in 0..<160 {
+                        let rgb = frame.bitmap.colour(x: x, y: y)
+                        let value = UInt16(rgb.r >> 3) << 11 | UInt16(rgb.g >> 2) << 5 | UInt16(rgb.b >> 3)
+                        let offset = (y * 160 + x) * 2
+                        if bytes[offset] != UInt8(value & 0xFF) || bytes[offset + 1] != UInt8(value >> 8) { mismatches += 1 }
+                    }
+                }
+                if mismatches != 0 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(mismatches == 0)
+            #expect(frame?.bitmap.pixels.contains { $0 != 0 } == true, "the strip shows something")
+        }
+    }
+}

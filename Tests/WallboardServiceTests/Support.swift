@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Testing
+import WallboardDispatch
+import WallboardRender
+import WallboardSQLite
+@testable import WallboardService
+
+/// A fresh directory per test, removed afterwards.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-service-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    static var layoutsDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Layouts")
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A simulated centre in a SQLite file, with the simulator's clock removed so the reader uses
+/// the wall clock, and with a way to dispatch one vehicle as a dispatch system would.
+struct DemoDatabase {
+    let path: String
+
+    /// Ninety simulated minutes of history ending an hour ago.
+    init(directory: TemporaryDirectory) async throws {
+        path = directory.path("dispatch.db")
+        let now = Date()
+        let settings = SimulationSettings(
+            seed: 7, stationCount: 6, vehicleCount: 12, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
+            followsClock: false, journalMode: .wal
+        )
+        let simulator = try DispatchSimulator(path: path, settings: settings)
+        try await simulator.run()
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'")
+        }
+    }
+
+    /// Stations none of whose vehicles is between dispatch and departure (so their door boards
+    /// are idle), each with a vehicle on standby.
+    func idleStations() async throws -> [(station: String, name: String, vehicle: String, callSign: String)] {
+        let queue = try DatabaseQueue(path: path)
+        return try await queue.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.id, s.name, v.id, v.call_sign FROM stations s JOIN vehicles v ON v.station_id = s.id
+                WHERE v.status = 7 AND NOT EXISTS (
+                    SELECT 1 FROM vehicles w JOIN vehicle_tasks t ON t.vehicle_id = w.id
+                    WHERE w.station_id = s.id AND t.completed_at IS NULL AND t.at_scene_at IS NULL)
+                GROUP BY s.id ORDER BY s.id
+                """)
+            return rows.map { ($0[0], $0[1], $0[2], $0[3]) }
+        }
+    }
+
+    /// Dispatches `vehicle` to a new incident now.
+    func dispatch(vehicle: String) async throws {
+        let queue = try DatabaseQueue(path: path)
+        let now = Date().timeIntervalSince1970
+        try await queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO incidents (id, received_at, answered_at, dispatched_at, priority, category, complaint, incident_address, pickup_address)
+                VALUES ('TEST-1', ?, ?, ?, 1, '疾病', '胸痛', '测试路1号', '测试路1号东门')
+                """, arguments: [now - 60, now - 55, now])
+            try db.execute(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES ('TASK-1', 'TEST-1', ?, ?)", arguments: [vehicle, now])
+            try db.execute(sql: "UPDATE vehicles SET status = 1, status_since = ?, incident_id = 'TEST-1', task_id = 'TASK-1' WHERE id = ?", arguments: [now, vehicle])
+            try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, 1, ?, 'TEST-1', 'TASK-1')", arguments: [vehicle, now])
+        }
+    }
+}
+
+/// A service configuration over `database` with the given boards (YAML list items).
+func configuration(database: String, directory: TemporaryDirectory, boards: String, staleAfter: String = "10s", token: String? = "test-token-1234") throws -> ServiceConfiguration {
+    let text = """
+        centre: 测试急救中心
+        source:
+          sqlite: \(database)
+          poll: 10ms
+          timeZone: Asia/Shanghai
+          staleAfter: \(staleAfter)
+        http:
+          port: 0
+        \(token.map { "  token: \($0)" } ?? "")
+        boards:
+        \(boards)
+        """
+    return try ConfigLoader.load(text, file: directory.path("wallboard.yaml"))
+}
+
+/// The boards' services running in the background for the length of `body`.
+func withRunningBoards<T: Sendable>(_ service: WallboardService, _ body: @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for member in service.boardServices {
+            group.addTask { try await member.run() }
+        }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// Waits up to `timeout` for a frame of `monitor` that satisfies `condition`; returns it.
+func frame(of monitor: BoardMonitor, within timeout: Duration = .seconds(10), where condition: @escaping @Sendable (Frame) -> Bool) async throws -> Frame {
+    try await withThrowingTaskGroup(of: Frame?.self) { group in
+        group.addTask {
+            for await frame in monitor.frames() where condition(frame) { return frame }
+            return nil
+        }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let found = try await group.next(), let frame = found else {
+            throw TestFailure("board '\(monitor.id)' showed no matching frame within \(timeout); last: \(monitor.frame?.texts ?? [])")
+        }
+        return frame
+    }
+}
+
+extension Frame {
+    var texts: [String] { textAreas.map(\.text) }
+}
+
+/// A sink that records what it is given, for boards whose bytes the test does not care about.
+final class RecordingSink: BoardSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var frames: [Frame] = []
+    private var brightnessLevels: [Double] = []
+    let deviceName: String
+    let controlsBrightness = true
+    let refreshInterval: Duration? = nil
+
+    init(deviceName: String) {
+        self.deviceName = deviceName
+    }
+
+    var delivered: [Frame] { lock.withLock { frames } }
+    var brightness: [Double] { lock.withLock { brightnessLevels } }
+
+    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
+        lock.withLock { frames.append(frame) }
+        return 10
+    }
+
+    func setBrightness(_ level: Double) async throws(SinkError) -> Int {
+        lock.withLock { brightnessLevels.append(level) }
+        return 1
+    }
+
+    func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int { 1 }
+}
+
+/// A board that takes a frame and never finishes taking it.
+struct StalledSink: BoardSink {
+    let deviceName = "stalled"
+    let controlsBrightness = false
+    let refreshInterval: Duration? = nil
+
+    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
+        try? await Task.sleep(for: .seconds(3600))
+        throw SinkError(description: "stalled: cancelled", bytesWritten: 0)
+    }
+
+    func setBrightness(_ level: Double) async throws(SinkError) -> Int { 0 }
+    func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int { 0 }
+}
