@@ -76,7 +76,6 @@ public final class WallboardService: Sendable {
         feed = SourceFeed(source: source, staleAfter: staleAfter)
         metrics = ServiceMetrics()
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
-        let messageFonts = ["cjk-32", "cjk-24", "cjk-16", "cjk-12", "latin-7"].compactMap { try? fonts.chain($0) }
         var boards: [BoardRuntime] = []
         for board in configuration.boards {
             let layout = try loader.load(contentsOf: URL(fileURLWithPath: board.layoutPath))
@@ -92,6 +91,9 @@ public final class WallboardService: Sendable {
             } catch {
                 throw ServiceSetupError("\(board.layoutPath): \(error)")
             }
+            // Operator messages use the layout's own CJK fonts (already loaded), else its banner's.
+            let cjkNames = layout.fontNames.filter { $0.hasPrefix("cjk-") }.sorted()
+            let messageFonts = (cjkNames.isEmpty ? layout.staleBanner.fonts : cjkNames).compactMap { try? fonts.chain($0) }
             let sink = try makeSink(board, layout)
             let monitor = BoardMonitor(
                 id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,

@@ -102,8 +102,9 @@ final class SimulatorService: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        let simulator = self.simulator
-        try await cancelWhenGracefulShutdown { [simulator] in
+        // Only the one task below ever touches the simulator.
+        nonisolated(unsafe) let simulator = self.simulator
+        try await cancelWhenGracefulShutdown {
             try await simulator.run()
         }
     }

@@ -90,25 +90,25 @@ import WallboardYAML
         #expect(Self.error(Self.minimal + "\nhttp:\n  port: 80000\n") == "10:9: 'http.port' must be between 0 and 65535, not 80000")
         #expect(Self.error(Self.minimal.replacingOccurrences(of: "timeZone: Asia/Shanghai", with: "timeZone: Asia/Shanghai\n  poll: fast"))
             == "5:9: 'fast' is not a duration; write a number with ms, s, m or h (such as 500ms or 10s)")
-        #expect(Self.error(Self.minimal.replacingOccurrences(of: "id: wall", with: "id: wall/1")).hasPrefix("7:9: board id 'wall/1' may hold only"))
+        #expect(Self.error(Self.minimal.replacingOccurrences(of: "id: wall", with: "id: wall/1")).hasPrefix("6:9: board id 'wall/1' may hold only"))
     }
 
     @Test func transportsAreChecked() {
         let serialWithoutProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport:\n      serial: /dev/ttyUSB0")
-        #expect(Self.error(serialWithoutProtocol) == "7:7: a board on serial needs a 'protocol' (the wire protocol it speaks)")
+        #expect(Self.error(serialWithoutProtocol) == "6:5: a board on serial needs a 'protocol' (the wire protocol it speaks)")
         let badTCP = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: onbon\n    transport:\n      tcp: 10.0.0.1")
-        #expect(Self.error(badTCP) == "11:12: 'tcp' is host:port (such as 10.1.2.3:5005), not '10.0.0.1'")
+        #expect(Self.error(badTCP) == "10:12: 'tcp' is host:port (such as 10.1.2.3:5005), not '10.0.0.1'")
         let two = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: onbon\n    transport:\n      tcp: a:1\n      serial: /dev/x")
-        #expect(Self.error(two) == "11:7: 'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser'); it has serial and tcp")
+        #expect(Self.error(two) == "10:7: 'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser'); it has serial and tcp")
         let browserWithProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    protocol: alpha")
-        #expect(Self.error(browserWithProtocol) == "10:15: a browser board has no protocol; remove 'protocol'")
-        let parity = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: alpha\n    transport:\n      serial: /dev/x\n      parity: eevn")
-        #expect(Self.error(parity) == "12:15: 'boards[0].transport.parity' is 'eevn'; expected one of: none, even, odd, mark, space (did you mean 'even'?)")
+        #expect(Self.error(browserWithProtocol) == "9:15: a browser board has no protocol; remove 'protocol'")
+        let parity = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: alpha\n    transport:\n      serial: /dev/x\n      parity: evn")
+        #expect(Self.error(parity) == "11:15: 'boards[0].transport.parity' is 'evn'; expected one of: none, even, odd, mark, space (did you mean 'even'?)")
     }
 
     @Test func boardsNeedDistinctIDs() {
         let text = Self.minimal + "\n  - id: wall\n    layout: x.yaml\n    transport: browser\n"
-        #expect(Self.error(text) == "10:5: board id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:7:5")
+        #expect(Self.error(text) == "9:5: board id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:6:5")
     }
 
     @Test func syntaxErrorsHaveAPlace() {

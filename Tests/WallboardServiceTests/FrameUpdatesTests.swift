@@ -13,7 +13,7 @@ import WallboardRender
 
     @Test func distantChangesTravelAsSmallRegions() {
         var before = Canvas(width: 1920, height: 1080, format: .rgb)
-        before.fill(Rect(x: 0, y: 0, width: 1920, height: 1080), .white)
+        before.fill(Rect(x: 0, y: 0, width: 1920, height: 1080), .on)
         var after = before
         after.fill(Rect(x: 1800, y: 10, width: 60, height: 20), .red)
         after.fill(Rect(x: 100, y: 900, width: 30, height: 8), .green)

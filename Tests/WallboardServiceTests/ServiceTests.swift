@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import Testing
 import WallboardDispatch
@@ -45,30 +46,37 @@ import WallboardSQLite
         }
     }
 
-    @Test func missingDatabaseShowsTheBannerAndRecovers() async throws {
+    /// The database is missing at start, then appears, then a writer locks it out: the board
+    /// shows the banner while there is no current data and recovers by itself each time.
+    @Test func unavailableDatabaseShowsTheBannerAndRecovers() async throws {
         let directory = try TemporaryDirectory()
-        let database = try await DemoDatabase(directory: directory)
-        let stations = try await database.idleStations()
-        let station = try #require(stations.first)
+        let prepared = try await DemoDatabase(directory: directory, name: "prepared.db", journalMode: .delete)
+        let station = try #require(try await prepared.idleStations().first)
+        let path = directory.path("dispatch.db")
         let config = try configuration(
-            database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station), staleAfter: "400ms"
+            database: path, directory: directory, boards: Self.doorBoard("door", station: station.station), staleAfter: "400ms"
         )
         let service = try WallboardService(configuration: config)
         let board = try #require(service.monitor(id: "door"))
-        let moved = directory.path("moved-away.db")
         try await withRunningBoards(service) {
-            _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.contains("数据中断") } }
-            try FileManager.default.moveItem(atPath: database.path, toPath: moved)
-            for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database.path + suffix) {
-                try FileManager.default.moveItem(atPath: database.path + suffix, toPath: moved + suffix)
-            }
+            let missing = try await frame(of: board) { $0.texts.contains("数据中断 --:--:--") }
+            #expect(!missing.texts.contains(station.name), "no data yet: no station name either")
+            #expect(service.health(now: Date()).sourceProblem?.contains("does not exist") == true)
+
+            try FileManager.default.moveItem(atPath: prepared.path, toPath: path)
+            _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
+            #expect(service.health(now: Date()).status == "ok")
+
+            // A writer holds the database exclusively (rollback journal): readers are locked out.
+            var writerConfiguration = Configuration()
+            writerConfiguration.allowsUnsafeTransactions = true
+            let writer = try DatabaseQueue(path: path, configuration: writerConfiguration)
+            try await writer.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
             let stale = try await frame(of: board) { $0.texts.contains { $0.hasPrefix("数据中断") } }
-            #expect(stale.texts.first == station.name, "the banner covers only its own zone")
+            #expect(stale.texts.first == station.name, "the last good data stays under the banner")
             #expect(service.health(now: Date()).status == "stale")
-            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: moved + suffix) {
-                try FileManager.default.moveItem(atPath: moved + suffix, toPath: database.path + suffix)
-            }
-            _ = try await frame(of: board) { !$0.texts.contains { $0.contains("数据中断") } }
+            try await writer.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+            _ = try await frame(of: board) { !$0.texts.contains { $0.hasPrefix("数据中断") } }
             #expect(service.health(now: Date()).status == "ok")
         }
     }
@@ -87,7 +95,7 @@ import WallboardSQLite
         let config = try configuration(database: database.path, directory: directory, boards: boards)
         let healthySink = RecordingSink(deviceName: "healthy")
         let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test")) { board, _ in
-            board.id == "stalled" ? StalledSink() : healthySink
+            board.id == "stalled" ? StalledSink() as any BoardSink : healthySink
         }
         try await withRunningBoards(service) {
             // The wall's clock changes every second; each change must reach its sink while the

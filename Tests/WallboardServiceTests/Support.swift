@@ -38,12 +38,12 @@ struct DemoDatabase {
     let path: String
 
     /// Ninety simulated minutes of history ending an hour ago.
-    init(directory: TemporaryDirectory) async throws {
-        path = directory.path("dispatch.db")
+    init(directory: TemporaryDirectory, name: String = "dispatch.db", journalMode: SimulationSettings.JournalMode = .wal) async throws {
+        path = directory.path(name)
         let now = Date()
         let settings = SimulationSettings(
             seed: 7, stationCount: 6, vehicleCount: 12, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
-            followsClock: false, journalMode: .wal
+            followsClock: false, journalMode: journalMode
         )
         let simulator = try DispatchSimulator(path: path, settings: settings)
         try await simulator.run()

@@ -54,14 +54,24 @@ public struct HTTPInterface: Sendable {
         router.ws("/boards/{id}/ws") { _, context in
             guard let id = context.parameters.get("id"), service.monitor(id: id) != nil else { return .dontUpgrade }
             return .upgrade([:])
-        } onUpgrade: { _, outbound, context in
+        } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id"), let monitor = service.monitor(id: id) else { return }
-            var previous: Bitmap?
-            for await frame in monitor.frames() {
-                let regions = FrameUpdates.changedRegions(frame.bitmap, since: previous)
-                previous = frame.bitmap
-                guard let message = FrameUpdates.message(frame.bitmap, regions: regions) else { continue }
-                try await outbound.write(.binary(ByteBuffer(bytes: message)))
+            // Frames go out until the browser closes (its inbound stream ends) or the board stops.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var previous: Bitmap?
+                    for await frame in monitor.frames() {
+                        let regions = FrameUpdates.changedRegions(frame.bitmap, since: previous)
+                        previous = frame.bitmap
+                        guard let message = FrameUpdates.message(frame.bitmap, regions: regions) else { continue }
+                        try await outbound.write(.binary(ByteBuffer(bytes: message)))
+                    }
+                }
+                group.addTask {
+                    for try await _ in inbound {}
+                }
+                try await group.next()
+                group.cancelAll()
             }
         }
         router.get("/api/v1/boards") { _, _ in
