@@ -88,6 +88,9 @@ public let personalFields: Set<String> = ["patientName", "callbackPhone", "calle
 /// Builds the template context for one board from a snapshot.
 public struct ContextBuilder: Sendable {
     public let identity: BoardIdentity
+    /// The top-level fields to build; nil builds them all. A door board that shows its station
+    /// need not build every vehicle of the city.
+    public let fields: Set<String>?
     private let formatter: TimeFormatter
 
     /// A call waiting longer than this appears in the alert ticker.
@@ -95,23 +98,24 @@ public struct ContextBuilder: Sendable {
     /// A vehicle not departed this long after dispatch appears in the alert ticker.
     public static let departureTargetSeconds: Double = 180
 
-    public init(identity: BoardIdentity) {
+    public init(identity: BoardIdentity, fields: Set<String>? = nil) {
         self.identity = identity
+        self.fields = fields
         formatter = TimeFormatter(timeZone: identity.timeZone)
     }
 
+    private func wants(_ field: String) -> Bool { fields?.contains(field) ?? true }
+
     /// The context for `snapshot`; `alert` is the door-board alert on show, if any.
     public func context(for snapshot: DispatchSnapshot, alert: (index: Int, count: Int, alert: DoorAlert)? = nil) -> ContextValue {
-        var root: [String: ContextValue] = [
-            "centre": .object(["name": .text(identity.centreName)]),
-            "figures": figures(snapshot.figures),
-            "stations": .list(snapshot.stations.map { station($0, in: snapshot) }),
-            "vehicles": .list(snapshot.vehicles.map { vehicle($0, in: snapshot) }),
-            "incidents": .list(snapshot.incidents.map { incident($0, in: snapshot) }),
-            "calls": .list(snapshot.waitingCalls.map(call)),
-            "seats": .list(snapshot.seats.map(seat)),
-            "alerts": .list(tickerAlerts(snapshot)),
-        ]
+        var root: [String: ContextValue] = ["centre": .object(["name": .text(identity.centreName)])]
+        if wants("figures") { root["figures"] = figures(snapshot.figures) }
+        if wants("stations") { root["stations"] = .list(snapshot.stations.map { station($0, in: snapshot) }) }
+        if wants("vehicles") { root["vehicles"] = .list(snapshot.vehicles.map { vehicle($0, in: snapshot) }) }
+        if wants("incidents") { root["incidents"] = .list(snapshot.incidents.map { incident($0, in: snapshot) }) }
+        if wants("calls") { root["calls"] = .list(snapshot.waitingCalls.map(call)) }
+        if wants("seats") { root["seats"] = .list(snapshot.seats.map(seat)) }
+        if wants("alerts") { root["alerts"] = .list(tickerAlerts(snapshot)) }
         if let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
             root["station"] = self.station(station, in: snapshot)
         }

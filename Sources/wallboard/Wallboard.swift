@@ -8,6 +8,8 @@ struct Wallboard: AsyncParsableCommand {
         subcommands: [
             BenchCommand.self,
             FontsCommand.self,
+            TextCommand.self,
+            LayoutCommand.self,
             SimulateCommand.self,
             StateCommand.self,
         ]

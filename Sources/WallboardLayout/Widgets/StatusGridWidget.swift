@@ -26,6 +26,18 @@ struct StatusGridWidget: DrawnWidget {
         }
     }
 
+    var bounds: Rect { rect }
+
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(rect)
+        for cell in cells {
+            hasher.combine(cell.label.lines)
+            hasher.combine(cell.colour)
+        }
+        return hasher.finalize()
+    }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         let columns = max(1, rect.width / grid.cellWidth)
         let capacity = columns * max(1, rect.height / grid.cellHeight)

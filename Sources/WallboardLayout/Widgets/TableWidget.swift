@@ -17,7 +17,7 @@ struct TableWidget: DrawnWidget {
     let rows: [(cells: [Cell], colour: Color?)]
     let emptyText: TextLayout?
 
-    init(id: Int, rect: Rect, table: Table, chain: FontChain, items: [ContextValue], root: ContextValue) {
+    init(id: Int, rect: Rect, table: Table, chain: FontChain, items: [ContextValue]) {
         self.id = id
         self.rect = rect
         self.table = table
@@ -28,12 +28,13 @@ struct TableWidget: DrawnWidget {
         }
         let capacity = max(0, (rect.height - (header == nil ? 0 : rowHeight)) / rowHeight)
         rows = items.prefix(capacity).map { item in
+            let prepared = item.mustacheValue
             let highlighted = table.highlight.map { item.lookup($0.path)?.isTruthy ?? false } ?? false
             let cells = table.columns.map { column -> Cell in
                 if let path = column.elapsedFrom, let since = item.lookup(path)?.date {
                     return .elapsed(since: since, column.colour)
                 }
-                let text = column.value.render(TableWidget.scope(item, root: root))
+                let text = column.value.render(prepared: prepared)
                 return .text(TextLayout(text, chain: chain, width: column.width, height: rowHeight, wrap: false), column.colour.base)
             }
             return (cells, highlighted ? table.highlightColour : nil)
@@ -42,13 +43,25 @@ struct TableWidget: DrawnWidget {
             ? TextLayout(table.empty, chain: chain, width: rect.width, height: rowHeight, wrap: false) : nil
     }
 
-    /// A row's fields over the root context's, as mustache sees nested sections.
-    static func scope(_ item: ContextValue, root: ContextValue) -> ContextValue {
-        guard case .object(var fields) = root else { return item }
-        if case .object(let rowFields) = item {
-            fields.merge(rowFields) { _, row in row }
+    var bounds: Rect { rect }
+    var isAnimated: Bool { table.columns.contains { $0.elapsedFrom != nil } }
+
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(rect)
+        for row in rows {
+            hasher.combine(row.colour)
+            for cell in row.cells {
+                switch cell {
+                case .text(let layout, let colour):
+                    hasher.combine(layout.lines)
+                    hasher.combine(colour)
+                case .elapsed(let since, _):
+                    hasher.combine(since)
+                }
+            }
         }
-        return .object(fields)
+        return hasher.finalize()
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
