@@ -12,6 +12,11 @@ public enum VerticalAlignment: String, Hashable, Sendable, CaseIterable {
 public struct TextLine: Hashable, Sendable {
     public let text: String
     public let width: Int
+
+    public init(text: String, width: Int) {
+        self.text = text
+        self.width = width
+    }
 }
 
 /// Text broken into lines that fit a box, by Chinese line-breaking rules, with an ellipsis
