@@ -18,17 +18,18 @@ extension Font {
     /// point) are skipped. Anything the format does not allow (an unknown keyword, a glyph with no
     /// `ENCODING` or `BBX`, a bitmap row that is not hex or a wrong number of rows) throws a
     /// `BDFError` naming the line of `source` (the file path; `name` when not given).
-    public init(bdf bytes: UnsafeBufferPointer<UInt8>, name: String, source: String? = nil) throws(BDFError) {
+    public convenience init(bdf bytes: UnsafeBufferPointer<UInt8>, name: String, source: String? = nil) throws(BDFError) {
         var parser = BDFParser(bytes: bytes, name: name, source: source ?? name)
-        self = try parser.parse()
+        self.init(try parser.parse())
     }
 
     /// Parses a BDF 2.1 font from its bytes; see `init(bdf:name:source:)`.
-    public init(bdf bytes: [UInt8], name: String, source: String? = nil) throws(BDFError) {
-        let result: Result<Font, BDFError> = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(BDFError) -> Font in try Font(bdf: buffer, name: name, source: source) }
+    public convenience init(bdf bytes: [UInt8], name: String, source: String? = nil) throws(BDFError) {
+        let result: Result<FontBuilder, BDFError> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = BDFParser(bytes: buffer, name: name, source: source ?? name)
+            return Result { () throws(BDFError) -> FontBuilder in try parser.parse() }
         }
-        self = try result.get()
+        self.init(try result.get())
     }
 }
 
@@ -151,7 +152,7 @@ struct BDFParser {
         return String(text)
     }
 
-    mutating func parse() throws(BDFError) -> Font {
+    mutating func parse() throws(BDFError) -> FontBuilder {
         guard nextLine() else { throw error("the file is empty, not a BDF font", line: 0) }
         guard keywordIs("STARTFONT") else { throw error("expected STARTFONT, found '\(lineText)': not a BDF font") }
 
@@ -209,7 +210,7 @@ struct BDFParser {
         if let declaredCount, declaredCount != glyphsRead {
             throw error("CHARS says \(declaredCount) glyphs but the file has \(glyphsRead)")
         }
-        return builder.build()
+        return builder
     }
 
     private mutating func parseGlyph(defaultAdvance: Int?) throws(BDFError) {
