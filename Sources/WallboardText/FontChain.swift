@@ -77,6 +77,10 @@ public struct FontChain: Sendable {
     @discardableResult
     public func draw(_ text: String, on canvas: inout Canvas, x: Int, baseline: Int, colour: Color) -> DrawnText {
         let stored = canvas.value(for: colour)
+        // Far off-canvas positions are pulled in so that pen arithmetic cannot overflow.
+        let limit = 1 << 40
+        let x = min(max(x, -limit), limit)
+        let baseline = min(max(baseline, -limit), limit)
         var pen = x
         var missing: [Unicode.Scalar] = []
         // Fonts are used in place (not copied per character): a copy would retain every table.

@@ -78,7 +78,8 @@ import WallboardText
         // 中's bottom rows at the left edge, then the top of A's lower half.
         chain.draw("中A", on: &canvas, x: -3, baseline: 2, colour: .on)
         chain.draw("AAAA", on: &canvas, x: 2, baseline: 100, colour: .on)
-        chain.draw("AAAA", on: &canvas, x: Int.min / 4, baseline: Int.min / 4, colour: .on)
+        chain.draw("AAAA", on: &canvas, x: Int.min, baseline: Int.min, colour: .on)
+        chain.draw("AAAA", on: &canvas, x: Int.max, baseline: Int.max, colour: .on)
         expectPicture(canvas.bitmap, """
             ##.#
             ...#
