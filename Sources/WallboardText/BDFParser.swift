@@ -349,10 +349,9 @@ private func masked(_ bits: UInt64, columns: Int) -> UInt64 {
 
 @inline(__always)
 private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case 0x30...0x39: byte - 0x30
-    case 0x41...0x46: byte - 0x41 + 10
-    case 0x61...0x66: byte - 0x61 + 10
-    default: nil
-    }
+    let digit = byte &- 0x30
+    if digit < 10 { return digit }
+    // Setting bit 5 folds upper-case letters onto lower-case ones.
+    let letter = (byte | 0x20) &- 0x61
+    return letter < 6 ? letter + 10 : nil
 }

@@ -258,6 +258,10 @@ struct LineBreaker {
 private func isWordCharacter(_ character: Character) -> Bool {
     guard let scalar = character.unicodeScalars.first else { return false }
     if character.isASCII { return character.isLetter || character.isNumber }
+    // Full-width digits and letters (１２号, ＡＢ) are words as their ASCII forms are.
+    if (0xFF10...0xFF19).contains(scalar.value) || (0xFF21...0xFF3A).contains(scalar.value) || (0xFF41...0xFF5A).contains(scalar.value) {
+        return true
+    }
     // Latin, Greek and Cyrillic letters with accents; CJK has no spaces and breaks anywhere.
     return scalar.value < 0x0530 && character.isLetter
 }

@@ -6,7 +6,7 @@ import WallboardText
 /// Layout with a font where every character is 2 px wide and a space 1 px: a width of 8 holds
 /// four characters.
 @Suite struct LayoutTests {
-    static let characters = "一二三四五六七八九十急救车粤出时间请让行，。、）（《》“”：；！？…abcdefghijklmnopqrstuvwxyzA0123456789·:.-"
+    static let characters = "一二三四五六七八九十急救车粤出时间请让行，。、）（《》“”：；！？…abcdefghijklmnopqrstuvwxyzA0123456789·:.-１２３号"
     let chain: FontChain
 
     init() throws {
@@ -35,6 +35,7 @@ import WallboardText
         #expect(lines("时间12:34请让行", width: 10) == ["时间", "12:34", "请让行"])
         #expect(lines("abc defg hi", width: 8) == ["abc", "defg", "hi"])
         #expect(lines("一二3.5三", width: 8) == ["一二", "3.5三"])
+        #expect(lines("一二１２３号", width: 8) == ["一二", "１２３号"])
     }
 
     @Test func spacesAtABreakVanishAndWidthsCountWhatIsDrawn() {
