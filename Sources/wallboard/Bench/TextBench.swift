@@ -36,7 +36,7 @@ extension BenchCatalog {
             BenchCase(name: "text-layout-address-fit") {
                 let library = try FontLibrary.locate()
                 let chains = try ["cjk-12", "cjk-16", "cjk-24", "cjk-32"].map { try library.chain($0) }
-                return measureThroughput {
+                return withCPUTime {
                     _ = TextLayout.largestFitting(
                         "陕西省西安市灞桥区浐灞大道与欧亚大道交叉口东北角（欧亚国际）3号楼2单元", chains: chains, width: 192, height: 64
                     )
