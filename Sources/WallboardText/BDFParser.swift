@@ -33,7 +33,7 @@ extension Font {
     }
 }
 
-/// One pass over the bytes, line by line, building the run table as it goes.
+/// One pass over the bytes, line by line, building the glyph and mask tables as it goes.
 struct BDFParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let source: String
@@ -272,7 +272,7 @@ struct BDFParser {
     }
 
     /// Reads up to `height` hex rows into the builder's masks (`chunks` masks a row). Stops
-    /// early, without consuming it, at an ENDCHAR line; returns the rows read.
+    /// early at an ENDCHAR line, which is then the current line; returns the rows read.
     private mutating func parseBitmap(width: Int, height: Int) throws(BDFError) -> Int {
         let digitsNeeded = (width + 3) / 4
         for row in 0..<height {
@@ -280,13 +280,8 @@ struct BDFParser {
                 builder.addMask(bits)
                 continue
             }
-            let savedPosition = position, savedLine = lineNumber
             guard nextLine() else { throw error("the file ends inside a glyph's bitmap") }
-            if keywordIs("ENDCHAR") {
-                position = savedPosition
-                lineNumber = savedLine
-                return row
-            }
+            if keywordIs("ENDCHAR") { return row }
             guard lineEnd - lineStart >= digitsNeeded else {
                 throw error("bitmap row '\(lineText)' is shorter than the glyph's BBX width \(width)")
             }
