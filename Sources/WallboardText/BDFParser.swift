@@ -56,6 +56,7 @@ struct BDFParser {
     }
 
     /// Moves to the next line that is not blank; false at the end of the bytes.
+    @inline(__always)
     private mutating func nextLine() -> Bool {
         while position < bytes.count {
             lineNumber += 1
@@ -79,6 +80,7 @@ struct BDFParser {
         return Substring(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self)
     }
 
+    @inline(__always)
     private func keywordIs(_ word: StaticString) -> Bool {
         let length = word.utf8CodeUnitCount
         guard lineEnd - lineStart >= length else { return false }
