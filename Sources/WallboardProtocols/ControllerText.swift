@@ -81,9 +81,26 @@ public enum ControllerTextCodec {
         input.reserveCapacity(text.utf8.count)
         var isASCII = true
         for scalar in text.unicodeScalars {
-            let mapped = charset.beforeEncoding(scalar)
-            if mapped.value >= 0x80 { isASCII = false }
-            input.append(contentsOf: UTF8.encode(mapped).map { Array($0) } ?? [])
+            let value = charset.beforeEncoding(scalar).value
+            switch value {
+            case 0..<0x80:
+                input.append(UInt8(value))
+            case 0x80..<0x800:
+                isASCII = false
+                input.append(UInt8(0xC0 | value >> 6))
+                input.append(UInt8(0x80 | value & 0x3F))
+            case 0x800..<0x10000:
+                isASCII = false
+                input.append(UInt8(0xE0 | value >> 12))
+                input.append(UInt8(0x80 | value >> 6 & 0x3F))
+                input.append(UInt8(0x80 | value & 0x3F))
+            default:
+                isASCII = false
+                input.append(UInt8(0xF0 | value >> 18))
+                input.append(UInt8(0x80 | value >> 12 & 0x3F))
+                input.append(UInt8(0x80 | value >> 6 & 0x3F))
+                input.append(UInt8(0x80 | value & 0x3F))
+            }
         }
         // ASCII is the same in both sets and needs no conversion.
         if isASCII { return input }

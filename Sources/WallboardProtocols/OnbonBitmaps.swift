@@ -51,28 +51,34 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
         guard width > 0, height > 0 else { return [] }
         switch self {
         case .rgb888:
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(width * height * 3)
-            for value in source.pixels {
-                bytes.append(UInt8(truncatingIfNeeded: value >> 16))
-                bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: value))
+            var bytes = [UInt8](repeating: 0, count: width * height * 3)
+            bytes.withUnsafeMutableBufferPointer { out in
+                source.pixels.withUnsafeBufferPointer { pixels in
+                    for (index, value) in pixels.enumerated() {
+                        out[3 * index] = UInt8(truncatingIfNeeded: value >> 16)
+                        out[3 * index + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                        out[3 * index + 2] = UInt8(truncatingIfNeeded: value)
+                    }
+                }
             }
             return bytes
         case .fifthGeneration:
             let units = unitsPerRow(originX: originX, width: width, unitBits: 8)
             let first = originX / 8
             var bytes = [UInt8](repeating: 0xFF, count: units * planes * height)
-            source.pixels.withUnsafeBufferPointer { pixels in
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let value = pixels[y * width + x]
-                        guard value != 0 else { continue }
-                        let column = originX + x
-                        let index = (y * units + column / 8 - first) * planes
-                        let mask = ~(UInt8(0x80) >> UInt8(column % 8))
-                        if planes == 1 || value & PixelFormat.bicolorRed != 0 { bytes[index] &= mask }
-                        if planes == 2 && value & PixelFormat.bicolorGreen != 0 { bytes[index + 1] &= mask }
+            let planeCount = planes
+            bytes.withUnsafeMutableBufferPointer { out in
+                source.pixels.withUnsafeBufferPointer { pixels in
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            let value = pixels[y * width + x]
+                            guard value != 0 else { continue }
+                            let column = originX + x
+                            let index = (y * units + column / 8 - first) * planeCount
+                            let mask = ~(UInt8(0x80) >> UInt8(column % 8))
+                            if planeCount == 1 || value & PixelFormat.bicolorRed != 0 { out[index] &= mask }
+                            if planeCount == 2 && value & PixelFormat.bicolorGreen != 0 { out[index + 1] &= mask }
+                        }
                     }
                 }
             }
@@ -82,26 +88,30 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
             let first = originX / 32
             var words = [UInt32](repeating: 0xFFFF_FFFF, count: units * planes * height)
             let planeSize = units * height
-            source.pixels.withUnsafeBufferPointer { pixels in
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let value = pixels[y * width + x]
-                        guard value != 0 else { continue }
-                        let column = originX + x
-                        let index = y * units + column / 32 - first
-                        let mask = ~(UInt32(0x8000_0000) >> UInt32(column % 32))
-                        if planes == 1 || value & PixelFormat.bicolorRed != 0 { words[index] &= mask }
-                        if planes == 2 && value & PixelFormat.bicolorGreen != 0 { words[planeSize + index] &= mask }
+            let planeCount = planes
+            words.withUnsafeMutableBufferPointer { out in
+                source.pixels.withUnsafeBufferPointer { pixels in
+                    for y in 0..<height {
+                        for x in 0..<width {
+                            let value = pixels[y * width + x]
+                            guard value != 0 else { continue }
+                            let column = originX + x
+                            let index = y * units + column / 32 - first
+                            let mask = ~(UInt32(0x8000_0000) >> UInt32(column % 32))
+                            if planeCount == 1 || value & PixelFormat.bicolorRed != 0 { out[index] &= mask }
+                            if planeCount == 2 && value & PixelFormat.bicolorGreen != 0 { out[planeSize + index] &= mask }
+                        }
                     }
                 }
             }
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(words.count * 4)
-            for word in words {
-                bytes.append(UInt8(truncatingIfNeeded: word))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 16))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 24))
+            var bytes = [UInt8](repeating: 0, count: words.count * 4)
+            bytes.withUnsafeMutableBufferPointer { out in
+                for (index, word) in words.enumerated() {
+                    out[4 * index] = UInt8(truncatingIfNeeded: word)
+                    out[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    out[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 16)
+                    out[4 * index + 3] = UInt8(truncatingIfNeeded: word >> 24)
+                }
             }
             return bytes
         }

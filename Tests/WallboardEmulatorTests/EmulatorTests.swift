@@ -262,3 +262,47 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
             """)
     }
 }
+
+/// A seeded generator so a failing case replays.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct EmulatorResyncTests {
+    /// Updates separated by line noise and cut into random chunks: the board ends in the state
+    /// of the last update and answers one reply per update that arrived whole.
+    @Test func fontCardFollowsUpdatesThroughNoise() throws {
+        var generator = SeededGenerator(seed: 0xF0_0D)
+        var board = OnbonFontCardEmulator(painter: BlockPainter())
+        var stream: [UInt8] = []
+        var lastText = ""
+        for index in 0..<200 {
+            lastText = "急救\(index)号"
+            let area = OnbonTextArea(id: 0, frame: Rect(x: 0, y: 0, width: 192, height: 16), text: OnbonText([.text(lastText)]))
+            stream += try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [area])))
+            // Noise that cannot start a frame (no A5) ends each gap with a stray frame end.
+            stream += (0..<Int(generator.next() % 6)).map { _ in UInt8(truncatingIfNeeded: generator.next() % 0xA0) } + [0x5A]
+        }
+        var replies: [UInt8] = []
+        var start = 0
+        while start < stream.count {
+            let end = min(stream.count, start + Int(generator.next() % 40) + 1)
+            replies += board.receive(Array(stream[start..<end]))
+            start = end
+        }
+        var parser = OnbonFontCardReplyParser()
+        let parsed = parser.feed(replies)
+        #expect(parsed.count == 200 && parsed.allSatisfy { $0 == .ack })
+        #expect(board.areas[0]?.text == OnbonText([.text(lastText)]))
+    }
+}
