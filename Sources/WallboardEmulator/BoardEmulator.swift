@@ -1,3 +1,4 @@
+import WallboardProtocols
 import WallboardRender
 
 /// A board played in software: it takes the bytes a transport delivers (in any chunks, split
@@ -116,5 +117,27 @@ struct TextBlock {
                 y += height + lineSpacing
             }
         }
+    }
+}
+
+/// An emulator for `board` of the given size. Boards that draw their own text (bx5k, alpha)
+/// use `painter`; pixel boards ignore it. Nil for boards with no byte-stream emulator (the
+/// Dream Cheeky is a USB HID device: decode its reports with `DreamCheeky.decode`).
+public func makeEmulator(for board: BoardProtocol, width: Int, height: Int, painter: any BoardTextPainter) -> (any BoardEmulator)? {
+    switch board {
+    case .bx5k:
+        OnbonFontCardEmulator(configuration: .init(width: width, height: height), painter: painter)
+    case .bx5e:
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx5e))
+    case .bx6e:
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx6e))
+    case .bx6q:
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx6q))
+    case .alpha:
+        AlphaEmulator(configuration: .init(width: width, height: height, fontHeight: min(height, 16)), painter: painter)
+    case .tpm2:
+        TPM2Emulator(width: width, height: height)
+    case .dreamCheeky:
+        nil
     }
 }

@@ -306,3 +306,32 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(board.areas[0]?.text == OnbonText([.text(lastText)]))
     }
 }
+
+@Suite struct EndToEndByProtocolTests {
+    /// Every protocol with an emulator: encode a frame, feed it, parse the board's reply with
+    /// the protocol's own parser, as the delivery layer will.
+    @Test(arguments: [BoardProtocol.bx5k, .bx5e, .bx6e, .bx6q, .alpha, .tpm2])
+    func encodedFramesAreAcknowledged(board: BoardProtocol) throws {
+        var emulator = try #require(makeEmulator(for: board, width: 64, height: 16, painter: BlockPainter()))
+        var parser = try #require(board.replyParser())
+        let picture = Bitmap(width: 64, height: 16, format: .bicolor)
+        let wire: [UInt8]
+        switch board {
+        case .bx5k:
+            wire = try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [OnbonTextArea(id: 0, frame: Rect(x: 0, y: 0, width: 64, height: 16), text: "急救")])))
+        case .bx5e, .bx6e, .bx6q:
+            let model: OnbonGraphicModel = board == .bx5e ? .bx5e : board == .bx6e ? .bx6e : .bx6q
+            wire = try OnbonGraphicCard.encode(
+                .updateAreas([OnbonGraphicArea(id: 0, frame: Rect(x: 0, y: 0, width: 64, height: 16), pages: [OnbonGraphicPage(bitmap: picture)])]),
+                link: OnbonGraphicLink(model: model))
+        case .alpha:
+            wire = try Alpha.encode([.writeText(label: .a, AlphaText(pieces: [.text("EMS 120")]))]).bytes
+        case .tpm2:
+            wire = try TPM2.encode(picture)
+        case .dreamCheeky:
+            return
+        }
+        #expect(parser.feed(emulator.receive(wire)) == [.ack])
+        #expect(emulator.render().width == 64)
+    }
+}
