@@ -201,3 +201,42 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
         #expect((try? OnbonFontCard.decodeRequest(packet).command) == .ping)
     }
 }
+
+@Suite struct InvalidSequenceTests {
+    /// Random bytes as GB2312/GBK text (broken lead bytes, lone trail bytes, stray codes):
+    /// decoding never fails, and whatever it reads back encodes again without breaking a frame.
+    @Test(arguments: [ControllerCharset.gb2312, .gbk])
+    func randomBytesDecodeAndReencodeSafely(charset: ControllerCharset) throws {
+        var generator = SplitMix64(seed: charset == .gb2312 ? 0xBAD_0001 : 0xBAD_0002)
+        for index in 0..<10_000 {
+            let bytes = (0..<Int(generator.next() % 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let text = OnbonTextCodec.decode(bytes, charset: charset)
+            // U+FFFD marks what could not be read; drop it and the rest must encode.
+            let readable = OnbonText(text.pieces.map { piece in
+                if case .text(let value) = piece { return .text(value.replacingOccurrences(of: "\u{FFFD}", with: "")) }
+                return piece
+            })
+            let area = OnbonTextArea(id: 0, frame: Rect(x: 0, y: 0, width: 64, height: 16), text: readable)
+            do {
+                let wire = try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [area])), link: OnbonFontCardLink(charset: charset))
+                guard onbonFramingIsIntact(wire) else {
+                    Issue.record("case \(index): \(hexString(bytes)) re-encoded into a broken frame")
+                    return
+                }
+            } catch {
+                // Only characters outside the set may be refused (a GBK byte pair read as
+                // GB2312 never is); control characters were dropped, not refused.
+                guard error.unencodable != nil else {
+                    Issue.record("case \(index): \(hexString(bytes)) could not be re-encoded: \(error)")
+                    return
+                }
+            }
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
