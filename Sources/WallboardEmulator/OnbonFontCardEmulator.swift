@@ -87,12 +87,25 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             log.record(.ignored("a packet for screen \(request.header.destination)"))
             return []
         }
-        let outcome = apply(request.command)
+        // Data larger than the receive buffer never fits the controller.
+        let outcome = Int(request.header.dataLength) > configuration.model.receiveBuffer ? .outOfMemory : apply(request.command)
         switch outcome {
-        case .none: log.record(.accepted(String(describing: request.command).prefix(120).description))
+        case .none: log.record(.accepted(describe(request.command)))
         default: log.record(.refused(code: Int(outcome.rawValue), reason: outcome.explanation))
         }
         return request.wantsReply ? OnbonFontCard.reply(to: request.header, error: outcome) : []
+    }
+
+    private func describe(_ command: OnbonFontCardCommand) -> String {
+        switch command {
+        case .ping: "ping"
+        case .clearScreen: "clear screen"
+        case .brightness(let level): "brightness \(level)"
+        case .brightnessSchedule: "brightness schedule"
+        case .setTime(let time): "time \(time.year)-\(time.month)-\(time.day) \(time.hour):\(time.minute):\(time.second)"
+        case .deleteAreas(let deletion): "delete \(deletion)"
+        case .updateAreas(let update): "areas " + update.areas.map { "\($0.id) \($0.frame) \"\($0.text.plainText)\"" }.joined(separator: ", ")
+        }
     }
 
     private mutating func apply(_ command: OnbonFontCardCommand) -> OnbonErrorCode {
