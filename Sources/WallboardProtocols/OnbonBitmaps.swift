@@ -64,20 +64,29 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
             return bytes
         case .fifthGeneration:
             let units = unitsPerRow(originX: originX, width: width, unitBits: 8)
-            let first = originX / 8
             var bytes = [UInt8](repeating: 0xFF, count: units * planes * height)
             let planeCount = planes
             bytes.withUnsafeMutableBufferPointer { out in
                 source.pixels.withUnsafeBufferPointer { pixels in
                     for y in 0..<height {
+                        // Walk the row with a running byte index and bit mask.
+                        var index = y * units * planeCount
+                        var bit = UInt8(0x80) >> UInt8(originX % 8)
+                        let row = y * width
                         for x in 0..<width {
-                            let value = pixels[y * width + x]
-                            guard value != 0 else { continue }
-                            let column = originX + x
-                            let index = (y * units + column / 8 - first) * planeCount
-                            let mask = ~(UInt8(0x80) >> UInt8(column % 8))
-                            if planeCount == 1 || value & PixelFormat.bicolorRed != 0 { out[index] &= mask }
-                            if planeCount == 2 && value & PixelFormat.bicolorGreen != 0 { out[index + 1] &= mask }
+                            // Branch-free: clear the bit where the die is lit.
+                            let value = pixels[row + x]
+                            if planeCount == 1 {
+                                out[index] &= ~(bit & (0 &- UInt8(value != 0 ? 1 : 0)))
+                            } else {
+                                out[index] &= ~(bit & (0 &- UInt8(truncatingIfNeeded: value & 1)))
+                                out[index + 1] &= ~(bit & (0 &- UInt8(truncatingIfNeeded: value >> 1 & 1)))
+                            }
+                            bit >>= 1
+                            if bit == 0 {
+                                bit = 0x80
+                                index += planeCount
+                            }
                         }
                     }
                 }
@@ -85,21 +94,28 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
             return bytes
         case .sixthGeneration:
             let units = unitsPerRow(originX: originX, width: width, unitBits: 32)
-            let first = originX / 32
             var words = [UInt32](repeating: 0xFFFF_FFFF, count: units * planes * height)
             let planeSize = units * height
             let planeCount = planes
             words.withUnsafeMutableBufferPointer { out in
                 source.pixels.withUnsafeBufferPointer { pixels in
                     for y in 0..<height {
+                        var index = y * units
+                        var bit = UInt32(0x8000_0000) >> UInt32(originX % 32)
+                        let row = y * width
                         for x in 0..<width {
-                            let value = pixels[y * width + x]
-                            guard value != 0 else { continue }
-                            let column = originX + x
-                            let index = y * units + column / 32 - first
-                            let mask = ~(UInt32(0x8000_0000) >> UInt32(column % 32))
-                            if planeCount == 1 || value & PixelFormat.bicolorRed != 0 { out[index] &= mask }
-                            if planeCount == 2 && value & PixelFormat.bicolorGreen != 0 { out[planeSize + index] &= mask }
+                            let value = pixels[row + x]
+                            if planeCount == 1 {
+                                out[index] &= ~(bit & (0 &- UInt32(value != 0 ? 1 : 0)))
+                            } else {
+                                out[index] &= ~(bit & (0 &- (value & 1)))
+                                out[planeSize + index] &= ~(bit & (0 &- (value >> 1 & 1)))
+                            }
+                            bit >>= 1
+                            if bit == 0 {
+                                bit = 0x8000_0000
+                                index += 1
+                            }
                         }
                     }
                 }
