@@ -91,6 +91,13 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
             """)
     }
 
+    @Test func nacksABadCRCWithTheDocumentedFrame() throws {
+        var board = OnbonFontCardEmulator(painter: BlockPainter())
+        var frame = try OnbonFontCard.encode(.ping, link: OnbonFontCardLink(destination: 0xFFFE))
+        frame[frame.count - 3] ^= 0x40  // CRC low byte 0x?? → still not a framing byte
+        #expect(hexString(board.receive(frame)) == "A5 A5 A5 A5 A5 A5 A5 A5 A5 00 80 FE FF 00 00 00 00 00 00 FE 02 05 00 A0 01 05 00 00 05 51 5A")
+    }
+
     @Test func nacksABadCRCWithCode5() throws {
         var board = OnbonFontCardEmulator(painter: BlockPainter())
         var frame = try OnbonFontCard.encode(.brightness(4), link: link)
