@@ -69,22 +69,27 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
             bytes.withUnsafeMutableBufferPointer { out in
                 source.pixels.withUnsafeBufferPointer { pixels in
                     for y in 0..<height {
-                        // Walk the row with a running byte index and bit mask.
+                        // Walk the row with a running bit, collecting each byte's lit bits in
+                        // registers and clearing them from the 1s when the byte is complete.
                         var index = y * units * planeCount
                         var bit = UInt8(0x80) >> UInt8(originX % 8)
+                        var red: UInt8 = 0, green: UInt8 = 0
                         let row = y * width
                         for x in 0..<width {
-                            // Branch-free: clear the bit where the die is lit.
                             let value = pixels[row + x]
                             if planeCount == 1 {
-                                out[index] &= ~(bit & (0 &- UInt8(value != 0 ? 1 : 0)))
+                                red |= bit & (0 &- UInt8(value != 0 ? 1 : 0))
                             } else {
-                                out[index] &= ~(bit & (0 &- UInt8(truncatingIfNeeded: value & 1)))
-                                out[index + 1] &= ~(bit & (0 &- UInt8(truncatingIfNeeded: value >> 1 & 1)))
+                                red |= bit & (0 &- UInt8(truncatingIfNeeded: value & 1))
+                                green |= bit & (0 &- UInt8(truncatingIfNeeded: value >> 1 & 1))
                             }
                             bit >>= 1
-                            if bit == 0 {
-                                bit = 0x80
+                            if bit == 0 || x == width - 1 {
+                                out[index] = ~red
+                                if planeCount == 2 { out[index + 1] = ~green }
+                                red = 0
+                                green = 0
+                                bit = bit == 0 ? 0x80 : bit
                                 index += planeCount
                             }
                         }
@@ -102,18 +107,23 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
                     for y in 0..<height {
                         var index = y * units
                         var bit = UInt32(0x8000_0000) >> UInt32(originX % 32)
+                        var red: UInt32 = 0, green: UInt32 = 0
                         let row = y * width
                         for x in 0..<width {
                             let value = pixels[row + x]
                             if planeCount == 1 {
-                                out[index] &= ~(bit & (0 &- UInt32(value != 0 ? 1 : 0)))
+                                red |= bit & (0 &- UInt32(value != 0 ? 1 : 0))
                             } else {
-                                out[index] &= ~(bit & (0 &- (value & 1)))
-                                out[planeSize + index] &= ~(bit & (0 &- (value >> 1 & 1)))
+                                red |= bit & (0 &- (value & 1))
+                                green |= bit & (0 &- (value >> 1 & 1))
                             }
                             bit >>= 1
-                            if bit == 0 {
-                                bit = 0x8000_0000
+                            if bit == 0 || x == width - 1 {
+                                out[index] = ~red
+                                if planeCount == 2 { out[planeSize + index] = ~green }
+                                red = 0
+                                green = 0
+                                bit = bit == 0 ? 0x8000_0000 : bit
                                 index += 1
                             }
                         }
