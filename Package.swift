@@ -29,7 +29,6 @@ let package = Package(
             dependencies: [
                 "WallboardRender",
                 "WallboardProtocols",
-                "WallboardEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
