@@ -82,6 +82,10 @@ let package = Package(
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
         ),
         .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        .testTarget(
+            name: "WallboardEmulatorTests",
+            dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
+        ),
         .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
         .testTarget(
             name: "WallboardLayoutTests",
