@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
         .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
+        .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
     ],
     dependencies: [
@@ -55,12 +56,14 @@ let package = Package(
         // Wire protocols: pure encoders and decoders, one file per protocol. Glibc only for iconv.
         .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
         // Board emulators: bytes in, replies out, the board's state and what it shows.
-        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText"]),
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
         .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
+        // Frames to wire messages per protocol, only what changed; replies for delivery.
+        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The command line: one root command, a subcommand per job.
@@ -69,7 +72,7 @@ let package = Package(
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
-                "WallboardProtocols", "WallboardEmulator", "WallboardTransport",
+                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +90,13 @@ let package = Package(
             dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
         ),
         .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
+        .testTarget(
+            name: "WallboardDriversTests",
+            dependencies: [
+                "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardLayout", "WallboardFonts",
+                "WallboardDispatch", "WallboardRender", "WallboardTransport", "WallboardTestKit",
+            ]
+        ),
         .testTarget(
             name: "WallboardLayoutTests",
             dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
