@@ -28,6 +28,7 @@ let package = Package(
             name: "wallboard",
             dependencies: [
                 "WallboardRender",
+                "WallboardTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

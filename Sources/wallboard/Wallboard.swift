@@ -7,6 +7,7 @@ struct Wallboard: AsyncParsableCommand {
         abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
         subcommands: [
             BenchCommand.self,
+            DevicesCommand.self,
         ]
     )
 }
