@@ -37,7 +37,6 @@ public actor BoardLink {
         var attempts = 0
         while attempts < policy.maxAttempts, !Task.isCancelled {
             if attempts > 0 {
-                status.retries += 1
                 let delay = policy.backoff(beforeAttempt: attempts + 1)
                 do {
                     if isOpen {
@@ -48,6 +47,7 @@ public actor BoardLink {
                 } catch {
                     break
                 }
+                status.retries += 1
             }
             attempts += 1
             let health = await attemptDelivery(frame, interpreter: interpreter)
