@@ -7,33 +7,86 @@ let package = Package(
     products: [
         .executable(name: "wallboard", targets: ["wallboard"]),
         .library(name: "WallboardRender", targets: ["WallboardRender"]),
-        .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
+        .library(name: "WallboardText", targets: ["WallboardText"]),
+        .library(name: "WallboardFonts", targets: ["WallboardFonts"]),
+        .library(name: "WallboardExport", targets: ["WallboardExport"]),
+        .library(name: "WallboardDispatch", targets: ["WallboardDispatch"]),
+        .library(name: "WallboardSQLite", targets: ["WallboardSQLite"]),
+        .library(name: "WallboardLayout", targets: ["WallboardLayout"]),
+        .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
+        .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
+        .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
         .target(name: "WallboardRender"),
-        // ASCII-picture assertions for bitmaps, for every module's tests.
-        .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        // Bitmap fonts (BDF), font chains, measuring, drawing and laying out text. Imports nothing.
+        .target(name: "WallboardText", dependencies: ["WallboardRender"]),
+        // Finds the Fonts directory and loads fonts and chains by name (file I/O).
+        .target(name: "WallboardFonts", dependencies: ["WallboardText"]),
+        // PNG and animated GIF for people to look at and for golden files; outside the render core.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "WallboardExport", dependencies: ["WallboardRender", "CZlib"]),
+        // YAML with file:line:column errors, for layouts and the service configuration.
+        .target(name: "WallboardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Dispatch state: the snapshot model, derived figures, the source interface. Foundation only.
+        .target(name: "WallboardDispatch"),
+        // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
+        .target(
+            name: "WallboardSQLite",
+            dependencies: ["WallboardDispatch", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["schema.sql", "SCHEMA.md"]
+        ),
+        // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
+        .target(
+            name: "WallboardLayout",
+            dependencies: [
+                "WallboardRender", "WallboardText", "WallboardDispatch", "WallboardYAML",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // Wire protocols: pure encoders and decoders, one file per protocol. Glibc only for iconv.
+        .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
+        // Board emulators: bytes in, replies out, the board's state and what it shows.
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender"]),
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
         .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
+        // ASCII-picture assertions for bitmaps, for every module's tests.
+        .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The command line: one root command, a subcommand per job.
         .executableTarget(
             name: "wallboard",
             dependencies: [
-                "WallboardRender",
-                "WallboardTransport",
+                "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
+                "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
+                "WallboardProtocols", "WallboardEmulator", "WallboardTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
+        .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
+        .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
+        .testTarget(
+            name: "WallboardTextTests",
+            dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
+        ),
+        .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender"]),
         .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
+        .testTarget(
+            name: "WallboardLayoutTests",
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,11 @@ struct Wallboard: AsyncParsableCommand {
         abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
         subcommands: [
             BenchCommand.self,
+            FontsCommand.self,
+            TextCommand.self,
+            LayoutCommand.self,
+            SimulateCommand.self,
+            StateCommand.self,
             DevicesCommand.self,
         ]
     )

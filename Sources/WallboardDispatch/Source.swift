@@ -1,0 +1,83 @@
+import Foundation
+
+/// Why a source could not deliver a current snapshot.
+public struct SourceProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable, Hashable {
+        /// The database file (or server) is not there or cannot be opened.
+        case unreachable
+        /// The file exists but is not a database.
+        case notADatabase
+        /// A writer holds a lock that keeps readers out.
+        case locked
+        /// A table, view or column of the interface is missing, or the interface version is unsupported.
+        case interfaceMismatch
+        /// Anything else the database reported.
+        case readFailed
+    }
+
+    public var kind: Kind
+    /// What went wrong, where, and what to do about it.
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+}
+
+/// How current the source's data is, so boards can say "data interrupted since 22:41:07".
+public struct SourceHealth: Sendable, Hashable {
+    /// The last moment (wall clock) the source confirmed that its snapshot matches the data.
+    public var confirmedAt: Date?
+    /// When the last snapshot was read (wall clock).
+    public var lastSnapshotAt: Date?
+    /// The current problem; nil while everything works.
+    public var problem: SourceProblem?
+    /// When the current problem was first seen (wall clock).
+    public var problemSince: Date?
+
+    public init(confirmedAt: Date? = nil, lastSnapshotAt: Date? = nil, problem: SourceProblem? = nil, problemSince: Date? = nil) {
+        self.confirmedAt = confirmedAt
+        self.lastSnapshotAt = lastSnapshotAt
+        self.problem = problem
+        self.problemSince = problemSince
+    }
+
+    /// Seconds since the data was last confirmed current; nil if it never was.
+    public func age(now: Date) -> TimeInterval? {
+        confirmedAt.map { now.timeIntervalSince($0) }
+    }
+
+    /// True when the data has not been confirmed for longer than `threshold` seconds (or ever).
+    public func isStale(now: Date, threshold: TimeInterval) -> Bool {
+        guard let age = age(now: now) else { return true }
+        return age > threshold
+    }
+}
+
+/// What a source knows at one moment: the latest good snapshot (kept while failing) and its health.
+public struct SourceState: Sendable {
+    public var snapshot: DispatchSnapshot?
+    public var health: SourceHealth
+
+    public init(snapshot: DispatchSnapshot?, health: SourceHealth) {
+        self.snapshot = snapshot
+        self.health = health
+    }
+}
+
+/// Where the dispatch state comes from. The SQLite reader is one implementation; nothing that
+/// uses a source may depend on which one it is.
+public protocol DispatchStateSource: Sendable {
+    /// Watches the data until the task is cancelled, publishing each change to `states()`.
+    func run() async
+    /// The current state first, then every new snapshot and every change of health.
+    /// Slow consumers see only the newest state.
+    func states() -> AsyncStream<SourceState>
+    /// The state now, without waiting.
+    var currentState: SourceState { get }
+    /// The state as it was at `moment`, rebuilt from the status log and the time stamps.
+    func snapshot(at moment: Date) async throws -> DispatchSnapshot
+}

@@ -1,0 +1,279 @@
+import Foundation
+import WallboardDispatch
+
+/// A value a layout can bind: the snapshot seen through one board's eyes, with privacy applied.
+public indirect enum ContextValue: Sendable, Hashable {
+    case text(String)
+    /// A number with the text it shows as (`0.953` shows as `95.3%`).
+    case number(Double, display: String)
+    /// A moment, shown as local `HH:mm:ss`; timers count from it.
+    case time(Date, display: String)
+    case flag(Bool)
+    case list([ContextValue])
+    case object([String: ContextValue])
+
+    /// The text a template shows for this value.
+    public var display: String {
+        switch self {
+        case .text(let text): text
+        case .number(_, let display), .time(_, let display): display
+        case .flag(let flag): flag ? "是" : "否"
+        case .list(let items): items.map(\.display).joined(separator: " ")
+        case .object: ""
+        }
+    }
+
+    public var number: Double? {
+        if case .number(let value, _) = self { return value }
+        return nil
+    }
+
+    public var date: Date? {
+        if case .time(let date, _) = self { return date }
+        return nil
+    }
+
+    /// Mustache's notion of truth: false, empty lists, empty text and absent values are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .text(let text): !text.isEmpty
+        case .number: true
+        case .time: true
+        case .flag(let flag): flag
+        case .list(let items): !items.isEmpty
+        case .object: true
+        }
+    }
+
+    /// The value at a dotted path (`alert.vehicle.plate`); nil when any step is missing.
+    public func lookup(_ path: String) -> ContextValue? {
+        var current = self
+        for key in path.split(separator: ".") {
+            guard case .object(let fields) = current, let next = fields[String(key)] else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The form swift-mustache renders: dictionaries, arrays, strings and booleans.
+    var mustacheValue: Any {
+        switch self {
+        case .text, .number, .time: display
+        case .flag(let flag): flag
+        case .list(let items): items.map(\.mustacheValue)
+        case .object(let fields): fields.mapValues(\.mustacheValue)
+        }
+    }
+}
+
+/// Who the board is and how it sees the snapshot.
+public struct BoardIdentity: Sendable, Hashable {
+    public var centreName: String
+    /// The station a door board belongs to; nil for walls and strips.
+    public var stationID: String?
+    public var privacy: PrivacyClass
+    public var timeZone: TimeZone
+
+    public init(centreName: String, stationID: String? = nil, privacy: PrivacyClass, timeZone: TimeZone) {
+        self.centreName = centreName
+        self.stationID = stationID
+        self.privacy = privacy
+        self.timeZone = timeZone
+    }
+}
+
+/// Fields that hold personal data: never bound on public boards, masked on internal ones.
+public let personalFields: Set<String> = ["patientName", "callbackPhone", "callerPhone"]
+
+/// Builds the template context for one board from a snapshot.
+public struct ContextBuilder: Sendable {
+    public let identity: BoardIdentity
+    /// The top-level fields to build; nil builds them all. A door board that shows its station
+    /// need not build every vehicle of the city.
+    public let fields: Set<String>?
+    private let formatter: TimeFormatter
+
+    /// A call waiting longer than this appears in the alert ticker.
+    public static let longWaitAlertSeconds: Double = 30
+    /// A vehicle not departed this long after dispatch appears in the alert ticker.
+    public static let departureTargetSeconds: Double = 180
+
+    public init(identity: BoardIdentity, fields: Set<String>? = nil) {
+        self.identity = identity
+        self.fields = fields
+        formatter = TimeFormatter(timeZone: identity.timeZone)
+    }
+
+    private func wants(_ field: String) -> Bool { fields?.contains(field) ?? true }
+
+    /// The context for `snapshot`; `alert` is the door-board alert on show, if any.
+    public func context(for snapshot: DispatchSnapshot, alert: (index: Int, count: Int, alert: DoorAlert)? = nil) -> ContextValue {
+        var root: [String: ContextValue] = ["centre": .object(["name": .text(identity.centreName)])]
+        if wants("figures") { root["figures"] = figures(snapshot.figures) }
+        if wants("stations") { root["stations"] = .list(snapshot.stations.map { station($0, in: snapshot) }) }
+        if wants("vehicles") { root["vehicles"] = .list(snapshot.vehicles.map { vehicle($0, in: snapshot) }) }
+        if wants("incidents") { root["incidents"] = .list(snapshot.incidents.map { incident($0, in: snapshot) }) }
+        if wants("calls") { root["calls"] = .list(snapshot.waitingCalls.map(call)) }
+        if wants("seats") { root["seats"] = .list(snapshot.seats.map(seat)) }
+        if wants("alerts") { root["alerts"] = .list(tickerAlerts(snapshot)) }
+        if let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
+            root["station"] = self.station(station, in: snapshot)
+        }
+        if let alert {
+            var fields: [String: ContextValue] = [
+                "index": count(alert.index + 1),
+                "count": count(alert.count),
+                "vehicle": vehicle(alert.alert.vehicle, in: snapshot),
+                "dispatchedAt": time(alert.alert.dispatchedAt),
+                "departed": .flag(alert.alert.departedAt != nil),
+            ]
+            if let incident = alert.alert.incident {
+                fields["incident"] = self.incident(incident, in: snapshot)
+                fields["critical"] = .flag(incident.priority == .critical)
+            } else {
+                fields["critical"] = .flag(false)
+            }
+            root["alert"] = .object(fields)
+        }
+        return .object(root)
+    }
+
+    func count(_ value: Int) -> ContextValue { .number(Double(value), display: String(value)) }
+
+    func time(_ date: Date) -> ContextValue { .time(date, display: formatter.string(date, pattern: "HH:mm:ss")) }
+
+    func percent(_ rate: Double?) -> ContextValue {
+        guard let rate else { return .number(.nan, display: "—") }
+        let tenths = (rate * 1000).rounded() / 10
+        return .number(rate, display: tenths == tenths.rounded() ? "\(Int(tenths))%" : "\(tenths)%")
+    }
+
+    func duration(_ seconds: Double?) -> ContextValue {
+        guard let seconds else { return .number(.nan, display: "—") }
+        return .number(seconds, display: TimeFormatter.elapsed(seconds))
+    }
+
+    private func figures(_ figures: DispatchFigures) -> ContextValue {
+        .object([
+            "callsToday": count(figures.callsToday),
+            "validCalls": count(figures.validCalls),
+            "validCallRate": percent(figures.validCallRate),
+            "answeredWithin10sRate": percent(figures.answeredWithin10sRate),
+            "dispatchesToday": count(figures.dispatchesToday),
+            "emptyRunsToday": count(figures.emptyRunsToday),
+            "departedWithin3MinRate": percent(figures.departedWithin3MinRate),
+            "averageResponse": duration(figures.averageResponseSeconds),
+            "callsWaiting": count(figures.callsWaiting),
+            "longestWait": duration(figures.longestWaitSeconds),
+            "vehiclesOnTask": count(figures.vehiclesOnTask),
+            "vehiclesDispatchable": count(figures.vehiclesDispatchable),
+            "vehiclesOutOfService": count(figures.vehiclesOutOfService),
+            "byStatus": .list(figures.vehiclesByStatus.map { status in
+                .object(["code": count(status.code), "name": .text(status.chineseName), "count": count(status.count)])
+            }),
+        ])
+    }
+
+    private func station(_ station: Station, in snapshot: DispatchSnapshot) -> ContextValue {
+        let vehicles = snapshot.vehicles(atStation: station.id)
+        let standby = vehicles.filter { $0.status == .standby }
+        return .object([
+            "id": .text(station.id),
+            "name": .text(station.name),
+            "district": .text(station.district),
+            "vehicles": .list(vehicles.map { vehicle($0, in: snapshot) }),
+            "standby": .list(standby.map { vehicle($0, in: snapshot) }),
+            "standbyCount": count(standby.count),
+            "onTaskCount": count(vehicles.filter { $0.status?.isOnTask ?? false }.count),
+            "outOfServiceCount": count(vehicles.filter { $0.status?.isOutOfService ?? false }.count),
+        ])
+    }
+
+    private func vehicle(_ vehicle: Vehicle, in snapshot: DispatchSnapshot) -> ContextValue {
+        var fields: [String: ContextValue] = [
+            "id": .text(vehicle.id),
+            "callSign": .text(vehicle.callSign),
+            "plate": .text(vehicle.plate),
+            "station": .text(snapshot.station(id: vehicle.stationID)?.name ?? ""),
+            "statusCode": vehicle.statusCode.map(count) ?? .number(.nan, display: "?"),
+            "statusName": .text(vehicle.status?.chineseName ?? "未知"),
+            "onTask": .flag(vehicle.status?.isOnTask ?? false),
+            "dispatchable": .flag(vehicle.status?.isDispatchable ?? false),
+        ]
+        if let since = vehicle.statusSince { fields["statusSince"] = time(since) }
+        return .object(fields)
+    }
+
+    private func incident(_ incident: Incident, in snapshot: DispatchSnapshot) -> ContextValue {
+        var fields: [String: ContextValue] = [
+            "id": .text(incident.id),
+            "priority": .text(incident.priority?.chineseName ?? ""),
+            "priorityCode": incident.priority.map { count($0.rawValue) } ?? .number(.nan, display: ""),
+            "critical": .flag(incident.priority == .critical),
+            "category": .text(incident.category),
+            "complaint": .text(incident.complaint),
+            "incidentAddress": .text(incident.incidentAddress),
+            "pickupAddress": .text(incident.pickupAddress),
+            "landmark": .text(incident.landmark),
+            "district": .text(incident.district),
+            "casualties": count(incident.casualties),
+            "hospital": .text(incident.destinationHospital),
+            "vehicles": .text(incident.vehicleIDs.compactMap { snapshot.vehicle(id: $0)?.callSign }.joined(separator: " ")),
+        ]
+        if let receivedAt = incident.receivedAt { fields["receivedAt"] = time(receivedAt) }
+        if let dispatchedAt = incident.dispatchedAt { fields["dispatchedAt"] = time(dispatchedAt) }
+        if identity.privacy == .internal {
+            fields["patientName"] = .text(Mask.name(incident.patientName))
+            fields["callbackPhone"] = .text(Mask.phone(incident.callbackPhone))
+        }
+        return .object(fields)
+    }
+
+    private func call(_ call: Call) -> ContextValue {
+        var fields: [String: ContextValue] = ["id": .text(call.id)]
+        if let receivedAt = call.receivedAt { fields["receivedAt"] = time(receivedAt) }
+        if identity.privacy == .internal {
+            fields["callerPhone"] = .text(Mask.phone(call.callerPhone))
+        }
+        return .object(fields)
+    }
+
+    private func seat(_ seat: Seat) -> ContextValue {
+        var fields: [String: ContextValue] = [
+            "name": .text(seat.name),
+            "dispatcher": .text(seat.dispatcherName),
+            "state": .text(seat.state?.chineseName ?? "未知"),
+        ]
+        if let since = seat.stateSince { fields["stateSince"] = time(since) }
+        return .object(fields)
+    }
+
+    /// What the command room's ticker calls out: mass-casualty incidents, vehicles past their
+    /// departure target, calls waiting too long.
+    private func tickerAlerts(_ snapshot: DispatchSnapshot) -> [ContextValue] {
+        var alerts: [ContextValue] = []
+        for incident in snapshot.incidents where incident.casualties >= 3 || incident.category == "成批伤员" {
+            alerts.append(.object([
+                "text": .text("成批伤员 \(incident.casualties)人 \(incident.district)\(incident.incidentAddress)"),
+                "critical": .flag(true),
+            ]))
+        }
+        for vehicle in snapshot.vehicles {
+            guard let task = vehicle.task, let dispatchedAt = task.dispatchedAt, task.departedAt == nil else { continue }
+            let waited = snapshot.takenAt.timeIntervalSince(dispatchedAt)
+            if waited > ContextBuilder.departureTargetSeconds {
+                alerts.append(.object([
+                    "text": .text("\(vehicle.callSign) 派车\(TimeFormatter.elapsed(waited))未出车"),
+                    "critical": .flag(false),
+                ]))
+            }
+        }
+        if let longest = snapshot.figures.longestWaitSeconds, longest > ContextBuilder.longWaitAlertSeconds {
+            alerts.append(.object([
+                "text": .text("来电等待 \(TimeFormatter.elapsed(longest))"),
+                "critical": .flag(longest > 2 * ContextBuilder.longWaitAlertSeconds),
+            ]))
+        }
+        return alerts
+    }
+}

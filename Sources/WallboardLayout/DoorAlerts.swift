@@ -1,0 +1,45 @@
+import Foundation
+import WallboardDispatch
+
+/// One dispatch a station's door board alerts its crew to.
+public struct DoorAlert: Sendable, Hashable {
+    public var vehicle: Vehicle
+    public var incident: Incident?
+    public var dispatchedAt: Date
+    public var departedAt: Date?
+}
+
+/// What a station's door board shows: idle, or alerts for its dispatched vehicles.
+///
+/// A vehicle alerts from dispatch until it departs plus `hold`; a vehicle that reaches the scene
+/// or later ends its alert whatever the hold. Several alerts rotate, `rotation` each, oldest
+/// dispatch first, so every crew sees its own timer.
+public struct DoorBoardState: Sendable, Hashable {
+    public var alerts: [DoorAlert]
+
+    public init(snapshot: DispatchSnapshot, stationID: String, now: Date, hold: TimeInterval) {
+        alerts = snapshot.vehicles(atStation: stationID).compactMap { vehicle -> DoorAlert? in
+            guard let task = vehicle.task, let dispatchedAt = task.dispatchedAt, task.completedAt == nil else { return nil }
+            if let status = vehicle.status, status.rawValue > VehicleStatus.enRoute.rawValue { return nil }
+            if task.atSceneAt != nil { return nil }
+            if let departedAt = task.departedAt, now >= departedAt.addingTimeInterval(hold) { return nil }
+            return DoorAlert(
+                vehicle: vehicle,
+                incident: snapshot.incident(id: task.incidentID),
+                dispatchedAt: dispatchedAt,
+                departedAt: task.departedAt
+            )
+        }
+        .sorted { ($0.dispatchedAt, $0.vehicle.callSign) < ($1.dispatchedAt, $1.vehicle.callSign) }
+    }
+
+    public var isAlerting: Bool { !alerts.isEmpty }
+
+    /// The alert on show at `now` when alerts rotate every `rotation` seconds.
+    public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
+        guard !alerts.isEmpty else { return nil }
+        let slot = rotation > 0 ? Int((now.timeIntervalSince1970 / rotation).rounded(.down)) : 0
+        let index = ((slot % alerts.count) + alerts.count) % alerts.count
+        return (index, alerts[index])
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Mustache
+import WallboardRender
+import WallboardText
+import WallboardYAML
+
+/// What a board is for; decides which states its layout must have.
+public enum BoardKind: String, Sendable, Hashable, CaseIterable {
+    /// A station door board: states `idle` and `alert`.
+    case door
+    /// The command-room wall: state `main`.
+    case wall
+    /// A strip (call queue and the like): state `main`.
+    case strip
+
+    public var requiredStates: [String] {
+        switch self {
+        case .door: ["idle", "alert"]
+        case .wall, .strip: ["main"]
+        }
+    }
+}
+
+/// A board described by a layout file, validated when loaded.
+public struct Layout: Sendable {
+    public var name: String
+    public var kind: BoardKind
+    public var width: Int
+    public var height: Int
+    public var format: PixelFormat
+    public var privacy: PrivacyClass
+    /// Door boards: how long an alert stays after the vehicle departs.
+    public var hold: TimeInterval
+    /// Door boards: seconds each of several concurrent alerts is shown.
+    public var rotation: TimeInterval
+    /// Widgets per state, drawn in order.
+    public var states: [String: [Widget]]
+    /// Where the "data interrupted since" banner goes when the snapshot is stale.
+    public var staleBanner: StaleBanner
+}
+
+/// Where and how the stale-data banner shows.
+public struct StaleBanner: Sendable {
+    public var rect: Rect
+    public var fonts: [String]
+    public var colour: Color
+    /// `{time}` is replaced by the local time of the last good snapshot.
+    public var text: String
+}
+
+/// A condition on the context: a field that must be truthy (or, with `!`, falsy).
+public struct Condition: Sendable, Hashable {
+    public var path: String
+    public var negated: Bool
+
+    public func holds(in context: ContextValue) -> Bool {
+        (context.lookup(path)?.isTruthy ?? false) != negated
+    }
+}
+
+/// A template string bound to the context with mustache (`{{alert.vehicle.plate}}`).
+public struct TextTemplate: Sendable {
+    public let source: String
+    public let location: SourceLocation
+    let compiled: MustacheTemplate
+    /// True when the source has no tags, so it never changes.
+    let isConstant: Bool
+
+    /// Renders against a context already turned into mustache's form (`ContextValue.mustacheValue`),
+    /// so that a board's many templates share one conversion.
+    func render(prepared: Any) -> String {
+        isConstant ? source : compiled.render(prepared)
+    }
+
+    /// The top-level context fields the template names (`alert` for `{{alert.vehicle.plate}}`).
+    var rootFields: Set<String> {
+        Set(TemplateFields.tags(in: source).compactMap { tag in
+            tag.kind == .close ? nil : tag.name.split(separator: ".").first.map(String.init)
+        })
+    }
+}
+
+/// A colour that depends on a number: the first rule that matches wins, else `base`.
+public struct Thresholds: Sendable, Hashable {
+    public struct Rule: Sendable, Hashable {
+        public enum Comparison: String, Sendable, Hashable { case atLeast = "at", below }
+        public var comparison: Comparison
+        public var limit: Double
+        public var colour: Color
+    }
+
+    public var base: Color
+    public var rules: [Rule]
+
+    public func colour(for value: Double?) -> Color {
+        guard let value, !value.isNaN else { return base }
+        // Rules are checked last to first so that a list written in rising order
+        // (amber at 120, red at 180) gives the highest limit reached.
+        for rule in rules.reversed() {
+            switch rule.comparison {
+            case .atLeast where value >= rule.limit: return rule.colour
+            case .below where value < rule.limit: return rule.colour
+            default: continue
+            }
+        }
+        return base
+    }
+}
+
+/// How a text widget handles text wider than its rectangle.
+public enum Overflow: String, Sendable, Hashable, CaseIterable {
+    /// Cut with an ellipsis.
+    case truncate
+    /// Broken into lines by Chinese line-breaking rules, then truncated.
+    case wrap
+    /// The largest of the widget's fonts that fits.
+    case shrink
+    /// Scrolled right to left, like a marquee, when it does not fit.
+    case scroll
+}
+
+/// Text drawing options shared by widgets.
+public struct TextStyle: Sendable {
+    /// Font names, largest first: the first that fits is used (one name: always that font).
+    public var fonts: [String]
+    public var colour: Thresholds
+    /// The number the thresholds judge (a context path); nil: the widget's own value (timers).
+    public var colourBy: String?
+    public var align: HorizontalAlignment
+    public var valign: VerticalAlignment
+    public var overflow: Overflow
+}
+
+/// One thing drawn on a board.
+public struct Widget: Sendable {
+    public enum Kind: Sendable {
+        case text(TextTemplate, TextStyle)
+        /// Scrolls right to left at `speed` pixels per second, always.
+        case marquee(TextTemplate, TextStyle, speed: Double)
+        /// The time (or date) at `now`, with a `TimeFormatter` pattern.
+        case clock(pattern: String, TextStyle)
+        /// Time elapsed since a context time stamp, coloured by thresholds in seconds.
+        case timer(path: String, TextStyle)
+        /// Rows from a context list, one template per column.
+        case table(Table)
+        /// Every vehicle as a cell coloured by status, grouped by station.
+        case statusGrid(StatusGrid)
+        /// A figure with a label, coloured against its target.
+        case kpi(KPI)
+        /// Groups of widgets shown in turn, `seconds` each.
+        case pages([[Widget]], seconds: Double)
+        /// A filled or outlined rectangle, for rules and frames.
+        case box(Color, filled: Bool)
+    }
+
+    public var kind: Kind
+    public var rect: Rect
+    public var when: Condition?
+    /// Shown only in the first half of every second while this holds: critical items.
+    public var blink: Condition?
+    public var location: SourceLocation
+}
+
+public struct Table: Sendable {
+    public struct Column: Sendable {
+        public var title: String
+        public var value: TextTemplate
+        /// Present for timer columns: the row's time stamp to count from.
+        public var elapsedFrom: String?
+        public var width: Int
+        public var align: HorizontalAlignment
+        public var colour: Thresholds
+    }
+
+    public var rows: String
+    public var columns: [Column]
+    public var fonts: [String]
+    public var rowHeight: Int
+    public var header: Color?
+    /// Rows where this field is truthy take `highlightColour`.
+    public var highlight: Condition?
+    public var highlightColour: Color
+    public var colour: Color
+    /// Text when the list is empty.
+    public var empty: String
+}
+
+public struct StatusGrid: Sendable {
+    public var fonts: [String]
+    public var cellWidth: Int
+    public var cellHeight: Int
+    /// Colour per status code; codes not listed use `otherColour`.
+    public var colours: [Int: Color]
+    public var otherColour: Color
+}
+
+public struct KPI: Sendable {
+    public var label: String
+    public var value: String
+    public var labelFonts: [String]
+    public var valueFonts: [String]
+    public var colour: Thresholds
+    public var labelColour: Color
+}

@@ -1,0 +1,352 @@
+import Foundation
+import Mustache
+import WallboardRender
+import WallboardText
+import WallboardYAML
+
+/// Reads layout files and checks everything up front: an unknown widget, field, font or colour,
+/// a zone outside the board, a template naming a missing field — each an error at file:line:column.
+public struct LayoutLoader: Sendable {
+    /// The font names layouts may use.
+    public let fontNames: [String]
+
+    public init(fontNames: [String]) {
+        self.fontNames = fontNames.sorted()
+    }
+
+    public func load(contentsOf url: URL) throws -> Layout {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw YAMLFileError(SourceLocation(file: url.path, line: 1, column: 1), "cannot read the layout: \(error.localizedDescription)")
+        }
+        return try load(text, file: url.path, name: url.deletingPathExtension().lastPathComponent)
+    }
+
+    public func load(_ text: String, file: String, name: String) throws -> Layout {
+        let root = try YAMLValue.parse(text, file: file).mapping()
+        try root.rejectUnknownKeys(["board", "stale", "states"])
+        let board = try root.required("board").mapping()
+        try board.rejectUnknownKeys(["kind", "width", "height", "format", "privacy", "hold", "rotation"])
+        let kind = try board.required("kind").choice(BoardKind.allCases.map { ($0.rawValue, $0) })
+        let width = try board.required("width").int(in: 1...8192)
+        let height = try board.required("height").int(in: 1...8192)
+        let format = try board.required("format").choice(PixelFormat.allCases.map { ($0.rawValue, $0) })
+        let privacy = try board.required("privacy").choice(PrivacyClass.allCases.map { ($0.rawValue, $0) })
+        let hold = try board.optional("hold")?.double(in: 0...3600) ?? 30
+        let rotation = try board.optional("rotation")?.double(in: 1...600) ?? 8
+
+        let scope = Scope(
+            bounds: Rect(x: 0, y: 0, width: width, height: height),
+            context: SampleContext.context(kind: kind, privacy: privacy),
+            privacy: privacy,
+            fontNames: fontNames
+        )
+        let statesValue = try root.required("states")
+        let statesMapping = try statesValue.mapping()
+        try statesMapping.rejectUnknownKeys(kind.requiredStates)
+        var states: [String: [Widget]] = [:]
+        for state in kind.requiredStates {
+            guard let widgets = statesMapping.optional(state) else {
+                throw statesValue.error("a \(kind.rawValue) board needs the states \(kind.requiredStates.joined(separator: " and ")); '\(state)' is missing")
+            }
+            states[state] = try scope.widgets(widgets)
+        }
+        let staleBanner = try root.optional("stale").map(scope.staleBanner) ?? scope.defaultStaleBanner()
+        return Layout(
+            name: name, kind: kind, width: width, height: height, format: format, privacy: privacy,
+            hold: hold, rotation: rotation, states: states, staleBanner: staleBanner
+        )
+    }
+}
+
+/// What a layout's values are checked against while it loads.
+struct Scope {
+    let bounds: Rect
+    let context: ContextValue
+    let privacy: PrivacyClass
+    let fontNames: [String]
+
+    static let widgetKinds = ["text", "marquee", "clock", "timer", "table", "grid", "kpi", "pages", "box"]
+    static let commonKeys = ["rect", "when", "blink"]
+    static let styleKeys = ["font", "colour", "colourBy", "align", "valign", "overflow", "thresholds"]
+
+    func widgets(_ value: YAMLValue) throws -> [Widget] {
+        try value.sequence().map(widget)
+    }
+
+    func widget(_ value: YAMLValue) throws -> Widget {
+        let fields = try value.mapping()
+        let kinds = fields.keys.filter(Scope.widgetKinds.contains)
+        guard kinds.count == 1, let kindName = kinds.first, let kindValue = fields.optional(kindName) else {
+            let unknown = fields.keys.filter { !Scope.widgetKinds.contains($0) && !Scope.commonKeys.contains($0) && !Scope.styleKeys.contains($0) }
+            let hint = unknown.first.map { ": '\($0)' is not a widget\(suggestion(for: $0, among: Scope.widgetKinds))" } ?? ""
+            throw value.error("a widget needs exactly one of \(Scope.widgetKinds.joined(separator: ", "))\(hint)")
+        }
+        // Pages hold widgets with rectangles of their own; they need none.
+        let rect = kindName == "pages" && fields.optional("rect") == nil ? bounds : try self.rect(fields.required("rect"))
+        let when = try fields.optional("when").map(condition)
+        let blink = try fields.optional("blink").map(condition)
+        let kind: Widget.Kind
+        switch kindName {
+        case "text":
+            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys + Scope.styleKeys)
+            kind = .text(try template(kindValue), try style(fields, rect: rect))
+        case "marquee":
+            try fields.rejectUnknownKeys([kindName, "speed"] + Scope.commonKeys + Scope.styleKeys)
+            kind = .marquee(try template(kindValue), try style(fields, rect: rect), speed: try fields.optional("speed")?.double(in: 1...2000) ?? 32)
+        case "clock":
+            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys + Scope.styleKeys)
+            kind = .clock(pattern: try kindValue.string(), try style(fields, rect: rect))
+        case "timer":
+            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys + Scope.styleKeys)
+            kind = .timer(path: try timePath(kindValue), try style(fields, rect: rect))
+        case "table":
+            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys)
+            kind = .table(try table(kindValue, rect: rect))
+        case "grid":
+            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys)
+            kind = .statusGrid(try grid(kindValue))
+        case "kpi":
+            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys)
+            kind = .kpi(try kpi(kindValue, rect: rect))
+        case "pages":
+            try fields.rejectUnknownKeys([kindName, "every"] + Scope.commonKeys)
+            let pages = try kindValue.sequence().map { page in try widgets(page) }
+            guard !pages.isEmpty else { throw kindValue.error("'pages' needs at least one page") }
+            kind = .pages(pages, seconds: try fields.optional("every")?.double(in: 0.5...3600) ?? 8)
+        default:
+            try fields.rejectUnknownKeys([kindName, "filled"] + Scope.commonKeys)
+            kind = .box(try colour(kindValue), filled: try fields.optional("filled")?.bool() ?? true)
+        }
+        return Widget(kind: kind, rect: rect, when: when, blink: blink, location: value.location)
+    }
+
+    func rect(_ value: YAMLValue) throws -> Rect {
+        let numbers = try value.sequence()
+        guard numbers.count == 4 else { throw value.error("'rect' is [x, y, width, height]; it has \(numbers.count) numbers") }
+        let rect = Rect(
+            x: try numbers[0].int(), y: try numbers[1].int(),
+            width: try numbers[2].int(in: 1...8192), height: try numbers[3].int(in: 1...8192)
+        )
+        guard bounds.contains(rect) else {
+            throw value.error("the zone \(rect.width)x\(rect.height) at (\(rect.x), \(rect.y)) lies outside the \(bounds.width)x\(bounds.height) board")
+        }
+        return rect
+    }
+
+    func colour(_ value: YAMLValue) throws -> Color {
+        let name = try value.string()
+        guard let colour = Color(name: name) else {
+            throw value.error("unknown colour '\(name)'; valid colours: \(Color.knownNames.joined(separator: ", "))\(suggestion(for: name, among: Color.knownNames))")
+        }
+        return colour
+    }
+
+    func fonts(_ value: YAMLValue) throws -> [String] {
+        let items = try value.listOrSingle()
+        guard !items.isEmpty else { throw value.error("name at least one font; valid fonts: \(fontNames.joined(separator: ", "))") }
+        return try items.map { item in
+            let name = try item.string()
+            guard fontNames.contains(name) else {
+                throw item.error("unknown font '\(name)'; valid fonts: \(fontNames.joined(separator: ", "))\(suggestion(for: name, among: fontNames))")
+            }
+            return name
+        }
+    }
+
+    func template(_ value: YAMLValue) throws -> TextTemplate {
+        try template(value, against: context)
+    }
+
+    func template(_ value: YAMLValue, against scopeContext: ContextValue) throws -> TextTemplate {
+        let source = try value.string()
+        do {
+            let compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + source)
+            try TemplateFields.check(source, at: value.location, against: [scopeContext], privacy: privacy)
+            return TextTemplate(source: source, location: value.location, compiled: compiled, isConstant: !source.contains("{{"))
+        } catch let error as YAMLFileError {
+            throw error
+        } catch {
+            throw value.error("the template does not parse: \(error)")
+        }
+    }
+
+    func condition(_ value: YAMLValue) throws -> Condition {
+        var path = try value.string().trimmingSpaces
+        let negated = path.hasPrefix("!")
+        if negated { path = String(path.dropFirst()).trimmingSpaces }
+        guard context.lookup(path) != nil else {
+            throw TemplateFields.unknown(path, at: value.location, scopes: [context], privacy: privacy)
+        }
+        return Condition(path: path, negated: negated)
+    }
+
+    func timePath(_ value: YAMLValue, in scopeContext: ContextValue? = nil) throws -> String {
+        let path = try value.string().trimmingSpaces
+        let within = scopeContext ?? context
+        guard let field = within.lookup(path) else {
+            throw TemplateFields.unknown(path, at: value.location, scopes: [within], privacy: privacy)
+        }
+        guard field.date != nil else { throw value.error("'\(path)' is not a time stamp, so a timer cannot count from it") }
+        return path
+    }
+
+    func thresholds(_ value: YAMLValue?, base: Color) throws -> Thresholds {
+        guard let value else { return Thresholds(base: base, rules: []) }
+        let rules = try value.sequence().map { item -> Thresholds.Rule in
+            let fields = try item.mapping()
+            try fields.rejectUnknownKeys(["at", "below", "colour"])
+            let colour = try self.colour(fields.required("colour"))
+            if let at = fields.optional("at") {
+                return .init(comparison: .atLeast, limit: try at.double(), colour: colour)
+            }
+            guard let below = fields.optional("below") else { throw item.error("a threshold needs 'at' (value at least) or 'below'") }
+            return .init(comparison: .below, limit: try below.double(), colour: colour)
+        }
+        return Thresholds(base: base, rules: rules)
+    }
+
+    func style(_ fields: YAMLMapping, rect: Rect) throws -> TextStyle {
+        let fonts = try self.fonts(fields.required("font"))
+        let base = try fields.optional("colour").map(colour) ?? .on
+        var colourBy: String?
+        if let value = fields.optional("colourBy") {
+            colourBy = try numberPath(value)
+        }
+        return TextStyle(
+            fonts: fonts,
+            colour: try thresholds(fields.optional("thresholds"), base: base),
+            colourBy: colourBy,
+            align: try fields.optional("align")?.choice(HorizontalAlignment.allCases.map { ($0.rawValue, $0) }) ?? .left,
+            valign: try fields.optional("valign")?.choice(VerticalAlignment.allCases.map { ($0.rawValue, $0) }) ?? .middle,
+            overflow: try fields.optional("overflow")?.choice(Overflow.allCases.map { ($0.rawValue, $0) }) ?? (fonts.count > 1 ? .shrink : .truncate)
+        )
+    }
+
+    func table(_ value: YAMLValue, rect: Rect) throws -> Table {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["rows", "columns", "font", "rowHeight", "header", "highlight", "highlightColour", "colour", "empty"])
+        let rowsValue = try fields.required("rows")
+        let rows = try rowsValue.string().trimmingSpaces
+        guard case .list(let items)? = context.lookup(rows) else {
+            let lists = TemplateFields.fieldPaths(of: context).filter { if case .list = context.lookup($0) { true } else { false } }
+            throw rowsValue.error("'\(rows)' is not a list; lists: \(lists.sorted().joined(separator: ", "))\(suggestion(for: rows, among: lists))")
+        }
+        let row = items.first ?? .object([:])
+        let fonts = try self.fonts(fields.required("font"))
+        let tableColour = try fields.optional("colour").map(colour) ?? .on
+        let columnsValue = try fields.required("columns")
+        var used = 0
+        let columns = try columnsValue.sequence().map { item -> Table.Column in
+            let column = try item.mapping()
+            try column.rejectUnknownKeys(["title", "value", "elapsed", "width", "align", "colour", "thresholds"])
+            let width = try column.required("width").int(in: 1...rect.width)
+            used += width
+            let elapsed = try column.optional("elapsed").map { try timePath($0, in: row) }
+            let valueTemplate: TextTemplate
+            if let valueField = column.optional("value") {
+                // A column's template sees its row's fields only.
+                valueTemplate = try template(valueField, against: row)
+            } else if elapsed != nil {
+                valueTemplate = try template(YAMLValue.parse("''", file: item.location.file), against: row)
+            } else {
+                throw item.error("a column needs 'value' (a template) or 'elapsed' (a time stamp of the row)")
+            }
+            return Table.Column(
+                title: try column.optional("title")?.string() ?? "",
+                value: valueTemplate,
+                elapsedFrom: elapsed,
+                width: width,
+                align: try column.optional("align")?.choice(HorizontalAlignment.allCases.map { ($0.rawValue, $0) }) ?? .left,
+                colour: try thresholds(column.optional("thresholds"), base: try column.optional("colour").map(colour) ?? tableColour)
+            )
+        }
+        guard used <= rect.width else { throw columnsValue.error("the columns are \(used) px wide in all; the table is \(rect.width) px") }
+        var highlight: Condition?
+        if let value = fields.optional("highlight") {
+            let path = try value.string().trimmingSpaces
+            guard row.lookup(path) != nil else { throw TemplateFields.unknown(path, at: value.location, scopes: [row], privacy: privacy) }
+            highlight = Condition(path: path, negated: false)
+        }
+        return Table(
+            rows: rows, columns: columns, fonts: fonts,
+            rowHeight: try fields.optional("rowHeight")?.int(in: 4...512) ?? 16,
+            header: try fields.optional("header").map(colour),
+            highlight: highlight,
+            highlightColour: try fields.optional("highlightColour").map(colour) ?? .red,
+            colour: tableColour,
+            empty: try fields.optional("empty")?.string() ?? ""
+        )
+    }
+
+    func grid(_ value: YAMLValue) throws -> StatusGrid {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["font", "cell", "colours", "other"])
+        let cell = try fields.required("cell").sequence()
+        guard cell.count == 2 else { throw value.error("'cell' is [width, height]") }
+        var colours: [Int: Color] = [:]
+        if let mapping = try fields.optional("colours")?.mapping() {
+            for entry in mapping.entriesInOrder {
+                guard let code = Int(entry.key), (0...9).contains(code) else {
+                    throw YAMLFileError(entry.keyLocation, "status codes are 0 to 9, not '\(entry.key)'")
+                }
+                colours[code] = try colour(entry.value)
+            }
+        }
+        return StatusGrid(
+            fonts: try fonts(fields.required("font")),
+            cellWidth: try cell[0].int(in: 4...1024), cellHeight: try cell[1].int(in: 4...1024),
+            colours: colours, otherColour: try fields.optional("other").map(colour) ?? .amber
+        )
+    }
+
+    /// A context path that holds a number.
+    func numberPath(_ value: YAMLValue) throws -> String {
+        let path = try value.string().trimmingSpaces
+        guard let field = context.lookup(path) else {
+            throw TemplateFields.unknown(path, at: value.location, scopes: [context], privacy: privacy)
+        }
+        guard field.number != nil else { throw value.error("'\(path)' is not a number, so no threshold can judge it") }
+        return path
+    }
+
+    func kpi(_ value: YAMLValue, rect: Rect) throws -> KPI {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["label", "value", "font", "labelFont", "colour", "labelColour", "thresholds"])
+        let path = try numberPath(fields.required("value"))
+        return KPI(
+            label: try fields.required("label").string(),
+            value: path,
+            labelFonts: try fonts(fields.optional("labelFont") ?? fields.required("font")),
+            valueFonts: try fonts(fields.required("font")),
+            colour: try thresholds(fields.optional("thresholds"), base: try fields.optional("colour").map(colour) ?? .green),
+            labelColour: try fields.optional("labelColour").map(colour) ?? .on
+        )
+    }
+
+    func staleBanner(_ value: YAMLValue) throws -> StaleBanner {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["rect", "font", "colour", "text"])
+        return StaleBanner(
+            rect: try rect(fields.required("rect")),
+            fonts: try fonts(fields.required("font")),
+            colour: try fields.optional("colour").map(colour) ?? .red,
+            text: try fields.optional("text")?.string() ?? StaleBanner.defaultText
+        )
+    }
+
+    /// The bottom of the board, in the smallest font that holds the banner.
+    func defaultStaleBanner() -> StaleBanner {
+        let height = min(bounds.height, bounds.height >= 64 ? 32 : 16)
+        return StaleBanner(
+            rect: Rect(x: 0, y: bounds.height - height, width: bounds.width, height: height),
+            fonts: fontNames, colour: .red, text: StaleBanner.defaultText
+        )
+    }
+}
+
+extension StaleBanner {
+    public static let defaultText = "数据中断 {time}"
+}

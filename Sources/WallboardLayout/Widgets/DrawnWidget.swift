@@ -1,0 +1,79 @@
+import Foundation
+import WallboardRender
+import WallboardText
+
+/// What drawing a frame produced besides pixels.
+public struct RenderOutput: Sendable {
+    public var textAreas: [TextArea] = []
+    /// Characters no font could draw (shown as replacement boxes).
+    public var missing: [Unicode.Scalar] = []
+    /// Every string drawn, in order: what the privacy tests read.
+    public var strings: [String] = []
+
+    mutating func record(_ text: String, missing newMissing: [Unicode.Scalar]) {
+        strings.append(text)
+        for scalar in newMissing where !missing.contains(scalar) { missing.append(scalar) }
+    }
+}
+
+/// A widget with its data bound: all that is left is drawing it at a moment.
+protocol DrawnWidget: Sendable {
+    /// Draws the widget as it is at `now` and adds its text areas (the same content, for
+    /// font-card controllers) to `output`. Nothing is drawn outside `bounds`.
+    func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput)
+    /// The rectangle the widget draws in.
+    var bounds: Rect { get }
+    /// True when the picture depends on `now` (clocks, timers, marquees, blinking, pages):
+    /// such widgets are drawn every frame, the others once per snapshot.
+    var isAnimated: Bool { get }
+    /// Equal for two widgets that draw the same pixels: what changed between two snapshots.
+    var fingerprint: Int { get }
+}
+
+extension DrawnWidget {
+    var isAnimated: Bool { false }
+}
+
+/// Shows its content only in the first half of every second: critical items.
+struct Blinking: DrawnWidget {
+    let content: any DrawnWidget
+
+    var bounds: Rect { content.bounds }
+    var isAnimated: Bool { true }
+    var fingerprint: Int { content.fingerprint }
+
+    static func isVisible(at now: Date) -> Bool {
+        let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
+        return fraction < 0.5
+    }
+
+    func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
+        var areas = RenderOutput()
+        if Blinking.isVisible(at: now) {
+            content.draw(on: &canvas, at: now, into: &areas)
+        } else {
+            // Drawn through an empty clip: no pixels change, but the text areas are still made.
+            let clip = canvas.clip
+            canvas.clip = Rect(x: 0, y: 0, width: 0, height: 0)
+            content.draw(on: &canvas, at: now, into: &areas)
+            canvas.clip = clip
+        }
+        output.textAreas += areas.textAreas.map { area in
+            var blinking = area
+            blinking.blinks = true
+            return blinking
+        }
+        for scalar in areas.missing where !output.missing.contains(scalar) { output.missing.append(scalar) }
+        output.strings += areas.strings
+    }
+}
+
+extension TextArea.Alignment {
+    init(_ alignment: HorizontalAlignment) {
+        switch alignment {
+        case .left: self = .left
+        case .centre: self = .centre
+        case .right: self = .right
+        }
+    }
+}

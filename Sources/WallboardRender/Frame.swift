@@ -1,0 +1,62 @@
+/// What a layout produces for one board at one moment: the pixels, and the same content as text
+/// areas for controllers that draw text with their own fonts (Onbon BX-5K/6K, Alpha).
+public struct Frame: Hashable, Sendable {
+    public var bitmap: Bitmap
+    public var textAreas: [TextArea]
+    /// Characters that no font could draw; the frame shows a replacement box for each.
+    public var missingCharacters: Set<Character>
+
+    public init(bitmap: Bitmap, textAreas: [TextArea] = [], missingCharacters: Set<Character> = []) {
+        self.bitmap = bitmap
+        self.textAreas = textAreas
+        self.missingCharacters = missingCharacters
+    }
+}
+
+/// A rectangle of text that a font-card controller draws itself.
+public struct TextArea: Hashable, Sendable {
+    public enum Motion: String, Hashable, Sendable {
+        /// Shown still.
+        case still
+        /// Scrolls right to left, for text longer than the area.
+        case scrollLeft
+    }
+
+    public enum Alignment: String, Hashable, Sendable {
+        case left, centre, right
+    }
+
+    /// A stretch of text in one colour.
+    public struct Run: Hashable, Sendable {
+        public var text: String
+        public var colour: Color
+
+        public init(_ text: String, colour: Color) {
+            self.text = text
+            self.colour = colour
+        }
+    }
+
+    /// Stable per layout slot, so an update can replace just this area.
+    public var id: Int
+    public var rect: Rect
+    public var runs: [Run]
+    public var alignment: Alignment
+    public var motion: Motion
+    /// Pixel height of the font the area wants (the controller's nearest size is used).
+    public var fontHeight: Int
+    /// Critical content the controller should flash.
+    public var blinks: Bool
+
+    public init(id: Int, rect: Rect, runs: [Run], alignment: Alignment = .left, motion: Motion = .still, fontHeight: Int = 16, blinks: Bool = false) {
+        self.id = id
+        self.rect = rect
+        self.runs = runs
+        self.alignment = alignment
+        self.motion = motion
+        self.fontHeight = fontHeight
+        self.blinks = blinks
+    }
+
+    public var text: String { runs.map(\.text).joined() }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import WallboardDispatch
+
+/// Turns raw column values into model fields, noting every value it had to clear or repair.
+struct RowDecoder {
+    /// Time stamps later than this are treated as not yet happened (clock errors, bad rows).
+    let latestAcceptable: Date
+    private(set) var issues: [DataIssue] = []
+
+    init(latestAcceptable: Date) {
+        self.latestAcceptable = latestAcceptable
+    }
+
+    mutating func note(_ table: String, _ rowID: String, _ column: String, _ problem: DataIssue.Problem, skipped: Bool = false) {
+        issues.append(DataIssue(table: table, rowID: rowID, column: column, problem: problem, rowSkipped: skipped))
+    }
+
+    /// The row's key; nil (and a note naming the rowid position) when it is NULL or empty.
+    mutating func key(_ value: DatabaseValue, table: String, column: String = "id", position: Int) -> String? {
+        let raw: String?
+        switch value.storage {
+        case .string(let string): raw = string
+        case .int64(let number): raw = String(number)
+        case .double(let number): raw = String(number)
+        case .blob(let data): raw = String(decoding: data, as: UTF8.self)
+        case .null: raw = nil
+        }
+        guard let raw, !raw.isEmpty else {
+            note(table, "#\(position)", column, .missingKey, skipped: true)
+            return nil
+        }
+        return raw
+    }
+
+    /// Optional reference to another row's key.
+    func reference(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .string(let string): string.isEmpty ? nil : string
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        case .blob(let data): String(decoding: data, as: UTF8.self)
+        case .null: nil
+        }
+    }
+
+    /// Text for display: control characters removed, invalid UTF-8 replaced, NULL as "".
+    mutating func text(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> String {
+        let raw: String
+        switch value.storage {
+        case .null: return ""
+        case .string(let string): raw = string
+        case .int64(let number): return String(number)
+        case .double(let number): return String(number)
+        case .blob(let data): raw = String(decoding: data, as: UTF8.self)
+        }
+        if raw.unicodeScalars.contains("\u{FFFD}") { note(table, rowID, column, .invalidText) }
+        guard raw.unicodeScalars.contains(where: Self.isControl) else { return raw }
+        note(table, rowID, column, .controlCharacters)
+        var cleaned = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars {
+            if scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                cleaned.append(" ")
+            } else if !Self.isControl(scalar) {
+                cleaned.append(scalar)
+            }
+        }
+        return String(cleaned)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    mutating func integer(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> Int? {
+        switch value.storage {
+        case .null: return nil
+        case .int64(let number): return Int(truncatingIfNeeded: number)
+        case .double(let number) where number.isFinite && abs(number) < 1e15: return Int(number)
+        case .string(let string):
+            if let number = Int(string.trimmingCharacters(in: .whitespaces)) { return number }
+        default: break
+        }
+        note(table, rowID, column, .unknownCode)
+        return nil
+    }
+
+    mutating func real(_ value: DatabaseValue) -> Double? {
+        switch value.storage {
+        case .int64(let number): Double(number)
+        case .double(let number) where number.isFinite: number
+        case .string(let string): Double(string)
+        default: nil
+        }
+    }
+
+    /// Unix seconds to a date; text holding a number is accepted. Future and malformed values become nil.
+    mutating func date(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> Date? {
+        let seconds: Double
+        switch value.storage {
+        case .null: return nil
+        case .int64(let number): seconds = Double(number)
+        case .double(let number) where number.isFinite: seconds = number
+        case .string(let string) where Double(string) != nil: seconds = Double(string) ?? 0
+        default:
+            note(table, rowID, column, .badTimestamp)
+            return nil
+        }
+        let date = Date(timeIntervalSince1970: seconds)
+        if date > latestAcceptable {
+            note(table, rowID, column, .futureTimestamp)
+            return nil
+        }
+        return date
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import WallboardDispatch
+
+/// The dispatch state from a SQLite database that another process writes.
+///
+/// Opens the file read-only (never writes, never changes its journal mode), polls
+/// `PRAGMA data_version` on one dedicated connection every `pollInterval`, and on a change reads
+/// one snapshot in a single read transaction. Failures (file missing, not a database, locked,
+/// interface missing) are reported through `health`; the last good snapshot is kept, and the
+/// source retries every `retryInterval` until the cause goes away.
+///
+///     let source = SQLiteDispatchSource(configuration: .init(path: "dispatch.db"))
+///     Task { await source.run() }
+///     for await state in source.states() { render(state.snapshot, state.health) }
+public final class SQLiteDispatchSource: DispatchStateSource {
+    public let configuration: SQLiteSourceConfiguration
+    private let shared = Locked(Shared())
+
+    private struct Shared {
+        var state = SourceState(snapshot: nil, health: SourceHealth())
+        var subscribers: [UUID: AsyncStream<SourceState>.Continuation] = [:]
+    }
+
+    public init(configuration: SQLiteSourceConfiguration) {
+        self.configuration = configuration
+    }
+
+    public var currentState: SourceState { shared.withLock { $0.state } }
+
+    public func states() -> AsyncStream<SourceState> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SourceState.self, bufferingPolicy: .bufferingNewest(1))
+        let id = UUID()
+        shared.withLock { shared in
+            shared.subscribers[id] = continuation
+            continuation.yield(shared.state)
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.shared.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    public func run() async {
+        let reader = SnapshotReader(configuration: configuration)
+        var needsRead = true
+        while !Task.isCancelled {
+            let delay: Duration
+            do {
+                if !reader.isOpen {
+                    try reader.open()
+                    needsRead = true
+                }
+                let version = try reader.dataVersion()
+                if needsRead || version != reader.snapshotDataVersion {
+                    let snapshot = try reader.readSnapshot()
+                    needsRead = false
+                    publishSnapshot(snapshot)
+                } else {
+                    confirm()
+                }
+                delay = configuration.pollInterval
+            } catch {
+                needsRead = true
+                // A file that vanished or turned into something else is reopened from scratch.
+                if error.kind == .unreachable || error.kind == .notADatabase { reader.close() }
+                publishProblem(error)
+                delay = configuration.retryInterval
+            }
+            try? await Task.sleep(for: delay)
+        }
+        reader.close()
+        finishSubscribers()
+    }
+
+    public func snapshot(at moment: Date) async throws -> DispatchSnapshot {
+        // A connection of its own, so a long replay read never delays the live poll.
+        let reader = SnapshotReader(configuration: configuration)
+        try reader.open()
+        defer { reader.close() }
+        return try reader.readSnapshot(at: moment)
+    }
+
+    /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
+    public func readSnapshotOnce() throws -> DispatchSnapshot {
+        let reader = SnapshotReader(configuration: configuration)
+        try reader.open()
+        defer { reader.close() }
+        return try reader.readSnapshot()
+    }
+
+    private func publishSnapshot(_ snapshot: DispatchSnapshot) {
+        let now = configuration.wallClock()
+        publish { state in
+            state.snapshot = snapshot
+            state.health = SourceHealth(confirmedAt: now, lastSnapshotAt: now)
+            return true
+        }
+    }
+
+    private func confirm() {
+        let now = configuration.wallClock()
+        publish { state in
+            let recovered = state.health.problem != nil
+            state.health.confirmedAt = now
+            state.health.problem = nil
+            state.health.problemSince = nil
+            return recovered
+        }
+    }
+
+    private func publishProblem(_ problem: SourceProblem) {
+        let now = configuration.wallClock()
+        publish { state in
+            guard state.health.problem != problem else { return false }
+            if state.health.problem == nil { state.health.problemSince = now }
+            state.health.problem = problem
+            return true
+        }
+    }
+
+    /// Applies `change`; tells subscribers when it returns true.
+    private func publish(_ change: (inout SourceState) -> Bool) {
+        shared.withLock { shared in
+            guard change(&shared.state) else { return }
+            for continuation in shared.subscribers.values { continuation.yield(shared.state) }
+        }
+    }
+
+    private func finishSubscribers() {
+        let continuations = shared.withLock { shared in
+            defer { shared.subscribers = [:] }
+            return Array(shared.subscribers.values)
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

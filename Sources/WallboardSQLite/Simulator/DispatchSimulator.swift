@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import WallboardDispatch
+
+/// What to simulate and how fast.
+public struct SimulationSettings: Sendable {
+    public enum JournalMode: String, Sendable, CaseIterable {
+        case wal
+        case delete
+    }
+
+    public var seed: UInt64
+    public var stationCount: Int
+    public var vehicleCount: Int
+    /// Call-taker seats; nil: one per ten vehicles, at least three.
+    public var seatCount: Int?
+    /// Average calls per day; nil: fourteen per vehicle.
+    public var callsPerDay: Double?
+    /// Simulated time of the first event.
+    public var start: Date
+    /// Simulated time to stop at; nil: run until cancelled.
+    public var end: Date?
+    /// Simulated seconds per wall-clock second once caught up with the clock.
+    public var speed: Double
+    /// false: write every event as fast as possible, ignoring the clock (needs `end`).
+    public var followsClock: Bool
+    public var dayBoundary: DayBoundary
+    /// Set the database's journal mode; nil leaves it as it is.
+    public var journalMode: JournalMode?
+    /// Delete existing dispatch rows first; without it the simulator refuses a database that has some.
+    public var replacesExistingData: Bool
+
+    public init(
+        seed: UInt64 = 1, stationCount: Int = 12, vehicleCount: Int = 36, seatCount: Int? = nil, callsPerDay: Double? = nil,
+        start: Date, end: Date? = nil, speed: Double = 1, followsClock: Bool = true, dayBoundary: DayBoundary = .shanghai,
+        journalMode: JournalMode? = nil, replacesExistingData: Bool = false
+    ) {
+        self.seed = seed
+        self.stationCount = stationCount
+        self.vehicleCount = vehicleCount
+        self.seatCount = seatCount
+        self.callsPerDay = callsPerDay
+        self.start = start
+        self.end = end
+        self.speed = speed
+        self.followsClock = followsClock
+        self.dayBoundary = dayBoundary
+        self.journalMode = journalMode
+        self.replacesExistingData = replacesExistingData
+    }
+}
+
+/// A problem with the simulator's settings or its database.
+public struct SimulationError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Writes a realistic 120 centre's activity into a SQLite file through the Wallboard interface,
+/// in short transactions as a dispatch system would. The same seed and settings give the same rows.
+public final class DispatchSimulator {
+    private let settings: SimulationSettings
+    private let path: String
+    private let queue: DatabaseQueue
+    private var model: SimulationModel
+    /// Events are written in one transaction per this many simulated seconds while catching up.
+    private let catchUpBatchSeconds = 60.0
+
+    /// Opens (creating if needed) the database and prepares the city. Throws if the database
+    /// already holds dispatch rows and `replacesExistingData` is false.
+    public init(path: String, settings: SimulationSettings) throws {
+        guard settings.stationCount >= 1, settings.vehicleCount >= 1 else {
+            throw SimulationError(description: "--stations and --vehicles must be at least 1")
+        }
+        guard settings.speed > 0 else { throw SimulationError(description: "--speed must be greater than 0") }
+        if !settings.followsClock, settings.end == nil {
+            throw SimulationError(description: "--fast needs an end: give --duration or --until")
+        }
+        self.settings = settings
+        self.path = path
+        var configuration = Configuration()
+        configuration.label = "wallboard.simulator"
+        configuration.busyMode = .timeout(5)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw SimulationError(description: "cannot open \(path) for writing: \(error)")
+        }
+        model = SimulationModel(settings: settings)
+        try prepareDatabase()
+    }
+
+    private func prepareDatabase() throws {
+        if let mode = settings.journalMode {
+            try queue.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = \(mode.rawValue)")
+            }
+        }
+        try queue.inTransaction(.immediate) { db in
+            try db.execute(sql: InterfaceSchema.sql)
+            let existing = try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM vehicles) + (SELECT count(*) FROM calls)") ?? 0
+            if existing > 0 {
+                guard settings.replacesExistingData else {
+                    throw SimulationError(description: "\(path) already holds dispatch data; pass --fresh to replace it")
+                }
+                for table in ["stations", "vehicles", "incidents", "vehicle_tasks", "calls", "seats", "vehicle_status_log"] {
+                    try db.execute(sql: "DELETE FROM \(table)")
+                }
+            }
+            try db.execute(sql: "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'")
+            try model.writeCity(db)
+            return .commit
+        }
+    }
+
+    /// Runs until `end` (or until the task is cancelled when there is none).
+    public func run() async throws {
+        let end = settings.end.map(\.timeIntervalSince1970) ?? .infinity
+        // Catch up with the clock (or run to the end) in batches, as fast as the disk allows.
+        let catchUpUntil = settings.followsClock ? min(end, max(settings.start.timeIntervalSince1970, Date().timeIntervalSince1970)) : end
+        while let next = model.nextEventTime, next < catchUpUntil {
+            if Task.isCancelled { return }
+            let batchEnd = min(catchUpUntil, (next / catchUpBatchSeconds).rounded(.down) * catchUpBatchSeconds + catchUpBatchSeconds)
+            try write(until: batchEnd, clockSpeed: 0)
+        }
+        guard settings.followsClock else {
+            try write(until: end, clockSpeed: 0)
+            return
+        }
+        let simulatedAnchor = catchUpUntil
+        let wallAnchor = Date().timeIntervalSince1970
+        try write(until: simulatedAnchor, clockSpeed: settings.speed, force: true)
+        while !Task.isCancelled {
+            guard let next = model.nextEventTime, next < end else { break }
+            let due = wallAnchor + (next - simulatedAnchor) / settings.speed
+            let wait = due - Date().timeIntervalSince1970
+            if wait > 0 {
+                do { try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) } catch { break }
+            }
+            let simulatedNow = simulatedAnchor + (Date().timeIntervalSince1970 - wallAnchor) * settings.speed
+            try write(until: max(next, simulatedNow).nextUp, clockSpeed: settings.speed)
+        }
+    }
+
+    /// Processes every event before `limit` in one transaction and records the simulator's clock.
+    private func write(until limit: Double, clockSpeed: Double, force: Bool = false) throws {
+        guard force || (model.nextEventTime.map { $0 < limit } ?? false) else { return }
+        try queue.inTransaction(.immediate) { db in
+            var last = model.lastEventTime
+            while let next = model.nextEventTime, next < limit {
+                last = try model.processNext(db)
+            }
+            let clockTime = limit.isFinite ? limit : last
+            let clock: [(String, String)] = [
+                ("simulated_time", String(clockTime)),
+                ("simulated_wall_time", String(Date().timeIntervalSince1970)),
+                ("simulated_speed", String(clockSpeed)),
+            ]
+            for (key, value) in clock {
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO wallboard_interface (key, value) VALUES (?, ?)").execute(arguments: [key, value])
+            }
+            return .commit
+        }
+    }
+}

@@ -1,0 +1,453 @@
+import Foundation
+import GRDB
+import WallboardDispatch
+
+/// The simulated centre: calls, seats, incidents and vehicles, advanced one event at a time.
+/// Every decision draws from one seeded generator in a fixed order, so a seed replays exactly.
+struct SimulationModel {
+    private enum Event {
+        case callArrives
+        case callAnswered(call: Int, seat: Int)
+        case callAbandoned(call: Int)
+        case callEnds(call: Int)
+        case seatReady(seat: Int)
+        case seatBack(seat: Int)
+        case vehicleStep(vehicle: Int, generation: Int, status: VehicleStatus)
+        case emptyRun(vehicle: Int, generation: Int, reason: String)
+        case backAtStation(vehicle: Int, generation: Int)
+        case serviceStarts(vehicle: Int)
+        case serviceEnds(vehicle: Int)
+    }
+
+    private struct SimCall {
+        let id: String
+        let received: Double
+        let outcome: CallOutcome
+        var answered = false
+        var ended = false
+    }
+
+    private struct SimSeat {
+        var busy = false
+        var away = false
+    }
+
+    private struct SimVehicle {
+        var status = VehicleStatus.standby
+        var location: CityPoint
+        var incident: Int?
+        var taskID: String?
+        /// Bumped on every dispatch so that events for an earlier run are ignored.
+        var generation = 0
+    }
+
+    private struct SimIncident {
+        let id: String
+        let location: CityPoint
+        let maternity: Bool
+        let priority: Int
+        var vehiclesStillNeeded: Int
+        var openTasks = 0
+        var dispatched = false
+        var closed = false
+    }
+
+    private let settings: SimulationSettings
+    private var random: SeededRandom
+    private let city: City
+    private var events = EventQueue<Event>()
+    private var calls: [SimCall] = []
+    private var waitingCalls: [Int] = []
+    private var seats: [SimSeat]
+    private var vehicles: [SimVehicle]
+    private var incidents: [SimIncident] = []
+    /// Incidents waiting for a free vehicle, in the order they arrived.
+    private var pendingIncidents: [Int] = []
+    private var taskCount = 0
+    private let callsPerSecond: Double
+    private let peakFactor: Double
+    private let massCasualtyChance: Double
+    private(set) var lastEventTime: Double
+
+    init(settings: SimulationSettings) {
+        self.settings = settings
+        var random = SeededRandom(seed: settings.seed)
+        let seatCount = settings.seatCount ?? max(3, settings.vehicleCount / 10)
+        let city = City(stationCount: settings.stationCount, vehicleCount: settings.vehicleCount, seatCount: seatCount, random: &random)
+        self.city = city
+        self.random = random
+        seats = Array(repeating: SimSeat(), count: seatCount)
+        vehicles = city.vehicles.map { SimVehicle(location: city.stations[$0.stationIndex].location) }
+        let perDay = settings.callsPerDay ?? Double(settings.vehicleCount) * 14
+        callsPerSecond = perDay / 86_400
+        let profile = CityWords.hourlyCallProfile
+        let mean = profile.reduce(0, +) / Double(profile.count)
+        peakFactor = (profile.max() ?? 1) / mean
+        // About one mass-casualty incident a day.
+        massCasualtyChance = 1 / max(perDay * 0.55, 1)
+        lastEventTime = settings.start.timeIntervalSince1970
+        let start = lastEventTime
+        scheduleNextCall(after: start)
+        for index in vehicles.indices { scheduleService(vehicle: index, after: start) }
+    }
+
+    var nextEventTime: Double? { events.nextTime }
+
+    // MARK: The fixed rows
+
+    func writeCity(_ db: Database) throws {
+        let start = settings.start.timeIntervalSince1970
+        for (index, station) in city.stations.enumerated() {
+            try db.execute(sql: "INSERT INTO stations (id, name, district, sort_order, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [station.id, station.name, station.district, index + 1, station.location.latitude, station.location.longitude])
+        }
+        for vehicle in city.vehicles {
+            try db.execute(sql: "INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since) VALUES (?, ?, ?, ?, 7, ?)",
+                           arguments: [vehicle.id, vehicle.callSign, vehicle.plate, city.stations[vehicle.stationIndex].id, start])
+            try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at) VALUES (?, 7, ?)", arguments: [vehicle.id, start])
+        }
+        for seat in city.seats {
+            try db.execute(sql: "INSERT INTO seats (id, name, dispatcher_name, state, state_since) VALUES (?, ?, ?, 'idle', ?)",
+                           arguments: [seat.id, seat.name, seat.dispatcherName, start])
+        }
+    }
+
+    // MARK: Events
+
+    /// Applies the next event, writing its rows; returns its time.
+    mutating func processNext(_ db: Database) throws -> Double {
+        guard let (time, event) = events.pop() else { return lastEventTime }
+        lastEventTime = time
+        switch event {
+        case .callArrives: try callArrives(db, at: time)
+        case .callAnswered(let call, let seat): try callAnswered(db, call: call, seat: seat, at: time)
+        case .callAbandoned(let call): try callAbandoned(db, call: call, at: time)
+        case .callEnds(let call): try callEnds(db, call: call, at: time)
+        case .seatReady(let seat): try seatReady(db, seat: seat, at: time)
+        case .seatBack(let seat): try seatBack(db, seat: seat, at: time)
+        case .vehicleStep(let vehicle, let generation, let status):
+            if vehicles[vehicle].generation == generation { try vehicleStep(db, vehicle: vehicle, to: status, at: time) }
+        case .emptyRun(let vehicle, let generation, let reason):
+            if vehicles[vehicle].generation == generation, vehicles[vehicle].status.isOnTask {
+                try finishTask(db, vehicle: vehicle, at: time, emptyRunReason: reason)
+            }
+        case .backAtStation(let vehicle, let generation):
+            if vehicles[vehicle].generation == generation, vehicles[vehicle].status == .availableOnRoad {
+                vehicles[vehicle].location = city.stations[city.vehicles[vehicle].stationIndex].location
+                try setStatus(db, vehicle: vehicle, .standby, at: time)
+            }
+        case .serviceStarts(let vehicle): try serviceStarts(db, vehicle: vehicle, at: time)
+        case .serviceEnds(let vehicle):
+            try setStatus(db, vehicle: vehicle, .standby, at: time)
+            scheduleService(vehicle: vehicle, after: time)
+            try dispatchPending(db, at: time)
+        }
+        return time
+    }
+
+    private mutating func schedule(_ event: Event, at time: Double) {
+        // Dispatch systems record whole seconds.
+        events.schedule(event, at: time.rounded(.up))
+    }
+
+    /// Calls arrive as a Poisson process whose rate follows the local hour (by thinning).
+    private mutating func scheduleNextCall(after time: Double) {
+        var candidate = time
+        let maximumRate = callsPerSecond * peakFactor
+        while true {
+            candidate += random.exponential(mean: 1 / maximumRate)
+            if random.unit() * maximumRate <= callsPerSecond * relativeRate(at: candidate) { break }
+        }
+        events.schedule(.callArrives, at: max(candidate.rounded(), time + 1))
+    }
+
+    private func relativeRate(at time: Double) -> Double {
+        let date = Date(timeIntervalSince1970: time)
+        let hours = date.timeIntervalSince(settings.dayBoundary.dayStart(containing: date)) / 3600
+        let profile = CityWords.hourlyCallProfile
+        let mean = profile.reduce(0, +) / Double(profile.count)
+        let hour = Int(hours) % 24
+        let fraction = hours - hours.rounded(.down)
+        return (profile[hour] * (1 - fraction) + profile[(hour + 1) % 24] * fraction) / mean
+    }
+
+    private mutating func callArrives(_ db: Database, at time: Double) throws {
+        scheduleNextCall(after: time)
+        let outcome = random.weighted([
+            (CallOutcome.valid, 55.0), (.information, 15), (.nuisance, 9), (.silent, 13), (.misdial, 8),
+        ])
+        let index = calls.count
+        let call = SimCall(id: String(format: "C%07d", index + 1), received: time, outcome: outcome)
+        calls.append(call)
+        try db.cachedStatement(sql: "INSERT INTO calls (id, received_at, caller_phone) VALUES (?, ?, ?)")
+            .execute(arguments: [call.id, time, IncidentDetails.phoneNumber(&random)])
+        if let seat = freeSeat() {
+            seats[seat].busy = true
+            schedule(.callAnswered(call: index, seat: seat), at: time + random.logNormal(median: 4, sigma: 0.45, within: 1...25))
+        } else {
+            waitingCalls.append(index)
+            schedule(.callAbandoned(call: index), at: time + random.logNormal(median: 50, sigma: 0.6, within: 8...300))
+        }
+    }
+
+    private func freeSeat() -> Int? {
+        seats.indices.first { !seats[$0].busy && !seats[$0].away }
+    }
+
+    private mutating func callAnswered(_ db: Database, call: Int, seat: Int, at time: Double) throws {
+        guard !calls[call].ended else {
+            try seatReady(db, seat: seat, at: time)
+            return
+        }
+        calls[call].answered = true
+        try db.cachedStatement(sql: "UPDATE calls SET answered_at = ?, seat_id = ? WHERE id = ?")
+            .execute(arguments: [time, city.seats[seat].id, calls[call].id])
+        try db.cachedStatement(sql: "UPDATE seats SET state = 'talking', state_since = ?, call_id = ? WHERE id = ?")
+            .execute(arguments: [time, calls[call].id, city.seats[seat].id])
+        let talk: Double = switch calls[call].outcome {
+        case .valid: random.logNormal(median: 95, sigma: 0.35, within: 40...360)
+        case .information: random.logNormal(median: 60, sigma: 0.5, within: 15...300)
+        case .nuisance: random.logNormal(median: 25, sigma: 0.6, within: 5...180)
+        case .silent: random.logNormal(median: 12, sigma: 0.4, within: 4...40)
+        case .misdial: random.logNormal(median: 8, sigma: 0.4, within: 3...30)
+        }
+        schedule(.callEnds(call: call), at: time + talk)
+    }
+
+    private mutating func callAbandoned(_ db: Database, call: Int, at time: Double) throws {
+        guard let position = waitingCalls.firstIndex(of: call) else { return }
+        waitingCalls.remove(at: position)
+        calls[call].ended = true
+        try db.cachedStatement(sql: "UPDATE calls SET ended_at = ? WHERE id = ?").execute(arguments: [time, calls[call].id])
+    }
+
+    private mutating func callEnds(_ db: Database, call: Int, at time: Double) throws {
+        calls[call].ended = true
+        let seatIndex = try seatOf(db, call: call)
+        var incidentID: String?
+        if calls[call].outcome == .valid {
+            incidentID = try createIncident(db, call: call, at: time)
+        }
+        try db.cachedStatement(sql: "UPDATE calls SET ended_at = ?, outcome = ?, incident_id = ? WHERE id = ?")
+            .execute(arguments: [time, calls[call].outcome.rawValue, incidentID, calls[call].id])
+        guard let seatIndex else { return }
+        try db.cachedStatement(sql: "UPDATE seats SET state = 'wrap-up', state_since = ?, call_id = NULL WHERE id = ?")
+            .execute(arguments: [time, city.seats[seatIndex].id])
+        let wrapUp = calls[call].outcome == .valid ? random.logNormal(median: 20, sigma: 0.4, within: 5...90) : random.uniform(2...8)
+        schedule(.seatReady(seat: seatIndex), at: time + wrapUp)
+    }
+
+    private func seatOf(_ db: Database, call: Int) throws -> Int? {
+        let seatID = try String.fetchOne(db.cachedStatement(sql: "SELECT seat_id FROM calls WHERE id = ?"), arguments: [calls[call].id])
+        return city.seats.firstIndex { $0.id == seatID }
+    }
+
+    private mutating func seatReady(_ db: Database, seat: Int, at time: Double) throws {
+        let othersAvailable = seats.indices.filter { $0 != seat && !seats[$0].away }.count
+        if othersAvailable >= 2, random.chance(0.015) {
+            seats[seat] = SimSeat(busy: false, away: true)
+            try db.cachedStatement(sql: "UPDATE seats SET state = 'away', state_since = ?, call_id = NULL WHERE id = ?")
+                .execute(arguments: [time, city.seats[seat].id])
+            schedule(.seatBack(seat: seat), at: time + random.uniform(300...1200))
+            return
+        }
+        try db.cachedStatement(sql: "UPDATE seats SET state = 'idle', state_since = ?, call_id = NULL WHERE id = ?")
+            .execute(arguments: [time, city.seats[seat].id])
+        seats[seat].busy = false
+        takeWaitingCall(seat: seat, at: time)
+    }
+
+    private mutating func seatBack(_ db: Database, seat: Int, at time: Double) throws {
+        seats[seat] = SimSeat()
+        try db.cachedStatement(sql: "UPDATE seats SET state = 'idle', state_since = ? WHERE id = ?")
+            .execute(arguments: [time, city.seats[seat].id])
+        takeWaitingCall(seat: seat, at: time)
+    }
+
+    private mutating func takeWaitingCall(seat: Int, at time: Double) {
+        guard !waitingCalls.isEmpty else { return }
+        let call = waitingCalls.removeFirst()
+        seats[seat].busy = true
+        schedule(.callAnswered(call: call, seat: seat), at: time + random.uniform(1...3))
+    }
+
+    // MARK: Incidents and vehicles
+
+    private mutating func createIncident(_ db: Database, call: Int, at time: Double) throws -> String {
+        let location = City.randomLocation(&random)
+        let massCasualty = random.chance(massCasualtyChance)
+        let details = IncidentDetails(at: location, massCasualty: massCasualty, random: &random)
+        let vehiclesNeeded = massCasualty ? min(6, max(3, details.casualties / 2)) : details.casualties > 1 && random.chance(0.5) ? 2 : 1
+        let index = incidents.count
+        let incident = SimIncident(
+            id: String(format: "E%07d", index + 1), location: location, maternity: details.category == "分娩",
+            priority: details.priority, vehiclesStillNeeded: vehiclesNeeded
+        )
+        incidents.append(incident)
+        let answered = try Double.fetchOne(db.cachedStatement(sql: "SELECT answered_at FROM calls WHERE id = ?"), arguments: [calls[call].id])
+        let hospital = city.nearestHospital(to: location, maternity: incident.maternity)
+        try db.cachedStatement(sql: """
+            INSERT INTO incidents (id, call_id, received_at, answered_at, priority, category, complaint, incident_address,
+                pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age,
+                callback_phone, latitude, longitude)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT caller_phone FROM calls WHERE id = ?), ?, ?)
+            """).execute(arguments: [
+                incident.id, calls[call].id, calls[call].received, answered, details.priority, details.category, details.complaint,
+                details.incidentAddress, details.pickupAddress, "\(details.landmark)附近", details.district, details.casualties,
+                hospital.name, details.patientName, details.patientSex, details.patientAge, calls[call].id,
+                location.latitude, location.longitude,
+            ])
+        pendingIncidents.append(index)
+        try dispatchPending(db, at: time)
+        return incident.id
+    }
+
+    /// Sends the nearest dispatchable vehicle to each waiting incident, most urgent first.
+    private mutating func dispatchPending(_ db: Database, at time: Double) throws {
+        let order = pendingIncidents.enumerated().sorted { (incidents[$0.element].priority, $0.offset) < (incidents[$1.element].priority, $1.offset) }
+        var stillPending: [Int] = []
+        for (_, incidentIndex) in order {
+            while incidents[incidentIndex].vehiclesStillNeeded > 0, let vehicle = nearestDispatchable(to: incidents[incidentIndex].location) {
+                try dispatch(db, vehicle: vehicle, incident: incidentIndex, at: time)
+            }
+            if incidents[incidentIndex].vehiclesStillNeeded > 0 { stillPending.append(incidentIndex) }
+        }
+        pendingIncidents = pendingIncidents.filter(stillPending.contains)
+    }
+
+    private func nearestDispatchable(to point: CityPoint) -> Int? {
+        var best: (index: Int, distance: Double)?
+        for index in vehicles.indices where vehicles[index].status.isDispatchable {
+            let distance = vehicles[index].location.distance(to: point)
+            if best.map({ distance < $0.distance }) ?? true { best = (index, distance) }
+        }
+        return best?.index
+    }
+
+    private mutating func dispatch(_ db: Database, vehicle: Int, incident: Int, at time: Double) throws {
+        taskCount += 1
+        let taskID = String(format: "T%07d", taskCount)
+        incidents[incident].vehiclesStillNeeded -= 1
+        incidents[incident].openTasks += 1
+        vehicles[vehicle].generation += 1
+        vehicles[vehicle].incident = incident
+        vehicles[vehicle].taskID = taskID
+        let incidentID = incidents[incident].id
+        try db.cachedStatement(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [taskID, incidentID, city.vehicles[vehicle].id, time])
+        if !incidents[incident].dispatched {
+            incidents[incident].dispatched = true
+            try db.cachedStatement(sql: "UPDATE incidents SET dispatched_at = ? WHERE id = ?").execute(arguments: [time, incidentID])
+        }
+        try setStatus(db, vehicle: vehicle, .assigning, at: time)
+        let generation = vehicles[vehicle].generation
+        let orderReceived = time + random.uniform(5...20)
+        schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .orderReceived), at: orderReceived)
+        // Turnout: most crews roll within a minute or two; a few take longer than the 3-minute target.
+        let turnout = random.logNormal(median: 75, sigma: 0.5, within: 25...480)
+        schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .enRoute), at: max(orderReceived + 5, time + turnout))
+    }
+
+    /// Minutes to drive between two points in city traffic, with some luck either way.
+    private mutating func driveSeconds(from: CityPoint, to: CityPoint, urgent: Bool) -> Double {
+        let kilometres = from.distance(to: to) * 1.35
+        let speed = urgent ? 34.0 : 28.0
+        return (kilometres / speed * 3600 + 60) * random.logNormal(median: 1, sigma: 0.2, within: 0.7...1.8)
+    }
+
+    private mutating func vehicleStep(_ db: Database, vehicle: Int, to status: VehicleStatus, at time: Double) throws {
+        guard let incidentIndex = vehicles[vehicle].incident else { return }
+        let incident = incidents[incidentIndex]
+        let generation = vehicles[vehicle].generation
+        // The run's end is written by finishTask, which also frees the vehicle.
+        if status != .availableOnRoad { try setStatus(db, vehicle: vehicle, status, at: time) }
+        let hospital = city.nearestHospital(to: incident.location, maternity: incident.maternity, skipping: vehicle % 2 == 0 ? 0 : (incident.vehiclesStillNeeded + incident.openTasks > 1 ? 1 : 0))
+        switch status {
+        case .enRoute:
+            let drive = driveSeconds(from: vehicles[vehicle].location, to: incident.location, urgent: incident.priority <= 2)
+            if random.chance(0.04) {
+                schedule(.emptyRun(vehicle: vehicle, generation: generation, reason: random.pick(CityWords.emptyRunReasonsEnRoute)), at: time + drive * random.uniform(0.2...0.9))
+            }
+            schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .atScene), at: time + drive)
+        case .atScene:
+            vehicles[vehicle].location = incident.location
+            if random.chance(0.05) {
+                schedule(.emptyRun(vehicle: vehicle, generation: generation, reason: random.pick(CityWords.emptyRunReasonsAtScene)), at: time + random.uniform(180...900))
+            } else {
+                schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .patientOnBoard), at: time + random.logNormal(median: 720, sigma: 0.35, within: 240...2400))
+            }
+        case .patientOnBoard:
+            let drive = driveSeconds(from: incident.location, to: hospital.location, urgent: incident.priority == 1)
+            schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .atHospital), at: time + drive)
+        case .atHospital:
+            vehicles[vehicle].location = hospital.location
+            schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .availableOnRoad), at: time + random.logNormal(median: 900, sigma: 0.35, within: 300...2700))
+        case .availableOnRoad:
+            try finishTask(db, vehicle: vehicle, at: time, emptyRunReason: nil)
+        default:
+            break
+        }
+    }
+
+    /// Ends the vehicle's run (handed over, or an empty run), frees it and sends it home.
+    private mutating func finishTask(_ db: Database, vehicle: Int, at time: Double, emptyRunReason: String?) throws {
+        guard let incidentIndex = vehicles[vehicle].incident, let taskID = vehicles[vehicle].taskID else { return }
+        try db.cachedStatement(sql: "UPDATE vehicle_tasks SET completed_at = ?, empty_run_reason = ? WHERE id = ?")
+            .execute(arguments: [time, emptyRunReason, taskID])
+        vehicles[vehicle].incident = nil
+        vehicles[vehicle].taskID = nil
+        vehicles[vehicle].generation += 1
+        try setStatus(db, vehicle: vehicle, .availableOnRoad, at: time)
+        incidents[incidentIndex].openTasks -= 1
+        if incidents[incidentIndex].openTasks == 0, incidents[incidentIndex].vehiclesStillNeeded == 0 {
+            incidents[incidentIndex].closed = true
+            try db.cachedStatement(sql: "UPDATE incidents SET closed_at = ? WHERE id = ?").execute(arguments: [time, incidents[incidentIndex].id])
+        }
+        let home = city.stations[city.vehicles[vehicle].stationIndex].location
+        schedule(.backAtStation(vehicle: vehicle, generation: vehicles[vehicle].generation), at: time + driveSeconds(from: vehicles[vehicle].location, to: home, urgent: false))
+        try dispatchPending(db, at: time)
+    }
+
+    /// Writes a status change to the vehicle row and the status log, with the matching task time stamp.
+    private mutating func setStatus(_ db: Database, vehicle: Int, _ status: VehicleStatus, at time: Double) throws {
+        vehicles[vehicle].status = status
+        let vehicleID = city.vehicles[vehicle].id
+        let incidentID = vehicles[vehicle].incident.map { incidents[$0].id }
+        let taskID = vehicles[vehicle].taskID
+        try db.cachedStatement(sql: "UPDATE vehicles SET status = ?, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?")
+            .execute(arguments: [status.rawValue, time, incidentID, taskID, vehicleID])
+        try db.cachedStatement(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [vehicleID, status.rawValue, time, incidentID, taskID])
+        let column: String? = switch status {
+        case .enRoute: "departed_at"
+        case .atScene: "at_scene_at"
+        case .patientOnBoard: "patient_on_board_at"
+        case .atHospital: "at_hospital_at"
+        default: nil
+        }
+        if let column, let taskID {
+            try db.cachedStatement(sql: "UPDATE vehicle_tasks SET \(column) = ? WHERE id = ?").execute(arguments: [time, taskID])
+        }
+    }
+
+    // MARK: Maintenance
+
+    private mutating func scheduleService(vehicle: Int, after time: Double) {
+        // About one suspension every six vehicle-days, one unavailability every thirty.
+        schedule(.serviceStarts(vehicle: vehicle), at: time + random.exponential(mean: 86_400 / 0.2))
+    }
+
+    private mutating func serviceStarts(_ db: Database, vehicle: Int, at time: Double) throws {
+        guard vehicles[vehicle].status == .standby else {
+            schedule(.serviceStarts(vehicle: vehicle), at: time + 1800)
+            return
+        }
+        if random.chance(0.15) {
+            try setStatus(db, vehicle: vehicle, .unavailable, at: time)
+            schedule(.serviceEnds(vehicle: vehicle), at: time + random.uniform(7200...21_600))
+        } else {
+            try setStatus(db, vehicle: vehicle, .suspended, at: time)
+            schedule(.serviceEnds(vehicle: vehicle), at: time + random.uniform(1800...9000))
+        }
+    }
+}

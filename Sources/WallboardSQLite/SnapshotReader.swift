@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import WallboardDispatch
+
+/// Settings for reading a dispatch database through the Wallboard interface.
+public struct SQLiteSourceConfiguration: Sendable {
+    public var path: String
+    /// How often `PRAGMA data_version` is polled.
+    public var pollInterval: Duration
+    /// How long to wait before reopening or rereading after a failure.
+    public var retryInterval: Duration
+    /// How long one read waits for a writer's lock before reporting `locked`.
+    public var lockWait: Duration
+    /// Where the dispatch day starts.
+    public var dayBoundary: DayBoundary
+    /// Time stamps later than now plus this many seconds are treated as bad.
+    public var futureTolerance: TimeInterval
+    /// The wall clock; tests pass a fixed one.
+    public var wallClock: @Sendable () -> Date
+
+    public init(
+        path: String, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
+        lockWait: Duration = .milliseconds(50), dayBoundary: DayBoundary = .shanghai,
+        futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.path = path
+        self.pollInterval = pollInterval
+        self.retryInterval = retryInterval
+        self.lockWait = lockWait
+        self.dayBoundary = dayBoundary
+        self.futureTolerance = futureTolerance
+        self.wallClock = wallClock
+    }
+}
+
+/// One read-only connection to the dispatch database: polls for changes and reads snapshots.
+/// Owned by one task at a time.
+final class SnapshotReader {
+    let configuration: SQLiteSourceConfiguration
+    private var queue: DatabaseQueue?
+    private var checkedSchemaVersion: Int?
+    /// `PRAGMA data_version` as of the last snapshot read.
+    private(set) var snapshotDataVersion: Int64?
+
+    init(configuration: SQLiteSourceConfiguration) {
+        self.configuration = configuration
+    }
+
+    var isOpen: Bool { queue != nil }
+
+    func close() {
+        queue = nil
+        checkedSchemaVersion = nil
+        snapshotDataVersion = nil
+    }
+
+    func open() throws(SourceProblem) {
+        if queue != nil { return }
+        queue = try Self.openReadOnly(configuration)
+    }
+
+    static func openReadOnly(_ configuration: SQLiteSourceConfiguration) throws(SourceProblem) -> DatabaseQueue {
+        let path = configuration.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SourceProblem(kind: .unreachable, message: "database file \(path) does not exist; check the path, or create it with `wallboard simulate --db \(path)`")
+        }
+        var databaseConfiguration = Configuration()
+        databaseConfiguration.readonly = true
+        databaseConfiguration.label = "wallboard.reader"
+        let wait = configuration.lockWait
+        databaseConfiguration.busyMode = .timeout(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+        do {
+            return try DatabaseQueue(path: path, configuration: databaseConfiguration)
+        } catch {
+            throw SourceProblem(error, path: path)
+        }
+    }
+
+    /// The connection's change counter; differs from `snapshotDataVersion` once another connection committed.
+    func dataVersion() throws(SourceProblem) -> Int64 {
+        guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
+        do {
+            return try queue.inDatabase { db in
+                try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            }
+        } catch {
+            throw SourceProblem(error, path: configuration.path)
+        }
+    }
+
+    /// Reads the current state in one read transaction.
+    func readSnapshot() throws(SourceProblem) -> DispatchSnapshot {
+        try read { db, wall in
+            let clock = try DataClock.read(db)
+            let now = clock.now(wall: wall)
+            let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
+            var query = StateQuery(configuration: configuration, now: now, moment: nil)
+            let snapshot = try query.read(db, sourceVersion: version)
+            snapshotDataVersion = version
+            return snapshot
+        }
+    }
+
+    /// Rebuilds the state at `moment` in one read transaction.
+    func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
+        try read { db, wall in
+            let now = try DataClock.read(db).now(wall: wall)
+            var query = StateQuery(configuration: configuration, now: now, moment: moment)
+            return try query.read(db, sourceVersion: nil)
+        }
+    }
+
+    private func read(_ body: (Database, Date) throws -> DispatchSnapshot) throws(SourceProblem) -> DispatchSnapshot {
+        guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
+        do {
+            return try queue.read { db in
+                let schemaVersion = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA schema_version")) ?? 0
+                // Read the clock once the transaction holds its snapshot, so nothing committed before
+                // the snapshot carries a time later than `now`.
+                let wall = configuration.wallClock()
+                if schemaVersion != checkedSchemaVersion {
+                    try InterfaceCheck.verify(db, path: configuration.path)
+                    checkedSchemaVersion = schemaVersion
+                }
+                return try body(db, wall)
+            }
+        } catch let problem as SourceProblem {
+            throw problem
+        } catch {
+            checkedSchemaVersion = nil
+            throw SourceProblem(error, path: configuration.path)
+        }
+    }
+}
+
+/// The time the data lives in: the wall clock, or the simulator's clock when it runs faster or
+/// slower than real time (it records its clock in `wallboard_interface`).
+struct DataClock {
+    var simulatedTime: Double?
+    var simulatedWallTime: Double?
+    var speed: Double = 1
+
+    static func read(_ db: Database) throws -> DataClock {
+        var clock = DataClock()
+        var version: String?
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT key, value FROM wallboard_interface"))
+        while let row = try rows.next() {
+            let key: String? = row[0]
+            let value: String? = row[1]
+            switch key {
+            case "version": version = value
+            case "simulated_time": clock.simulatedTime = value.flatMap(Double.init)
+            case "simulated_wall_time": clock.simulatedWallTime = value.flatMap(Double.init)
+            case "simulated_speed": clock.speed = value.flatMap(Double.init) ?? 1
+            default: break
+            }
+        }
+        guard let version else {
+            throw SourceProblem(kind: .interfaceMismatch, message: "wallboard_interface has no 'version' row; add (key 'version', value '\(InterfaceSchema.version)') or a view that returns it (see SCHEMA.md)")
+        }
+        guard Int(version) == InterfaceSchema.version else {
+            throw SourceProblem(kind: .interfaceMismatch, message: "wallboard_interface version is '\(version)'; this reader understands version \(InterfaceSchema.version)")
+        }
+        return clock
+    }
+
+    func now(wall: Date) -> Date {
+        guard let simulatedTime, let simulatedWallTime else { return wall }
+        return Date(timeIntervalSince1970: simulatedTime + (wall.timeIntervalSince1970 - simulatedWallTime) * speed)
+    }
+}
+
+/// Checks that every table or view and column of the interface is there.
+enum InterfaceCheck {
+    static func verify(_ db: Database, path: String) throws {
+        for (table, columns) in InterfaceSchema.requiredColumns {
+            let present = try Set(String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0.lowercased() })
+            if present.isEmpty {
+                throw SourceProblem(kind: .interfaceMismatch, message: "\(path): table or view '\(table)' is missing; create it from schema.sql or map it with a view (see SCHEMA.md)")
+            }
+            let missing = columns.filter { !present.contains($0) }
+            if !missing.isEmpty {
+                throw SourceProblem(kind: .interfaceMismatch, message: "\(path): '\(table)' lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); see SCHEMA.md")
+            }
+        }
+    }
+}
+
+extension SourceProblem {
+    /// Classifies a database error.
+    init(_ error: any Error, path: String) {
+        guard let error = error as? DatabaseError else {
+            self.init(kind: .readFailed, message: "\(path): \(error)")
+            return
+        }
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            self.init(kind: .unreachable, message: "cannot open \(path): \(detail); check that the file exists and is readable")
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            self.init(kind: .notADatabase, message: "\(path) is not a SQLite database (\(detail)); point --db at the dispatch database")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            self.init(kind: .locked, message: "\(path) is locked by a writer (\(detail)); retrying")
+        default:
+            if detail.hasPrefix("no such table") || detail.hasPrefix("no such column") {
+                self.init(kind: .interfaceMismatch, message: "\(path): \(detail); see SCHEMA.md")
+            } else {
+                self.init(kind: .readFailed, message: "\(path): \(detail)")
+            }
+        }
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import GRDB
+import WallboardDispatch
+
+private let stationColumns = "id, name, district, sort_order, latitude, longitude"
+private let vehicleColumns = "id, call_sign, plate, station_id, status, status_since, incident_id, task_id"
+private let incidentColumns = """
+    id, call_id, received_at, answered_at, dispatched_at, closed_at, priority, category, complaint, incident_address, \
+    pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age, \
+    callback_phone, latitude, longitude
+    """
+private let taskColumns = """
+    id, incident_id, vehicle_id, dispatched_at, departed_at, at_scene_at, patient_on_board_at, at_hospital_at, \
+    completed_at, empty_run_reason
+    """
+private let callColumns = "id, received_at, answered_at, ended_at, seat_id, outcome, incident_id, caller_phone"
+private let seatColumns = "id, name, dispatcher_name, state, state_since, call_id"
+
+/// The rows of one snapshot, decoded, before they are put together.
+private struct Rows {
+    var stations: [Station] = []
+    var vehicles: [Vehicle] = []
+    var incidents: [Incident] = []
+    var activeTasks: [VehicleTask] = []
+    var runsToday: [VehicleTask] = []
+    var callsToday: [CallTimes] = []
+    var waitingCalls: [Call] = []
+    var seats: [Seat] = []
+}
+
+/// Reads the current state, or the state at a past `moment`, inside the caller's read transaction.
+struct StateQuery {
+    let configuration: SQLiteSourceConfiguration
+    /// nil: the state now.
+    let moment: Date?
+    let now: Date
+    let dayStart: Date
+    private var decoder: RowDecoder
+
+    init(configuration: SQLiteSourceConfiguration, now: Date, moment: Date?) {
+        self.configuration = configuration
+        self.moment = moment
+        self.now = moment ?? now
+        dayStart = configuration.dayBoundary.dayStart(containing: moment ?? now)
+        decoder = RowDecoder(latestAcceptable: now.addingTimeInterval(configuration.futureTolerance))
+    }
+
+    mutating func read(_ db: Database, sourceVersion: Int64?) throws -> DispatchSnapshot {
+        var rows = Rows()
+        rows.stations = try fetch(db, "SELECT \(stationColumns) FROM stations", [], station)
+        if let moment {
+            rows.vehicles = try pastVehicles(db, at: moment)
+            rows.incidents = try fetch(db, "SELECT \(incidentColumns) FROM incidents WHERE received_at <= ? AND (closed_at IS NULL OR closed_at > ?)", [moment, moment], incident).map { $0.asOf(moment) }
+            rows.activeTasks = try fetch(db, "SELECT \(taskColumns) FROM vehicle_tasks WHERE dispatched_at <= ? AND (completed_at IS NULL OR completed_at > ?)", [moment, moment], task).map { $0.asOf(moment) }
+            rows.runsToday = try fetch(db, "SELECT \(taskColumns) FROM vehicle_tasks WHERE dispatched_at >= ? AND dispatched_at <= ?", [dayStart, moment], task).map { $0.asOf(moment) }
+            rows.callsToday = try fetch(db, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ? AND received_at <= ?", [dayStart, moment], callTimes).map { $0.asOf(moment) }
+            rows.waitingCalls = try fetch(db, """
+                SELECT \(callColumns) FROM calls WHERE received_at <= ? AND received_at >= ? \
+                AND (answered_at IS NULL OR answered_at > ?) AND (ended_at IS NULL OR ended_at > ?)
+                """, [moment, moment.addingTimeInterval(-86_400), moment, moment], call).map { $0.asOf(moment) }
+        } else {
+            rows.vehicles = try fetch(db, "SELECT \(vehicleColumns) FROM vehicles", [], Self.vehicle)
+            rows.incidents = try fetch(db, """
+                SELECT \(incidentColumns) FROM incidents WHERE closed_at IS NULL \
+                OR id IN (SELECT incident_id FROM vehicles WHERE incident_id IS NOT NULL)
+                """, [], incident)
+            rows.activeTasks = try fetch(db, "SELECT \(taskColumns) FROM vehicle_tasks WHERE completed_at IS NULL OR id IN (SELECT task_id FROM vehicles WHERE task_id IS NOT NULL)", [], task)
+            rows.runsToday = try fetch(db, "SELECT \(taskColumns) FROM vehicle_tasks WHERE dispatched_at >= ?", [dayStart], task)
+            rows.callsToday = try fetch(db, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ?", [dayStart], callTimes)
+            rows.waitingCalls = try fetch(db, "SELECT \(callColumns) FROM calls WHERE answered_at IS NULL AND ended_at IS NULL", [], call)
+            rows.seats = try fetch(db, "SELECT \(seatColumns) FROM seats", [], seat)
+        }
+        return assemble(rows, sourceVersion: sourceVersion)
+    }
+
+    private mutating func fetch<T>(
+        _ db: Database, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, Row, Int) -> T?
+    ) throws -> [T] {
+        let statement = try db.cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map { $0.timeIntervalSince1970 }))
+        var result: [T] = []
+        var position = 0
+        while let row = try cursor.next() {
+            position += 1
+            if let value = decode(&decoder, row, position) { result.append(value) }
+        }
+        return result
+    }
+
+    private mutating func pastVehicles(_ db: Database, at moment: Date) throws -> [Vehicle] {
+        var states: [String: (status: Int?, at: Date?, incidentID: String?, taskID: String?)] = [:]
+        // Each vehicle's latest change at or before the moment.
+        let log = try Row.fetchCursor(db, sql: """
+            SELECT vehicle_id, at, status, incident_id, task_id FROM (
+                SELECT vehicle_id, at, status, incident_id, task_id,
+                    row_number() OVER (PARTITION BY vehicle_id ORDER BY at DESC) AS newest
+                FROM vehicle_status_log WHERE at <= ?
+            ) WHERE newest = 1
+            """, arguments: [moment.timeIntervalSince1970])
+        var logDecoder = RowDecoder(latestAcceptable: moment)
+        while let row = try log.next() {
+            guard let vehicleID = logDecoder.reference(row[0]) else { continue }
+            states[vehicleID] = (
+                logDecoder.integer(row[2], "vehicle_status_log", vehicleID, "status"),
+                logDecoder.date(row[1], "vehicle_status_log", vehicleID, "at"),
+                logDecoder.reference(row[3]), logDecoder.reference(row[4])
+            )
+        }
+        let vehicles = try Row.fetchCursor(db, sql: "SELECT \(vehicleColumns) FROM vehicles")
+        var result: [Vehicle] = []
+        var position = 0
+        while let row = try vehicles.next() {
+            position += 1
+            guard var vehicle = Self.vehicle(&decoder, row, position) else { continue }
+            let state = states[vehicle.id]
+            vehicle.statusCode = state?.status
+            vehicle.status = state?.status.flatMap(VehicleStatus.init(rawValue:))
+            vehicle.statusSince = state?.at
+            vehicle.incidentID = state?.incidentID
+            vehicle.task = nil
+            if let taskID = state?.taskID { vehicle.task = VehicleTask(id: taskID, incidentID: state?.incidentID ?? "", vehicleID: vehicle.id, dispatchedAt: nil) }
+            result.append(vehicle)
+        }
+        return result
+    }
+
+    private mutating func assemble(_ rows: Rows, sourceVersion: Int64?) -> DispatchSnapshot {
+        let stations = rows.stations.sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }
+        let stationOrder = Dictionary(stations.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var tasksByID: [String: VehicleTask] = [:]
+        var activeTaskByVehicle: [String: VehicleTask] = [:]
+        var vehiclesByIncident: [String: [String]] = [:]
+        for task in rows.activeTasks {
+            tasksByID[task.id] = task
+            if task.completedAt == nil {
+                activeTaskByVehicle[task.vehicleID] = task
+                vehiclesByIncident[task.incidentID, default: []].append(task.vehicleID)
+            }
+        }
+        let incidentIDs = Set(rows.incidents.map(\.id))
+        var vehicles: [Vehicle] = []
+        vehicles.reserveCapacity(rows.vehicles.count)
+        for var vehicle in rows.vehicles {
+            if vehicle.statusCode != nil, vehicle.status == nil {
+                decoder.note("vehicles", vehicle.id, "status", .unknownCode)
+            } else if vehicle.statusCode == nil, moment == nil {
+                decoder.note("vehicles", vehicle.id, "status", .missingValue)
+            }
+            if stationOrder[vehicle.stationID] == nil {
+                decoder.note("vehicles", vehicle.id, "station_id", .danglingReference)
+            }
+            if let incidentID = vehicle.incidentID, !incidentIDs.contains(incidentID) {
+                decoder.note("vehicles", vehicle.id, "incident_id", .danglingReference)
+            }
+            if let taskID = vehicle.task?.id {
+                vehicle.task = tasksByID[taskID] ?? activeTaskByVehicle[vehicle.id]
+            } else {
+                vehicle.task = activeTaskByVehicle[vehicle.id]
+            }
+            vehicles.append(vehicle)
+        }
+        vehicles.sort {
+            (stationOrder[$0.stationID] ?? Int.max, $0.callSign, $0.id) < (stationOrder[$1.stationID] ?? Int.max, $1.callSign, $1.id)
+        }
+        let incidents = rows.incidents.map { incident -> Incident in
+            var incident = incident
+            incident.vehicleIDs = (vehiclesByIncident[incident.id] ?? []).sorted()
+            return incident
+        }.sorted {
+            ($0.priority?.rawValue ?? 9, $0.receivedAt ?? .distantFuture, $0.id) < ($1.priority?.rawValue ?? 9, $1.receivedAt ?? .distantFuture, $1.id)
+        }
+        let waiting = rows.waitingCalls.sorted { ($0.receivedAt ?? .distantFuture, $0.id) < ($1.receivedAt ?? .distantFuture, $1.id) }
+        let figures = DispatchFigures(
+            callsToday: rows.callsToday, runsToday: rows.runsToday, vehicles: vehicles, stations: stations,
+            now: now, dayStart: dayStart
+        )
+        return DispatchSnapshot(
+            takenAt: now, dayStart: dayStart, sourceVersion: sourceVersion, stations: stations, vehicles: vehicles,
+            incidents: incidents, waitingCalls: waiting, seats: rows.seats.sorted { $0.id < $1.id }, figures: figures,
+            issues: decoder.issues
+        )
+    }
+
+    // MARK: Row mappers (column order as in the SELECT lists above)
+
+    private func station(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Station? {
+        guard let id = decoder.key(row[0], table: "stations", position: position) else { return nil }
+        return Station(
+            id: id, name: decoder.text(row[1], "stations", id, "name"), district: decoder.text(row[2], "stations", id, "district"),
+            sortOrder: decoder.integer(row[3], "stations", id, "sort_order") ?? 0,
+            latitude: decoder.real(row[4]), longitude: decoder.real(row[5])
+        )
+    }
+
+    private static func vehicle(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Vehicle? {
+        guard let id = decoder.key(row[0], table: "vehicles", position: position) else { return nil }
+        let taskID = decoder.reference(row[7])
+        return Vehicle(
+            id: id, callSign: decoder.text(row[1], "vehicles", id, "call_sign"), plate: decoder.text(row[2], "vehicles", id, "plate"),
+            stationID: decoder.reference(row[3]) ?? "", statusCode: decoder.integer(row[4], "vehicles", id, "status"),
+            statusSince: decoder.date(row[5], "vehicles", id, "status_since"), incidentID: decoder.reference(row[6]),
+            task: taskID.map { VehicleTask(id: $0, incidentID: "", vehicleID: id, dispatchedAt: nil) }
+        )
+    }
+
+    private func incident(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Incident? {
+        let table = "incidents"
+        guard let id = decoder.key(row[0], table: table, position: position) else { return nil }
+        let priorityCode = decoder.integer(row[6], table, id, "priority")
+        let priority = priorityCode.flatMap(IncidentPriority.init(rawValue:))
+        if priorityCode != nil, priority == nil { decoder.note(table, id, "priority", .unknownCode) }
+        return Incident(
+            id: id, callID: decoder.reference(row[1]), receivedAt: decoder.date(row[2], table, id, "received_at"),
+            answeredAt: decoder.date(row[3], table, id, "answered_at"), dispatchedAt: decoder.date(row[4], table, id, "dispatched_at"),
+            closedAt: decoder.date(row[5], table, id, "closed_at"), priority: priority,
+            category: decoder.text(row[7], table, id, "category"), complaint: decoder.text(row[8], table, id, "complaint"),
+            incidentAddress: decoder.text(row[9], table, id, "incident_address"),
+            pickupAddress: decoder.text(row[10], table, id, "pickup_address"), landmark: decoder.text(row[11], table, id, "landmark"),
+            district: decoder.text(row[12], table, id, "district"), casualties: decoder.integer(row[13], table, id, "casualties") ?? 1,
+            destinationHospital: decoder.text(row[14], table, id, "destination_hospital"),
+            patientName: decoder.text(row[15], table, id, "patient_name"), patientSex: decoder.text(row[16], table, id, "patient_sex"),
+            patientAge: decoder.integer(row[17], table, id, "patient_age"), callbackPhone: decoder.text(row[18], table, id, "callback_phone"),
+            latitude: decoder.real(row[19]), longitude: decoder.real(row[20])
+        )
+    }
+
+    private func task(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> VehicleTask? {
+        let table = "vehicle_tasks"
+        guard let id = decoder.key(row[0], table: table, position: position) else { return nil }
+        guard let incidentID = decoder.reference(row[1]), let vehicleID = decoder.reference(row[2]) else {
+            decoder.note(table, id, "incident_id, vehicle_id", .missingValue, skipped: true)
+            return nil
+        }
+        let reason = decoder.text(row[9], table, id, "empty_run_reason")
+        return VehicleTask(
+            id: id, incidentID: incidentID, vehicleID: vehicleID, dispatchedAt: decoder.date(row[3], table, id, "dispatched_at"),
+            departedAt: decoder.date(row[4], table, id, "departed_at"), atSceneAt: decoder.date(row[5], table, id, "at_scene_at"),
+            patientOnBoardAt: decoder.date(row[6], table, id, "patient_on_board_at"),
+            atHospitalAt: decoder.date(row[7], table, id, "at_hospital_at"), completedAt: decoder.date(row[8], table, id, "completed_at"),
+            emptyRunReason: reason.isEmpty ? nil : reason
+        )
+    }
+
+    private func callTimes(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> CallTimes? {
+        let rowID = "#\(position)"
+        guard let receivedAt = decoder.date(row[0], "calls", rowID, "received_at") else { return nil }
+        return CallTimes(
+            receivedAt: receivedAt, answeredAt: decoder.date(row[1], "calls", rowID, "answered_at"),
+            endedAt: decoder.date(row[2], "calls", rowID, "ended_at"), outcome: outcome(&decoder, row[3], rowID)
+        )
+    }
+
+    private func outcome(_ decoder: inout RowDecoder, _ value: DatabaseValue, _ rowID: String) -> CallOutcome? {
+        guard let word = decoder.reference(value) else { return nil }
+        guard let outcome = CallOutcome(rawValue: word) else {
+            decoder.note("calls", rowID, "outcome", .unknownCode)
+            return nil
+        }
+        return outcome
+    }
+
+    private func call(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Call? {
+        guard let id = decoder.key(row[0], table: "calls", position: position) else { return nil }
+        return Call(
+            id: id, receivedAt: decoder.date(row[1], "calls", id, "received_at"), answeredAt: decoder.date(row[2], "calls", id, "answered_at"),
+            endedAt: decoder.date(row[3], "calls", id, "ended_at"), seatID: decoder.reference(row[4]),
+            outcome: outcome(&decoder, row[5], id), incidentID: decoder.reference(row[6]),
+            callerPhone: decoder.text(row[7], "calls", id, "caller_phone")
+        )
+    }
+
+    private func seat(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Seat? {
+        guard let id = decoder.key(row[0], table: "seats", position: position) else { return nil }
+        let stateWord = decoder.reference(row[3])
+        let state = stateWord.flatMap(SeatState.init(rawValue:))
+        if stateWord != nil, state == nil { decoder.note("seats", id, "state", .unknownCode) }
+        return Seat(
+            id: id, name: decoder.text(row[1], "seats", id, "name"), dispatcherName: decoder.text(row[2], "seats", id, "dispatcher_name"),
+            state: state, stateSince: decoder.date(row[4], "seats", id, "state_since"), currentCallID: decoder.reference(row[5])
+        )
+    }
+}

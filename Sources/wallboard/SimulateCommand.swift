@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import WallboardDispatch
+import WallboardSQLite
+
+/// `wallboard simulate`: fills a SQLite file with a simulated 120 centre's activity.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Write a realistic 120 dispatch centre's activity into a SQLite database.",
+        discussion: """
+            Creates the Wallboard interface tables if needed. By default the day is replayed from local \
+            midnight as fast as possible, then the simulation follows the clock (times --speed). With --fast \
+            it writes from --start to the end as fast as possible and exits. The same --seed and options give \
+            the same rows.
+            """
+    )
+
+    @Option(help: "The SQLite database file to write (created if missing).")
+    var db: String
+
+    @Option(help: "Seed for every random choice; the same seed gives the same day.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Simulated seconds per real second once caught up with the clock.")
+    var speed: Double = 1
+
+    @Option(help: "Number of ambulance stations.")
+    var stations = 12
+
+    @Option(help: "Number of vehicles, spread over the stations.")
+    var vehicles = 36
+
+    @Option(help: "Number of call-taker seats (default: one per ten vehicles, at least three).")
+    var seats: Int?
+
+    @Option(name: .customLong("calls-per-day"), help: "Average calls per day (default: fourteen per vehicle).")
+    var callsPerDay: Double?
+
+    @Option(help: "Simulated start: now, midnight, ISO 8601, or local 'YYYY-MM-DD HH:MM'.")
+    var start = MomentArgument(text: "midnight")
+
+    @Option(help: "How long to simulate, e.g. 90m, 6h, 1d (default: until stopped).")
+    var duration: DurationArgument?
+
+    @Option(help: "Simulated moment to stop at (instead of --duration).")
+    var until: MomentArgument?
+
+    @Flag(help: "Ignore the clock: write everything up to the end as fast as possible, then exit.")
+    var fast = false
+
+    @Option(help: "Set the journal mode: wal or delete (default: leave it as it is).")
+    var journal: String?
+
+    @Flag(help: "Delete dispatch rows already in the database before starting.")
+    var fresh = false
+
+    @Flag(name: .customLong("print-schema"), help: "Print the interface schema (schema.sql) and exit.")
+    var printSchema = false
+
+    @OptionGroup var zone: TimeZoneOptions
+
+    func run() async throws {
+        if printSchema {
+            FileHandle.standardOutput.write(Data((InterfaceSchema.sql + "\n").utf8))
+            return
+        }
+        let boundary = try zone.dayBoundary()
+        let startDate = try start.resolve(in: boundary)
+        var end: Date?
+        if let duration { end = startDate.addingTimeInterval(duration.seconds) }
+        if let until { end = try until.resolve(in: boundary) }
+        var journalMode: SimulationSettings.JournalMode?
+        if let journal {
+            guard let mode = SimulationSettings.JournalMode(rawValue: journal.lowercased()) else {
+                throw ValidationError("--journal must be wal or delete")
+            }
+            journalMode = mode
+        }
+        let settings = SimulationSettings(
+            seed: seed, stationCount: stations, vehicleCount: vehicles, seatCount: seats, callsPerDay: callsPerDay,
+            start: startDate, end: end, speed: speed, followsClock: !fast, dayBoundary: boundary,
+            journalMode: journalMode, replacesExistingData: fresh
+        )
+        do {
+            let simulator = try DispatchSimulator(path: db, settings: settings)
+            try await simulator.run()
+        } catch let error as SimulationError {
+            throw ValidationError(error.description)
+        }
+    }
+}

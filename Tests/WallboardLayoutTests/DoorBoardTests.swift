@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import WallboardDispatch
+import WallboardLayout
+
+/// The door board's states on a simulated timeline: idle → alert → rotation → idle.
+@Suite struct DoorBoardTests {
+    static func doorBoard(station: String = "S1") throws -> BoardRenderer {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent("door-192x32-bicolor.yaml"))
+        return try Fixture.renderer(layout, stationID: station)
+    }
+
+    @Test func alertsOnlyTheStationWhoseVehicleWasDispatched() throws {
+        let snapshot = Fixture.snapshot()
+        let own = try Self.doorBoard(station: "S1").render(snapshot, at: Fixture.now).output.strings
+        #expect(own.first == "急救3号 粤A·12345")
+        let other = try Self.doorBoard(station: "S2").render(snapshot, at: Fixture.now).output.strings
+        #expect(other.first == "天河急救站", "S2's vehicle is at the scene, not newly dispatched: its board stays idle")
+    }
+
+    @Test func alertLastsUntilDepartureAndTheHold() throws {
+        let board = try Self.doorBoard()
+        let dispatched = Fixture.now.addingTimeInterval(-95)
+        // Not departed: alert whatever the time.
+        #expect(board.render(Fixture.snapshot(), at: Fixture.now.addingTimeInterval(600)).output.strings.first == "急救3号 粤A·12345")
+        // Departed 60 s after dispatch; the layout holds the alert 30 s more.
+        let departed = Fixture.snapshot(departed: true)
+        #expect(board.render(departed, at: dispatched.addingTimeInterval(89)).output.strings.first == "急救3号 粤A·12345")
+        #expect(board.render(departed, at: dispatched.addingTimeInterval(90)).output.strings.first == "越秀急救站")
+    }
+
+    @Test func concurrentDispatchesRotateEachWithItsOwnTimer() throws {
+        let board = try Self.doorBoard()
+        let snapshot = Fixture.snapshot(secondAlert: true)
+        let state = DoorBoardState(snapshot: snapshot, stationID: "S1", now: Fixture.now, hold: 30)
+        #expect(state.alerts.map(\.vehicle.callSign) == ["急救3号", "急救5号"], "oldest dispatch first")
+        var shown: [String: String] = [:]
+        for offset in stride(from: 0.0, to: 16, by: 1) {
+            let strings = board.render(snapshot, at: Fixture.now.addingTimeInterval(offset)).output.strings
+            if let vehicle = strings.first { shown[vehicle] = strings[1] }
+        }
+        #expect(Set(shown.keys) == ["急救3号 粤A·12345", "急救5号 粤A·23456"], "both alerts are shown within two rotations")
+        #expect(shown.values.allSatisfy { $0.contains(":") })
+        #expect(shown["急救3号 粤A·12345"] != shown["急救5号 粤A·23456"], "each alert counts from its own dispatch")
+    }
+
+    @Test func arrivalAtTheSceneEndsTheAlert() throws {
+        var snapshot = Fixture.snapshot()
+        snapshot.vehicles[0].task?.atSceneAt = Fixture.now
+        snapshot.vehicles[0].statusCode = 3
+        snapshot.vehicles[0].status = .atScene
+        #expect(!DoorBoardState(snapshot: snapshot, stationID: "S1", now: Fixture.now, hold: 600).isAlerting)
+    }
+
+    @Test func idleBoardShowsStationTimeAndStandby() throws {
+        let board = try Self.doorBoard(station: "S1")
+        var snapshot = Fixture.snapshot()
+        snapshot.vehicles[0].task = nil
+        snapshot.vehicles[0].statusCode = 7
+        snapshot.vehicles[0].status = .standby
+        // Pages turn every 5 s: the date first, then the vehicles on standby.
+        let page = 5.0
+        let start = Date(timeIntervalSince1970: (Fixture.now.timeIntervalSince1970 / (2 * page)).rounded(.down) * 2 * page)
+        let datePage = board.render(snapshot, at: start).output.strings
+        #expect(datePage == ["越秀急救站", "14:30:00", "11月21日 星期六"])
+        let standbyPage = board.render(snapshot, at: start.addingTimeInterval(page)).output.strings
+        #expect(standbyPage.last == "待命 急救3号 急救5号 ")
+    }
+}
