@@ -12,6 +12,7 @@ struct Wallboard: AsyncParsableCommand {
             LayoutCommand.self,
             SimulateCommand.self,
             StateCommand.self,
+            DevicesCommand.self,
         ]
     )
 }
