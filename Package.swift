@@ -62,8 +62,9 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
         .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
-        // Frames to wire messages per protocol, only what changed; replies for delivery.
-        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport"]),
+        // Frames to wire messages per protocol, only what changed; replies for delivery;
+        // emulated boards served on transports.
+        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport", "WallboardEmulator"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The command line: one root command, a subcommand per job.

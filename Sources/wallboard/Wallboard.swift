@@ -10,6 +10,7 @@ struct Wallboard: AsyncParsableCommand {
             FontsCommand.self,
             TextCommand.self,
             LayoutCommand.self,
+            EmulateCommand.self,
             SimulateCommand.self,
             StateCommand.self,
             DevicesCommand.self,
