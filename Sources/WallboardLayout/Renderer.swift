@@ -102,21 +102,22 @@ public struct BoardRenderer: Sendable {
 /// A board's layout bound to one snapshot: draws the frame for any moment.
 ///
 /// Widgets that do not depend on the moment are drawn once into a layer per state; each frame
-/// restores the animated widgets' rectangles from that layer and draws only them. A board bound
-/// to a newer snapshot with `rebinding` redraws only the widgets whose content changed.
+/// restores the animated widgets' rectangles from that layer and draws only them. Rebinding to
+/// a newer snapshot redraws only the widgets whose content changed.
 public struct BoundBoard: Sendable {
     let renderer: BoardRenderer
-    public let snapshot: DispatchSnapshot
-    let hasData: Bool
-    let staleSince: Date?
-    private let staleBanner: (any DrawnWidget)?
+    public private(set) var snapshot: DispatchSnapshot
+    private var staleBanner: (any DrawnWidget)?
     /// Widgets bound per state key (the state and, on door boards, the alert on show).
     private var widgetCache: [String: [any DrawnWidget]] = [:]
     private var layers: [String: StaticLayer] = [:]
     /// The previous binding's layers, reused where their widgets did not change.
-    private var inherited: [String: StaticLayer]
+    private var inherited: [String: StaticLayer] = [:]
+    /// The canvas frames are drawn on, kept between frames of the same state.
     private var working: Canvas?
     private var workingKey: String?
+    /// Rectangles where the working canvas no longer matches its state's layer.
+    private var pendingDirty: [Rect] = []
 
     /// The pixels and text areas of the widgets that do not move, for one state.
     struct StaticLayer: Sendable {
@@ -132,14 +133,14 @@ public struct BoundBoard: Sendable {
     init(renderer: BoardRenderer, snapshot: DispatchSnapshot?, staleSince: Date?, previous: [String: StaticLayer]?) {
         self.renderer = renderer
         self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
-        self.hasData = snapshot != nil
-        self.staleSince = staleSince
         self.inherited = previous ?? [:]
-        staleBanner = (staleSince != nil || snapshot == nil) ? BoundBoard.banner(renderer: renderer, since: snapshot == nil ? nil : staleSince) : nil
+        staleBanner = BoundBoard.banner(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
     }
 
-    static func banner(renderer: BoardRenderer, since: Date?) -> (any DrawnWidget)? {
+    static func banner(renderer: BoardRenderer, snapshot: DispatchSnapshot?, staleSince: Date?) -> (any DrawnWidget)? {
+        guard snapshot == nil || staleSince != nil else { return nil }
         let banner = renderer.layout.staleBanner
+        let since = snapshot == nil ? nil : staleSince
         let time = since.map { TimeFormatter(timeZone: renderer.identity.timeZone).string($0, pattern: "HH:mm:ss") } ?? "--:--:--"
         let text = banner.text.replacingOccurrences(of: "{time}", with: time)
         let style = TextStyle(fonts: banner.fonts, colour: Thresholds(base: banner.colour, rules: []), colourBy: nil, align: .centre, valign: .middle, overflow: .shrink)
@@ -147,9 +148,15 @@ public struct BoundBoard: Sendable {
         return StaleBannerWidget(block: block)
     }
 
-    /// The same board bound to a newer snapshot, keeping what can be kept of the drawing.
-    public func rebinding(_ snapshot: DispatchSnapshot?, staleSince: Date?) -> BoundBoard {
-        BoundBoard(renderer: renderer, snapshot: snapshot, staleSince: staleSince, previous: layers.merging(inherited) { current, _ in current })
+    /// Binds a newer snapshot, keeping what can be kept of the drawing.
+    public mutating func rebind(_ snapshot: DispatchSnapshot?, staleSince: Date?) {
+        self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
+        if let staleBanner { pendingDirty.append(staleBanner.bounds) }
+        staleBanner = BoundBoard.banner(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
+        // Moved rather than copied, so that deriving the new layers does not copy their pixels.
+        inherited = layers.merging(inherited) { current, _ in current }
+        layers = [:]
+        widgetCache = [:]
     }
 
     /// The door board's alerts at `now` (empty on other boards).
@@ -162,12 +169,13 @@ public struct BoundBoard: Sendable {
     public mutating func render(at now: Date) -> (frame: Frame, output: RenderOutput) {
         let layout = renderer.layout
         let (key, widgets) = self.widgets(at: now)
-        let layer = layers[key] ?? makeLayer(key: key, widgets: widgets)
-        layers[key] = layer
+        if layers[key] == nil { layers[key] = makeLayer(key: key, widgets: widgets) }
+        guard let layer = layers[key] else { return (Frame(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format)), RenderOutput()) }
         var canvas: Canvas
         if layer.usable, workingKey == key, let previous = working {
             canvas = previous
             working = nil
+            for rect in pendingDirty { canvas.copy(rect, from: layer.bitmap) }
             for widget in widgets where widget.isAnimated {
                 canvas.copy(widget.bounds, from: layer.bitmap)
             }
@@ -175,6 +183,7 @@ public struct BoundBoard: Sendable {
         } else {
             canvas = layer.usable ? Canvas(bitmap: layer.bitmap) : Canvas(width: layout.width, height: layout.height, format: layout.format)
         }
+        pendingDirty = []
         var outputs = layer.usable ? layer.outputs : [:]
         for (index, widget) in widgets.enumerated() where widget.isAnimated || !layer.usable {
             var output = RenderOutput()
@@ -201,7 +210,7 @@ public struct BoundBoard: Sendable {
 
     /// Draws the widgets that do not move; from the previous binding's layer where it can,
     /// redrawing only the rectangles of widgets whose content changed.
-    private func makeLayer(key: String, widgets: [any DrawnWidget]) -> StaticLayer {
+    private mutating func makeLayer(key: String, widgets: [any DrawnWidget]) -> StaticLayer {
         let layout = renderer.layout
         let usable = !widgets.indices.contains { animated in
             widgets[animated].isAnimated && widgets.indices.contains { later in
@@ -210,15 +219,17 @@ public struct BoundBoard: Sendable {
         }
         var fingerprints: [Int: Int] = [:]
         for (index, widget) in widgets.enumerated() where !widget.isAnimated { fingerprints[index] = widget.fingerprint }
+        let bounds = Rect(x: 0, y: 0, width: layout.width, height: layout.height)
         guard usable else {
             return StaticLayer(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format), outputs: [:], fingerprints: fingerprints, usable: false)
         }
-        if let previous = inherited[key], previous.usable, Set(previous.fingerprints.keys) == Set(fingerprints.keys) {
+        if let previous = inherited.removeValue(forKey: key), previous.usable, Set(previous.fingerprints.keys) == Set(fingerprints.keys) {
             let changed = fingerprints.keys.filter { previous.fingerprints[$0] != fingerprints[$0] }.sorted()
-            var canvas = Canvas(bitmap: previous.bitmap)
             var outputs = previous.outputs
+            var canvas = Canvas(bitmap: previous.bitmap)
             for index in changed {
                 let dirty = widgets[index].bounds
+                if key == workingKey { pendingDirty.append(dirty) }
                 canvas.clipped(to: dirty) { canvas in
                     canvas.clear()
                     for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
@@ -230,6 +241,7 @@ public struct BoundBoard: Sendable {
             }
             return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, usable: true)
         }
+        if key == workingKey { pendingDirty.append(bounds) }
         var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
         var outputs: [Int: RenderOutput] = [:]
         for (index, widget) in widgets.enumerated() where !widget.isAnimated {

@@ -17,7 +17,7 @@ import WallboardRender
         let snapshots = [Fixture.snapshot(), changed, Fixture.snapshot(departed: true), Fixture.snapshot()]
         var bound = renderer.bind(snapshots[0], staleSince: nil)
         for (step, snapshot) in snapshots.enumerated() {
-            if step > 0 { bound = bound.rebinding(snapshot, staleSince: step == 2 ? Fixture.now.addingTimeInterval(-30) : nil) }
+            if step > 0 { bound.rebind(snapshot, staleSince: step == 2 ? Fixture.now.addingTimeInterval(-30) : nil) }
             for offset in [0.0, 0.5, 1.0, 7.25, 61] {
                 let moment = Fixture.now.addingTimeInterval(offset)
                 let cached = bound.render(at: moment)

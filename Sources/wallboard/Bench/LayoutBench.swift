@@ -42,7 +42,7 @@ extension BenchCatalog {
                 var flip = 0
                 return measureThroughput {
                     flip ^= 1
-                    bound = bound.rebinding(snapshots[flip], staleSince: nil)
+                    bound.rebind(snapshots[flip], staleSince: nil)
                     _ = bound.render(at: scene.snapshot.takenAt)
                 }
             },
