@@ -25,12 +25,22 @@ public struct BoardRenderer: Sendable {
     public let identity: BoardIdentity
     let fonts: FontSet
     let builder: ContextBuilder
+    let memo = LayoutMemo()
+    /// The fields templates outside tables name: only these are converted for mustache.
+    let templateFields: Set<String>
 
     public init(layout: Layout, identity: BoardIdentity, fonts: FontSet) {
         self.layout = layout
         self.identity = identity
         self.fonts = fonts
         builder = ContextBuilder(identity: identity, fields: layout.rootFields)
+        templateFields = layout.templateRootFields
+    }
+
+    /// The context in mustache's form, with only the fields templates name.
+    func prepared(_ context: ContextValue) -> Any {
+        guard case .object(let fields) = context else { return context.mustacheValue }
+        return fields.filter { templateFields.contains($0.key) }.mapValues(\.mustacheValue)
     }
 
     /// Binds the data: templates render and text is laid out here, once per snapshot, so that
@@ -51,10 +61,11 @@ public struct BoardRenderer: Sendable {
         for (index, widget) in widgets.enumerated() {
             if let when = widget.when, !when.holds(in: context) { continue }
             guard let resolved = resolve(widget, id: idBase + index + 1, context: context, prepared: prepared) else { continue }
-            if let blink = widget.blink, blink.holds(in: context) {
-                drawn.append(Blinking(content: resolved))
-            } else {
-                drawn.append(resolved)
+            let blinks = widget.blink?.holds(in: context) ?? false
+            drawn.append(blinks ? Blinking(content: resolved) : resolved)
+            // A table's timer columns redraw every second on their own; its text only per snapshot.
+            if let table = resolved as? TableWidget {
+                drawn += table.elapsedColumns.map { column -> any DrawnWidget in blinks ? Blinking(content: column) : column }
             }
         }
         return drawn
@@ -74,16 +85,16 @@ public struct BoardRenderer: Sendable {
             guard let chain = fonts(style.fonts).first else { return nil }
             return Marquee(id: id, rect: rect, text: template.render(prepared: prepared), chain: chain, speed: speed, colour: style.colour.base, valign: style.valign)
         case .clock(let pattern, let style):
-            return TimeText(id: id, rect: rect, source: .clock(pattern: pattern, TimeFormatter(timeZone: identity.timeZone)), chains: fonts(style.fonts), style: style)
+            return TimeText(id: id, rect: rect, source: .clock(pattern: TimePattern(pattern), TimeFormatter(timeZone: identity.timeZone)), chains: fonts(style.fonts), style: style)
         case .timer(let path, let style):
             guard let since = context.lookup(path)?.date else { return nil }
             return TimeText(id: id, rect: rect, source: .elapsed(since: since, style.colour), chains: fonts(style.fonts), style: style)
         case .table(let table):
             guard let chain = fonts(table.fonts).first, case .list(let items)? = context.lookup(table.rows) else { return nil }
-            return TableWidget(id: id, rect: rect, table: table, chain: chain, items: items)
+            return TableWidget(id: id, rect: rect, table: table, chain: chain, items: items, memo: memo)
         case .statusGrid(let grid):
             guard let chain = fonts(grid.fonts).first, case .list(let vehicles)? = context.lookup("vehicles") else { return nil }
-            return StatusGridWidget(id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles)
+            return StatusGridWidget(id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles, memo: memo)
         case .kpi(let kpi):
             let labelChains = fonts(kpi.labelFonts), valueChains = fonts(kpi.valueFonts)
             guard !labelChains.isEmpty, !valueChains.isEmpty else { return nil }
@@ -223,10 +234,12 @@ public struct BoundBoard: Sendable {
         guard usable else {
             return StaticLayer(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format), outputs: [:], fingerprints: fingerprints, usable: false)
         }
-        if let previous = inherited.removeValue(forKey: key), previous.usable, Set(previous.fingerprints.keys) == Set(fingerprints.keys) {
+        if var previous = inherited.removeValue(forKey: key), previous.usable, Set(previous.fingerprints.keys) == Set(fingerprints.keys) {
             let changed = fingerprints.keys.filter { previous.fingerprints[$0] != fingerprints[$0] }.sorted()
             var outputs = previous.outputs
             var canvas = Canvas(bitmap: previous.bitmap)
+            // Let go of the old layer's pixels so that the canvas owns them and draws in place.
+            previous.bitmap = Bitmap(width: 0, height: 0, format: layout.format)
             for index in changed {
                 let dirty = widgets[index].bounds
                 if key == workingKey { pendingDirty.append(dirty) }
@@ -272,7 +285,7 @@ public struct BoundBoard: Sendable {
         }
         if let cached = widgetCache[key] { return (key, cached) }
         let context = renderer.builder.context(for: snapshot, alert: alert)
-        let resolved = renderer.resolve(layout.states[state] ?? [], context: context, prepared: context.mustacheValue)
+        let resolved = renderer.resolve(layout.states[state] ?? [], context: context, prepared: renderer.prepared(context))
         widgetCache[key] = resolved
         return (key, resolved)
     }
@@ -312,6 +325,22 @@ extension Layout {
                 case .kpi(let kpi): fields.insert(root(kpi.value))
                 case .pages(let pages, _): pages.forEach(collect)
                 case .box: break
+                }
+            }
+        }
+        states.values.forEach(collect)
+        return fields
+    }
+
+    /// The top-level fields that templates outside tables name.
+    var templateRootFields: Set<String> {
+        var fields: Set<String> = []
+        func collect(_ widgets: [Widget]) {
+            for widget in widgets {
+                switch widget.kind {
+                case .text(let template, _), .marquee(let template, _, _): fields.formUnion(template.rootFields)
+                case .pages(let pages, _): pages.forEach(collect)
+                default: break
                 }
             }
         }

@@ -1,17 +1,21 @@
 import Foundation
+import Synchronization
 
 /// Local times and elapsed times as boards show them.
 public struct TimeFormatter: Sendable, Hashable {
     public let timeZone: TimeZone
+    private let offsets: OffsetCache
 
     public static let weekdays = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"]
     public static let shortWeekdays = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
-    /// The tokens `string(_:pattern:)` replaces; everything else is copied.
-    public static let tokens = ["yyyy", "MM", "M", "dd", "d", "HH", "mm", "ss", "EEEE", "EEE"]
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone
+        offsets = OffsetCache(timeZone: timeZone)
     }
+
+    public static func == (left: TimeFormatter, right: TimeFormatter) -> Bool { left.timeZone == right.timeZone }
+    public func hash(into hasher: inout Hasher) { hasher.combine(timeZone) }
 
     /// Local date and time fields of a moment. Computed with integer arithmetic on the zone's
     /// offset, because clocks format every frame and Calendar is slow on Linux.
@@ -20,8 +24,8 @@ public struct TimeFormatter: Sendable, Hashable {
         /// 0 Sunday … 6 Saturday.
         var weekday: Int
 
-        init(_ date: Date, timeZone: TimeZone) {
-            let local = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
+        init(_ date: Date, offset: Int) {
+            let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
             let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
             let secondOfDay = local - days * 86_400
             hour = secondOfDay / 3600
@@ -43,27 +47,26 @@ public struct TimeFormatter: Sendable, Hashable {
 
     /// Formats `date` with `yyyy MM M dd d HH mm ss` and `EEEE` (星期六) / `EEE` (周六).
     public func string(_ date: Date, pattern: String) -> String {
-        let parts = Fields(date, timeZone: timeZone)
-        let weekday = parts.weekday
+        string(date, pattern: TimePattern(pattern))
+    }
+
+    /// Formats `date` with a pattern parsed once, for times formatted again and again.
+    public func string(_ date: Date, pattern: TimePattern) -> String {
+        let parts = Fields(date, offset: offsets.offset(at: date))
         var output = ""
-        var rest = Substring(pattern)
-        while !rest.isEmpty {
-            if let token = TimeFormatter.tokens.first(where: { rest.hasPrefix($0) }) {
-                switch token {
-                case "yyyy": output += String(parts.year)
-                case "MM": output += twoDigits(parts.month)
-                case "M": output += String(parts.month)
-                case "dd": output += twoDigits(parts.day)
-                case "d": output += String(parts.day)
-                case "HH": output += twoDigits(parts.hour)
-                case "mm": output += twoDigits(parts.minute)
-                case "ss": output += twoDigits(parts.second)
-                case "EEEE": output += TimeFormatter.weekdays[weekday]
-                default: output += TimeFormatter.shortWeekdays[weekday]
-                }
-                rest = rest.dropFirst(token.count)
-            } else {
-                output.append(rest.removeFirst())
+        for part in pattern.parts {
+            switch part {
+            case .literal(let text): output += text
+            case .year: output += String(parts.year)
+            case .month2: output += twoDigits(parts.month)
+            case .month: output += String(parts.month)
+            case .day2: output += twoDigits(parts.day)
+            case .day: output += String(parts.day)
+            case .hour: output += twoDigits(parts.hour)
+            case .minute: output += twoDigits(parts.minute)
+            case .second: output += twoDigits(parts.second)
+            case .weekday: output += TimeFormatter.weekdays[parts.weekday]
+            case .shortWeekday: output += TimeFormatter.shortWeekdays[parts.weekday]
             }
         }
         return output
@@ -79,3 +82,59 @@ public struct TimeFormatter: Sendable, Hashable {
 }
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+
+/// A clock pattern split into its fields and the text between them.
+public struct TimePattern: Sendable, Hashable {
+    enum Part: Sendable, Hashable {
+        case literal(String)
+        case year, month2, month, day2, day, hour, minute, second, weekday, shortWeekday
+    }
+
+    let parts: [Part]
+
+    public init(_ pattern: String) {
+        let tokens: [(String, Part)] = [
+            ("yyyy", .year), ("MM", .month2), ("M", .month), ("dd", .day2), ("d", .day), ("HH", .hour),
+            ("mm", .minute), ("ss", .second), ("EEEE", .weekday), ("EEE", .shortWeekday),
+        ]
+        var parts: [Part] = []
+        var literal = ""
+        var rest = Substring(pattern)
+        while !rest.isEmpty {
+            if let (token, part) = tokens.first(where: { rest.hasPrefix($0.0) }) {
+                if !literal.isEmpty { parts.append(.literal(literal)) }
+                literal = ""
+                parts.append(part)
+                rest = rest.dropFirst(token.count)
+            } else {
+                literal.append(rest.removeFirst())
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        self.parts = parts
+    }
+}
+
+/// The zone's offset from UTC per quarter hour, remembered: Foundation's time-zone lookup costs
+/// microseconds, and boards format many times per frame. Offsets change only on quarter hours.
+final class OffsetCache: Sendable {
+    private let timeZone: TimeZone
+    private let known = Mutex<[Int: Int]>([:])
+    private static let bucketSeconds = 900.0
+    private static let capacity = 4096
+
+    init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+    }
+
+    func offset(at date: Date) -> Int {
+        let bucket = Int((date.timeIntervalSince1970 / OffsetCache.bucketSeconds).rounded(.down))
+        if let offset = known.withLock({ $0[bucket] }) { return offset }
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(bucket) * OffsetCache.bucketSeconds))
+        known.withLock { cache in
+            if cache.count >= OffsetCache.capacity { cache.removeAll(keepingCapacity: true) }
+            cache[bucket] = offset
+        }
+        return offset
+    }
+}

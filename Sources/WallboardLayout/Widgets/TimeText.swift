@@ -5,7 +5,7 @@ import WallboardText
 /// Text that follows the clock: the time of day, or the time elapsed since a time stamp.
 struct TimeText: DrawnWidget {
     enum Source: Sendable {
-        case clock(pattern: String, TimeFormatter)
+        case clock(pattern: TimePattern, TimeFormatter)
         /// Elapsed since the date; the colour follows thresholds in seconds.
         case elapsed(since: Date, Thresholds)
     }
