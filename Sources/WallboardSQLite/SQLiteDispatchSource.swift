@@ -41,7 +41,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
     }
 
     public func run() async {
-        let reader = SnapshotReader(configuration: configuration)
+        let reader = SQLiteSnapshotReader(configuration: configuration)
         var needsRead = true
         while !Task.isCancelled {
             let delay: Duration
@@ -74,7 +74,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
 
     public func snapshot(at moment: Date) async throws -> DispatchSnapshot {
         // A connection of its own, so a long replay read never delays the live poll.
-        let reader = SnapshotReader(configuration: configuration)
+        let reader = SQLiteSnapshotReader(configuration: configuration)
         try reader.open()
         defer { reader.close() }
         return try reader.readSnapshot(at: moment)
@@ -82,7 +82,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
 
     /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
     public func readSnapshotOnce() throws -> DispatchSnapshot {
-        let reader = SnapshotReader(configuration: configuration)
+        let reader = SQLiteSnapshotReader(configuration: configuration)
         try reader.open()
         defer { reader.close() }
         return try reader.readSnapshot()

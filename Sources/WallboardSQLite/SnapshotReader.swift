@@ -34,27 +34,29 @@ public struct SQLiteSourceConfiguration: Sendable {
 }
 
 /// One read-only connection to the dispatch database: polls for changes and reads snapshots.
-/// Owned by one task at a time.
-final class SnapshotReader {
-    let configuration: SQLiteSourceConfiguration
+/// Not thread-safe: one owner at a time. `SQLiteDispatchSource` drives one; use it directly for
+/// one-shot reads and measurements.
+public final class SQLiteSnapshotReader {
+    public let configuration: SQLiteSourceConfiguration
     private var queue: DatabaseQueue?
     private var checkedSchemaVersion: Int?
     /// `PRAGMA data_version` as of the last snapshot read.
-    private(set) var snapshotDataVersion: Int64?
+    public private(set) var snapshotDataVersion: Int64?
 
-    init(configuration: SQLiteSourceConfiguration) {
+    public init(configuration: SQLiteSourceConfiguration) {
         self.configuration = configuration
     }
 
-    var isOpen: Bool { queue != nil }
+    public var isOpen: Bool { queue != nil }
 
-    func close() {
+    public func close() {
         queue = nil
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
     }
 
-    func open() throws(SourceProblem) {
+    /// Opens the file read-only; throws `unreachable`, `notADatabase` or `locked`.
+    public func open() throws(SourceProblem) {
         if queue != nil { return }
         queue = try Self.openReadOnly(configuration)
     }
@@ -77,7 +79,7 @@ final class SnapshotReader {
     }
 
     /// The connection's change counter; differs from `snapshotDataVersion` once another connection committed.
-    func dataVersion() throws(SourceProblem) -> Int64 {
+    public func dataVersion() throws(SourceProblem) -> Int64 {
         guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
         do {
             return try queue.inDatabase { db in
@@ -89,7 +91,7 @@ final class SnapshotReader {
     }
 
     /// Reads the current state in one read transaction.
-    func readSnapshot() throws(SourceProblem) -> DispatchSnapshot {
+    public func readSnapshot() throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let clock = try DataClock.read(db)
             let now = clock.now(wall: wall)
@@ -102,7 +104,7 @@ final class SnapshotReader {
     }
 
     /// Rebuilds the state at `moment` in one read transaction.
-    func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
+    public func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let now = try DataClock.read(db).now(wall: wall)
             var query = StateQuery(configuration: configuration, now: now, moment: moment)
