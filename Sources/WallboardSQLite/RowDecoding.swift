@@ -54,6 +54,7 @@ struct RowDecoder {
         case .double(let number): return String(number)
         case .blob(let data): raw = String(decoding: data, as: UTF8.self)
         }
+        guard Self.mayNeedRepair(raw) else { return raw }
         if raw.unicodeScalars.contains("\u{FFFD}") { note(table, rowID, column, .invalidText) }
         guard raw.unicodeScalars.contains(where: Self.isControl) else { return raw }
         note(table, rowID, column, .controlCharacters)
@@ -66,6 +67,21 @@ struct RowDecoder {
             }
         }
         return String(cleaned)
+    }
+
+    /// One pass over the bytes: true if the text may hold a control character (C0, DEL, C1 = C2 80…9F)
+    /// or a replacement character (EF BF BD). Almost all text passes without a second look.
+    private static func mayNeedRepair(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == 0xC2, (0x80...0x9F).contains(byte) { return true }
+            if beforePrevious == 0xEF, previous == 0xBF, byte == 0xBD { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -16,6 +16,16 @@ private let taskColumns = """
 private let callColumns = "id, received_at, answered_at, ended_at, seat_id, outcome, incident_id, caller_phone"
 private let seatColumns = "id, name, dispatcher_name, state, state_since, call_id"
 
+/// The current row of a stepped statement. Reading values straight from the statement is several
+/// times faster than through `Row` for the ten thousand calls of a busy day.
+private struct Columns {
+    let statement: SQLiteStatement
+
+    subscript(_ index: Int) -> DatabaseValue {
+        DatabaseValue(sqliteStatement: statement, index: CInt(index))
+    }
+}
+
 /// The rows of one snapshot, decoded, before they are put together.
 private struct Rows {
     var stations: [Station] = []
@@ -74,44 +84,48 @@ struct StateQuery {
     }
 
     private mutating func fetch<T>(
-        _ db: Database, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, Row, Int) -> T?
+        _ db: Database, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, Columns, Int) -> T?
+    ) throws -> [T] {
+        try Self.fetch(db, sql, arguments, &decoder, decode)
+    }
+
+    private static func fetch<T>(
+        _ db: Database, _ sql: String, _ arguments: [Date], _ decoder: inout RowDecoder, _ decode: (inout RowDecoder, Columns, Int) -> T?
     ) throws -> [T] {
         let statement = try db.cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map { $0.timeIntervalSince1970 }))
+        let columns = Columns(statement: statement.sqliteStatement)
         var result: [T] = []
         var position = 0
-        while let row = try cursor.next() {
+        while try cursor.next() != nil {
             position += 1
-            if let value = decode(&decoder, row, position) { result.append(value) }
+            if let value = decode(&decoder, columns, position) { result.append(value) }
         }
         return result
     }
 
     private mutating func pastVehicles(_ db: Database, at moment: Date) throws -> [Vehicle] {
-        var states: [String: (status: Int?, at: Date?, incidentID: String?, taskID: String?)] = [:]
-        // Each vehicle's latest change at or before the moment.
-        let log = try Row.fetchCursor(db, sql: """
+                // Each vehicle's latest change at or before the moment.
+        let log = """
             SELECT vehicle_id, at, status, incident_id, task_id FROM (
                 SELECT vehicle_id, at, status, incident_id, task_id,
                     row_number() OVER (PARTITION BY vehicle_id ORDER BY at DESC) AS newest
                 FROM vehicle_status_log WHERE at <= ?
             ) WHERE newest = 1
-            """, arguments: [moment.timeIntervalSince1970])
+            """
         var logDecoder = RowDecoder(latestAcceptable: moment)
-        while let row = try log.next() {
-            guard let vehicleID = logDecoder.reference(row[0]) else { continue }
-            states[vehicleID] = (
-                logDecoder.integer(row[2], "vehicle_status_log", vehicleID, "status"),
-                logDecoder.date(row[1], "vehicle_status_log", vehicleID, "at"),
-                logDecoder.reference(row[3]), logDecoder.reference(row[4])
-            )
+        let entries = try Self.fetch(db, log, [moment], &logDecoder) { decoder, row, _ -> (String, LogState)? in
+            guard let vehicleID = decoder.reference(row[0]) else { return nil }
+            return (vehicleID, (
+                decoder.integer(row[2], "vehicle_status_log", vehicleID, "status"),
+                decoder.date(row[1], "vehicle_status_log", vehicleID, "at"),
+                decoder.reference(row[3]), decoder.reference(row[4])
+            ))
         }
-        let vehicles = try Row.fetchCursor(db, sql: "SELECT \(vehicleColumns) FROM vehicles")
-        var result: [Vehicle] = []
-        var position = 0
-        while let row = try vehicles.next() {
-            position += 1
-            guard var vehicle = Self.vehicle(&decoder, row, position) else { continue }
+        let states = Dictionary(entries, uniquingKeysWith: { first, _ in first })
+        let vehicles = try fetch(db, "SELECT \(vehicleColumns) FROM vehicles", [], Self.vehicle)
+        return vehicles.map { vehicle in
+            var vehicle = vehicle
             let state = states[vehicle.id]
             vehicle.statusCode = state?.status
             vehicle.status = state?.status.flatMap(VehicleStatus.init(rawValue:))
@@ -119,10 +133,11 @@ struct StateQuery {
             vehicle.incidentID = state?.incidentID
             vehicle.task = nil
             if let taskID = state?.taskID { vehicle.task = VehicleTask(id: taskID, incidentID: state?.incidentID ?? "", vehicleID: vehicle.id, dispatchedAt: nil) }
-            result.append(vehicle)
+            return vehicle
         }
-        return result
     }
+
+    private typealias LogState = (status: Int?, at: Date?, incidentID: String?, taskID: String?)
 
     private mutating func assemble(_ rows: Rows, sourceVersion: Int64?) -> DispatchSnapshot {
         let stations = rows.stations.sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }
@@ -183,7 +198,7 @@ struct StateQuery {
 
     // MARK: Row mappers (column order as in the SELECT lists above)
 
-    private func station(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Station? {
+    private func station(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Station? {
         guard let id = decoder.key(row[0], table: "stations", position: position) else { return nil }
         return Station(
             id: id, name: decoder.text(row[1], "stations", id, "name"), district: decoder.text(row[2], "stations", id, "district"),
@@ -192,7 +207,7 @@ struct StateQuery {
         )
     }
 
-    private static func vehicle(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Vehicle? {
+    private static func vehicle(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Vehicle? {
         guard let id = decoder.key(row[0], table: "vehicles", position: position) else { return nil }
         let taskID = decoder.reference(row[7])
         return Vehicle(
@@ -203,7 +218,7 @@ struct StateQuery {
         )
     }
 
-    private func incident(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Incident? {
+    private func incident(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Incident? {
         let table = "incidents"
         guard let id = decoder.key(row[0], table: table, position: position) else { return nil }
         let priorityCode = decoder.integer(row[6], table, id, "priority")
@@ -224,7 +239,7 @@ struct StateQuery {
         )
     }
 
-    private func task(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> VehicleTask? {
+    private func task(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> VehicleTask? {
         let table = "vehicle_tasks"
         guard let id = decoder.key(row[0], table: table, position: position) else { return nil }
         guard let incidentID = decoder.reference(row[1]), let vehicleID = decoder.reference(row[2]) else {
@@ -241,7 +256,7 @@ struct StateQuery {
         )
     }
 
-    private func callTimes(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> CallTimes? {
+    private func callTimes(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> CallTimes? {
         let rowID = "#\(position)"
         guard let receivedAt = decoder.date(row[0], "calls", rowID, "received_at") else { return nil }
         return CallTimes(
@@ -259,7 +274,7 @@ struct StateQuery {
         return outcome
     }
 
-    private func call(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Call? {
+    private func call(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Call? {
         guard let id = decoder.key(row[0], table: "calls", position: position) else { return nil }
         return Call(
             id: id, receivedAt: decoder.date(row[1], "calls", id, "received_at"), answeredAt: decoder.date(row[2], "calls", id, "answered_at"),
@@ -269,7 +284,7 @@ struct StateQuery {
         )
     }
 
-    private func seat(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Seat? {
+    private func seat(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Seat? {
         guard let id = decoder.key(row[0], table: "seats", position: position) else { return nil }
         let stateWord = decoder.reference(row[3])
         let state = stateWord.flatMap(SeatState.init(rawValue:))
