@@ -25,7 +25,11 @@ let package = Package(
         // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
         .target(
             name: "WallboardSQLite",
-            dependencies: ["WallboardDispatch", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "WallboardDispatch",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             exclude: ["schema.sql", "SCHEMA.md"]
         ),
         // The command line: one root command, a subcommand per job.

@@ -1,6 +1,17 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import WallboardDispatch
+
+/// The current row of a stepped statement. Reading values straight from the statement is several
+/// times faster than through `Row` for the ten thousand calls of a busy day.
+struct Columns {
+    let statement: SQLiteStatement
+
+    subscript(_ index: Int) -> DatabaseValue {
+        DatabaseValue(sqliteStatement: statement, index: CInt(index))
+    }
+}
 
 /// Turns raw column values into model fields, noting every value it had to clear or repair.
 struct RowDecoder {
@@ -110,6 +121,47 @@ struct RowDecoder {
         }
     }
 
+    /// A time stamp column of the current row; numbers are read without building a `DatabaseValue`.
+    mutating func date(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
+        switch sqlite3_column_type(row.statement, CInt(index)) {
+        case SQLITE_NULL:
+            return nil
+        case SQLITE_INTEGER, SQLITE_FLOAT:
+            return accept(sqlite3_column_double(row.statement, CInt(index)), table, rowID(), column)
+        default:
+            return date(row[index], table, rowID(), column)
+        }
+    }
+
+    /// A call outcome word, compared as bytes without building a string.
+    mutating func outcome(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String) -> CallOutcome? {
+        let type = sqlite3_column_type(row.statement, CInt(index))
+        guard type != SQLITE_NULL else { return nil }
+        if type == SQLITE_TEXT, let text = sqlite3_column_text(row.statement, CInt(index)) {
+            let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(row.statement, CInt(index))))
+            for (outcome, word) in Self.outcomeWords where word.count == bytes.count && word.elementsEqual(bytes) {
+                return outcome
+            }
+        }
+        note(table, rowID(), "outcome", .unknownCode)
+        return nil
+    }
+
+    private static let outcomeWords = CallOutcome.allCases.map { ($0, Array($0.rawValue.utf8)) }
+
+    private mutating func accept(_ seconds: Double, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
+        guard seconds.isFinite else {
+            note(table, rowID(), column, .badTimestamp)
+            return nil
+        }
+        let date = Date(timeIntervalSince1970: seconds)
+        if date > latestAcceptable {
+            note(table, rowID(), column, .futureTimestamp)
+            return nil
+        }
+        return date
+    }
+
     /// Unix seconds to a date; text holding a number is accepted. Future and malformed values become nil.
     mutating func date(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> Date? {
         let seconds: Double
@@ -122,11 +174,6 @@ struct RowDecoder {
             note(table, rowID, column, .badTimestamp)
             return nil
         }
-        let date = Date(timeIntervalSince1970: seconds)
-        if date > latestAcceptable {
-            note(table, rowID, column, .futureTimestamp)
-            return nil
-        }
-        return date
+        return accept(seconds, table, rowID, column)
     }
 }

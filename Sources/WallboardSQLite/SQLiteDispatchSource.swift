@@ -42,7 +42,9 @@ public final class SQLiteDispatchSource: DispatchStateSource {
 
     public func run() async {
         let reader = SQLiteSnapshotReader(configuration: configuration)
+        let clock = ContinuousClock()
         var needsRead = true
+        var nextPoll = clock.now
         while !Task.isCancelled {
             let delay: Duration
             do {
@@ -66,7 +68,9 @@ public final class SQLiteDispatchSource: DispatchStateSource {
                 publishProblem(error)
                 delay = configuration.retryInterval
             }
-            try? await Task.sleep(for: delay)
+            // Polls keep a steady cadence however long the work took; after a stall, start afresh.
+            nextPoll = max(nextPoll.advanced(by: delay), clock.now)
+            try? await Task.sleep(until: nextPoll, clock: clock)
         }
         reader.close()
         finishSubscribers()

@@ -70,6 +70,10 @@ public final class SQLiteSnapshotReader {
         databaseConfiguration.readonly = true
         databaseConfiguration.label = "wallboard.reader"
         let wait = configuration.lockWait
+        // A busy day's rows and indexes must stay cached between snapshots (SQLite's default is 2 MB).
+        databaseConfiguration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+        }
         databaseConfiguration.busyMode = .timeout(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
         do {
             return try DatabaseQueue(path: path, configuration: databaseConfiguration)
