@@ -138,8 +138,9 @@ struct RowDecoder {
         let type = sqlite3_column_type(row.statement, CInt(index))
         guard type != SQLITE_NULL else { return nil }
         if type == SQLITE_TEXT, let text = sqlite3_column_text(row.statement, CInt(index)) {
-            let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(row.statement, CInt(index))))
-            for (outcome, word) in Self.outcomeWords where word.count == bytes.count && word.elementsEqual(bytes) {
+            let count = Int(sqlite3_column_bytes(row.statement, CInt(index)))
+            // Trivial values only (no reference counting) in this loop: it runs for every call of the day.
+            for (outcome, word) in Self.outcomeWords where word.utf8CodeUnitCount == count && memcmp(word.utf8Start, text, count) == 0 {
                 return outcome
             }
         }
@@ -147,7 +148,9 @@ struct RowDecoder {
         return nil
     }
 
-    private static let outcomeWords = CallOutcome.allCases.map { ($0, Array($0.rawValue.utf8)) }
+    private static let outcomeWords: [(CallOutcome, StaticString)] = [
+        (.valid, "valid"), (.information, "information"), (.nuisance, "nuisance"), (.silent, "silent"), (.misdial, "misdial"),
+    ]
 
     private mutating func accept(_ seconds: Double, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
         guard seconds.isFinite else {
