@@ -216,6 +216,21 @@ public struct CallTally: Sendable, Hashable {
         for call in calls { add(call, now: now, dayStart: dayStart) }
     }
 
+    /// Adds the counts of calls tallied separately (a disjoint set of calls).
+    public mutating func merge(_ other: CallTally) {
+        calls += other.calls
+        valid += other.valid
+        information += other.information
+        nuisance += other.nuisance
+        silent += other.silent
+        misdial += other.misdial
+        abandoned += other.abandoned
+        answeredWithin10s += other.answeredWithin10s
+        answerTarget += other.answerTarget
+        waiting += other.waiting
+        if let wait = other.longestWaitSeconds { longestWaitSeconds = max(longestWaitSeconds ?? 0, wait) }
+    }
+
     /// Counts one more call, if it was received between `dayStart` and `now`.
     public mutating func add(_ call: CallTimes, now: Date, dayStart: Date) {
         if call.receivedAt >= dayStart && call.receivedAt <= now {

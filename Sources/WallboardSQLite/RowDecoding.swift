@@ -23,6 +23,10 @@ struct RowDecoder {
         self.latestAcceptable = latestAcceptable
     }
 
+    mutating func append(_ earlier: [DataIssue]) {
+        issues.append(contentsOf: earlier)
+    }
+
     mutating func note(_ table: String, _ rowID: String, _ column: String, _ problem: DataIssue.Problem, skipped: Bool = false) {
         issues.append(DataIssue(table: table, rowID: rowID, column: column, problem: problem, rowSkipped: skipped))
     }

@@ -28,7 +28,13 @@ public final class SQLiteDispatchSource: DispatchStateSource {
     public var currentState: SourceState { shared.withLock { $0.state } }
 
     public func states() -> AsyncStream<SourceState> {
-        let (stream, continuation) = AsyncStream.makeStream(of: SourceState.self, bufferingPolicy: .bufferingNewest(1))
+        states(keepingNewest: 1)
+    }
+
+    /// Like `states()`, but a slow consumer sees up to `count` states it has not taken yet
+    /// (for recorders that want every snapshot).
+    public func states(keepingNewest count: Int) -> AsyncStream<SourceState> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SourceState.self, bufferingPolicy: .bufferingNewest(max(1, count)))
         let id = UUID()
         shared.withLock { shared in
             shared.subscribers[id] = continuation

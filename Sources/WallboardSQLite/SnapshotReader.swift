@@ -17,12 +17,18 @@ public struct SQLiteSourceConfiguration: Sendable {
     public var futureTolerance: TimeInterval
     /// The wall clock; tests pass a fixed one.
     public var wallClock: @Sendable () -> Date
+    /// Seconds between full counts of the day's calls. In between, calls that ended and were
+    /// received over ten minutes ago keep their counts, so a late correction to such a row shows up
+    /// within this time; everything newer is counted on every snapshot.
+    public var settledCallsRecount: TimeInterval
 
     public init(
         path: String, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
         lockWait: Duration = .milliseconds(50), dayBoundary: DayBoundary = .shanghai,
-        futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() }
+        futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
+        settledCallsRecount: TimeInterval = 60
     ) {
+        self.settledCallsRecount = settledCallsRecount
         self.path = path
         self.pollInterval = pollInterval
         self.retryInterval = retryInterval
@@ -40,6 +46,7 @@ public final class SQLiteSnapshotReader {
     public let configuration: SQLiteSourceConfiguration
     private var queue: DatabaseQueue?
     private var checkedSchemaVersion: Int?
+    private var settledCalls: SettledCalls?
     /// `PRAGMA data_version` as of the last snapshot read.
     public private(set) var snapshotDataVersion: Int64?
 
@@ -53,6 +60,7 @@ public final class SQLiteSnapshotReader {
         queue = nil
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
+        settledCalls = nil
     }
 
     /// Opens the file read-only; throws `unreachable`, `notADatabase` or `locked`.
@@ -101,7 +109,9 @@ public final class SQLiteSnapshotReader {
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
             var query = StateQuery(configuration: configuration, now: now, moment: nil)
+            query.settledCalls = settledCalls
             let snapshot = try query.read(db, sourceVersion: version)
+            settledCalls = query.settledCalls
             snapshotDataVersion = version
             return snapshot
         }

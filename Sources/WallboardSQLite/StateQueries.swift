@@ -17,6 +17,17 @@ private let taskColumns = """
 private let callColumns = "id, received_at, answered_at, ended_at, seat_id, outcome, incident_id, caller_phone"
 private let seatColumns = "id, name, dispatcher_name, state, state_since, call_id"
 
+/// The day's calls that no longer change (ended, and received over ten minutes ago), counted once.
+struct SettledCalls {
+    let dayStart: Date
+    /// Every call received from the day's start up to (not including) this Unix time is counted here.
+    let before: Double
+    let tally: CallTally
+    let issues: [DataIssue]
+    /// Wall-clock time of the full count.
+    let countedAt: Date
+}
+
 /// The rows of one snapshot, decoded, before they are put together.
 private struct Rows {
     var stations: [Station] = []
@@ -37,6 +48,8 @@ struct StateQuery {
     let now: Date
     let dayStart: Date
     private var decoder: RowDecoder
+    /// Counts of the day's settled calls, carried from one read to the next by the reader.
+    var settledCalls: SettledCalls?
 
     init(configuration: SQLiteSourceConfiguration, now: Date, moment: Date?) {
         self.configuration = configuration
@@ -81,9 +94,46 @@ struct StateQuery {
     /// Counts the day's calls in one pass straight off the statement: a busy day has ten thousand,
     /// too many to turn into values on every change.
     private mutating func tallyCalls(_ db: Database) throws -> CallTally {
+        let start = dayStart.timeIntervalSince1970
+        let end = now.timeIntervalSince1970
+        guard moment == nil else { return try countCalls(db, from: start, through: end) }
+        let wall = configuration.wallClock()
+        if let settled = settledCalls, settled.dayStart == dayStart,
+           wall.timeIntervalSince(settled.countedAt) < configuration.settledCallsRecount {
+            decoder.append(settled.issues)
+            var tally = settled.tally
+            tally.merge(try countCalls(db, from: settled.before, through: end))
+            return tally
+        }
+        // Calls received over ten minutes ago, before the oldest call still open, have all ended: their
+        // counts are kept and only the rest is read again, until the next full count.
+        let firstOpen = try Double.fetchOne(
+            db.cachedStatement(sql: "SELECT min(received_at) FROM calls WHERE received_at >= ? AND ended_at IS NULL"),
+            arguments: [start]
+        )
+        let before = max(start, min(firstOpen ?? .infinity, end - 600))
+        let issueCount = decoder.issues.count
+        let settled = try countCalls(db, from: start, below: before)
+        settledCalls = SettledCalls(
+            dayStart: dayStart, before: before, tally: settled, issues: Array(decoder.issues[issueCount...]), countedAt: wall
+        )
+        var tally = settled
+        tally.merge(try countCalls(db, from: before, through: end))
+        return tally
+    }
+
+    private mutating func countCalls(_ db: Database, from start: Double, through end: Double) throws -> CallTally {
+        try countCalls(db, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ? AND received_at <= ?", start, end)
+    }
+
+    private mutating func countCalls(_ db: Database, from start: Double, below end: Double) throws -> CallTally {
+        try countCalls(db, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ? AND received_at < ?", start, end)
+    }
+
+    private mutating func countCalls(_ db: Database, _ sql: String, _ start: Double, _ end: Double) throws -> CallTally {
         let (now, dayStart, moment) = (self.now, self.dayStart, self.moment)
         var tally = CallTally(calls: [], now: now, dayStart: dayStart)
-        try Self.step(db, now: now, dayStart: dayStart, &decoder, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ? AND received_at <= ?") { decoder, row, position in
+        try Self.step(db, [start, end], &decoder, sql) { decoder, row, position in
             guard let receivedAt = decoder.date(row, 0, "calls", "#\(position)", "received_at") else { return }
             var call = CallTimes(
                 receivedAt: receivedAt, answeredAt: decoder.date(row, 1, "calls", "#\(position)", "answered_at"),
@@ -99,7 +149,7 @@ struct StateQuery {
     private mutating func tallyRuns(_ db: Database) throws -> RunTally {
         let (now, dayStart, moment) = (self.now, self.dayStart, self.moment)
         var tally = RunTally()
-        try Self.step(db, now: now, dayStart: dayStart, &decoder, """
+        try Self.step(db, [dayStart.timeIntervalSince1970, now.timeIntervalSince1970], &decoder, """
             SELECT dispatched_at, departed_at, at_scene_at, completed_at, empty_run_reason IS NOT NULL AND empty_run_reason != '' \
             FROM vehicle_tasks WHERE dispatched_at >= ? AND dispatched_at <= ?
             """) { decoder, row, position in
@@ -122,13 +172,13 @@ struct StateQuery {
         return tally
     }
 
-    /// Steps `sql` (bound to the day's start and now) and hands each row to `body` without building values.
+    /// Steps `sql` bound to `arguments` and hands each row to `body` without building values.
     private static func step(
-        _ db: Database, now: Date, dayStart: Date, _ decoder: inout RowDecoder, _ sql: String,
+        _ db: Database, _ arguments: [Double], _ decoder: inout RowDecoder, _ sql: String,
         _ body: (inout RowDecoder, Columns, Int) -> Void
     ) throws {
         let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments([dayStart.timeIntervalSince1970, now.timeIntervalSince1970])
+        try statement.setArguments(StatementArguments(arguments))
         let raw = statement.sqliteStatement
         // A statement left un-reset would keep the read transaction open.
         defer { sqlite3_reset(raw) }

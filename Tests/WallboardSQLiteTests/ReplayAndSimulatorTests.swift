@@ -219,3 +219,43 @@ private let dayStart = 1_795_190_400.0
         #expect(snapshot.vehicles.count == 36)
     }
 }
+
+@Suite struct SettledCallTests {
+    /// Calls that ended over ten minutes ago are counted once and kept until the next full count;
+    /// newer calls are counted on every read.
+    @Test func settledCallsKeepTheirCountsUntilTheNextFullCount() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("calls.db")
+        try makeFixtureDatabase(at: path)
+        let now = dayStart + 36_000
+        try SQLiteShell.run(path, """
+            INSERT INTO calls (id, received_at, answered_at, ended_at, outcome) VALUES
+                ('old1', \(now - 7200), \(now - 7195), \(now - 7100), 'valid'),
+                ('old2', \(now - 5400), \(now - 5390), \(now - 5300), 'silent'),
+                ('recent', \(now - 120), \(now - 115), \(now - 60), 'valid');
+            """)
+        let clock = Locked(now)
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
+            path: path, wallClock: { Date(timeIntervalSince1970: clock.withLock { $0 }) }, settledCallsRecount: 60
+        ))
+        try reader.open()
+        defer { reader.close() }
+        let first = try reader.readSnapshot().figures
+        #expect((first.callsToday, first.validCalls, first.silentCalls) == (3, 2, 1))
+
+        // A new call and a late correction to a settled one.
+        try SQLiteShell.run(path, """
+            INSERT INTO calls (id, received_at) VALUES ('ringing', \(now - 20));
+            UPDATE calls SET outcome = 'misdial' WHERE id = 'old2';
+            UPDATE calls SET outcome = 'information' WHERE id = 'recent';
+            """)
+        let second = try reader.readSnapshot().figures
+        #expect((second.callsToday, second.callsWaiting, second.longestWaitSeconds) == (4, 1, 20))
+        #expect(second.informationCalls == 1, "recent calls are counted afresh")
+        #expect((second.silentCalls, second.misdialCalls) == (1, 0), "the settled count stands until the next full count")
+
+        clock.withLock { $0 += 61 }
+        let third = try reader.readSnapshot().figures
+        #expect((third.silentCalls, third.misdialCalls, third.callsToday) == (0, 1, 4))
+    }
+}
