@@ -42,7 +42,11 @@ let package = Package(
         // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
         .target(
             name: "WallboardSQLite",
-            dependencies: ["WallboardDispatch", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "WallboardDispatch",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             exclude: ["schema.sql", "SCHEMA.md"]
         ),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
         .testTarget(
             name: "WallboardTextTests",
