@@ -90,7 +90,7 @@ let package = Package(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
         ),
-        .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardTestKit"]),
         .testTarget(
             name: "WallboardEmulatorTests",
             dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WallboardTestKit
 import WallboardDispatch
 import WallboardLayout
 import WallboardRender

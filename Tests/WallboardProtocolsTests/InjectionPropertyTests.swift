@@ -1,21 +1,8 @@
 import Testing
+import WallboardTestKit
 import WallboardRender
 @testable import WallboardProtocols
 
-/// A seeded generator, so a failing case can be replayed from its seed and index.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Building blocks for hostile strings: control bytes, the framing bytes of every protocol,
 /// inline-code look-alikes, GB text whose bytes contain A5/A6/5A/5B, and characters the
@@ -52,7 +39,7 @@ private let fragments: [Fragment] = {
     return list
 }()
 
-private func randomText(_ generator: inout SplitMix64) -> (text: String, pieces: [Fragment]) {
+private func randomText(_ generator: inout SeededGenerator) -> (text: String, pieces: [Fragment]) {
     let count = Int(generator.next() % 12)
     var pieces: [Fragment] = []
     pieces.reserveCapacity(count)
@@ -74,7 +61,7 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
     /// same encoder; GBK adds trail bytes 5A, 5B and 5C).
     @Test(arguments: [(ControllerCharset.gb2312, 100_000), (.gbk, 20_000)])
     func onbonFontCardTextNeverBreaksTheFrame(charset: ControllerCharset, iterations: Int) throws {
-        var generator = SplitMix64(seed: charset == .gb2312 ? 0x5EED_0001 : 0x5EED_0002)
+        var generator = SeededGenerator(seed: charset == .gb2312 ? 0x5EED_0001 : 0x5EED_0002)
         let link = OnbonFontCardLink(charset: charset, model: .bx6k)
         var scanner = OnbonFrameScanner()
         var refused = 0
@@ -129,7 +116,7 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
 
     @Test(arguments: ["TEXT", "STRING"])
     func alphaTextNeverBreaksThePacket(kind: String) throws {
-        var generator = SplitMix64(seed: kind == "TEXT" ? 0xA1FA_0001 : 0xA1FA_0002)
+        var generator = SeededGenerator(seed: kind == "TEXT" ? 0xA1FA_0001 : 0xA1FA_0002)
         var scanner = AlphaPacketScanner()
         var refused = 0
         for index in 0..<Self.iterations {
@@ -175,7 +162,7 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
     }
 
     @Test func scannersSurviveRandomBytes() {
-        var generator = SplitMix64(seed: 0xB17E5)
+        var generator = SeededGenerator(seed: 0xB17E5)
         var onbon = OnbonFrameScanner(maximumBodyLength: 4096)
         var alpha = AlphaPacketScanner(maximumPacketLength: 4096)
         var tpm2 = TPM2Scanner()
@@ -207,7 +194,7 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
     /// decoding never fails, and whatever it reads back encodes again without breaking a frame.
     @Test(arguments: [ControllerCharset.gb2312, .gbk])
     func randomBytesDecodeAndReencodeSafely(charset: ControllerCharset) throws {
-        var generator = SplitMix64(seed: charset == .gb2312 ? 0xBAD_0001 : 0xBAD_0002)
+        var generator = SeededGenerator(seed: charset == .gb2312 ? 0xBAD_0001 : 0xBAD_0002)
         for index in 0..<10_000 {
             let bytes = (0..<Int(generator.next() % 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let text = OnbonTextCodec.decode(bytes, charset: charset)

@@ -1,4 +1,5 @@
 import Testing
+import WallboardTestKit
 import WallboardRender
 @testable import WallboardProtocols
 
@@ -106,7 +107,7 @@ import WallboardRender
     /// Random pictures at random screen offsets: padding to byte and word boundaries must never
     /// light or lose a pixel.
     @Test func randomPicturesRoundTripAtEveryOffset() {
-        var generator = SplitMix64(seed: 0xB17_0001)
+        var generator = SeededGenerator(seed: 0xB17_0001)
         let formats: [OnbonBitmapFormat] = [.fifthGeneration(.mono), .fifthGeneration(.bicolor), .sixthGeneration(.mono), .sixthGeneration(.bicolor), .rgb888]
         for index in 0..<3_000 {
             let format = formats[index % formats.count]
