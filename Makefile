@@ -3,9 +3,14 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev sqlite3 python3-pil
+# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards).
+# Tests: the sqlite3 program (a writer in another process) and Pillow (an independent PNG/GIF reader).
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil
+OUT := out
+DEMO_DB := $(OUT)/demo.db
+WALLBOARD := .build/release/wallboard
 
-.PHONY: demo test deps build release bench
+.PHONY: demo test deps build release bench fonts
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.2 or newer is needed on PATH (https://www.swift.org/install/linux/)"; exit 1; }
@@ -23,12 +28,27 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Serially: several suites time real devices and a writer process, and would starve one another on two cores.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --no-parallel
 
 bench: release
-	.build/release/wallboard bench
+	$(WALLBOARD) bench
 
+# Rebuilds Fonts/ from Debian's font packages (the results are committed).
+fonts:
+	Fonts/build-fonts.sh
+
+# A simulated day up to now, then every shipped layout rendered from it.
 demo: release
-	.build/release/wallboard demo
+	@mkdir -p $(OUT)
+	rm -f $(DEMO_DB)
+	$(WALLBOARD) simulate --db $(DEMO_DB) --fast --until now
+	@station=$$(sqlite3 $(DEMO_DB) "select station_id from vehicles where status in (0, 1, 2) limit 1"); \
+	station=$${station:-$$(sqlite3 $(DEMO_DB) "select id from stations order by sort_order limit 1")}; \
+	for layout in Layouts/*.yaml; do \
+	  name=$$(basename $$layout .yaml); \
+	  $(WALLBOARD) layout render --layout $$layout --db $(DEMO_DB) --station $$station --dots --out $(OUT)/$$name.png || exit 1; \
+	done
+	@echo "Frames are in $(OUT)/."

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
         .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
+        .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
         .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
@@ -48,7 +49,11 @@ let package = Package(
         // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
         .target(
             name: "WallboardSQLite",
-            dependencies: ["WallboardDispatch", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "WallboardDispatch",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             exclude: ["schema.sql", "SCHEMA.md"]
         ),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
@@ -62,12 +67,15 @@ let package = Package(
         // Wire protocols: pure encoders and decoders, one file per protocol. Glibc only for iconv.
         .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
         // Board emulators: bytes in, replies out, the board's state and what it shows.
-        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText"]),
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
         .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
+        // Frames to wire messages per protocol, only what changed; replies for delivery;
+        // emulated boards served on transports.
+        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport", "WallboardEmulator"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The service: configuration, one task per board, the source poller, HTTP preview, health and metrics.
@@ -75,7 +83,7 @@ let package = Package(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +98,7 @@ let package = Package(
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
-                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardService",
+                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -98,13 +106,25 @@ let package = Package(
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
         ),
-        .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender"]),
+        .testTarget(name: "WallboardProtocolsTests", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardTestKit"]),
+        .testTarget(
+            name: "WallboardEmulatorTests",
+            dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
+        ),
         .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
+        .testTarget(
+            name: "WallboardDriversTests",
+            dependencies: [
+                "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardLayout", "WallboardFonts",
+                "WallboardDispatch", "WallboardRender", "WallboardTransport", "WallboardTestKit",
+            ]
+        ),
         .testTarget(
             name: "WallboardLayoutTests",
             dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]

@@ -4,7 +4,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-packages="xfonts-wqy xfonts-unifont unifont xfonts-base fonts-noto-cjk xfonts-terminus pcf2bdf python3 python3-pil libc-bin"
+packages="xfonts-wqy xfonts-unifont unifont xfonts-base fonts-noto-cjk xfonts-terminus pcf2bdf python3 python3-pil libc-bin gzip"
 
 missing=""
 for package in $packages; do
@@ -25,6 +25,9 @@ mkdir -p "$here/licenses"
 for package in xfonts-wqy unifont xfonts-base fonts-noto-cjk xfonts-terminus; do
     cp "/usr/share/doc/$package/copyright" "$here/licenses/$package.copyright"
 done
+# Debian's copyright file gives Unifont's GPL-2+; the font-embedding exception is in its README.
+zcat /usr/share/doc/xfonts-unifont/README.gz \
+    | sed -n '/The license for the compiled fonts/,/FontException/p' > "$here/licenses/unifont.font-exception"
 
 # The 6763 GB2312 hanzi (rows 0xB0-0xF7), decoded by glibc's iconv rather than Python, so the
 # coverage checks do not trust the same decoder that built the fonts.

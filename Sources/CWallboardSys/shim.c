@@ -7,6 +7,7 @@
 #include <pty.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -84,4 +85,29 @@ void wb_name_current_thread(const char *name) {
     strncpy(shortened, name, sizeof shortened - 1);
     shortened[sizeof shortened - 1] = '\0';
     pthread_setname_np(pthread_self(), shortened);
+}
+
+int wb_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int wb_epoll_watch(int epoll_fd, int fd, int registered, int want_readable, int want_writable) {
+    if (!want_readable && !want_writable)
+        return registered ? epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, NULL) : 0;
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = (want_readable ? EPOLLIN | EPOLLRDHUP : 0) | (want_writable ? EPOLLOUT : 0);
+    event.data.fd = fd;
+    return epoll_ctl(epoll_fd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event);
+}
+
+int wb_epoll_wait(int epoll_fd, int *descriptors, unsigned int *readiness, int capacity, int timeout_ms) {
+    struct epoll_event events[64];
+    if (capacity > 64) capacity = 64;
+    int count = epoll_wait(epoll_fd, events, capacity, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        unsigned int flags = events[i].events;
+        unsigned int failed = flags & (EPOLLERR | EPOLLHUP) ? 3u : 0u;
+        descriptors[i] = events[i].data.fd;
+        readiness[i] = failed | (flags & (EPOLLIN | EPOLLRDHUP) ? 1u : 0u) | (flags & EPOLLOUT ? 2u : 0u);
+    }
+    return count;
 }

@@ -1,1 +1,143 @@
 import WallboardProtocols
+import WallboardRender
+
+/// A board played in software: it takes the bytes a transport delivers (in any chunks, split
+/// or garbled anywhere), answers like the real controller, keeps the board's state and shows
+/// what the board would show. It does no I/O, so a pseudo-terminal, a TCP socket or a test
+/// can drive it.
+public protocol BoardEmulator: Sendable {
+    /// Bytes from the wire; returns the bytes the board sends back (possibly none).
+    mutating func receive(_ bytes: [UInt8]) -> [UInt8]
+    /// What the board shows now.
+    func render() -> Bitmap
+    /// What the board did with recent frames, newest last.
+    var journal: [BoardEvent] { get }
+}
+
+/// One thing the board did with what it received.
+public enum BoardEvent: Equatable, Sendable, CustomStringConvertible {
+    case accepted(String)
+    case refused(code: Int, reason: String)
+    /// Not for this board (another address), or not a command it acts on.
+    case ignored(String)
+
+    public var description: String {
+        switch self {
+        case .accepted(let what): "accepted \(what)"
+        case .refused(let code, let reason): "refused (\(code)) \(reason)"
+        case .ignored(let why): "ignored \(why)"
+        }
+    }
+}
+
+/// Draws text the way a controller's built-in fonts would: the seam where boards that draw
+/// their own text (Onbon font cards, Alpha TEXT) meet the text module.
+public protocol BoardTextPainter: Sendable {
+    /// The width in pixels of `text` in the controller's font of `fontHeight` pixels.
+    func width(of text: String, fontHeight: Int) -> Int
+    /// Draws `text` with its top-left corner at `x`, `y` in `colour`, honouring the canvas clip.
+    func draw(_ text: String, fontHeight: Int, x: Int, y: Int, colour: Color, on canvas: inout Canvas)
+}
+
+/// A bounded journal: the last `limit` events.
+struct Journal: Sendable {
+    private(set) var events: [BoardEvent] = []
+    let limit = 200
+
+    mutating func record(_ event: BoardEvent) {
+        if events.count >= limit { events.removeFirst(events.count - limit + 1) }
+        events.append(event)
+    }
+}
+
+/// A run of text in one colour and font size, for laying out lines.
+struct TextRun {
+    var text: String
+    var colour: Color
+    var fontHeight: Int
+}
+
+/// Lays runs out in lines inside `frame` and draws them: the layout both font-card emulators use.
+struct TextBlock {
+    var lines: [[TextRun]]
+
+    /// Breaks lines that are wider than `width` between characters.
+    func wrapped(to width: Int, painter: any BoardTextPainter) -> TextBlock {
+        var result: [[TextRun]] = []
+        for line in lines {
+            var current: [TextRun] = []
+            var used = 0
+            for run in line {
+                var pending = ""
+                for character in run.text {
+                    let advance = painter.width(of: String(character), fontHeight: run.fontHeight)
+                    if used + advance > width, used > 0 {
+                        if !pending.isEmpty { current.append(TextRun(text: pending, colour: run.colour, fontHeight: run.fontHeight)) }
+                        result.append(current)
+                        current = []
+                        pending = ""
+                        used = 0
+                    }
+                    pending.append(character)
+                    used += advance
+                }
+                if !pending.isEmpty { current.append(TextRun(text: pending, colour: run.colour, fontHeight: run.fontHeight)) }
+            }
+            result.append(current)
+        }
+        return TextBlock(lines: result)
+    }
+
+    enum Horizontal { case left, centre, right }
+    enum Vertical { case top, centre, bottom }
+
+    func draw(in frame: Rect, horizontal: Horizontal, vertical: Vertical, lineSpacing: Int, defaultHeight: Int, painter: any BoardTextPainter, on canvas: inout Canvas) {
+        let heights = lines.map { line in line.map(\.fontHeight).max() ?? defaultHeight }
+        let total = heights.reduce(0, +) + lineSpacing * max(0, lines.count - 1)
+        var y = frame.y
+        switch vertical {
+        case .top: break
+        case .centre: y += (frame.height - total) / 2
+        case .bottom: y += frame.height - total
+        }
+        canvas.clipped(to: frame) { canvas in
+            for (line, height) in zip(lines, heights) {
+                let width = line.reduce(0) { $0 + painter.width(of: $1.text, fontHeight: $1.fontHeight) }
+                var x = frame.x
+                switch horizontal {
+                case .left: break
+                case .centre: x += (frame.width - width) / 2
+                case .right: x += frame.width - width
+                }
+                for run in line {
+                    // Runs of a smaller font sit on the line's baseline.
+                    painter.draw(run.text, fontHeight: run.fontHeight, x: x, y: y + height - run.fontHeight, colour: run.colour, on: &canvas)
+                    x += painter.width(of: run.text, fontHeight: run.fontHeight)
+                }
+                y += height + lineSpacing
+            }
+        }
+    }
+}
+
+/// An emulator for `board` of the given size. Boards that draw their own text (bx5k, alpha)
+/// use `painter`; pixel boards ignore it. Nil for boards with no byte-stream emulator (the
+/// Dream Cheeky is a USB HID device: decode its reports with `DreamCheeky.decode`).
+public func makeEmulator(for board: BoardProtocol, width: Int, height: Int, painter: any BoardTextPainter) -> (any BoardEmulator)? {
+    switch board {
+    case .bx5k:
+        OnbonFontCardEmulator(configuration: .init(width: width, height: height), painter: painter)
+    case .bx5e:
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx5e))
+    case .bx6e:
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx6e))
+    case .bx6q:
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx6q))
+    case .alpha:
+        AlphaEmulator(configuration: .init(width: width, height: height, fontHeight: min(height, 16)), painter: painter)
+    case .tpm2:
+        TPM2Emulator(width: width, height: height)
+    case .dreamCheeky:
+        nil
+    }
+}

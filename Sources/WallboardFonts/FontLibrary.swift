@@ -113,15 +113,24 @@ public final class FontLibrary: @unchecked Sendable {
 
     /// The font `name`, parsed on first use.
     public func font(named name: String) throws -> Font {
-        lock.lock()
-        defer { lock.unlock() }
-        if let font = cache[name] { return font }
+        if let font = cached(name) { return font }
         guard names.contains(name) else {
             throw FontsError("unknown font '\(name)'; the fonts in \(directory) are: \(names.joined(separator: ", "))")
         }
+        // Parsed outside the lock so that several fonts can load at once; should two threads
+        // race for one font, both parse it and the first stored wins.
         let font = try FontLibrary.load(path: path(of: name), name: name)
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored = cache[name] { return stored }
         cache[name] = font
         return font
+    }
+
+    private func cached(_ name: String) -> Font? {
+        lock.lock()
+        defer { lock.unlock() }
+        return cache[name]
     }
 
     /// The file a font name stands for.
@@ -158,6 +167,14 @@ public final class FontLibrary: @unchecked Sendable {
 
     /// A chain of the named fonts, first font first.
     public func chain(fonts fontNames: [String]) throws -> FontChain {
+        // Fonts not yet loaded are parsed side by side: start-up waits for the largest only.
+        let toLoad = Array(Set(fontNames.filter { names.contains($0) && cached($0) == nil }))
+        if toLoad.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: toLoad.count) { index in
+                // A failure here is thrown again, with its message, by `font(named:)` below.
+                _ = try? font(named: toLoad[index])
+            }
+        }
         let fonts = try fontNames.map { try font(named: $0) }
         guard let chain = FontChain(fonts) else { throw FontsError("a font chain needs at least one font") }
         return chain

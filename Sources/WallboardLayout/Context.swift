@@ -88,6 +88,9 @@ public let personalFields: Set<String> = ["patientName", "callbackPhone", "calle
 /// Builds the template context for one board from a snapshot.
 public struct ContextBuilder: Sendable {
     public let identity: BoardIdentity
+    /// The top-level fields to build; nil builds them all. A door board that shows its station
+    /// need not build every vehicle of the city.
+    public let fields: Set<String>?
     private let formatter: TimeFormatter
 
     /// A call waiting longer than this appears in the alert ticker.
@@ -95,36 +98,38 @@ public struct ContextBuilder: Sendable {
     /// A vehicle not departed this long after dispatch appears in the alert ticker.
     public static let departureTargetSeconds: Double = 180
 
-    public init(identity: BoardIdentity) {
+    public init(identity: BoardIdentity, fields: Set<String>? = nil) {
         self.identity = identity
+        self.fields = fields
         formatter = TimeFormatter(timeZone: identity.timeZone)
     }
 
+    private func wants(_ field: String) -> Bool { fields?.contains(field) ?? true }
+
     /// The context for `snapshot`; `alert` is the door-board alert on show, if any.
     public func context(for snapshot: DispatchSnapshot, alert: (index: Int, count: Int, alert: DoorAlert)? = nil) -> ContextValue {
-        var root: [String: ContextValue] = [
-            "centre": .object(["name": .text(identity.centreName)]),
-            "figures": figures(snapshot.figures),
-            "stations": .list(snapshot.stations.map { station($0, in: snapshot) }),
-            "vehicles": .list(snapshot.vehicles.map { vehicle($0, in: snapshot) }),
-            "incidents": .list(snapshot.incidents.map { incident($0, in: snapshot) }),
-            "calls": .list(snapshot.waitingCalls.map(call)),
-            "seats": .list(snapshot.seats.map(seat)),
-            "alerts": .list(tickerAlerts(snapshot)),
-        ]
+        let index = SnapshotIndex(snapshot)
+        var root: [String: ContextValue] = ["centre": .object(["name": .text(identity.centreName)])]
+        if wants("figures") { root["figures"] = figures(snapshot.figures) }
+        if wants("stations") { root["stations"] = .list(snapshot.stations.map { station($0, in: index) }) }
+        if wants("vehicles") { root["vehicles"] = .list(snapshot.vehicles.map { vehicle($0, in: index) }) }
+        if wants("incidents") { root["incidents"] = .list(snapshot.incidents.map { incident($0, in: index) }) }
+        if wants("calls") { root["calls"] = .list(snapshot.waitingCalls.map(call)) }
+        if wants("seats") { root["seats"] = .list(snapshot.seats.map(seat)) }
+        if wants("alerts") { root["alerts"] = .list(tickerAlerts(snapshot)) }
         if let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
-            root["station"] = self.station(station, in: snapshot)
+            root["station"] = self.station(station, in: index)
         }
         if let alert {
             var fields: [String: ContextValue] = [
                 "index": count(alert.index + 1),
                 "count": count(alert.count),
-                "vehicle": vehicle(alert.alert.vehicle, in: snapshot),
+                "vehicle": vehicle(alert.alert.vehicle, in: index),
                 "dispatchedAt": time(alert.alert.dispatchedAt),
                 "departed": .flag(alert.alert.departedAt != nil),
             ]
             if let incident = alert.alert.incident {
-                fields["incident"] = self.incident(incident, in: snapshot)
+                fields["incident"] = self.incident(incident, in: index)
                 fields["critical"] = .flag(incident.priority == .critical)
             } else {
                 fields["critical"] = .flag(false)
@@ -136,7 +141,9 @@ public struct ContextBuilder: Sendable {
 
     func count(_ value: Int) -> ContextValue { .number(Double(value), display: String(value)) }
 
-    func time(_ date: Date) -> ContextValue { .time(date, display: formatter.string(date, pattern: "HH:mm:ss")) }
+    static let timeOfDay = TimePattern("HH:mm:ss")
+
+    func time(_ date: Date) -> ContextValue { .time(date, display: formatter.string(date, pattern: ContextBuilder.timeOfDay)) }
 
     func percent(_ rate: Double?) -> ContextValue {
         guard let rate else { return .number(.nan, display: "—") }
@@ -170,27 +177,27 @@ public struct ContextBuilder: Sendable {
         ])
     }
 
-    private func station(_ station: Station, in snapshot: DispatchSnapshot) -> ContextValue {
-        let vehicles = snapshot.vehicles(atStation: station.id)
+    private func station(_ station: Station, in index: SnapshotIndex) -> ContextValue {
+        let vehicles = index.vehiclesByStation[station.id] ?? []
         let standby = vehicles.filter { $0.status == .standby }
         return .object([
             "id": .text(station.id),
             "name": .text(station.name),
             "district": .text(station.district),
-            "vehicles": .list(vehicles.map { vehicle($0, in: snapshot) }),
-            "standby": .list(standby.map { vehicle($0, in: snapshot) }),
+            "vehicles": .list(vehicles.map { vehicle($0, in: index) }),
+            "standby": .list(standby.map { vehicle($0, in: index) }),
             "standbyCount": count(standby.count),
             "onTaskCount": count(vehicles.filter { $0.status?.isOnTask ?? false }.count),
             "outOfServiceCount": count(vehicles.filter { $0.status?.isOutOfService ?? false }.count),
         ])
     }
 
-    private func vehicle(_ vehicle: Vehicle, in snapshot: DispatchSnapshot) -> ContextValue {
+    private func vehicle(_ vehicle: Vehicle, in index: SnapshotIndex) -> ContextValue {
         var fields: [String: ContextValue] = [
             "id": .text(vehicle.id),
             "callSign": .text(vehicle.callSign),
             "plate": .text(vehicle.plate),
-            "station": .text(snapshot.station(id: vehicle.stationID)?.name ?? ""),
+            "station": .text(index.stations[vehicle.stationID]?.name ?? ""),
             "statusCode": vehicle.statusCode.map(count) ?? .number(.nan, display: "?"),
             "statusName": .text(vehicle.status?.chineseName ?? "未知"),
             "onTask": .flag(vehicle.status?.isOnTask ?? false),
@@ -200,7 +207,7 @@ public struct ContextBuilder: Sendable {
         return .object(fields)
     }
 
-    private func incident(_ incident: Incident, in snapshot: DispatchSnapshot) -> ContextValue {
+    private func incident(_ incident: Incident, in index: SnapshotIndex) -> ContextValue {
         var fields: [String: ContextValue] = [
             "id": .text(incident.id),
             "priority": .text(incident.priority?.chineseName ?? ""),
@@ -214,7 +221,7 @@ public struct ContextBuilder: Sendable {
             "district": .text(incident.district),
             "casualties": count(incident.casualties),
             "hospital": .text(incident.destinationHospital),
-            "vehicles": .text(incident.vehicleIDs.compactMap { snapshot.vehicle(id: $0)?.callSign }.joined(separator: " ")),
+            "vehicles": .text(incident.vehicleIDs.compactMap { index.vehicles[$0]?.callSign }.joined(separator: " ")),
         ]
         if let receivedAt = incident.receivedAt { fields["receivedAt"] = time(receivedAt) }
         if let dispatchedAt = incident.dispatchedAt { fields["dispatchedAt"] = time(dispatchedAt) }
@@ -271,5 +278,18 @@ public struct ContextBuilder: Sendable {
             ]))
         }
         return alerts
+    }
+}
+
+/// A snapshot's rows by id, built once per context so that lookups do not scan.
+struct SnapshotIndex {
+    let stations: [String: Station]
+    let vehicles: [String: Vehicle]
+    let vehiclesByStation: [String: [Vehicle]]
+
+    init(_ snapshot: DispatchSnapshot) {
+        stations = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
+        vehicles = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
+        vehiclesByStation = Dictionary(grouping: snapshot.vehicles, by: \.stationID)
     }
 }

@@ -66,8 +66,17 @@ public struct TextTemplate: Sendable {
     /// True when the source has no tags, so it never changes.
     let isConstant: Bool
 
-    public func render(_ context: ContextValue) -> String {
-        isConstant ? source : compiled.render(context.mustacheValue)
+    /// Renders against a context already turned into mustache's form (`ContextValue.mustacheValue`),
+    /// so that a board's many templates share one conversion.
+    func render(prepared: Any) -> String {
+        isConstant ? source : compiled.render(prepared)
+    }
+
+    /// The top-level context fields the template names (`alert` for `{{alert.vehicle.plate}}`).
+    var rootFields: Set<String> {
+        Set(TemplateFields.tags(in: source).compactMap { tag in
+            tag.kind == .close ? nil : tag.name.split(separator: ".").first.map(String.init)
+        })
     }
 }
 

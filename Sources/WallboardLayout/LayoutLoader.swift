@@ -160,13 +160,11 @@ struct Scope {
         try template(value, against: context)
     }
 
-    func template(_ value: YAMLValue, against scopeContext: ContextValue, extraScope: ContextValue? = nil) throws -> TextTemplate {
+    func template(_ value: YAMLValue, against scopeContext: ContextValue) throws -> TextTemplate {
         let source = try value.string()
         do {
             let compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + source)
-            // Outermost first: a row's fields hide the root's of the same name.
-            let scopes = (extraScope.map { [$0] } ?? []) + [scopeContext]
-            try TemplateFields.check(source, at: value.location, against: scopes, privacy: privacy)
+            try TemplateFields.check(source, at: value.location, against: [scopeContext], privacy: privacy)
             return TextTemplate(source: source, location: value.location, compiled: compiled, isConstant: !source.contains("{{"))
         } catch let error as YAMLFileError {
             throw error
@@ -249,7 +247,8 @@ struct Scope {
             let elapsed = try column.optional("elapsed").map { try timePath($0, in: row) }
             let valueTemplate: TextTemplate
             if let valueField = column.optional("value") {
-                valueTemplate = try template(valueField, against: row, extraScope: context)
+                // A column's template sees its row's fields only.
+                valueTemplate = try template(valueField, against: row)
             } else if elapsed != nil {
                 valueTemplate = try template(YAMLValue.parse("''", file: item.location.file), against: row)
             } else {

@@ -25,19 +25,29 @@ public struct BoardRenderer: Sendable {
     public let identity: BoardIdentity
     let fonts: FontSet
     let builder: ContextBuilder
+    let memo = LayoutMemo()
+    /// The fields templates outside tables name: only these are converted for mustache.
+    let templateFields: Set<String>
 
     public init(layout: Layout, identity: BoardIdentity, fonts: FontSet) {
         self.layout = layout
         self.identity = identity
         self.fonts = fonts
-        builder = ContextBuilder(identity: identity)
+        builder = ContextBuilder(identity: identity, fields: layout.rootFields)
+        templateFields = layout.templateRootFields
+    }
+
+    /// The context in mustache's form, with only the fields templates name.
+    func prepared(_ context: ContextValue) -> Any {
+        guard case .object(let fields) = context else { return context.mustacheValue }
+        return fields.filter { templateFields.contains($0.key) }.mapValues(\.mustacheValue)
     }
 
     /// Binds the data: templates render and text is laid out here, once per snapshot, so that
     /// drawing a frame is only drawing. `staleSince` is when the last good snapshot was taken,
     /// when the source has stopped answering; nil `snapshot` means no data has arrived yet.
     public func bind(_ snapshot: DispatchSnapshot?, staleSince: Date?) -> BoundBoard {
-        BoundBoard(renderer: self, snapshot: snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0)), hasData: snapshot != nil, staleSince: staleSince)
+        BoundBoard(renderer: self, snapshot: snapshot, staleSince: staleSince, previous: nil)
     }
 
     /// The frame for `snapshot` at `now`, binding and drawing in one go.
@@ -46,50 +56,54 @@ public struct BoardRenderer: Sendable {
         return bound.render(at: now)
     }
 
-    func resolve(_ widgets: [Widget], context: ContextValue, idBase: Int = 0) -> [any DrawnWidget] {
+    func resolve(_ widgets: [Widget], context: ContextValue, prepared: Any, idBase: Int = 0) -> [any DrawnWidget] {
         var drawn: [any DrawnWidget] = []
         for (index, widget) in widgets.enumerated() {
             if let when = widget.when, !when.holds(in: context) { continue }
-            guard let resolved = resolve(widget, id: idBase + index + 1, context: context) else { continue }
-            if let blink = widget.blink, blink.holds(in: context) {
-                drawn.append(Blinking(content: resolved))
-            } else {
-                drawn.append(resolved)
+            guard let resolved = resolve(widget, id: idBase + index + 1, context: context, prepared: prepared) else { continue }
+            let blinks = widget.blink?.holds(in: context) ?? false
+            drawn.append(blinks ? Blinking(content: resolved) : resolved)
+            // A table's timer columns redraw every second on their own; its text only per snapshot.
+            if let table = resolved as? TableWidget {
+                drawn += table.elapsedColumns.map { column -> any DrawnWidget in blinks ? Blinking(content: column) : column }
             }
         }
         return drawn
     }
 
-    private func resolve(_ widget: Widget, id: Int, context: ContextValue) -> (any DrawnWidget)? {
+    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: Any) -> (any DrawnWidget)? {
         let rect = widget.rect
         switch widget.kind {
         case .text(let template, let style):
-            let text = template.render(context)
+            let text = template.render(prepared: prepared)
             let chains = fonts(style.fonts)
             let colourValue = style.colourBy.flatMap { context.lookup($0)?.number }
             if let block = TextBlock(id: id, rect: rect, text: text, style: style, chains: chains, colourValue: colourValue) { return block }
             guard let chain = chains.first else { return nil }
-            return Marquee(id: id, rect: rect, text: text, chain: chain, speed: 32, colour: style.colour.base, valign: style.valign)
+            return Marquee(id: id, rect: rect, text: text, chain: chain, speed: Marquee.defaultSpeed, colour: style.colour.colour(for: colourValue), valign: style.valign)
         case .marquee(let template, let style, let speed):
             guard let chain = fonts(style.fonts).first else { return nil }
-            return Marquee(id: id, rect: rect, text: template.render(context), chain: chain, speed: speed, colour: style.colour.base, valign: style.valign)
+            return Marquee(id: id, rect: rect, text: template.render(prepared: prepared), chain: chain, speed: speed, colour: style.colour.base, valign: style.valign)
         case .clock(let pattern, let style):
-            return TimeText(id: id, rect: rect, source: .clock(pattern: pattern, TimeFormatter(timeZone: identity.timeZone)), chains: fonts(style.fonts), style: style)
+            return TimeText(id: id, rect: rect, source: .clock(pattern: TimePattern(pattern), TimeFormatter(timeZone: identity.timeZone)), chains: fonts(style.fonts), style: style)
         case .timer(let path, let style):
             guard let since = context.lookup(path)?.date else { return nil }
             return TimeText(id: id, rect: rect, source: .elapsed(since: since, style.colour), chains: fonts(style.fonts), style: style)
         case .table(let table):
             guard let chain = fonts(table.fonts).first, case .list(let items)? = context.lookup(table.rows) else { return nil }
-            return TableWidget(id: id, rect: rect, table: table, chain: chain, items: items, root: context)
+            return TableWidget(id: id, rect: rect, table: table, chain: chain, items: items, memo: memo)
         case .statusGrid(let grid):
             guard let chain = fonts(grid.fonts).first, case .list(let vehicles)? = context.lookup("vehicles") else { return nil }
-            return StatusGridWidget(id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles)
+            return StatusGridWidget(id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles, memo: memo)
         case .kpi(let kpi):
             let labelChains = fonts(kpi.labelFonts), valueChains = fonts(kpi.valueFonts)
             guard !labelChains.isEmpty, !valueChains.isEmpty else { return nil }
             return KPITile(id: id, rect: rect, kpi: kpi, labelChains: labelChains, valueChains: valueChains, context: context)
         case .pages(let pages, let seconds):
-            return Pages(pages: pages.enumerated().map { page, widgets in resolve(widgets, context: context, idBase: id * 10 + page * 100) }, seconds: seconds)
+            return Pages(
+                pages: pages.enumerated().map { page, widgets in resolve(widgets, context: context, prepared: prepared, idBase: id * 10 + page * 100) },
+                seconds: seconds
+            )
         case .box(let colour, let filled):
             return Box(rect: rect, colour: colour, filled: filled)
         }
@@ -97,30 +111,63 @@ public struct BoardRenderer: Sendable {
 }
 
 /// A board's layout bound to one snapshot: draws the frame for any moment.
+///
+/// Widgets that do not depend on the moment are drawn once into a layer per state; each frame
+/// restores the animated widgets' rectangles from that layer and draws only them. Rebinding to
+/// a newer snapshot redraws only the widgets whose content changed.
 public struct BoundBoard: Sendable {
     let renderer: BoardRenderer
-    public let snapshot: DispatchSnapshot
-    let hasData: Bool
-    let staleSince: Date?
-    /// Widgets bound per state and, on door boards, per alert on show.
-    private var cache: [String: [any DrawnWidget]] = [:]
-    private let staleBanner: (any DrawnWidget)?
+    public private(set) var snapshot: DispatchSnapshot
+    private var staleBanner: (any DrawnWidget)?
+    /// Widgets bound per state key (the state and, on door boards, the alert on show).
+    private var widgetCache: [String: [any DrawnWidget]] = [:]
+    private var layers: [String: StaticLayer] = [:]
+    /// The previous binding's layers, reused where their widgets did not change.
+    private var inherited: [String: StaticLayer] = [:]
+    /// The canvas frames are drawn on, kept between frames of the same state.
+    private var working: Canvas?
+    private var workingKey: String?
+    /// Rectangles where the working canvas no longer matches its state's layer.
+    private var pendingDirty: [Rect] = []
 
-    init(renderer: BoardRenderer, snapshot: DispatchSnapshot, hasData: Bool, staleSince: Date?) {
-        self.renderer = renderer
-        self.snapshot = snapshot
-        self.hasData = hasData
-        self.staleSince = staleSince
-        staleBanner = (staleSince != nil || !hasData) ? BoundBoard.banner(renderer: renderer, since: hasData ? staleSince : nil) : nil
+    /// The pixels and text areas of the widgets that do not move, for one state.
+    struct StaticLayer: Sendable {
+        var bitmap: Bitmap
+        /// Per widget position: its text areas and strings.
+        var outputs: [Int: RenderOutput]
+        var fingerprints: [Int: Int]
+        /// False when an animated widget lies under a static one drawn after it: such a state
+        /// is drawn whole every frame so that the order of drawing stays right.
+        var usable: Bool
     }
 
-    static func banner(renderer: BoardRenderer, since: Date?) -> (any DrawnWidget)? {
+    init(renderer: BoardRenderer, snapshot: DispatchSnapshot?, staleSince: Date?, previous: [String: StaticLayer]?) {
+        self.renderer = renderer
+        self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
+        self.inherited = previous ?? [:]
+        staleBanner = BoundBoard.banner(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
+    }
+
+    static func banner(renderer: BoardRenderer, snapshot: DispatchSnapshot?, staleSince: Date?) -> (any DrawnWidget)? {
+        guard snapshot == nil || staleSince != nil else { return nil }
         let banner = renderer.layout.staleBanner
+        let since = snapshot == nil ? nil : staleSince
         let time = since.map { TimeFormatter(timeZone: renderer.identity.timeZone).string($0, pattern: "HH:mm:ss") } ?? "--:--:--"
         let text = banner.text.replacingOccurrences(of: "{time}", with: time)
         let style = TextStyle(fonts: banner.fonts, colour: Thresholds(base: banner.colour, rules: []), colourBy: nil, align: .centre, valign: .middle, overflow: .shrink)
         guard let block = TextBlock(id: 99, rect: banner.rect, text: text, style: style, chains: renderer.fonts(banner.fonts)) else { return nil }
         return StaleBannerWidget(block: block)
+    }
+
+    /// Binds a newer snapshot, keeping what can be kept of the drawing.
+    public mutating func rebind(_ snapshot: DispatchSnapshot?, staleSince: Date?) {
+        self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
+        if let staleBanner { pendingDirty.append(staleBanner.bounds) }
+        staleBanner = BoundBoard.banner(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
+        // Moved rather than copied, so that deriving the new layers does not copy their pixels.
+        inherited = layers.merging(inherited) { current, _ in current }
+        layers = [:]
+        widgetCache = [:]
     }
 
     /// The door board's alerts at `now` (empty on other boards).
@@ -132,22 +179,96 @@ public struct BoundBoard: Sendable {
     /// The frame at `now`.
     public mutating func render(at now: Date) -> (frame: Frame, output: RenderOutput) {
         let layout = renderer.layout
-        var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
-        var output = RenderOutput()
-        for widget in widgets(at: now) {
+        let (key, widgets) = self.widgets(at: now)
+        if layers[key] == nil { layers[key] = makeLayer(key: key, widgets: widgets) }
+        guard let layer = layers[key] else { return (Frame(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format)), RenderOutput()) }
+        var canvas: Canvas
+        if layer.usable, workingKey == key, let previous = working {
+            canvas = previous
+            working = nil
+            for rect in pendingDirty { canvas.copy(rect, from: layer.bitmap) }
+            for widget in widgets where widget.isAnimated {
+                canvas.copy(widget.bounds, from: layer.bitmap)
+            }
+            if let staleBanner { canvas.copy(staleBanner.bounds, from: layer.bitmap) }
+        } else {
+            canvas = layer.usable ? Canvas(bitmap: layer.bitmap) : Canvas(width: layout.width, height: layout.height, format: layout.format)
+        }
+        pendingDirty = []
+        var outputs = layer.usable ? layer.outputs : [:]
+        for (index, widget) in widgets.enumerated() where widget.isAnimated || !layer.usable {
+            var output = RenderOutput()
             widget.draw(on: &canvas, at: now, into: &output)
+            outputs[index] = output
         }
         if let staleBanner {
+            var output = RenderOutput()
             staleBanner.draw(on: &canvas, at: now, into: &output)
+            outputs[widgets.count] = output
         }
-        let frame = Frame(bitmap: canvas.bitmap, textAreas: output.textAreas, missingCharacters: Set(output.missing.map(Character.init)))
-        return (frame, output)
+        var merged = RenderOutput()
+        for index in outputs.keys.sorted() {
+            guard let output = outputs[index] else { continue }
+            merged.textAreas += output.textAreas
+            merged.strings += output.strings
+            for scalar in output.missing where !merged.missing.contains(scalar) { merged.missing.append(scalar) }
+        }
+        let frame = Frame(bitmap: canvas.bitmap, textAreas: merged.textAreas, missingCharacters: Set(merged.missing.map(Character.init)))
+        working = canvas
+        workingKey = key
+        return (frame, merged)
     }
 
-    private mutating func widgets(at now: Date) -> [any DrawnWidget] {
+    /// Draws the widgets that do not move; from the previous binding's layer where it can,
+    /// redrawing only the rectangles of widgets whose content changed.
+    private mutating func makeLayer(key: String, widgets: [any DrawnWidget]) -> StaticLayer {
+        let layout = renderer.layout
+        let usable = !widgets.indices.contains { animated in
+            widgets[animated].isAnimated && widgets.indices.contains { later in
+                later > animated && !widgets[later].isAnimated && widgets[later].bounds.intersects(widgets[animated].bounds)
+            }
+        }
+        var fingerprints: [Int: Int] = [:]
+        for (index, widget) in widgets.enumerated() where !widget.isAnimated { fingerprints[index] = widget.fingerprint }
+        let bounds = Rect(x: 0, y: 0, width: layout.width, height: layout.height)
+        guard usable else {
+            return StaticLayer(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format), outputs: [:], fingerprints: fingerprints, usable: false)
+        }
+        if var previous = inherited.removeValue(forKey: key), previous.usable, Set(previous.fingerprints.keys) == Set(fingerprints.keys) {
+            let changed = fingerprints.keys.filter { previous.fingerprints[$0] != fingerprints[$0] }.sorted()
+            var outputs = previous.outputs
+            var canvas = Canvas(bitmap: previous.bitmap)
+            // Let go of the old layer's pixels so that the canvas owns them and draws in place.
+            previous.bitmap = Bitmap(width: 0, height: 0, format: layout.format)
+            for index in changed {
+                let dirty = widgets[index].bounds
+                if key == workingKey { pendingDirty.append(dirty) }
+                canvas.clipped(to: dirty) { canvas in
+                    canvas.clear()
+                    for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
+                        var output = RenderOutput()
+                        widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
+                        if changed.contains(other) { outputs[other] = output }
+                    }
+                }
+            }
+            return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, usable: true)
+        }
+        if key == workingKey { pendingDirty.append(bounds) }
+        var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
+        var outputs: [Int: RenderOutput] = [:]
+        for (index, widget) in widgets.enumerated() where !widget.isAnimated {
+            var output = RenderOutput()
+            widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
+            outputs[index] = output
+        }
+        return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, usable: true)
+    }
+
+    private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget]) {
         let layout = renderer.layout
         let state: String
-        var key: String
+        let key: String
         var alert: (index: Int, count: Int, alert: DoorAlert)?
         if layout.kind == .door {
             if let doorState = doorState(at: now), let current = doorState.current(at: now, rotation: layout.rotation) {
@@ -162,17 +283,21 @@ public struct BoundBoard: Sendable {
             state = "main"
             key = "main"
         }
-        if let cached = cache[key] { return cached }
+        if let cached = widgetCache[key] { return (key, cached) }
         let context = renderer.builder.context(for: snapshot, alert: alert)
-        let resolved = renderer.resolve(layout.states[state] ?? [], context: context)
-        cache[key] = resolved
-        return resolved
+        let resolved = renderer.resolve(layout.states[state] ?? [], context: context, prepared: renderer.prepared(context))
+        widgetCache[key] = resolved
+        return (key, resolved)
     }
 }
 
 /// The "data interrupted since" banner: drawn over whatever is beneath it.
 struct StaleBannerWidget: DrawnWidget {
     let block: TextBlock
+
+    var bounds: Rect { block.rect }
+    var isAnimated: Bool { true }
+    var fingerprint: Int { block.fingerprint }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         canvas.fill(block.rect, .off)
@@ -181,6 +306,48 @@ struct StaleBannerWidget: DrawnWidget {
 }
 
 extension Layout {
+    /// The top-level context fields the layout binds, so that only those are built.
+    public var rootFields: Set<String> {
+        var fields: Set<String> = []
+        func root(_ path: String) -> String { path.split(separator: ".").first.map(String.init) ?? path }
+        func collect(_ widgets: [Widget]) {
+            for widget in widgets {
+                if let when = widget.when { fields.insert(root(when.path)) }
+                if let blink = widget.blink { fields.insert(root(blink.path)) }
+                switch widget.kind {
+                case .text(let template, let style), .marquee(let template, let style, _):
+                    fields.formUnion(template.rootFields)
+                    if let colourBy = style.colourBy { fields.insert(root(colourBy)) }
+                case .clock: break
+                case .timer(let path, _): fields.insert(root(path))
+                case .table(let table): fields.insert(root(table.rows))
+                case .statusGrid: fields.insert("vehicles")
+                case .kpi(let kpi): fields.insert(root(kpi.value))
+                case .pages(let pages, _): pages.forEach(collect)
+                case .box: break
+                }
+            }
+        }
+        states.values.forEach(collect)
+        return fields
+    }
+
+    /// The top-level fields that templates outside tables name.
+    var templateRootFields: Set<String> {
+        var fields: Set<String> = []
+        func collect(_ widgets: [Widget]) {
+            for widget in widgets {
+                switch widget.kind {
+                case .text(let template, _), .marquee(let template, _, _): fields.formUnion(template.rootFields)
+                case .pages(let pages, _): pages.forEach(collect)
+                default: break
+                }
+            }
+        }
+        states.values.forEach(collect)
+        return fields
+    }
+
     /// Every font name the layout uses.
     public var fontNames: Set<String> {
         var names = Set(staleBanner.fonts)

@@ -1,45 +1,72 @@
 import Foundation
+import Synchronization
 
 /// Local times and elapsed times as boards show them.
 public struct TimeFormatter: Sendable, Hashable {
     public let timeZone: TimeZone
-    private let calendar: Calendar
+    private let offsets: OffsetCache
 
     public static let weekdays = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"]
     public static let shortWeekdays = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
-    /// The tokens `string(_:pattern:)` replaces; everything else is copied.
-    public static let tokens = ["yyyy", "MM", "M", "dd", "d", "HH", "mm", "ss", "EEEE", "EEE"]
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        self.calendar = calendar
+        offsets = OffsetCache(timeZone: timeZone)
+    }
+
+    public static func == (left: TimeFormatter, right: TimeFormatter) -> Bool { left.timeZone == right.timeZone }
+    public func hash(into hasher: inout Hasher) { hasher.combine(timeZone) }
+
+    /// Local date and time fields of a moment. Computed with integer arithmetic on the zone's
+    /// offset, because clocks format every frame and Calendar is slow on Linux.
+    struct Fields {
+        var year, month, day, hour, minute, second: Int
+        /// 0 Sunday … 6 Saturday.
+        var weekday: Int
+
+        init(_ date: Date, offset: Int) {
+            let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            let secondOfDay = local - days * 86_400
+            hour = secondOfDay / 3600
+            minute = secondOfDay % 3600 / 60
+            second = secondOfDay % 60
+            weekday = ((days % 7) + 11) % 7
+            // Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days).
+            let shifted = days + 719_468
+            let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+            let dayOfEra = shifted - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let monthIndex = (5 * dayOfYear + 2) / 153
+            day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+            month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        }
     }
 
     /// Formats `date` with `yyyy MM M dd d HH mm ss` and `EEEE` (星期六) / `EEE` (周六).
     public func string(_ date: Date, pattern: String) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
-        let weekday = ((parts.weekday ?? 1) - 1 + 7) % 7
+        string(date, pattern: TimePattern(pattern))
+    }
+
+    /// Formats `date` with a pattern parsed once, for times formatted again and again.
+    public func string(_ date: Date, pattern: TimePattern) -> String {
+        let parts = Fields(date, offset: offsets.offset(at: date))
         var output = ""
-        var rest = Substring(pattern)
-        while !rest.isEmpty {
-            if let token = TimeFormatter.tokens.first(where: { rest.hasPrefix($0) }) {
-                switch token {
-                case "yyyy": output += String(parts.year ?? 0)
-                case "MM": output += twoDigits(parts.month ?? 0)
-                case "M": output += String(parts.month ?? 0)
-                case "dd": output += twoDigits(parts.day ?? 0)
-                case "d": output += String(parts.day ?? 0)
-                case "HH": output += twoDigits(parts.hour ?? 0)
-                case "mm": output += twoDigits(parts.minute ?? 0)
-                case "ss": output += twoDigits(parts.second ?? 0)
-                case "EEEE": output += TimeFormatter.weekdays[weekday]
-                default: output += TimeFormatter.shortWeekdays[weekday]
-                }
-                rest = rest.dropFirst(token.count)
-            } else {
-                output.append(rest.removeFirst())
+        for part in pattern.parts {
+            switch part {
+            case .literal(let text): output += text
+            case .year: output += String(parts.year)
+            case .month2: output += twoDigits(parts.month)
+            case .month: output += String(parts.month)
+            case .day2: output += twoDigits(parts.day)
+            case .day: output += String(parts.day)
+            case .hour: output += twoDigits(parts.hour)
+            case .minute: output += twoDigits(parts.minute)
+            case .second: output += twoDigits(parts.second)
+            case .weekday: output += TimeFormatter.weekdays[parts.weekday]
+            case .shortWeekday: output += TimeFormatter.shortWeekdays[parts.weekday]
             }
         }
         return output
@@ -55,3 +82,59 @@ public struct TimeFormatter: Sendable, Hashable {
 }
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+
+/// A clock pattern split into its fields and the text between them.
+public struct TimePattern: Sendable, Hashable {
+    enum Part: Sendable, Hashable {
+        case literal(String)
+        case year, month2, month, day2, day, hour, minute, second, weekday, shortWeekday
+    }
+
+    let parts: [Part]
+
+    public init(_ pattern: String) {
+        let tokens: [(String, Part)] = [
+            ("yyyy", .year), ("MM", .month2), ("M", .month), ("dd", .day2), ("d", .day), ("HH", .hour),
+            ("mm", .minute), ("ss", .second), ("EEEE", .weekday), ("EEE", .shortWeekday),
+        ]
+        var parts: [Part] = []
+        var literal = ""
+        var rest = Substring(pattern)
+        while !rest.isEmpty {
+            if let (token, part) = tokens.first(where: { rest.hasPrefix($0.0) }) {
+                if !literal.isEmpty { parts.append(.literal(literal)) }
+                literal = ""
+                parts.append(part)
+                rest = rest.dropFirst(token.count)
+            } else {
+                literal.append(rest.removeFirst())
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        self.parts = parts
+    }
+}
+
+/// The zone's offset from UTC per quarter hour, remembered: Foundation's time-zone lookup costs
+/// microseconds, and boards format many times per frame. Offsets change only on quarter hours.
+final class OffsetCache: Sendable {
+    private let timeZone: TimeZone
+    private let known = Mutex<[Int: Int]>([:])
+    private static let bucketSeconds = 900.0
+    private static let capacity = 4096
+
+    init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+    }
+
+    func offset(at date: Date) -> Int {
+        let bucket = Int((date.timeIntervalSince1970 / OffsetCache.bucketSeconds).rounded(.down))
+        if let offset = known.withLock({ $0[bucket] }) { return offset }
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(bucket) * OffsetCache.bucketSeconds))
+        known.withLock { cache in
+            if cache.count >= OffsetCache.capacity { cache.removeAll(keepingCapacity: true) }
+            cache[bucket] = offset
+        }
+        return offset
+    }
+}

@@ -103,6 +103,8 @@ public enum Alpha {
 
     /// Printable ASCII only: control bytes are dropped, anything else is refused.
     static func filteredText(_ text: String, context: String) throws(AlphaEncodingError) -> [UInt8] {
+        // Fast path: plain ASCII needs only the control bytes dropped.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.filter { $0 >= 0x20 && $0 != 0x7F } }
         var bytes: [UInt8] = []
         var missing: [Character] = []
         for character in text {

@@ -94,23 +94,6 @@ public func hexString(_ bytes: some Sequence<UInt8>) -> String {
     return text
 }
 
-/// Parses `"A5 5A"` / `"a55a"` (spaces optional); nil on anything that is not hex pairs.
-public func bytes(hex: String) -> [UInt8]? {
-    var result: [UInt8] = []
-    var high: UInt8?
-    for character in hex.utf8 {
-        if character == UInt8(ascii: " ") || character == UInt8(ascii: "\n") { continue }
-        guard let nibble = hexNibble(character) else { return nil }
-        if let pending = high {
-            result.append(pending << 4 | nibble)
-            high = nil
-        } else {
-            high = nibble
-        }
-    }
-    return high == nil ? result : nil
-}
-
 func hexNibble(_ character: UInt8) -> UInt8? {
     switch character {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")

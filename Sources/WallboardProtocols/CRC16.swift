@@ -7,10 +7,16 @@ public enum CRC16ARC {
         return crc
     }
 
-    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt16 {
+    public static func checksum(_ bytes: [UInt8]) -> UInt16 {
+        checksum(bytes[...])
+    }
+
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt16 {
         var crc: UInt16 = 0
         table.withUnsafeBufferPointer { table in
-            for byte in bytes { crc = (crc >> 8) ^ table[Int((crc ^ UInt16(byte)) & 0xFF)] }
+            bytes.withUnsafeBufferPointer { data in
+                for byte in data { crc = (crc >> 8) ^ table[Int((crc ^ UInt16(byte)) & 0xFF)] }
+            }
         }
         return crc
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// The character sets Chinese controllers draw text in. Encoding goes through the C library's
 /// iconv, a real codec, never a hand-made table.
@@ -80,9 +81,26 @@ public enum ControllerTextCodec {
         input.reserveCapacity(text.utf8.count)
         var isASCII = true
         for scalar in text.unicodeScalars {
-            let mapped = charset.beforeEncoding(scalar)
-            if mapped.value >= 0x80 { isASCII = false }
-            input.append(contentsOf: UTF8.encode(mapped).map { Array($0) } ?? [])
+            let value = charset.beforeEncoding(scalar).value
+            switch value {
+            case 0..<0x80:
+                input.append(UInt8(value))
+            case 0x80..<0x800:
+                isASCII = false
+                input.append(UInt8(0xC0 | value >> 6))
+                input.append(UInt8(0x80 | value & 0x3F))
+            case 0x800..<0x10000:
+                isASCII = false
+                input.append(UInt8(0xE0 | value >> 12))
+                input.append(UInt8(0x80 | value >> 6 & 0x3F))
+                input.append(UInt8(0x80 | value & 0x3F))
+            default:
+                isASCII = false
+                input.append(UInt8(0xF0 | value >> 18))
+                input.append(UInt8(0x80 | value >> 12 & 0x3F))
+                input.append(UInt8(0x80 | value >> 6 & 0x3F))
+                input.append(UInt8(0x80 | value & 0x3F))
+            }
         }
         // ASCII is the same in both sets and needs no conversion.
         if isASCII { return input }
@@ -124,8 +142,9 @@ public enum ControllerTextCodec {
         to target: String,
         onInvalid: (ArraySlice<UInt8>) -> (skip: Int, replacement: [UInt8])
     ) -> [UInt8]? {
-        guard let descriptor = openConverter(from: source, to: target) else { return nil }
-        defer { iconv_close(descriptor) }
+        guard let converter = ConverterPool.shared.take(from: source, to: target) else { return nil }
+        defer { ConverterPool.shared.give(converter, from: source, to: target) }
+        let descriptor = converter.descriptor
         var output = [UInt8](repeating: 0, count: max(16, input.count * 2))
         var written = 0
         var consumed = 0
@@ -162,10 +181,35 @@ public enum ControllerTextCodec {
         return Array(output[..<written])
     }
 
-    private static func openConverter(from source: String, to target: String) -> iconv_t? {
-        let descriptor = iconv_open(target, source)
-        guard let descriptor, Int(bitPattern: descriptor) != -1 else { return nil }
-        return descriptor
+}
+
+/// Open iconv converters kept for reuse: opening one costs far more than a short conversion.
+/// A converter is used by one caller at a time and reset before it goes back in the pool.
+private final class ConverterPool: Sendable {
+    struct Converter: @unchecked Sendable {
+        let descriptor: iconv_t
+    }
+
+    static let shared = ConverterPool()
+    private let idle = Mutex<[String: [Converter]]>([:])
+
+    func take(from source: String, to target: String) -> Converter? {
+        let key = source + ">" + target
+        if let converter = idle.withLock({ $0[key]?.popLast() }) { return converter }
+        guard let descriptor = iconv_open(target, source), Int(bitPattern: descriptor) != -1 else { return nil }
+        return Converter(descriptor: descriptor)
+    }
+
+    func give(_ converter: Converter, from source: String, to target: String) {
+        // Back to the initial shift state for the next caller.
+        iconv(converter.descriptor, nil, nil, nil, nil)
+        let key = source + ">" + target
+        let kept = idle.withLock { pool -> Bool in
+            guard pool[key, default: []].count < 8 else { return false }
+            pool[key, default: []].append(converter)
+            return true
+        }
+        if !kept { iconv_close(converter.descriptor) }
     }
 }
 

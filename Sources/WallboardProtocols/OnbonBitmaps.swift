@@ -51,57 +51,93 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
         guard width > 0, height > 0 else { return [] }
         switch self {
         case .rgb888:
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(width * height * 3)
-            for value in source.pixels {
-                bytes.append(UInt8(truncatingIfNeeded: value >> 16))
-                bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: value))
+            var bytes = [UInt8](repeating: 0, count: width * height * 3)
+            bytes.withUnsafeMutableBufferPointer { out in
+                source.pixels.withUnsafeBufferPointer { pixels in
+                    for (index, value) in pixels.enumerated() {
+                        out[3 * index] = UInt8(truncatingIfNeeded: value >> 16)
+                        out[3 * index + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                        out[3 * index + 2] = UInt8(truncatingIfNeeded: value)
+                    }
+                }
             }
             return bytes
         case .fifthGeneration:
             let units = unitsPerRow(originX: originX, width: width, unitBits: 8)
-            let first = originX / 8
             var bytes = [UInt8](repeating: 0xFF, count: units * planes * height)
-            source.pixels.withUnsafeBufferPointer { pixels in
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let value = pixels[y * width + x]
-                        guard value != 0 else { continue }
-                        let column = originX + x
-                        let index = (y * units + column / 8 - first) * planes
-                        let mask = ~(UInt8(0x80) >> UInt8(column % 8))
-                        if planes == 1 || value & PixelFormat.bicolorRed != 0 { bytes[index] &= mask }
-                        if planes == 2 && value & PixelFormat.bicolorGreen != 0 { bytes[index + 1] &= mask }
+            let planeCount = planes
+            bytes.withUnsafeMutableBufferPointer { out in
+                source.pixels.withUnsafeBufferPointer { pixels in
+                    for y in 0..<height {
+                        // Walk the row with a running bit, collecting each byte's lit bits in
+                        // registers and clearing them from the 1s when the byte is complete.
+                        var index = y * units * planeCount
+                        var bit = UInt8(0x80) >> UInt8(originX % 8)
+                        var red: UInt8 = 0, green: UInt8 = 0
+                        let row = y * width
+                        for x in 0..<width {
+                            let value = pixels[row + x]
+                            if planeCount == 1 {
+                                red |= bit & (0 &- UInt8(value != 0 ? 1 : 0))
+                            } else {
+                                red |= bit & (0 &- UInt8(truncatingIfNeeded: value & 1))
+                                green |= bit & (0 &- UInt8(truncatingIfNeeded: value >> 1 & 1))
+                            }
+                            bit >>= 1
+                            if bit == 0 || x == width - 1 {
+                                out[index] = ~red
+                                if planeCount == 2 { out[index + 1] = ~green }
+                                red = 0
+                                green = 0
+                                bit = bit == 0 ? 0x80 : bit
+                                index += planeCount
+                            }
+                        }
                     }
                 }
             }
             return bytes
         case .sixthGeneration:
             let units = unitsPerRow(originX: originX, width: width, unitBits: 32)
-            let first = originX / 32
             var words = [UInt32](repeating: 0xFFFF_FFFF, count: units * planes * height)
             let planeSize = units * height
-            source.pixels.withUnsafeBufferPointer { pixels in
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let value = pixels[y * width + x]
-                        guard value != 0 else { continue }
-                        let column = originX + x
-                        let index = y * units + column / 32 - first
-                        let mask = ~(UInt32(0x8000_0000) >> UInt32(column % 32))
-                        if planes == 1 || value & PixelFormat.bicolorRed != 0 { words[index] &= mask }
-                        if planes == 2 && value & PixelFormat.bicolorGreen != 0 { words[planeSize + index] &= mask }
+            let planeCount = planes
+            words.withUnsafeMutableBufferPointer { out in
+                source.pixels.withUnsafeBufferPointer { pixels in
+                    for y in 0..<height {
+                        var index = y * units
+                        var bit = UInt32(0x8000_0000) >> UInt32(originX % 32)
+                        var red: UInt32 = 0, green: UInt32 = 0
+                        let row = y * width
+                        for x in 0..<width {
+                            let value = pixels[row + x]
+                            if planeCount == 1 {
+                                red |= bit & (0 &- UInt32(value != 0 ? 1 : 0))
+                            } else {
+                                red |= bit & (0 &- (value & 1))
+                                green |= bit & (0 &- (value >> 1 & 1))
+                            }
+                            bit >>= 1
+                            if bit == 0 || x == width - 1 {
+                                out[index] = ~red
+                                if planeCount == 2 { out[planeSize + index] = ~green }
+                                red = 0
+                                green = 0
+                                bit = bit == 0 ? 0x8000_0000 : bit
+                                index += 1
+                            }
+                        }
                     }
                 }
             }
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(words.count * 4)
-            for word in words {
-                bytes.append(UInt8(truncatingIfNeeded: word))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 16))
-                bytes.append(UInt8(truncatingIfNeeded: word >> 24))
+            var bytes = [UInt8](repeating: 0, count: words.count * 4)
+            bytes.withUnsafeMutableBufferPointer { out in
+                for (index, word) in words.enumerated() {
+                    out[4 * index] = UInt8(truncatingIfNeeded: word)
+                    out[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    out[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 16)
+                    out[4 * index + 3] = UInt8(truncatingIfNeeded: word >> 24)
+                }
             }
             return bytes
         }

@@ -58,6 +58,7 @@ public enum OnbonFontCard {
             writer.u8(bcd(time.year / 100))
             for value in [time.month, time.day, time.hour, time.minute, time.second, time.weekday] { writer.u8(bcd(value)) }
         case .updateAreas(let update):
+            guard !update.areas.isEmpty else { throw OnbonEncodingError("an area update needs at least one area: use deleteAreas to only delete") }
             writer.append([0xA3, 0x06, response, update.clearAreasFirst ? 1 : 0, 0])
             try appendDeletion(update.delete, to: &writer)
             guard update.areas.count <= link.model.maximumAreas else {

@@ -9,19 +9,30 @@ public enum OnbonFraming {
 
     /// Wraps an unescaped packet (header + data + CRC) in the preamble, escaping and end byte.
     public static func frame(_ packet: [UInt8], preamble: Int = preambleLength) -> [UInt8] {
-        var wire = [UInt8]()
-        wire.reserveCapacity(packet.count + packet.count / 8 + preamble + 1)
-        wire.append(contentsOf: repeatElement(frameStart, count: preamble))
-        for byte in packet {
-            switch byte {
-            case 0xA5: wire.append(0xA6); wire.append(0x02)
-            case 0xA6: wire.append(0xA6); wire.append(0x01)
-            case 0x5A: wire.append(0x5B); wire.append(0x02)
-            case 0x5B: wire.append(0x5B); wire.append(0x01)
-            default: wire.append(byte)
+        // Worst case every byte doubles.
+        var wire = [UInt8](repeating: frameStart, count: preamble + 2 * packet.count + 1)
+        var count = preamble
+        wire.withUnsafeMutableBufferPointer { out in
+            packet.withUnsafeBufferPointer { input in
+                for byte in input {
+                    switch byte {
+                    case 0xA5, 0xA6:
+                        out[count] = 0xA6
+                        out[count + 1] = byte == 0xA5 ? 0x02 : 0x01
+                        count += 2
+                    case 0x5A, 0x5B:
+                        out[count] = 0x5B
+                        out[count + 1] = byte == 0x5A ? 0x02 : 0x01
+                        count += 2
+                    default:
+                        out[count] = byte
+                        count += 1
+                    }
+                }
             }
+            out[count] = frameEnd
         }
-        wire.append(frameEnd)
+        wire.removeLast(wire.count - count - 1)
         return wire
     }
 
@@ -36,28 +47,39 @@ public enum OnbonFraming {
 
     /// Reverses the escaping of a frame body (between the preamble and `5A`); nil when an
     /// `A6`/`5B` is followed by anything but `01`/`02`.
-    public static func unescape(_ body: some Collection<UInt8>) -> [UInt8]? {
-        var result = [UInt8]()
-        result.reserveCapacity(body.count)
-        var pending: UInt8?
-        for byte in body {
-            if let escape = pending {
-                switch (escape, byte) {
-                case (0xA6, 0x01): result.append(0xA6)
-                case (0xA6, 0x02): result.append(0xA5)
-                case (0x5B, 0x01): result.append(0x5B)
-                case (0x5B, 0x02): result.append(0x5A)
-                default: return nil
+    public static func unescape(_ body: ArraySlice<UInt8>) -> [UInt8]? {
+        var result = [UInt8](repeating: 0, count: body.count)
+        var count = 0
+        let valid = result.withUnsafeMutableBufferPointer { out -> Bool in
+            body.withUnsafeBufferPointer { input -> Bool in
+                var pending: UInt8 = 0
+                for byte in input {
+                    if pending != 0 {
+                        switch (pending, byte) {
+                        case (0xA6, 0x01): out[count] = 0xA6
+                        case (0xA6, 0x02): out[count] = 0xA5
+                        case (0x5B, 0x01): out[count] = 0x5B
+                        case (0x5B, 0x02): out[count] = 0x5A
+                        default: return false
+                        }
+                        count += 1
+                        pending = 0
+                    } else if byte == 0xA6 || byte == 0x5B {
+                        pending = byte
+                    } else {
+                        out[count] = byte
+                        count += 1
+                    }
                 }
-                pending = nil
-            } else if byte == 0xA6 || byte == 0x5B {
-                pending = byte
-            } else {
-                result.append(byte)
+                return pending == 0
             }
         }
-        return pending == nil ? result : nil
+        guard valid else { return nil }
+        result.removeLast(result.count - count)
+        return result
     }
+
+    public static func unescape(_ body: [UInt8]) -> [UInt8]? { unescape(body[...]) }
 }
 
 /// What the frame scanner found in the byte stream.
@@ -90,9 +112,30 @@ public struct OnbonFrameScanner: Sendable {
     /// True while a frame has started and not yet ended (for "closed mid-frame" reports).
     public var isInsideFrame: Bool { state != .hunting }
 
-    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [OnbonScannedFrame] {
+    public mutating func feed(_ bytes: [UInt8]) -> [OnbonScannedFrame] {
+        feed(bytes[...])
+    }
+
+    public mutating func feed(_ bytes: ArraySlice<UInt8>) -> [OnbonScannedFrame] {
         var frames: [OnbonScannedFrame] = []
-        for byte in bytes {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            index += 1
+            if state == .body, byte != OnbonFraming.frameStart, byte != OnbonFraming.frameEnd {
+                // Fast path: copy the run of ordinary body bytes at once.
+                var end = index
+                while end < bytes.endIndex, bytes[end] != OnbonFraming.frameStart, bytes[end] != OnbonFraming.frameEnd { end += 1 }
+                guard body.count + (end - index + 1) <= maximumBodyLength else {
+                    state = .hunting
+                    index = end
+                    continue
+                }
+                body.append(byte)
+                body.append(contentsOf: bytes[index..<end])
+                index = end
+                continue
+            }
             switch state {
             case .hunting:
                 if byte == OnbonFraming.frameStart { state = .preamble }
@@ -109,17 +152,13 @@ public struct OnbonFrameScanner: Sendable {
                 if byte == OnbonFraming.frameStart {
                     // A new frame starts: the one in progress was cut off.
                     state = .preamble
-                } else if byte == OnbonFraming.frameEnd {
-                    if let packet = OnbonFraming.unescape(body) {
+                } else {
+                    if let packet = OnbonFraming.unescape(body[...]) {
                         frames.append(.packet(packet))
                     } else {
                         frames.append(.badEscape(partial: OnbonFraming.unescape(body.prefix(16)) ?? []))
                     }
                     state = .hunting
-                } else if body.count >= maximumBodyLength {
-                    state = .hunting
-                } else {
-                    body.append(byte)
                 }
             }
         }

@@ -208,9 +208,6 @@ public enum OnbonGraphicCard {
         return header
     }
 
-    typealias AreaStartView = AreaStart
-    typealias PageStartView = PageStart
-
     struct AreaStart {
         var id: UInt8, runMode: OnbonGraphicRunMode, timeout: UInt16, showsAlone: Bool, frame: Rect
     }
@@ -450,7 +447,7 @@ public struct OnbonGraphicArea: Equatable, Sendable {
         self.pages = pages
     }
 
-    fileprivate init(_ start: OnbonGraphicCard.AreaStartView, pages: [OnbonGraphicPage]) {
+    fileprivate init(_ start: OnbonGraphicCard.AreaStart, pages: [OnbonGraphicPage]) {
         self.init(id: start.id, frame: start.frame, runMode: start.runMode, timeoutSeconds: start.timeout, showsAlone: start.showsAlone, pages: pages)
     }
 }
@@ -474,7 +471,7 @@ public struct OnbonGraphicPage: Equatable, Sendable {
         self.repeatCount = repeatCount
     }
 
-    fileprivate init(_ start: OnbonGraphicCard.PageStartView, bitmap: Bitmap) {
+    fileprivate init(_ start: OnbonGraphicCard.PageStart, bitmap: Bitmap) {
         self.init(bitmap: bitmap, effect: start.effect, clearMode: start.clearMode, speed: start.speed, stayHundredths: start.stay, repeatCount: start.repeatCount)
     }
 }

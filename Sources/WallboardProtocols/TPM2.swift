@@ -17,15 +17,24 @@ public enum TPM2 {
         guard size <= maximumPayload else {
             throw TPM2Error("a \(bitmap.width)x\(bitmap.height) frame is \(size) bytes, over TPM2's 65535: split the matrix")
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(size + 5)
-        bytes += [start, dataFrame, UInt8(size >> 8), UInt8(size & 0xFF)]
-        let format = bitmap.format
-        for value in bitmap.pixels {
-            let colour = format == .rgb ? RGB(packed: value) : format.colour(of: value)
-            bytes += [colour.r, colour.g, colour.b]
+        var bytes = [UInt8](repeating: 0, count: size + 5)
+        bytes[0] = start
+        bytes[1] = dataFrame
+        bytes[2] = UInt8(size >> 8)
+        bytes[3] = UInt8(size & 0xFF)
+        bytes[size + 4] = end
+        let rgb = bitmap.converted(to: .rgb)
+        bytes.withUnsafeMutableBufferPointer { out in
+            rgb.pixels.withUnsafeBufferPointer { pixels in
+                var offset = 4
+                for value in pixels {
+                    out[offset] = UInt8(truncatingIfNeeded: value >> 16)
+                    out[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    out[offset + 2] = UInt8(truncatingIfNeeded: value)
+                    offset += 3
+                }
+            }
         }
-        bytes.append(end)
         return bytes
     }
 

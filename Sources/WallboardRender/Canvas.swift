@@ -117,6 +117,23 @@ public struct Canvas: Sendable {
         }
     }
 
+    /// Copies the pixels of `rect` from `source` (same size and format as the canvas) to the
+    /// same place on the canvas, honouring the clip: restores a region from a cached layer.
+    public mutating func copy(_ rect: Rect, from source: Bitmap) {
+        guard source.width == storage.width, source.height == storage.height, source.format == storage.format else { return }
+        let area = rect.intersection(clip)
+        guard !area.isEmpty else { return }
+        let width = storage.width
+        storage.storage.withUnsafeMutableBufferPointer { target in
+            source.storage.withUnsafeBufferPointer { pixels in
+                for row in area.y..<area.maxY {
+                    let start = row * width + area.x
+                    for index in start..<(start + area.width) { target[index] = pixels[index] }
+                }
+            }
+        }
+    }
+
     /// Draws a 1-bit mask (row-major, `true` lit) in `colour` at `x`, `y`: the fast path for glyphs
     /// and icons.
     public mutating func drawMask(_ mask: [Bool], width: Int, x: Int, y: Int, _ colour: Color) {

@@ -1,6 +1,17 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import WallboardDispatch
+
+/// The current row of a stepped statement. Reading values straight from the statement is several
+/// times faster than through `Row` for the ten thousand calls of a busy day.
+struct Columns {
+    let statement: SQLiteStatement
+
+    subscript(_ index: Int) -> DatabaseValue {
+        DatabaseValue(sqliteStatement: statement, index: CInt(index))
+    }
+}
 
 /// Turns raw column values into model fields, noting every value it had to clear or repair.
 struct RowDecoder {
@@ -10,6 +21,10 @@ struct RowDecoder {
 
     init(latestAcceptable: Date) {
         self.latestAcceptable = latestAcceptable
+    }
+
+    mutating func append(_ earlier: [DataIssue]) {
+        issues.append(contentsOf: earlier)
     }
 
     mutating func note(_ table: String, _ rowID: String, _ column: String, _ problem: DataIssue.Problem, skipped: Bool = false) {
@@ -54,6 +69,7 @@ struct RowDecoder {
         case .double(let number): return String(number)
         case .blob(let data): raw = String(decoding: data, as: UTF8.self)
         }
+        guard Self.mayNeedRepair(raw) else { return raw }
         if raw.unicodeScalars.contains("\u{FFFD}") { note(table, rowID, column, .invalidText) }
         guard raw.unicodeScalars.contains(where: Self.isControl) else { return raw }
         note(table, rowID, column, .controlCharacters)
@@ -66,6 +82,21 @@ struct RowDecoder {
             }
         }
         return String(cleaned)
+    }
+
+    /// One pass over the bytes: true if the text may hold a control character (C0, DEL, C1 = C2 80…9F)
+    /// or a replacement character (EF BF BD). Almost all text passes without a second look.
+    private static func mayNeedRepair(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == 0xC2, (0x80...0x9F).contains(byte) { return true }
+            if beforePrevious == 0xEF, previous == 0xBF, byte == 0xBD { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
@@ -94,6 +125,50 @@ struct RowDecoder {
         }
     }
 
+    /// A time stamp column of the current row; numbers are read without building a `DatabaseValue`.
+    mutating func date(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
+        switch sqlite3_column_type(row.statement, CInt(index)) {
+        case SQLITE_NULL:
+            return nil
+        case SQLITE_INTEGER, SQLITE_FLOAT:
+            return accept(sqlite3_column_double(row.statement, CInt(index)), table, rowID(), column)
+        default:
+            return date(row[index], table, rowID(), column)
+        }
+    }
+
+    /// A call outcome word, compared as bytes without building a string.
+    mutating func outcome(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String) -> CallOutcome? {
+        let type = sqlite3_column_type(row.statement, CInt(index))
+        guard type != SQLITE_NULL else { return nil }
+        if type == SQLITE_TEXT, let text = sqlite3_column_text(row.statement, CInt(index)) {
+            let count = Int(sqlite3_column_bytes(row.statement, CInt(index)))
+            // Trivial values only (no reference counting) in this loop: it runs for every call of the day.
+            for (outcome, word) in Self.outcomeWords where word.utf8CodeUnitCount == count && memcmp(word.utf8Start, text, count) == 0 {
+                return outcome
+            }
+        }
+        note(table, rowID(), "outcome", .unknownCode)
+        return nil
+    }
+
+    private static let outcomeWords: [(CallOutcome, StaticString)] = [
+        (.valid, "valid"), (.information, "information"), (.nuisance, "nuisance"), (.silent, "silent"), (.misdial, "misdial"),
+    ]
+
+    private mutating func accept(_ seconds: Double, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
+        guard seconds.isFinite else {
+            note(table, rowID(), column, .badTimestamp)
+            return nil
+        }
+        let date = Date(timeIntervalSince1970: seconds)
+        if date > latestAcceptable {
+            note(table, rowID(), column, .futureTimestamp)
+            return nil
+        }
+        return date
+    }
+
     /// Unix seconds to a date; text holding a number is accepted. Future and malformed values become nil.
     mutating func date(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> Date? {
         let seconds: Double
@@ -106,11 +181,6 @@ struct RowDecoder {
             note(table, rowID, column, .badTimestamp)
             return nil
         }
-        let date = Date(timeIntervalSince1970: seconds)
-        if date > latestAcceptable {
-            note(table, rowID, column, .futureTimestamp)
-            return nil
-        }
-        return date
+        return accept(seconds, table, rowID, column)
     }
 }

@@ -28,7 +28,13 @@ public final class SQLiteDispatchSource: DispatchStateSource {
     public var currentState: SourceState { shared.withLock { $0.state } }
 
     public func states() -> AsyncStream<SourceState> {
-        let (stream, continuation) = AsyncStream.makeStream(of: SourceState.self, bufferingPolicy: .bufferingNewest(1))
+        states(keepingNewest: 1)
+    }
+
+    /// Like `states()`, but a slow consumer sees up to `count` states it has not taken yet
+    /// (for recorders that want every snapshot).
+    public func states(keepingNewest count: Int) -> AsyncStream<SourceState> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SourceState.self, bufferingPolicy: .bufferingNewest(max(1, count)))
         let id = UUID()
         shared.withLock { shared in
             shared.subscribers[id] = continuation
@@ -41,8 +47,10 @@ public final class SQLiteDispatchSource: DispatchStateSource {
     }
 
     public func run() async {
-        let reader = SnapshotReader(configuration: configuration)
+        let reader = SQLiteSnapshotReader(configuration: configuration)
+        let clock = ContinuousClock()
         var needsRead = true
+        var nextPoll = clock.now
         while !Task.isCancelled {
             let delay: Duration
             do {
@@ -66,7 +74,9 @@ public final class SQLiteDispatchSource: DispatchStateSource {
                 publishProblem(error)
                 delay = configuration.retryInterval
             }
-            try? await Task.sleep(for: delay)
+            // Polls keep a steady cadence however long the work took; after a stall, start afresh.
+            nextPoll = max(nextPoll.advanced(by: delay), clock.now)
+            try? await Task.sleep(until: nextPoll, clock: clock)
         }
         reader.close()
         finishSubscribers()
@@ -74,7 +84,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
 
     public func snapshot(at moment: Date) async throws -> DispatchSnapshot {
         // A connection of its own, so a long replay read never delays the live poll.
-        let reader = SnapshotReader(configuration: configuration)
+        let reader = SQLiteSnapshotReader(configuration: configuration)
         try reader.open()
         defer { reader.close() }
         return try reader.readSnapshot(at: moment)
@@ -82,7 +92,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
 
     /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
     public func readSnapshotOnce() throws -> DispatchSnapshot {
-        let reader = SnapshotReader(configuration: configuration)
+        let reader = SQLiteSnapshotReader(configuration: configuration)
         try reader.open()
         defer { reader.close() }
         return try reader.readSnapshot()

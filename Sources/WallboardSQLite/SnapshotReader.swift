@@ -17,12 +17,18 @@ public struct SQLiteSourceConfiguration: Sendable {
     public var futureTolerance: TimeInterval
     /// The wall clock; tests pass a fixed one.
     public var wallClock: @Sendable () -> Date
+    /// Seconds between full counts of the day's calls. In between, calls that ended and were
+    /// received over ten minutes ago keep their counts, so a late correction to such a row shows up
+    /// within this time; everything newer is counted on every snapshot.
+    public var settledCallsRecount: TimeInterval
 
     public init(
         path: String, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
         lockWait: Duration = .milliseconds(50), dayBoundary: DayBoundary = .shanghai,
-        futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() }
+        futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
+        settledCallsRecount: TimeInterval = 60
     ) {
+        self.settledCallsRecount = settledCallsRecount
         self.path = path
         self.pollInterval = pollInterval
         self.retryInterval = retryInterval
@@ -34,27 +40,31 @@ public struct SQLiteSourceConfiguration: Sendable {
 }
 
 /// One read-only connection to the dispatch database: polls for changes and reads snapshots.
-/// Owned by one task at a time.
-final class SnapshotReader {
-    let configuration: SQLiteSourceConfiguration
+/// Not thread-safe: one owner at a time. `SQLiteDispatchSource` drives one; use it directly for
+/// one-shot reads and measurements.
+public final class SQLiteSnapshotReader {
+    public let configuration: SQLiteSourceConfiguration
     private var queue: DatabaseQueue?
     private var checkedSchemaVersion: Int?
+    private var settledCalls: SettledCalls?
     /// `PRAGMA data_version` as of the last snapshot read.
-    private(set) var snapshotDataVersion: Int64?
+    public private(set) var snapshotDataVersion: Int64?
 
-    init(configuration: SQLiteSourceConfiguration) {
+    public init(configuration: SQLiteSourceConfiguration) {
         self.configuration = configuration
     }
 
-    var isOpen: Bool { queue != nil }
+    public var isOpen: Bool { queue != nil }
 
-    func close() {
+    public func close() {
         queue = nil
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
+        settledCalls = nil
     }
 
-    func open() throws(SourceProblem) {
+    /// Opens the file read-only; throws `unreachable`, `notADatabase` or `locked`.
+    public func open() throws(SourceProblem) {
         if queue != nil { return }
         queue = try Self.openReadOnly(configuration)
     }
@@ -68,6 +78,10 @@ final class SnapshotReader {
         databaseConfiguration.readonly = true
         databaseConfiguration.label = "wallboard.reader"
         let wait = configuration.lockWait
+        // A busy day's rows and indexes must stay cached between snapshots (SQLite's default is 2 MB).
+        databaseConfiguration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+        }
         databaseConfiguration.busyMode = .timeout(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
         do {
             return try DatabaseQueue(path: path, configuration: databaseConfiguration)
@@ -77,7 +91,7 @@ final class SnapshotReader {
     }
 
     /// The connection's change counter; differs from `snapshotDataVersion` once another connection committed.
-    func dataVersion() throws(SourceProblem) -> Int64 {
+    public func dataVersion() throws(SourceProblem) -> Int64 {
         guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
         do {
             return try queue.inDatabase { db in
@@ -89,20 +103,22 @@ final class SnapshotReader {
     }
 
     /// Reads the current state in one read transaction.
-    func readSnapshot() throws(SourceProblem) -> DispatchSnapshot {
+    public func readSnapshot() throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let clock = try DataClock.read(db)
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
             var query = StateQuery(configuration: configuration, now: now, moment: nil)
+            query.settledCalls = settledCalls
             let snapshot = try query.read(db, sourceVersion: version)
+            settledCalls = query.settledCalls
             snapshotDataVersion = version
             return snapshot
         }
     }
 
     /// Rebuilds the state at `moment` in one read transaction.
-    func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
+    public func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let now = try DataClock.read(db).now(wall: wall)
             var query = StateQuery(configuration: configuration, now: now, moment: moment)

@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS calls (
     incident_id TEXT,
     caller_phone TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS calls_received ON calls (received_at);
+CREATE INDEX IF NOT EXISTS calls_received ON calls (received_at, answered_at, ended_at, outcome);
 CREATE INDEX IF NOT EXISTS calls_waiting ON calls (received_at) WHERE answered_at IS NULL AND ended_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS seats (

@@ -1,4 +1,5 @@
 import Foundation
+import WallboardDrivers
 import WallboardTransport
 import WallboardYAML
 
@@ -124,7 +125,7 @@ public enum ConfigLoader {
             return .framebuffer(path: try target.string(), format: format)
         }
         guard let protocolValue else { throw owner.error("a board on \(kind) needs a 'protocol' (the wire protocol it speaks)") }
-        let protocolName = try protocolValue.string()
+        let protocolName = try protocolValue.choice(BoardDrivers.names.map { ($0, $0) })
         switch kind {
         case "serial":
             try fields.rejectUnknownKeys(["serial", "baud", "dataBits", "parity", "stopBits", "flowControl", "rs485"])

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import WallboardDispatch
+import WallboardDrivers
 import WallboardFonts
 import WallboardLayout
 import WallboardSQLite
@@ -13,7 +14,7 @@ import WallboardTransport
 /// service group that stops cleanly on SIGTERM and SIGINT.
 ///
 ///     let configuration = try ConfigLoader.load(contentsOf: url)
-///     let service = try WallboardService(configuration: configuration, drivers: BoardDrivers.make)
+///     let service = try WallboardService(configuration: configuration)
 ///     try await service.run()
 public final class WallboardService: Sendable {
     public let configuration: ServiceConfiguration
@@ -28,10 +29,11 @@ public final class WallboardService: Sendable {
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
     /// - Parameters:
     ///   - source: where the dispatch state comes from; nil: the configured SQLite file.
-    ///   - drivers: makes a protocol board's driver; nil when no protocol board is configured.
+    ///   - transports: opens a protocol board's transport; tests and the demo pass emulated ones.
     public convenience init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
-        drivers: DriverFactory? = nil, logger: Logger = Logger(label: "wallboard")
+        transports: @escaping (BoardConfiguration, TransportSetting) throws -> any Transport = { _, setting in try setting.makeTransport() },
+        logger: Logger = Logger(label: "wallboard")
     ) throws {
         try self.init(configuration: configuration, source: source, logger: logger) { board, layout in
             switch board.output {
@@ -40,16 +42,13 @@ public final class WallboardService: Sendable {
             case .framebuffer(let path, let format):
                 return try FramebufferSink(path: path, format: format, width: layout.width, height: layout.height)
             case .device(let protocolName, let transportSetting):
-                guard let drivers else {
-                    throw ServiceSetupError("\(board.location): board '\(board.id)' speaks \(protocolName), but this build has no board drivers")
-                }
                 let driver: any BoardDriver
                 do {
-                    driver = try drivers(protocolName, layout.width, layout.height, layout.format)
+                    driver = try BoardDrivers.make(protocol: protocolName, width: layout.width, height: layout.height, format: layout.format)
                 } catch {
                     throw ServiceSetupError("\(board.location): board '\(board.id)': \(error)")
                 }
-                let transport = try DriverSink.transport(for: transportSetting)
+                let transport = try transports(board, transportSetting)
                 return DriverSink(driver: driver, transport: transport, name: board.name)
             }
         }

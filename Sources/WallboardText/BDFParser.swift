@@ -18,21 +18,22 @@ extension Font {
     /// point) are skipped. Anything the format does not allow (an unknown keyword, a glyph with no
     /// `ENCODING` or `BBX`, a bitmap row that is not hex or a wrong number of rows) throws a
     /// `BDFError` naming the line of `source` (the file path; `name` when not given).
-    public init(bdf bytes: UnsafeBufferPointer<UInt8>, name: String, source: String? = nil) throws(BDFError) {
+    public convenience init(bdf bytes: UnsafeBufferPointer<UInt8>, name: String, source: String? = nil) throws(BDFError) {
         var parser = BDFParser(bytes: bytes, name: name, source: source ?? name)
-        self = try parser.parse()
+        self.init(try parser.parse())
     }
 
     /// Parses a BDF 2.1 font from its bytes; see `init(bdf:name:source:)`.
-    public init(bdf bytes: [UInt8], name: String, source: String? = nil) throws(BDFError) {
-        let result: Result<Font, BDFError> = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(BDFError) -> Font in try Font(bdf: buffer, name: name, source: source) }
+    public convenience init(bdf bytes: [UInt8], name: String, source: String? = nil) throws(BDFError) {
+        let result: Result<FontBuilder, BDFError> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = BDFParser(bytes: buffer, name: name, source: source ?? name)
+            return Result { () throws(BDFError) -> FontBuilder in try parser.parse() }
         }
-        self = try result.get()
+        self.init(try result.get())
     }
 }
 
-/// One pass over the bytes, line by line, building the run table as it goes.
+/// One pass over the bytes, line by line, building the glyph and mask tables as it goes.
 struct BDFParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let source: String
@@ -55,6 +56,7 @@ struct BDFParser {
     }
 
     /// Moves to the next line that is not blank; false at the end of the bytes.
+    @inline(__always)
     private mutating func nextLine() -> Bool {
         while position < bytes.count {
             lineNumber += 1
@@ -78,6 +80,7 @@ struct BDFParser {
         return Substring(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self)
     }
 
+    @inline(__always)
     private func keywordIs(_ word: StaticString) -> Bool {
         let length = word.utf8CodeUnitCount
         guard lineEnd - lineStart >= length else { return false }
@@ -151,7 +154,7 @@ struct BDFParser {
         return String(text)
     }
 
-    mutating func parse() throws(BDFError) -> Font {
+    mutating func parse() throws(BDFError) -> FontBuilder {
         guard nextLine() else { throw error("the file is empty, not a BDF font", line: 0) }
         guard keywordIs("STARTFONT") else { throw error("expected STARTFONT, found '\(lineText)': not a BDF font") }
 
@@ -209,7 +212,7 @@ struct BDFParser {
         if let declaredCount, declaredCount != glyphsRead {
             throw error("CHARS says \(declaredCount) glyphs but the file has \(glyphsRead)")
         }
-        return builder.build()
+        return builder
     }
 
     private mutating func parseGlyph(defaultAdvance: Int?) throws(BDFError) {
@@ -271,7 +274,7 @@ struct BDFParser {
     }
 
     /// Reads up to `height` hex rows into the builder's masks (`chunks` masks a row). Stops
-    /// early, without consuming it, at an ENDCHAR line; returns the rows read.
+    /// early at an ENDCHAR line, which is then the current line; returns the rows read.
     private mutating func parseBitmap(width: Int, height: Int) throws(BDFError) -> Int {
         let digitsNeeded = (width + 3) / 4
         for row in 0..<height {
@@ -279,13 +282,8 @@ struct BDFParser {
                 builder.addMask(bits)
                 continue
             }
-            let savedPosition = position, savedLine = lineNumber
             guard nextLine() else { throw error("the file ends inside a glyph's bitmap") }
-            if keywordIs("ENDCHAR") {
-                position = savedPosition
-                lineNumber = savedLine
-                return row
-            }
+            if keywordIs("ENDCHAR") { return row }
             guard lineEnd - lineStart >= digitsNeeded else {
                 throw error("bitmap row '\(lineText)' is shorter than the glyph's BBX width \(width)")
             }
@@ -348,10 +346,9 @@ private func masked(_ bits: UInt64, columns: Int) -> UInt64 {
 
 @inline(__always)
 private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case 0x30...0x39: byte - 0x30
-    case 0x41...0x46: byte - 0x41 + 10
-    case 0x61...0x66: byte - 0x61 + 10
-    default: nil
-    }
+    let digit = byte &- 0x30
+    if digit < 10 { return digit }
+    // Setting bit 5 folds upper-case letters onto lower-case ones.
+    let letter = (byte | 0x20) &- 0x61
+    return letter < 6 ? letter + 10 : nil
 }

@@ -37,8 +37,9 @@ public struct GlyphMetrics: Hashable, Sendable {
 /// A bitmap font, held as one 64-bit mask per glyph row so that loading is cheap and drawing is
 /// a few `plotRun` calls per row.
 ///
-/// Code points are found through a page table (256 code points a page), not a dictionary.
-public struct Font: Sendable {
+/// Code points are found through a page table (256 code points a page), not a dictionary. A
+/// class, so that a chain hands its fonts around without retaining every table per character.
+public final class Font: Sendable {
     /// The name it was loaded under (for example `isas-16`).
     public let name: String
     public let family: String
@@ -58,18 +59,16 @@ public struct Font: Sendable {
     /// Every code point the font draws, ascending.
     public let codePoints: [UInt32]
 
-    init(
-        name: String, family: String, copyright: String, pixelSize: Int, ascent: Int, descent: Int,
-        glyphs: [GlyphRecord], masks: [UInt64], codes: [UInt32]
-    ) {
-        self.name = name
-        self.family = family
-        self.copyright = copyright
-        self.pixelSize = pixelSize
-        self.ascent = ascent
-        self.descent = descent
-        self.glyphs = glyphs
-        self.masks = masks
+    init(_ parts: FontBuilder) {
+        name = parts.name
+        family = parts.family
+        copyright = parts.copyright
+        pixelSize = parts.pixelSize
+        ascent = parts.ascent
+        descent = parts.descent
+        glyphs = parts.glyphs
+        masks = parts.masks
+        let codes = parts.codes
         var pageStarts = [Int32](repeating: -1, count: Font.pageCount)
         var slots: [Int32] = []
         for (index, code) in codes.enumerated() {
@@ -128,9 +127,9 @@ struct FontBuilder {
     var pixelSize = 0
     var ascent = 0
     var descent = 0
-    private var glyphs: [GlyphRecord] = []
-    private var codes: [UInt32] = []
-    private var masks: [UInt64] = []
+    private(set) var glyphs: [GlyphRecord] = []
+    private(set) var codes: [UInt32] = []
+    private(set) var masks: [UInt64] = []
     private var glyphFirstMask = 0
 
     init(name: String) {
@@ -164,13 +163,6 @@ struct FontBuilder {
 
     mutating func discardGlyph() {
         masks.removeSubrange(glyphFirstMask...)
-    }
-
-    func build() -> Font {
-        Font(
-            name: name, family: family, copyright: copyright, pixelSize: pixelSize, ascent: ascent, descent: descent,
-            glyphs: glyphs, masks: masks, codes: codes
-        )
     }
 }
 

@@ -57,8 +57,8 @@ public struct FontChain: Sendable {
     /// font has it, 0 for invisible formatting characters.
     public func advance(of scalar: Unicode.Scalar) -> Int {
         let code = scalar.value
-        for font in fonts {
-            if let index = font.glyphIndex(code) { return Int(font.glyphs[index].advance) }
+        for fontIndex in fonts.indices {
+            if let index = fonts[fontIndex].glyphIndex(code) { return Int(fonts[fontIndex].glyphs[index].advance) }
         }
         return FontChain.isInvisible(code) ? 0 : replacementAdvance
     }
@@ -77,19 +77,26 @@ public struct FontChain: Sendable {
     @discardableResult
     public func draw(_ text: String, on canvas: inout Canvas, x: Int, baseline: Int, colour: Color) -> DrawnText {
         let stored = canvas.value(for: colour)
+        // Far off-canvas positions are pulled in so that pen arithmetic cannot overflow.
+        let limit = 1 << 40
+        let x = min(max(x, -limit), limit)
+        let baseline = min(max(baseline, -limit), limit)
         var pen = x
         var missing: [Unicode.Scalar] = []
-        scalars: for scalar in text.unicodeScalars {
-            let code = scalar.value
-            for font in fonts {
-                guard let index = font.glyphIndex(code) else { continue }
-                pen += font.drawGlyph(index, on: &canvas, x: pen, baseline: baseline, value: stored)
-                continue scalars
+        // Fonts are used in place (not copied per character): a copy would retain every table.
+        fonts.withUnsafeBufferPointer { fonts in
+            scalars: for scalar in text.unicodeScalars {
+                let code = scalar.value
+                for fontIndex in fonts.indices {
+                    guard let index = fonts[fontIndex].glyphIndex(code) else { continue }
+                    pen += fonts[fontIndex].drawGlyph(index, on: &canvas, x: pen, baseline: baseline, value: stored)
+                    continue scalars
+                }
+                if FontChain.isInvisible(code) { continue }
+                drawReplacement(on: &canvas, x: pen, baseline: baseline, value: stored)
+                pen += replacementAdvance
+                if !missing.contains(scalar) { missing.append(scalar) }
             }
-            if FontChain.isInvisible(code) { continue }
-            drawReplacement(on: &canvas, x: pen, baseline: baseline, value: stored)
-            pen += replacementAdvance
-            if !missing.contains(scalar) { missing.append(scalar) }
         }
         return DrawnText(advance: pen - x, missing: missing)
     }

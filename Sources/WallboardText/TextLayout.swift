@@ -12,6 +12,11 @@ public enum VerticalAlignment: String, Hashable, Sendable, CaseIterable {
 public struct TextLine: Hashable, Sendable {
     public let text: String
     public let width: Int
+
+    public init(text: String, width: Int) {
+        self.text = text
+        self.width = width
+    }
 }
 
 /// Text broken into lines that fit a box, by Chinese line-breaking rules, with an ellipsis
@@ -125,11 +130,23 @@ private func paragraphs(of text: String) -> [Substring] {
 
 /// Characters that may not start a line: closing brackets and quotes, sentence and clause
 /// punctuation, the middle dot and the dash.
-let noLineStart: Set<Character> = Set("，。、）》！？：；”’」』】〕〉〗｝］…‥·・％%,.!?:;)]}>ー々〜～—―")
+let noLineStart = codes("，。、）》！？：；”’」』】〕〉〗｝］…‥·・％%,.!?:;)]}>ー々〜～—―")
 /// Characters that may not end a line: opening brackets and quotes, currency signs.
-let noLineEnd: Set<Character> = Set("（《“‘「『【〔〈〖｛［([{<￥$")
+let noLineEnd = codes("（《“‘「『【〔〈〖｛［([{<￥$")
 /// Characters that join letters and digits on both sides into one word (12:34, 3.5, A·12345).
-let wordJoiners: Set<Character> = Set("·・.:-/,'_")
+let wordJoiners = codes("·・.:-/,'_")
+
+/// The code points of `text`; sets of code points are far cheaper to query than sets of
+/// `Character`, which hash through Unicode normalisation.
+private func codes(_ text: String) -> Set<UInt32> { Set(text.unicodeScalars.map(\.value)) }
+
+/// One character of a paragraph with what line breaking asks about it.
+private struct Slot {
+    let character: Character
+    /// The character's first code point (the base of a combining sequence).
+    let code: UInt32
+    let width: Int
+}
 
 /// One piece that is never broken (a glued group of tokens) and the space before it.
 private struct BreakUnit {
@@ -194,7 +211,7 @@ struct LineBreaker {
         while !kept.isEmpty && keptWidth + ellipsisWidth > width {
             keptWidth -= chain.measure(String(kept.removeLast()))
         }
-        while let last = kept.last, last == " " || noLineEnd.contains(last) {
+        while let last = kept.last, last == " " || noLineEnd.contains(last.unicodeScalars.first?.value ?? 0) {
             keptWidth -= chain.measure(String(kept.removeLast()))
         }
         return TextLine(text: String(kept) + ellipsis, width: keptWidth + ellipsisWidth)
@@ -203,63 +220,85 @@ struct LineBreaker {
     /// The paragraph cut into units that are never broken, each with the width of the spaces
     /// before it (a break opportunity where those spaces vanish).
     private func units(of paragraph: Substring) -> [BreakUnit] {
-        let characters = Array(paragraph)
-        let spaceWidth = chain.measure(" ")
+        let slots = paragraph.map { character in
+            var width = 0
+            for scalar in character.unicodeScalars { width += chain.advance(of: scalar) }
+            return Slot(character: character, code: character.unicodeScalars.first?.value ?? 0, width: width)
+        }
+        let spaceWidth = chain.advance(of: " ")
         var units: [BreakUnit] = []
+        var lastCode: UInt32 = 0
         var index = 0
         var pendingSpace = 0
-        while index < characters.count {
-            let character = characters[index]
-            if character.isWhitespace {
+        while index < slots.count {
+            let slot = slots[index]
+            if isSpace(slot.code) {
                 pendingSpace += spaceWidth
                 index += 1
                 continue
             }
             var end = index + 1
-            if isWordCharacter(character) {
-                while end < characters.count {
-                    if isWordCharacter(characters[end]) {
+            var hasDigit = isDigit(slot.code)
+            if isWordCharacter(slot) {
+                while end < slots.count {
+                    if isWordCharacter(slots[end]) {
+                        hasDigit = hasDigit || isDigit(slots[end].code)
                         end += 1
-                    } else if wordJoiners.contains(characters[end]), end + 1 < characters.count, isWordCharacter(characters[end + 1]) {
+                    } else if wordJoiners.contains(slots[end].code), end + 1 < slots.count, isWordCharacter(slots[end + 1]) {
                         end += 2
                     } else {
                         break
                     }
                 }
             }
-            let token = String(characters[index..<end])
-            let tokenWidth = chain.measure(token)
-            if let previous = units.last, pendingSpace == 0, mustStayTogether(previous.text, token) {
+            var token = ""
+            var tokenWidth = 0
+            for slot in slots[index..<end] {
+                token.append(slot.character)
+                tokenWidth += slot.width
+            }
+            let together = !units.isEmpty && pendingSpace == 0
+                && (noLineStart.contains(slot.code) || noLineEnd.contains(lastCode)
+                    // A plate: a province character, a letter and a number (粤A·12345).
+                    || (isIdeograph(lastCode) && slot.code >= 0x41 && slot.code <= 0x5A && hasDigit))
+            if together {
                 units[units.count - 1].text += token
                 units[units.count - 1].width += tokenWidth
             } else {
                 units.append(BreakUnit(text: token, width: tokenWidth, spaceBefore: units.isEmpty ? 0 : pendingSpace))
             }
+            lastCode = slots[end - 1].code
             pendingSpace = 0
             index = end
         }
         return units
     }
+}
 
-    private func mustStayTogether(_ before: String, _ after: String) -> Bool {
-        guard let last = before.last, let first = after.first else { return false }
-        if noLineStart.contains(first) || noLineEnd.contains(last) { return true }
-        // A plate: a province character followed by a letter and a number (粤A·12345).
-        if isIdeograph(last), first.isASCII, first.isUppercase, after.contains(where: \.isNumber) { return true }
-        return false
+private func isSpace(_ code: UInt32) -> Bool {
+    switch code {
+    case 0x09, 0x0B, 0x0C, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: true
+    default: false
     }
 }
 
-private func isWordCharacter(_ character: Character) -> Bool {
-    guard let scalar = character.unicodeScalars.first else { return false }
-    if character.isASCII { return character.isLetter || character.isNumber }
-    // Latin, Greek and Cyrillic letters with accents; CJK has no spaces and breaks anywhere.
-    return scalar.value < 0x0530 && character.isLetter
+private func isDigit(_ code: UInt32) -> Bool {
+    (0x30...0x39).contains(code) || (0xFF10...0xFF19).contains(code)
 }
 
-private func isIdeograph(_ character: Character) -> Bool {
-    guard let value = character.unicodeScalars.first?.value else { return false }
-    return (0x3400...0x4DBF).contains(value) || (0x4E00...0x9FFF).contains(value) || (0x20000...0x3FFFF).contains(value)
+private func isWordCharacter(_ slot: Slot) -> Bool {
+    switch slot.code {
+    case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+    // Full-width digits and letters (１２号, ＡＢ) are words as their ASCII forms are.
+    case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A: true
+    // Latin, Greek and Cyrillic letters with accents; CJK has no spaces and breaks anywhere.
+    case 0xC0..<0x0530: slot.character.isLetter
+    default: false
+    }
+}
+
+private func isIdeograph(_ code: UInt32) -> Bool {
+    (0x3400...0x4DBF).contains(code) || (0x4E00...0x9FFF).contains(code) || (0x20000...0x3FFFF).contains(code)
 }
 
 extension String {

@@ -16,8 +16,8 @@ struct SimulateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The SQLite database file to write (created if missing).")
-    var db: String
+    @Option(help: "The SQLite database file to write (created if missing). Required unless --print-schema.")
+    var db: String?
 
     @Option(help: "Seed for every random choice; the same seed gives the same day.")
     var seed: UInt64 = 1
@@ -65,6 +65,7 @@ struct SimulateCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((InterfaceSchema.sql + "\n").utf8))
             return
         }
+        guard let db else { throw ValidationError("--db FILE is required: the SQLite database to write") }
         let boundary = try zone.dayBoundary()
         let startDate = try start.resolve(in: boundary)
         var end: Date?

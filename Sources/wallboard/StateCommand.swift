@@ -53,8 +53,9 @@ struct StateCommand: AsyncParsableCommand {
             guard let snapshot = state.snapshot, snapshot.sourceVersion != lastVersion else { continue }
             lastVersion = snapshot.sourceVersion
             let noticed = Date()
+            // Measured on the data's clock, which runs ahead of the wall clock in a sped-up simulation.
             let newest = SnapshotText.newestTimestamp(snapshot)
-            let delay = newest.map { String(format: "%.0f ms after the newest time stamp", noticed.timeIntervalSince($0) * 1000) } ?? "no time stamps"
+            let delay = newest.map { String(format: "%.3f s after the newest time stamp", snapshot.takenAt.timeIntervalSince($0)) } ?? "no time stamps"
             if json {
                 try output(snapshot, boundary: boundary)
             } else {

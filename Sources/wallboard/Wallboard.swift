@@ -9,9 +9,13 @@ struct Wallboard: AsyncParsableCommand {
             BenchCommand.self,
             DemoCommand.self,
             FontsCommand.self,
+            TextCommand.self,
+            LayoutCommand.self,
+            EmulateCommand.self,
             ServeCommand.self,
             SimulateCommand.self,
             StateCommand.self,
+            DevicesCommand.self,
         ]
     )
 }

@@ -2,12 +2,24 @@ import Testing
 import WallboardRender
 @testable import WallboardProtocols
 
-private func hex(_ text: String) -> [UInt8] {
-    guard let value = bytes(hex: text) else {
-        Issue.record("bad hex in test: \(text)")
-        return []
+/// `"A5 5A"` as bytes; records an issue for anything that is not hex pairs.
+func hex(_ text: String) -> [UInt8] {
+    var result: [UInt8] = []
+    var high: UInt8?
+    for character in text.utf8 where character != UInt8(ascii: " ") {
+        guard let nibble = hexNibble(character) else {
+            Issue.record("bad hex in test: \(text)")
+            return []
+        }
+        if let pending = high {
+            result.append(pending << 4 | nibble)
+            high = nil
+        } else {
+            high = nibble
+        }
     }
-    return value
+    if high != nil { Issue.record("odd number of hex digits in test: \(text)") }
+    return result
 }
 
 private let preamble = "A5 A5 A5 A5 A5 A5 A5 A5 "

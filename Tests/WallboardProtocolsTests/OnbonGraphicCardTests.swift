@@ -1,4 +1,5 @@
 import Testing
+import WallboardTestKit
 import WallboardRender
 @testable import WallboardProtocols
 
@@ -99,5 +100,35 @@ import WallboardRender
         var parser = OnbonGraphicCardReplyParser()
         let replies = parser.feed(OnbonGraphicCard.reply(to: header, error: .none) + OnbonGraphicCard.reply(to: header, error: .checksum))
         #expect(replies == [.ack, .nack(code: 5, explanation: OnbonErrorCode.checksum.explanation)])
+    }
+}
+
+@Suite struct OnbonBitmapPropertyTests {
+    /// Random pictures at random screen offsets: padding to byte and word boundaries must never
+    /// light or lose a pixel.
+    @Test func randomPicturesRoundTripAtEveryOffset() {
+        var generator = SeededGenerator(seed: 0xB17_0001)
+        let formats: [OnbonBitmapFormat] = [.fifthGeneration(.mono), .fifthGeneration(.bicolor), .sixthGeneration(.mono), .sixthGeneration(.bicolor), .rgb888]
+        for index in 0..<3_000 {
+            let format = formats[index % formats.count]
+            let width = Int(generator.next() % 70) + 1, height = Int(generator.next() % 5) + 1
+            let frame = Rect(x: Int(generator.next() % 100), y: Int(generator.next() % 10), width: width, height: height)
+            var bitmap = Bitmap(width: width, height: height, format: format.pixelFormat)
+            for y in 0..<height {
+                for x in 0..<width {
+                    let random = UInt32(truncatingIfNeeded: generator.next())
+                    bitmap[x, y] = switch format.pixelFormat {
+                    case .mono: random & 1
+                    case .bicolor: random & 3
+                    case .rgb: random & 0xFF_FFFF
+                    }
+                }
+            }
+            let bytes = format.encode(bitmap, originX: frame.x)
+            guard bytes.count == format.byteCount(frame: frame), format.decode(bytes, frame: frame) == bitmap else {
+                Issue.record("case \(index): \(format) \(frame) did not round-trip")
+                return
+            }
+        }
     }
 }

@@ -117,3 +117,26 @@ import WallboardTestKit
         #expect(AsciiPicture.parse("#r", format: .mono) == nil)
     }
 }
+
+@Suite struct RegionTests {
+    @Test func copyRestoresOnlyTheRegion() throws {
+        var layer = Canvas(width: 4, height: 2, format: .mono)
+        layer.clear(.on)
+        var canvas = Canvas(width: 4, height: 2, format: .mono)
+        canvas.copy(Rect(x: 1, y: 1, width: 9, height: 9), from: layer.bitmap)
+        expectPicture(canvas.bitmap, """
+            ....
+            .###
+            """)
+        canvas.copy(Rect(x: 0, y: 0, width: 4, height: 2), from: Bitmap(width: 3, height: 2, format: .mono))
+        #expect(canvas.bitmap[1, 1] == 1, "a source of another size is ignored")
+    }
+
+    @Test func unionAndIntersects() {
+        let a = Rect(x: 0, y: 0, width: 2, height: 2), b = Rect(x: 3, y: 1, width: 2, height: 2)
+        #expect(a.union(b) == Rect(x: 0, y: 0, width: 5, height: 3))
+        #expect(!a.intersects(b))
+        #expect(a.intersects(Rect(x: 1, y: 1, width: 5, height: 5)))
+        #expect(Rect(x: 0, y: 0, width: 0, height: 0).union(b) == b)
+    }
+}

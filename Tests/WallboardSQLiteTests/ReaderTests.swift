@@ -44,7 +44,8 @@ import WallboardDispatch
             INSERT INTO incidents (id, received_at, category, complaint) VALUES ('E0', \(sqlNow), '疾病', '胸痛');
             UPDATE vehicles SET incident_id = 'E0', status = 1;
             """)
-        let commits = 400
+        // WAL commits are cheap; give the reader time to see many of them.
+        let commits = journal == .wal ? 2000 : 600
         var script = ".timeout 200\n"
         for index in 1...commits {
             script += """
@@ -56,11 +57,15 @@ import WallboardDispatch
                 COMMIT;
 
                 """
+            // Tight bursts with a short pause between them: with a rollback journal a writer
+            // committing back to back keeps readers out (its pending lock has priority), so
+            // the pauses make sure the reader also sees states in the middle of the run.
+            if index % 100 == 0 { script += ".shell sleep 0.02\n" }
         }
         let running = RunningSource(path: path, poll: .milliseconds(1))
         try await running.wait { $0.snapshot != nil }
         let observed = Locked([DispatchSnapshot]())
-        let states = running.source.states()
+        let states = running.source.states(keepingNewest: 100_000)
         let collector = Task {
             for await state in states {
                 guard let snapshot = state.snapshot else { continue }

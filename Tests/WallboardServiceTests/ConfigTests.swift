@@ -53,7 +53,7 @@ import WallboardYAML
         let door = configuration.boards[2]
         #expect(door.stationID == "S01")
         #expect(door.clockSync == TimeOfDay(hour: 3, minute: 0))
-        guard case .device("onbon-font-card", .serial(let path, let settings)) = door.output else {
+        guard case .device("bx5k", .serial(let path, let settings)) = door.output else {
             Issue.record("door-s01 should be a serial board: \(door.output)")
             return
         }
@@ -96,14 +96,19 @@ import WallboardYAML
     @Test func transportsAreChecked() {
         let serialWithoutProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport:\n      serial: /dev/ttyUSB0")
         #expect(Self.error(serialWithoutProtocol) == "6:5: a board on serial needs a 'protocol' (the wire protocol it speaks)")
-        let badTCP = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: onbon\n    transport:\n      tcp: 10.0.0.1")
+        let badTCP = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: 10.0.0.1")
         #expect(Self.error(badTCP) == "10:12: 'tcp' is host:port (such as 10.1.2.3:5005), not '10.0.0.1'")
-        let two = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: onbon\n    transport:\n      tcp: a:1\n      serial: /dev/x")
+        let two = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: a:1\n      serial: /dev/x")
         #expect(Self.error(two) == "10:7: 'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser'); it has serial and tcp")
         let browserWithProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    protocol: alpha")
         #expect(Self.error(browserWithProtocol) == "9:15: a browser board has no protocol; remove 'protocol'")
         let parity = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: alpha\n    transport:\n      serial: /dev/x\n      parity: evn")
         #expect(Self.error(parity) == "11:15: 'boards[0].transport.parity' is 'evn'; expected one of: none, even, odd, mark, space (did you mean 'even'?)")
+    }
+
+    @Test func protocolsAreTheDriversOwn() {
+        let text = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5kk\n    transport:\n      tcp: a:1")
+        #expect(Self.error(text) == "8:15: 'boards[0].protocol' is 'bx5kk'; expected one of: bx5k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky (did you mean 'bx5k'?)")
     }
 
     @Test func boardsNeedDistinctIDs() {

@@ -144,7 +144,7 @@ final class RecordingSink: BoardSink, @unchecked Sendable {
     private var brightnessLevels: [Double] = []
     let deviceName: String
     let controlsBrightness = true
-    let refreshInterval: Duration? = nil
+    let resendInterval: Duration? = nil
 
     init(deviceName: String) {
         self.deviceName = deviceName
@@ -170,7 +170,7 @@ final class RecordingSink: BoardSink, @unchecked Sendable {
 struct StalledSink: BoardSink {
     let deviceName = "stalled"
     let controlsBrightness = false
-    let refreshInterval: Duration? = nil
+    let resendInterval: Duration? = nil
 
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
         try? await Task.sleep(for: .seconds(3600))

@@ -160,6 +160,7 @@ import WallboardText
     @Test func tooFewAndTooManyBitmapRowsAreErrors() {
         let fewer = bdfText(ascent: 2, descent: 0, [goodGlyph]).replacingFirst("E0\n", with: "")
         #expect(parseError(fewer)?.message == "glyph 'glyph65' has 1 bitmap rows but its BBX says 2")
+        #expect(parseError(fewer)?.line == 17)
         let more = bdfText(ascent: 2, descent: 0, [goodGlyph]).replacingFirst("E0\n", with: "E0\nE0\n")
         let error = parseError(more)
         #expect(error?.line == 18)

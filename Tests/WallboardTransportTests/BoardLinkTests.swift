@@ -104,6 +104,14 @@ struct BoardLinkRecordingTests {
         #expect(writes == [[1], [1], [2], [2]] || writes == [[2], [2], [1], [1]])
     }
 
+    @Test("a reply already waiting is read even when the reply timeout has run out (a task that ran late)")
+    func lateTaskStillReadsReply() async throws {
+        let transport = RecordingTransport { _ in [0xAC] }
+        let link = BoardLink(name: "door-8", transport: transport, replies: AckByteInterpreter(),
+                             policy: DeliveryPolicy(replyTimeout: .zero, maxAttempts: 1))
+        #expect(await link.send([1]) == .delivered(attempts: 1))
+    }
+
     @Test("backoff doubles up to its cap")
     func backoff() {
         let policy = DeliveryPolicy(maxAttempts: 6, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(350))

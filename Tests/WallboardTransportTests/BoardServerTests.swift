@@ -39,7 +39,7 @@ struct BoardServerTests {
         let serving = Task { try await server.run() }
         let transport = SerialTransport(path: server.devicePath, settings: SerialSettings(baudRate: 57600))
         let link = BoardLink(name: "tpm2", transport: transport, replies: AckByteInterpreter(),
-                             policy: DeliveryPolicy(replyTimeout: .seconds(10)))
+                             policy: patientPolicy)
         #expect(await link.send(frame) == .delivered(attempts: 1))
         await link.close()
         #expect(await link.send(frame) == .delivered(attempts: 1))
@@ -56,7 +56,7 @@ struct BoardServerTests {
         let serving = Task { try await server.run() }
         for _ in 0..<3 {
             let link = BoardLink(name: "bx6e", transport: TCPTransport(host: "127.0.0.1", port: server.port),
-                                 replies: AckByteInterpreter(), policy: DeliveryPolicy(replyTimeout: .seconds(10)))
+                                 replies: AckByteInterpreter(), policy: patientPolicy)
             #expect(await link.send(frame) == .delivered(attempts: 1))
             await link.close()
         }

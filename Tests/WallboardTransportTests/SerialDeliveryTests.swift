@@ -18,7 +18,7 @@ struct SerialDeliveryTests {
         let pty = try PseudoTerminal()
         defer { pty.close() }
         let link = BoardLink(name: "door", transport: SerialTransport(path: pty.devicePath),
-                             replies: AckByteInterpreter(), policy: fastPolicy)
+                             replies: AckByteInterpreter(), policy: patientPolicy)
         async let board = answerOneFrame(on: pty, with: [0xAC])
         #expect(await link.send(frame) == .delivered(attempts: 1))
         #expect(try await board == frame)

@@ -118,6 +118,22 @@ struct SerialTransportTests {
         }
     }
 
+    @Test("a board that takes no bytes makes the write time out, saying how far it got")
+    func writeTimeout() async throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let serial = SerialTransport(path: pty.devicePath)
+        try await serial.open()
+        // Nobody reads the other end: the terminal's buffer fills and stays full.
+        let error = try await #require(throws: TransportError.self) {
+            try await serial.write([UInt8](repeating: 0x55, count: 1 << 20), timeout: .milliseconds(100))
+        }
+        #expect(error.kind == .timedOut)
+        #expect(error.detail.hasPrefix("wrote "))
+        #expect(error.detail.hasSuffix(" of 1048576 bytes before the timeout"))
+        await serial.close()
+    }
+
     @Test("reads and writes on a closed port report notOpen")
     func notOpen() async throws {
         let serial = SerialTransport(path: "/dev/null")

@@ -76,6 +76,9 @@ extension Descriptor {
 /// XON/XOFF swallowed, no echo).
 let everyByte: [UInt8] = (0...255).map { UInt8($0) }
 
-/// Short timeouts for the paths that must time out; long ones where a wait must not run out.
+/// Short timeouts, for the paths that must time out (and recordings, whose answers wait already).
 let fastPolicy = DeliveryPolicy(writeTimeout: .seconds(5), replyTimeout: .milliseconds(150), maxAttempts: 2,
                                 initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(20))
+
+/// For paths where the board does answer: a reply timeout no loaded machine runs into.
+let patientPolicy = DeliveryPolicy(writeTimeout: .seconds(30), replyTimeout: .seconds(30), maxAttempts: 1)

@@ -10,7 +10,7 @@ struct TCPTransportTests {
         defer { listener.close() }
         let transport = TCPTransport(host: "127.0.0.1", port: listener.port)
         #expect(transport.deviceName == "127.0.0.1:\(listener.port)")
-        let link = BoardLink(name: "hall", transport: transport, replies: AckByteInterpreter(), policy: fastPolicy)
+        let link = BoardLink(name: "hall", transport: transport, replies: AckByteInterpreter(), policy: patientPolicy)
 
         async let controller: [UInt8] = {
             let connection = try await listener.accept(timeout: .seconds(10))

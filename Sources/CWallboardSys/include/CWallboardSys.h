@@ -36,6 +36,14 @@ int wb_set_rs485(int fd, int rts_on_send, unsigned int delay_before_send, unsign
 /// ioctl(TIOCGRS485): 1 if RS-485 mode is on, 0 if off, -1 with errno set.
 int wb_get_rs485_enabled(int fd);
 
+/// epoll(7), wrapped because struct epoll_event is packed. The event's data is the descriptor.
+int wb_epoll_create(void);
+/// Watches `fd` for the wanted directions: adds it when `registered` is 0, modifies it
+/// otherwise; removes it when neither direction is wanted. Returns 0 or -1 with errno set.
+int wb_epoll_watch(int epoll_fd, int fd, int registered, int want_readable, int want_writable);
+/// epoll_wait(2): fills descriptors[i] and readiness[i] (bit 0 readable, bit 1 writable; errors
+/// and hang-ups set both, so the next read or write reports them). Returns the count, or -1.
+int wb_epoll_wait(int epoll_fd, int *descriptors, unsigned int *readiness, int capacity, int timeout_ms);
 /// pipe2(2) with O_NONBLOCK | O_CLOEXEC on both ends.
 int wb_nonblocking_pipe(int ends[2]);
 /// pthread_setname_np(3) for the calling thread (names longer than 15 bytes are cut).

@@ -19,13 +19,28 @@ public struct RenderOutput: Sendable {
 /// A widget with its data bound: all that is left is drawing it at a moment.
 protocol DrawnWidget: Sendable {
     /// Draws the widget as it is at `now` and adds its text areas (the same content, for
-    /// font-card controllers) to `output`.
+    /// font-card controllers) to `output`. Nothing is drawn outside `bounds`.
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput)
+    /// The rectangle the widget draws in.
+    var bounds: Rect { get }
+    /// True when the picture depends on `now` (clocks, timers, marquees, blinking, pages):
+    /// such widgets are drawn every frame, the others once per snapshot.
+    var isAnimated: Bool { get }
+    /// Equal for two widgets that draw the same pixels: what changed between two snapshots.
+    var fingerprint: Int { get }
+}
+
+extension DrawnWidget {
+    var isAnimated: Bool { false }
 }
 
 /// Shows its content only in the first half of every second: critical items.
 struct Blinking: DrawnWidget {
     let content: any DrawnWidget
+
+    var bounds: Rect { content.bounds }
+    var isAnimated: Bool { true }
+    var fingerprint: Int { content.fingerprint }
 
     static func isVisible(at now: Date) -> Bool {
         let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)

@@ -26,6 +26,19 @@ struct KPITile: DrawnWidget {
         valueColour = kpi.colour.colour(for: field?.number)
     }
 
+    var bounds: Rect { rect }
+
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(rect)
+        hasher.combine(label.lines)
+        hasher.combine(value.lines)
+        hasher.combine(value.chain.name)
+        hasher.combine(labelColour)
+        hasher.combine(valueColour)
+        return hasher.finalize()
+    }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         let labelRect = Rect(x: rect.x, y: rect.y, width: rect.width, height: label.height)
         let valueRect = Rect(x: rect.x, y: rect.y + label.height, width: rect.width, height: rect.height - label.height)

@@ -5,6 +5,9 @@ import WallboardText
 /// Text scrolling right to left at a fixed speed, pixel-exact for any moment: it enters at the
 /// right edge, leaves at the left, and starts again, in step on every board showing it.
 struct Marquee: DrawnWidget {
+    /// Pixels per second for text that scrolls because it does not fit.
+    static let defaultSpeed = 32.0
+
     let id: Int
     let rect: Rect
     let text: String
@@ -25,6 +28,10 @@ struct Marquee: DrawnWidget {
         self.colour = colour
         self.valign = valign
     }
+
+    var bounds: Rect { rect }
+    var isAnimated: Bool { true }
+    var fingerprint: Int { text.hashValue ^ rect.hashValue }
 
     /// The pen's x for the moment `now`: one cycle is the rectangle's width plus the text's.
     func penX(at now: Date) -> Int {

@@ -14,7 +14,7 @@ struct StatusGridWidget: DrawnWidget {
     let grid: StatusGrid
     let cells: [Cell]
 
-    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue]) {
+    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo) {
         self.id = id
         self.rect = rect
         self.grid = grid
@@ -22,8 +22,20 @@ struct StatusGridWidget: DrawnWidget {
             let label = vehicle.lookup("callSign")?.display ?? ""
             let code = vehicle.lookup("statusCode")?.number.flatMap { $0.isNaN ? nil : Int($0) }
             let colour = code.flatMap { grid.colours[$0] } ?? grid.otherColour
-            return Cell(label: TextLayout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false), colour: colour)
+            return Cell(label: memo.layout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false), colour: colour)
         }
+    }
+
+    var bounds: Rect { rect }
+
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(rect)
+        for cell in cells {
+            hasher.combine(cell.label.lines)
+            hasher.combine(cell.colour)
+        }
+        return hasher.finalize()
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {

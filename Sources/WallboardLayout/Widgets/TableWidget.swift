@@ -2,11 +2,13 @@ import Foundation
 import WallboardRender
 import WallboardText
 
-/// Rows of a context list under column titles; timer columns count up from each row's time stamp.
+/// Rows of a context list under column titles. The text cells are drawn once per snapshot;
+/// timer columns are widgets of their own (`ElapsedColumn`) so that only they redraw each second.
 struct TableWidget: DrawnWidget {
-    enum Cell: Sendable {
-        case text(TextLayout, Color)
-        case elapsed(since: Date, Thresholds)
+    struct Row: Sendable {
+        /// One per column; nil for timer columns, which `ElapsedColumn` draws.
+        var cells: [TextLayout?]
+        var highlight: Color?
     }
 
     let id: Int
@@ -14,10 +16,11 @@ struct TableWidget: DrawnWidget {
     let table: Table
     let chain: FontChain
     let header: [TextLayout]?
-    let rows: [(cells: [Cell], colour: Color?)]
+    let rows: [Row]
     let emptyText: TextLayout?
+    let elapsedColumns: [ElapsedColumn]
 
-    init(id: Int, rect: Rect, table: Table, chain: FontChain, items: [ContextValue], root: ContextValue) {
+    init(id: Int, rect: Rect, table: Table, chain: FontChain, items: [ContextValue], memo: LayoutMemo) {
         self.id = id
         self.rect = rect
         self.table = table
@@ -26,29 +29,48 @@ struct TableWidget: DrawnWidget {
         header = table.header == nil ? nil : table.columns.map { column in
             TextLayout(column.title, chain: chain, width: column.width, height: rowHeight, wrap: false)
         }
-        let capacity = max(0, (rect.height - (header == nil ? 0 : rowHeight)) / rowHeight)
-        rows = items.prefix(capacity).map { item in
-            let highlighted = table.highlight.map { item.lookup($0.path)?.isTruthy ?? false } ?? false
-            let cells = table.columns.map { column -> Cell in
-                if let path = column.elapsedFrom, let since = item.lookup(path)?.date {
-                    return .elapsed(since: since, column.colour)
-                }
-                let text = column.value.render(TableWidget.scope(item, root: root))
-                return .text(TextLayout(text, chain: chain, width: column.width, height: rowHeight, wrap: false), column.colour.base)
+        let firstRowY = rect.y + (header == nil ? 0 : rowHeight)
+        let capacity = max(0, (rect.maxY - firstRowY) / rowHeight)
+        let shown = Array(items.prefix(capacity))
+        let highlights = shown.map { item in
+            (table.highlight.map { item.lookup($0.path)?.isTruthy ?? false } ?? false) ? table.highlightColour : nil
+        }
+        rows = zip(shown, highlights).map { item, highlight in
+            let prepared = item.mustacheValue
+            let cells = table.columns.map { column -> TextLayout? in
+                guard column.elapsedFrom == nil else { return nil }
+                return memo.layout(column.value.render(prepared: prepared), chain: chain, width: column.width, height: rowHeight, wrap: false)
             }
-            return (cells, highlighted ? table.highlightColour : nil)
+            return Row(cells: cells, highlight: highlight)
         }
         emptyText = items.isEmpty && !table.empty.isEmpty
             ? TextLayout(table.empty, chain: chain, width: rect.width, height: rowHeight, wrap: false) : nil
+        var x = rect.x
+        var columns: [ElapsedColumn] = []
+        for (index, column) in table.columns.enumerated() {
+            if let path = column.elapsedFrom {
+                columns.append(ElapsedColumn(
+                    id: id * 100 + 50 + index, x: x, firstRowY: firstRowY, width: column.width, rowHeight: rowHeight,
+                    align: column.align, thresholds: column.colour, chain: chain,
+                    rows: shown.map { $0.lookup(path)?.date }
+                ))
+            }
+            x += column.width
+        }
+        elapsedColumns = columns
     }
 
-    /// A row's fields over the root context's, as mustache sees nested sections.
-    static func scope(_ item: ContextValue, root: ContextValue) -> ContextValue {
-        guard case .object(var fields) = root else { return item }
-        if case .object(let rowFields) = item {
-            fields.merge(rowFields) { _, row in row }
+    var bounds: Rect { rect }
+
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(rect)
+        for row in rows {
+            hasher.combine(row.highlight)
+            for cell in row.cells { hasher.combine(cell?.lines) }
         }
-        return .object(fields)
+        hasher.combine(emptyText?.lines)
+        return hasher.finalize()
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
@@ -57,14 +79,12 @@ struct TableWidget: DrawnWidget {
         var rowTexts: [(Rect, String, Color)] = []
         if let header, let colour = table.header {
             var x = rect.x
-            var titles: [String] = []
             for (column, layout) in zip(table.columns, header) {
                 let cell = Rect(x: x, y: y, width: column.width, height: rowHeight)
                 output.record(column.title, missing: layout.draw(on: &canvas, in: cell, horizontal: column.align, vertical: .middle, colour: colour))
-                titles.append(column.title)
                 x += column.width
             }
-            rowTexts.append((Rect(x: rect.x, y: y, width: rect.width, height: rowHeight), titles.joined(separator: " "), colour))
+            rowTexts.append((Rect(x: rect.x, y: y, width: rect.width, height: rowHeight), table.columns.map(\.title).joined(separator: " "), colour))
             y += rowHeight
         }
         if let emptyText {
@@ -76,28 +96,58 @@ struct TableWidget: DrawnWidget {
             var x = rect.x
             var texts: [String] = []
             for (column, cell) in zip(table.columns, row.cells) {
+                defer { x += column.width }
+                guard let cell else { continue }
                 let box = Rect(x: x, y: y, width: column.width, height: rowHeight)
-                let layout: TextLayout
-                let colour: Color
-                switch cell {
-                case .text(let laidOut, let base):
-                    layout = laidOut
-                    colour = row.colour ?? base
-                case .elapsed(let since, let thresholds):
-                    let seconds = now.timeIntervalSince(since)
-                    layout = TextLayout(TimeFormatter.elapsed(seconds), chain: chain, width: column.width, height: rowHeight, wrap: false)
-                    colour = thresholds.colour(for: seconds)
-                }
-                let text = layout.lines.map(\.text).joined()
-                output.record(text, missing: layout.draw(on: &canvas, in: box, horizontal: column.align, vertical: .middle, colour: colour))
+                let text = cell.lines.map(\.text).joined()
+                output.record(text, missing: cell.draw(on: &canvas, in: box, horizontal: column.align, vertical: .middle, colour: row.highlight ?? column.colour.base))
                 texts.append(text)
-                x += column.width
             }
-            rowTexts.append((Rect(x: rect.x, y: y, width: rect.width, height: rowHeight), texts.joined(separator: " "), row.colour ?? table.colour))
+            rowTexts.append((Rect(x: rect.x, y: y, width: rect.width, height: rowHeight), texts.joined(separator: " "), row.highlight ?? table.colour))
             y += rowHeight
         }
         for (index, row) in rowTexts.enumerated() {
             output.textAreas.append(TextArea(id: id * 100 + index, rect: row.0, runs: [.init(row.1, colour: row.2)], fontHeight: chain.lineHeight))
+        }
+    }
+}
+
+/// A table's timer column: each row's time since its time stamp, coloured by thresholds.
+struct ElapsedColumn: DrawnWidget {
+    let id: Int
+    let x: Int
+    let firstRowY: Int
+    let width: Int
+    let rowHeight: Int
+    let align: HorizontalAlignment
+    let thresholds: Thresholds
+    let chain: FontChain
+    let rows: [Date?]
+
+    var bounds: Rect { Rect(x: x, y: firstRowY, width: width, height: rows.count * rowHeight) }
+    var isAnimated: Bool { true }
+    var fingerprint: Int { rows.hashValue }
+
+    func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
+        for (index, since) in rows.enumerated() {
+            guard let since else { continue }
+            let seconds = now.timeIntervalSince(since)
+            let text = TimeFormatter.elapsed(seconds)
+            let colour = thresholds.colour(for: seconds)
+            let width = chain.measure(text)
+            let left: Int
+            switch align {
+            case .left: left = x
+            case .centre: left = x + (self.width - width) / 2
+            case .right: left = x + self.width - width
+            }
+            let box = Rect(x: x, y: firstRowY + index * rowHeight, width: self.width, height: rowHeight)
+            var drawn = DrawnText(advance: 0, missing: [])
+            canvas.clipped(to: box) { canvas in
+                drawn = chain.draw(text, on: &canvas, x: left, baseline: box.y + (rowHeight - chain.lineHeight) / 2 + chain.ascent, colour: colour)
+            }
+            output.record(text, missing: drawn.missing)
+            output.textAreas.append(TextArea(id: id * 100 + index, rect: box, runs: [.init(text, colour: colour)], fontHeight: chain.lineHeight))
         }
     }
 }

@@ -36,6 +36,20 @@ struct TextBlock: DrawnWidget {
         self.colour = style.colour.colour(for: colourValue)
     }
 
+    var bounds: Rect { rect }
+
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(id)
+        hasher.combine(rect)
+        hasher.combine(layout.lines)
+        hasher.combine(layout.chain.name)
+        hasher.combine(colour)
+        hasher.combine(align)
+        hasher.combine(valign)
+        return hasher.finalize()
+    }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         let missing = layout.draw(on: &canvas, in: rect, horizontal: align, vertical: valign, colour: colour)
         output.record(text, missing: missing)

@@ -32,15 +32,14 @@ final class BoardRuntime: Service, Sendable {
         self.timeZone = timeZone
         self.messageFonts = messageFonts
         frameInterval = configuration.frameInterval
-            ?? sink?.refreshInterval
             ?? BoardRuntime.defaultInterval(layout: renderer.layout, drawsPixelsHere: sink == nil || sink is FramebufferSink)
         feed.listen(monitor.renderBell)
     }
 
     /// Animated layouts redraw ten times a second where this service draws the pixels (browser,
     /// framebuffer); everything else once a second, on the second, for clocks and timers.
-    /// Protocol boards that draw their own scrolling text need no more; graphic-card drivers say
-    /// what they can take through `refreshInterval`.
+    /// Protocol boards get one frame a second at most: font cards scroll their own text, and a
+    /// serial line could not carry more graphic frames anyway (`refresh` in the config overrides).
     static func defaultInterval(layout: Layout, drawsPixelsHere: Bool) -> Duration {
         drawsPixelsHere && layout.animates ? .milliseconds(100) : .seconds(1)
     }
@@ -124,6 +123,7 @@ final class BoardRuntime: Service, Sendable {
         var delivered: (frame: Frame, version: Int)?
         var appliedBrightness: Double?
         var clockSetAt: Date?
+        var lastFullSend: ContinuousClock.Instant?
         var failures = 0
         while !Task.isCancelled {
             let now = Date()
@@ -139,8 +139,12 @@ final class BoardRuntime: Service, Sendable {
                     bytes += try await sink.setBrightness(wantedBrightness)
                     appliedBrightness = wantedBrightness
                 }
-                if let frame, version != delivered?.version {
-                    bytes += try await sink.deliver(frame, previous: delivered?.frame)
+                let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
+                if let frame, version != delivered?.version || resendDue {
+                    // A board that forgets its picture gets all of it again, not just the change.
+                    let previous = resendDue ? nil : delivered?.frame
+                    bytes += try await sink.deliver(frame, previous: previous)
+                    if previous == nil { lastFullSend = .now }
                     delivered = (frame, version)
                     let sentAt = Date()
                     if let freshSnapshotTakenAt {
@@ -167,7 +171,9 @@ final class BoardRuntime: Service, Sendable {
                 try? await Task.sleep(for: Self.backoff(afterFailures: failures))
                 continue
             }
-            await monitor.deliveryBell.wait(until: .now + .seconds(1))
+            var nextCheck = ContinuousClock.now + .seconds(1)
+            if let interval = sink.resendInterval, let lastFullSend { nextCheck = min(nextCheck, lastFullSend + interval) }
+            await monitor.deliveryBell.wait(until: nextCheck)
         }
     }
 

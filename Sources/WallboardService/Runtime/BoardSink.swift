@@ -1,4 +1,5 @@
 import Foundation
+import WallboardDrivers
 import WallboardRender
 import WallboardTransport
 
@@ -9,8 +10,8 @@ protocol BoardSink: Sendable {
     var deviceName: String { get }
     /// Whether `setBrightness` does anything.
     var controlsBrightness: Bool { get }
-    /// How often this sink wants a fresh frame; nil leaves it to the layout.
-    var refreshInterval: Duration? { get }
+    /// How often the last frame must be sent again in full (boards that forget); nil: never.
+    var resendInterval: Duration? { get }
     /// Writes `frame`, only what changed since `previous` where the device allows (nil: all of it).
     /// Returns the bytes written; throws `SinkError` with the bytes written before the failure.
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int
@@ -37,7 +38,7 @@ final class DriverSink: BoardSink {
     }
 
     var controlsBrightness: Bool { true }
-    var refreshInterval: Duration? { driver.refreshInterval }
+    var resendInterval: Duration? { driver.refreshInterval }
 
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
         try await send { try driver.messages(for: frame, previous: previous) }
@@ -59,7 +60,10 @@ final class DriverSink: BoardSink {
             throw SinkError(description: "\(deviceName): cannot encode for this board: \(error)", bytesWritten: 0)
         }
         let before = await link.status.bytesSent
-        for message in messages {
+        for (index, message) in messages.enumerated() {
+            if index > 0, driver.pauseBetweenMessages > .zero {
+                try? await Task.sleep(for: driver.pauseBetweenMessages)
+            }
             if case .failed(let health, let attempts) = await link.send(message) {
                 let status = await link.status
                 let detail = status.lastError.map { ": \($0)" } ?? ""
@@ -68,10 +72,22 @@ final class DriverSink: BoardSink {
         }
         return await link.status.bytesSent - before
     }
+}
 
-    /// The transport a configured board uses.
-    static func transport(for setting: TransportSetting) throws -> any Transport {
-        switch setting {
+/// Something in the configuration that only shows when the service is put together: a layout
+/// that does not load, a protocol no driver speaks, a layout that does not fit its output.
+public struct ServiceSetupError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension TransportSetting {
+    /// The transport this setting describes, not yet open.
+    public func makeTransport() throws -> any Transport {
+        switch self {
         case .serial(let path, let settings):
             return SerialTransport(path: path, settings: settings)
         case .tcp(let host, let port):
@@ -86,15 +102,5 @@ final class DriverSink: BoardSink {
             let writeMode: USBTransport.WriteMode = mode == .bulk ? .bulkWithZeroLengthPacket : .hidReports(length: 8)
             return USBTransport(match: match, writeMode: writeMode, backend: backend)
         }
-    }
-}
-
-/// Something in the configuration that only shows when the service is put together: a layout
-/// that does not load, a protocol no driver speaks, a layout that does not fit its output.
-public struct ServiceSetupError: Error, CustomStringConvertible {
-    public let description: String
-
-    public init(_ description: String) {
-        self.description = description
     }
 }

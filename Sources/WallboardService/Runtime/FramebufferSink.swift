@@ -27,7 +27,7 @@ final class FramebufferSink: BoardSink {
 
     var deviceName: String { path }
     var controlsBrightness: Bool { false }
-    var refreshInterval: Duration? { nil }
+    var resendInterval: Duration? { nil }
 
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
         let bitmap = frame.bitmap

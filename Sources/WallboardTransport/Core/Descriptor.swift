@@ -68,6 +68,8 @@ final class Descriptor: Sendable {
             guard error == EAGAIN || error == EWOULDBLOCK else {
                 throw TransportError.system(error, device: device, operation: "read")
             }
+            // Nothing there and no time to wait (a drain of stale input): no need to go to the loop.
+            if deadline <= .now { return [] }
             if try await waitReady(.readable, until: deadline, operation: "read") == .timedOut { return [] }
         }
     }

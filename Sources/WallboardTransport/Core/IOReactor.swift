@@ -2,16 +2,15 @@ import CWallboardSys
 import Glibc
 import Synchronization
 
-/// One thread that poll()s every file descriptor a task is waiting on and resumes the waiting
-/// tasks when their descriptor is ready or their deadline passes. Serial and TCP transports use
-/// non-blocking descriptors and suspend here, so no task ever blocks a cooperative thread.
+/// One thread that waits (epoll) on every file descriptor a task is waiting on and resumes the
+/// waiting tasks when their descriptor is ready or their deadline passes. Serial and TCP
+/// transports use non-blocking descriptors and suspend here, so no task ever blocks a
+/// cooperative thread, and a wake-up costs the same with five boards or five hundred.
 final class IOReactor: Sendable {
     static let shared = IOReactor()
 
     enum Interest {
         case readable, writable
-
-        var pollEvents: Int16 { self == .readable ? Int16(POLLIN) : Int16(POLLOUT) }
     }
 
     enum Readiness: Equatable {
@@ -24,29 +23,45 @@ final class IOReactor: Sendable {
     struct DescriptorClosed: Error {}
 
     private struct Waiter {
-        let descriptor: Int32
-        let events: Int16
-        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Readiness, any Error>
     }
 
+    /// Who waits on one descriptor, and whether epoll already watches it.
+    private struct Watch {
+        var readers: [UInt64: Waiter] = [:]
+        var writers: [UInt64: Waiter] = [:]
+        var isRegistered = false
+    }
+
+    private enum LoopState {
+        case working
+        /// In epoll_wait until this deadline (nil: until a descriptor is ready).
+        case sleeping(until: ContinuousClock.Instant?)
+    }
+
     private struct State {
-        var waiters: [UInt64: Waiter] = [:]
+        var watches: [Int32: Watch] = [:]
+        /// Where each waiting task is, to find it from a deadline or a cancellation.
+        var locations: [UInt64: (descriptor: Int32, interest: Interest)] = [:]
+        var deadlines = DeadlineHeap()
         var nextID: UInt64 = 0
+        var loop = LoopState.working
     }
 
     private let state = Mutex(State())
+    private let epoll: Int32
     private let wakeReader: Int32
     private let wakeWriter: Int32
 
     private init() {
         var ends: [Int32] = [0, 0]
-        guard wb_nonblocking_pipe(&ends) == 0 else {
-            fatalError("cannot create the I/O wake-up pipe: \(String(cString: strerror(errno)))")
+        epoll = wb_epoll_create()
+        guard epoll >= 0, wb_nonblocking_pipe(&ends) == 0, wb_epoll_watch(epoll, ends[0], 0, 1, 0) == 0 else {
+            fatalError("cannot set up the I/O wait loop: \(String(cString: strerror(errno)))")
         }
         wakeReader = ends[0]
         wakeWriter = ends[1]
-        startDetachedThread(name: "wallboard-poll") { [self] in run() }
+        startDetachedThread(name: "wallboard-io") { [self] in run() }
     }
 
     /// Suspends until `descriptor` is ready for `interest` or `deadline` passes.
@@ -59,36 +74,84 @@ final class IOReactor: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let cancelled = state.withLock { state in
+                enum Registration { case waiting(wake: Bool), cancelled, unwatchable }
+                let registration = state.withLock { state -> Registration in
                     // Checked under the lock: a cancellation handler that already ran found no waiter.
-                    if Task.isCancelled { return true }
-                    state.waiters[id] = Waiter(descriptor: descriptor, events: interest.pollEvents,
-                                               deadline: deadline, continuation: continuation)
-                    return false
+                    if Task.isCancelled { return .cancelled }
+                    var watch = state.watches[descriptor] ?? Watch()
+                    switch interest {
+                    case .readable: watch.readers[id] = Waiter(continuation: continuation)
+                    case .writable: watch.writers[id] = Waiter(continuation: continuation)
+                    }
+                    guard Self.update(&watch, descriptor: descriptor, epoll: epoll) else {
+                        watch.readers[id] = nil
+                        watch.writers[id] = nil
+                        state.watches[descriptor] = watch.readers.isEmpty && watch.writers.isEmpty ? nil : watch
+                        return .unwatchable
+                    }
+                    state.watches[descriptor] = watch
+                    state.locations[id] = (descriptor, interest)
+                    state.deadlines.insert(deadline, id: id)
+                    if case .sleeping(let until) = state.loop, until.map({ deadline < $0 }) ?? true {
+                        state.loop = .working
+                        return .waiting(wake: true)
+                    }
+                    return .waiting(wake: false)
                 }
-                if cancelled {
-                    continuation.resume(throwing: CancellationError())
-                } else {
-                    wake()
+                switch registration {
+                case .waiting(let wake): if wake { self.wake() }
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                // epoll refuses this kind of file: let the read or write itself say what it can.
+                case .unwatchable: continuation.resume(returning: .ready)
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            let waiter = state.withLock { state in removeWaiter(id, from: &state) }
             waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 
-    /// Fails every wait on `descriptor`; call before closing it so that a reused descriptor
-    /// number never wakes the wrong task.
+    /// Fails every wait on `descriptor` and stops watching it; call before closing it so that a
+    /// reused descriptor number never wakes the wrong task.
     func abandon(descriptor: Int32) {
-        let abandoned = state.withLock { state in
-            let ids = state.waiters.filter { $0.value.descriptor == descriptor }.map(\.key)
-            return ids.compactMap { state.waiters.removeValue(forKey: $0) }
+        let abandoned = state.withLock { state -> [Waiter] in
+            guard var watch = state.watches.removeValue(forKey: descriptor) else { return [] }
+            let waiters = Array(watch.readers.values) + Array(watch.writers.values)
+            for id in watch.readers.keys { state.locations[id] = nil }
+            for id in watch.writers.keys { state.locations[id] = nil }
+            watch.readers = [:]
+            watch.writers = [:]
+            _ = Self.update(&watch, descriptor: descriptor, epoll: epoll)
+            return waiters
         }
         for waiter in abandoned {
             waiter.continuation.resume(throwing: DescriptorClosed())
         }
-        if !abandoned.isEmpty { wake() }
+    }
+
+    /// Tells epoll what `watch` now wants; false when epoll cannot watch the descriptor.
+    private static func update(_ watch: inout Watch, descriptor: Int32, epoll: Int32) -> Bool {
+        let wantsRead: Int32 = watch.readers.isEmpty ? 0 : 1
+        let wantsWrite: Int32 = watch.writers.isEmpty ? 0 : 1
+        let result = wb_epoll_watch(epoll, descriptor, watch.isRegistered ? 1 : 0, wantsRead, wantsWrite)
+        if result == 0 {
+            watch.isRegistered = wantsRead + wantsWrite > 0
+        } else if wantsRead + wantsWrite == 0 {
+            // Already closed: epoll dropped it by itself.
+            watch.isRegistered = false
+        }
+        return result == 0
+    }
+
+    private func removeWaiter(_ id: UInt64, from state: inout State) -> Waiter? {
+        guard let location = state.locations.removeValue(forKey: id),
+              var watch = state.watches[location.descriptor]
+        else { return nil }
+        let waiter = location.interest == .readable
+            ? watch.readers.removeValue(forKey: id) : watch.writers.removeValue(forKey: id)
+        _ = Self.update(&watch, descriptor: location.descriptor, epoll: epoll)
+        state.watches[location.descriptor] = watch.readers.isEmpty && watch.writers.isEmpty ? nil : watch
+        return waiter
     }
 
     private func wake() {
@@ -97,35 +160,53 @@ final class IOReactor: Sendable {
     }
 
     private func run() {
+        let capacity = 64
+        var descriptors = [Int32](repeating: 0, count: capacity)
+        var readiness = [UInt32](repeating: 0, count: capacity)
         while true {
-            let (ids, timeoutMilliseconds, descriptors) = state.withLock { state in
-                var ids: [UInt64] = []
-                var descriptors = [pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0)]
-                var earliest: ContinuousClock.Instant?
-                for (id, waiter) in state.waiters {
-                    ids.append(id)
-                    descriptors.append(pollfd(fd: waiter.descriptor, events: waiter.events, revents: 0))
-                    earliest = min(earliest ?? waiter.deadline, waiter.deadline)
+            let timeout = state.withLock { state in
+                // Waiters that became ready leave their deadline behind: sweep when those pile up.
+                if state.deadlines.count > 4 * state.locations.count + 1024 {
+                    state.deadlines.removeAll { state.locations[$0] == nil }
                 }
-                return (ids, earliest.map(Self.milliseconds(until:)) ?? -1, descriptors)
+                let next = state.deadlines.earliest { state.locations[$0] != nil }
+                state.loop = .sleeping(until: next)
+                return next.map(Self.milliseconds(until:)) ?? -1
             }
-            var polled = descriptors
-            let count = poll(&polled, nfds_t(polled.count), timeoutMilliseconds)
+            let count = wb_epoll_wait(epoll, &descriptors, &readiness, Int32(capacity), timeout)
             if count < 0 && errno != EINTR {
-                fatalError("poll() failed: \(String(cString: strerror(errno)))")
+                fatalError("epoll_wait failed: \(String(cString: strerror(errno)))")
             }
-            if polled[0].revents != 0 { drainWakePipe() }
 
             let now = ContinuousClock.now
             var resumptions: [(CheckedContinuation<Readiness, any Error>, Readiness)] = []
             state.withLock { state in
-                for (index, id) in ids.enumerated() {
-                    guard let waiter = state.waiters[id] else { continue }
-                    if polled[index + 1].revents != 0 {
-                        state.waiters[id] = nil
+                state.loop = .working
+                for index in 0..<max(0, Int(count)) {
+                    let descriptor = descriptors[index]
+                    if descriptor == wakeReader {
+                        drainWakePipe()
+                        continue
+                    }
+                    guard var watch = state.watches[descriptor] else { continue }
+                    var ready: [UInt64: Waiter] = [:]
+                    if readiness[index] & 1 != 0 {
+                        ready.merge(watch.readers) { first, _ in first }
+                        watch.readers = [:]
+                    }
+                    if readiness[index] & 2 != 0 {
+                        ready.merge(watch.writers) { first, _ in first }
+                        watch.writers = [:]
+                    }
+                    for (id, waiter) in ready {
+                        state.locations[id] = nil
                         resumptions.append((waiter.continuation, .ready))
-                    } else if waiter.deadline <= now {
-                        state.waiters[id] = nil
+                    }
+                    _ = Self.update(&watch, descriptor: descriptor, epoll: epoll)
+                    state.watches[descriptor] = watch.readers.isEmpty && watch.writers.isEmpty ? nil : watch
+                }
+                while let id = state.deadlines.popExpired(at: now) {
+                    if let waiter = removeWaiter(id, from: &state) {
                         resumptions.append((waiter.continuation, .timedOut))
                     }
                 }
@@ -147,5 +228,63 @@ final class IOReactor: Sendable {
         let (seconds, attoseconds) = remaining.components
         let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: milliseconds)
+    }
+}
+
+/// Waiters' deadlines, earliest first. Entries of waiters that finished otherwise stay until they
+/// reach the top and are skipped there.
+struct DeadlineHeap {
+    private var entries: [(deadline: ContinuousClock.Instant, id: UInt64)] = []
+
+    mutating func insert(_ deadline: ContinuousClock.Instant, id: UInt64) {
+        entries.append((deadline, id))
+        var child = entries.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entries[child].deadline < entries[parent].deadline else { break }
+            entries.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// The earliest deadline whose waiter `isLive`, dropping dead entries above it.
+    mutating func earliest(isLive: (UInt64) -> Bool) -> ContinuousClock.Instant? {
+        while let top = entries.first {
+            if isLive(top.id) { return top.deadline }
+            removeTop()
+        }
+        return nil
+    }
+
+    /// Removes and returns the id of the earliest entry if its deadline is at or before `now`.
+    mutating func popExpired(at now: ContinuousClock.Instant) -> UInt64? {
+        guard let top = entries.first, top.deadline <= now else { return nil }
+        removeTop()
+        return top.id
+    }
+
+    var count: Int { entries.count }
+
+    mutating func removeAll(where isDead: (UInt64) -> Bool) {
+        let live = entries.filter { !isDead($0.id) }
+        entries = []
+        for entry in live { insert(entry.deadline, id: entry.id) }
+    }
+
+    private mutating func removeTop() {
+        let last = entries.removeLast()
+        guard !entries.isEmpty else { return }
+        entries[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < entries.count && entries[left].deadline < entries[smallest].deadline { smallest = left }
+            if right < entries.count && entries[right].deadline < entries[smallest].deadline { smallest = right }
+            if smallest == parent { return }
+            entries.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

@@ -37,7 +37,6 @@ public actor BoardLink {
         var attempts = 0
         while attempts < policy.maxAttempts, !Task.isCancelled {
             if attempts > 0 {
-                status.retries += 1
                 let delay = policy.backoff(beforeAttempt: attempts + 1)
                 do {
                     if isOpen {
@@ -48,6 +47,7 @@ public actor BoardLink {
                 } catch {
                     break
                 }
+                status.retries += 1
             }
             attempts += 1
             let health = await attemptDelivery(frame, interpreter: interpreter)
@@ -117,10 +117,14 @@ public actor BoardLink {
         let deadline = policy.replyTimeout.fromNow
         var received: [UInt8] = []
         while true {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero { break }
+            // Read at least once even past the deadline: a task that ran late (a busy machine)
+            // still finds a reply that came in time.
+            let remaining = max(.zero, ContinuousClock.now.duration(to: deadline))
             let chunk = try await transport.read(upTo: 4096, timeout: remaining)
-            if chunk.isEmpty { continue }
+            if chunk.isEmpty {
+                if ContinuousClock.now >= deadline { break }
+                continue
+            }
             received += chunk
             switch interpreter.interpret(received) {
             case .incomplete:

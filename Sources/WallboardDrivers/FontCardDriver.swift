@@ -1,0 +1,95 @@
+import Foundation
+import WallboardProtocols
+import WallboardRender
+import WallboardTransport
+
+/// Onbon BX-5K/6K: the frame's text areas become dynamic areas; only areas whose text changed
+/// are sent, so a door-board update is tens of bytes.
+struct FontCardDriver: BoardDriver {
+    let model: OnbonFontCardModel
+    let format: PixelFormat
+
+    var boardProtocol: BoardProtocol { .bx5k }
+    var replies: (any ReplyInterpreter)? { ParsedReplies(board: .bx5k) }
+    var link: OnbonFontCardLink { OnbonFontCardLink(model: model) }
+
+    func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
+        let areas = frame.textAreas.sorted { $0.id < $1.id }
+        guard areas.count <= model.maximumAreas else {
+            throw DriverError("the layout has \(areas.count) text areas; a \(model.rawValue) shows at most \(model.maximumAreas)")
+        }
+        let before = previous?.textAreas.sorted { $0.id < $1.id }
+        if let before, before.map(\.id) == areas.map(\.id) {
+            let changed = areas.enumerated().filter { index, area in before[index] != area }
+            guard !changed.isEmpty else { return [] }
+            let update = OnbonAreaUpdate(areas: try changed.map { try onbonArea($0.element, index: $0.offset) })
+            return [try encode(.updateAreas(update))]
+        }
+        // The set of areas changed (another state, or the board's contents are unknown):
+        // replace them all.
+        let update = OnbonAreaUpdate(delete: .all, areas: try areas.enumerated().map { try onbonArea($0.element, index: $0.offset) })
+        return [try encode(.updateAreas(update))]
+    }
+
+    func onbonArea(_ area: TextArea, index: Int) throws -> OnbonTextArea {
+        var pieces: [OnbonTextPiece] = []
+        for run in area.runs {
+            if format != .mono { pieces.append(.colour(FontCardDriver.colour(run.colour))) }
+            let lines = run.text.split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() {
+                if number > 0 { pieces.append(.newline) }
+                if !line.isEmpty { pieces.append(.text(String(line))) }
+            }
+        }
+        let horizontal: OnbonAlignment.Horizontal
+        switch area.alignment {
+        case .left: horizontal = .left
+        case .centre: horizontal = .centre
+        case .right: horizontal = .right
+        }
+        return OnbonTextArea(
+            id: UInt8(index),
+            frame: area.rect,
+            alignment: OnbonAlignment(horizontal: horizontal, vertical: .centre),
+            singleLine: area.motion == .scrollLeft,
+            effect: area.motion == .scrollLeft ? .moveLeft : .staticText,
+            speed: area.motion == .scrollLeft ? 4 : 0,
+            stayHalfSeconds: area.motion == .scrollLeft ? 0 : 10,
+            text: OnbonText(pieces)
+        )
+    }
+
+    /// The font card's nearest inline colour: red and green dies, amber where both are lit.
+    static func colour(_ colour: Color) -> OnbonColour {
+        switch PixelFormat.bicolor.value(for: colour) {
+        case PixelFormat.bicolorRed: .red
+        case PixelFormat.bicolorGreen: .green
+        default: .yellow
+        }
+    }
+
+    func encode(_ command: OnbonFontCardCommand) throws -> [UInt8] {
+        do {
+            return try OnbonFontCard.encode(command, link: link)
+        } catch {
+            throw DriverError("BX font card: \(error)")
+        }
+    }
+
+    func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        // Onbon counts weekdays 1 Monday … 7 Sunday; Calendar 1 Sunday … 7 Saturday.
+        let weekday = ((parts.weekday ?? 1) + 5) % 7 + 1
+        let time = OnbonDateTime(
+            year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1,
+            hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0, weekday: weekday
+        )
+        return [try encode(.setTime(time))]
+    }
+
+    func brightness(_ level: Double) throws -> [[UInt8]] {
+        [try encode(.brightness(UInt8((min(1, max(0, level)) * 15).rounded())))]
+    }
+}

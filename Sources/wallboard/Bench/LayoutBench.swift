@@ -1,0 +1,92 @@
+import Foundation
+import WallboardDispatch
+import WallboardFonts
+import WallboardLayout
+import WallboardSQLite
+
+extension BenchCatalog {
+    /// One case per shipped layout (`layout-<file name>`: drawing a frame at a new moment, the
+    /// per-tick cost), the cost of binding a new snapshot, and the wall after one vehicle changes.
+    static var layouts: [BenchCase] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: "Layouts")) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        return files.map { file in
+            BenchCase(name: "layout-\(file.replacingOccurrences(of: ".yaml", with: ""))") {
+                let scene = try await BenchScene.shared()
+                let renderer = try scene.renderer(for: "Layouts/\(file)")
+                var bound = renderer.bind(scene.snapshot, staleSince: nil)
+                var moment = scene.snapshot.takenAt
+                var result = measureThroughput {
+                    moment = moment.addingTimeInterval(0.1)
+                    _ = bound.render(at: moment)
+                }
+                let bind = measureThroughput(seconds: 0.5) {
+                    var fresh = renderer.bind(scene.snapshot, staleSince: nil)
+                    _ = fresh.render(at: moment)
+                }
+                result["bind_and_render_ns"] = bind["ns_per_op"]
+                return result
+            }
+        } + [
+            BenchCase(name: "layout-wall-1920x1080-one-vehicle-change") {
+                let scene = try await BenchScene.shared()
+                let renderer = try scene.renderer(for: "Layouts/wall-1920x1080.yaml")
+                var changed = scene.snapshot
+                if let index = changed.vehicles.firstIndex(where: { $0.status == .standby }) {
+                    changed.vehicles[index].statusCode = VehicleStatus.unavailable.rawValue
+                    changed.vehicles[index].status = .unavailable
+                }
+                let snapshots = [scene.snapshot, changed]
+                var bound = renderer.bind(scene.snapshot, staleSince: nil)
+                _ = bound.render(at: scene.snapshot.takenAt)
+                var flip = 0
+                return measureThroughput {
+                    flip ^= 1
+                    bound.rebind(snapshots[flip], staleSince: nil)
+                    _ = bound.render(at: scene.snapshot.takenAt)
+                }
+            },
+        ]
+    }
+}
+
+/// A simulated city at 14:30 on a busy day, read once for every layout case.
+actor BenchScene {
+    static let instance = BenchScene()
+    private var built: Built?
+
+    struct Built: Sendable {
+        let snapshot: DispatchSnapshot
+        let fonts: FontLibrary
+
+        func renderer(for path: String) throws -> BoardRenderer {
+            let layout = try LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name)).load(contentsOf: URL(fileURLWithPath: path))
+            let station = snapshot.vehicles.first { $0.task?.departedAt == nil && $0.task?.dispatchedAt != nil }?.stationID
+                ?? snapshot.stations.first?.id
+            let identity = BoardIdentity(centreName: "急救指挥调度中心", stationID: station, privacy: layout.privacy, timeZone: DayBoundary.shanghai.timeZone)
+            return BoardRenderer(layout: layout, identity: identity, fonts: try FontSet(layout: layout) { try fonts.chain($0) })
+        }
+    }
+
+    static func shared() async throws -> Built { try await instance.build() }
+
+    private func build() async throws -> Built {
+        if let built { return built }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("dispatch.db").path
+        let boundary = DayBoundary.shanghai
+        let midnight = boundary.dayStart(containing: Date())
+        let afternoon = midnight.addingTimeInterval(14.5 * 3600)
+        let settings = SimulationSettings(
+            seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon, followsClock: false, dayBoundary: boundary
+        )
+        try await DispatchSimulator(path: path, settings: settings).run()
+        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: boundary))
+        let snapshot = try await source.snapshot(at: afternoon)
+        let scene = Built(snapshot: snapshot, fonts: try FontLibrary.locate())
+        built = scene
+        return scene
+    }
+}

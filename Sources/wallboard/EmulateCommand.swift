@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import WallboardDrivers
+import WallboardEmulator
+import WallboardExport
+import WallboardProtocols
+import WallboardRender
+import WallboardTransport
+
+/// `wallboard emulate`: plays a board on a pseudo-terminal or a TCP port and shows what it shows.
+struct EmulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulate",
+        abstract: "Play an LED board on a pseudo-terminal or TCP port: decode frames, answer like the controller, show the board.",
+        discussion: "Prints the serial device (or port) to point a sender at, then runs until interrupted."
+    )
+
+    @Option(name: .customLong("protocol"), help: "The board's protocol: bx5k, bx5e, bx6e, bx6q, alpha or tpm2.")
+    var boardProtocol: String
+
+    @Flag(help: "Serve on a new pseudo-terminal (the default).")
+    var pty = false
+
+    @Option(help: "Serve on this TCP port of 127.0.0.1 instead (0: any free port).")
+    var tcp: UInt16?
+
+    @Option(help: "The board's size, WIDTHxHEIGHT.")
+    var size = BoardSize(width: 192, height: 32)
+
+    @Option(help: "Write what the board shows to this PNG after every change.")
+    var png: String?
+
+    @Flag(help: "Draw what the board shows in the terminal after every change.")
+    var terminal = false
+
+    @Option(help: "Stop after this many seconds (default: run until interrupted).")
+    var seconds: Double?
+
+    @OptionGroup var fonts: FontsOptions
+
+    func run() async throws {
+        guard let board = BoardProtocol(rawValue: boardProtocol), board != .dreamCheeky else {
+            throw ValidationError("unknown protocol '\(boardProtocol)'; use bx5k, bx5e, bx6e, bx6q, alpha or tpm2")
+        }
+        let library = try fonts.library()
+        let painter = FontChainPainter(chains: [12: try library.chain("cjk-12"), 16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
+        guard let emulated = EmulatedBoard(protocol: board, width: size.width, height: size.height, painter: painter) else {
+            throw ValidationError("no emulator for \(boardProtocol)")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let port = tcp {
+                let server = try TCPBoardServer(board: emulated, port: port)
+                print("\(board.rawValue) \(size.width)x\(size.height) board listening on 127.0.0.1:\(server.port)")
+                group.addTask { try await server.run() }
+            } else {
+                let server = try PseudoTerminalBoardServer(board: emulated)
+                print("\(board.rawValue) \(size.width)x\(size.height) board on \(server.devicePath)")
+                group.addTask { try await server.run() }
+            }
+            group.addTask { try await show(emulated) }
+            if let seconds {
+                group.addTask { try await Task.sleep(for: .seconds(seconds)) }
+                _ = try await group.next()
+                group.cancelAll()
+            } else {
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Redraws the PNG or the terminal picture whenever the board took new bytes.
+    private func show(_ emulated: EmulatedBoard) async throws {
+        var shown = -1
+        while !Task.isCancelled {
+            let generation = await emulated.generation
+            if generation != shown {
+                shown = generation
+                let bitmap = await emulated.render()
+                if let png {
+                    let temporary = png + ".partial"
+                    try Data(PNG.encode(bitmap, scale: 4, ledDots: true)).write(to: URL(fileURLWithPath: temporary))
+                    _ = rename(temporary, png)
+                }
+                if terminal {
+                    FileHandle.standardOutput.write(Data(("\u{1B}[H\u{1B}[2J" + AsciiPicture.render(bitmap) + "\n").utf8))
+                    for event in await emulated.journal.suffix(3) { print(event) }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

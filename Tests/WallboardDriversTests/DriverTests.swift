@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import WallboardDispatch
+import WallboardDrivers
+import WallboardEmulator
+import WallboardFonts
+import WallboardLayout
+import WallboardProtocols
+import WallboardRender
+import WallboardTransport
+
+/// Frames go through each driver into the board's emulator, which must end up showing them.
+@Suite struct DriverTests {
+    static let library = Result { try FontLibrary.locate() }
+
+    static func painter() throws -> FontChainPainter {
+        let fonts = try library.get()
+        return FontChainPainter(chains: [16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
+    }
+
+    static func frame(_ areas: [TextArea], width: Int = 192, height: Int = 32) -> Frame {
+        Frame(bitmap: Bitmap(width: width, height: height, format: .bicolor), textAreas: areas)
+    }
+
+    static let idle = [
+        TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 128, height: 16), runs: [.init("越秀急救站", colour: .green)]),
+        TextArea(id: 2, rect: Rect(x: 128, y: 0, width: 64, height: 16), runs: [.init("14:30:00", colour: .red)], alignment: .right),
+        TextArea(id: 3, rect: Rect(x: 0, y: 16, width: 192, height: 16), runs: [.init("待命 急救5号 急救8号", colour: .amber)], motion: .scrollLeft),
+    ]
+
+    @Test func fontCardSendsOnlyTheAreasThatChanged() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        var emulator = try #require(makeEmulator(for: .bx5k, width: 192, height: 32, painter: Self.painter()))
+        let first = try driver.messages(for: Self.frame(Self.idle), previous: nil)
+        #expect(first.count == 1)
+        for message in first {
+            let reply = emulator.receive(message)
+            #expect(driver.replies?.interpret(reply) == .acknowledged)
+        }
+        var ticked = Self.idle
+        ticked[1].runs = [.init("14:30:01", colour: .red)]
+        let update = try driver.messages(for: Self.frame(ticked), previous: Self.frame(Self.idle))
+        #expect(update.count == 1)
+        #expect(update[0].count < 80, "a clock tick is tens of bytes, not \(update[0].count)")
+        for message in update { _ = emulator.receive(message) }
+        #expect(try driver.messages(for: Self.frame(ticked), previous: Self.frame(ticked)).isEmpty, "nothing changed, nothing sent")
+        let board = try #require(emulator as? OnbonFontCardEmulator)
+        let texts = board.areas.keys.sorted().compactMap { board.areas[$0]?.text.pieces.compactMap { piece -> String? in
+            if case .text(let text) = piece { return text }
+            return nil
+        }.joined() }
+        #expect(texts == ["越秀急救站", "14:30:01", "待命 急救5号 急救8号"])
+        #expect(emulator.render().pixels.contains(PixelFormat.bicolorGreen), "the emulator draws the station name in green")
+    }
+
+    @Test func fontCardRefusesMoreAreasThanTheControllerHas() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let many = (1...9).map { TextArea(id: $0, rect: Rect(x: 0, y: 0, width: 16, height: 16), runs: [.init("x", colour: .red)]) }
+        #expect(throws: DriverError.self) { try driver.messages(for: Self.frame(many), previous: nil) }
+    }
+
+    @Test(arguments: ["bx5e", "bx6e", "tpm2"])
+    func pixelBoardsShowTheFrameExactly(name: String) throws {
+        let format: PixelFormat = name == "tpm2" ? .rgb : .bicolor
+        let driver = try BoardDrivers.make(protocol: name, width: 64, height: 16, format: format)
+        var canvas = Canvas(width: 64, height: 16, format: format)
+        canvas.fill(Rect(x: 3, y: 2, width: 20, height: 5), .red)
+        canvas.fill(Rect(x: 30, y: 8, width: 9, height: 7), .green)
+        canvas.fill(Rect(x: 50, y: 0, width: 14, height: 16), .amber)
+        let frame = Frame(bitmap: canvas.bitmap)
+        let board = try #require(BoardProtocol(rawValue: name))
+        var emulator = try #require(makeEmulator(for: board, width: 64, height: 16, painter: Self.painter()))
+        for message in try driver.messages(for: frame, previous: nil) {
+            let reply = emulator.receive(message)
+            if let replies = driver.replies { #expect(replies.interpret(reply) == .acknowledged) }
+        }
+        #expect(emulator.render() == frame.bitmap.converted(to: emulator.render().format))
+        #expect(try driver.messages(for: frame, previous: frame).isEmpty)
+    }
+
+    @Test func alphaSetsUpFilesOnceThenUpdatesStrings() throws {
+        let driver = try BoardDrivers.make(protocol: "alpha", width: 80, height: 16, format: .bicolor)
+        let areas = [
+            TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 40, height: 16), runs: [.init("WAIT 2", colour: .amber)]),
+            TextArea(id: 2, rect: Rect(x: 40, y: 0, width: 40, height: 16), runs: [.init("0:12", colour: .red)]),
+        ]
+        var emulator = try #require(makeEmulator(for: .alpha, width: 80, height: 16, painter: Self.painter()))
+        let setup = try driver.messages(for: Self.frame(areas, width: 80, height: 16), previous: nil)
+        #expect(setup.count == 4, "memory, TEXT, two STRINGs")
+        for message in setup { _ = emulator.receive(message) }
+        var later = areas
+        later[1].runs = [.init("0:13", colour: .red)]
+        let update = try driver.messages(for: Self.frame(later, width: 80, height: 16), previous: Self.frame(areas, width: 80, height: 16))
+        #expect(update.count == 1)
+        for message in update { _ = emulator.receive(message) }
+        let sign = try #require(emulator as? AlphaEmulator)
+        #expect(sign.strings.values.sorted() == ["0:13", "WAIT 2"])
+        #expect(driver.pauseBetweenMessages == .milliseconds(100))
+    }
+
+    @Test func alphaReportsCharactersTheSignCannotShow() throws {
+        let driver = try BoardDrivers.make(protocol: "alpha", width: 80, height: 16, format: .bicolor)
+        let chinese = [TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 80, height: 16), runs: [.init("急救3号", colour: .red)])]
+        let error = #expect(throws: DriverError.self) { try driver.messages(for: Self.frame(chinese, width: 80, height: 16), previous: nil) }
+        #expect(error?.description.contains("急") == true)
+    }
+
+    @Test func dreamCheekyRefreshesContinuously() throws {
+        let driver = try BoardDrivers.make(protocol: "dreamcheeky", width: 21, height: 7, format: .mono)
+        var canvas = Canvas(width: 21, height: 7, format: .mono)
+        canvas.line(from: (0, 0), to: (20, 6), .on)
+        let reports = try driver.messages(for: Frame(bitmap: canvas.bitmap), previous: nil)
+        #expect(reports.count == 4 && reports.allSatisfy { $0.count == 8 })
+        #expect(DreamCheeky.decode(reports)?.bitmap == canvas.bitmap)
+        #expect(driver.refreshInterval == .milliseconds(100))
+        #expect(driver.replies == nil)
+    }
+
+    @Test func unknownProtocolNamesTheKnownOnes() {
+        let error = #expect(throws: DriverError.self) { try BoardDrivers.make(protocol: "bx7", width: 1, height: 1, format: .mono) }
+        #expect(error?.description.contains("bx5k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky") == true)
+    }
+
+    @Test func clockAndBrightnessReachTheFontCard() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        var emulator = try #require(makeEmulator(for: .bx5k, width: 192, height: 32, painter: Self.painter()))
+        // 2026-11-21 14:30:00 Beijing time, a Saturday.
+        let moment = Date(timeIntervalSince1970: 1_795_242_600)
+        let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        for message in try driver.clock(moment, timeZone: zone) + driver.brightness(0.5) { _ = emulator.receive(message) }
+        let board = try #require(emulator as? OnbonFontCardEmulator)
+        #expect(board.clock == OnbonDateTime(year: 2026, month: 11, day: 21, hour: 14, minute: 30, second: 0, weekday: 6))
+        #expect(board.brightness == 8)
+    }
+}
