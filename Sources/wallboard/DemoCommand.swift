@@ -2,8 +2,15 @@ import ArgumentParser
 import Foundation
 import ServiceLifecycle
 import WallboardDispatch
+import WallboardDrivers
+import WallboardEmulator
+import WallboardExport
+import WallboardFonts
+import WallboardLayout
+import WallboardProtocols
 import WallboardSQLite
 import WallboardService
+import WallboardTransport
 
 /// `wallboard demo`: the whole system on one machine, with a simulated centre.
 struct DemoCommand: AsyncParsableCommand {
@@ -11,17 +18,19 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Simulate a 120 centre into a fresh database and serve the demo boards from it.",
         discussion: """
-            Creates a new SQLite database in --work-dir (a fresh temporary directory by default), runs the \
-            dispatch simulator on it from three hours ago and then in step with the clock, and serves the boards \
-            of the demo configuration (the command-room wall and station door boards) in the browser. Prints \
-            the URL; Ctrl-C stops everything.
+            Creates a new SQLite database beside the one the configuration names (/tmp/wallboard-demo), runs \
+            the dispatch simulator on it from three hours ago and then in step with the clock, and serves the \
+            boards of the demo configuration: the command-room wall and a door board in the browser, and the \
+            serial boards through emulators on pseudo-terminals (each configured serial path is linked to its \
+            emulator; what each emulator decodes is written to a PNG beside it). Prints the URL; Ctrl-C stops \
+            everything.
             """
     )
 
     @Option(help: "The demo configuration (default: config/demo.yaml of the source tree or the working directory).")
     var config: String?
 
-    @Option(name: .customLong("work-dir"), help: "Where to create the demo database (default: a new temporary directory).")
+    @Option(name: .customLong("work-dir"), help: "Where to create the demo database (default: the directory of the configured database).")
     var workDirectory: String?
 
     @Option(help: "The HTTP port (0 picks a free one).")
@@ -36,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let configURL = try locateConfig()
         var configuration = try ConfigLoader.load(contentsOf: configURL)
-        let directory = try workDirectory ?? makeTemporaryDirectory()
+        let directory = workDirectory ?? URL(fileURLWithPath: configuration.source.sqlitePath).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = URL(fileURLWithPath: directory).appendingPathComponent("dispatch.db").path
         configuration.source.sqlitePath = database
@@ -51,12 +60,16 @@ struct DemoCommand: AsyncParsableCommand {
         // Prepared before the service starts, so the first poll already finds the city.
         let simulator = try DispatchSimulator(path: database, settings: settings)
         let service = try WallboardService(configuration: configuration)
+        let emulators = try emulatedBoards(configuration, service: service, pictures: directory)
         let token = configuration.http.token
-        try await service.run(companions: [SimulatorService(simulator: simulator)]) { url in
+        try await service.run(companions: [SimulatorService(simulator: simulator)] + emulators) { url in
             var lines = [
                 "Wallboard demo: simulated dispatch database \(database)",
                 "Open \(url) for every board; \(url)boards/wall is the command-room wall.",
             ]
+            for emulator in emulators {
+                lines.append("Emulated \(emulator.boardProtocol.rawValue) board '\(emulator.id)' on \(emulator.server.devicePath) (\(emulator.link)); it shows \(emulator.picture)")
+            }
             if let token {
                 lines.append("Test message: curl -H 'Authorization: Bearer \(token)' -d '{\"text\":\"测试\"}' \(url)api/v1/boards/door-s01/message")
             }
@@ -85,10 +98,77 @@ struct DemoCommand: AsyncParsableCommand {
         return found
     }
 
-    private func makeTemporaryDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-demo-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+    /// An emulator on a pseudo-terminal for every serial board, linked from its configured path.
+    private func emulatedBoards(_ configuration: ServiceConfiguration, service: WallboardService, pictures: String) throws -> [EmulatedBoardService] {
+        let fonts = try FontLibrary.locate(explicit: configuration.fontsDirectory)
+        let painter = FontChainPainter(chains: [12: try fonts.chain("cjk-12"), 16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
+        var emulators: [EmulatedBoardService] = []
+        for board in configuration.boards {
+            guard case .device(let protocolName, .serial(let path, _)) = board.output,
+                  let boardProtocol = BoardProtocol(rawValue: protocolName),
+                  let monitor = service.monitor(id: board.id),
+                  let emulated = EmulatedBoard(protocol: boardProtocol, width: monitor.width, height: monitor.height, painter: painter)
+            else { continue }
+            let server = try PseudoTerminalBoardServer(board: emulated)
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+                try FileManager.default.removeItem(atPath: path)
+            }
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: server.devicePath)
+            let picture = URL(fileURLWithPath: pictures).appendingPathComponent("\(board.id).png").path
+            emulators.append(EmulatedBoardService(id: board.id, boardProtocol: boardProtocol, board: emulated, server: server, link: path, picture: picture))
+        }
+        return emulators
+    }
+}
+
+/// An emulated board on its pseudo-terminal; writes what it shows to a PNG after each change.
+final class EmulatedBoardService: Service, Sendable {
+    let id: String
+    let boardProtocol: BoardProtocol
+    let board: EmulatedBoard
+    let server: PseudoTerminalBoardServer
+    let link: String
+    let picture: String
+
+    init(id: String, boardProtocol: BoardProtocol, board: EmulatedBoard, server: PseudoTerminalBoardServer, link: String, picture: String) {
+        self.id = id
+        self.boardProtocol = boardProtocol
+        self.board = board
+        self.server = server
+        self.link = link
+        self.picture = picture
+    }
+
+    func run() async throws {
+        defer {
+            server.close()
+            try? FileManager.default.removeItem(atPath: link)
+        }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await self.server.run() }
+                    group.addTask { try await self.drawPictures() }
+                }
+            }
+        } catch is CancellationError {
+            // Stopping is what was asked for.
+        }
+    }
+
+    private func drawPictures() async throws {
+        var shown = -1
+        while !Task.isCancelled {
+            let generation = await board.generation
+            if generation != shown {
+                shown = generation
+                let partial = picture + ".partial"
+                try Data(PNG.encode(await board.render(), scale: 4, ledDots: true)).write(to: URL(fileURLWithPath: partial))
+                _ = rename(partial, picture)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 }
 
@@ -104,8 +184,12 @@ final class SimulatorService: Service, @unchecked Sendable {
     func run() async throws {
         // Only the one task below ever touches the simulator.
         nonisolated(unsafe) let simulator = self.simulator
-        try await cancelWhenGracefulShutdown {
-            try await simulator.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await simulator.run()
+            }
+        } catch is CancellationError {
+            // Stopping is what was asked for.
         }
     }
 }

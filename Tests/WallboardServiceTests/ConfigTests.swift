@@ -79,6 +79,15 @@ import WallboardYAML
         }
     }
 
+    @Test func demoConfigurationBuildsAService() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/demo.yaml")
+        let service = try WallboardService(configuration: try ConfigLoader.load(contentsOf: url))
+        #expect(service.monitors.map(\.output) == ["browser", "browser", "bx5k", "bx6e", "alpha", "browser"])
+        #expect(service.monitor(id: "door-s01")?.controlsBrightness == true)
+        #expect(service.configuration.http.token != nil)
+    }
+
     @Test func unknownKeyIsNamedWithItsPlaceAndASuggestion() {
         let text = Self.minimal.replacingOccurrences(of: "  timeZone:", with: "  timezone:")
         #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: sqlite, poll, timeZone, staleAfter (did you mean 'timeZone'?)")
