@@ -6,9 +6,10 @@ import WallboardRender
     @Test func firstFrameIsSentWhole() {
         let bitmap = Bitmap(width: 40, height: 20, format: .rgb)
         #expect(FrameUpdates.changedRegions(bitmap, since: nil) == [bitmap.bounds])
-        let message = FrameUpdates.message(bitmap, regions: [bitmap.bounds]) ?? []
+        let message = FrameUpdates.rawMessage(bitmap, regions: [bitmap.bounds]) ?? []
         #expect(message.count == 6 + 8 + 40 * 20 * 3)
         #expect(Array(message.prefix(6)) == [40, 0, 20, 0, 1, 0])
+        #expect(inflate(FrameUpdates.message(bitmap, regions: [bitmap.bounds]) ?? []) == message, "what travels is the message deflated")
     }
 
     @Test func distantChangesTravelAsSmallRegions() {
@@ -20,8 +21,9 @@ import WallboardRender
         let regions = FrameUpdates.changedRegions(after.bitmap, since: before.bitmap)
         // The red box spans two bands with the same columns: they join into one region.
         #expect(regions == [Rect(x: 1800, y: 10, width: 60, height: 20), Rect(x: 100, y: 900, width: 30, height: 8)])
-        let bytes = FrameUpdates.message(after.bitmap, regions: regions)?.count ?? 0
+        let bytes = FrameUpdates.rawMessage(after.bitmap, regions: regions)?.count ?? 0
         #expect(bytes < 1920 * 1080 * 3 / 100, "well under 1% of the raw frame")
+        #expect((FrameUpdates.message(after.bitmap, regions: regions)?.count ?? .max) < bytes / 10, "runs of one colour compress")
         #expect(FrameUpdates.message(after.bitmap, regions: FrameUpdates.changedRegions(after.bitmap, since: after.bitmap)) == nil)
     }
 

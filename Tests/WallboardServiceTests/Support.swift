@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import GRDB
 import Logging
@@ -179,4 +180,14 @@ struct StalledSink: BoardSink {
 
     func setBrightness(_ level: Double) async throws(SinkError) -> Int { 0 }
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int { 0 }
+}
+
+/// zlib inflate, for reading the browser's frame messages.
+func inflate(_ bytes: [UInt8]) -> [UInt8]? {
+    var capacity = uLong(max(1024, bytes.count * 1000))
+    var output = [UInt8](repeating: 0, count: Int(capacity))
+    let status = output.withUnsafeMutableBufferPointer { target in
+        bytes.withUnsafeBufferPointer { source in uncompress(target.baseAddress, &capacity, source.baseAddress, uLong(source.count)) }
+    }
+    return status == Z_OK ? Array(output[0..<Int(capacity)]) : nil
 }

@@ -1,18 +1,20 @@
+import CZlib
 import WallboardRender
 
-/// The browser's frame messages: the regions of a frame that changed, as RGB.
+/// The browser's frame messages: the regions of a frame that changed, as RGB, zlib-compressed
+/// (LED pictures are few colours in long runs: a scrolling ticker band shrinks tens of times).
 ///
-/// Layout (little-endian): width u16, height u16, region count u16, then per region x, y, w, h
-/// (u16 each) followed by w×h×3 bytes of RGB, row by row. The first message of a connection
-/// holds the whole frame.
-enum FrameUpdates {
+/// Layout before compression (little-endian): width u16, height u16, region count u16, then per
+/// region x, y, w, h (u16 each) followed by w×h×3 bytes of RGB, row by row. The first message of
+/// a connection holds the whole frame. The page inflates with `DecompressionStream('deflate')`.
+public enum FrameUpdates {
     /// Rows compared per band: a clock in one corner and a timer in another make two small
     /// regions rather than one that spans the board.
-    static let bandHeight = 16
+    public static let bandHeight = 16
 
     /// The regions of `frame` that differ from `previous` (all of it when there is none, or its
     /// size or format differs), banded and trimmed to the changed columns.
-    static func changedRegions(_ frame: Bitmap, since previous: Bitmap?) -> [Rect] {
+    public static func changedRegions(_ frame: Bitmap, since previous: Bitmap?) -> [Rect] {
         guard let previous, previous.width == frame.width, previous.height == frame.height, previous.format == frame.format else {
             return [frame.bounds]
         }
@@ -49,8 +51,27 @@ enum FrameUpdates {
         return regions
     }
 
-    /// The message for `regions` of `frame`; nil when nothing changed.
-    static func message(_ frame: Bitmap, regions: [Rect]) -> [UInt8]? {
+    /// The compressed message for `regions` of `frame`; nil when nothing changed.
+    public static func message(_ frame: Bitmap, regions: [Rect]) -> [UInt8]? {
+        rawMessage(frame, regions: regions).map(deflate)
+    }
+
+    /// zlib format (RFC 1950) at a fast level: the service compresses every frame it sends.
+    static func deflate(_ bytes: [UInt8]) -> [UInt8] {
+        var capacity = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(capacity))
+        let status = output.withUnsafeMutableBufferPointer { target in
+            bytes.withUnsafeBufferPointer { source in
+                compress2(target.baseAddress, &capacity, source.baseAddress, uLong(source.count), 1)
+            }
+        }
+        // compressBound guarantees room, so compress2 can fail only by running out of memory.
+        precondition(status == Z_OK, "zlib compress2 failed with code \(status)")
+        return Array(output[0..<Int(capacity)])
+    }
+
+    /// The uncompressed message.
+    static func rawMessage(_ frame: Bitmap, regions: [Rect]) -> [UInt8]? {
         guard !regions.isEmpty else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(6 + regions.reduce(0) { $0 + 8 + $1.width * $1.height * 3 })

@@ -111,8 +111,17 @@ enum Pages {
         const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
         const socket = new WebSocket(scheme + location.host + '/boards/' + encodeURIComponent(id) + '/ws');
         socket.binaryType = 'arraybuffer';
+        // Messages are inflated in order: a later small one must not overtake an earlier big one.
+        let pending = Promise.resolve();
         socket.onmessage = event => {
-          const view = new DataView(event.data);
+          pending = pending.then(() => inflate(event.data)).then(paint, () => {});
+        };
+        async function inflate(data) {
+          const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate'));
+          return await new Response(stream).arrayBuffer();
+        }
+        function paint(buffer) {
+          const view = new DataView(buffer);
           const width = view.getUint16(0, true), height = view.getUint16(2, true), count = view.getUint16(4, true);
           if (canvas.width !== width || canvas.height !== height) {
             canvas.width = width; canvas.height = height; resized();
@@ -122,7 +131,7 @@ enum Pages {
             const x = view.getUint16(offset, true), y = view.getUint16(offset + 2, true);
             const w = view.getUint16(offset + 4, true), h = view.getUint16(offset + 6, true);
             offset += 8;
-            const rgb = new Uint8Array(event.data, offset, w * h * 3);
+            const rgb = new Uint8Array(buffer, offset, w * h * 3);
             offset += w * h * 3;
             const region = context.createImageData(w, h);
             const rgba = region.data;
@@ -131,7 +140,7 @@ enum Pages {
             }
             context.putImageData(region, x, y);
           }
-        };
+        }
         socket.onclose = () => setTimeout(connect, 1000);
       }
       connect();

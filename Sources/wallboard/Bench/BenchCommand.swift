@@ -39,7 +39,7 @@ struct BenchCase: Sendable {
 /// The cases `wallboard bench` runs, gathered from each module's bench file.
 enum BenchCatalog {
     static var all: [BenchCase] {
-        render + text + layouts + dispatch + protocols + transport
+        render + text + layouts + dispatch + protocols + transport + service
     }
 }
 
