@@ -184,12 +184,16 @@ private func measureManyBoards(count: Int, seconds: Double) async throws -> [Str
         try await withThrowingTaskGroup(of: Void.self) { group in
             for monitor in service.monitors {
                 group.addTask {
-                    var skipped = 0
-                    for await _ in monitor.frames() {
-                        // The first frames carry the start-up (no data, then the first snapshot).
-                        skipped += 1
-                        guard skipped > 2 else { continue }
+                    var seen = 0
+                    var texts: [String] = []
+                    for await frame in monitor.frames() {
                         let now = Date().timeIntervalSince1970
+                        // Only the clock's turns (its text changes), not the scrolling between them;
+                        // the first frames carry the start-up (no data, then the first snapshot).
+                        let current = frame.textAreas.map(\.text)
+                        defer { texts = current }
+                        seen += 1
+                        guard seen > 2, current != texts else { continue }
                         lateness.add((now - now.rounded(.down)) * 1000)
                     }
                 }
