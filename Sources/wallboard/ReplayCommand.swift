@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import WallboardDispatch
+import WallboardService
+
+/// `wallboard replay`: what every configured board showed over a past period.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Render what every configured board showed over a past period: a GIF per board and a contact sheet.",
+        discussion: """
+            Rebuilds the dispatch state at each step from the database's status log and time stamps, renders \
+            every board of the configuration at that moment, and writes BOARD.gif (equal frames merged) and \
+            contact-sheet.png to --out. For after-action review and golden tests of whole dispatch days.
+            """
+    )
+
+    @Option(help: "The dispatch database (default: the one the configuration names).")
+    var db: String?
+
+    @Option(help: "The service configuration (YAML) whose boards to replay.")
+    var config: String
+
+    @Option(help: "Start: ISO 8601, local 'YYYY-MM-DD HH:MM', midnight or now.")
+    var from: MomentArgument
+
+    @Option(help: "End (included), in the same forms as --from.")
+    var to: MomentArgument
+
+    @Option(help: "Time between two rendered moments, e.g. 1s, 30s, 5m (default: 1s).")
+    var step: DurationArgument?
+
+    @Option(name: .customLong("speed-up"), help: "Play the GIFs this many times faster than real time.")
+    var speedUp: Double = 1
+
+    @Option(help: "The directory to write the GIFs and the contact sheet to.")
+    var out: String
+
+    func run() async throws {
+        let configuration = try ConfigLoader.load(contentsOf: URL(fileURLWithPath: config))
+        guard let boundary = DayBoundary(timeZoneIdentifier: configuration.source.timeZone.identifier) else {
+            throw ValidationError("the time zone \(configuration.source.timeZone.identifier) has no day boundary")
+        }
+        guard speedUp > 0 else { throw ValidationError("--speed-up must be more than 0") }
+        let replay = try Replay(configuration: configuration)
+        let seconds = step?.seconds ?? 1
+        let films = try await replay.run(database: db, from: try from.resolve(in: boundary), to: try to.resolve(in: boundary), step: seconds)
+        let files = try Replay.write(films, step: seconds, speedUp: speedUp, to: URL(fileURLWithPath: out))
+        FileHandle.standardOutput.write(Data((files.map(\.path).joined(separator: "\n") + "\n").utf8))
+    }
+}
