@@ -96,8 +96,12 @@ public enum ConfigLoader {
         if let syncValue = fields.optional("clockSync"), try syncValue.string().lowercased() != "false", try syncValue.string().lowercased() != "off" {
             clockSync = try timeOfDay(syncValue)
         }
-        if case .browser = output, let key = ["brightness", "clockSync"].first(where: { fields.optional($0) != nil }), let keyValue = fields.optional(key) {
-            throw keyValue.error("a browser board has no '\(key)': the screen showing the page sets its own")
+        if let key = ["brightness", "clockSync"].first(where: { fields.optional($0) != nil }), let keyValue = fields.optional(key) {
+            switch output {
+            case .browser: throw keyValue.error("a browser board has no '\(key)': the screen showing the page sets its own")
+            case .framebuffer: throw keyValue.error("a framebuffer board has no '\(key)': the monitor sets its own")
+            case .device: break
+            }
         }
         return BoardConfiguration(
             id: id,

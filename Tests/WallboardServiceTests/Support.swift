@@ -144,7 +144,7 @@ final class RecordingSink: BoardSink, @unchecked Sendable {
     private var frames: [Frame] = []
     private var brightnessLevels: [Double] = []
     let deviceName: String
-    let controlsBrightness = true
+    let takesCommands = true
     let resendInterval: Duration? = nil
 
     init(deviceName: String) {
@@ -170,7 +170,7 @@ final class RecordingSink: BoardSink, @unchecked Sendable {
 /// A board that takes a frame and never finishes taking it.
 struct StalledSink: BoardSink {
     let deviceName = "stalled"
-    let controlsBrightness = false
+    let takesCommands = false
     let resendInterval: Duration? = nil
 
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {

@@ -131,11 +131,11 @@ final class BoardRuntime: Service, Sendable {
             let wantedBrightness = monitor.brightnessOverride ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
             var bytes = 0
             do throws(SinkError) {
-                if sink.controlsBrightness, let syncTime = configuration.clockSync, clockSyncDue(lastSet: clockSetAt, at: syncTime, now: now) {
+                if sink.takesCommands, let syncTime = configuration.clockSync, clockSyncDue(lastSet: clockSetAt, at: syncTime, now: now) {
                     bytes += try await sink.setClock(now, timeZone: timeZone)
                     clockSetAt = now
                 }
-                if sink.controlsBrightness, let wantedBrightness, wantedBrightness != appliedBrightness {
+                if sink.takesCommands, let wantedBrightness, wantedBrightness != appliedBrightness {
                     bytes += try await sink.setBrightness(wantedBrightness)
                     appliedBrightness = wantedBrightness
                 }

@@ -8,8 +8,8 @@ import WallboardTransport
 protocol BoardSink: Sendable {
     /// The device path, host:port or USB ID, for status and errors.
     var deviceName: String { get }
-    /// Whether `setBrightness` does anything.
-    var controlsBrightness: Bool { get }
+    /// Whether the device takes brightness and clock commands (a framebuffer does not).
+    var takesCommands: Bool { get }
     /// How often the last frame must be sent again in full (boards that forget); nil: never.
     var resendInterval: Duration? { get }
     /// Writes `frame`, only what changed since `previous` where the device allows (nil: all of it).
@@ -37,7 +37,7 @@ final class DriverSink: BoardSink {
         deviceName = transport.deviceName
     }
 
-    var controlsBrightness: Bool { true }
+    var takesCommands: Bool { true }
     var resendInterval: Duration? { driver.refreshInterval }
 
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {

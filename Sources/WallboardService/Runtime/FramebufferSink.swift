@@ -26,7 +26,7 @@ final class FramebufferSink: BoardSink {
     }
 
     var deviceName: String { path }
-    var controlsBrightness: Bool { false }
+    var takesCommands: Bool { false }
     var resendInterval: Duration? { nil }
 
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
