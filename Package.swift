@@ -105,7 +105,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WallboardLayoutTests",
-            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]
