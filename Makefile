@@ -52,3 +52,38 @@ demo: release
 	  $(WALLBOARD) layout render --layout $$layout --db $(DEMO_DB) --station $$station --dots --out $(OUT)/$$name.png || exit 1; \
 	done
 	@echo "Frames are in $(OUT)/."
+
+# Fuzzing with libFuzzer and AddressSanitizer: the parsers and decoders that take bytes from
+# outside (BDF fonts, every board protocol's decoder through its emulator, controller text).
+# `make fuzz` runs each target for FUZZ_RUNS executions; `make fuzz-smoke` a short pass.
+FUZZ_DIR := .build-fuzz
+FUZZ_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky
+FUZZ_RUNS ?= 1000000
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+fuzz-build: deps
+	@mkdir -p $(FUZZ_DIR)
+	@for module in $(FUZZ_MODULES); do \
+	  echo "compiling $$module with -sanitize=fuzzer,address"; \
+	  swiftc -wmo -c -parse-as-library -O -sanitize=fuzzer,address -module-name $$module -I $(FUZZ_DIR) \
+	    Sources/$$module/*.swift -emit-module -emit-module-path $(FUZZ_DIR)/$$module.swiftmodule \
+	    -o $(FUZZ_DIR)/$$module.o || exit 1; \
+	done
+	swiftc -parse-as-library -O -sanitize=fuzzer,address -I $(FUZZ_DIR) Tests/Fuzz/FuzzTargets.swift \
+	  $(foreach module,$(FUZZ_MODULES),$(FUZZ_DIR)/$(module).o) -o $(FUZZ_DIR)/wallboard-fuzz 2>&1 | grep -v 'ld.gold: warning' || true
+	@test -x $(FUZZ_DIR)/wallboard-fuzz
+
+fuzz: fuzz-build
+	@for target in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$target $(FUZZ_DIR)/crashes; \
+	  echo "== $$target: $(FUZZ_RUNS) runs"; \
+	  if WALLBOARD_FUZZ_TARGET=$$target $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) -max_len=4096 \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$target- $(FUZZ_DIR)/corpus/$$target Tests/Fuzz/corpus/$$target \
+	    > $(FUZZ_DIR)/$$target.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$$target.log; \
+	  else tail -40 $(FUZZ_DIR)/$$target.log; echo "$$target crashed: the input is in $(FUZZ_DIR)/crashes/"; exit 1; fi; \
+	done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_RUNS=20000

@@ -128,7 +128,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WallboardLayoutTests",
-            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"]
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "WallboardServiceTests",

@@ -59,17 +59,59 @@ public struct Condition: Sendable, Hashable {
 }
 
 /// A template string bound to the context with mustache (`{{alert.vehicle.plate}}`).
+///
+/// Templates that only put fields between text (most of them) are filled in directly from the
+/// context; those with sections go through swift-mustache.
 public struct TextTemplate: Sendable {
     public let source: String
     public let location: SourceLocation
     let compiled: MustacheTemplate
-    /// True when the source has no tags, so it never changes.
-    let isConstant: Bool
+    /// The source as text and field references, when it has no sections; nil otherwise.
+    let plainParts: [PlainPart]?
 
-    /// Renders against a context already turned into mustache's form (`ContextValue.mustacheValue`),
-    /// so that a board's many templates share one conversion.
-    func render(prepared: Any) -> String {
-        isConstant ? source : compiled.render(prepared)
+    enum PlainPart: Sendable {
+        case text(String)
+        case field(String)
+    }
+
+    init(source: String, location: SourceLocation, compiled: MustacheTemplate) {
+        self.source = source
+        self.location = location
+        self.compiled = compiled
+        plainParts = TextTemplate.plainParts(of: source)
+    }
+
+    /// True when the template needs mustache's form of the context (`ContextValue.mustacheValue`).
+    var needsMustache: Bool { plainParts == nil }
+
+    /// The text for `context`; `prepared` is the same context in mustache's form, made once
+    /// for all of a board's templates, and used only by templates with sections.
+    func render(_ context: ContextValue, prepared: () -> Any) -> String {
+        guard let plainParts else { return compiled.render(prepared()) }
+        var text = ""
+        for part in plainParts {
+            switch part {
+            case .text(let literal): text += literal
+            case .field(let path): text += context.lookup(path)?.display ?? ""
+            }
+        }
+        return text
+    }
+
+    /// Splits a template made only of text and `{{field}}` tags; nil when it has anything else.
+    static func plainParts(of source: String) -> [PlainPart]? {
+        var parts: [PlainPart] = []
+        var rest = Substring(source)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
+            guard let close = rest.range(of: "}}", range: open.upperBound..<rest.endIndex) else { return nil }
+            let name = String(rest[open.upperBound..<close.lowerBound]).trimmingSpaces
+            guard let first = name.first, first.isLetter || first == "_", !name.contains("|") else { return nil }
+            parts.append(.field(name))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        return parts
     }
 
     /// The top-level context fields the template names (`alert` for `{{alert.vehicle.plate}}`).

@@ -165,7 +165,7 @@ struct Scope {
         do {
             let compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + source)
             try TemplateFields.check(source, at: value.location, against: [scopeContext], privacy: privacy)
-            return TextTemplate(source: source, location: value.location, compiled: compiled, isConstant: !source.contains("{{"))
+            return TextTemplate(source: source, location: value.location, compiled: compiled)
         } catch let error as YAMLFileError {
             throw error
         } catch {

@@ -56,7 +56,7 @@ public struct BoardRenderer: Sendable {
         return bound.render(at: now)
     }
 
-    func resolve(_ widgets: [Widget], context: ContextValue, prepared: Any, idBase: Int = 0) -> [any DrawnWidget] {
+    func resolve(_ widgets: [Widget], context: ContextValue, prepared: @escaping () -> Any, idBase: Int = 0) -> [any DrawnWidget] {
         var drawn: [any DrawnWidget] = []
         for (index, widget) in widgets.enumerated() {
             if let when = widget.when, !when.holds(in: context) { continue }
@@ -71,11 +71,11 @@ public struct BoardRenderer: Sendable {
         return drawn
     }
 
-    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: Any) -> (any DrawnWidget)? {
+    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any) -> (any DrawnWidget)? {
         let rect = widget.rect
         switch widget.kind {
         case .text(let template, let style):
-            let text = template.render(prepared: prepared)
+            let text = template.render(context, prepared: prepared)
             let chains = fonts(style.fonts)
             let colourValue = style.colourBy.flatMap { context.lookup($0)?.number }
             if let block = TextBlock(id: id, rect: rect, text: text, style: style, chains: chains, colourValue: colourValue) { return block }
@@ -83,7 +83,7 @@ public struct BoardRenderer: Sendable {
             return Marquee(id: id, rect: rect, text: text, chain: chain, speed: Marquee.defaultSpeed, colour: style.colour.colour(for: colourValue), valign: style.valign)
         case .marquee(let template, let style, let speed):
             guard let chain = fonts(style.fonts).first else { return nil }
-            return Marquee(id: id, rect: rect, text: template.render(prepared: prepared), chain: chain, speed: speed, colour: style.colour.base, valign: style.valign)
+            return Marquee(id: id, rect: rect, text: template.render(context, prepared: prepared), chain: chain, speed: speed, colour: style.colour.base, valign: style.valign)
         case .clock(let pattern, let style):
             return TimeText(id: id, rect: rect, source: .clock(pattern: TimePattern(pattern), TimeFormatter(timeZone: identity.timeZone)), chains: fonts(style.fonts), style: style)
         case .timer(let path, let style):
@@ -285,9 +285,28 @@ public struct BoundBoard: Sendable {
         }
         if let cached = widgetCache[key] { return (key, cached) }
         let context = renderer.builder.context(for: snapshot, alert: alert)
-        let resolved = renderer.resolve(layout.states[state] ?? [], context: context, prepared: renderer.prepared(context))
+        let resolved = renderer.resolve(layout.states[state] ?? [], context: context, prepared: MustacheForm(renderer: renderer, context: context).value)
         widgetCache[key] = resolved
         return (key, resolved)
+    }
+}
+
+/// The context in mustache's form, converted on first use: only templates with sections need it.
+final class MustacheForm {
+    private let renderer: BoardRenderer
+    private let context: ContextValue
+    private var converted: Any?
+
+    init(renderer: BoardRenderer, context: ContextValue) {
+        self.renderer = renderer
+        self.context = context
+    }
+
+    func value() -> Any {
+        if let converted { return converted }
+        let value = renderer.prepared(context)
+        converted = value
+        return value
     }
 }
 

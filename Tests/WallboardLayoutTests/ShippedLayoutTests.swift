@@ -23,9 +23,32 @@ import WallboardRender
         #expect(frame.bitmap.width == layout.width && frame.bitmap.height == layout.height)
         #expect(frame.bitmap.pixels.contains { $0 != 0 }, "\(file) rendered nothing")
         #expect(output.missing.isEmpty, "\(file) could not draw \(output.missing)")
-        if let directory = ProcessInfo.processInfo.environment["WALLBOARD_PREVIEW_DIR"] {
-            let url = URL(fileURLWithPath: directory).appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: ".png"))
-            try Data(PNG.encode(frame.bitmap, scale: layout.width < 400 ? 4 : 1, ledDots: layout.width < 400)).write(to: url)
+    }
+
+    /// Every shipped layout drawn from the fixture city at its fixed moment must match its golden
+    /// PNG pixel for pixel. `WALLBOARD_UPDATE_GOLDEN=1 swift test --filter ShippedLayoutTests`
+    /// rewrites them after a deliberate change (look at them before committing).
+    @Test(arguments: files)
+    func matchesItsGoldenPicture(file: String) throws {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
+        let frame = try Fixture.renderer(layout).render(Fixture.snapshot(), at: Fixture.now).frame
+        let golden = Self.goldenDirectory.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: ".png"))
+        if ProcessInfo.processInfo.environment["WALLBOARD_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
+            try Data(PNG.encode(frame.bitmap)).write(to: golden)
         }
+        let expected = try PNG.decode(Array(Data(contentsOf: golden)))
+        #expect(expected.width == frame.bitmap.width && expected.height == frame.bitmap.height)
+        var differing = 0
+        for y in 0..<min(expected.height, frame.bitmap.height) {
+            for x in 0..<min(expected.width, frame.bitmap.width) where expected.colour(x: x, y: y) != frame.bitmap.colour(x: x, y: y) {
+                differing += 1
+            }
+        }
+        #expect(differing == 0, "\(differing) pixels of \(file) differ from \(golden.path)")
+    }
+
+    static var goldenDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     }
 }

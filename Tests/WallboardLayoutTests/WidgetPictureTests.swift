@@ -9,7 +9,7 @@ import WallboardText
 /// Widgets drawn with a 3×5 test font whose every pixel the pictures show.
 @Suite struct WidgetPictureTests {
     static let tiny: FontChain = {
-        let source = TestFont.bdf(name: "tiny", glyphs: TestFont.digits3x5)
+        let source = TestFont.bdf(glyphs: TestFont.digits3x5)
         guard let font = try? Font(bdf: Array(source.utf8), name: "tiny") else { fatalError("the test font does not parse") }
         return FontChain(font)
     }()

@@ -1,58 +1,5 @@
+import WallboardTestKit
 import WallboardText
-
-/// A glyph for a BDF file written in a test, its bitmap drawn as rows of `#` and `.`.
-struct TestGlyph {
-    var code: Int
-    var advance: Int
-    var width: Int
-    var height: Int
-    var xOffset: Int
-    var yOffset: Int
-    var rows: [String]
-
-    init(_ character: Unicode.Scalar, advance: Int, box: (Int, Int, Int, Int), _ rows: [String]) {
-        self.init(code: Int(character.value), advance: advance, box: box, rows)
-    }
-
-    init(code: Int, advance: Int, box: (Int, Int, Int, Int), _ rows: [String]) {
-        self.code = code
-        self.advance = advance
-        (width, height, xOffset, yOffset) = box
-        self.rows = rows
-    }
-
-    /// The BDF lines for this glyph, rows padded to whole bytes as BDF requires.
-    var bdf: String {
-        var lines = [
-            "STARTCHAR glyph\(code)", "ENCODING \(code)", "SWIDTH 500 0", "DWIDTH \(advance) 0",
-            "BBX \(width) \(height) \(xOffset) \(yOffset)", "BITMAP",
-        ]
-        let digits = Array("0123456789ABCDEF")
-        for row in rows {
-            var pixels = Array(row)
-            pixels += Array(repeating: ".", count: max(1, (width + 7) / 8) * 8 - pixels.count)
-            var hex = ""
-            for start in stride(from: 0, to: pixels.count, by: 4) {
-                let nibble = pixels[start..<start + 4].reduce(0) { $0 << 1 | ($1 == "#" ? 1 : 0) }
-                hex.append(digits[nibble])
-            }
-            lines.append(hex)
-        }
-        lines.append("ENDCHAR")
-        return lines.joined(separator: "\n")
-    }
-}
-
-/// A whole BDF file around `glyphs`.
-func bdfText(ascent: Int, descent: Int, _ glyphs: [TestGlyph]) -> String {
-    let header = [
-        "STARTFONT 2.1", "FONT -test-Test-Medium-R-Normal--\(ascent + descent)-0-75-75-C-0-ISO10646-1",
-        "SIZE \(ascent + descent) 75 75", "FONTBOUNDINGBOX 8 \(ascent + descent) 0 \(-descent)",
-        "STARTPROPERTIES 2", "FONT_ASCENT \(ascent)", "FONT_DESCENT \(descent)", "ENDPROPERTIES",
-        "CHARS \(glyphs.count)",
-    ]
-    return (header + glyphs.map(\.bdf) + ["ENDFONT"]).joined(separator: "\n") + "\n"
-}
 
 func parse(_ text: String, name: String = "test") throws(BDFError) -> Font {
     try Font(bdf: Array(text.utf8), name: name)

@@ -36,10 +36,16 @@ struct TableWidget: DrawnWidget {
             (table.highlight.map { item.lookup($0.path)?.isTruthy ?? false } ?? false) ? table.highlightColour : nil
         }
         rows = zip(shown, highlights).map { item, highlight in
-            let prepared = item.mustacheValue
+            var prepared: Any?
             let cells = table.columns.map { column -> TextLayout? in
                 guard column.elapsedFrom == nil else { return nil }
-                return memo.layout(column.value.render(prepared: prepared), chain: chain, width: column.width, height: rowHeight, wrap: false)
+                let text = column.value.render(item) {
+                    if let prepared { return prepared }
+                    let converted = item.mustacheValue
+                    prepared = converted
+                    return converted
+                }
+                return memo.layout(text, chain: chain, width: column.width, height: rowHeight, wrap: false)
             }
             return Row(cells: cells, highlight: highlight)
         }

@@ -1,0 +1,85 @@
+// libFuzzer entry point for Wallboard's parsers and decoders. `make fuzz` compiles the modules it
+// exercises with coverage and address sanitising, then links this file to them;
+// WALLBOARD_FUZZ_TARGET picks the target. Every target must survive any bytes without a crash.
+import Foundation
+import WallboardEmulator
+import WallboardProtocols
+import WallboardRender
+import WallboardText
+
+/// A parser or decoder fed arbitrary bytes.
+struct FuzzTarget: Sendable {
+    let name: String
+    let run: @Sendable ([UInt8]) -> Void
+}
+
+/// Draws every glyph as a box: the emulators' text path without needing a font file.
+struct BoxPainter: BoardTextPainter {
+    func width(of text: String, fontHeight: Int) -> Int { text.unicodeScalars.count * fontHeight / 2 }
+
+    func draw(_ text: String, fontHeight: Int, x: Int, y: Int, colour: Color, on canvas: inout Canvas) {
+        canvas.strokeRectangle(Rect(x: x, y: y, width: width(of: text, fontHeight: fontHeight), height: fontHeight), colour)
+    }
+}
+
+/// Feeds the bytes in two chunks split at a point the input chooses, as a serial line might.
+func feedInChunks(_ bytes: [UInt8], into emulator: inout some BoardEmulator) {
+    let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+    _ = emulator.receive(Array(bytes[..<split]))
+    _ = emulator.receive(Array(bytes[split...]))
+    _ = emulator.render()
+}
+
+let fuzzTargets: [FuzzTarget] = [
+    FuzzTarget(name: "bdf") { bytes in
+        guard let font = try? Font(bdf: bytes, name: "fuzz") else { return }
+        var canvas = Canvas(width: 64, height: 32, format: .mono)
+        for code in font.codePoints.prefix(64) {
+            if let scalar = Unicode.Scalar(code) { _ = font.draw(scalar, on: &canvas, x: 8, baseline: 20, colour: .on) }
+        }
+    },
+    FuzzTarget(name: "onbon-font-card") { bytes in
+        var emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 32), painter: BoxPainter())
+        feedInChunks(bytes, into: &emulator)
+    },
+    FuzzTarget(name: "onbon-graphic") { bytes in
+        for model in OnbonGraphicModel.allCases {
+            var emulator = OnbonGraphicEmulator(configuration: .init(width: 64, height: 16, model: model))
+            feedInChunks(bytes, into: &emulator)
+        }
+    },
+    FuzzTarget(name: "alpha") { bytes in
+        var emulator = AlphaEmulator(configuration: .init(width: 80, height: 16), painter: BoxPainter())
+        feedInChunks(bytes, into: &emulator)
+    },
+    FuzzTarget(name: "tpm2") { bytes in
+        var emulator = TPM2Emulator(width: 16, height: 8)
+        feedInChunks(bytes, into: &emulator)
+    },
+    FuzzTarget(name: "controller-text") { bytes in
+        for charset in [ControllerCharset.gb2312, .gbk] {
+            let text = ControllerTextCodec.decode(bytes, charset: charset)
+            _ = OnbonTextCodec.decode(bytes, charset: charset)
+            _ = try? ControllerTextCodec.encode(text, charset: charset)
+        }
+    },
+    FuzzTarget(name: "dream-cheeky") { bytes in
+        let reports = stride(from: 0, to: bytes.count, by: 8).map { Array(bytes[$0..<min($0 + 8, bytes.count)]) }
+        _ = DreamCheeky.decode(reports)
+    },
+]
+
+let selectedFuzzTarget: FuzzTarget? = {
+    let name = ProcessInfo.processInfo.environment["WALLBOARD_FUZZ_TARGET"] ?? ""
+    return fuzzTargets.first { $0.name == name }
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let target = selectedFuzzTarget else {
+        FileHandle.standardError.write(Data("set WALLBOARD_FUZZ_TARGET to one of: \(fuzzTargets.map(\.name).joined(separator: " "))\n".utf8))
+        exit(2)
+    }
+    target.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
