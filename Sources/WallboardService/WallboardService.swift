@@ -6,6 +6,7 @@ import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
 import WallboardLayout
+import WallboardRender
 import WallboardSQLite
 import WallboardText
 import WallboardTransport
@@ -20,8 +21,9 @@ public final class WallboardService: Sendable {
     public let configuration: ServiceConfiguration
     public let feed: SourceFeed
     public let metrics: ServiceMetrics
-    /// The boards in configuration order.
-    public let monitors: [BoardMonitor]
+    /// The boards in configuration order, then any previews added with `addPreview`.
+    public var monitors: [BoardMonitor] { allMonitors.withLock { $0 } }
+    private let allMonitors: Protected<[BoardMonitor]>
     let boards: [BoardRuntime]
     let logger: Logger
 
@@ -105,11 +107,26 @@ public final class WallboardService: Sendable {
             ))
         }
         self.boards = boards
-        monitors = boards.map(\.monitor)
+        allMonitors = Protected(boards.map(\.monitor))
     }
 
     public func monitor(id: String) -> BoardMonitor? {
         monitors.first { $0.id == id }
+    }
+
+    /// A picture that is not one of the configured boards but belongs beside them on the index
+    /// page, such as what an emulated board decoded from its wire bytes. Show frames with
+    /// `BoardMonitor.show(_:)`.
+    public func addPreview(id: String, name: String, output: String, width: Int, height: Int, format: PixelFormat) throws -> BoardMonitor {
+        let monitor = BoardMonitor(
+            id: id, name: name, output: output, device: nil, layoutName: "-", stationID: nil,
+            width: width, height: height, format: format, controlsBrightness: false
+        )
+        try allMonitors.withLock { monitors in
+            guard !monitors.contains(where: { $0.id == id }) else { throw ServiceSetupError("a board or preview '\(id)' already exists") }
+            monitors.append(monitor)
+        }
+        return monitor
     }
 
     /// The services that keep the boards current, without HTTP.

@@ -8,6 +8,7 @@ import WallboardExport
 import WallboardFonts
 import WallboardLayout
 import WallboardProtocols
+import WallboardRender
 import WallboardSQLite
 import WallboardService
 import WallboardTransport
@@ -116,13 +117,18 @@ struct DemoCommand: AsyncParsableCommand {
             }
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: server.devicePath)
             let picture = URL(fileURLWithPath: pictures).appendingPathComponent("\(board.id).png").path
-            emulators.append(EmulatedBoardService(id: board.id, boardProtocol: boardProtocol, board: emulated, server: server, link: path, picture: picture))
+            let preview = try service.addPreview(
+                id: "\(board.id)-emulator", name: "\(board.name): the emulator's decoding", output: "emulator (\(protocolName))",
+                width: monitor.width, height: monitor.height, format: monitor.format
+            )
+            emulators.append(EmulatedBoardService(id: board.id, boardProtocol: boardProtocol, board: emulated, server: server, link: path, picture: picture, preview: preview))
         }
         return emulators
     }
 }
 
-/// An emulated board on its pseudo-terminal; writes what it shows to a PNG after each change.
+/// An emulated board on its pseudo-terminal; shows what it decoded on its preview and in a PNG
+/// after each change.
 final class EmulatedBoardService: Service, Sendable {
     let id: String
     let boardProtocol: BoardProtocol
@@ -130,14 +136,16 @@ final class EmulatedBoardService: Service, Sendable {
     let server: PseudoTerminalBoardServer
     let link: String
     let picture: String
+    let preview: BoardMonitor
 
-    init(id: String, boardProtocol: BoardProtocol, board: EmulatedBoard, server: PseudoTerminalBoardServer, link: String, picture: String) {
+    init(id: String, boardProtocol: BoardProtocol, board: EmulatedBoard, server: PseudoTerminalBoardServer, link: String, picture: String, preview: BoardMonitor) {
         self.id = id
         self.boardProtocol = boardProtocol
         self.board = board
         self.server = server
         self.link = link
         self.picture = picture
+        self.preview = preview
     }
 
     func run() async throws {
@@ -163,8 +171,10 @@ final class EmulatedBoardService: Service, Sendable {
             let generation = await board.generation
             if generation != shown {
                 shown = generation
+                let bitmap = await board.render()
+                preview.show(Frame(bitmap: bitmap))
                 let partial = picture + ".partial"
-                try Data(PNG.encode(await board.render(), scale: 4, ledDots: true)).write(to: URL(fileURLWithPath: partial))
+                try Data(PNG.encode(bitmap, scale: 4, ledDots: true)).write(to: URL(fileURLWithPath: partial))
                 _ = rename(partial, picture)
             }
             try await Task.sleep(for: .milliseconds(200))

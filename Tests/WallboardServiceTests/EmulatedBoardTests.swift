@@ -124,6 +124,11 @@ import WallboardTransport
                 #expect(failing.lastError?.contains(link) == true, "the error names the device: \(failing.lastError ?? "none")")
                 try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: server.devicePath)
                 _ = try await Self.waitFor(emulated) { $0.first == station.name }
+                // The board has the bytes; its acknowledgement completes the delivery.
+                let shown = ContinuousClock.now
+                while monitor.report.status != "ok", ContinuousClock.now - shown < .seconds(3) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 #expect(monitor.report.status == "ok")
             }
         }

@@ -33,8 +33,13 @@ import WallboardRender
             board.id == "sign" ? sink : nil
         }
         try await withRunningBoards(service) {
+            // Data read, and every board has drawn it.
+            let start = ContinuousClock.now
+            while service.health(now: Date()).status != "ok", ContinuousClock.now - start < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             for monitor in service.monitors {
-                _ = try await frame(of: monitor) { _ in true }
+                _ = try await frame(of: monitor) { !$0.texts.contains { $0.hasPrefix("数据中断") } }
             }
             try await body(service, HTTPInterface(service: service))
         }
@@ -79,6 +84,28 @@ import WallboardRender
                     }
                     // The strip may have changed between the reads; the PNG is one of the two frames.
                     #expect(shows(before) || shows(after))
+                }
+            }
+        }
+    }
+
+    @Test func previewsStandBesideTheBoards() async throws {
+        try await Self.withService { service, http in
+            let preview = try service.addPreview(id: "sign-emulator", name: "decoded", output: "emulator (alpha)", width: 4, height: 2, format: .mono)
+            #expect(throws: ServiceSetupError.self) {
+                try service.addPreview(id: "strip", name: "again", output: "emulator", width: 1, height: 1, format: .mono)
+            }
+            var canvas = Canvas(width: 4, height: 2, format: .mono)
+            canvas.setPixel(x: 1, y: 1, .on)
+            preview.show(Frame(bitmap: canvas.bitmap))
+            let app = Application(router: http.router())
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/api/v1/boards/sign-emulator", method: .get) { response in
+                    #expect(String(buffer: response.body).contains(#""output":"emulator (alpha)""#))
+                }
+                try await client.execute(uri: "/boards/sign-emulator/frame.png", method: .get) { response in
+                    let image = try PNG.decode(Array(buffer: response.body))
+                    #expect(image.colour(x: 1, y: 1) == .white && image.colour(x: 0, y: 0) == .black)
                 }
             }
         }

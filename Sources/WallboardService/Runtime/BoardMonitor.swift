@@ -96,6 +96,11 @@ public final class BoardMonitor: Sendable {
         deliveryBell.ring()
     }
 
+    /// Shows `frame` on a preview (see `WallboardService.addPreview`).
+    public func show(_ frame: Frame) {
+        publish(frame, at: Date(), freshSnapshotTakenAt: nil)
+    }
+
     func finishSubscribers() {
         let subscribers = state.withLock { state in
             defer { state.subscribers = [:] }
@@ -157,7 +162,7 @@ public final class BoardMonitor: Sendable {
     /// The status shown by `/api/v1/boards` and the index page.
     public var report: BoardReport {
         state.withLock { state in
-            let isPreview = device == nil && output == "browser"
+            let isPreview = device == nil
             return BoardReport(
                 id: id, name: name, output: output, device: device, layout: layoutName, station: stationID,
                 width: width, height: height, format: format.rawValue,
