@@ -38,19 +38,40 @@ struct TestFailure: Error, CustomStringConvertible {
 struct DemoDatabase {
     let path: String
 
-    /// Ninety simulated minutes of history ending an hour ago.
+    /// Ninety simulated minutes of history ending an hour ago: a copy of one simulation per
+    /// journal mode, made once per test run (simulating is the slow part).
     init(directory: TemporaryDirectory, name: String = "dispatch.db", journalMode: SimulationSettings.JournalMode = .wal) async throws {
         path = directory.path(name)
-        let now = Date()
-        let settings = SimulationSettings(
-            seed: 7, stationCount: 6, vehicleCount: 12, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
-            followsClock: false, journalMode: journalMode
-        )
-        let simulator = try DispatchSimulator(path: path, settings: settings)
-        try await simulator.run()
-        let queue = try DatabaseQueue(path: path)
-        try await queue.write { db in
-            try db.execute(sql: "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'")
+        let template = try await DemoDatabase.template(journalMode).value
+        try FileManager.default.copyItem(atPath: template, toPath: path)
+    }
+
+    private static let templates = Protected<[SimulationSettings.JournalMode: Task<String, any Error>]>([:])
+
+    private static func template(_ journalMode: SimulationSettings.JournalMode) -> Task<String, any Error> {
+        templates.withLock { templates in
+            if let task = templates[journalMode] { return task }
+            let task = Task {
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-service-template-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let path = directory.appendingPathComponent("template-\(journalMode.rawValue).db").path
+                let now = Date()
+                let settings = SimulationSettings(
+                    seed: 7, stationCount: 6, vehicleCount: 12, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
+                    followsClock: false, journalMode: journalMode
+                )
+                try await DispatchSimulator(path: path, settings: settings).run()
+                let queue = try DatabaseQueue(path: path)
+                try await queue.write { db in
+                    try db.execute(sql: "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'")
+                }
+                // Everything in the main file, so one copy is the whole database.
+                try await queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                try queue.close()
+                return path
+            }
+            templates[journalMode] = task
+            return task
         }
     }
 
