@@ -122,7 +122,13 @@ func configuration(database: String, directory: TemporaryDirectory, boards: Stri
         boards:
         \(boards)
         """
-    return try ConfigLoader.load(text, file: directory.path("wallboard.yaml"))
+    var configuration = try ConfigLoader.load(text, file: directory.path("wallboard.yaml"))
+    // One frame a second is all these tests need; ten (for scrolling text) in a debug build
+    // would take the cooperative threads from the other test targets running alongside.
+    for index in configuration.boards.indices where configuration.boards[index].frameInterval == nil {
+        configuration.boards[index].frameInterval = .seconds(1)
+    }
+    return configuration
 }
 
 /// The boards' services running in the background for the length of `body`.
