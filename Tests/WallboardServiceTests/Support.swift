@@ -113,7 +113,7 @@ func configuration(database: String, directory: TemporaryDirectory, boards: Stri
         centre: 测试急救中心
         source:
           sqlite: \(database)
-          poll: 10ms
+          poll: 50ms
           timeZone: Asia/Shanghai
           staleAfter: \(staleAfter)
         http:
