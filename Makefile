@@ -4,10 +4,9 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards).
-# Tests: the sqlite3 program (a writer in another process) and Pillow (an independent PNG/GIF reader).
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil
-OUT := out
-DEMO_DB := $(OUT)/demo.db
+# Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
+# and headless Chromium (the browser preview checked against the frames).
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil chromium
 WALLBOARD := .build/release/wallboard
 
 .PHONY: demo test deps build release bench fonts
@@ -40,18 +39,11 @@ bench: release
 fonts:
 	Fonts/build-fonts.sh
 
-# A simulated day up to now, then every shipped layout rendered from it.
+# The whole system on the embedded default: a simulated 120 centre in a fresh database, the
+# service, the wall and door boards in the browser, and serial boards played by emulators on
+# pseudo-terminals. Prints the URL; Ctrl-C stops everything.
 demo: release
-	@mkdir -p $(OUT)
-	rm -f $(DEMO_DB)
-	$(WALLBOARD) simulate --db $(DEMO_DB) --fast --until now
-	@station=$$(sqlite3 $(DEMO_DB) "select station_id from vehicles where status in (0, 1, 2) limit 1"); \
-	station=$${station:-$$(sqlite3 $(DEMO_DB) "select id from stations order by sort_order limit 1")}; \
-	for layout in Layouts/*.yaml; do \
-	  name=$$(basename $$layout .yaml); \
-	  $(WALLBOARD) layout render --layout $$layout --db $(DEMO_DB) --station $$station --dots --out $(OUT)/$$name.png || exit 1; \
-	done
-	@echo "Frames are in $(OUT)/."
+	$(WALLBOARD) demo
 
 # Fuzzing with libFuzzer and AddressSanitizer: the parsers and decoders that take bytes from
 # outside (BDF fonts, every board protocol's decoder through its emulator, controller text).
