@@ -57,10 +57,13 @@ import WallboardDispatch
         let running = RunningSource(path: path)
         try await running.wait { $0.snapshot != nil }
 
-        // A site's view that forgot a column.
+        // A site's view that forgot a column, in one transaction so the reader never sees the
+        // moment between the rename and the view.
         try SQLiteShell.run(path, """
+            BEGIN;
             ALTER TABLE vehicles RENAME TO vehicle_rows;
             CREATE VIEW vehicles AS SELECT id, call_sign, station_id, status, status_since, incident_id, task_id FROM vehicle_rows;
+            COMMIT;
             """)
         let failing = try await running.wait { $0.health.problem != nil }
         #expect(failing.health.problem?.kind == .interfaceMismatch)
@@ -69,9 +72,11 @@ import WallboardDispatch
         #expect(failing.health.problemSince != nil)
 
         try SQLiteShell.run(path, """
+            BEGIN;
             DROP VIEW vehicles;
             CREATE VIEW vehicles AS SELECT id, call_sign, plate, station_id, status, status_since, incident_id, task_id FROM vehicle_rows;
             UPDATE vehicle_rows SET status = 8 WHERE id = 'V3';
+            COMMIT;
             """)
         let recovered = try await running.wait { $0.health.problem == nil && $0.snapshot?.vehicle(id: "V3")?.status == .unavailable }
         #expect(recovered.snapshot?.vehicles.count == 3)

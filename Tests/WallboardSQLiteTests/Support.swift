@@ -53,7 +53,9 @@ struct SQLiteShell {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite3-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-bail", path]
+        // Like a dispatch system, the writer waits out the reader's short reads rather than failing
+        // at once; a script can set a shorter `.timeout` to catch a reader that holds on too long.
+        process.arguments = ["-bail", "-cmd", ".timeout 2000", path]
         let outputURL = scratch.appendingPathExtension("out")
         let errorsURL = scratch.appendingPathExtension("err")
         try Data().write(to: outputURL)
@@ -128,10 +130,7 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Creates a database with the interface schema and a small city: two stations, three vehicles, one seat.
 func makeFixtureDatabase(at path: String, journal: SimulationSettings.JournalMode = .delete) throws {
-    // The reader may open the file between two statements; like a dispatch system, the writer
-    // waits for the reader's short read instead of failing at once.
     let result = try SQLiteShell.run(path, """
-        .timeout 2000
         PRAGMA journal_mode = \(journal.rawValue);
         \(InterfaceSchema.sql)
         INSERT INTO stations (id, name, district, sort_order) VALUES ('S1', '城东分站', '东城区', 1), ('S2', '城西分站', '西城区', 2);

@@ -62,7 +62,13 @@ import WallboardSQLite
         try await withRunningBoards(service) {
             let missing = try await frame(of: board) { $0.texts.contains("数据中断 --:--:--") }
             #expect(!missing.texts.contains(station.name), "no data yet: no station name either")
-            #expect(service.health(now: Date()).sourceProblem?.contains("does not exist") == true)
+            // The banner shows from the start (no data yet); the source's first failed poll may come a moment later.
+            var problem = service.health(now: Date()).sourceProblem
+            for _ in 0..<50 where problem == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                problem = service.health(now: Date()).sourceProblem
+            }
+            #expect(problem?.contains("does not exist") == true)
 
             try FileManager.default.moveItem(atPath: prepared.path, toPath: path)
             _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
