@@ -50,6 +50,20 @@ struct Journal: Sendable {
     }
 }
 
+extension OnbonFrameScanner {
+    /// The whole packets among the frames completed so far; a frame with broken escaping is
+    /// journalled and dropped, as the controller drops it.
+    mutating func packets(_ bytes: [UInt8], log: inout Journal) -> [[UInt8]] {
+        feed(bytes).compactMap { frame in
+            guard case .packet(let packet) = frame else {
+                log.record(.ignored("a frame with broken escaping"))
+                return nil
+            }
+            return packet
+        }
+    }
+}
+
 /// A run of text in one colour and font size, for laying out lines.
 struct TextRun {
     var text: String

@@ -56,13 +56,7 @@ public struct OnbonFontCardEmulator: BoardEmulator {
 
     public mutating func receive(_ bytes: [UInt8]) -> [UInt8] {
         var replies: [UInt8] = []
-        for frame in scanner.feed(bytes) {
-            guard case .packet(let packet) = frame else {
-                log.record(.ignored("a frame with broken escaping"))
-                continue
-            }
-            replies += handle(packet)
-        }
+        for packet in scanner.packets(bytes, log: &log) { replies += handle(packet) }
         return replies
     }
 

@@ -206,9 +206,13 @@ public struct Widget: Sendable {
 public struct Table: Sendable {
     public struct Column: Sendable {
         public var title: String
-        public var value: TextTemplate
-        /// Present for timer columns: the row's time stamp to count from.
-        public var elapsedFrom: String?
+        /// What a cell shows: a template over the row, or the time since the row's time stamp.
+        public enum Content: Sendable {
+            case template(TextTemplate)
+            case elapsed(since: String)
+        }
+
+        public var content: Content
         public var width: Int
         public var align: HorizontalAlignment
         public var colour: Thresholds

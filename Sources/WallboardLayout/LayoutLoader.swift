@@ -244,20 +244,18 @@ struct Scope {
             try column.rejectUnknownKeys(["title", "value", "elapsed", "width", "align", "colour", "thresholds"])
             let width = try column.required("width").int(in: 1...rect.width)
             used += width
-            let elapsed = try column.optional("elapsed").map { try timePath($0, in: row) }
-            let valueTemplate: TextTemplate
+            let content: Table.Column.Content
             if let valueField = column.optional("value") {
                 // A column's template sees its row's fields only.
-                valueTemplate = try template(valueField, against: row)
-            } else if elapsed != nil {
-                valueTemplate = try template(YAMLValue.parse("''", file: item.location.file), against: row)
+                content = .template(try template(valueField, against: row))
+            } else if let elapsed = column.optional("elapsed") {
+                content = .elapsed(since: try timePath(elapsed, in: row))
             } else {
                 throw item.error("a column needs 'value' (a template) or 'elapsed' (a time stamp of the row)")
             }
             return Table.Column(
                 title: try column.optional("title")?.string() ?? "",
-                value: valueTemplate,
-                elapsedFrom: elapsed,
+                content: content,
                 width: width,
                 align: try column.optional("align")?.choice(HorizontalAlignment.allCases.map { ($0.rawValue, $0) }) ?? .left,
                 colour: try thresholds(column.optional("thresholds"), base: try column.optional("colour").map(colour) ?? tableColour)

@@ -282,20 +282,17 @@ public struct OnbonFontCardReplyParser: BoardReplyParser {
     public init() {}
 
     public mutating func feed(_ bytes: [UInt8]) -> [BoardReply] {
-        scanner.feed(bytes).map { scanned in
-            guard case .packet(let packet) = scanned else { return .garbled("broken escaping in the reply frame") }
+        scanner.replies(bytes, headerLength: OnbonFontCard.headerLength) { packet in
             do throws(OnbonDecodeError) {
                 _ = try OnbonFontCard.checkedHeader(packet)
+                return nil
             } catch {
-                return .garbled(error.message)
+                return error.message
             }
-            let data = Array(packet[OnbonFontCard.headerLength..<packet.count - 2])
+        } read: { data in
             switch (data.first, data.dropFirst().first) {
             case (0xA0, 0x00): return .ack
-            case (0xA0, 0x01):
-                let code = Int(data.count > 2 ? data[2] : 0)
-                let explanation = OnbonErrorCode(rawValue: UInt16(code))?.explanation ?? "unknown error code"
-                return .nack(code: code, explanation: explanation)
+            case (0xA0, 0x01): return OnbonErrorCode.nack(code: Int(data.count > 2 ? data[2] : 0))
             default: return .other(hexString(data.prefix(16)))
             }
         }

@@ -216,3 +216,24 @@ public enum OnbonErrorCode: UInt16, Sendable, CaseIterable {
         }
     }
 }
+
+extension OnbonFrameScanner {
+    /// The replies in the frames completed so far: `checkHeader` says what is wrong with a
+    /// packet's header (nil when nothing is), `read` reads the data between header and CRC.
+    mutating func replies(
+        _ bytes: [UInt8], headerLength: Int, checkHeader: ([UInt8]) -> String?, read: ([UInt8]) -> BoardReply
+    ) -> [BoardReply] {
+        feed(bytes).map { scanned in
+            guard case .packet(let packet) = scanned else { return .garbled("broken escaping in the reply frame") }
+            if let problem = checkHeader(packet) { return .garbled(problem) }
+            return read(Array(packet[headerLength..<packet.count - 2]))
+        }
+    }
+}
+
+extension OnbonErrorCode {
+    /// A NACK with the board's error code and what the document says it means.
+    static func nack(code: Int) -> BoardReply {
+        .nack(code: code, explanation: OnbonErrorCode(rawValue: UInt16(truncatingIfNeeded: code))?.explanation ?? "unknown error code")
+    }
+}

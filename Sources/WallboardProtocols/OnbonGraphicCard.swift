@@ -326,18 +326,17 @@ public struct OnbonGraphicCardReplyParser: BoardReplyParser {
     public init() {}
 
     public mutating func feed(_ bytes: [UInt8]) -> [BoardReply] {
-        scanner.feed(bytes).map { scanned in
-            guard case .packet(let packet) = scanned else { return .garbled("broken escaping in the reply frame") }
+        scanner.replies(bytes, headerLength: OnbonGraphicCard.headerLength) { packet in
             do throws(OnbonGraphicDecodeError) {
                 _ = try OnbonGraphicCard.checkedHeader(packet)
+                return nil
             } catch {
-                return .garbled(error.message)
+                return error.message
             }
-            let data = Array(packet[OnbonGraphicCard.headerLength..<packet.count - 2])
+        } read: { data in
             guard data.count >= 7, data[1] == 0xA0 else { return .other(hexString(data.prefix(16))) }
             if data[2] == 0x00 { return .ack }
-            let code = Int(UInt16(data[5]) | UInt16(data[6]) << 8)
-            return .nack(code: code, explanation: OnbonErrorCode(rawValue: UInt16(code))?.explanation ?? "unknown error code")
+            return OnbonErrorCode.nack(code: Int(UInt16(data[5]) | UInt16(data[6]) << 8))
         }
     }
 }

@@ -38,8 +38,8 @@ struct TableWidget: DrawnWidget {
         rows = zip(shown, highlights).map { item, highlight in
             var prepared: Any?
             let cells = table.columns.map { column -> TextLayout? in
-                guard column.elapsedFrom == nil else { return nil }
-                let text = column.value.render(item) {
+                guard case .template(let template) = column.content else { return nil }
+                let text = template.render(item) {
                     if let prepared { return prepared }
                     let converted = item.mustacheValue
                     prepared = converted
@@ -54,7 +54,7 @@ struct TableWidget: DrawnWidget {
         var x = rect.x
         var columns: [ElapsedColumn] = []
         for (index, column) in table.columns.enumerated() {
-            if let path = column.elapsedFrom {
+            if case .elapsed(let path) = column.content {
                 columns.append(ElapsedColumn(
                     id: id * 100 + 50 + index, x: x, firstRowY: firstRowY, width: column.width, rowHeight: rowHeight,
                     align: column.align, thresholds: column.colour, chain: chain,
