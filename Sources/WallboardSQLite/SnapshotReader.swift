@@ -45,6 +45,8 @@ public struct SQLiteSourceConfiguration: Sendable {
 public final class SQLiteSnapshotReader {
     public let configuration: SQLiteSourceConfiguration
     private var queue: DatabaseQueue?
+    /// Which file the connection has open, to notice the path being removed or replaced under it.
+    private var openedFile: FileIdentity?
     private var checkedSchemaVersion: Int?
     private var settledCalls: SettledCalls?
     /// `PRAGMA data_version` as of the last snapshot read.
@@ -58,6 +60,7 @@ public final class SQLiteSnapshotReader {
 
     public func close() {
         queue = nil
+        openedFile = nil
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
         settledCalls = nil
@@ -66,7 +69,9 @@ public final class SQLiteSnapshotReader {
     /// Opens the file read-only; throws `unreachable`, `notADatabase` or `locked`.
     public func open() throws(SourceProblem) {
         if queue != nil { return }
+        let identity = FileIdentity(path: configuration.path)
         queue = try Self.openReadOnly(configuration)
+        openedFile = identity
     }
 
     static func openReadOnly(_ configuration: SQLiteSourceConfiguration) throws(SourceProblem) -> DatabaseQueue {
@@ -91,7 +96,14 @@ public final class SQLiteSnapshotReader {
     }
 
     /// The connection's change counter; differs from `snapshotDataVersion` once another connection committed.
+    ///
+    /// An open connection keeps reading the file it opened even after that file is deleted or
+    /// another file is moved onto its path, so each poll first checks that the path still names
+    /// the same file. If another file took its place, the reader reopens the path (and
+    /// `snapshotDataVersion` becomes nil, so the caller reads afresh); if the path is gone, it
+    /// closes and throws `unreachable`.
     public func dataVersion() throws(SourceProblem) -> Int64 {
+        if isOpen { try reopenIfReplaced() }
         guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
         do {
             return try queue.inDatabase { db in
@@ -100,6 +112,16 @@ public final class SQLiteSnapshotReader {
         } catch {
             throw SourceProblem(error, path: configuration.path)
         }
+    }
+
+    private func reopenIfReplaced() throws(SourceProblem) {
+        let current = FileIdentity(path: configuration.path)
+        guard current != openedFile else { return }
+        close()
+        guard current != nil else {
+            throw SourceProblem(kind: .unreachable, message: "database file \(configuration.path) was removed while open; waiting for it to come back")
+        }
+        try open()
     }
 
     /// Reads the current state in one read transaction.
@@ -146,6 +168,21 @@ public final class SQLiteSnapshotReader {
             checkedSchemaVersion = nil
             throw SourceProblem(error, path: configuration.path)
         }
+    }
+}
+
+/// A file's device and inode: equal for the same file under any name, different once another
+/// file is moved onto the path.
+struct FileIdentity: Hashable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// The identity of the file at `path` now; nil if nothing is there.
+    init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
     }
 }
 

@@ -110,6 +110,46 @@ import WallboardDispatch
         #expect(recovered.health.age(now: Date()).map { $0 < 1 } == true)
     }
 
+    /// The file is deleted while the reader has it open: SQLite would go on reading the deleted
+    /// file, so the reader must notice the path is empty, say so, keep the last snapshot, and pick
+    /// up the file that is created there next.
+    @Test func databaseRemovedWhileOpenIsReportedAndTheNewFileRead() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        try makeFixtureDatabase(at: path)
+        let running = RunningSource(path: path)
+        try await running.wait { $0.snapshot != nil }
+
+        try FileManager.default.removeItem(atPath: path)
+        let failing = try await running.wait { $0.health.problem != nil }
+        #expect(failing.health.problem?.kind == .unreachable)
+        #expect(failing.health.problem?.message.contains(path) == true)
+        #expect(failing.snapshot?.vehicles.count == 3, "the last good snapshot stays available")
+
+        try makeFixtureDatabase(at: path)
+        try SQLiteShell.run(path, "UPDATE vehicles SET status = 9 WHERE id = 'V2';")
+        let recovered = try await running.wait { $0.health.problem == nil && $0.snapshot?.vehicle(id: "V2")?.status == .suspended }
+        #expect(recovered.snapshot?.vehicles.count == 3)
+    }
+
+    /// Another database is moved onto the path (a restore, or a site's nightly copy): the reader
+    /// switches to the new file within a poll or two and never reports a problem.
+    @Test func databaseReplacedWhileOpenIsReadFromTheNewFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        let replacement = directory.path("restored.db")
+        try makeFixtureDatabase(at: path)
+        try makeFixtureDatabase(at: replacement)
+        try SQLiteShell.run(replacement, "DELETE FROM vehicles WHERE id = 'V3';")
+        let running = RunningSource(path: path)
+        try await running.wait { $0.snapshot?.vehicles.count == 3 }
+
+        guard rename(replacement, path) == 0 else { throw TestFailure("rename failed: errno \(errno)") }
+        let switched = try await running.wait(timeout: 2) { $0.snapshot?.vehicles.count == 2 }
+        #expect(switched.health.problem == nil)
+        #expect(running.source.currentState.health.problemSince == nil)
+    }
+
     @Test func badRowsAreMarkedOrSkippedAndTheReaderRecovers() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("dispatch.db")
