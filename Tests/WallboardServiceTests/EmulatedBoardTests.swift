@@ -133,4 +133,114 @@ import WallboardTransport
             }
         }
     }
+
+    static func serialDoorBoard(_ id: String, station: String, device: String) -> String {
+        """
+          - id: \(id)
+            station: \(station)
+            layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
+            protocol: bx5k
+            transport:
+              serial: \(device)
+        """
+    }
+
+    /// Points the link at `target` in one step, as udev does when a board's adapter comes back.
+    static func repoint(_ link: String, to target: String) throws {
+        let staging = link + ".new"
+        try? FileManager.default.removeItem(atPath: staging)
+        try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: target)
+        guard rename(staging, link) == 0 else { throw TestFailure("rename \(staging) → \(link): errno \(errno)") }
+    }
+
+    /// The board's line hangs up (its adapter is pulled) and stays away long enough for the
+    /// retry backoff to grow to several seconds; when a board answers on the device again, the
+    /// service is back on it within 2 s, not at the end of its backoff.
+    @Test func boardWhoseLineHangsUpIsBackWithinTwoSecondsOfReturning() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let (firstBoard, firstServer) = try Self.fontCard()
+        let link = directory.path("ttyDOOR")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: firstServer.devicePath)
+        let config = try configuration(database: database.path, directory: directory, boards: Self.serialDoorBoard("door", station: station.station, device: link))
+        let service = try WallboardService(configuration: config)
+        let monitor = try #require(service.monitor(id: "door"))
+        let firstServing = Task { try? await firstServer.run() }
+        defer { firstServing.cancel() }
+        try await withRunningBoards(service) {
+            _ = try await Self.waitFor(firstBoard) { $0.first == station.name }
+            firstServer.close()
+            let start = ContinuousClock.now
+            while monitor.report.status != "failing", ContinuousClock.now - start < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(monitor.report.status == "failing")
+            // Away for 6 s: by then the service waits 4 s or more between tries.
+            try await Task.sleep(for: .seconds(6))
+            #expect(monitor.report.lastError?.contains(link) == true, "the error names the device: \(monitor.report.lastError ?? "none")")
+
+            let (secondBoard, secondServer) = try Self.fontCard()
+            defer { secondServer.close() }
+            let secondServing = Task { try? await secondServer.run() }
+            defer { secondServing.cancel() }
+            let returned = ContinuousClock.now
+            try Self.repoint(link, to: secondServer.devicePath)
+            _ = try await Self.waitFor(secondBoard, within: .seconds(10)) { $0.first == station.name }
+            let recovery = ContinuousClock.now - returned
+            #expect(recovery < .seconds(2), "the board showed its picture again \(recovery) after it returned")
+            while monitor.report.status != "ok", ContinuousClock.now - returned < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(monitor.report.status == "ok")
+        }
+    }
+
+    /// One board's line is open but nothing ever answers on it: every send waits out its reply
+    /// timeouts and retries. The board beside it still gets each second of its clock on time.
+    @Test func boardThatNeverAnswersDelaysNoOther() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let stations = try await database.idleStations()
+        try #require(stations.count >= 2)
+        let silentLine = try PseudoTerminal()
+        defer { silentLine.close() }
+        let (board, server) = try Self.fontCard()
+        defer { server.close() }
+        let config = try configuration(database: database.path, directory: directory, boards: [
+            Self.serialDoorBoard("silent", station: stations[0].station, device: silentLine.devicePath),
+            Self.serialDoorBoard("healthy", station: stations[1].station, device: server.devicePath),
+        ].joined(separator: "\n"))
+        let service = try WallboardService(configuration: config)
+        let serving = Task { try? await server.run() }
+        defer { serving.cancel() }
+        try await withRunningBoards(service) {
+            _ = try await Self.waitFor(board) { $0.first == stations[1].name }
+            let formatter = DateFormatter()
+            formatter.dateFormat = "HH:mm:ss"
+            formatter.timeZone = config.source.timeZone
+            // Each new second the board shows, and how long after that second began it showed it.
+            var lateness: [String: Double] = [:]
+            let alreadyShown = Set(await Self.texts(board))
+            let watching = ContinuousClock.now
+            while ContinuousClock.now - watching < .seconds(5) {
+                let now = Date()
+                for text in await Self.texts(board) where text.count == 8 && lateness[text] == nil && !alreadyShown.contains(text) {
+                    let second = (0..<5).map { now.addingTimeInterval(-Double($0)) }.first { formatter.string(from: $0) == text }
+                    if let second {
+                        lateness[text] = now.timeIntervalSince1970 - second.timeIntervalSince1970.rounded(.down)
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(lateness.count >= 4, "the healthy board showed \(lateness.count) clock changes in 5 s")
+            let worst = lateness.values.max() ?? .infinity
+            // A board held up by its neighbour's reply timeouts (1 s each) would be a second late or more.
+            #expect(worst < 0.6, "the healthy board's clock was up to \(worst) s late: \(lateness)")
+            let silent = try #require(service.monitor(id: "silent")?.report)
+            #expect(silent.status == "failing")
+            #expect(silent.lastError?.contains("no reply") == true, "\(silent.lastError ?? "none")")
+            #expect(service.monitor(id: "healthy")?.report.status == "ok")
+        }
+    }
 }

@@ -78,12 +78,54 @@ import WallboardSQLite
             var writerConfiguration = Configuration()
             writerConfiguration.allowsUnsafeTransactions = true
             let writer = try DatabaseQueue(path: path, configuration: writerConfiguration)
+            // It keeps the lock for 10 s, as a long migration or a stuck writer might.
             try await writer.writeWithoutTransaction { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+            let locked = ContinuousClock.now
             let stale = try await frame(of: board) { $0.texts.contains { $0.hasPrefix("数据中断") } }
             #expect(stale.texts.first == station.name, "the last good data stays under the banner")
             #expect(service.health(now: Date()).status == "stale")
+            #expect(service.health(now: Date()).sourceProblem?.contains("locked") == true)
+            try await Task.sleep(until: locked + .seconds(10))
+            #expect(board.frame?.texts.contains { $0.hasPrefix("数据中断") } == true, "the banner stays while the lock lasts")
             try await writer.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+            let unlocked = ContinuousClock.now
             _ = try await frame(of: board) { !$0.texts.contains { $0.hasPrefix("数据中断") } }
+            let recovery = ContinuousClock.now - unlocked
+            #expect(recovery < .seconds(2), "the banner went \(recovery) after the lock ended")
+            #expect(service.health(now: Date()).status == "ok")
+        }
+    }
+
+    /// The database file is deleted under the running service, then a restored copy is moved into
+    /// its place: the boards show the banner while it is gone, and the service reads the new file
+    /// by itself.
+    @Test func databaseRemovedThenRestoredUnderTheService() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory, journalMode: .delete)
+        let restored = try await DemoDatabase(directory: directory, name: "restored.db", journalMode: .delete)
+        let station = try #require(try await database.idleStations().first)
+        let config = try configuration(
+            database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station), staleAfter: "400ms"
+        )
+        let service = try WallboardService(configuration: config)
+        let board = try #require(service.monitor(id: "door"))
+        try await withRunningBoards(service) {
+            _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
+
+            try FileManager.default.removeItem(atPath: database.path)
+            let removed = ContinuousClock.now
+            let stale = try await frame(of: board) { $0.texts.contains { $0.hasPrefix("数据中断") } }
+            #expect(ContinuousClock.now - removed < .seconds(3), "the banner came \(ContinuousClock.now - removed) after the file went")
+            #expect(stale.texts.first == station.name, "the last good data stays under the banner")
+            #expect(service.health(now: Date()).status == "stale")
+            #expect(service.health(now: Date()).sourceProblem?.contains(database.path) == true)
+
+            try await restored.dispatch(vehicle: station.vehicle)
+            try FileManager.default.moveItem(atPath: restored.path, toPath: database.path)
+            let back = ContinuousClock.now
+            _ = try await frame(of: board) { $0.texts.first?.hasPrefix(station.callSign) == true && !$0.texts.contains { $0.hasPrefix("数据中断") } }
+            let recovery = ContinuousClock.now - back
+            #expect(recovery < .seconds(3), "the restored file was read \(recovery) after it came back")
             #expect(service.health(now: Date()).status == "ok")
         }
     }

@@ -168,7 +168,7 @@ final class BoardRuntime: Service, Sendable {
                 metrics.sendErrors.increment()
                 metrics.bytesSent.increment(by: Int64(bytes + error.bytesWritten))
                 monitor.recordFailure(error.description, at: Date(), bytes: bytes + error.bytesWritten)
-                try? await Task.sleep(for: Self.backoff(afterFailures: failures))
+                await sink.waitBeforeRetry(Self.backoff(afterFailures: failures))
                 continue
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
@@ -177,7 +177,8 @@ final class BoardRuntime: Service, Sendable {
         }
     }
 
-    /// 0.5 s, doubling to 30 s: a board that is away is tried often at first, then sparingly.
+    /// 0.5 s, doubling to 30 s: a board that is away is tried often at first, then sparingly
+    /// (a serial device that reappears ends the wait at once, see `SerialTransport`).
     static func backoff(afterFailures failures: Int) -> Duration {
         .milliseconds(min(30_000, 500 << min(failures - 1, 6)))
     }

@@ -17,6 +17,14 @@ protocol BoardSink: Sendable {
     func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int
     func setBrightness(_ level: Double) async throws(SinkError) -> Int
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int
+    /// Waits `delay` after a failed delivery, or less where the sink learns that its device is back.
+    func waitBeforeRetry(_ delay: Duration) async
+}
+
+extension BoardSink {
+    func waitBeforeRetry(_ delay: Duration) async {
+        try? await Task.sleep(for: delay)
+    }
 }
 
 /// A delivery that failed: what happened, on which device, and what got out before it.
@@ -50,6 +58,10 @@ final class DriverSink: BoardSink {
 
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int {
         try await send { try driver.clock(date, timeZone: timeZone) }
+    }
+
+    func waitBeforeRetry(_ delay: Duration) async {
+        try? await link.waitBeforeRetry(delay)
     }
 
     private func send(_ encode: () throws -> [[UInt8]]) async throws(SinkError) -> Int {

@@ -37,13 +37,8 @@ public actor BoardLink {
         var attempts = 0
         while attempts < policy.maxAttempts, !Task.isCancelled {
             if attempts > 0 {
-                let delay = policy.backoff(beforeAttempt: attempts + 1)
                 do {
-                    if isOpen {
-                        try await Task.sleep(for: delay)
-                    } else {
-                        try await transport.waitBeforeReconnect(delay: delay)
-                    }
+                    try await waitBeforeRetry(policy.backoff(beforeAttempt: attempts + 1))
                 } catch {
                     break
                 }
@@ -65,6 +60,16 @@ public actor BoardLink {
         }
         status.framesFailed += 1
         return .failed(lastHealth, attempts: attempts)
+    }
+
+    /// Waits `delay` before sending again; less when the link is closed and its transport sees
+    /// the device come back. Throws when cancelled.
+    public func waitBeforeRetry(_ delay: Duration) async throws {
+        if isOpen {
+            try await Task.sleep(for: delay)
+        } else {
+            try await transport.waitBeforeReconnect(delay: delay)
+        }
     }
 
     private func takeTurn() async {

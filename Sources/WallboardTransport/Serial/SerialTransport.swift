@@ -7,6 +7,9 @@ public actor SerialTransport: Transport {
     public nonisolated let deviceName: String
     public let settings: SerialSettings
     private var descriptor: Descriptor?
+    /// The device file the path named at the last attempt to open it (nil: nothing there), so a
+    /// wait before reconnecting can end as soon as a device appears or another one takes its place.
+    private var deviceAtLastOpen: DeviceNode?
 
     /// - Parameter path: the device, e.g. `/dev/wallboard/door-3` or `/dev/ttyUSB0`.
     public init(path: String, settings: SerialSettings = SerialSettings()) {
@@ -16,6 +19,7 @@ public actor SerialTransport: Transport {
 
     public func open() async throws {
         close()
+        deviceAtLastOpen = DeviceNode(path: deviceName)
         let number = Glibc.open(deviceName, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard number >= 0 else { throw TransportError.system(errno, device: deviceName, operation: "open") }
         let opened = Descriptor(number: number, device: deviceName)
@@ -40,6 +44,18 @@ public actor SerialTransport: Transport {
         if let descriptor, !descriptor.isClosed { _ = wb_clear_exclusive(descriptor.number) }
         descriptor?.close()
         descriptor = nil
+    }
+
+    /// Waits `delay`, or less: checks the path every 100 ms and returns once it names a device
+    /// other than at the last attempt (an adapter plugged in again, a udev link pointing at the
+    /// board's new port), so a board that was away for long is back within moments, while one that
+    /// is there but silent is retried only after the whole delay.
+    public func waitBeforeReconnect(delay: Duration) async throws {
+        let deadline = delay.fromNow
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(until: min(deadline, .now + .milliseconds(100)))
+            if let node = DeviceNode(path: deviceName), node != deviceAtLastOpen { return }
+        }
     }
 
     private func openDescriptor(for operation: String) throws -> Descriptor {
@@ -160,5 +176,21 @@ public actor SerialTransport: Transport {
             parity: parity,
             stopBits: flags & tcflag_t(CSTOPB) != 0 ? .two : .one,
             flowControl: flags & wb_flag_crtscts() != 0 ? .hardware : .none)
+    }
+}
+
+/// Which device file a path names now (symbolic links followed): a device that comes back or a
+/// link that points elsewhere makes a different node.
+struct DeviceNode: Equatable {
+    let fileSystem: UInt64
+    let inode: UInt64
+    let device: UInt64
+
+    init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        fileSystem = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+        device = UInt64(status.st_rdev)
     }
 }
