@@ -12,6 +12,7 @@ struct Wallboard: AsyncParsableCommand {
             TextCommand.self,
             LayoutCommand.self,
             EmulateCommand.self,
+            EmulateFleetCommand.self,
             ReplayCommand.self,
             ServeCommand.self,
             SimulateCommand.self,

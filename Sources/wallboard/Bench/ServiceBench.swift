@@ -10,11 +10,13 @@ import WallboardService
 import WallboardTransport
 
 extension BenchCatalog {
-    /// The whole service: a commit reaching a door board's emulator over a pseudo-terminal, 200
-    /// boards keeping their clocks on time, and what the browser wall costs on the WebSocket.
+    /// The whole service: a commit reaching a door board's emulator over a pseudo-terminal, 200 and
+    /// 500 emulated boards keeping their clocks on time while vehicles are dispatched, and what the
+    /// browser wall costs on the WebSocket.
     static let service: [BenchCase] = [
         BenchCase(name: "service-commit-to-door-board") { try await measureCommitToDoorBoard() },
-        BenchCase(name: "service-200-boards-tick-lateness") { try await measureManyBoards(count: 200, seconds: 10) },
+        BenchCase(name: "service-200-emulated-boards") { try await measureEmulatedFleet(count: 200, seconds: 30) },
+        BenchCase(name: "service-500-emulated-boards") { try await measureEmulatedFleet(count: 500, seconds: 30) },
         BenchCase(name: "service-wall-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false) },
         BenchCase(name: "service-wall-browser-bytes-ticker") { try await measureWallBrowserBytes(seconds: 10, withTicker: true) },
     ]
@@ -26,13 +28,13 @@ private struct BenchDatabase {
     let directory: URL
     let path: String
 
-    init() async throws {
+    init(stations: Int = 20, vehicles: Int = 60) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("dispatch.db").path
         let now = Date()
         let simulator = try DispatchSimulator(path: path, settings: SimulationSettings(
-            seed: 3, stationCount: 20, vehicleCount: 60, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
+            seed: 3, stationCount: stations, vehicleCount: vehicles, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
             followsClock: false, journalMode: .wal
         ))
         try await simulator.run()
@@ -59,17 +61,43 @@ private struct BenchDatabase {
         return try ConfigLoader.load(text, file: directory.appendingPathComponent("bench.yaml").path)
     }
 
-    /// A station with no vehicle between dispatch and arrival, and one of its vehicles on standby.
-    func idleStation() async throws -> (station: String, vehicle: String, callSign: String, name: String) {
-        try await DatabaseQueue(path: path).read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+    /// Stations with no vehicle between dispatch and arrival, each with one of its vehicles on standby.
+    func idleStations() async throws -> [(station: String, vehicle: String, callSign: String, name: String)] {
+        let rows = try await DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: """
                 SELECT s.id, v.id, v.call_sign, s.name FROM stations s JOIN vehicles v ON v.station_id = s.id
                 WHERE v.status = 7 AND NOT EXISTS (
                     SELECT 1 FROM vehicles w JOIN vehicle_tasks t ON t.vehicle_id = w.id
                     WHERE w.station_id = s.id AND t.completed_at IS NULL AND t.at_scene_at IS NULL)
-                ORDER BY s.id LIMIT 1
-                """) else { throw BenchError("the simulated city has no idle station") }
-            return (row[0], row[1], row[2], row[3])
+                ORDER BY s.id, v.id
+                """)
+        }
+        var seen = Set<String>()
+        let stations: [(station: String, vehicle: String, callSign: String, name: String)] = rows.compactMap { row in
+            let station: String = row[0]
+            guard seen.insert(station).inserted else { return nil }
+            return (station, row[1], row[2], row[3])
+        }
+        guard !stations.isEmpty else { throw BenchError("the simulated city has no idle station") }
+        return stations
+    }
+
+    /// Dispatches `vehicle` to a new incident `incident`, as the dispatch system would, and returns the commit time.
+    func dispatch(_ vehicle: String, incident: String, queue: DatabaseQueue) async throws -> Double {
+        let now = Date().timeIntervalSince1970
+        try await queue.write { db in
+            try db.execute(sql: "INSERT INTO incidents (id, received_at, dispatched_at, priority, complaint, pickup_address) VALUES (?, ?, ?, 2, '腹痛', '基准路1号')", arguments: [incident, now - 30, now])
+            try db.execute(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)", arguments: [incident, incident, vehicle, now])
+            try db.execute(sql: "UPDATE vehicles SET status = 1, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?", arguments: [now, incident, incident, vehicle])
+        }
+        return Date().timeIntervalSince1970
+    }
+
+    /// Ends the task of `incident` and puts `vehicle` back on standby.
+    func standDown(_ vehicle: String, incident: String, queue: DatabaseQueue) async throws {
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE vehicle_tasks SET completed_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, incident])
+            try db.execute(sql: "UPDATE vehicles SET status = 7, incident_id = NULL, task_id = NULL WHERE id = ?", arguments: [vehicle])
         }
     }
 
@@ -81,15 +109,6 @@ private struct BenchDatabase {
 private struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-private func percentiles(_ values: [Double]) -> [String: any Sendable] {
-    let sorted = values.sorted()
-    func at(_ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        return (sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))] * 10).rounded() / 10
-    }
-    return ["p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1), "samples": sorted.count]
 }
 
 private func milliseconds(_ duration: Duration) -> Double {
@@ -110,7 +129,7 @@ private func withBoards<T: Sendable>(_ service: WallboardService, extra: [@Senda
 private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
     let database = try await BenchDatabase()
     defer { database.remove() }
-    let target = try await database.idleStation()
+    guard let target = try await database.idleStations().first else { throw BenchError("no idle station") }
     let fonts = try FontLibrary.locate()
     let painter = FontChainPainter(chains: [16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
     guard let emulated = EmulatedBoard(protocol: .bx5k, width: 192, height: 32, painter: painter) else { throw BenchError("no bx5k emulator") }
@@ -142,19 +161,11 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
         _ = try await wait { $0 == target.name }
         var delays: [Double] = []
         for round in 0..<30 {
-            let now = Date().timeIntervalSince1970
             let incident = "BENCH-\(round)"
-            try await queue.write { db in
-                try db.execute(sql: "INSERT INTO incidents (id, received_at, dispatched_at, priority, complaint, pickup_address) VALUES (?, ?, ?, 2, '腹痛', '基准路1号')", arguments: [incident, now - 30, now])
-                try db.execute(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)", arguments: [incident, incident, target.vehicle, now])
-                try db.execute(sql: "UPDATE vehicles SET status = 1, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?", arguments: [now, incident, incident, target.vehicle])
-            }
+            _ = try await database.dispatch(target.vehicle, incident: incident, queue: queue)
             delays.append(milliseconds(try await wait { $0?.hasPrefix(target.callSign) == true }))
             try await Task.sleep(for: .milliseconds(150))
-            try await queue.write { db in
-                try db.execute(sql: "UPDATE vehicle_tasks SET completed_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, incident])
-                try db.execute(sql: "UPDATE vehicles SET status = 7, incident_id = NULL, task_id = NULL WHERE id = ?", arguments: [target.vehicle])
-            }
+            try await database.standDown(target.vehicle, incident: incident, queue: queue)
             delays.append(milliseconds(try await wait { $0 == target.name }))
             try await Task.sleep(for: .milliseconds(150))
         }
@@ -162,54 +173,6 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
         result["what"] = "commit to the whole update decoded by the bx5k emulator over a pty"
         return result
     }
-}
-
-/// `count` door boards in the browser; how late each clock second reaches its board.
-private func measureManyBoards(count: Int, seconds: Double) async throws -> [String: any Sendable] {
-    let database = try await BenchDatabase()
-    defer { database.remove() }
-    let stations = try await database.stationIDs()
-    let boards = (0..<count).map { index in
-        """
-          - id: door-\(index)
-            station: \(stations[index % stations.count])
-            layout: LAYOUTS/door-192x32-bicolor.yaml
-            transport: browser
-        """
-    }.joined(separator: "\n")
-    let service = try WallboardService(configuration: try database.configuration(boards: boards))
-    let lateness = LatenessLog()
-    let cpuStart = processCPUNanoseconds()
-    let wallStart = ContinuousClock.now
-    try await withBoards(service) {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for monitor in service.monitors {
-                group.addTask {
-                    var seen = 0
-                    var texts: [String] = []
-                    for await frame in monitor.frames() {
-                        let now = Date().timeIntervalSince1970
-                        // Only the clock's turns (its text changes), not the scrolling between them;
-                        // the first frames carry the start-up (no data, then the first snapshot).
-                        let current = frame.textAreas.map(\.text)
-                        defer { texts = current }
-                        seen += 1
-                        guard seen > 2, current != texts else { continue }
-                        lateness.add((now - now.rounded(.down)) * 1000)
-                    }
-                }
-            }
-            try await Task.sleep(for: .seconds(seconds))
-            group.cancelAll()
-        }
-    }
-    let wall = milliseconds(ContinuousClock.now - wallStart) / 1000
-    var result = percentiles(lateness.values)
-    result["boards"] = count
-    result["cpu_percent_of_one_core"] = ((Double(processCPUNanoseconds() - cpuStart) / 1e9 / wall * 100) * 10).rounded() / 10
-    result["rss_mb"] = residentMegabytes()
-    result["what"] = "lateness after the second boundary of each clock update seen by a frame subscriber"
-    return result
 }
 
 /// The 1920×1080 wall's WebSocket bytes per second against raw RGB at one frame a second.
@@ -261,10 +224,80 @@ private final class LatenessLog: @unchecked Sendable {
     var values: [Double] { lock.withLock { stored } }
 }
 
-private func residentMegabytes() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-    else { return .nan }
-    return (kilobytes / 1024 * 10).rounded() / 10
+/// `count` BX-5K door boards on pseudo-terminals, played by `wallboard emulate-fleet` in another
+/// process, spread over 50 stations. After a warm-up, a vehicle is dispatched every 2 s at an idle
+/// station and stood down 3 s later. Reports the service's CPU and memory, how late each clock
+/// second reached each board, and how long each dispatch took from commit to its station's boards.
+private func measureEmulatedFleet(count: Int, seconds: Double) async throws -> [String: any Sendable] {
+    let database = try await BenchDatabase(stations: 50, vehicles: 150)
+    defer { database.remove() }
+    let idle = try await database.idleStations()
+    let stations = try await database.stationIDs()
+    let fleet = try await EmulatorFleet(count: count, directory: database.directory)
+    let boards = fleet.devices.enumerated().map { index, device in
+        """
+          - id: door-\(index)
+            station: \(stations[index % stations.count])
+            layout: LAYOUTS/door-192x32-bicolor.yaml
+            protocol: bx5k
+            transport:
+              serial: \(device)
+              baud: 9600
+        """
+    }.joined(separator: "\n")
+    let configuration = try database.configuration(boards: boards)
+    let service = try WallboardService(configuration: configuration)
+    let boardsOfStation = Dictionary(grouping: 0..<count) { stations[$0 % stations.count] }
+    let queue = try DatabaseQueue(path: database.path)
+    let fleetProcess = fleet.processIdentifier
+    let measured = try await withBoards(service) {
+        try await Task.sleep(for: .seconds(3))
+        let start = (wall: Date().timeIntervalSince1970, clock: ContinuousClock.now, cpu: processCPUNanoseconds(), fleetCPU: ProcessResources.cpuSeconds(pid: fleetProcess))
+        var dispatches: [(at: Double, station: String, callSign: String)] = []
+        var pending: [(vehicle: String, incident: String, standDownAt: ContinuousClock.Instant)] = []
+        var peakRSS = 0.0
+        var round = 0
+        while ContinuousClock.now - start.clock < .seconds(seconds) {
+            let target = idle[round % idle.count]
+            let incident = "SCALE-\(round)"
+            let committed = try await database.dispatch(target.vehicle, incident: incident, queue: queue)
+            dispatches.append((committed, target.station, target.callSign))
+            pending.append((target.vehicle, incident, .now + .seconds(3)))
+            round += 1
+            let next = ContinuousClock.now + .seconds(2)
+            while let first = pending.first, first.standDownAt <= next {
+                try await Task.sleep(until: first.standDownAt)
+                try await database.standDown(first.vehicle, incident: first.incident, queue: queue)
+                pending.removeFirst()
+            }
+            peakRSS = max(peakRSS, ProcessResources.residentMegabytes())
+            try await Task.sleep(until: next)
+        }
+        let elapsed = milliseconds(ContinuousClock.now - start.clock) / 1000
+        return (
+            start: start.wall, dispatches: dispatches, peakRSS: peakRSS, descriptors: ProcessResources.openDescriptors(),
+            cpuPercent: Double(processCPUNanoseconds() - start.cpu) / 1e9 / elapsed * 100,
+            fleetCPUPercent: (ProcessResources.cpuSeconds(pid: fleetProcess) - start.fleetCPU) / elapsed * 100
+        )
+    }
+    let arrivals = try await fleet.stop()
+    var delays: [Double] = []
+    var missed = 0
+    for dispatch in measured.dispatches {
+        if let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boardsOfStation[dispatch.station] ?? [], after: dispatch.at - 0.001) {
+            delays.append((shown - dispatch.at) * 1000)
+        } else {
+            missed += 1
+        }
+    }
+    let lateness = arrivals.clockLateness(from: measured.start, timeZone: configuration.source.timeZone)
+    return [
+        "boards": count, "seconds": seconds,
+        "cpu_percent_of_one_core": (measured.cpuPercent * 10).rounded() / 10,
+        "emulators_cpu_percent_of_one_core": (measured.fleetCPUPercent * 10).rounded() / 10,
+        "peak_rss_mb": measured.peakRSS, "open_descriptors": measured.descriptors,
+        "clock_lateness": percentiles(lateness),
+        "commit_to_board": percentiles(delays), "dispatches": measured.dispatches.count, "dispatches_not_shown": missed,
+        "what": "service in this process; boards in wallboard emulate-fleet; lateness: arrival at the emulator after the second began",
+    ]
 }

@@ -1,0 +1,148 @@
+import Foundation
+import Glibc
+
+/// Door boards played by `wallboard emulate-fleet` in a child process, for the scale benchmark
+/// and the soak run: the service under test sees real pseudo-terminals and real protocol bytes,
+/// and its own CPU, memory and descriptors are measured without the boards'.
+final class EmulatorFleet {
+    let devices: [String]
+    private let process: Process
+    private let input: Pipe
+    private let logPath: String
+
+    /// Starts `count` boards and waits until every one is serving.
+    init(count: Int, directory: URL) async throws {
+        let devicesPath = directory.appendingPathComponent("fleet-devices.txt").path
+        logPath = directory.appendingPathComponent("fleet-arrivals.tsv").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        process.arguments = ["emulate-fleet", "--count", "\(count)", "--devices", devicesPath, "--log", logPath]
+        input = Pipe()
+        process.standardInput = input
+        try process.run()
+        let started = ContinuousClock.now
+        while !FileManager.default.fileExists(atPath: devicesPath) {
+            guard process.isRunning else { throw FleetError("wallboard emulate-fleet ended with status \(process.terminationStatus) before its boards were ready") }
+            guard ContinuousClock.now - started < .seconds(60) else { throw FleetError("wallboard emulate-fleet did not open \(count) boards within 60 s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        devices = try String(contentsOfFile: devicesPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        guard devices.count == count else { throw FleetError("emulate-fleet listed \(devices.count) devices, not \(count)") }
+    }
+
+    /// The boards' process, for measuring what it uses.
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Stops the boards and returns what reached each of them, and when.
+    func stop() async throws -> FleetArrivals {
+        try input.fileHandleForWriting.close()
+        let stopping = ContinuousClock.now
+        while process.isRunning {
+            guard ContinuousClock.now - stopping < .seconds(60) else {
+                process.terminate()
+                throw FleetError("wallboard emulate-fleet did not stop within 60 s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        guard process.terminationStatus == 0 else { throw FleetError("wallboard emulate-fleet ended with status \(process.terminationStatus)") }
+        return try FleetArrivals(log: String(contentsOfFile: logPath, encoding: .utf8))
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// Every text change every board showed, by board, in arrival order.
+struct FleetArrivals {
+    struct Arrival {
+        let time: Double
+        let area: Int
+        let text: String
+    }
+
+    private(set) var byBoard: [Int: [Arrival]] = [:]
+
+    init(log: String) throws {
+        for line in log.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count == 4, let board = Int(fields[0]), let time = Double(fields[1]), let area = Int(fields[2]) else {
+                throw FleetError("bad line in the fleet's log: \(line)")
+            }
+            byBoard[board, default: []].append(Arrival(time: time, area: area, text: String(fields[3])))
+        }
+    }
+
+    /// How late each clock second (a text "HH:mm:ss") reached its board after that second began,
+    /// in milliseconds, for arrivals after `from` (Unix time).
+    func clockLateness(from: Double, timeZone: TimeZone) -> [Double] {
+        var lateness: [Double] = []
+        for arrivals in byBoard.values {
+            for arrival in arrivals where arrival.time >= from {
+                guard let shownSecond = Self.secondOfDay(arrival.text) else { continue }
+                let local = arrival.time + Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: arrival.time)))
+                let arrivalSecond = local.truncatingRemainder(dividingBy: 86_400)
+                var late = arrivalSecond - Double(shownSecond)
+                if late < -43_200 { late += 86_400 }
+                lateness.append(late * 1000)
+            }
+        }
+        return lateness
+    }
+
+    /// The first moment at or after `time` that one of `boards` showed a text starting with `prefix`.
+    func firstShown(prefix: String, on boards: [Int], after time: Double) -> Double? {
+        boards.compactMap { board in
+            byBoard[board]?.first { $0.time >= time && $0.text.hasPrefix(prefix) }?.time
+        }.min()
+    }
+
+    private static func secondOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard text.count == 8, parts.count == 3, let hours = Int(parts[0]), let minutes = Int(parts[1]), let seconds = Int(parts[2]) else { return nil }
+        return hours * 3600 + minutes * 60 + seconds
+    }
+}
+
+/// What a process holds: CPU time, resident memory, open descriptors.
+enum ProcessResources {
+    /// This process's resident memory in MB.
+    static func residentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return .nan }
+        return (kilobytes / 1024 * 10).rounded() / 10
+    }
+
+    /// How many descriptors this process has open.
+    static func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+    }
+
+    /// User and system CPU time of process `pid`, in seconds.
+    static func cpuSeconds(pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.range(of: ") ", options: .backwards)
+        else { return .nan }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = stat[afterName.upperBound...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+struct FleetError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// p50, p99 and max of `values` (milliseconds), rounded to 0.1, with the sample count.
+func percentiles(_ values: [Double]) -> [String: any Sendable] {
+    let sorted = values.sorted()
+    func at(_ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        return (sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))] * 10).rounded() / 10
+    }
+    return ["p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1), "samples": sorted.count]
+}
