@@ -259,6 +259,9 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
     public var seats: [Seat]
     public var figures: DispatchFigures
     public var issues: [DataIssue]
+    /// How the data's clock ran against the wall clock when it did not run with it (a simulation
+    /// at another speed or another time); nil when the data lives on the wall clock.
+    public var timeline: DataTimeline?
 
     public init(
         takenAt: Date, dayStart: Date, sourceVersion: Int64?, stations: [Station], vehicles: [Vehicle],
@@ -276,8 +279,27 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
         self.issues = issues
     }
 
+    /// What the data's clock reads at wall-clock moment `wall`: `wall` itself unless the data
+    /// runs on a clock of its own.
+    public func dataTime(atWall wall: Date) -> Date {
+        guard let timeline else { return wall }
+        return takenAt.addingTimeInterval(wall.timeIntervalSince(timeline.wallTakenAt) * timeline.speed)
+    }
+
     public func station(id: String) -> Station? { stations.first { $0.id == id } }
     public func vehicle(id: String) -> Vehicle? { vehicles.first { $0.id == id } }
     public func incident(id: String) -> Incident? { incidents.first { $0.id == id } }
     public func vehicles(atStation stationID: String) -> [Vehicle] { vehicles.filter { $0.stationID == stationID } }
+}
+
+/// A data clock that is not the wall clock: the wall-clock moment a snapshot was read, and how
+/// many data seconds pass per wall second.
+public struct DataTimeline: Sendable, Codable, Hashable {
+    public var wallTakenAt: Date
+    public var speed: Double
+
+    public init(wallTakenAt: Date, speed: Double) {
+        self.wallTakenAt = wallTakenAt
+        self.speed = speed
+    }
 }

@@ -132,7 +132,8 @@ public final class SQLiteSnapshotReader {
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
             var query = StateQuery(configuration: configuration, now: now, moment: nil)
             query.settledCalls = settledCalls
-            let snapshot = try query.read(db, sourceVersion: version)
+            var snapshot = try query.read(db, sourceVersion: version)
+            if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
             settledCalls = query.settledCalls
             snapshotDataVersion = version
             return snapshot

@@ -93,3 +93,30 @@ import WallboardDispatch
         }
     }
 }
+
+@Suite struct DataClockTests {
+    /// A simulation that runs ten times faster than the wall clock and a day ahead of it: the
+    /// snapshot says so, and boards can read the data's clock at any later wall-clock moment.
+    @Test func simulatedClockTravelsWithTheSnapshot() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        try makeFixtureDatabase(at: path)
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path))
+        try reader.open()
+        let onTheWallClock = try reader.readSnapshot()
+        #expect(onTheWallClock.timeline == nil)
+        #expect(onTheWallClock.dataTime(atWall: Date(timeIntervalSince1970: 5)) == Date(timeIntervalSince1970: 5))
+
+        try SQLiteShell.run(path, """
+            INSERT INTO wallboard_interface (key, value) VALUES
+                ('simulated_time', CAST(\(sqlNow) + 86400 AS TEXT)),
+                ('simulated_wall_time', CAST(\(sqlNow) AS TEXT)),
+                ('simulated_speed', '10');
+            """)
+        let simulated = try reader.readSnapshot()
+        let timeline = try #require(simulated.timeline)
+        #expect(timeline.speed == 10)
+        #expect(abs(simulated.takenAt.timeIntervalSince(timeline.wallTakenAt) - 86400) < 5)
+        #expect(simulated.dataTime(atWall: timeline.wallTakenAt.addingTimeInterval(2)) == simulated.takenAt.addingTimeInterval(20))
+    }
+}

@@ -77,7 +77,8 @@ final class BoardRuntime: Service, Sendable {
             if let message = monitor.message(at: now) {
                 frame = messageFrame(message.text)
             } else {
-                frame = board.render(at: now).frame
+                // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
+                frame = board.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame
                 bound = board
             }
             metrics.framesRendered.increment()
