@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil chromium
 WALLBOARD := .build/release/wallboard
 
-.PHONY: demo test deps build release bench fonts
+.PHONY: demo test deps build release bench fonts soak
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.2 or newer is needed on PATH (https://www.swift.org/install/linux/)"; exit 1; }
@@ -34,6 +34,13 @@ test: deps
 
 bench: release
 	$(WALLBOARD) bench
+
+# A simulated 24-hour dispatch day at 20x speed (72 minutes) through the service and 50 emulated
+# door boards; fails if memory or descriptors grow or a dispatch never reaches its station's boards.
+SOAK_HOURS ?= 24
+SOAK_SPEED ?= 20
+soak: release
+	$(WALLBOARD) soak --boards 50 --hours $(SOAK_HOURS) --speed $(SOAK_SPEED)
 
 # Rebuilds Fonts/ from Debian's font packages (the results are committed).
 fonts:

@@ -16,6 +16,7 @@ struct Wallboard: AsyncParsableCommand {
             ReplayCommand.self,
             ServeCommand.self,
             SimulateCommand.self,
+            SoakCommand.self,
             StateCommand.self,
             DevicesCommand.self,
         ]

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import WallboardService
+
+/// `wallboard soak`: a simulated dispatch day at high speed through the whole service, with the
+/// simulator writing from one process and the door boards played by another. Fails unless memory
+/// and descriptors stay flat and every dispatch reached its station's boards.
+struct SoakCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "Run a simulated dispatch day at high speed through the service and emulated door boards; check nothing leaks or gets lost.",
+        discussion: """
+            Prints one JSON line with the figures and exits non-zero if resident memory grew by more than \
+            --memory-growth MB from the first quarter of the run to the last, if open descriptors grew by more than two, or \
+            if any dispatch never showed on a board of its station.
+            """
+    )
+
+    @Option(help: "How many door boards (two per station).")
+    var boards = 50
+
+    @Option(help: "Simulated hours.")
+    var hours = 24.0
+
+    @Option(help: "Simulated seconds per real second.")
+    var speed = 20.0
+
+    @Option(name: .customLong("memory-growth"), help: "The most resident memory may grow, in MB, between the first and the last quarter.")
+    var memoryGrowth = 10.0
+
+    @Option(help: "Seconds between samples of memory and descriptors.")
+    var sample = 5.0
+
+    func run() async throws {
+        guard boards >= 2, hours > 0, speed >= 1 else { throw ValidationError("--boards must be at least 2, --hours above 0, --speed at least 1") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-soak-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("dispatch.db").path
+        let stationCount = (boards + 1) / 2
+
+        let simulator = Process()
+        simulator.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        simulator.arguments = [
+            "simulate", "--db", database, "--start", "now", "--duration", "\(Int(hours * 3600))s", "--speed", "\(speed)",
+            "--stations", "\(stationCount)", "--vehicles", "\(stationCount * 3)", "--journal", "wal", "--seed", "11",
+        ]
+        simulator.standardOutput = FileHandle.nullDevice
+        try simulator.run()
+        defer { if simulator.isRunning { simulator.terminate() } }
+        let stations = try await Self.stations(database: database, simulator: simulator)
+
+        let fleet = try await EmulatorFleet(count: boards, directory: directory)
+        let boardList = fleet.devices.enumerated().map { index, device in
+            """
+              - id: door-\(index)
+                station: \(stations[index % stations.count])
+                layout: \(Self.layouts)/door-192x32-bicolor.yaml
+                protocol: bx5k
+                transport:
+                  serial: \(device)
+            """
+        }.joined(separator: "\n")
+        let configuration = try ConfigLoader.load("""
+            centre: 浸泡测试中心
+            source:
+              sqlite: \(database)
+              timeZone: Asia/Shanghai
+            http:
+              port: 0
+            boards:
+            \(boardList)
+            """, file: directory.appendingPathComponent("soak.yaml").path)
+        let service = try WallboardService(configuration: configuration)
+        let started = Date()
+        var samples: [(seconds: Double, residentMB: Double, descriptors: Int)] = []
+        let cpuStart = processCPUNanoseconds()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for member in service.boardServices { group.addTask { try await member.run() } }
+            defer { group.cancelAll() }
+            while simulator.isRunning {
+                try await Task.sleep(for: .seconds(sample))
+                samples.append((Date().timeIntervalSince(started), ProcessResources.residentMegabytes(), ProcessResources.openDescriptors()))
+            }
+            // The last dispatches reach their boards.
+            try await Task.sleep(for: .seconds(5))
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        let cpuPercent = Double(processCPUNanoseconds() - cpuStart) / 1e9 / elapsed * 100
+        guard simulator.terminationStatus == 0 else { throw FleetError("the simulator ended with status \(simulator.terminationStatus)") }
+        let arrivals = try await fleet.stop()
+
+        let dispatches = try await Self.dispatches(database: database)
+        let boardsOfStation = Dictionary(grouping: 0..<boards) { stations[$0 % stations.count] }
+        var lost: [String] = []
+        var delays: [Double] = []
+        for dispatch in dispatches where dispatch.wallTime > started.timeIntervalSince1970 + 5 {
+            let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boardsOfStation[dispatch.station] ?? [], after: dispatch.wallTime - 1)
+            if let shown, shown - dispatch.wallTime < 15 {
+                delays.append((shown - dispatch.wallTime) * 1000)
+            } else {
+                lost.append("\(dispatch.task) (\(dispatch.callSign) at \(dispatch.station))")
+            }
+        }
+        let quarter = max(1, samples.count / 4)
+        let early = samples.prefix(quarter).map(\.residentMB).max() ?? .nan
+        let late = samples.suffix(quarter).map(\.residentMB).max() ?? .nan
+        // A few descriptors come and go (the reader's journal files, this very count); a leak
+        // shows as the late maximum above the early one.
+        let earlyDescriptors = samples.prefix(quarter).map(\.descriptors).max() ?? -1
+        let lateDescriptors = samples.suffix(quarter).map(\.descriptors).max() ?? -1
+        let figures: [String: any Sendable] = [
+            "boards": boards, "simulated_hours": hours, "speed": speed, "wall_seconds": elapsed.rounded(),
+            "cpu_percent_of_one_core": (cpuPercent * 10).rounded() / 10,
+            "rss_first_quarter_max_mb": early, "rss_last_quarter_max_mb": late, "samples": samples.count,
+            "descriptors_first_quarter_max": earlyDescriptors, "descriptors_last_quarter_max": lateDescriptors,
+            "dispatches_checked": delays.count + lost.count, "dispatches_lost": lost.count,
+            "dispatch_to_board": percentiles(delays),
+        ]
+        FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]) + Data("\n".utf8))
+        var failures: [String] = []
+        if !(late - early <= memoryGrowth) { failures.append("resident memory grew from \(early) MB to \(late) MB") }
+        if lateDescriptors > earlyDescriptors + 2 { failures.append("open descriptors grew from \(earlyDescriptors) to \(lateDescriptors)") }
+        if !lost.isEmpty { failures.append("\(lost.count) dispatches never showed on their station's boards: \(lost.prefix(10).joined(separator: ", "))") }
+        if delays.isEmpty { failures.append("no dispatch happened during the run; run longer") }
+        guard failures.isEmpty else { throw FleetError("soak failed: " + failures.joined(separator: "; ")) }
+    }
+
+    static var layouts: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Layouts").standardized.path
+    }
+
+    /// The simulated city's stations, once the simulator has created them.
+    static func stations(database: String, simulator: Process) async throws -> [String] {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(60) {
+            guard simulator.isRunning else { throw FleetError("the simulator ended with status \(simulator.terminationStatus) before it had stations") }
+            if FileManager.default.fileExists(atPath: database) {
+                var readOnly = Configuration()
+                readOnly.readonly = true
+                if let stations = try? await DatabaseQueue(path: database, configuration: readOnly).read({ db in
+                    try String.fetchAll(db, sql: "SELECT id FROM stations ORDER BY id")
+                }), !stations.isEmpty {
+                    return stations
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw FleetError("the simulator created no stations within 60 s")
+    }
+
+    /// Every dispatch of the day with its station, call sign and the wall-clock moment it was
+    /// made (the simulator's clock mapped back to the wall clock).
+    static func dispatches(database: String) async throws -> [(task: String, station: String, callSign: String, wallTime: Double)] {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        return try await DatabaseQueue(path: database, configuration: readOnly).read { db in
+            let clock = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM wallboard_interface").map { row -> (String, String) in
+                (row[0], row[1])
+            })
+            guard let simulated = clock["simulated_time"].flatMap(Double.init), let wall = clock["simulated_wall_time"].flatMap(Double.init),
+                  let speed = clock["simulated_speed"].flatMap(Double.init), speed > 0
+            else { throw FleetError("the simulator left no clock in wallboard_interface") }
+            return try Row.fetchAll(db, sql: """
+                SELECT t.id, v.station_id, v.call_sign, t.dispatched_at FROM vehicle_tasks t JOIN vehicles v ON v.id = t.vehicle_id
+                WHERE t.dispatched_at IS NOT NULL ORDER BY t.dispatched_at
+                """).map { row in
+                let dispatched: Double = row[3]
+                return (row[0], row[1], row[2], wall + (dispatched - simulated) / speed)
+            }
+        }
+    }
+}
