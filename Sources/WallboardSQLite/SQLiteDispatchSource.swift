@@ -50,6 +50,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
         let reader = SQLiteSnapshotReader(configuration: configuration)
         let clock = ContinuousClock()
         var needsRead = true
+        var dayEndsAt: Date?
         var nextPoll = clock.now
         while !Task.isCancelled {
             let delay: Duration
@@ -59,9 +60,10 @@ public final class SQLiteDispatchSource: DispatchStateSource {
                     needsRead = true
                 }
                 let version = try reader.dataVersion()
-                if needsRead || version != reader.snapshotDataVersion {
+                if needsRead || version != reader.snapshotDataVersion || dayEnded(dayEndsAt) {
                     let snapshot = try reader.readSnapshot()
                     needsRead = false
+                    dayEndsAt = configuration.dayBoundary.nextDayStart(after: snapshot.dayStart)
                     publishSnapshot(snapshot)
                 } else {
                     confirm()
@@ -96,6 +98,13 @@ public final class SQLiteDispatchSource: DispatchStateSource {
         try reader.open()
         defer { reader.close() }
         return try reader.readSnapshot()
+    }
+
+    /// Whether the data's clock has reached `dayEndsAt` (the midnight after the current snapshot's
+    /// day): today's figures must start again even if nothing was written.
+    private func dayEnded(_ dayEndsAt: Date?) -> Bool {
+        guard let dayEndsAt, let snapshot = currentState.snapshot else { return false }
+        return snapshot.dataTime(atWall: configuration.wallClock()) >= dayEndsAt
     }
 
     private func publishSnapshot(_ snapshot: DispatchSnapshot) {

@@ -251,8 +251,10 @@ extension SourceProblem {
         switch error.resultCode {
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             self.init(kind: .unreachable, message: "cannot open \(path): \(detail); check that the file exists and is readable")
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+        case .SQLITE_NOTADB:
             self.init(kind: .notADatabase, message: "\(path) is not a SQLite database (\(detail)); point --db at the dispatch database")
+        case .SQLITE_CORRUPT:
+            self.init(kind: .notADatabase, message: "\(path) is damaged (\(detail)); restore it from a backup or let the dispatch system rebuild it")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             self.init(kind: .locked, message: "\(path) is locked by a writer (\(detail)); retrying")
         default:

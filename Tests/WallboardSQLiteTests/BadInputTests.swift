@@ -150,6 +150,57 @@ import WallboardDispatch
         #expect(running.source.currentState.health.problemSince == nil)
     }
 
+    /// The data's clock passes midnight while nothing is written: today's figures start again
+    /// at once, not at the next commit.
+    @Test func figuresStartAgainAtMidnightWithoutAWrite() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        try makeFixtureDatabase(at: path)
+        let midnight = DayBoundary.shanghai.nextDayStart(after: Date()).timeIntervalSince1970
+        try SQLiteShell.run(path, """
+            INSERT INTO calls (id, received_at, answered_at, ended_at, outcome) VALUES ('C1', \(midnight - 60), \(midnight - 55), \(midnight - 30), 1);
+            INSERT INTO wallboard_interface (key, value) VALUES
+                ('simulated_time', '\(midnight - 1.5)'), ('simulated_wall_time', CAST(\(sqlNow) AS TEXT)), ('simulated_speed', '1');
+            """)
+        let running = RunningSource(path: path)
+        let before = try await running.wait { $0.snapshot != nil }
+        #expect(before.snapshot?.figures.callsToday == 1)
+        let after = try await running.wait(timeout: 5) { $0.snapshot?.dayStart.timeIntervalSince1970 == midnight }
+        #expect(after.snapshot?.figures.callsToday == 0)
+        #expect(after.health.problem == nil)
+    }
+
+    /// The file's pages are overwritten with garbage under the reader: it says the file is
+    /// damaged, keeps the last good snapshot, and reads again once a good copy is back.
+    @Test func corruptedDatabaseIsReportedAndARestoredCopyRead() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        let backup = directory.path("backup.db")
+        try makeFixtureDatabase(at: path)
+        try FileManager.default.copyItem(atPath: path, toPath: backup)
+        let running = RunningSource(path: path)
+        try await running.wait { $0.snapshot != nil }
+
+        // Garbage over every page after the first, and a new change counter (bytes 24–27 of the
+        // header) as a writer would leave, so the reader knows the file changed.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        let size = try handle.seekToEnd()
+        var generator = SystemRandomNumberGenerator()
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data((4096..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+        try handle.seek(toOffset: 24)
+        try handle.write(contentsOf: Data([0x7F, 0x7F, 0x7F, 0x7F]))
+        try handle.close()
+        let failing = try await running.wait { $0.health.problem != nil }
+        #expect(failing.health.problem?.kind == .notADatabase)
+        #expect(failing.health.problem?.message.contains(path) == true)
+        #expect(failing.snapshot?.vehicles.count == 3, "the last good snapshot stays available")
+
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+        try await running.wait { $0.health.problem == nil && $0.snapshot?.vehicles.count == 3 }
+    }
+
     @Test func badRowsAreMarkedOrSkippedAndTheReaderRecovers() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("dispatch.db")
