@@ -56,9 +56,11 @@ public final class WallboardService: Sendable {
         }
     }
 
-    /// `makeSink` gives each board its output (nil: preview only); tests pass their own.
+    /// `makeSink` gives each board its output (nil: preview only); tests pass their own, and a
+    /// wall clock they can step.
     init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)?, logger: Logger,
+        wallClock: @escaping @Sendable () -> Date = { Date() },
         makeSink: (BoardConfiguration, Layout) throws -> (any BoardSink)?
     ) throws {
         self.configuration = configuration
@@ -71,7 +73,8 @@ public final class WallboardService: Sendable {
         }
         let settings = configuration.source
         let source = source ?? SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
-            path: settings.sqlitePath, pollInterval: settings.pollInterval, retryInterval: min(.seconds(1), settings.staleAfter / 2)
+            path: settings.sqlitePath, pollInterval: settings.pollInterval, retryInterval: min(.seconds(1), settings.staleAfter / 2),
+            wallClock: wallClock
         ))
         let staleAfter = Double(settings.staleAfter.components.seconds) + Double(settings.staleAfter.components.attoseconds) / 1e18
         feed = SourceFeed(source: source, staleAfter: staleAfter)
@@ -103,7 +106,8 @@ public final class WallboardService: Sendable {
             )
             boards.append(BoardRuntime(
                 configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),
-                sink: sink, feed: feed, metrics: metrics.board(board.id), timeZone: settings.timeZone, messageFonts: messageFonts
+                sink: sink, feed: feed, metrics: metrics.board(board.id), timeZone: settings.timeZone, messageFonts: messageFonts,
+                wallClock: wallClock
             ))
         }
         self.boards = boards

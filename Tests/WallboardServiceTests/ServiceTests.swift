@@ -130,6 +130,38 @@ import WallboardSQLite
         }
     }
 
+    /// The machine's clock is stepped (NTP) an hour forward, then two hours back: the door
+    /// board's clock follows within two seconds each time, with no "data interrupted" banner.
+    @Test func clockStepsAreFollowedAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station))
+        let offset = Protected<TimeInterval>(0)
+        let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset.withLock { $0 }) }
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: clock) { _, _ in nil }
+        let board = try #require(service.monitor(id: "door"))
+        let timeZone = config.source.timeZone
+        try await withRunningBoards(service) {
+            _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
+            for step in [3600.0, -7200.0] {
+                offset.withLock { $0 += step }
+                let stepped = ContinuousClock.now
+                let shown = try await frame(of: board, within: .seconds(5)) { frame in
+                    let formatter = DateFormatter()
+                    formatter.dateFormat = "HH:mm:ss"
+                    formatter.timeZone = timeZone
+                    let expected = [0.0, -1.0].map { formatter.string(from: clock().addingTimeInterval($0)) }
+                    return frame.texts.contains { expected.contains($0) }
+                }
+                let delay = ContinuousClock.now - stepped
+                #expect(delay < .seconds(2), "the board showed the stepped time after \(delay)")
+                #expect(!shown.texts.contains { $0.hasPrefix("数据中断") })
+                #expect(service.health(now: clock()).status == "ok")
+            }
+        }
+    }
+
     @Test func aStalledBoardDelaysNoOther() async throws {
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)

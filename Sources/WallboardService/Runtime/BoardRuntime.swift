@@ -19,10 +19,15 @@ final class BoardRuntime: Service, Sendable {
     let timeZone: TimeZone
     /// Fonts for operator messages, tallest tried first.
     let messageFonts: [FontChain]
+    /// The time of day; only ever read, so a step of the system clock (NTP) moves the picture
+    /// with it, while waiting always runs on the monotonic clock.
+    let wallClock: @Sendable () -> Date
 
     init(configuration: BoardConfiguration, monitor: BoardMonitor, renderer: BoardRenderer, sink: (any BoardSink)?,
-         feed: SourceFeed, metrics: BoardMetrics, timeZone: TimeZone, messageFonts: [FontChain])
+         feed: SourceFeed, metrics: BoardMetrics, timeZone: TimeZone, messageFonts: [FontChain],
+         wallClock: @escaping @Sendable () -> Date)
     {
+        self.wallClock = wallClock
         self.configuration = configuration
         self.monitor = monitor
         self.renderer = renderer
@@ -63,7 +68,7 @@ final class BoardRuntime: Service, Sendable {
         var boundFor: (generation: Int, staleSince: Date?)?
         var lastFrame: Frame?
         while !Task.isCancelled {
-            let now = Date()
+            let now = wallClock()
             let (state, generation) = feed.current
             let staleSince = feed.staleSince(state.health, now: now)
             var freshData: Date?
@@ -97,7 +102,7 @@ final class BoardRuntime: Service, Sendable {
         let interval = max(0.01, Double(frameInterval.components.seconds) + Double(frameInterval.components.attoseconds) / 1e18)
         let wall = now.timeIntervalSince1970
         let next = ((wall / interval).rounded(.down) + 1) * interval
-        let wait = max(0.001, next - Date().timeIntervalSince1970)
+        let wait = max(0.001, next - wallClock().timeIntervalSince1970)
         return ContinuousClock.now.advanced(by: .milliseconds(Int64((wait * 1000).rounded(.up))))
     }
 
@@ -127,7 +132,7 @@ final class BoardRuntime: Service, Sendable {
         var lastFullSend: ContinuousClock.Instant?
         var failures = 0
         while !Task.isCancelled {
-            let now = Date()
+            let now = wallClock()
             let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
             let wantedBrightness = monitor.brightnessOverride ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
             var bytes = 0
@@ -147,7 +152,7 @@ final class BoardRuntime: Service, Sendable {
                     bytes += try await sink.deliver(frame, previous: previous)
                     if previous == nil { lastFullSend = .now }
                     delivered = (frame, version)
-                    let sentAt = Date()
+                    let sentAt = wallClock()
                     if let freshSnapshotTakenAt {
                         metrics.commitToWire.recordSeconds(max(0, sentAt.timeIntervalSince(freshSnapshotTakenAt)))
                         monitor.state.withLock { state in
@@ -168,7 +173,7 @@ final class BoardRuntime: Service, Sendable {
                 clockSetAt = nil
                 metrics.sendErrors.increment()
                 metrics.bytesSent.increment(by: Int64(bytes + error.bytesWritten))
-                monitor.recordFailure(error.description, at: Date(), bytes: bytes + error.bytesWritten)
+                monitor.recordFailure(error.description, at: wallClock(), bytes: bytes + error.bytesWritten)
                 await sink.waitBeforeRetry(Self.backoff(afterFailures: failures))
                 continue
             }
