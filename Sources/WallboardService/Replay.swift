@@ -66,11 +66,11 @@ public struct Replay {
             }
             flush()
             let url = directory.appendingPathComponent("\(film.id).gif")
-            try Data(GIF.encode(frames)).write(to: url)
+            try ExportFile.write(GIF.encode(frames), to: url.path)
             written.append(url)
         }
         let sheet = directory.appendingPathComponent("contact-sheet.png")
-        try Data(contactSheet(films)).write(to: sheet)
+        try ExportFile.write(contactSheet(films), to: sheet.path)
         written.append(sheet)
         return written
     }

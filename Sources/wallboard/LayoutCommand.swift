@@ -117,7 +117,7 @@ struct LayoutRenderCommand: AsyncParsableCommand {
             }
             bytes = PNG.encode(frame.bitmap, scale: max(1, scale), ledDots: dots)
         }
-        try Data(bytes).write(to: URL(fileURLWithPath: out))
+        try ExportFile.write(bytes, to: out)
         print("\(out): \(loaded.name) at \(TimeFormatter(timeZone: boundary.timeZone).string(moment, pattern: "yyyy-MM-dd HH:mm:ss"))")
     }
 }

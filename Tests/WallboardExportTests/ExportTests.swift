@@ -127,3 +127,27 @@ func runPillow(_ script: String, on file: URL) throws -> String {
     process.waitUntilExit()
     return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+@Suite struct ExportFileTests {
+    /// The disk fills up while an export is written (the kernel's /dev/full answers every write
+    /// with ENOSPC): the error names the file and the cause, and the earlier export stays whole.
+    @Test func fullDiskLeavesTheEarlierExportWhole() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("door.png").path
+        let earlier = PNG.encode(Bitmap(width: 8, height: 8, format: .mono))
+        try ExportFile.write(earlier, to: path)
+        try FileManager.default.createSymbolicLink(atPath: path + ".partial", withDestinationPath: "/dev/full")
+
+        #expect {
+            try ExportFile.write(PNG.encode(Bitmap(width: 64, height: 64, format: .rgb)), to: path)
+        } throws: { error in
+            let message = String(describing: error)
+            return message.contains(path) && message.contains("No space left on device") && message.contains("nothing was replaced")
+        }
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == earlier)
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        try ExportFile.write(earlier, to: path)
+    }
+}

@@ -35,5 +35,16 @@ import WallboardExport
         #expect(files.map(\.lastPathComponent) == ["door.gif", "contact-sheet.png"])
         let sheet = try PNG.decode([UInt8](try Data(contentsOf: files[1])))
         #expect(sheet.width == 8 * 244 + 4 && sheet.height == 128)
+
+        // The disk fills up while the replay is written again (/dev/full answers ENOSPC): the
+        // error names the file, and the earlier contact sheet stays whole.
+        let earlierSheet = try Data(contentsOf: files[1])
+        try FileManager.default.createSymbolicLink(atPath: files[1].path + ".partial", withDestinationPath: "/dev/full")
+        #expect {
+            try Replay.write(films, step: 5, to: directory.url.appendingPathComponent("replay"))
+        } throws: { error in
+            String(describing: error).contains("contact-sheet.png") && String(describing: error).contains("No space left on device")
+        }
+        #expect(try Data(contentsOf: files[1]) == earlierSheet)
     }
 }
