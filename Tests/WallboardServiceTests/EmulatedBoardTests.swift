@@ -243,4 +243,69 @@ import WallboardTransport
             #expect(service.monitor(id: "healthy")?.report.status == "ok")
         }
     }
+
+    /// A font card whose controller misbehaves on demand: it answers garbage, or answers late.
+    final class MisbehavingBoard: ServedBoard {
+        enum Mode { case normal, garbage, slow(Duration) }
+        let board: EmulatedBoard
+        let mode = Protected(Mode.normal)
+
+        init(_ board: EmulatedBoard) { self.board = board }
+
+        func receive(_ bytes: [UInt8]) async -> [UInt8] {
+            switch mode.withLock({ $0 }) {
+            case .normal:
+                return await board.receive(bytes)
+            case .garbage:
+                return Array("ERR?\u{7}".utf8)
+            case .slow(let delay):
+                let answer = await board.receive(bytes)
+                try? await Task.sleep(for: delay)
+                return answer
+            }
+        }
+    }
+
+    /// The board answers garbage for a while (a wrong baud rate, a damaged controller): the status
+    /// says "bad reply" with the bytes, and once it answers properly again the board is current
+    /// within 2 s. Then it answers late, but within its reply timeout: frames still count as
+    /// delivered and the status stays ok.
+    @Test func boardAnsweringGarbageOrLateIsReportedAndRecovers() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let (emulated, _) = try Self.fontCard()
+        let misbehaving = MisbehavingBoard(emulated)
+        let server = try PseudoTerminalBoardServer(board: misbehaving)
+        defer { server.close() }
+        let config = try configuration(database: database.path, directory: directory, boards: Self.serialDoorBoard("door", station: station.station, device: server.devicePath))
+        let service = try WallboardService(configuration: config)
+        let monitor = try #require(service.monitor(id: "door"))
+        let serving = Task { try? await server.run() }
+        defer { serving.cancel() }
+        try await withRunningBoards(service) {
+            _ = try await Self.waitFor(emulated) { $0.first == station.name }
+            misbehaving.mode.withLock { $0 = .garbage }
+            let start = ContinuousClock.now
+            while monitor.report.status != "failing", ContinuousClock.now - start < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(monitor.report.status == "failing")
+            #expect(monitor.report.lastError?.contains("bad reply") == true, "\(monitor.report.lastError ?? "none")")
+            #expect(monitor.report.lastError?.contains("45 52 52 3F") == true, "the error shows the bytes: \(monitor.report.lastError ?? "none")")
+
+            misbehaving.mode.withLock { $0 = .normal }
+            let repaired = ContinuousClock.now
+            while monitor.report.status != "ok", ContinuousClock.now - repaired < .seconds(5) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(ContinuousClock.now - repaired < .seconds(2), "back \(ContinuousClock.now - repaired) after the board answered properly")
+
+            misbehaving.mode.withLock { $0 = .slow(.milliseconds(600)) }
+            let delivered = monitor.report.framesDelivered
+            try await Task.sleep(for: .seconds(3))
+            #expect(monitor.report.framesDelivered > delivered, "late answers still deliver")
+            #expect(monitor.report.status == "ok")
+        }
+    }
 }
