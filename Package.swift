@@ -107,6 +107,8 @@ let package = Package(
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
+        // Runs the built `wallboard` program; needs the whole package built (make test does).
+        .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
         .testTarget(

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import WallboardExport
+
+/// The `wallboard` program as people run it: exit status, messages and files. `make test` builds
+/// it with the tests; it runs from the build directory beside the test bundle.
+@Suite(.serialized) struct CommandLineTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Finished {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    /// Runs `wallboard arguments…` to its end. Output goes through files: Foundation's pipe
+    /// reading traps on interrupted system calls.
+    static func wallboard(_ arguments: [String], in directory: URL) throws -> Finished {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wallboard")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw CommandFailure("\(executable.path) is missing; build everything first (make test does)")
+        }
+        let outputURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errorsURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        try Data().write(to: outputURL)
+        try Data().write(to: errorsURL)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["WALLBOARD_FONTS"] = repository.appendingPathComponent("Fonts").path
+        process.environment = environment
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorsURL)
+        try process.run()
+        process.waitUntilExit()
+        return Finished(
+            status: process.terminationStatus,
+            output: try String(contentsOf: outputURL, encoding: .utf8),
+            errors: try String(contentsOf: errorsURL, encoding: .utf8)
+        )
+    }
+
+    static func scratch() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func configurationWithAnErrorIsNamedAndExitsNonZero() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+              pol: 50ms
+            boards: []
+            """.write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let finished = try Self.wallboard(["serve", "--config", "bad.yaml", "--check"], in: directory)
+        #expect(finished.status != 0)
+        #expect(finished.errors.contains("bad.yaml:4:"), "the error names file:line: \(finished.errors)")
+        #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
+    }
+
+    @Test func everyShippedLayoutChecksAndABrokenOneIsNamed() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let shipped = try FileManager.default.contentsOfDirectory(atPath: Self.repository.appendingPathComponent("Layouts").path)
+            .filter { $0.hasSuffix(".yaml") }.map { Self.repository.appendingPathComponent("Layouts/\($0)").path }
+        try #require(!shipped.isEmpty)
+        let good = try Self.wallboard(["layout", "check"] + shipped, in: directory)
+        #expect(good.status == 0, "\(good.output)\(good.errors)")
+
+        try """
+            board:
+              kind: wall
+              width: 64
+              height: 16
+              format: mono
+              privacy: public
+            states:
+              main:
+                - text: "{{figures.callsWaiting}}"
+                  rect: [0, 0, 64, 16]
+                  font: cjk-99
+            """.write(to: directory.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let broken = try Self.wallboard(["layout", "check", "broken.yaml"], in: directory)
+        #expect(broken.status != 0)
+        #expect((broken.output + broken.errors).contains("broken.yaml:11:"), "\(broken.output)\(broken.errors)")
+    }
+
+    @Test func textAndLayoutRenderWritePictures() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = try Self.wallboard(["text", "城东分站 急救1号", "--size", "192x32", "--format", "bicolor", "--scale", "1", "--out", "text.png"], in: directory)
+        #expect(text.status == 0, "\(text.errors)")
+        let textPicture = try PNG.decode([UInt8](Data(contentsOf: directory.appendingPathComponent("text.png"))))
+        #expect(textPicture.width == 192 && textPicture.height == 32)
+
+        let simulated = try Self.wallboard(["simulate", "--db", "dispatch.db", "--start", "midnight", "--duration", "2h", "--fast"], in: directory)
+        #expect(simulated.status == 0, "\(simulated.errors)")
+        let wall = Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path
+        let rendered = try Self.wallboard(["layout", "render", "--layout", wall, "--db", "dispatch.db", "--scale", "1", "--out", "wall.png"], in: directory)
+        #expect(rendered.status == 0, "\(rendered.errors)")
+        let wallPicture = try PNG.decode([UInt8](Data(contentsOf: directory.appendingPathComponent("wall.png"))))
+        #expect(wallPicture.width == 384 && wallPicture.height == 192)
+
+        let door = Self.repository.appendingPathComponent("Layouts/door-192x32-bicolor.yaml").path
+        let unplaced = try Self.wallboard(["layout", "render", "--layout", door, "--db", "dispatch.db", "--out", "door.png"], in: directory)
+        #expect(unplaced.status != 0)
+        #expect(unplaced.errors.contains("--station"), "\(unplaced.errors)")
+    }
+
+    @Test func emulatorNamesItsDeviceAndStopsWhenTold() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = try Self.wallboard(["emulate", "--protocol", "bx5k", "--seconds", "1"], in: directory)
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(finished.output.contains("bx5k 192x32 board on /dev/pts/"), "\(finished.output)")
+        let unknown = try Self.wallboard(["emulate", "--protocol", "bx9z"], in: directory)
+        #expect(unknown.status != 0)
+        #expect(unknown.errors.contains("unknown protocol 'bx9z'"), "\(unknown.errors)")
+    }
+}
+
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
