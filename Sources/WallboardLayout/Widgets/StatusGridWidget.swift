@@ -7,6 +7,9 @@ struct StatusGridWidget: DrawnWidget {
     struct Cell: Sendable {
         var label: TextLayout
         var colour: Color
+
+        /// True when both draw the same pixels (the grid's font is the same for every cell).
+        func looksLike(_ other: Cell) -> Bool { colour == other.colour && label.lines == other.label.lines }
     }
 
     let id: Int
@@ -28,6 +31,33 @@ struct StatusGridWidget: DrawnWidget {
 
     var bounds: Rect { rect }
 
+    private var columns: Int { max(1, rect.width / grid.cellWidth) }
+    private var capacity: Int { columns * max(1, rect.height / grid.cellHeight) }
+
+    /// The rectangle cell `index` is filled in (the rest of its slot is the gap to the next).
+    private func box(_ index: Int) -> Rect {
+        Rect(
+            x: rect.x + (index % columns) * grid.cellWidth,
+            y: rect.y + (index / columns) * grid.cellHeight,
+            width: grid.cellWidth - 1, height: grid.cellHeight - 1
+        )
+    }
+
+    /// The boxes of the cells that changed, appeared or went: a vehicle changing status
+    /// redraws one cell, not the grid.
+    func changedRects(since previous: any DrawnWidget) -> [Rect] {
+        guard let previous = previous as? StatusGridWidget, previous.rect == rect,
+              previous.grid.cellWidth == grid.cellWidth, previous.grid.cellHeight == grid.cellHeight
+        else { return wholeBounds(since: previous) }
+        let shown = min(capacity, max(cells.count, previous.cells.count))
+        return (0..<shown).compactMap { index in
+            let current = index < cells.count ? cells[index] : nil
+            let before = index < previous.cells.count ? previous.cells[index] : nil
+            if let current, let before, current.looksLike(before) { return nil }
+            return box(index)
+        }
+    }
+
     var fingerprint: Int {
         var hasher = Hasher()
         hasher.combine(rect)
@@ -39,19 +69,18 @@ struct StatusGridWidget: DrawnWidget {
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
-        let columns = max(1, rect.width / grid.cellWidth)
-        let capacity = columns * max(1, rect.height / grid.cellHeight)
         var texts: [TextArea.Run] = []
         for (index, cell) in cells.prefix(capacity).enumerated() {
-            let box = Rect(
-                x: rect.x + (index % columns) * grid.cellWidth,
-                y: rect.y + (index / columns) * grid.cellHeight,
-                width: grid.cellWidth - 1, height: grid.cellHeight - 1
-            )
-            canvas.fill(box, cell.colour)
+            let box = box(index)
+            // Cells outside the clip (redrawing only changed cells) are not drawn, but their
+            // text still goes into the output.
+            if box.intersects(canvas.clip) {
+                canvas.fill(box, cell.colour)
+                let inner = Rect(x: box.x + 1, y: box.y + 1, width: box.width - 1, height: box.height - 1)
+                cell.label.draw(on: &canvas, in: inner, horizontal: .centre, vertical: .middle, colour: .off)
+            }
             let text = cell.label.lines.map(\.text).joined()
-            let inner = Rect(x: box.x + 1, y: box.y + 1, width: box.width - 1, height: box.height - 1)
-            output.record(text, missing: cell.label.draw(on: &canvas, in: inner, horizontal: .centre, vertical: .middle, colour: .off))
+            output.record(text, missing: cell.label.missing)
             texts.append(.init(text + " ", colour: cell.colour))
         }
         output.textAreas.append(TextArea(id: id, rect: rect, runs: texts, fontHeight: grid.cellHeight))
