@@ -46,9 +46,20 @@ public indirect enum ContextValue: Sendable, Hashable {
     }
 
     /// The value at a dotted path (`alert.vehicle.plate`); nil when any step is missing.
+    /// Walks the path without splitting it into an array: bindings look up thousands of paths.
     public func lookup(_ path: String) -> ContextValue? {
         var current = self
-        for key in path.split(separator: ".") {
+        var rest = Substring(path)
+        while !rest.isEmpty {
+            let key: Substring
+            if let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
+                key = rest[..<dot]
+                rest = rest[rest.utf8.index(after: dot)...]
+            } else {
+                key = rest
+                rest = ""
+            }
+            if key.isEmpty { continue }
             guard case .object(let fields) = current, let next = fields[String(key)] else { return nil }
             current = next
         }
@@ -164,7 +175,7 @@ public struct ContextBuilder: Sendable {
         if wants("calls") { root["calls"] = rows("calls", snapshot.waitingCalls, old?.waitingCalls, reusable: true, build: call) }
         if wants("seats") { root["seats"] = rows("seats", snapshot.seats, old?.seats, reusable: true, build: seat) }
         if wants("alerts") { root["alerts"] = .list(tickerAlerts(snapshot)) }
-        if let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
+        if wants("station"), let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
             root["station"] = self.station(station, in: index)
         }
         return .object(root)

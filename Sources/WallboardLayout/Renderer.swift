@@ -75,15 +75,18 @@ public struct BoardRenderer: Sendable {
                inputs[index].allSatisfy({ context.lookup($0) == previous.context.lookup($0) }) {
                 return previous.groups[index]
             }
-            return resolveGroup(widget, id: index + 1, context: context, prepared: prepared)
+            return resolveGroup(widget, id: index + 1, context: context, prepared: prepared, replacing: previous?.groups[index] ?? [])
         }
     }
 
     /// What one layout widget draws as: nothing when its condition fails; a table brings its
     /// timer columns, which redraw every second on their own while its text redraws per snapshot.
-    private func resolveGroup(_ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any) -> [any DrawnWidget] {
+    /// `previous` is what the widget drew as in the binding before, whose parts it may keep.
+    private func resolveGroup(
+        _ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any, replacing previous: [any DrawnWidget] = []
+    ) -> [any DrawnWidget] {
         if let when = widget.when, !when.holds(in: context) { return [] }
-        guard let resolved = resolve(widget, id: id, context: context, prepared: prepared) else { return [] }
+        guard let resolved = resolve(widget, id: id, context: context, prepared: prepared, replacing: previous) else { return [] }
         let blinks = widget.blink?.holds(in: context) ?? false
         var drawn: [any DrawnWidget] = [blinks ? Blinking(content: resolved) : resolved]
         if let table = resolved as? TableWidget {
@@ -92,7 +95,7 @@ public struct BoardRenderer: Sendable {
         return drawn
     }
 
-    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any) -> (any DrawnWidget)? {
+    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any, replacing previous: [any DrawnWidget]) -> (any DrawnWidget)? {
         let rect = widget.rect
         switch widget.kind {
         case .text(let template, let style):
@@ -115,7 +118,9 @@ public struct BoardRenderer: Sendable {
             return TableWidget(id: id, rect: rect, table: table, chain: chain, items: items, memo: memo)
         case .statusGrid(let grid):
             guard let chain = fonts(grid.fonts).first, case .list(let vehicles)? = context.lookup("vehicles") else { return nil }
-            return StatusGridWidget(id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles, memo: memo)
+            return StatusGridWidget(
+                id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles, memo: memo, reusing: previous.first as? StatusGridWidget
+            )
         case .kpi(let kpi):
             let labelChains = fonts(kpi.labelFonts), valueChains = fonts(kpi.valueFonts)
             guard !labelChains.isEmpty, !valueChains.isEmpty else { return nil }

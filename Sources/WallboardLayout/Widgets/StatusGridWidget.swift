@@ -15,13 +15,22 @@ struct StatusGridWidget: DrawnWidget {
     let id: Int
     let rect: Rect
     let grid: StatusGrid
+    let chain: FontChain
+    /// What the cells were made from.
+    let vehicles: [ContextValue]
     let cells: [Cell]
 
-    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo) {
+    /// `previous`, the same grid bound to the snapshot before, lends the cells of vehicles
+    /// whose values did not change.
+    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo, reusing previous: StatusGridWidget? = nil) {
         self.id = id
         self.rect = rect
         self.grid = grid
-        cells = vehicles.map { vehicle in
+        self.chain = chain
+        self.vehicles = vehicles
+        let earlier = previous.flatMap { $0.rect == rect && $0.grid == grid && $0.chain.name == chain.name ? $0 : nil }
+        cells = vehicles.enumerated().map { index, vehicle in
+            if let earlier, index < earlier.vehicles.count, earlier.vehicles[index] == vehicle { return earlier.cells[index] }
             let label = vehicle.lookup("callSign")?.display ?? ""
             let code = vehicle.lookup("statusCode")?.number.flatMap { $0.isNaN ? nil : Int($0) }
             let colour = code.flatMap { grid.colours[$0] } ?? grid.otherColour
