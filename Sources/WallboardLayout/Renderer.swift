@@ -288,6 +288,7 @@ public struct BoundBoard: Sendable {
             var canvas = Canvas(bitmap: previous.bitmap)
             // Let go of the old layer's pixels so that the canvas owns them and draws in place.
             previous.bitmap = Bitmap(width: 0, height: 0, format: layout.format)
+            var refreshed: Set<Int> = []
             for index in changed {
                 for dirty in widgets[index].changedRects(since: previous.widgets[index]) {
                     if key == workingKey { pendingDirty.append(dirty) }
@@ -296,10 +297,22 @@ public struct BoundBoard: Sendable {
                         for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
                             var output = RenderOutput()
                             widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
-                            if changed.contains(other) { outputs[other] = output }
+                            if changed.contains(other) {
+                                outputs[other] = output
+                                refreshed.insert(other)
+                            }
                         }
                     }
                 }
+            }
+            // A changed widget whose pixels did not change still has new text areas: drawn
+            // through an empty clip, it makes them without touching a pixel.
+            for index in changed where !refreshed.contains(index) {
+                var output = RenderOutput()
+                canvas.clipped(to: Rect(x: 0, y: 0, width: 0, height: 0)) { canvas in
+                    widgets[index].draw(on: &canvas, at: snapshot.takenAt, into: &output)
+                }
+                outputs[index] = output
             }
             return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, widgets: widgets, usable: true)
         }

@@ -59,13 +59,20 @@ struct StatusGridWidget: DrawnWidget {
               previous.grid.cellWidth == grid.cellWidth, previous.grid.cellHeight == grid.cellHeight
         else { return wholeBounds(since: previous) }
         let shown = min(capacity, max(cells.count, previous.cells.count))
-        return (0..<shown).compactMap { index in
+        let changed = (0..<shown).compactMap { index -> Rect? in
             let current = index < cells.count ? cells[index] : nil
             let before = index < previous.cells.count ? previous.cells[index] : nil
             if let current, let before, current.looksLike(before) { return nil }
             return box(index)
         }
+        // Each rectangle redraws the grid once; when a vehicle comes or goes, the cells after
+        // it all shift, and one rectangle around them costs less than one per cell.
+        guard changed.count > StatusGridWidget.separateRectLimit, let first = changed.first else { return changed }
+        return [changed.dropFirst().reduce(first) { $0.union($1) }]
     }
+
+    /// Up to this many changed cells are redrawn each in its own rectangle.
+    static let separateRectLimit = 4
 
     var fingerprint: Int {
         var hasher = Hasher()
