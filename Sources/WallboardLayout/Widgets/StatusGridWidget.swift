@@ -7,6 +7,8 @@ struct StatusGridWidget: DrawnWidget {
     struct Cell: Sendable {
         var label: TextLayout
         var colour: Color
+        /// The label's text, for the output.
+        var text: String
 
         /// True when both draw the same pixels (the grid's font is the same for every cell).
         func looksLike(_ other: Cell) -> Bool { colour == other.colour && label.lines == other.label.lines }
@@ -34,7 +36,8 @@ struct StatusGridWidget: DrawnWidget {
             let label = vehicle.lookup("callSign")?.display ?? ""
             let code = vehicle.lookup("statusCode")?.number.flatMap { $0.isNaN ? nil : Int($0) }
             let colour = code.flatMap { grid.colours[$0] } ?? grid.otherColour
-            return Cell(label: memo.layout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false), colour: colour)
+            let layout = memo.layout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false)
+            return Cell(label: layout, colour: colour, text: layout.lines.map(\.text).joined())
         }
     }
 
@@ -95,9 +98,8 @@ struct StatusGridWidget: DrawnWidget {
                 let inner = Rect(x: box.x + 1, y: box.y + 1, width: box.width - 1, height: box.height - 1)
                 cell.label.draw(on: &canvas, in: inner, horizontal: .centre, vertical: .middle, colour: .off)
             }
-            let text = cell.label.lines.map(\.text).joined()
-            output.record(text, missing: cell.label.missing)
-            texts.append(.init(text + " ", colour: cell.colour))
+            output.record(cell.text, missing: cell.label.missing)
+            texts.append(.init(cell.text + " ", colour: cell.colour))
         }
         output.textAreas.append(TextArea(id: id, rect: rect, runs: texts, fontHeight: grid.cellHeight))
     }
