@@ -142,16 +142,21 @@ public struct ContextBuilder: Sendable {
             guard reusable, let oldRows, case .list(let oldValues)? = previousFields[field], oldValues.count == oldRows.count else {
                 return .list(rows.map(build))
             }
-            if rows == oldRows { return .list(oldValues) }
-            return .list(rows.enumerated().map { position, row in
-                position < oldRows.count && oldRows[position] == row ? oldValues[position] : build(row)
-            })
+            var rebuilt = false
+            let values = rows.indices.map { position in
+                if position < oldRows.count, oldRows[position] == rows[position] { return oldValues[position] }
+                rebuilt = true
+                return build(rows[position])
+            }
+            // The same list when nothing changed, so that it compares equal at once.
+            return rebuilt || rows.count != oldRows.count ? .list(values) : .list(oldValues)
         }
         // A vehicle shows its station's name; an incident its vehicles' call signs.
         let stationsUnchanged = old.map { $0.stations == snapshot.stations } ?? false
         let callSignsUnchanged = old.map { old in
-            old.vehicles.count == snapshot.vehicles.count
-                && zip(old.vehicles, snapshot.vehicles).allSatisfy { $0.id == $1.id && $0.callSign == $1.callSign }
+            old.vehicles.count == snapshot.vehicles.count && old.vehicles.indices.allSatisfy { position in
+                old.vehicles[position].id == snapshot.vehicles[position].id && old.vehicles[position].callSign == snapshot.vehicles[position].callSign
+            }
         } ?? false
         var root: [String: ContextValue] = ["centre": .object(["name": .text(identity.centreName)])]
         if wants("figures") {

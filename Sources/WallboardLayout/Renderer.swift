@@ -70,12 +70,13 @@ public struct BoardRenderer: Sendable {
     func resolveGroups(state: String, context: ContextValue, prepared: @escaping () -> Any, reusing previous: Resolution?) -> [[any DrawnWidget]] {
         let widgets = layout.states[state] ?? []
         let inputs = self.inputs[state] ?? []
+        let earlier = previous.flatMap { $0.groups.count == widgets.count ? $0 : nil }
         return widgets.enumerated().map { index, widget in
-            if let previous, previous.groups.count == widgets.count, index < inputs.count,
-               inputs[index].allSatisfy({ context.lookup($0) == previous.context.lookup($0) }) {
-                return previous.groups[index]
+            guard let earlier else { return resolveGroup(widget, id: index + 1, context: context, prepared: prepared) }
+            if index < inputs.count, inputs[index].allSatisfy({ context.lookup($0) == earlier.context.lookup($0) }) {
+                return earlier.groups[index]
             }
-            return resolveGroup(widget, id: index + 1, context: context, prepared: prepared, replacing: previous?.groups[index] ?? [])
+            return resolveGroup(widget, id: index + 1, context: context, prepared: prepared, replacing: earlier.groups[index])
         }
     }
 
