@@ -31,11 +31,12 @@ import WallboardRender
     }
 
     /// A board that shows what rebinding keeps from one snapshot to the next: the vehicle grid,
-    /// each vehicle's station, each incident's vehicles and the masked personal data.
+    /// each vehicle's station, each station's standby count, each incident's vehicles and the
+    /// masked personal data.
     static let rowsLayout = """
         board:
           kind: wall
-          width: 480
+          width: 640
           height: 272
           format: rgb
           privacy: internal
@@ -100,6 +101,19 @@ import WallboardRender
                     value: "{{callerPhone}}"
                     width: 240
               rect: [0, 220, 240, 52]
+            - table:
+                rows: stations
+                font: cjk-12
+                rowHeight: 14
+                colour: white
+                columns:
+                  - title: "站"
+                    value: "{{name}}"
+                    width: 100
+                  - title: "待命"
+                    value: "{{standbyCount}}"
+                    width: 60
+              rect: [480, 0, 160, 272]
         """
 
     /// What can change between two snapshots, one at a time.
