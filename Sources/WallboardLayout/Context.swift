@@ -46,9 +46,20 @@ public indirect enum ContextValue: Sendable, Hashable {
     }
 
     /// The value at a dotted path (`alert.vehicle.plate`); nil when any step is missing.
+    /// Walks the path without splitting it into an array: bindings look up thousands of paths.
     public func lookup(_ path: String) -> ContextValue? {
         var current = self
-        for key in path.split(separator: ".") {
+        var rest = Substring(path)
+        while !rest.isEmpty {
+            let key: Substring
+            if let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
+                key = rest[..<dot]
+                rest = rest[rest.utf8.index(after: dot)...]
+            } else {
+                key = rest
+                rest = ""
+            }
+            if key.isEmpty { continue }
             guard case .object(let fields) = current, let next = fields[String(key)] else { return nil }
             current = next
         }
@@ -108,34 +119,91 @@ public struct ContextBuilder: Sendable {
 
     /// The context for `snapshot`; `alert` is the door-board alert on show, if any.
     public func context(for snapshot: DispatchSnapshot, alert: (index: Int, count: Int, alert: DoorAlert)? = nil) -> ContextValue {
+        adding(alert, to: base(for: snapshot, reusing: nil), of: snapshot)
+    }
+
+    /// A snapshot and the context built for it (without an alert): what the next snapshot's
+    /// context starts from.
+    struct Basis: Sendable {
+        let snapshot: DispatchSnapshot
+        let context: ContextValue
+    }
+
+    /// The context for `snapshot` without the door-board alert. Rows equal to the same row of
+    /// `previous` (and whose context depends on nothing else that changed) keep their values:
+    /// building a row is the costly part, and shared values compare equal at once.
+    func base(for snapshot: DispatchSnapshot, reusing previous: Basis?) -> ContextValue {
         let index = SnapshotIndex(snapshot)
+        let old = previous?.snapshot
+        var previousFields: [String: ContextValue] = [:]
+        if case .object(let fields)? = previous?.context { previousFields = fields }
+        /// The rows' values, each taken from the previous context when its row is unchanged.
+        func rows<Row: Equatable>(_ field: String, _ rows: [Row], _ oldRows: [Row]?, reusable: Bool, build: (Row) -> ContextValue) -> ContextValue {
+            guard reusable, let oldRows, case .list(let oldValues)? = previousFields[field], oldValues.count == oldRows.count else {
+                return .list(rows.map(build))
+            }
+            var rebuilt = false
+            let values = rows.indices.map { position in
+                if position < oldRows.count, oldRows[position] == rows[position] { return oldValues[position] }
+                rebuilt = true
+                return build(rows[position])
+            }
+            // The same list when nothing changed, so that it compares equal at once.
+            return rebuilt || rows.count != oldRows.count ? .list(values) : .list(oldValues)
+        }
+        // A vehicle shows its station's name; an incident its vehicles' call signs.
+        let stationsUnchanged = old.map { $0.stations == snapshot.stations } ?? false
+        let callSignsUnchanged = old.map { old in
+            old.vehicles.count == snapshot.vehicles.count && old.vehicles.indices.allSatisfy { position in
+                old.vehicles[position].id == snapshot.vehicles[position].id && old.vehicles[position].callSign == snapshot.vehicles[position].callSign
+            }
+        } ?? false
         var root: [String: ContextValue] = ["centre": .object(["name": .text(identity.centreName)])]
-        if wants("figures") { root["figures"] = figures(snapshot.figures) }
-        if wants("stations") { root["stations"] = .list(snapshot.stations.map { station($0, in: index) }) }
-        if wants("vehicles") { root["vehicles"] = .list(snapshot.vehicles.map { vehicle($0, in: index) }) }
-        if wants("incidents") { root["incidents"] = .list(snapshot.incidents.map { incident($0, in: index) }) }
-        if wants("calls") { root["calls"] = .list(snapshot.waitingCalls.map(call)) }
-        if wants("seats") { root["seats"] = .list(snapshot.seats.map(seat)) }
+        if wants("figures") {
+            if let old, old.figures == snapshot.figures, let kept = previousFields["figures"] {
+                root["figures"] = kept
+            } else {
+                root["figures"] = figures(snapshot.figures)
+            }
+        }
+        if wants("stations") {
+            // A station shows its vehicles, so it is kept only when no vehicle changed.
+            let reusable = stationsUnchanged && old?.vehicles == snapshot.vehicles
+            root["stations"] = rows("stations", snapshot.stations, old?.stations, reusable: reusable) { station($0, in: index) }
+        }
+        if wants("vehicles") {
+            root["vehicles"] = rows("vehicles", snapshot.vehicles, old?.vehicles, reusable: stationsUnchanged) { vehicle($0, in: index) }
+        }
+        if wants("incidents") {
+            root["incidents"] = rows("incidents", snapshot.incidents, old?.incidents, reusable: callSignsUnchanged) { incident($0, in: index) }
+        }
+        if wants("calls") { root["calls"] = rows("calls", snapshot.waitingCalls, old?.waitingCalls, reusable: true, build: call) }
+        if wants("seats") { root["seats"] = rows("seats", snapshot.seats, old?.seats, reusable: true, build: seat) }
         if wants("alerts") { root["alerts"] = .list(tickerAlerts(snapshot)) }
-        if let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
+        if wants("station"), let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
             root["station"] = self.station(station, in: index)
         }
-        if let alert {
-            var fields: [String: ContextValue] = [
-                "index": count(alert.index + 1),
-                "count": count(alert.count),
-                "vehicle": vehicle(alert.alert.vehicle, in: index),
-                "dispatchedAt": time(alert.alert.dispatchedAt),
-                "departed": .flag(alert.alert.departedAt != nil),
-            ]
-            if let incident = alert.alert.incident {
-                fields["incident"] = self.incident(incident, in: index)
-                fields["critical"] = .flag(incident.priority == .critical)
-            } else {
-                fields["critical"] = .flag(false)
-            }
-            root["alert"] = .object(fields)
+        return .object(root)
+    }
+
+    /// `base` with the door-board alert on show, if any.
+    func adding(_ alert: (index: Int, count: Int, alert: DoorAlert)?, to base: ContextValue, of snapshot: DispatchSnapshot) -> ContextValue {
+        guard let alert, case .object(var root) = base else { return base }
+        let index = SnapshotIndex(snapshot)
+        var fields: [String: ContextValue] = [
+            "index": count(alert.index + 1),
+            "count": count(alert.count),
+            "vehicle": vehicle(alert.alert.vehicle, in: index),
+            "dispatchedAt": time(alert.alert.dispatchedAt),
+            "departed": .flag(alert.alert.departedAt != nil),
+        ]
+        if let incident = alert.alert.incident {
+            fields["incident"] = self.incident(incident, in: index)
+            fields["critical"] = .flag(incident.priority == .critical)
+        } else {
+            fields["critical"] = .flag(false)
         }
+        root["alert"] = .object(fields)
         return .object(root)
     }
 
@@ -281,15 +349,14 @@ public struct ContextBuilder: Sendable {
     }
 }
 
-/// A snapshot's rows by id, built once per context so that lookups do not scan.
-struct SnapshotIndex {
-    let stations: [String: Station]
-    let vehicles: [String: Vehicle]
-    let vehiclesByStation: [String: [Vehicle]]
+/// A snapshot's rows by id, made on first use: a context that keeps most rows from the
+/// previous one looks up few.
+final class SnapshotIndex {
+    private let snapshot: DispatchSnapshot
 
-    init(_ snapshot: DispatchSnapshot) {
-        stations = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
-        vehicles = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
-        vehiclesByStation = Dictionary(grouping: snapshot.vehicles, by: \.stationID)
-    }
+    init(_ snapshot: DispatchSnapshot) { self.snapshot = snapshot }
+
+    lazy var stations: [String: Station] = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
+    lazy var vehicles: [String: Vehicle] = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
+    lazy var vehiclesByStation: [String: [Vehicle]] = Dictionary(grouping: snapshot.vehicles, by: \.stationID)
 }

@@ -231,7 +231,7 @@ public struct Table: Sendable {
     public var empty: String
 }
 
-public struct StatusGrid: Sendable {
+public struct StatusGrid: Sendable, Hashable {
     public var fonts: [String]
     public var cellWidth: Int
     public var cellHeight: Int

@@ -28,6 +28,8 @@ public struct BoardRenderer: Sendable {
     let memo = LayoutMemo()
     /// The fields templates outside tables name: only these are converted for mustache.
     let templateFields: Set<String>
+    /// Per state, per widget: the context paths the widget reads.
+    let inputs: [String: [Set<String>]]
 
     public init(layout: Layout, identity: BoardIdentity, fonts: FontSet) {
         self.layout = layout
@@ -35,6 +37,7 @@ public struct BoardRenderer: Sendable {
         self.fonts = fonts
         builder = ContextBuilder(identity: identity, fields: layout.rootFields)
         templateFields = layout.templateRootFields
+        inputs = layout.states.mapValues { [templateFields] widgets in widgets.map { $0.inputs(mustacheFields: templateFields) } }
     }
 
     /// The context in mustache's form, with only the fields templates name.
@@ -57,21 +60,43 @@ public struct BoardRenderer: Sendable {
     }
 
     func resolve(_ widgets: [Widget], context: ContextValue, prepared: @escaping () -> Any, idBase: Int = 0) -> [any DrawnWidget] {
-        var drawn: [any DrawnWidget] = []
-        for (index, widget) in widgets.enumerated() {
-            if let when = widget.when, !when.holds(in: context) { continue }
-            guard let resolved = resolve(widget, id: idBase + index + 1, context: context, prepared: prepared) else { continue }
-            let blinks = widget.blink?.holds(in: context) ?? false
-            drawn.append(blinks ? Blinking(content: resolved) : resolved)
-            // A table's timer columns redraw every second on their own; its text only per snapshot.
-            if let table = resolved as? TableWidget {
-                drawn += table.elapsedColumns.map { column -> any DrawnWidget in blinks ? Blinking(content: column) : column }
+        widgets.enumerated().flatMap { index, widget in
+            resolveGroup(widget, id: idBase + index + 1, context: context, prepared: prepared)
+        }
+    }
+
+    /// The widgets of `state`, one group per layout widget; a group is taken from `previous`
+    /// when every context path its widget reads has the same value there.
+    func resolveGroups(state: String, context: ContextValue, prepared: @escaping () -> Any, reusing previous: Resolution?) -> [[any DrawnWidget]] {
+        let widgets = layout.states[state] ?? []
+        let inputs = self.inputs[state] ?? []
+        let earlier = previous.flatMap { $0.groups.count == widgets.count ? $0 : nil }
+        return widgets.enumerated().map { index, widget in
+            guard let earlier else { return resolveGroup(widget, id: index + 1, context: context, prepared: prepared) }
+            if index < inputs.count, inputs[index].allSatisfy({ context.lookup($0) == earlier.context.lookup($0) }) {
+                return earlier.groups[index]
             }
+            return resolveGroup(widget, id: index + 1, context: context, prepared: prepared, replacing: earlier.groups[index])
+        }
+    }
+
+    /// What one layout widget draws as: nothing when its condition fails; a table brings its
+    /// timer columns, which redraw every second on their own while its text redraws per snapshot.
+    /// `previous` is what the widget drew as in the binding before, whose parts it may keep.
+    private func resolveGroup(
+        _ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any, replacing previous: [any DrawnWidget] = []
+    ) -> [any DrawnWidget] {
+        if let when = widget.when, !when.holds(in: context) { return [] }
+        guard let resolved = resolve(widget, id: id, context: context, prepared: prepared, replacing: previous) else { return [] }
+        let blinks = widget.blink?.holds(in: context) ?? false
+        var drawn: [any DrawnWidget] = [blinks ? Blinking(content: resolved) : resolved]
+        if let table = resolved as? TableWidget {
+            drawn += table.elapsedColumns.map { column -> any DrawnWidget in blinks ? Blinking(content: column) : column }
         }
         return drawn
     }
 
-    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any) -> (any DrawnWidget)? {
+    private func resolve(_ widget: Widget, id: Int, context: ContextValue, prepared: @escaping () -> Any, replacing previous: [any DrawnWidget]) -> (any DrawnWidget)? {
         let rect = widget.rect
         switch widget.kind {
         case .text(let template, let style):
@@ -94,7 +119,9 @@ public struct BoardRenderer: Sendable {
             return TableWidget(id: id, rect: rect, table: table, chain: chain, items: items, memo: memo)
         case .statusGrid(let grid):
             guard let chain = fonts(grid.fonts).first, case .list(let vehicles)? = context.lookup("vehicles") else { return nil }
-            return StatusGridWidget(id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles, memo: memo)
+            return StatusGridWidget(
+                id: id, rect: rect, grid: grid, chain: chain, vehicles: vehicles, memo: memo, reusing: previous.first as? StatusGridWidget
+            )
         case .kpi(let kpi):
             let labelChains = fonts(kpi.labelFonts), valueChains = fonts(kpi.valueFonts)
             guard !labelChains.isEmpty, !valueChains.isEmpty else { return nil }
@@ -110,17 +137,32 @@ public struct BoardRenderer: Sendable {
     }
 }
 
+/// The widgets bound for one state key, and the context they were bound to.
+struct Resolution: Sendable {
+    let context: ContextValue
+    /// One group per layout widget of the state.
+    let groups: [[any DrawnWidget]]
+    let widgets: [any DrawnWidget]
+}
+
 /// A board's layout bound to one snapshot: draws the frame for any moment.
 ///
 /// Widgets that do not depend on the moment are drawn once into a layer per state; each frame
 /// restores the animated widgets' rectangles from that layer and draws only them. Rebinding to
-/// a newer snapshot redraws only the widgets whose content changed.
+/// a newer snapshot rebuilds only the context rows that changed, binds again only the widgets
+/// that read them, and redraws only the pixels of what changed.
 public struct BoundBoard: Sendable {
     let renderer: BoardRenderer
     public private(set) var snapshot: DispatchSnapshot
     private var staleBanner: (any DrawnWidget)?
+    /// This binding's context without the door-board alert, once built.
+    private var basis: ContextBuilder.Basis?
+    /// The last context built before this binding: its unchanged rows are kept.
+    private var previousBasis: ContextBuilder.Basis?
     /// Widgets bound per state key (the state and, on door boards, the alert on show).
-    private var widgetCache: [String: [any DrawnWidget]] = [:]
+    private var widgetCache: [String: Resolution] = [:]
+    /// Earlier bindings' widgets, kept where what they read did not change.
+    private var previousResolutions: [String: Resolution] = [:]
     private var layers: [String: StaticLayer] = [:]
     /// The previous binding's layers, reused where their widgets did not change.
     private var inherited: [String: StaticLayer] = [:]
@@ -136,6 +178,8 @@ public struct BoundBoard: Sendable {
         /// Per widget position: its text areas and strings.
         var outputs: [Int: RenderOutput]
         var fingerprints: [Int: Int]
+        /// The widgets drawn in it, to tell where the next binding's widgets differ.
+        var widgets: [any DrawnWidget]
         /// False when an animated widget lies under a static one drawn after it: such a state
         /// is drawn whole every frame so that the order of drawing stays right.
         var usable: Bool
@@ -167,7 +211,10 @@ public struct BoundBoard: Sendable {
         // Moved rather than copied, so that deriving the new layers does not copy their pixels.
         inherited = layers.merging(inherited) { current, _ in current }
         layers = [:]
+        previousResolutions = widgetCache.merging(previousResolutions) { current, _ in current }
         widgetCache = [:]
+        previousBasis = basis ?? previousBasis
+        basis = nil
     }
 
     /// The door board's alerts at `now` (empty on other boards).
@@ -232,7 +279,9 @@ public struct BoundBoard: Sendable {
         for (index, widget) in widgets.enumerated() where !widget.isAnimated { fingerprints[index] = widget.fingerprint }
         let bounds = Rect(x: 0, y: 0, width: layout.width, height: layout.height)
         guard usable else {
-            return StaticLayer(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format), outputs: [:], fingerprints: fingerprints, usable: false)
+            return StaticLayer(
+                bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format), outputs: [:], fingerprints: fingerprints, widgets: widgets, usable: false
+            )
         }
         if var previous = inherited.removeValue(forKey: key), previous.usable, Set(previous.fingerprints.keys) == Set(fingerprints.keys) {
             let changed = fingerprints.keys.filter { previous.fingerprints[$0] != fingerprints[$0] }.sorted()
@@ -240,19 +289,33 @@ public struct BoundBoard: Sendable {
             var canvas = Canvas(bitmap: previous.bitmap)
             // Let go of the old layer's pixels so that the canvas owns them and draws in place.
             previous.bitmap = Bitmap(width: 0, height: 0, format: layout.format)
+            var refreshed: Set<Int> = []
             for index in changed {
-                let dirty = widgets[index].bounds
-                if key == workingKey { pendingDirty.append(dirty) }
-                canvas.clipped(to: dirty) { canvas in
-                    canvas.clear()
-                    for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
-                        var output = RenderOutput()
-                        widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
-                        if changed.contains(other) { outputs[other] = output }
+                for dirty in widgets[index].changedRects(since: previous.widgets[index]) {
+                    if key == workingKey { pendingDirty.append(dirty) }
+                    canvas.clipped(to: dirty) { canvas in
+                        canvas.clear()
+                        for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
+                            var output = RenderOutput()
+                            widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
+                            if changed.contains(other) {
+                                outputs[other] = output
+                                refreshed.insert(other)
+                            }
+                        }
                     }
                 }
             }
-            return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, usable: true)
+            // A changed widget whose pixels did not change still has new text areas: drawn
+            // through an empty clip, it makes them without touching a pixel.
+            for index in changed where !refreshed.contains(index) {
+                var output = RenderOutput()
+                canvas.clipped(to: Rect(x: 0, y: 0, width: 0, height: 0)) { canvas in
+                    widgets[index].draw(on: &canvas, at: snapshot.takenAt, into: &output)
+                }
+                outputs[index] = output
+            }
+            return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, widgets: widgets, usable: true)
         }
         if key == workingKey { pendingDirty.append(bounds) }
         var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
@@ -262,7 +325,7 @@ public struct BoundBoard: Sendable {
             widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
             outputs[index] = output
         }
-        return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, usable: true)
+        return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, fingerprints: fingerprints, widgets: widgets, usable: true)
     }
 
     private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget]) {
@@ -283,11 +346,16 @@ public struct BoundBoard: Sendable {
             state = "main"
             key = "main"
         }
-        if let cached = widgetCache[key] { return (key, cached) }
-        let context = renderer.builder.context(for: snapshot, alert: alert)
-        let resolved = renderer.resolve(layout.states[state] ?? [], context: context, prepared: MustacheForm(renderer: renderer, context: context).value)
-        widgetCache[key] = resolved
-        return (key, resolved)
+        if let cached = widgetCache[key] { return (key, cached.widgets) }
+        let base = basis?.context ?? renderer.builder.base(for: snapshot, reusing: previousBasis)
+        basis = ContextBuilder.Basis(snapshot: snapshot, context: base)
+        let context = renderer.builder.adding(alert, to: base, of: snapshot)
+        let groups = renderer.resolveGroups(
+            state: state, context: context, prepared: MustacheForm(renderer: renderer, context: context).value, reusing: previousResolutions[key]
+        )
+        let resolution = Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 })
+        widgetCache[key] = resolution
+        return (key, resolution.widgets)
     }
 }
 
@@ -327,28 +395,9 @@ struct StaleBannerWidget: DrawnWidget {
 extension Layout {
     /// The top-level context fields the layout binds, so that only those are built.
     public var rootFields: Set<String> {
-        var fields: Set<String> = []
-        func root(_ path: String) -> String { path.split(separator: ".").first.map(String.init) ?? path }
-        func collect(_ widgets: [Widget]) {
-            for widget in widgets {
-                if let when = widget.when { fields.insert(root(when.path)) }
-                if let blink = widget.blink { fields.insert(root(blink.path)) }
-                switch widget.kind {
-                case .text(let template, let style), .marquee(let template, let style, _):
-                    fields.formUnion(template.rootFields)
-                    if let colourBy = style.colourBy { fields.insert(root(colourBy)) }
-                case .clock: break
-                case .timer(let path, _): fields.insert(root(path))
-                case .table(let table): fields.insert(root(table.rows))
-                case .statusGrid: fields.insert("vehicles")
-                case .kpi(let kpi): fields.insert(root(kpi.value))
-                case .pages(let pages, _): pages.forEach(collect)
-                case .box: break
-                }
-            }
-        }
-        states.values.forEach(collect)
-        return fields
+        Set(states.values.joined().flatMap { widget in
+            widget.inputs(mustacheFields: []).map { path in path.split(separator: ".").first.map(String.init) ?? path }
+        })
     }
 
     /// The top-level fields that templates outside tables name.
@@ -395,5 +444,29 @@ extension DispatchSnapshot {
             waitingCalls: [], seats: [], figures: DispatchFigures(callsToday: [], runsToday: [], vehicles: [], stations: [], now: moment, dayStart: moment),
             issues: []
         )
+    }
+}
+
+extension Widget {
+    /// The context paths the widget's binding reads; a template rendered by mustache may read
+    /// any of `mustacheFields` (the fields in mustache's form of the context).
+    func inputs(mustacheFields: Set<String>) -> Set<String> {
+        var paths: Set<String> = []
+        if let when { paths.insert(when.path) }
+        if let blink { paths.insert(blink.path) }
+        switch kind {
+        case .text(let template, let style), .marquee(let template, let style, _):
+            paths.formUnion(template.rootFields)
+            if template.needsMustache { paths.formUnion(mustacheFields) }
+            if let colourBy = style.colourBy { paths.insert(colourBy) }
+        case .clock, .box: break
+        case .timer(let path, _): paths.insert(path)
+        case .table(let table): paths.insert(table.rows)
+        case .statusGrid: paths.insert("vehicles")
+        case .kpi(let kpi): paths.insert(kpi.value)
+        case .pages(let pages, _):
+            for widget in pages.joined() { paths.formUnion(widget.inputs(mustacheFields: mustacheFields)) }
+        }
+        return paths
     }
 }

@@ -30,6 +30,221 @@ import WallboardRender
         }
     }
 
+    /// A board that shows what rebinding keeps from one snapshot to the next: the vehicle grid,
+    /// each vehicle's station, each station's standby count, each incident's vehicles and the
+    /// masked personal data.
+    static let rowsLayout = """
+        board:
+          kind: wall
+          width: 640
+          height: 272
+          format: rgb
+          privacy: internal
+        states:
+          main:
+            - text: "待命{{figures.vehiclesDispatchable}} 任务{{figures.vehiclesOnTask}} 停用{{figures.vehiclesOutOfService}}"
+              rect: [0, 0, 240, 16]
+              font: cjk-16
+              colour: white
+            - grid:
+                font: cjk-12
+                cell: [60, 16]
+                colours:
+                  1: amber
+                  2: red
+                  3: red
+                  7: green
+                  9: "#808080"
+                other: "#FF00FF"
+              rect: [0, 16, 240, 64]
+            - table:
+                rows: vehicles
+                font: cjk-12
+                rowHeight: 14
+                colour: white
+                columns:
+                  - title: "车"
+                    value: "{{callSign}}"
+                    width: 60
+                  - title: "站"
+                    value: "{{station}}"
+                    width: 100
+                  - title: "状态"
+                    value: "{{statusName}}"
+                    width: 80
+              rect: [240, 0, 240, 272]
+            - table:
+                rows: incidents
+                font: cjk-12
+                rowHeight: 14
+                highlight: critical
+                highlightColour: red
+                colour: white
+                columns:
+                  - title: "车辆"
+                    value: "{{vehicles}}"
+                    width: 100
+                  - title: "患者"
+                    value: "{{patientName}}"
+                    width: 50
+                  - title: "电话"
+                    value: "{{callbackPhone}}"
+                    width: 90
+              rect: [0, 80, 240, 140]
+            - table:
+                rows: calls
+                font: cjk-12
+                rowHeight: 14
+                colour: amber
+                columns:
+                  - title: "来电"
+                    value: "{{callerPhone}}"
+                    width: 240
+              rect: [0, 220, 240, 52]
+            - table:
+                rows: stations
+                font: cjk-12
+                rowHeight: 14
+                colour: white
+                columns:
+                  - title: "站"
+                    value: "{{name}}"
+                    width: 100
+                  - title: "待命"
+                    value: "{{standbyCount}}"
+                    width: 60
+              rect: [480, 0, 160, 272]
+        """
+
+    /// What can change between two snapshots, one at a time.
+    enum Change: CaseIterable {
+        case status, removeVehicle, addVehicle, renameStation, callSign, patient, caller, nothing
+    }
+
+    /// The fixture city with more vehicles, so that the grid has rows of cells to shift.
+    static func city() -> DispatchSnapshot {
+        var snapshot = Fixture.snapshot(secondAlert: true)
+        snapshot.stations.append(Station(id: "S3", name: "海珠急救站", district: "海珠区", sortOrder: 3))
+        for number in 0..<8 {
+            snapshot.vehicles.append(Vehicle(
+                id: "W\(number)", callSign: "急救\(20 + number)号", plate: "粤A·9\(number)000", stationID: ["S1", "S2", "S3"][number % 3],
+                statusCode: [7, 9, 2, 3][number % 4], statusSince: Fixture.now.addingTimeInterval(-600)
+            ))
+        }
+        return refigured(snapshot)
+    }
+
+    static func refigured(_ snapshot: DispatchSnapshot) -> DispatchSnapshot {
+        var snapshot = snapshot
+        snapshot.figures = DispatchFigures(
+            callsToday: snapshot.waitingCalls.map { CallTimes(receivedAt: $0.receivedAt ?? Fixture.now, answeredAt: nil, endedAt: nil, outcome: nil) },
+            runsToday: snapshot.vehicles.compactMap(\.task), vehicles: snapshot.vehicles, stations: snapshot.stations,
+            now: Fixture.now, dayStart: snapshot.dayStart
+        )
+        return snapshot
+    }
+
+    static func applying(_ change: Change, to snapshot: DispatchSnapshot, step: Int, generator: inout SeededGenerator) -> DispatchSnapshot {
+        var snapshot = snapshot
+        func pick(_ count: Int) -> Int { Int(generator.next() % UInt64(max(count, 1))) }
+        switch change {
+        case .status:
+            let index = pick(snapshot.vehicles.count)
+            let code = [0, 1, 2, 3, 7, 8, 9, 12][pick(8)]
+            snapshot.vehicles[index].statusCode = code
+            snapshot.vehicles[index].status = VehicleStatus(rawValue: code)
+        case .removeVehicle where snapshot.vehicles.count > 4:
+            snapshot.vehicles.remove(at: pick(snapshot.vehicles.count))
+        case .removeVehicle, .addVehicle:
+            snapshot.vehicles.insert(Vehicle(
+                id: "N\(step)", callSign: "新\(step)号", plate: "粤A·N\(step)", stationID: snapshot.stations[pick(snapshot.stations.count)].id,
+                statusCode: 7, statusSince: Fixture.now
+            ), at: pick(snapshot.vehicles.count + 1))
+        case .renameStation:
+            snapshot.stations[pick(snapshot.stations.count)].name = "改名\(step)站"
+        case .callSign:
+            // V1 and V3 serve incidents: their call signs show in the incidents' rows.
+            let index = snapshot.vehicles.firstIndex { $0.id == ["V1", "V3"][step % 2] } ?? pick(snapshot.vehicles.count)
+            snapshot.vehicles[index].callSign = "呼号\(step)"
+        case .patient:
+            let index = pick(snapshot.incidents.count)
+            snapshot.incidents[index].patientName = ["欧阳", "钱", "孙小红"][pick(3)]
+            snapshot.incidents[index].callbackPhone = "1390000\(1000 + step)"
+        case .caller:
+            snapshot.waitingCalls[0].callerPhone = "1360000\(1000 + step)"
+        case .nothing:
+            break
+        }
+        return refigured(snapshot)
+    }
+
+    static func expectSameAsFresh(
+        _ bound: inout BoundBoard, _ renderer: BoardRenderer, _ snapshot: DispatchSnapshot, at moment: Date, _ note: String
+    ) {
+        let cached = bound.render(at: moment)
+        let fresh = renderer.render(snapshot, at: moment)
+        #expect(cached.frame.bitmap == fresh.frame.bitmap, "\(note): pixels differ from a fresh render")
+        #expect(cached.output.strings == fresh.output.strings, "\(note): strings differ from a fresh render")
+        #expect(cached.frame.textAreas == fresh.frame.textAreas, "\(note): text areas differ from a fresh render")
+    }
+
+    /// Each kind of change, many times in a random order: the rebound board shows exactly what
+    /// a board bound afresh shows (no stale cell, name, call sign or phone number).
+    @Test func rebindingAfterEachKindOfChangeMatchesAFreshBinding() throws {
+        let layout = try Fixture.loader().load(Self.rowsLayout, file: "rows.yaml", name: "rows")
+        let renderer = try Fixture.renderer(layout)
+        var generator = SeededGenerator(seed: 44)
+        var snapshot = Self.city()
+        var bound = renderer.bind(snapshot, staleSince: nil)
+        _ = bound.render(at: Fixture.now)
+        var seen: Set<String> = []
+        for step in 0..<120 {
+            let change = Change.allCases[Int(generator.next() % UInt64(Change.allCases.count))]
+            snapshot = Self.applying(change, to: snapshot, step: step, generator: &generator)
+            bound.rebind(snapshot, staleSince: nil)
+            Self.expectSameAsFresh(&bound, renderer, snapshot, at: Fixture.now.addingTimeInterval(Double(step)), "step \(step), \(change)")
+            seen.insert("\(change)")
+        }
+        #expect(seen.count == Change.allCases.count)
+    }
+
+    /// The rebound board's personal data is masked exactly as a fresh binding masks it.
+    @Test func rebindingKeepsPersonalDataMasked() throws {
+        let layout = try Fixture.loader().load(Self.rowsLayout, file: "rows.yaml", name: "rows")
+        let renderer = try Fixture.renderer(layout)
+        var generator = SeededGenerator(seed: 5)
+        let first = Self.city()
+        var bound = renderer.bind(first, staleSince: nil)
+        _ = bound.render(at: Fixture.now)
+        let changed = Self.applying(.patient, to: Self.applying(.caller, to: first, step: 1, generator: &generator), step: 2, generator: &generator)
+        bound.rebind(changed, staleSince: nil)
+        let strings = bound.render(at: Fixture.now).output.strings
+        for incident in changed.incidents {
+            #expect(!strings.contains(incident.patientName))
+            #expect(!strings.contains(incident.callbackPhone))
+            #expect(strings.contains(Mask.name(incident.patientName)))
+            #expect(strings.contains(Mask.phone(incident.callbackPhone)))
+        }
+        #expect(strings.contains(Mask.phone(changed.waitingCalls[0].callerPhone)))
+    }
+
+    /// The shipped walls and strip after one vehicle changes, is removed, or appears: the
+    /// grid redraws only those cells, and nothing of the old cells may remain.
+    @Test(arguments: ["wall-1920x1080.yaml", "wall-384x192-rgb.yaml"])
+    func shippedWallsRedrawOnlyWhatChangedWithoutStalePixels(file: String) throws {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
+        let renderer = try Fixture.renderer(layout)
+        var generator = SeededGenerator(seed: 3)
+        var snapshot = Self.city()
+        var bound = renderer.bind(snapshot, staleSince: nil)
+        _ = bound.render(at: Fixture.now)
+        for (step, change) in [Change.status, .removeVehicle, .addVehicle, .renameStation, .callSign, .status].enumerated() {
+            snapshot = Self.applying(change, to: snapshot, step: step, generator: &generator)
+            bound.rebind(snapshot, staleSince: nil)
+            Self.expectSameAsFresh(&bound, renderer, snapshot, at: Fixture.now.addingTimeInterval(0.25), "\(file) step \(step), \(change)")
+        }
+    }
+
     @Test func localTimeFieldsMatchFoundationsCalendar() throws {
         var generator = SeededGenerator(seed: 9)
         let zones = ["Asia/Shanghai", "UTC", "America/New_York", "Asia/Kathmandu", "Pacific/Chatham"].compactMap(TimeZone.init(identifier:))

@@ -28,10 +28,20 @@ protocol DrawnWidget: Sendable {
     var isAnimated: Bool { get }
     /// Equal for two widgets that draw the same pixels: what changed between two snapshots.
     var fingerprint: Int { get }
+    /// Where the pixels drawn differ from those `previous` (the widget bound in its place
+    /// before, with another fingerprint) drew: outside these rectangles both drew the same.
+    func changedRects(since previous: any DrawnWidget) -> [Rect]
 }
 
 extension DrawnWidget {
     var isAnimated: Bool { false }
+
+    func changedRects(since previous: any DrawnWidget) -> [Rect] { wholeBounds(since: previous) }
+
+    /// Both widgets' rectangles: where anything may differ.
+    func wholeBounds(since previous: any DrawnWidget) -> [Rect] {
+        previous.bounds == bounds ? [bounds] : [bounds, previous.bounds]
+    }
 }
 
 /// Shows its content only in the first half of every second: critical items.

@@ -7,26 +7,75 @@ struct StatusGridWidget: DrawnWidget {
     struct Cell: Sendable {
         var label: TextLayout
         var colour: Color
+        /// The label's text, for the output.
+        var text: String
+
+        /// True when both draw the same pixels (the grid's font is the same for every cell).
+        func looksLike(_ other: Cell) -> Bool { colour == other.colour && label.lines == other.label.lines }
     }
 
     let id: Int
     let rect: Rect
     let grid: StatusGrid
+    let chain: FontChain
+    /// What the cells were made from.
+    let vehicles: [ContextValue]
     let cells: [Cell]
 
-    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo) {
+    /// `previous`, the same grid bound to the snapshot before, lends the cells of vehicles
+    /// whose values did not change.
+    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo, reusing previous: StatusGridWidget? = nil) {
         self.id = id
         self.rect = rect
         self.grid = grid
-        cells = vehicles.map { vehicle in
+        self.chain = chain
+        self.vehicles = vehicles
+        let earlier = previous.flatMap { $0.rect == rect && $0.grid == grid && $0.chain.name == chain.name ? $0 : nil }
+        cells = vehicles.enumerated().map { index, vehicle in
+            if let earlier, index < earlier.vehicles.count, earlier.vehicles[index] == vehicle { return earlier.cells[index] }
             let label = vehicle.lookup("callSign")?.display ?? ""
             let code = vehicle.lookup("statusCode")?.number.flatMap { $0.isNaN ? nil : Int($0) }
             let colour = code.flatMap { grid.colours[$0] } ?? grid.otherColour
-            return Cell(label: memo.layout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false), colour: colour)
+            let layout = memo.layout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false)
+            return Cell(label: layout, colour: colour, text: layout.lines.map(\.text).joined())
         }
     }
 
     var bounds: Rect { rect }
+
+    private var columns: Int { max(1, rect.width / grid.cellWidth) }
+    private var capacity: Int { columns * max(1, rect.height / grid.cellHeight) }
+
+    /// The rectangle cell `index` is filled in (the rest of its slot is the gap to the next).
+    private func box(_ index: Int) -> Rect {
+        Rect(
+            x: rect.x + (index % columns) * grid.cellWidth,
+            y: rect.y + (index / columns) * grid.cellHeight,
+            width: grid.cellWidth - 1, height: grid.cellHeight - 1
+        )
+    }
+
+    /// The boxes of the cells that changed, appeared or went: a vehicle changing status
+    /// redraws one cell, not the grid.
+    func changedRects(since previous: any DrawnWidget) -> [Rect] {
+        guard let previous = previous as? StatusGridWidget, previous.rect == rect,
+              previous.grid.cellWidth == grid.cellWidth, previous.grid.cellHeight == grid.cellHeight
+        else { return wholeBounds(since: previous) }
+        let shown = min(capacity, max(cells.count, previous.cells.count))
+        let changed = (0..<shown).compactMap { index -> Rect? in
+            let current = index < cells.count ? cells[index] : nil
+            let before = index < previous.cells.count ? previous.cells[index] : nil
+            if let current, let before, current.looksLike(before) { return nil }
+            return box(index)
+        }
+        // Each rectangle redraws the grid once; when a vehicle comes or goes, the cells after
+        // it all shift, and one rectangle around them costs less than one per cell.
+        guard changed.count > StatusGridWidget.separateRectLimit, let first = changed.first else { return changed }
+        return [changed.dropFirst().reduce(first) { $0.union($1) }]
+    }
+
+    /// Up to this many changed cells are redrawn each in its own rectangle.
+    static let separateRectLimit = 4
 
     var fingerprint: Int {
         var hasher = Hasher()
@@ -39,20 +88,18 @@ struct StatusGridWidget: DrawnWidget {
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
-        let columns = max(1, rect.width / grid.cellWidth)
-        let capacity = columns * max(1, rect.height / grid.cellHeight)
         var texts: [TextArea.Run] = []
         for (index, cell) in cells.prefix(capacity).enumerated() {
-            let box = Rect(
-                x: rect.x + (index % columns) * grid.cellWidth,
-                y: rect.y + (index / columns) * grid.cellHeight,
-                width: grid.cellWidth - 1, height: grid.cellHeight - 1
-            )
-            canvas.fill(box, cell.colour)
-            let text = cell.label.lines.map(\.text).joined()
-            let inner = Rect(x: box.x + 1, y: box.y + 1, width: box.width - 1, height: box.height - 1)
-            output.record(text, missing: cell.label.draw(on: &canvas, in: inner, horizontal: .centre, vertical: .middle, colour: .off))
-            texts.append(.init(text + " ", colour: cell.colour))
+            let box = box(index)
+            // Cells outside the clip (redrawing only changed cells) are not drawn, but their
+            // text still goes into the output.
+            if box.intersects(canvas.clip) {
+                canvas.fill(box, cell.colour)
+                let inner = Rect(x: box.x + 1, y: box.y + 1, width: box.width - 1, height: box.height - 1)
+                cell.label.draw(on: &canvas, in: inner, horizontal: .centre, vertical: .middle, colour: .off)
+            }
+            output.record(cell.text, missing: cell.label.missing)
+            texts.append(.init(cell.text + " ", colour: cell.colour))
         }
         output.textAreas.append(TextArea(id: id, rect: rect, runs: texts, fontHeight: grid.cellHeight))
     }

@@ -19,6 +19,8 @@ struct TableWidget: DrawnWidget {
     let rows: [Row]
     let emptyText: TextLayout?
     let elapsedColumns: [ElapsedColumn]
+    /// Made once: a table kept from one binding to the next is compared without hashing its text again.
+    let fingerprint: Int
 
     init(id: Int, rect: Rect, table: Table, chain: FontChain, items: [ContextValue], memo: LayoutMemo) {
         self.id = id
@@ -64,11 +66,6 @@ struct TableWidget: DrawnWidget {
             x += column.width
         }
         elapsedColumns = columns
-    }
-
-    var bounds: Rect { rect }
-
-    var fingerprint: Int {
         var hasher = Hasher()
         hasher.combine(rect)
         for row in rows {
@@ -76,8 +73,10 @@ struct TableWidget: DrawnWidget {
             for cell in row.cells { hasher.combine(cell?.lines) }
         }
         hasher.combine(emptyText?.lines)
-        return hasher.finalize()
+        fingerprint = hasher.finalize()
     }
+
+    var bounds: Rect { rect }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var y = rect.y

@@ -36,6 +36,17 @@ extension BenchCatalog {
                     changed.vehicles[index].statusCode = VehicleStatus.unavailable.rawValue
                     changed.vehicles[index].status = .unavailable
                 }
+                // The vehicle counts change with it, as the source reports them; call and run
+                // figures stay as they were.
+                let recounted = DispatchFigures(
+                    callsToday: [], runsToday: [], vehicles: changed.vehicles, stations: changed.stations, now: changed.takenAt, dayStart: changed.dayStart
+                )
+                changed.figures.vehiclesByStatus = recounted.vehiclesByStatus
+                changed.figures.vehiclesOnTask = recounted.vehiclesOnTask
+                changed.figures.vehiclesDispatchable = recounted.vehiclesDispatchable
+                changed.figures.vehiclesOutOfService = recounted.vehiclesOutOfService
+                changed.figures.vehiclesUnknownStatus = recounted.vehiclesUnknownStatus
+                changed.figures.stations = recounted.stations
                 let snapshots = [scene.snapshot, changed]
                 var bound = renderer.bind(scene.snapshot, staleSince: nil)
                 _ = bound.render(at: scene.snapshot.takenAt)
