@@ -73,19 +73,26 @@ final class BoardRuntime: Service, Sendable {
             let staleSince = feed.staleSince(state.health, now: now)
             var freshData: Date?
             if bound == nil || boundFor?.generation != generation || boundFor?.staleSince != staleSince {
-                bound = renderer.bind(state.snapshot, staleSince: staleSince)
+                // Rebinding keeps what did not change (context rows, widgets, drawn layers).
+                if bound == nil {
+                    bound = renderer.bind(state.snapshot, staleSince: staleSince)
+                } else {
+                    bound?.rebind(state.snapshot, staleSince: staleSince)
+                }
                 if boundFor?.generation != generation { freshData = state.snapshot?.takenAt }
                 boundFor = (generation, staleSince)
             }
             guard var board = bound else { return }
+            // The only copy, so that drawing changes its pixels in place.
+            bound = nil
             let frame: Frame
             if let message = monitor.message(at: now) {
                 frame = messageFrame(message.text)
             } else {
                 // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
                 frame = board.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame
-                bound = board
             }
+            bound = board
             metrics.framesRendered.increment()
             if frame != lastFrame {
                 lastFrame = frame
@@ -102,7 +109,8 @@ final class BoardRuntime: Service, Sendable {
         let interval = max(0.01, Double(frameInterval.components.seconds) + Double(frameInterval.components.attoseconds) / 1e18)
         let wall = now.timeIntervalSince1970
         let next = ((wall / interval).rounded(.down) + 1) * interval
-        let wait = max(0.001, next - wallClock().timeIntervalSince1970)
+        // At most one interval: the clock may have been stepped back since `now` was read.
+        let wait = min(interval, max(0.001, next - wallClock().timeIntervalSince1970))
         return ContinuousClock.now.advanced(by: .milliseconds(Int64((wait * 1000).rounded(.up))))
     }
 
