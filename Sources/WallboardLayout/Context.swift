@@ -246,7 +246,7 @@ public struct ContextBuilder: Sendable {
     }
 
     private func station(_ station: Station, in index: SnapshotIndex) -> ContextValue {
-        let vehicles = index.vehiclesByStation[station.id] ?? []
+        let vehicles = index.vehicles(atStation: station.id)
         let standby = vehicles.filter { $0.status == .standby }
         return .object([
             "id": .text(station.id),
@@ -358,5 +358,17 @@ final class SnapshotIndex {
 
     lazy var stations: [String: Station] = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
     lazy var vehicles: [String: Vehicle] = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
-    lazy var vehiclesByStation: [String: [Vehicle]] = Dictionary(grouping: snapshot.vehicles, by: \.stationID)
+    private var vehiclesByStation: [String: [Vehicle]]?
+    private var stationLookups = 0
+
+    /// A station's vehicles. A door board asks for one station: a scan. A wall asks for all of
+    /// them: grouped once, from the second station on.
+    func vehicles(atStation id: String) -> [Vehicle] {
+        if let vehiclesByStation { return vehiclesByStation[id] ?? [] }
+        stationLookups += 1
+        guard stationLookups > 1 else { return snapshot.vehicles.filter { $0.stationID == id } }
+        let grouped = Dictionary(grouping: snapshot.vehicles, by: \.stationID)
+        vehiclesByStation = grouped
+        return grouped[id] ?? []
+    }
 }
