@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import WallboardDispatch
 import WallboardLayout
 import WallboardSQLite
@@ -14,7 +15,9 @@ final class SQLiteRowFuzzing: @unchecked Sendable {
     // Unchecked: libFuzzer calls one input at a time, on one thread.
     struct Database {
         let path: String
-        let writer: DatabaseQueue
+        /// Plain SQLite, not GRDB: the rows go in fast, and the reader's own statements are what is measured.
+        let writer: OpaquePointer
+        /// Kept open from run to run, as the service keeps it; it never carries call counts over.
         let reader: SQLiteSnapshotReader
     }
 
@@ -38,31 +41,29 @@ final class SQLiteRowFuzzing: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let strictPath = "\(directory)/interface.sqlite", loosePath = "\(directory)/untyped.sqlite"
-            for path in [strictPath, loosePath] {
-                for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-            // Nothing here needs to survive a power cut: no syncing, no journal file per run.
-            var writing = Configuration()
-            writing.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY") }
-            let strictWriter = try DatabaseQueue(path: strictPath, configuration: writing)
-            try strictWriter.write { db in try db.execute(sql: InterfaceSchema.sql) }
-            let tables: [(name: String, columns: [String])] = try strictWriter.read { db in
+            let strictQueue = try DatabaseQueue(path: strictPath)
+            try strictQueue.write { db in try db.execute(sql: InterfaceSchema.sql) }
+            let tables: [(name: String, columns: [String])] = try strictQueue.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid").map { table in
                     (table, try db.columns(in: table).map(\.name))
                 }
             }
-            let looseWriter = try DatabaseQueue(path: loosePath, configuration: writing)
-            try looseWriter.write { db in
+            self.tables = tables
+            try DatabaseQueue(path: loosePath).write { db in
                 for table in tables {
                     try db.execute(sql: "CREATE TABLE \(table.name) (\(table.columns.joined(separator: ", ")))")
                 }
             }
-            self.tables = tables
-            func reader(_ path: String) -> SQLiteSnapshotReader {
-                SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, wallClock: { SQLiteRowFuzzing.now }))
+            func database(_ path: String) throws -> Database {
+                var writer: OpaquePointer?
+                guard sqlite3_open(path, &writer) == SQLITE_OK, let writer else { throw DatabaseError(message: "cannot open \(path)") }
+                // Nothing here needs to survive a power cut: no syncing, no journal file per run.
+                sqlite3_exec(writer, "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", nil, nil, nil)
+                let configuration = SQLiteSourceConfiguration(path: path, wallClock: { SQLiteRowFuzzing.now }, settledCallsRecount: 0)
+                return Database(path: path, writer: writer, reader: SQLiteSnapshotReader(configuration: configuration))
             }
-            strict = Database(path: strictPath, writer: strictWriter, reader: reader(strictPath))
-            loose = Database(path: loosePath, writer: looseWriter, reader: reader(loosePath))
+            strict = try database(strictPath)
+            loose = try database(loosePath)
         } catch {
             fuzzSetupFailed("cannot set up the fuzzing databases in \(directory): \(error)")
         }
@@ -72,34 +73,29 @@ final class SQLiteRowFuzzing: @unchecked Sendable {
         var input = FuzzInput(bytes)
         let header = input.byte()
         let database = header & 1 == 0 ? strict : loose
-        do {
-            try database.writer.inTransaction { db in
-                for table in tables { try db.execute(sql: "DELETE FROM \(table.name)") }
-                if header & 2 == 0 {
-                    try? db.execute(sql: "INSERT INTO wallboard_interface (key, value) VALUES ('version', '1')")
-                }
-                while !input.isEmpty {
-                    let table = tables[Int(input.byte()) % tables.count]
-                    var placeholders: [String] = []
-                    var values: [DatabaseValue] = []
-                    for _ in table.columns {
-                        let (placeholder, value) = self.value(&input)
-                        placeholders.append(placeholder)
-                        values.append(value)
-                    }
-                    // A row the strict schema refuses (NULL in a NOT NULL column, a repeated key) is left out.
-                    try? db.execute(
-                        sql: "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))",
-                        arguments: StatementArguments(values)
-                    )
-                }
-                return .commit
+        let writer = database.writer
+        sqlite3_exec(writer, "BEGIN", nil, nil, nil)
+        for table in tables { sqlite3_exec(writer, "DELETE FROM \(table.name)", nil, nil, nil) }
+        if header & 2 == 0 {
+            sqlite3_exec(writer, "INSERT INTO wallboard_interface (key, value) VALUES ('version', '1')", nil, nil, nil)
+        }
+        while !input.isEmpty {
+            let table = tables[Int(input.byte()) % tables.count]
+            let values = table.columns.map { _ in value(&input) }
+            let sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(values.map(\.placeholder).joined(separator: ", ")))"
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(writer, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                fatalError("cannot prepare \(sql): \(String(cString: sqlite3_errmsg(writer)))")
             }
-        } catch {
-            fatalError("cannot write the fuzzing database \(database.path): \(error)")
+            for (index, value) in values.enumerated() { value.bind(statement, CInt(index + 1)) }
+            // A row the strict schema refuses (NULL in a NOT NULL column, a repeated key) is left out.
+            sqlite3_step(statement)
+            sqlite3_finalize(statement)
+        }
+        guard sqlite3_exec(writer, "COMMIT", nil, nil, nil) == SQLITE_OK else {
+            fatalError("cannot write the fuzzing database \(database.path): \(String(cString: sqlite3_errmsg(writer)))")
         }
         let reader = database.reader
-        reader.close()
         do {
             try reader.open()
             let snapshot = try reader.readSnapshot()
@@ -122,19 +118,40 @@ final class SQLiteRowFuzzing: @unchecked Sendable {
         }
     }
 
-    /// One column value and how the INSERT binds it.
-    private func value(_ input: inout FuzzInput) -> (String, DatabaseValue) {
+    /// One column value as the INSERT binds it.
+    enum Value {
+        case null, integer(Int64), real(Double), text(String), blob([UInt8])
+        /// Bytes stored as TEXT whether or not they are UTF-8, as another program's writer may store them.
+        case rawText([UInt8])
+
+        var placeholder: String {
+            if case .rawText = self { return "CAST(? AS TEXT)" }
+            return "?"
+        }
+
+        func bind(_ statement: OpaquePointer, _ index: CInt) {
+            switch self {
+            case .null: sqlite3_bind_null(statement, index)
+            case .integer(let number): sqlite3_bind_int64(statement, index, number)
+            case .real(let number): sqlite3_bind_double(statement, index, number)
+            case .text(let text): sqlite3_bind_text(statement, index, text, -1, transient)
+            case .blob(let bytes), .rawText(let bytes): sqlite3_bind_blob(statement, index, bytes, CInt(bytes.count), transient)
+            }
+        }
+    }
+
+    private func value(_ input: inout FuzzInput) -> Value {
+        let clock = Self.now.timeIntervalSince1970
         switch input.byte() % 9 {
-        case 0: return ("?", .null)
-        case 1: return ("?", Int64(Int8(bitPattern: input.byte())).databaseValue)
-        case 2: return ("?", Int64(bitPattern: input.uint64()).databaseValue)
-        case 3: return ("?", Double(bitPattern: input.uint64()).databaseValue)
-        case 4: return ("?", (Self.now.timeIntervalSince1970 + Double(Int16(bitPattern: input.uint16()))).databaseValue)
-        case 5: return ("?", Int64(Self.now.timeIntervalSince1970 + Double(Int16(bitPattern: input.uint16())) * 8).databaseValue)
-        case 6: return ("?", Self.words[Int(input.byte()) % Self.words.count].databaseValue)
-        // Bytes stored as TEXT whether or not they are UTF-8, as another program's writer may store them.
-        case 7: return ("CAST(? AS TEXT)", Data(input.bytes(Int(input.byte()) % 24)).databaseValue)
-        default: return ("?", Data(input.bytes(Int(input.byte()) % 24)).databaseValue)
+        case 0: return .null
+        case 1: return .integer(Int64(Int8(bitPattern: input.byte())))
+        case 2: return .integer(Int64(bitPattern: input.uint64()))
+        case 3: return .real(Double(bitPattern: input.uint64()))
+        case 4: return .real(clock + Double(Int16(bitPattern: input.uint16())))
+        case 5: return .integer(Int64(clock) + Int64(Int16(bitPattern: input.uint16())) * 8)
+        case 6: return .text(Self.words[Int(input.byte()) % Self.words.count])
+        case 7: return .rawText(input.bytes(Int(input.byte()) % 24))
+        default: return .blob(input.bytes(Int(input.byte()) % 24))
         }
     }
 }
@@ -160,3 +177,6 @@ struct FuzzInput {
 
     mutating func uint64() -> UInt64 { bytes(8).reduce(0) { $0 << 8 | UInt64($1) } }
 }
+
+/// SQLite's SQLITE_TRANSIENT (copy the bound bytes), a macro Swift does not import.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
