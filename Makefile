@@ -150,6 +150,6 @@ fuzz-run-%:
 	  > $(FUZZ_DIR)/$*.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$*.log; \
 	else tail -40 $(FUZZ_DIR)/$*.log; echo "$* crashed: the input is in $(FUZZ_DIR)/crashes/"; exit 1; fi
 
-# sqlite-rows writes and reads a database per run, about a hundred a second: a tenth of the runs.
+# sqlite-rows writes and reads a database per run, some 150 a second: a tenth of the runs.
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_RUNS=20000 FUZZ_RUNS_sqlite-rows=2000
