@@ -53,36 +53,110 @@ demo: release
 	$(WALLBOARD) demo
 
 # Fuzzing with libFuzzer and AddressSanitizer: the parsers and decoders that take bytes from
-# outside (BDF fonts, every board protocol's decoder through its emulator, controller text).
+# outside (BDF fonts, every board protocol's decoder through its emulator, controller text, layout
+# files with their templates, the service configuration, the dispatch database's rows).
 # `make fuzz` runs each target for FUZZ_RUNS executions; `make fuzz-smoke` a short pass.
+#
+# The fuzz build lives in .build-fuzz, apart from SwiftPM's .build, so that it never slows
+# `swift build`: each module, ours and the packages' (Yams with its C libyaml, swift-mustache,
+# GRDB), is compiled once with swiftc or clang, with coverage and address sanitising, and
+# Tests/Fuzz/*.swift is linked to them. The package sources are SwiftPM's own checkouts, at the
+# versions it resolved for the normal build. Make rebuilds only the modules whose sources changed.
 FUZZ_DIR := .build-fuzz
-FUZZ_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator
-FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky layout config sqlite-rows
 FUZZ_RUNS ?= 1000000
+# Layouts and configurations run longer than a board message; the shipped ones are seeds too.
+FUZZ_MAX_LEN := 4096
+FUZZ_MAX_LEN_layout := 8192
+FUZZ_MAX_LEN_config := 8192
+FUZZ_SEEDS_layout := Layouts
+FUZZ_SEEDS_config := config
+
+CHECKOUTS := .build/checkouts
+FUZZ_INCLUDES := -I $(FUZZ_DIR) -I $(CHECKOUTS)/Yams/Sources/CYaml/include -Xcc -DYAML_DECLARE_STATIC \
+  -I $(CHECKOUTS)/GRDB.swift/Sources/GRDBSQLite -I $(FUZZ_DIR)/CWallboardSys -I Sources/CLibUSB \
+  $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I libusb-1.0 2>/dev/null))
+# SWIFT_PACKAGE: as SwiftPM defines it (Yams imports its C parser only when it is set).
+FUZZ_SWIFTC := swiftc -wmo -c -parse-as-library -O -sanitize=fuzzer,address -DSWIFT_PACKAGE $(FUZZ_INCLUDES)
+FUZZ_CC := clang -c -O2 -fsanitize=fuzzer-no-link,address
+
+# Module: its sources, its flags, the modules it imports (so that they are compiled first).
+FUZZ_SOURCES_CYaml := $(wildcard $(CHECKOUTS)/Yams/Sources/CYaml/src/*.c)
+FUZZ_SOURCES_CWallboardSys := Sources/CWallboardSys/shim.c
+# SwiftPM makes this C module's module map from its umbrella header; so does the rule below.
+FUZZ_HEADER_CWallboardSys := Sources/CWallboardSys/include/CWallboardSys.h
+FUZZ_SOURCES_Yams := $(wildcard $(CHECKOUTS)/Yams/Sources/Yams/*.swift)
+FUZZ_FLAGS_Yams := -swift-version 5 -suppress-warnings
+FUZZ_DEPS_Yams := CYaml
+FUZZ_SOURCES_Mustache := $(wildcard $(CHECKOUTS)/swift-mustache/Sources/Mustache/*.swift)
+FUZZ_FLAGS_Mustache := -swift-version 6 -suppress-warnings
+# GRDB's own settings from its Package.swift, as SwiftPM applies them on Linux. Unoptimised: with
+# -O it alone takes longer to compile than the whole smoke pass may, and the rows are decoded in
+# our code, straight off SQLite's statements.
+FUZZ_SOURCES_GRDB := $(shell find $(CHECKOUTS)/GRDB.swift/GRDB -name '*.swift' 2>/dev/null)
+FUZZ_FLAGS_GRDB := -Onone -swift-version 6 -suppress-warnings -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_SNAPSHOT -DSQLITE_DISABLE_SNAPSHOT
+FUZZ_DEPS_WallboardText := WallboardRender
+FUZZ_DEPS_WallboardProtocols := WallboardRender
+FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText
+FUZZ_DEPS_WallboardYAML := Yams
+FUZZ_DEPS_WallboardFonts := WallboardText
+FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
+FUZZ_DEPS_WallboardSQLite := WallboardDispatch GRDB
+FUZZ_DEPS_WallboardTransport := CWallboardSys
+FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport WallboardEmulator
+FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardTransport WallboardDrivers
+FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardDispatch \
+  WallboardFonts WallboardLayout WallboardSQLite WallboardTransport WallboardDrivers WallboardConfig
+FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
+FUZZ_C_MODULES := CYaml CWallboardSys
+$(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \
+  $(eval FUZZ_FLAGS_$(module) := -swift-version 6))
+
+define FUZZ_SWIFT_MODULE
+$(FUZZ_DIR)/$(1).o: $(FUZZ_SOURCES_$(1)) $(foreach dep,$(FUZZ_DEPS_$(1)),$(FUZZ_DIR)/$(dep).o)
+	@mkdir -p $(FUZZ_DIR) && echo "compiling $(1) with -sanitize=fuzzer,address"
+	@$(FUZZ_SWIFTC) $(FUZZ_FLAGS_$(1)) -module-name $(1) $(FUZZ_SOURCES_$(1)) \
+	  -emit-module -emit-module-path $(FUZZ_DIR)/$(1).swiftmodule -o $$@
+endef
+# A C module becomes one relocatable object, so that it links like a Swift one.
+define FUZZ_C_MODULE
+$(FUZZ_DIR)/$(1).o: $(FUZZ_SOURCES_$(1))
+	@mkdir -p $(FUZZ_DIR)/$(1) && echo "compiling $(1) with -fsanitize=fuzzer-no-link,address"
+	@for source in $(FUZZ_SOURCES_$(1)); do \
+	  $(FUZZ_CC) -DYAML_DECLARE_STATIC -I $(CHECKOUTS)/Yams/Sources/CYaml/include -I Sources/CWallboardSys/include \
+	    $$$$source -o $(FUZZ_DIR)/$(1)/$$$$(basename $$$$source .c).o || exit 1; done
+	@ld -r $(FUZZ_DIR)/$(1)/*.o -o $$@
+	$(if $(FUZZ_HEADER_$(1)),@printf 'module $(1) {\n    umbrella header "%s"\n    export *\n}\n' $(abspath $(FUZZ_HEADER_$(1))) \
+	  > $(FUZZ_DIR)/$(1)/module.modulemap)
+endef
+$(foreach module,$(FUZZ_SWIFT_MODULES),$(eval $(call FUZZ_SWIFT_MODULE,$(module))))
+$(foreach module,$(FUZZ_C_MODULES),$(eval $(call FUZZ_C_MODULE,$(module))))
+
+FUZZ_OBJECTS := $(foreach module,$(FUZZ_C_MODULES) $(FUZZ_SWIFT_MODULES),$(FUZZ_DIR)/$(module).o)
+$(FUZZ_DIR)/wallboard-fuzz: $(FUZZ_OBJECTS) $(wildcard Tests/Fuzz/*.swift)
+	swiftc -parse-as-library -O -swift-version 6 -sanitize=fuzzer,address $(FUZZ_INCLUDES) $(wildcard Tests/Fuzz/*.swift) \
+	  $(FUZZ_OBJECTS) -o $@ 2>&1 | grep -v 'ld.gold: warning' || true
+	@test -x $@
 
 .PHONY: fuzz fuzz-smoke fuzz-build
 
+# The package checkouts must exist before this Makefile lists their sources, hence the second make.
 fuzz-build: deps
-	@mkdir -p $(FUZZ_DIR)
-	@for module in $(FUZZ_MODULES); do \
-	  echo "compiling $$module with -sanitize=fuzzer,address"; \
-	  swiftc -wmo -c -parse-as-library -O -sanitize=fuzzer,address -module-name $$module -I $(FUZZ_DIR) \
-	    Sources/$$module/*.swift -emit-module -emit-module-path $(FUZZ_DIR)/$$module.swiftmodule \
-	    -o $(FUZZ_DIR)/$$module.o || exit 1; \
-	done
-	swiftc -parse-as-library -O -sanitize=fuzzer,address -I $(FUZZ_DIR) Tests/Fuzz/FuzzTargets.swift \
-	  $(foreach module,$(FUZZ_MODULES),$(FUZZ_DIR)/$(module).o) -o $(FUZZ_DIR)/wallboard-fuzz 2>&1 | grep -v 'ld.gold: warning' || true
-	@test -x $(FUZZ_DIR)/wallboard-fuzz
+	@$(SWIFT) package resolve
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_DIR)/wallboard-fuzz
 
 fuzz: fuzz-build
-	@for target in $(FUZZ_TARGETS); do \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$target $(FUZZ_DIR)/crashes; \
-	  echo "== $$target: $(FUZZ_RUNS) runs"; \
-	  if WALLBOARD_FUZZ_TARGET=$$target $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) -max_len=4096 \
-	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$target- $(FUZZ_DIR)/corpus/$$target Tests/Fuzz/corpus/$$target \
-	    > $(FUZZ_DIR)/$$target.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$$target.log; \
-	  else tail -40 $(FUZZ_DIR)/$$target.log; echo "$$target crashed: the input is in $(FUZZ_DIR)/crashes/"; exit 1; fi; \
-	done
+	@for target in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-run-$$target || exit 1; done
 
+# Swift's own backtracer is off: it hangs under the sanitizer, and libFuzzer reports the crash.
+fuzz-run-%:
+	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/crashes
+	@echo "== $*: $(or $(FUZZ_RUNS_$*),$(FUZZ_RUNS)) runs"
+	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(or $(FUZZ_RUNS_$*),$(FUZZ_RUNS)) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
+	  -artifact_prefix=$(FUZZ_DIR)/crashes/$*- $(FUZZ_DIR)/corpus/$* Tests/Fuzz/corpus/$* $(FUZZ_SEEDS_$*) \
+	  > $(FUZZ_DIR)/$*.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$*.log; \
+	else tail -40 $(FUZZ_DIR)/$*.log; echo "$* crashed: the input is in $(FUZZ_DIR)/crashes/"; exit 1; fi
+
+# sqlite-rows writes and reads a database per run, some 150 a second: a tenth of the runs.
 fuzz-smoke:
-	$(MAKE) fuzz FUZZ_RUNS=20000
+	$(MAKE) fuzz FUZZ_RUNS=20000 FUZZ_RUNS_sqlite-rows=2000

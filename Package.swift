@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
         .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
+        .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
         .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
     dependencies: [
@@ -78,12 +79,15 @@ let package = Package(
         .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport", "WallboardEmulator"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
-        // The service: configuration, one task per board, the source poller, HTTP preview, health and metrics.
+        // The service configuration: one YAML file read and checked up front. Its own module, free of the
+        // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardTransport", "WallboardDrivers"]),
+        // The service: one task per board, the source poller, HTTP preview, health and metrics.
         .target(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "CZlib",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

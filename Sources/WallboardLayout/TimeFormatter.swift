@@ -25,7 +25,7 @@ public struct TimeFormatter: Sendable, Hashable {
         var weekday: Int
 
         init(_ date: Date, offset: Int) {
-            let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+            let local = wholeSeconds(date.timeIntervalSince1970) + offset
             let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
             let secondOfDay = local - days * 86_400
             hour = secondOfDay / 3600
@@ -74,7 +74,7 @@ public struct TimeFormatter: Sendable, Hashable {
 
     /// `m:ss` below an hour, `h:mm:ss` from an hour; negative spans (a clock step) show as 0:00.
     public static func elapsed(_ seconds: Double) -> String {
-        let total = max(0, Int(seconds.rounded(.down)))
+        let total = max(0, wholeSeconds(seconds))
         let hours = total / 3600, minutes = (total % 3600) / 60, secs = total % 60
         if hours > 0 { return "\(hours):\(twoDigits(minutes)):\(twoDigits(secs))" }
         return "\(minutes):\(twoDigits(secs))"
@@ -82,6 +82,13 @@ public struct TimeFormatter: Sendable, Hashable {
 }
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+
+/// `seconds` rounded down, within ±10¹⁵ (some 30 million years), NaN as 0. Time stamps from the
+/// database reach here unchecked for size, and converting 1e300 or NaN to Int would trap.
+func wholeSeconds(_ seconds: Double) -> Int {
+    guard !seconds.isNaN else { return 0 }
+    return Int(min(max(seconds, -1e15), 1e15).rounded(.down))
+}
 
 /// A clock pattern split into its fields and the text between them.
 public struct TimePattern: Sendable, Hashable {
@@ -128,7 +135,7 @@ final class OffsetCache: Sendable {
     }
 
     func offset(at date: Date) -> Int {
-        let bucket = Int((date.timeIntervalSince1970 / OffsetCache.bucketSeconds).rounded(.down))
+        let bucket = wholeSeconds(date.timeIntervalSince1970 / OffsetCache.bucketSeconds)
         if let offset = known.withLock({ $0[bucket] }) { return offset }
         let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(bucket) * OffsetCache.bucketSeconds))
         known.withLock { cache in

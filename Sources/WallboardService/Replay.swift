@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WallboardConfig
 import WallboardDispatch
 import WallboardExport
 import WallboardRender

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+// The configuration is part of the service's interface: whoever starts the service reads one.
+@_exported import WallboardConfig
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts

@@ -1,6 +1,7 @@
 // libFuzzer entry point for Wallboard's parsers and decoders. `make fuzz` compiles the modules it
-// exercises with coverage and address sanitising, then links this file to them;
+// exercises with coverage and address sanitising, then links the files here to them;
 // WALLBOARD_FUZZ_TARGET picks the target. Every target must survive any bytes without a crash.
+// Run from the repository's root: the layout target reads fonts from Fonts/.
 import Foundation
 import WallboardEmulator
 import WallboardProtocols
@@ -67,7 +68,16 @@ let fuzzTargets: [FuzzTarget] = [
         let reports = stride(from: 0, to: bytes.count, by: 8).map { Array(bytes[$0..<min($0 + 8, bytes.count)]) }
         _ = DreamCheeky.decode(reports)
     },
+    FuzzTarget(name: "layout") { bytes in layoutFuzzing.run(bytes) },
+    FuzzTarget(name: "config", run: fuzzConfiguration),
+    FuzzTarget(name: "sqlite-rows") { bytes in sqliteRowFuzzing.run(bytes) },
 ]
+
+// Set up on first use, so that a target pays only for its own.
+let layoutFuzzing = LayoutFuzzing(fontsDirectory: ProcessInfo.processInfo.environment["WALLBOARD_FONTS"] ?? "Fonts")
+let sqliteRowFuzzing = SQLiteRowFuzzing(
+    directory: "\(FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())/wallboard-fuzz-\(getpid())"
+)
 
 let selectedFuzzTarget: FuzzTarget? = {
     let name = ProcessInfo.processInfo.environment["WALLBOARD_FUZZ_TARGET"] ?? ""

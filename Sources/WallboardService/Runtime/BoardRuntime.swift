@@ -1,5 +1,6 @@
 import Foundation
 import ServiceLifecycle
+import WallboardConfig
 import WallboardLayout
 import WallboardRender
 import WallboardText

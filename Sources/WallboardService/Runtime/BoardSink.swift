@@ -1,4 +1,5 @@
 import Foundation
+import WallboardConfig
 import WallboardDrivers
 import WallboardRender
 import WallboardTransport

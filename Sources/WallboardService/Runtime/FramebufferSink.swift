@@ -1,4 +1,5 @@
 import Foundation
+import WallboardConfig
 import WallboardRender
 
 /// A Linux framebuffer (`/dev/fbN`) for a wall PC without a browser: the frame's changed rows are
