@@ -18,7 +18,20 @@ public struct DoorBoardState: Sendable, Hashable {
     public var alerts: [DoorAlert]
 
     public init(snapshot: DispatchSnapshot, stationID: String, now: Date, hold: TimeInterval) {
-        alerts = snapshot.vehicles(atStation: stationID).compactMap { vehicle -> DoorAlert? in
+        self.init(candidates: DoorBoardState.candidates(in: snapshot, stationID: stationID), snapshot: snapshot, now: now, hold: hold)
+    }
+
+    /// The station's vehicles with an open task: the only ones that can alert. A board works
+    /// them out once per snapshot; which of them alert depends on the moment.
+    static func candidates(in snapshot: DispatchSnapshot, stationID: String) -> [Vehicle] {
+        snapshot.vehicles(atStation: stationID).filter { vehicle in
+            guard let task = vehicle.task else { return false }
+            return task.dispatchedAt != nil && task.completedAt == nil
+        }
+    }
+
+    init(candidates: [Vehicle], snapshot: DispatchSnapshot, now: Date, hold: TimeInterval) {
+        alerts = candidates.compactMap { vehicle -> DoorAlert? in
             guard let task = vehicle.task, let dispatchedAt = task.dispatchedAt, task.completedAt == nil else { return nil }
             if let status = vehicle.status, status.rawValue > VehicleStatus.enRoute.rawValue { return nil }
             if task.atSceneAt != nil { return nil }

@@ -154,6 +154,8 @@ struct Resolution: Sendable {
 public struct BoundBoard: Sendable {
     let renderer: BoardRenderer
     public private(set) var snapshot: DispatchSnapshot
+    /// On a door board, the station's vehicles with an open task: the only ones that can alert.
+    private var doorCandidates: [Vehicle] = []
     private var staleBanner: (any DrawnWidget)?
     /// This binding's context without the door-board alert, once built.
     private var basis: ContextBuilder.Basis?
@@ -190,6 +192,12 @@ public struct BoundBoard: Sendable {
         self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
         self.inherited = previous ?? [:]
         staleBanner = BoundBoard.banner(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
+        doorCandidates = BoundBoard.doorCandidates(renderer: renderer, snapshot: self.snapshot)
+    }
+
+    static func doorCandidates(renderer: BoardRenderer, snapshot: DispatchSnapshot) -> [Vehicle] {
+        guard renderer.layout.kind == .door, let stationID = renderer.identity.stationID else { return [] }
+        return DoorBoardState.candidates(in: snapshot, stationID: stationID)
     }
 
     static func banner(renderer: BoardRenderer, snapshot: DispatchSnapshot?, staleSince: Date?) -> (any DrawnWidget)? {
@@ -206,6 +214,7 @@ public struct BoundBoard: Sendable {
     /// Binds a newer snapshot, keeping what can be kept of the drawing.
     public mutating func rebind(_ snapshot: DispatchSnapshot?, staleSince: Date?) {
         self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
+        doorCandidates = BoundBoard.doorCandidates(renderer: renderer, snapshot: self.snapshot)
         if let staleBanner { pendingDirty.append(staleBanner.bounds) }
         staleBanner = BoundBoard.banner(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
         // Moved rather than copied, so that deriving the new layers does not copy their pixels.
@@ -219,8 +228,8 @@ public struct BoundBoard: Sendable {
 
     /// The door board's alerts at `now` (empty on other boards).
     public func doorState(at now: Date) -> DoorBoardState? {
-        guard renderer.layout.kind == .door, let stationID = renderer.identity.stationID else { return nil }
-        return DoorBoardState(snapshot: snapshot, stationID: stationID, now: now, hold: renderer.layout.hold)
+        guard renderer.layout.kind == .door, renderer.identity.stationID != nil else { return nil }
+        return DoorBoardState(candidates: doorCandidates, snapshot: snapshot, now: now, hold: renderer.layout.hold)
     }
 
     /// The frame at `now`.
