@@ -196,11 +196,14 @@ public enum ConfigLoader {
         guard let seconds, seconds.isFinite else {
             throw value.error("'\(text)' is not a duration; write a number with ms, s, m or h (such as 500ms or 10s)")
         }
-        let duration = Duration.milliseconds(Int64((seconds * 1000).rounded()))
-        guard range.contains(duration) else {
+        // Compared as seconds first: a number too large for a Duration must be refused, not converted.
+        func inSeconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        guard seconds >= inSeconds(range.lowerBound), seconds <= inSeconds(range.upperBound) else {
             throw value.error("\(text) is outside \(describe(range.lowerBound))…\(describe(range.upperBound))")
         }
-        return duration
+        return Duration.milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     static func describe(_ duration: Duration) -> String {

@@ -99,6 +99,10 @@ import WallboardYAML
         #expect(Self.error(Self.minimal + "\nhttp:\n  port: 80000\n") == "10:9: 'http.port' must be between 0 and 65535, not 80000")
         #expect(Self.error(Self.minimal.replacingOccurrences(of: "timeZone: Asia/Shanghai", with: "timeZone: Asia/Shanghai\n  poll: fast"))
             == "5:9: 'fast' is not a duration; write a number with ms, s, m or h (such as 500ms or 10s)")
+        // Found by fuzzing: a number too large for a Duration trapped instead of being refused.
+        let huge = String(repeating: "5", count: 40) + "ms"
+        #expect(Self.error(Self.minimal.replacingOccurrences(of: "timeZone: Asia/Shanghai", with: "timeZone: Asia/Shanghai\n  poll: \(huge)"))
+            .hasPrefix("5:9: \(huge) is outside "))
         #expect(Self.error(Self.minimal.replacingOccurrences(of: "id: wall", with: "id: wall/1")).hasPrefix("6:9: board id 'wall/1' may hold only"))
     }
 
