@@ -47,20 +47,9 @@ import WallboardTransport
             ownServer.close()
             otherServer.close()
         }
-        func board(_ id: String, _ station: String, _ device: String) -> String {
-            """
-              - id: \(id)
-                station: \(station)
-                layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
-                protocol: bx5k
-                transport:
-                  serial: \(device)
-                  baud: 57600
-                clockSync: "03:00"
-            """
-        }
         let config = try configuration(database: database.path, directory: directory, boards: [
-            board("own", own.station, ownServer.devicePath), board("other", other.station, otherServer.devicePath),
+            Self.serialDoorBoard("own", station: own.station, device: ownServer.devicePath, baud: 57600, clockSync: "03:00"),
+            Self.serialDoorBoard("other", station: other.station, device: otherServer.devicePath, baud: 57600, clockSync: "03:00"),
         ].joined(separator: "\n"))
         let service = try WallboardService(configuration: config)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -100,15 +89,7 @@ import WallboardTransport
         defer { server.close() }
         // The configured device is a link that appears only after the service has started.
         let link = directory.path("ttyDOOR")
-        let boards = """
-              - id: door
-                station: \(station.station)
-                layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
-                protocol: bx5k
-                transport:
-                  serial: \(link)
-            """
-        let config = try configuration(database: database.path, directory: directory, boards: boards)
+        let config = try configuration(database: database.path, directory: directory, boards: Self.serialDoorBoard("door", station: station.station, device: link))
         let service = try WallboardService(configuration: config)
         let monitor = try #require(service.monitor(id: "door"))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -134,15 +115,19 @@ import WallboardTransport
         }
     }
 
-    static func serialDoorBoard(_ id: String, station: String, device: String) -> String {
-        """
-          - id: \(id)
-            station: \(station)
-            layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
-            protocol: bx5k
-            transport:
-              serial: \(device)
-        """
+    /// A BX-5K door board on `device`, as a configuration's board list item.
+    static func serialDoorBoard(_ id: String, station: String, device: String, baud: Int? = nil, clockSync: String? = nil) -> String {
+        var item = """
+              - id: \(id)
+                station: \(station)
+                layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
+                protocol: bx5k
+                transport:
+                  serial: \(device)
+            """
+        if let baud { item += "\n      baud: \(baud)" }
+        if let clockSync { item += "\n    clockSync: \"\(clockSync)\"" }
+        return item
     }
 
     /// Points the link at `target` in one step, as udev does when a board's adapter comes back.
