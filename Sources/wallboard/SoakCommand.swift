@@ -41,7 +41,7 @@ struct SoakCommand: AsyncParsableCommand {
         let stationCount = (boards + 1) / 2
 
         let simulator = Process()
-        simulator.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        simulator.executableURL = try EmulatorFleet.thisProgram()
         simulator.arguments = [
             "simulate", "--db", database, "--start", "now", "--duration", "\(Int(hours * 3600))s", "--speed", "\(speed)",
             "--stations", "\(stationCount)", "--vehicles", "\(stationCount * 3)", "--journal", "wal", "--seed", "11",
@@ -52,16 +52,7 @@ struct SoakCommand: AsyncParsableCommand {
         let stations = try await Self.stations(database: database, simulator: simulator)
 
         let fleet = try await EmulatorFleet(count: boards, directory: directory)
-        let boardList = fleet.devices.enumerated().map { index, device in
-            """
-              - id: door-\(index)
-                station: \(stations[index % stations.count])
-                layout: \(Self.layouts)/door-192x32-bicolor.yaml
-                protocol: bx5k
-                transport:
-                  serial: \(device)
-            """
-        }.joined(separator: "\n")
+        let boardList = fleet.doorBoards(stations: stations, layoutsDirectory: Self.layouts)
         let configuration = try ConfigLoader.load("""
             centre: 浸泡测试中心
             source:

@@ -234,17 +234,7 @@ private func measureEmulatedFleet(count: Int, seconds: Double) async throws -> [
     let idle = try await database.idleStations()
     let stations = try await database.stationIDs()
     let fleet = try await EmulatorFleet(count: count, directory: database.directory)
-    let boards = fleet.devices.enumerated().map { index, device in
-        """
-          - id: door-\(index)
-            station: \(stations[index % stations.count])
-            layout: LAYOUTS/door-192x32-bicolor.yaml
-            protocol: bx5k
-            transport:
-              serial: \(device)
-              baud: 9600
-        """
-    }.joined(separator: "\n")
+    let boards = fleet.doorBoards(stations: stations, layoutsDirectory: "LAYOUTS")
     let configuration = try database.configuration(boards: boards)
     let service = try WallboardService(configuration: configuration)
     let boardsOfStation = Dictionary(grouping: 0..<count) { stations[$0 % stations.count] }

@@ -15,7 +15,7 @@ final class EmulatorFleet {
         let devicesPath = directory.appendingPathComponent("fleet-devices.txt").path
         logPath = directory.appendingPathComponent("fleet-arrivals.tsv").path
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        process.executableURL = try EmulatorFleet.thisProgram()
         process.arguments = ["emulate-fleet", "--count", "\(count)", "--devices", devicesPath, "--log", logPath]
         input = Pipe()
         process.standardInput = input
@@ -28,6 +28,26 @@ final class EmulatorFleet {
         }
         devices = try String(contentsOfFile: devicesPath, encoding: .utf8).split(separator: "\n").map(String.init)
         guard devices.count == count else { throw FleetError("emulate-fleet listed \(devices.count) devices, not \(count)") }
+    }
+
+    /// This program, to run its own subcommands in other processes.
+    static func thisProgram() throws -> URL {
+        URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    }
+
+    /// The boards as configuration list items: door board `i` at `stations[i % count]`, 9600 baud.
+    func doorBoards(stations: [String], layoutsDirectory: String) -> String {
+        devices.enumerated().map { index, device in
+            """
+              - id: door-\(index)
+                station: \(stations[index % stations.count])
+                layout: \(layoutsDirectory)/door-192x32-bicolor.yaml
+                protocol: bx5k
+                transport:
+                  serial: \(device)
+                  baud: 9600
+            """
+        }.joined(separator: "\n")
     }
 
     /// The boards' process, for measuring what it uses.
