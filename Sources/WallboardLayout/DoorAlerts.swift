@@ -48,6 +48,20 @@ public struct DoorBoardState: Sendable, Hashable {
 
     public var isAlerting: Bool { !alerts.isEmpty }
 
+    /// The moments around `now` at which `candidates` alert just as they do at `now`: as time
+    /// passes, an alert ends only when a departed vehicle's hold runs out.
+    static func steadySpan(of candidates: [Vehicle], hold: TimeInterval, around now: Date) -> (start: Date, end: Date) {
+        var start = Date.distantPast, end = Date.distantFuture
+        for vehicle in candidates {
+            guard let departedAt = vehicle.task?.departedAt else { continue }
+            let expiry = departedAt.addingTimeInterval(hold)
+            // An expiry that is not a number, or infinite, is never or always passed: no boundary.
+            guard expiry.timeIntervalSince1970.isFinite else { continue }
+            if expiry <= now { start = max(start, expiry) } else { end = min(end, expiry) }
+        }
+        return (start, end)
+    }
+
     /// The alert on show at `now` when alerts rotate every `rotation` seconds.
     public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
         guard !alerts.isEmpty else { return nil }

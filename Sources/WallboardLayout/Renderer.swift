@@ -173,6 +173,11 @@ public struct BoundBoard: Sendable {
     private var workingKey: String?
     /// Rectangles where the working canvas no longer matches its state's layer.
     private var pendingDirty: [Rect] = []
+    /// What the last frame on the working canvas drew for each widget that moves, by position
+    /// (the banner after the widgets), and the moment it drew it for.
+    private var drawnMoving: [Int: (moment: Date, output: RenderOutput)] = [:]
+    /// The door board's alerts as last worked out, and the moments they hold for.
+    private var doorAlerts: (state: DoorBoardState, start: Date, end: Date)?
 
     /// The pixels and text areas of the widgets that do not move, for one state.
     struct StaticLayer: Sendable {
@@ -224,6 +229,8 @@ public struct BoundBoard: Sendable {
         widgetCache = [:]
         previousBasis = basis ?? previousBasis
         basis = nil
+        drawnMoving = [:]
+        doorAlerts = nil
     }
 
     /// The door board's alerts at `now` (empty on other boards).
@@ -232,39 +239,76 @@ public struct BoundBoard: Sendable {
         return DoorBoardState(candidates: doorCandidates, snapshot: snapshot, now: now, hold: renderer.layout.hold)
     }
 
+    /// `doorState(at:)`, worked out again only when `now` leaves the moments it holds for.
+    private mutating func currentDoorState(at now: Date) -> DoorBoardState? {
+        if let doorAlerts, doorAlerts.start <= now, now < doorAlerts.end { return doorAlerts.state }
+        guard let state = doorState(at: now) else { return nil }
+        let span = DoorBoardState.steadySpan(of: doorCandidates, hold: renderer.layout.hold, around: now)
+        doorAlerts = (state, span.start, span.end)
+        return state
+    }
+
     /// The frame at `now`.
+    ///
+    /// On the canvas kept from the frame before, a widget that moves is drawn again only when it
+    /// draws differently than it did then, or when something drawn again overlaps it.
     public mutating func render(at now: Date) -> (frame: Frame, output: RenderOutput) {
         let layout = renderer.layout
         let (key, widgets) = self.widgets(at: now)
         if layers[key] == nil { layers[key] = makeLayer(key: key, widgets: widgets) }
         guard let layer = layers[key] else { return (Frame(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format)), RenderOutput()) }
         var canvas: Canvas
-        if layer.usable, workingKey == key, let previous = working {
+        var kept = drawnMoving
+        let continuing = layer.usable && workingKey == key && working != nil
+        if continuing, let previous = working {
             canvas = previous
             working = nil
-            for rect in pendingDirty { canvas.copy(rect, from: layer.bitmap) }
-            for widget in widgets where widget.isAnimated {
-                canvas.copy(widget.bounds, from: layer.bitmap)
-            }
-            if let staleBanner { canvas.copy(staleBanner.bounds, from: layer.bitmap) }
         } else {
             canvas = layer.usable ? Canvas(bitmap: layer.bitmap) : Canvas(width: layout.width, height: layout.height, format: layout.format)
+            kept = [:]
+        }
+        // Drawn every frame, by position: the widgets that move (all of them when the layer
+        // cannot be used), then the banner.
+        var moving: [(index: Int, widget: any DrawnWidget)] = widgets.enumerated().compactMap { index, widget in
+            widget.isAnimated || !layer.usable ? (index, widget) : nil
+        }
+        if let staleBanner { moving.append((widgets.count, staleBanner)) }
+        // Nothing is kept across a rebinding (see `rebind`), so the layer's changed rectangles
+        // never fall on a kept widget.
+        var redraw = moving.map { index, widget in
+            guard let earlier = kept[index] else { return true }
+            return !widget.drawsTheSame(at: now, asAt: earlier.moment)
+        }
+        // Restoring a rectangle from the layer wipes whatever else moves inside it: that draws again too.
+        var spreading = true
+        while spreading {
+            spreading = false
+            for position in moving.indices where !redraw[position] {
+                let bounds = moving[position].widget.bounds
+                if moving.indices.contains(where: { redraw[$0] && moving[$0].widget.bounds.intersects(bounds) }) {
+                    redraw[position] = true
+                    spreading = true
+                }
+            }
+        }
+        if continuing {
+            for rect in pendingDirty { canvas.copy(rect, from: layer.bitmap) }
+            for (position, entry) in moving.enumerated() where redraw[position] { canvas.copy(entry.widget.bounds, from: layer.bitmap) }
         }
         pendingDirty = []
-        var outputs = layer.usable ? layer.outputs : [:]
-        for (index, widget) in widgets.enumerated() where widget.isAnimated || !layer.usable {
+        var drawn: [Int: (moment: Date, output: RenderOutput)] = [:]
+        for (position, entry) in moving.enumerated() {
+            if !redraw[position], let earlier = kept[entry.index] {
+                drawn[entry.index] = earlier
+                continue
+            }
             var output = RenderOutput()
-            widget.draw(on: &canvas, at: now, into: &output)
-            outputs[index] = output
-        }
-        if let staleBanner {
-            var output = RenderOutput()
-            staleBanner.draw(on: &canvas, at: now, into: &output)
-            outputs[widgets.count] = output
+            entry.widget.draw(on: &canvas, at: now, into: &output)
+            drawn[entry.index] = (now, output)
         }
         var merged = RenderOutput()
-        for index in outputs.keys.sorted() {
-            guard let output = outputs[index] else { continue }
+        for index in 0...widgets.count {
+            guard let output = drawn[index]?.output ?? layer.outputs[index] else { continue }
             merged.textAreas += output.textAreas
             merged.strings += output.strings
             for scalar in output.missing where !merged.missing.contains(scalar) { merged.missing.append(scalar) }
@@ -272,6 +316,7 @@ public struct BoundBoard: Sendable {
         let frame = Frame(bitmap: canvas.bitmap, textAreas: merged.textAreas, missingCharacters: Set(merged.missing.map(Character.init)))
         working = canvas
         workingKey = key
+        drawnMoving = drawn
         return (frame, merged)
     }
 
@@ -343,7 +388,7 @@ public struct BoundBoard: Sendable {
         let key: String
         var alert: (index: Int, count: Int, alert: DoorAlert)?
         if layout.kind == .door {
-            if let doorState = doorState(at: now), let current = doorState.current(at: now, rotation: layout.rotation) {
+            if let doorState = currentDoorState(at: now), let current = doorState.current(at: now, rotation: layout.rotation) {
                 state = "alert"
                 alert = (current.index, doorState.alerts.count, current.alert)
                 key = "alert:\(current.alert.vehicle.id):\(current.index)/\(doorState.alerts.count)"
@@ -394,6 +439,9 @@ struct StaleBannerWidget: DrawnWidget {
     var bounds: Rect { block.rect }
     var isAnimated: Bool { true }
     var fingerprint: Int { block.fingerprint }
+
+    /// Animated only so that it is drawn last, over what moves beneath it; it never moves itself.
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { true }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         canvas.fill(block.rect, .off)

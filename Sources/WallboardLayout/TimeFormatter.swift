@@ -79,6 +79,13 @@ public struct TimeFormatter: Sendable, Hashable {
         if hours > 0 { return "\(hours):\(twoDigits(minutes)):\(twoDigits(secs))" }
         return "\(minutes):\(twoDigits(secs))"
     }
+
+    /// True when the time elapsed since `since`, coloured by `thresholds`, reads and looks the
+    /// same at both moments: the same whole seconds and the same colour.
+    static func elapsedShowsTheSame(since: Date, thresholds: Thresholds, at now: Date, asAt earlier: Date) -> Bool {
+        let seconds = now.timeIntervalSince(since), earlierSeconds = earlier.timeIntervalSince(since)
+        return wholeSeconds(seconds) == wholeSeconds(earlierSeconds) && thresholds.colour(for: seconds) == thresholds.colour(for: earlierSeconds)
+    }
 }
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }

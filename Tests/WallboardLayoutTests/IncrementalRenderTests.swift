@@ -30,6 +30,87 @@ import WallboardRender
         }
     }
 
+    /// A door board whose moving widgets overlap: the blinking call sign, the timer over its
+    /// end, an address scrolling across both, pages beneath, and the banner over all of them.
+    static let overlappingLayout = """
+        board:
+          kind: door
+          width: 96
+          height: 32
+          format: bicolor
+          privacy: public
+          hold: 30
+          rotation: 4
+        stale:
+          rect: [0, 8, 96, 16]
+          font: cjk-12
+          colour: red
+          text: "中断 {time}"
+        states:
+          idle:
+            - clock: "HH:mm:ss"
+              rect: [0, 0, 96, 16]
+              font: clock-16
+              colour: red
+          alert:
+            - text: "{{alert.vehicle.callSign}} {{alert.vehicle.plate}}"
+              rect: [0, 0, 64, 16]
+              font: cjk-16
+              colour: red
+              blink: alert.critical
+            - timer: alert.dispatchedAt
+              rect: [48, 0, 48, 16]
+              font: clock-16
+              colour: green
+              align: right
+              thresholds:
+                - at: 120
+                  colour: amber
+            - marquee: "{{alert.incident.pickupAddress}} {{alert.incident.landmark}}"
+              rect: [0, 10, 96, 12]
+              font: cjk-12
+              colour: amber
+              speed: 7
+            - pages:
+                - - clock: "HH:mm:ss"
+                    rect: [0, 20, 96, 12]
+                    font: cjk-12
+                    colour: green
+                - - text: "[{{alert.incident.priority}}] {{alert.incident.complaint}}"
+                    rect: [0, 20, 96, 12]
+                    font: cjk-12
+                    colour: red
+              every: 3
+        """
+
+    /// Frame after frame at ten a second (and once back in time, as a stepped clock goes), a
+    /// board keeps what did not move from the frame before: every frame must still be exactly
+    /// a fresh frame. On the way a timer turns amber, two alerts rotate, a departed vehicle's
+    /// hold runs out, pages turn and the banner comes and goes.
+    @Test(arguments: ShippedLayoutTests.files.filter { $0.hasPrefix("door-") } + ["overlapping.yaml"])
+    func framesKeptFromTheFrameBeforeMatchFreshFrames(file: String) throws {
+        let layout = file == "overlapping.yaml"
+            ? try Fixture.loader().load(Self.overlappingLayout, file: file, name: "overlapping")
+            : try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
+        let renderer = try Fixture.renderer(layout)
+        var snapshot = Fixture.snapshot(dispatchedSecondsAgo: 110, secondAlert: true)
+        // The second alert's vehicle has left; its hold runs out 12 s from now.
+        snapshot.vehicles[1].task?.departedAt = Fixture.now.addingTimeInterval(12 - layout.hold)
+        var bound = renderer.bind(snapshot, staleSince: nil)
+        let moments = (0..<160).map { Fixture.now.addingTimeInterval(Double($0) / 10 - 0.05) }
+            + [Fixture.now.addingTimeInterval(3.05), Fixture.now.addingTimeInterval(3.15)]
+        for (frame, moment) in moments.enumerated() {
+            let staleSince = (60..<90).contains(frame) ? Fixture.now : nil
+            if frame == 60 || frame == 90 { bound.rebind(snapshot, staleSince: staleSince) }
+            let cached = bound.render(at: moment)
+            let fresh = renderer.render(snapshot, staleSince: staleSince, at: moment)
+            let offset = moment.timeIntervalSince(Fixture.now)
+            #expect(cached.frame.bitmap == fresh.frame.bitmap, "\(file): pixels differ at frame \(frame), +\(offset) s")
+            #expect(cached.output.strings == fresh.output.strings, "\(file): strings differ at frame \(frame)")
+            #expect(cached.frame.textAreas == fresh.frame.textAreas, "\(file): text areas differ at frame \(frame)")
+        }
+    }
+
     /// A board that shows what rebinding keeps from one snapshot to the next: the vehicle grid,
     /// each vehicle's station, each station's standby count, each incident's vehicles and the
     /// masked personal data.

@@ -26,6 +26,9 @@ protocol DrawnWidget: Sendable {
     /// True when the picture depends on `now` (clocks, timers, marquees, blinking, pages):
     /// such widgets are drawn every frame, the others once per snapshot.
     var isAnimated: Bool { get }
+    /// True when the widget draws the same pixels and text areas at `now` as at `earlier`, so
+    /// that a frame may keep what an earlier one drew. Always true of widgets that do not move.
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool
     /// Equal for two widgets that draw the same pixels: what changed between two snapshots.
     var fingerprint: Int { get }
     /// Where the pixels drawn differ from those `previous` (the widget bound in its place
@@ -35,6 +38,8 @@ protocol DrawnWidget: Sendable {
 
 extension DrawnWidget {
     var isAnimated: Bool { false }
+
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { !isAnimated }
 
     func changedRects(since previous: any DrawnWidget) -> [Rect] { wholeBounds(since: previous) }
 
@@ -55,6 +60,10 @@ struct Blinking: DrawnWidget {
     static func isVisible(at now: Date) -> Bool {
         let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
         return fraction < 0.5
+    }
+
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
+        Blinking.isVisible(at: now) == Blinking.isVisible(at: earlier) && content.drawsTheSame(at: now, asAt: earlier)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {

@@ -41,6 +41,8 @@ struct Marquee: DrawnWidget {
         return rect.maxX - travelled
     }
 
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { penX(at: now) == penX(at: earlier) }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         let top: Int
         switch valign {

@@ -20,6 +20,12 @@ struct Pages: DrawnWidget {
         return Int((now.timeIntervalSince1970 / seconds).rounded(.down)) % pages.count
     }
 
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
+        let page = page(at: now)
+        guard page == self.page(at: earlier) else { return false }
+        return pages.isEmpty || pages[page].allSatisfy { $0.drawsTheSame(at: now, asAt: earlier) }
+    }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         guard !pages.isEmpty else { return }
         for widget in pages[page(at: now)] {

@@ -133,6 +133,12 @@ struct ElapsedColumn: DrawnWidget {
     var isAnimated: Bool { true }
     var fingerprint: Int { rows.hashValue }
 
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
+        rows.allSatisfy { since in
+            since.map { TimeFormatter.elapsedShowsTheSame(since: $0, thresholds: thresholds, at: now, asAt: earlier) } ?? true
+        }
+    }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         for (index, since) in rows.enumerated() {
             guard let since else { continue }

@@ -11,6 +11,8 @@ struct TextBlock: DrawnWidget {
     let align: HorizontalAlignment
     let valign: VerticalAlignment
     let colour: Color
+    /// The same text for a controller that draws its own: the lines as laid out.
+    let textArea: TextArea
 
     /// Lays `text` out by the style's overflow rule; nil when the style scrolls and the text is
     /// too wide (the caller makes a marquee instead).
@@ -34,6 +36,10 @@ struct TextBlock: DrawnWidget {
         self.align = style.align
         self.valign = style.valign
         self.colour = style.colour.colour(for: colourValue)
+        textArea = TextArea(
+            id: id, rect: rect, runs: [.init(laidOut.lines.map(\.text).joined(separator: "\n"), colour: colour)],
+            alignment: .init(style.align), fontHeight: laidOut.chain.lineHeight
+        )
     }
 
     var bounds: Rect { rect }
@@ -53,9 +59,6 @@ struct TextBlock: DrawnWidget {
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         let missing = layout.draw(on: &canvas, in: rect, horizontal: align, vertical: valign, colour: colour)
         output.record(text, missing: missing)
-        output.textAreas.append(TextArea(
-            id: id, rect: rect, runs: [.init(layout.lines.map(\.text).joined(separator: "\n"), colour: colour)],
-            alignment: .init(align), fontHeight: layout.chain.lineHeight
-        ))
+        output.textAreas.append(textArea)
     }
 }

@@ -39,6 +39,16 @@ struct TimeText: DrawnWidget {
         }
     }
 
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
+        switch source {
+        case .clock:
+            // Patterns go down to the second, and zone offsets change on whole seconds.
+            return wholeSeconds(now.timeIntervalSince1970) == wholeSeconds(earlier.timeIntervalSince1970)
+        case .elapsed(let since, let thresholds):
+            return TimeFormatter.elapsedShowsTheSame(since: since, thresholds: thresholds, at: now, asAt: earlier)
+        }
+    }
+
     /// One line, no breaking: the tallest chain the text fits, else the shortest, clipped.
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         let (text, colour) = text(at: now)
