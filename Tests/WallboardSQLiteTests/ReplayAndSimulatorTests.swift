@@ -206,6 +206,25 @@ private let dayStart = 1_795_190_400.0
         #expect((largest ?? 0) >= 3)
     }
 
+    /// Following the clock, the simulator runs to its end even when the last event falls well
+    /// before it (a small city's quiet quarter of an hour), and leaves its clock at the end.
+    @Test func followingTheClockRunsToTheEnd() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("quiet.db")
+        let start = Date()
+        let settings = SimulationSettings(
+            seed: 3, stationCount: 2, vehicleCount: 2, start: start, end: start.addingTimeInterval(18 * 60), speed: 600
+        )
+        let began = ContinuousClock.now
+        try await DispatchSimulator(path: path, settings: settings).run()
+        let took = ContinuousClock.now - began
+        #expect(took >= .milliseconds(1700), "18 simulated minutes at 600× take 1.8 s; it stopped after \(took)")
+        let clock = try await DatabaseQueue(path: path).read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM wallboard_interface WHERE key = 'simulated_time'")
+        }
+        #expect(clock.flatMap(Double.init) == start.addingTimeInterval(18 * 60).timeIntervalSince1970)
+    }
+
     @Test func refusesADatabaseWithDataUnlessFresh() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("taken.db")

@@ -133,11 +133,18 @@ public final class DispatchSimulator {
         let wallAnchor = Date().timeIntervalSince1970
         try write(until: simulatedAnchor, clockSpeed: settings.speed, force: true)
         while !Task.isCancelled {
-            guard let next = model.nextEventTime, next < end else { break }
-            let due = wallAnchor + (next - simulatedAnchor) / settings.speed
+            // The clock is followed to the end even when no event falls before it.
+            let next = model.nextEventTime ?? .infinity
+            let target = min(next, end)
+            guard target.isFinite else { break }
+            let due = wallAnchor + (target - simulatedAnchor) / settings.speed
             let wait = due - Date().timeIntervalSince1970
             if wait > 0 {
                 do { try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) } catch { break }
+            }
+            guard next < end else {
+                try write(until: end, clockSpeed: settings.speed, force: true)
+                break
             }
             let simulatedNow = simulatedAnchor + (Date().timeIntervalSince1970 - wallAnchor) * settings.speed
             try write(until: max(next, simulatedNow).nextUp, clockSpeed: settings.speed)
