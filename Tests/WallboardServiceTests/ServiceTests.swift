@@ -162,6 +162,48 @@ import WallboardSQLite
         }
     }
 
+    /// A simulation writes its own clock (two hours behind, running at 20×): the door board's
+    /// clock shows the simulation's time, not the machine's.
+    @Test func boardsShowTheSimulationsClock() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let wallAnchor = Date()
+        let dataAnchor = wallAnchor.addingTimeInterval(-7200)
+        try await DatabaseQueue(path: database.path).write { db in
+            for (key, value) in [("simulated_time", dataAnchor.timeIntervalSince1970), ("simulated_wall_time", wallAnchor.timeIntervalSince1970), ("simulated_speed", 20)] {
+                try db.execute(sql: "INSERT OR REPLACE INTO wallboard_interface (key, value) VALUES (?, ?)", arguments: [key, String(value)])
+            }
+        }
+        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station))
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test")) { _, _ in nil }
+        let board = try #require(service.monitor(id: "door"))
+        let timeZone = config.source.timeZone
+        /// The seconds between the time a text shows (HH:mm:ss) and `date`'s time of day, across midnight.
+        @Sendable func secondsApart(_ text: String, _ date: Date) -> Double? {
+            let fields = text.split(separator: ":").compactMap { Int($0) }
+            guard fields.count == 3 else { return nil }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+            let shown = fields[0] * 3600 + fields[1] * 60 + fields[2]
+            let expected = (parts.hour ?? 0) * 3600 + (parts.minute ?? 0) * 60 + (parts.second ?? 0)
+            let apart = abs(shown - expected) % 86_400
+            return Double(min(apart, 86_400 - apart))
+        }
+        try await withRunningBoards(service) {
+            let shown = try await frame(of: board) { frame in
+                frame.texts.first == station.name && !frame.texts.contains { $0.hasPrefix("数据中断") } && frame.texts.contains { secondsApart($0, Date()) != nil }
+            }
+            let now = Date()
+            let dataNow = dataAnchor.addingTimeInterval(now.timeIntervalSince(wallAnchor) * 20)
+            let clockText = try #require(shown.texts.first { secondsApart($0, now) != nil })
+            // A frame is at most a second (20 simulated seconds) old when it is looked at.
+            #expect(try #require(secondsApart(clockText, dataNow)) <= 45, "the board shows \(clockText); the simulation's time is \(dataNow)")
+            #expect(try #require(secondsApart(clockText, now)) >= 3600, "the board shows the machine's time \(clockText)")
+        }
+    }
+
     @Test func aStalledBoardDelaysNoOther() async throws {
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
