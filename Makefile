@@ -154,12 +154,11 @@ fuzz: fuzz-build
 # Swift's own backtracer is off: it hangs under the sanitizer, and libFuzzer reports the crash.
 fuzz-run-%:
 	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/crashes
-	@echo "== $*: $(or $(FUZZ_RUNS_$*),$(FUZZ_RUNS)) runs"
-	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(or $(FUZZ_RUNS_$*),$(FUZZ_RUNS)) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
+	@echo "== $*: $(FUZZ_RUNS) runs"
+	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
 	  -artifact_prefix=$(FUZZ_DIR)/crashes/$*- $(FUZZ_DIR)/corpus/$* Tests/Fuzz/corpus/$* $(FUZZ_SEEDS_$*) \
 	  > $(FUZZ_DIR)/$*.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$*.log; \
 	else tail -40 $(FUZZ_DIR)/$*.log; echo "$* crashed: the input is in $(FUZZ_DIR)/crashes/"; exit 1; fi
 
-# sqlite-rows writes and reads a database per run, some 150 a second: a tenth of the runs.
 fuzz-smoke:
-	$(MAKE) fuzz FUZZ_RUNS=20000 FUZZ_RUNS_sqlite-rows=2000
+	$(MAKE) fuzz FUZZ_RUNS=20000
