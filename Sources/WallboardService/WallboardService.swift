@@ -79,7 +79,7 @@ public final class WallboardService: Sendable {
             wallClock: wallClock
         ))
         let staleAfter = Double(settings.staleAfter.components.seconds) + Double(settings.staleAfter.components.attoseconds) / 1e18
-        feed = SourceFeed(source: source, staleAfter: staleAfter)
+        feed = SourceFeed(source: source, staleAfter: staleAfter, logger: logger)
         metrics = ServiceMetrics()
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         var boards: [BoardRuntime] = []
@@ -109,7 +109,7 @@ public final class WallboardService: Sendable {
             boards.append(BoardRuntime(
                 configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),
                 sink: sink, feed: feed, metrics: metrics.board(board.id), timeZone: settings.timeZone, messageFonts: messageFonts,
-                wallClock: wallClock
+                wallClock: wallClock, logger: logger
             ))
         }
         self.boards = boards

@@ -149,7 +149,8 @@ import WallboardTransport
         let link = directory.path("ttyDOOR")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: firstServer.devicePath)
         let config = try configuration(database: database.path, directory: directory, boards: Self.serialDoorBoard("door", station: station.station, device: link))
-        let service = try WallboardService(configuration: config)
+        let log = LogRecord()
+        let service = try WallboardService(configuration: config, logger: log.logger)
         let monitor = try #require(service.monitor(id: "door"))
         let firstServing = Task { try? await firstServer.run() }
         defer { firstServing.cancel() }
@@ -179,6 +180,11 @@ import WallboardTransport
             }
             #expect(monitor.report.status == "ok")
         }
+        // Once when it went, once when it came back: not a line per retry.
+        let failed = log.entries(.warning, containing: "board door failed")
+        #expect(failed.count == 1, "\(log.all)")
+        #expect(failed.first?.message.contains(link) == true, "the log names the device: \(failed)")
+        #expect(log.entries(.notice, containing: "board door takes frames again").count == 1, "\(log.all)")
     }
 
     /// One board's line is open but nothing ever answers on it: every send waits out its reply

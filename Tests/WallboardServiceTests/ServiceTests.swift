@@ -48,7 +48,8 @@ import WallboardSQLite
     }
 
     /// The database is missing at start, then appears, then a writer locks it out: the board
-    /// shows the banner while there is no current data and recovers by itself each time.
+    /// shows the banner while there is no current data and recovers by itself each time. The
+    /// log says what went wrong, and when it is over, once each.
     @Test func unavailableDatabaseShowsTheBannerAndRecovers() async throws {
         let directory = try TemporaryDirectory()
         let prepared = try await DemoDatabase(directory: directory, name: "prepared.db", journalMode: .delete)
@@ -57,7 +58,8 @@ import WallboardSQLite
         let config = try configuration(
             database: path, directory: directory, boards: Self.doorBoard("door", station: station.station), staleAfter: "400ms"
         )
-        let service = try WallboardService(configuration: config)
+        let log = LogRecord()
+        let service = try WallboardService(configuration: config, logger: log.logger)
         let board = try #require(service.monitor(id: "door"))
         try await withRunningBoards(service) {
             let missing = try await frame(of: board) { $0.texts.contains("数据中断 --:--:--") }
@@ -94,6 +96,9 @@ import WallboardSQLite
             #expect(recovery < .seconds(2), "the banner went \(recovery) after the lock ended")
             #expect(service.health(now: Date()).status == "ok")
         }
+        #expect(log.entries(.error, containing: "does not exist").count == 1, "\(log.all)")
+        #expect(log.entries(.error, containing: "locked").count == 1, "\(log.all)")
+        #expect(log.entries(.notice, containing: "dispatch data read again").count == 2, "\(log.all)")
     }
 
     /// The database file is deleted under the running service, then a restored copy is moved into

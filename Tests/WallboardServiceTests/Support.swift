@@ -218,3 +218,37 @@ func inflate(_ bytes: [UInt8]) -> [UInt8]? {
     }
     return status == Z_OK ? Array(output[0..<Int(capacity)]) : nil
 }
+
+/// Every message logged through `logger`, in order: for tests of what the logs say.
+final class LogRecord: Sendable {
+    struct Entry: Sendable {
+        let level: Logger.Level
+        let message: String
+    }
+
+    private let entries = Protected<[Entry]>([])
+
+    var all: [Entry] { entries.withLock { $0 } }
+
+    /// The entries at `level` whose message contains `text`.
+    func entries(_ level: Logger.Level, containing text: String) -> [Entry] {
+        all.filter { $0.level == level && $0.message.contains(text) }
+    }
+
+    var logger: Logger { Logger(label: "test") { _ in Handler(record: self) } }
+
+    struct Handler: LogHandler {
+        let record: LogRecord
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            record.entries.withLock { $0.append(Entry(level: event.level, message: event.message.description)) }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 import WallboardConfig
 import WallboardLayout
@@ -23,12 +24,15 @@ final class BoardRuntime: Service, Sendable {
     /// The time of day; only ever read, so a step of the system clock (NTP) moves the picture
     /// with it, while waiting always runs on the monotonic clock.
     let wallClock: @Sendable () -> Date
+    /// Where a board that stops taking frames, and its return, are written: once each, not on every retry.
+    let logger: Logger
 
     init(configuration: BoardConfiguration, monitor: BoardMonitor, renderer: BoardRenderer, sink: (any BoardSink)?,
          feed: SourceFeed, metrics: BoardMetrics, timeZone: TimeZone, messageFonts: [FontChain],
-         wallClock: @escaping @Sendable () -> Date)
+         wallClock: @escaping @Sendable () -> Date, logger: Logger)
     {
         self.wallClock = wallClock
+        self.logger = logger
         self.configuration = configuration
         self.monitor = monitor
         self.renderer = renderer
@@ -140,6 +144,7 @@ final class BoardRuntime: Service, Sendable {
         var clockSetAt: Date?
         var lastFullSend: ContinuousClock.Instant?
         var failures = 0
+        var failingSince: Date?
         while !Task.isCancelled {
             let now = wallClock()
             let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
@@ -173,9 +178,18 @@ final class BoardRuntime: Service, Sendable {
                     monitor.recordBytes(bytes)
                 }
                 metrics.bytesSent.increment(by: Int64(bytes))
+                if let since = failingSince {
+                    let seconds = Int(wallClock().timeIntervalSince(since).rounded())
+                    logger.notice("board \(configuration.id) takes frames again after \(failures) failed attempts in \(seconds) s", metadata: ["board": "\(configuration.id)"])
+                    failingSince = nil
+                }
                 failures = 0
             } catch {
                 failures += 1
+                if failingSince == nil {
+                    failingSince = wallClock()
+                    logger.warning("board \(configuration.id) failed: \(error.description); retrying", metadata: ["board": "\(configuration.id)"])
+                }
                 // After a failure the board's state is unknown: send everything again.
                 delivered = nil
                 appliedBrightness = nil

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 import WallboardDispatch
 
@@ -8,6 +9,8 @@ public final class SourceFeed: Service, Sendable {
     public let source: any DispatchStateSource
     /// How long without a confirmed read before boards show the "data interrupted" banner.
     public let staleAfter: TimeInterval
+    /// Where a problem with the data, and its end, are written: once each, not on every retry.
+    let logger: Logger
 
     private struct Shared {
         var state = SourceState(snapshot: nil, health: SourceHealth())
@@ -18,9 +21,10 @@ public final class SourceFeed: Service, Sendable {
 
     private let shared = Protected(Shared())
 
-    public init(source: any DispatchStateSource, staleAfter: TimeInterval) {
+    public init(source: any DispatchStateSource, staleAfter: TimeInterval, logger: Logger) {
         self.source = source
         self.staleAfter = staleAfter
+        self.logger = logger
     }
 
     /// The newest state and its snapshot generation. The health's `confirmedAt` comes straight
@@ -59,13 +63,24 @@ public final class SourceFeed: Service, Sendable {
     }
 
     private func publish(_ state: SourceState) {
-        let listeners = shared.withLock { shared -> [Doorbell] in
+        let (listeners, earlier) = shared.withLock { shared -> ([Doorbell], SourceHealth) in
             if state.snapshot?.takenAt != shared.state.snapshot?.takenAt || state.snapshot?.sourceVersion != shared.state.snapshot?.sourceVersion {
                 shared.snapshotGeneration += 1
             }
+            let earlier = shared.state.health
             shared.state = state
-            return shared.listeners
+            return (shared.listeners, earlier)
         }
         for bell in listeners { bell.ring() }
+        log(from: earlier, to: state.health)
+    }
+
+    private func log(from earlier: SourceHealth, to health: SourceHealth) {
+        if let problem = health.problem, problem.message != earlier.problem?.message {
+            logger.error("dispatch data unavailable: \(problem.message)", metadata: ["cause": "\(problem.kind)"])
+        } else if health.problem == nil, let problem = earlier.problem {
+            let since = earlier.problemSince.map { " after \(Int((health.lastSnapshotAt ?? Date()).timeIntervalSince($0).rounded())) s" } ?? ""
+            logger.notice("dispatch data read again\(since)", metadata: ["cause": "\(problem.kind)"])
+        }
     }
 }
