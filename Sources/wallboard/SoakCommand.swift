@@ -95,8 +95,8 @@ struct SoakCommand: AsyncParsableCommand {
             }
         }
         let quarter = max(1, samples.count / 4)
-        let early = samples.prefix(quarter).map(\.residentMB).max() ?? .nan
-        let late = samples.suffix(quarter).map(\.residentMB).max() ?? .nan
+        let early = samples.prefix(quarter).map(\.residentMB).max() ?? -1
+        let late = samples.suffix(quarter).map(\.residentMB).max() ?? -1
         // A few descriptors come and go (the reader's journal files, this very count); a leak
         // shows as the late maximum above the early one.
         let earlyDescriptors = samples.prefix(quarter).map(\.descriptors).max() ?? -1

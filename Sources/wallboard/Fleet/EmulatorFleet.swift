@@ -157,12 +157,13 @@ struct FleetError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// p50, p99 and max of `values` (milliseconds), rounded to 0.1, with the sample count.
+/// p50, p99 and max of `values` (milliseconds), rounded to 0.1, with the sample count; only the
+/// count when there are none (JSON has no NaN).
 func percentiles(_ values: [Double]) -> [String: any Sendable] {
     let sorted = values.sorted()
+    guard !sorted.isEmpty else { return ["samples": 0] }
     func at(_ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        return (sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))] * 10).rounded() / 10
+        (sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))] * 10).rounded() / 10
     }
     return ["p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1), "samples": sorted.count]
 }
