@@ -112,7 +112,8 @@ import WallboardSQLite
         let config = try configuration(
             database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station), staleAfter: "400ms"
         )
-        let service = try WallboardService(configuration: config)
+        let log = LogRecord()
+        let service = try WallboardService(configuration: config, logger: log.logger)
         let board = try #require(service.monitor(id: "door"))
         try await withRunningBoards(service) {
             _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
@@ -133,6 +134,10 @@ import WallboardSQLite
             #expect(recovery < .seconds(3), "the restored file was read \(recovery) after it came back")
             #expect(service.health(now: Date()).status == "ok")
         }
+        // One line for the fault, though its wording changes from "removed while open" to "does not exist".
+        #expect(log.entries(.error, containing: "removed while open").count == 1, "\(log.all)")
+        #expect(log.all.filter { $0.level == .error }.count == 1, "\(log.all)")
+        #expect(log.entries(.notice, containing: "dispatch data read again").count == 1, "\(log.all)")
     }
 
     /// The machine's clock is stepped (NTP) an hour forward, then two hours back: the door

@@ -75,8 +75,10 @@ public final class SourceFeed: Service, Sendable {
         log(from: earlier, to: state.health)
     }
 
+    /// A new kind of problem is written, not each wording of it (a file "removed while open" is
+    /// next reported as one that "does not exist").
     private func log(from earlier: SourceHealth, to health: SourceHealth) {
-        if let problem = health.problem, problem.message != earlier.problem?.message {
+        if let problem = health.problem, problem.kind != earlier.problem?.kind {
             logger.error("dispatch data unavailable: \(problem.message)", metadata: ["cause": "\(problem.kind)"])
         } else if health.problem == nil, let problem = earlier.problem {
             let since = earlier.problemSince.map { " after \(Int((health.lastSnapshotAt ?? Date()).timeIntervalSince($0).rounded())) s" } ?? ""
