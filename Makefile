@@ -55,7 +55,8 @@ demo: release
 # Fuzzing with libFuzzer and AddressSanitizer: the parsers and decoders that take bytes from
 # outside (BDF fonts, every board protocol's decoder through its emulator, controller text, layout
 # files with their templates, the service configuration, the dispatch database's rows).
-# `make fuzz` runs each target for FUZZ_RUNS executions; `make fuzz-smoke` a short pass.
+# `make fuzz` runs each target for FUZZ_RUNS executions, or FUZZ_SECONDS if that comes first;
+# `make fuzz-smoke` a short pass.
 #
 # The fuzz build lives in .build-fuzz, apart from SwiftPM's .build, so that it never slows
 # `swift build`: each module, ours and the packages' (Yams with its C libyaml, swift-mustache,
@@ -154,8 +155,9 @@ fuzz: fuzz-build
 # Swift's own backtracer is off: it hangs under the sanitizer, and libFuzzer reports the crash.
 fuzz-run-%:
 	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/crashes
-	@echo "== $*: $(FUZZ_RUNS) runs"
-	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
+	@echo "== $*: $(FUZZ_RUNS) runs$(if $(FUZZ_SECONDS), or $(FUZZ_SECONDS) s)"
+	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) \
+	  $(if $(FUZZ_SECONDS),-max_total_time=$(FUZZ_SECONDS)) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
 	  -artifact_prefix=$(FUZZ_DIR)/crashes/$*- $(FUZZ_DIR)/corpus/$* Tests/Fuzz/corpus/$* $(FUZZ_SEEDS_$*) \
 	  > $(FUZZ_DIR)/$*.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$*.log; \
 	else tail -40 $(FUZZ_DIR)/$*.log; echo "$* crashed: the input is in $(FUZZ_DIR)/crashes/"; exit 1; fi
