@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
         .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
+        .library(name: "WallboardSources", targets: ["WallboardSources"]),
         .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
     dependencies: [
@@ -81,13 +82,15 @@ let package = Package(
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardTransport", "WallboardDrivers"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardTransport", "WallboardDrivers"]),
+        // The one place where the configuration's `source:` becomes a dispatch state source.
+        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
         .target(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "CZlib",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSources", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,6 +106,7 @@ let package = Package(
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
+                "WallboardConfig", "WallboardSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -114,7 +118,7 @@ let package = Package(
         // Runs the built `wallboard` program; needs the whole package built (make test does).
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
-        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
@@ -141,7 +145,8 @@ let package = Package(
             name: "WallboardServiceTests",
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
-                "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts", "CZlib",
+                "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
+                "WallboardTestKit", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

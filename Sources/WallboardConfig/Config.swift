@@ -1,4 +1,5 @@
 import Foundation
+import WallboardDispatch
 import WallboardTransport
 import WallboardYAML
 
@@ -24,22 +25,31 @@ public struct ServiceConfiguration: Sendable {
     }
 }
 
+/// Which database holds the dispatch interface.
+public enum SourceDatabase: Sendable, Equatable {
+    /// A SQLite file that the dispatch system writes (the embedded default).
+    case sqlite(path: String)
+}
+
 /// Where the dispatch state comes from and when it counts as stale.
 public struct SourceSettings: Sendable {
-    public var sqlitePath: String
+    public var database: SourceDatabase
     /// How often the database is asked whether it changed.
     public var pollInterval: Duration
-    /// The dispatch centre's time zone: clocks, dates and the stale banner's time.
+    /// The dispatch centre's time zone: clocks, dates, the stale banner's time and the midnight
+    /// at which today's figures start again.
     public var timeZone: TimeZone
     /// After this long without a confirmed read, boards show the "data interrupted" banner.
     public var staleAfter: Duration
 
-    public init(sqlitePath: String, pollInterval: Duration = .milliseconds(10), timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
-        self.sqlitePath = sqlitePath
+    public init(database: SourceDatabase, pollInterval: Duration = .milliseconds(10), timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
+        self.database = database
         self.pollInterval = pollInterval
         self.timeZone = timeZone
         self.staleAfter = staleAfter
     }
+
+    public var dayBoundary: DayBoundary { DayBoundary(timeZone: timeZone) }
 }
 
 /// The preview, API, health and metrics server.

@@ -50,7 +50,7 @@ public enum ConfigLoader {
             throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
         }
         return SourceSettings(
-            sqlitePath: try resolve(path: fields.required("sqlite"), against: base),
+            database: .sqlite(path: try resolve(path: fields.required("sqlite"), against: base)),
             pollInterval: try fields.optional("poll").map { try duration($0, in: .milliseconds(1)...(.seconds(60))) } ?? .milliseconds(10),
             timeZone: zone,
             staleAfter: try fields.optional("staleAfter").map { try duration($0, in: .milliseconds(100)...(.seconds(3600))) } ?? .seconds(10)

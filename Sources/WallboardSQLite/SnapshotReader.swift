@@ -23,8 +23,8 @@ public struct SQLiteSourceConfiguration: Sendable {
     public var settledCallsRecount: TimeInterval
 
     public init(
-        path: String, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
-        lockWait: Duration = .milliseconds(50), dayBoundary: DayBoundary = .shanghai,
+        path: String, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
+        lockWait: Duration = .milliseconds(50),
         futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
         settledCallsRecount: TimeInterval = 60
     ) {

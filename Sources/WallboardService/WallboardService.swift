@@ -9,7 +9,7 @@ import WallboardDrivers
 import WallboardFonts
 import WallboardLayout
 import WallboardRender
-import WallboardSQLite
+import WallboardSources
 import WallboardText
 import WallboardTransport
 
@@ -32,7 +32,7 @@ public final class WallboardService: Sendable {
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
     /// - Parameters:
-    ///   - source: where the dispatch state comes from; nil: the configured SQLite file.
+    ///   - source: where the dispatch state comes from; nil: the configured one, made by `DispatchSources`.
     ///   - transports: opens a protocol board's transport; tests and the demo pass emulated ones.
     public convenience init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
@@ -74,10 +74,7 @@ public final class WallboardService: Sendable {
             throw ServiceSetupError("\(configuration.file): \(error)")
         }
         let settings = configuration.source
-        let source = source ?? SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
-            path: settings.sqlitePath, pollInterval: settings.pollInterval, retryInterval: min(.seconds(1), settings.staleAfter / 2),
-            wallClock: wallClock
-        ))
+        let source = source ?? DispatchSources.make(settings, wallClock: wallClock)
         let staleAfter = Double(settings.staleAfter.components.seconds) + Double(settings.staleAfter.components.attoseconds) / 1e18
         feed = SourceFeed(source: source, staleAfter: staleAfter, logger: logger)
         metrics = ServiceMetrics()

@@ -7,6 +7,7 @@ import Testing
 import WallboardDispatch
 import WallboardRender
 import WallboardSQLite
+import WallboardTestKit
 @testable import WallboardService
 
 /// A fresh directory per test, removed afterwards.
@@ -46,7 +47,7 @@ struct DemoDatabase {
         try FileManager.default.copyItem(atPath: template, toPath: path)
     }
 
-    private static let templates = Protected<[SimulationSettings.JournalMode: Task<String, any Error>]>([:])
+    private static let templates = Locked<[SimulationSettings.JournalMode: Task<String, any Error>]>([:])
 
     private static func template(_ journalMode: SimulationSettings.JournalMode) -> Task<String, any Error> {
         templates.withLock { templates in
@@ -226,7 +227,7 @@ final class LogRecord: Sendable {
         let message: String
     }
 
-    private let entries = Protected<[Entry]>([])
+    private let entries = Locked<[Entry]>([])
 
     var all: [Entry] { entries.withLock { $0 } }
 

@@ -1,6 +1,8 @@
 import Foundation
+import WallboardConfig
 import WallboardDispatch
 import WallboardSQLite
+import WallboardSources
 
 #if canImport(Glibc)
 import Glibc
@@ -64,7 +66,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: journal)
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path))
+        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: DayBoundary.shanghai.timeZone))
         let poller = Task { await source.run() }
         defer { poller.cancel() }
 
@@ -123,7 +125,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: .wal)
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path))
+        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: DayBoundary.shanghai.timeZone))
         let poller = Task { await source.run() }
         defer { poller.cancel() }
         var iterator = source.states().makeAsyncIterator()
@@ -189,7 +191,7 @@ enum DispatchBench {
         try Data(sql.utf8).write(to: scriptURL)
         try runSQLite(path, ".read \(scriptURL.path)")
 
-        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path))
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         try reader.open()
         defer { reader.close() }
         let clock = ContinuousClock()
@@ -206,7 +208,7 @@ enum DispatchBench {
         }
         cpuTimes.sort()
         // The same read with a full count of the day's calls every time (done once a minute by default).
-        let recounting = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, settledCallsRecount: 0))
+        let recounting = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, settledCallsRecount: 0))
         try recounting.open()
         defer { recounting.close() }
         var recountTimes: [Double] = []

@@ -1,8 +1,10 @@
 import Foundation
+import WallboardConfig
 import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardSQLite
+import WallboardSources
 
 extension BenchCatalog {
     /// One case per shipped layout (`layout-<file name>`: drawing a frame at a new moment, the
@@ -106,7 +108,7 @@ actor BenchScene {
             seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon, followsClock: false, dayBoundary: boundary
         )
         try await DispatchSimulator(path: path, settings: settings).run()
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: boundary))
+        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: boundary.timeZone))
         let snapshot = try await source.snapshot(at: afternoon)
         let scene = Built(snapshot: snapshot, fonts: try FontLibrary.locate())
         built = scene

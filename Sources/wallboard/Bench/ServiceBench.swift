@@ -63,7 +63,7 @@ private struct BenchDatabase {
 
     /// Stations with no vehicle between dispatch and arrival, each with one of its vehicles on standby.
     func idleStations() async throws -> [(station: String, vehicle: String, callSign: String, name: String)] {
-        let rows = try await DatabaseQueue(path: path).read { db in
+        let rows = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.id, v.id, v.call_sign, s.name FROM stations s JOIN vehicles v ON v.station_id = s.id
                 WHERE v.status = 7 AND NOT EXISTS (
