@@ -90,7 +90,7 @@ let package = Package(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSources", "CZlib",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,7 +146,7 @@ let package = Package(
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
-                "WallboardTestKit", "CZlib",
+                "WallboardTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

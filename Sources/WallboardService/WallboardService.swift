@@ -28,6 +28,8 @@ public final class WallboardService: Sendable {
     private let allMonitors: Protected<[BoardMonitor]>
     let boards: [BoardRuntime]
     let logger: Logger
+    /// The time boards draw and the HTTP side reports; tests pass one they can step.
+    let wallClock: @Sendable () -> Date
 
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
@@ -67,6 +69,7 @@ public final class WallboardService: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.wallClock = wallClock
         let fonts: FontLibrary
         do {
             fonts = try FontLibrary.locate(explicit: configuration.fontsDirectory)
