@@ -105,11 +105,12 @@ FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText
 FUZZ_DEPS_WallboardYAML := Yams
 FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
-FUZZ_DEPS_WallboardSQLite := WallboardDispatch GRDB
+FUZZ_DEPS_WallboardDispatch := WallboardSupport
+FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSupport GRDB
 FUZZ_DEPS_WallboardTransport := CWallboardSys
 FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport WallboardEmulator
-FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardTransport WallboardDrivers
-FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardDispatch \
+FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardTransport WallboardDrivers
+FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
   WallboardFonts WallboardLayout WallboardSQLite WallboardTransport WallboardDrivers WallboardConfig
 FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
 FUZZ_C_MODULES := CYaml CWallboardSys

@@ -1,5 +1,6 @@
 import Foundation
 import WallboardDispatch
+import WallboardSupport
 import WallboardTransport
 import WallboardYAML
 
@@ -185,9 +186,7 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The time of day of `date` in `timeZone`.
     public static func of(_ date: Date, in timeZone: TimeZone) -> TimeOfDay {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        let parts = Calendar.gregorian(in: timeZone).dateComponents([.hour, .minute], from: date)
         return TimeOfDay(hour: parts.hour ?? 0, minute: parts.minute ?? 0)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import WallboardDispatch
+import WallboardSupport
 
 /// Settings for reading a dispatch database through the Wallboard interface.
 public struct SQLiteSourceConfiguration: Sendable {
@@ -87,7 +88,7 @@ public final class SQLiteSnapshotReader {
         databaseConfiguration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -32768")
         }
-        databaseConfiguration.busyMode = .timeout(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+        databaseConfiguration.busyMode = .timeout(wait.inSeconds)
         do {
             return try DatabaseQueue(path: path, configuration: databaseConfiguration)
         } catch {

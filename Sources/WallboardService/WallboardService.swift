@@ -1,15 +1,16 @@
+// The configuration is part of the service's interface: whoever starts the service reads one.
+@_exported import WallboardConfig
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
-// The configuration is part of the service's interface: whoever starts the service reads one.
-@_exported import WallboardConfig
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
 import WallboardLayout
 import WallboardRender
 import WallboardSources
+import WallboardSupport
 import WallboardText
 import WallboardTransport
 
@@ -78,8 +79,7 @@ public final class WallboardService: Sendable {
         }
         let settings = configuration.source
         let source = source ?? DispatchSources.make(settings, wallClock: wallClock)
-        let staleAfter = Double(settings.staleAfter.components.seconds) + Double(settings.staleAfter.components.attoseconds) / 1e18
-        feed = SourceFeed(source: source, staleAfter: staleAfter, logger: logger)
+        feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger)
         metrics = ServiceMetrics()
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         var boards: [BoardRuntime] = []

@@ -1,11 +1,12 @@
+
+#if canImport(Glibc)
 import Foundation
+import Glibc
 import WallboardConfig
 import WallboardDispatch
 import WallboardSQLite
 import WallboardSources
-
-#if canImport(Glibc)
-import Glibc
+import WallboardSupport
 #endif
 
 extension BenchCatalog {
@@ -204,7 +205,7 @@ enum DispatchBench {
             snapshot = try reader.readSnapshot()
             cpuTimes.append((threadCPUSeconds() - cpuStart) * 1000)
             let elapsed = clock.now - start
-            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            times.append(elapsed.inMilliseconds)
         }
         cpuTimes.sort()
         // The same read with a full count of the day's calls every time (done once a minute by default).
@@ -216,7 +217,7 @@ enum DispatchBench {
             let start = clock.now
             _ = try recounting.readSnapshot()
             let elapsed = clock.now - start
-            recountTimes.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            recountTimes.append(elapsed.inMilliseconds)
         }
         recountTimes.sort()
         guard snapshot.vehicles.count == 500, snapshot.incidents.count == 200, snapshot.figures.callsToday == 10_000 else {
