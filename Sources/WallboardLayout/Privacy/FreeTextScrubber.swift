@@ -25,11 +25,12 @@ public struct FreeTextScrubber: Sendable {
     private let knownNumbers: Set<String>
     private let redaction: Redaction
 
-    /// `names`: full names whose occurrences are hidden, with their given names where those are
-    /// two characters or more. `numbers`: phone numbers whose digits are hidden however they are
+    /// `names`: full names (two characters or more) whose occurrences are hidden, with their given
+    /// names where those are two characters or more. `numbers`: phone numbers whose digits are hidden however they are
     /// written.
     public init(names: [String], numbers: [String], redaction: Redaction) {
-        let full = names.map { $0.filter { !$0.isWhitespace } }.filter { !$0.isEmpty }
+        // A one-character name would hide that character everywhere; Chinese names have two or more.
+        let full = names.map { $0.filter { !$0.isWhitespace } }.filter { $0.count >= 2 }
         let given = full.map(Self.givenName).filter { $0.count >= 2 }
         fullNames = Set(full)
         // Longest first, so a full name is hidden whole before its given name is looked for.
@@ -42,7 +43,8 @@ public struct FreeTextScrubber: Sendable {
     public func scrub(_ text: String) -> String {
         var result = hidingNumbers(in: text)
         for name in names where result.contains(name) {
-            result = result.replacingOccurrences(of: name, with: hidden(name: name))
+            // Whole characters only: a name never matches part of an accented or combined one.
+            result = result.replacing(name, with: hidden(name: name))
         }
         return result
     }
