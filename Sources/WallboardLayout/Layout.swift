@@ -62,7 +62,7 @@ public struct Condition: Sendable, Hashable {
 ///
 /// Templates that only put fields between text (most of them) are filled in directly from the
 /// context; those with sections go through swift-mustache.
-public struct TextTemplate: Sendable {
+public struct TextTemplate: Sendable, Equatable {
     public let source: String
     public let location: SourceLocation
     let compiled: MustacheTemplate
@@ -72,6 +72,11 @@ public struct TextTemplate: Sendable {
     enum PlainPart: Sendable {
         case text(String)
         case field(String)
+    }
+
+    /// Two templates are the same when written the same at the same place.
+    public static func == (lhs: TextTemplate, rhs: TextTemplate) -> Bool {
+        lhs.source == rhs.source && lhs.location == rhs.location
     }
 
     init(source: String, location: SourceLocation, compiled: MustacheTemplate) {
@@ -112,6 +117,14 @@ public struct TextTemplate: Sendable {
         }
         if !rest.isEmpty { parts.append(.text(String(rest))) }
         return parts
+    }
+
+    /// The context paths a text widget with this template and `style` reads.
+    func inputs(mustacheFields: Set<String>, style: TextStyle) -> Set<String> {
+        var paths = rootFields
+        if needsMustache { paths.formUnion(mustacheFields) }
+        if let colourBy = style.colourBy { paths.insert(colourBy) }
+        return paths
     }
 
     /// The top-level context fields the template names (`alert` for `{{alert.vehicle.plate}}`).
@@ -162,7 +175,7 @@ public enum Overflow: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Text drawing options shared by widgets.
-public struct TextStyle: Sendable {
+public struct TextStyle: Sendable, Hashable {
     /// Font names, largest first: the first that fits is used (one name: always that font).
     public var fonts: [String]
     public var colour: Thresholds
@@ -175,76 +188,11 @@ public struct TextStyle: Sendable {
 
 /// One thing drawn on a board.
 public struct Widget: Sendable {
-    public enum Kind: Sendable {
-        case text(TextTemplate, TextStyle)
-        /// Scrolls right to left at `speed` pixels per second, always.
-        case marquee(TextTemplate, TextStyle, speed: Double)
-        /// The time (or date) at `now`, with a `TimeFormatter` pattern.
-        case clock(pattern: String, TextStyle)
-        /// Time elapsed since a context time stamp, coloured by thresholds in seconds.
-        case timer(path: String, TextStyle)
-        /// Rows from a context list, one template per column.
-        case table(Table)
-        /// Every vehicle as a cell coloured by status, grouped by station.
-        case statusGrid(StatusGrid)
-        /// A figure with a label, coloured against its target.
-        case kpi(KPI)
-        /// Groups of widgets shown in turn, `seconds` each.
-        case pages([[Widget]], seconds: Double)
-        /// A filled or outlined rectangle, for rules and frames.
-        case box(Color, filled: Bool)
-    }
-
-    public var kind: Kind
+    /// What the widget is: one of the registered kinds (`registeredWidgetKinds`).
+    let kind: any WidgetKind
     public var rect: Rect
     public var when: Condition?
     /// Shown only in the first half of every second while this holds: critical items.
     public var blink: Condition?
     public var location: SourceLocation
-}
-
-public struct Table: Sendable {
-    public struct Column: Sendable {
-        public var title: String
-        /// What a cell shows: a template over the row, or the time since the row's time stamp.
-        public enum Content: Sendable {
-            case template(TextTemplate)
-            case elapsed(since: String)
-        }
-
-        public var content: Content
-        public var width: Int
-        public var align: HorizontalAlignment
-        public var colour: Thresholds
-    }
-
-    public var rows: String
-    public var columns: [Column]
-    public var fonts: [String]
-    public var rowHeight: Int
-    public var header: Color?
-    /// Rows where this field is truthy take `highlightColour`.
-    public var highlight: Condition?
-    public var highlightColour: Color
-    public var colour: Color
-    /// Text when the list is empty.
-    public var empty: String
-}
-
-public struct StatusGrid: Sendable, Hashable {
-    public var fonts: [String]
-    public var cellWidth: Int
-    public var cellHeight: Int
-    /// Colour per status code; codes not listed use `otherColour`.
-    public var colours: [Int: Color]
-    public var otherColour: Color
-}
-
-public struct KPI: Sendable {
-    public var label: String
-    public var value: String
-    public var labelFonts: [String]
-    public var valueFonts: [String]
-    public var colour: Thresholds
-    public var labelColour: Color
 }

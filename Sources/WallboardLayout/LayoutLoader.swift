@@ -10,6 +10,9 @@ public struct LayoutLoader: Sendable {
     /// The font names layouts may use.
     public let fontNames: [String]
 
+    /// The names of the widget kinds layouts may use, as layout files write them.
+    public static var widgetKinds: [String] { Scope.widgetKinds }
+
     public init(fontNames: [String]) {
         self.fontNames = fontNames.sorted()
     }
@@ -68,7 +71,7 @@ struct Scope {
     let privacy: PrivacyClass
     let fontNames: [String]
 
-    static let widgetKinds = ["text", "marquee", "clock", "timer", "table", "grid", "kpi", "pages", "box"]
+    static let widgetKinds = registeredWidgetKinds.map { $0.name }
     static let commonKeys = ["rect", "when", "blink"]
     static let styleKeys = ["font", "colour", "colourBy", "align", "valign", "overflow", "thresholds"]
 
@@ -78,48 +81,17 @@ struct Scope {
 
     func widget(_ value: YAMLValue) throws -> Widget {
         let fields = try value.mapping()
-        let kinds = fields.keys.filter(Scope.widgetKinds.contains)
-        guard kinds.count == 1, let kindName = kinds.first, let kindValue = fields.optional(kindName) else {
+        let kinds = registeredWidgetKinds.filter { fields.optional($0.name) != nil }
+        guard kinds.count == 1, let kindType = kinds.first, let kindValue = fields.optional(kindType.name) else {
             let unknown = fields.keys.filter { !Scope.widgetKinds.contains($0) && !Scope.commonKeys.contains($0) && !Scope.styleKeys.contains($0) }
             let hint = unknown.first.map { ": '\($0)' is not a widget\(suggestion(for: $0, among: Scope.widgetKinds))" } ?? ""
             throw value.error("a widget needs exactly one of \(Scope.widgetKinds.joined(separator: ", "))\(hint)")
         }
-        // Pages hold widgets with rectangles of their own; they need none.
-        let rect = kindName == "pages" && fields.optional("rect") == nil ? bounds : try self.rect(fields.required("rect"))
+        let rect = kindType.fillsTheBoardWithoutRect && fields.optional("rect") == nil ? bounds : try self.rect(fields.required("rect"))
         let when = try fields.optional("when").map(condition)
         let blink = try fields.optional("blink").map(condition)
-        let kind: Widget.Kind
-        switch kindName {
-        case "text":
-            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys + Scope.styleKeys)
-            kind = .text(try template(kindValue), try style(fields, rect: rect))
-        case "marquee":
-            try fields.rejectUnknownKeys([kindName, "speed"] + Scope.commonKeys + Scope.styleKeys)
-            kind = .marquee(try template(kindValue), try style(fields, rect: rect), speed: try fields.optional("speed")?.double(in: 1...2000) ?? 32)
-        case "clock":
-            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys + Scope.styleKeys)
-            kind = .clock(pattern: try kindValue.string(), try style(fields, rect: rect))
-        case "timer":
-            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys + Scope.styleKeys)
-            kind = .timer(path: try timePath(kindValue), try style(fields, rect: rect))
-        case "table":
-            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys)
-            kind = .table(try table(kindValue, rect: rect))
-        case "grid":
-            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys)
-            kind = .statusGrid(try grid(kindValue))
-        case "kpi":
-            try fields.rejectUnknownKeys([kindName] + Scope.commonKeys)
-            kind = .kpi(try kpi(kindValue, rect: rect))
-        case "pages":
-            try fields.rejectUnknownKeys([kindName, "every"] + Scope.commonKeys)
-            let pages = try kindValue.sequence().map { page in try widgets(page) }
-            guard !pages.isEmpty else { throw kindValue.error("'pages' needs at least one page") }
-            kind = .pages(pages, seconds: try fields.optional("every")?.double(in: 0.5...3600) ?? 8)
-        default:
-            try fields.rejectUnknownKeys([kindName, "filled"] + Scope.commonKeys)
-            kind = .box(try colour(kindValue), filled: try fields.optional("filled")?.bool() ?? true)
-        }
+        try fields.rejectUnknownKeys([kindType.name] + kindType.keys + Scope.commonKeys)
+        let kind = try kindType.parse(kindValue, fields: fields, rect: rect, scope: self)
         return Widget(kind: kind, rect: rect, when: when, blink: blink, location: value.location)
     }
 
@@ -225,81 +197,6 @@ struct Scope {
         )
     }
 
-    func table(_ value: YAMLValue, rect: Rect) throws -> Table {
-        let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["rows", "columns", "font", "rowHeight", "header", "highlight", "highlightColour", "colour", "empty"])
-        let rowsValue = try fields.required("rows")
-        let rows = try rowsValue.string().trimmingSpaces
-        guard case .list(let items)? = context.lookup(rows) else {
-            let lists = TemplateFields.fieldPaths(of: context).filter { if case .list = context.lookup($0) { true } else { false } }
-            throw rowsValue.error("'\(rows)' is not a list; lists: \(lists.sorted().joined(separator: ", "))\(suggestion(for: rows, among: lists))")
-        }
-        let row = items.first ?? .object([:])
-        let fonts = try self.fonts(fields.required("font"))
-        let tableColour = try fields.optional("colour").map(colour) ?? .on
-        let columnsValue = try fields.required("columns")
-        var used = 0
-        let columns = try columnsValue.sequence().map { item -> Table.Column in
-            let column = try item.mapping()
-            try column.rejectUnknownKeys(["title", "value", "elapsed", "width", "align", "colour", "thresholds"])
-            let width = try column.required("width").int(in: 1...rect.width)
-            used += width
-            let content: Table.Column.Content
-            if let valueField = column.optional("value") {
-                // A column's template sees its row's fields only.
-                content = .template(try template(valueField, against: row))
-            } else if let elapsed = column.optional("elapsed") {
-                content = .elapsed(since: try timePath(elapsed, in: row))
-            } else {
-                throw item.error("a column needs 'value' (a template) or 'elapsed' (a time stamp of the row)")
-            }
-            return Table.Column(
-                title: try column.optional("title")?.string() ?? "",
-                content: content,
-                width: width,
-                align: try column.optional("align")?.choice(HorizontalAlignment.allCases.map { ($0.rawValue, $0) }) ?? .left,
-                colour: try thresholds(column.optional("thresholds"), base: try column.optional("colour").map(colour) ?? tableColour)
-            )
-        }
-        guard used <= rect.width else { throw columnsValue.error("the columns are \(used) px wide in all; the table is \(rect.width) px") }
-        var highlight: Condition?
-        if let value = fields.optional("highlight") {
-            let path = try value.string().trimmingSpaces
-            guard row.lookup(path) != nil else { throw TemplateFields.unknown(path, at: value.location, scopes: [row], privacy: privacy) }
-            highlight = Condition(path: path, negated: false)
-        }
-        return Table(
-            rows: rows, columns: columns, fonts: fonts,
-            rowHeight: try fields.optional("rowHeight")?.int(in: 4...512) ?? 16,
-            header: try fields.optional("header").map(colour),
-            highlight: highlight,
-            highlightColour: try fields.optional("highlightColour").map(colour) ?? .red,
-            colour: tableColour,
-            empty: try fields.optional("empty")?.string() ?? ""
-        )
-    }
-
-    func grid(_ value: YAMLValue) throws -> StatusGrid {
-        let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["font", "cell", "colours", "other"])
-        let cell = try fields.required("cell").sequence()
-        guard cell.count == 2 else { throw value.error("'cell' is [width, height]") }
-        var colours: [Int: Color] = [:]
-        if let mapping = try fields.optional("colours")?.mapping() {
-            for entry in mapping.entriesInOrder {
-                guard let code = Int(entry.key), (0...9).contains(code) else {
-                    throw YAMLFileError(entry.keyLocation, "status codes are 0 to 9, not '\(entry.key)'")
-                }
-                colours[code] = try colour(entry.value)
-            }
-        }
-        return StatusGrid(
-            fonts: try fonts(fields.required("font")),
-            cellWidth: try cell[0].int(in: 4...1024), cellHeight: try cell[1].int(in: 4...1024),
-            colours: colours, otherColour: try fields.optional("other").map(colour) ?? .amber
-        )
-    }
-
     /// A context path that holds a number.
     func numberPath(_ value: YAMLValue) throws -> String {
         let path = try value.string().trimmingSpaces
@@ -308,20 +205,6 @@ struct Scope {
         }
         guard field.number != nil else { throw value.error("'\(path)' is not a number, so no threshold can judge it") }
         return path
-    }
-
-    func kpi(_ value: YAMLValue, rect: Rect) throws -> KPI {
-        let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["label", "value", "font", "labelFont", "colour", "labelColour", "thresholds"])
-        let path = try numberPath(fields.required("value"))
-        return KPI(
-            label: try fields.required("label").string(),
-            value: path,
-            labelFonts: try fonts(fields.optional("labelFont") ?? fields.required("font")),
-            valueFonts: try fonts(fields.required("font")),
-            colour: try thresholds(fields.optional("thresholds"), base: try fields.optional("colour").map(colour) ?? .green),
-            labelColour: try fields.optional("labelColour").map(colour) ?? .on
-        )
     }
 
     func staleBanner(_ value: YAMLValue) throws -> StaleBanner {

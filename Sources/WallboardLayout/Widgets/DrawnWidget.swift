@@ -17,7 +17,10 @@ public struct RenderOutput: Sendable {
 }
 
 /// A widget with its data bound: all that is left is drawing it at a moment.
-protocol DrawnWidget: Sendable {
+///
+/// Two widgets are equal when they draw the same pixels and text areas at every moment: that is
+/// how a new binding tells which widgets changed since the one before.
+protocol DrawnWidget: Sendable, Equatable {
     /// Draws the widget as it is at `now` and adds its text areas (the same content, for
     /// font-card controllers) to `output`. Nothing is drawn outside `bounds`.
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput)
@@ -29,11 +32,11 @@ protocol DrawnWidget: Sendable {
     /// True when the widget draws the same pixels and text areas at `now` as at `earlier`, so
     /// that a frame may keep what an earlier one drew. Always true of widgets that do not move.
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool
-    /// Equal for two widgets that draw the same pixels: what changed between two snapshots.
-    var fingerprint: Int { get }
     /// Where the pixels drawn differ from those `previous` (the widget bound in its place
-    /// before, with another fingerprint) drew: outside these rectangles both drew the same.
+    /// before, which draws otherwise) drew: outside these rectangles both drew the same.
     func changedRects(since previous: any DrawnWidget) -> [Rect]
+    /// Widgets bound with this one and drawn after it (a table's timer columns).
+    var companions: [any DrawnWidget] { get }
 }
 
 extension DrawnWidget {
@@ -42,6 +45,14 @@ extension DrawnWidget {
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { !isAnimated }
 
     func changedRects(since previous: any DrawnWidget) -> [Rect] { wholeBounds(since: previous) }
+
+    var companions: [any DrawnWidget] { [] }
+
+    /// True when `other` is a widget of the same type that draws the same.
+    func drawsLike(_ other: any DrawnWidget) -> Bool {
+        guard let other = other as? Self else { return false }
+        return self == other
+    }
 
     /// Both widgets' rectangles: where anything may differ.
     func wholeBounds(since previous: any DrawnWidget) -> [Rect] {
@@ -55,7 +66,8 @@ struct Blinking: DrawnWidget {
 
     var bounds: Rect { content.bounds }
     var isAnimated: Bool { true }
-    var fingerprint: Int { content.fingerprint }
+
+    static func == (lhs: Blinking, rhs: Blinking) -> Bool { lhs.content.drawsLike(rhs.content) }
 
     static func isVisible(at now: Date) -> Bool {
         let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)

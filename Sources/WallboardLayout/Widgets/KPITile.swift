@@ -1,6 +1,44 @@
 import Foundation
 import WallboardRender
 import WallboardText
+import WallboardYAML
+
+/// `kpi:` a figure with a label, coloured against its target.
+struct KPIKind: WidgetKind {
+    static let name = "kpi"
+    static let keys: [String] = []
+
+    var label: String
+    /// The context path of the figure.
+    var value: String
+    var labelFonts: [String]
+    var valueFonts: [String]
+    var colour: Thresholds
+    var labelColour: Color
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { [value] }
+    var fontNames: Set<String> { Set(labelFonts + valueFonts) }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        let labelChains = binding.fonts(labelFonts), valueChains = binding.fonts(valueFonts)
+        guard !labelChains.isEmpty, !valueChains.isEmpty else { return nil }
+        return KPITile(id: binding.id, rect: binding.rect, kpi: self, labelChains: labelChains, valueChains: valueChains, context: binding.context)
+    }
+
+    static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> KPIKind {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["label", "value", "font", "labelFont", "colour", "labelColour", "thresholds"])
+        let path = try scope.numberPath(fields.required("value"))
+        return KPIKind(
+            label: try fields.required("label").string(),
+            value: path,
+            labelFonts: try scope.fonts(fields.optional("labelFont") ?? fields.required("font")),
+            valueFonts: try scope.fonts(fields.required("font")),
+            colour: try scope.thresholds(fields.optional("thresholds"), base: try fields.optional("colour").map(scope.colour) ?? .green),
+            labelColour: try fields.optional("labelColour").map(scope.colour) ?? .on
+        )
+    }
+}
 
 /// A figure under its label, coloured against its target: the label on top, the value below
 /// in the largest value font that fits.
@@ -12,7 +50,7 @@ struct KPITile: DrawnWidget {
     let labelColour: Color
     let valueColour: Color
 
-    init(id: Int, rect: Rect, kpi: KPI, labelChains: [FontChain], valueChains: [FontChain], context: ContextValue) {
+    init(id: Int, rect: Rect, kpi: KPIKind, labelChains: [FontChain], valueChains: [FontChain], context: ContextValue) {
         self.id = id
         self.rect = rect
         let field = context.lookup(kpi.value)
@@ -28,15 +66,10 @@ struct KPITile: DrawnWidget {
 
     var bounds: Rect { rect }
 
-    var fingerprint: Int {
-        var hasher = Hasher()
-        hasher.combine(rect)
-        hasher.combine(label.lines)
-        hasher.combine(value.lines)
-        hasher.combine(value.chain.name)
-        hasher.combine(labelColour)
-        hasher.combine(valueColour)
-        return hasher.finalize()
+    static func == (lhs: KPITile, rhs: KPITile) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.label.lines == rhs.label.lines && lhs.label.chain.name == rhs.label.chain.name
+            && lhs.value.lines == rhs.value.lines && lhs.value.chain.name == rhs.value.chain.name
+            && lhs.labelColour == rhs.labelColour && lhs.valueColour == rhs.valueColour
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {

@@ -1,6 +1,37 @@
 import Foundation
 import WallboardRender
 import WallboardText
+import WallboardYAML
+
+/// `marquee:` a template that always scrolls right to left, `speed` pixels per second.
+struct MarqueeKind: WidgetKind {
+    static let name = "marquee"
+    static let keys = ["speed"] + Scope.styleKeys
+
+    let template: TextTemplate
+    let style: TextStyle
+    let speed: Double
+
+    static func parse(_ value: YAMLValue, fields: YAMLMapping, rect: Rect, scope: Scope) throws -> MarqueeKind {
+        MarqueeKind(
+            template: try scope.template(value), style: try scope.style(fields, rect: rect),
+            speed: try fields.optional("speed")?.double(in: 1...2000) ?? 32
+        )
+    }
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { template.inputs(mustacheFields: mustacheFields, style: style) }
+    var templateRootFields: Set<String> { template.rootFields }
+    var fontNames: Set<String> { Set(style.fonts) }
+    var animates: Bool { true }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        guard let chain = binding.fonts(style.fonts).first else { return nil }
+        return Marquee(
+            id: binding.id, rect: binding.rect, text: template.render(binding.context, prepared: binding.prepared),
+            chain: chain, speed: speed, colour: style.colour.base, valign: style.valign
+        )
+    }
+}
 
 /// Text scrolling right to left at a fixed speed, pixel-exact for any moment: it enters at the
 /// right edge, leaves at the left, and starts again, in step on every board showing it.
@@ -31,7 +62,11 @@ struct Marquee: DrawnWidget {
 
     var bounds: Rect { rect }
     var isAnimated: Bool { true }
-    var fingerprint: Int { text.hashValue ^ rect.hashValue }
+
+    static func == (lhs: Marquee, rhs: Marquee) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.text == rhs.text && lhs.chain.name == rhs.chain.name
+            && lhs.speed == rhs.speed && lhs.colour == rhs.colour && lhs.valign == rhs.valign
+    }
 
     /// The pen's x for the moment `now`: one cycle is the rectangle's width plus the text's.
     func penX(at now: Date) -> Int {

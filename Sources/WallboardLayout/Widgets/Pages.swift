@@ -1,5 +1,35 @@
 import Foundation
 import WallboardRender
+import WallboardYAML
+
+/// `pages:` groups of widgets shown in turn, `every` seconds each.
+struct PagesKind: WidgetKind {
+    static let name = "pages"
+    static let keys = ["every"]
+    /// Pages hold widgets with rectangles of their own; they need none.
+    static let fillsTheBoardWithoutRect = true
+
+    let pages: [[Widget]]
+    let seconds: Double
+
+    static func parse(_ value: YAMLValue, fields: YAMLMapping, rect: Rect, scope: Scope) throws -> PagesKind {
+        let pages = try value.sequence().map { page in try scope.widgets(page) }
+        guard !pages.isEmpty else { throw value.error("'pages' needs at least one page") }
+        return PagesKind(pages: pages, seconds: try fields.optional("every")?.double(in: 0.5...3600) ?? 8)
+    }
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> {
+        pages.joined().reduce(into: []) { paths, widget in paths.formUnion(widget.inputs(mustacheFields: mustacheFields)) }
+    }
+
+    var templateRootFields: Set<String> { pages.joined().reduce(into: []) { $0.formUnion($1.kind.templateRootFields) } }
+    var fontNames: Set<String> { pages.joined().reduce(into: []) { $0.formUnion($1.kind.fontNames) } }
+    var animates: Bool { pages.joined().contains(where: \.animates) }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        Pages(pages: pages.indices.map(binding.bindPage), seconds: seconds)
+    }
+}
 
 /// Groups of widgets shown in turn, the same page on every board at the same moment.
 struct Pages: DrawnWidget {
@@ -13,7 +43,12 @@ struct Pages: DrawnWidget {
     }
 
     var isAnimated: Bool { true }
-    var fingerprint: Int { pages.flatMap { $0.map(\.fingerprint) }.hashValue }
+
+    static func == (lhs: Pages, rhs: Pages) -> Bool {
+        lhs.seconds == rhs.seconds && lhs.pages.count == rhs.pages.count && zip(lhs.pages, rhs.pages).allSatisfy { page, other in
+            page.count == other.count && zip(page, other).allSatisfy { $0.drawsLike($1) }
+        }
+    }
 
     func page(at now: Date) -> Int {
         guard pages.count > 1, seconds > 0 else { return 0 }
@@ -30,31 +65,6 @@ struct Pages: DrawnWidget {
         guard !pages.isEmpty else { return }
         for widget in pages[page(at: now)] {
             widget.draw(on: &canvas, at: now, into: &output)
-        }
-    }
-}
-
-/// A filled or outlined rectangle.
-struct Box: DrawnWidget {
-    let rect: Rect
-    let colour: Color
-    let filled: Bool
-
-    var bounds: Rect { rect }
-
-    var fingerprint: Int {
-        var hasher = Hasher()
-        hasher.combine(rect)
-        hasher.combine(colour)
-        hasher.combine(filled)
-        return hasher.finalize()
-    }
-
-    func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
-        if filled {
-            canvas.fill(rect, colour)
-        } else {
-            canvas.strokeRectangle(rect, colour)
         }
     }
 }

@@ -1,28 +1,127 @@
 import Foundation
 import WallboardRender
 import WallboardText
+import WallboardYAML
+
+/// `table:` rows from a context list, one template (or timer) per column.
+struct TableKind: WidgetKind, Equatable {
+    struct Column: Sendable, Equatable {
+        var title: String
+        /// What a cell shows: a template over the row, or the time since the row's time stamp.
+        enum Content: Sendable, Equatable {
+            case template(TextTemplate)
+            case elapsed(since: String)
+        }
+
+        var content: Content
+        var width: Int
+        var align: HorizontalAlignment
+        var colour: Thresholds
+    }
+
+    static let name = "table"
+    static let keys: [String] = []
+
+    var rows: String
+    var columns: [Column]
+    var fonts: [String]
+    var rowHeight: Int
+    var header: Color?
+    /// Rows where this field is truthy take `highlightColour`.
+    var highlight: Condition?
+    var highlightColour: Color
+    var colour: Color
+    /// Text when the list is empty.
+    var empty: String
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { [rows] }
+    var fontNames: Set<String> { Set(fonts) }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        guard let chain = binding.fonts(fonts).first, case .list(let items)? = binding.context.lookup(rows) else { return nil }
+        return TableWidget(id: binding.id, rect: binding.rect, table: self, chain: chain, items: items, memo: binding.renderer.memo)
+    }
+
+    static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> TableKind {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["rows", "columns", "font", "rowHeight", "header", "highlight", "highlightColour", "colour", "empty"])
+        let rowsValue = try fields.required("rows")
+        let rows = try rowsValue.string().trimmingSpaces
+        let context = scope.context
+        guard case .list(let items)? = context.lookup(rows) else {
+            let lists = TemplateFields.fieldPaths(of: context).filter { if case .list = context.lookup($0) { true } else { false } }
+            throw rowsValue.error("'\(rows)' is not a list; lists: \(lists.sorted().joined(separator: ", "))\(suggestion(for: rows, among: lists))")
+        }
+        let row = items.first ?? .object([:])
+        let fonts = try scope.fonts(fields.required("font"))
+        let tableColour = try fields.optional("colour").map(scope.colour) ?? .on
+        let columnsValue = try fields.required("columns")
+        var used = 0
+        let columns = try columnsValue.sequence().map { item -> Column in
+            let column = try item.mapping()
+            try column.rejectUnknownKeys(["title", "value", "elapsed", "width", "align", "colour", "thresholds"])
+            let width = try column.required("width").int(in: 1...rect.width)
+            used += width
+            let content: Column.Content
+            if let valueField = column.optional("value") {
+                // A column's template sees its row's fields only.
+                content = .template(try scope.template(valueField, against: row))
+            } else if let elapsed = column.optional("elapsed") {
+                content = .elapsed(since: try scope.timePath(elapsed, in: row))
+            } else {
+                throw item.error("a column needs 'value' (a template) or 'elapsed' (a time stamp of the row)")
+            }
+            return Column(
+                title: try column.optional("title")?.string() ?? "",
+                content: content,
+                width: width,
+                align: try column.optional("align")?.choice(HorizontalAlignment.allCases.map { ($0.rawValue, $0) }) ?? .left,
+                colour: try scope.thresholds(column.optional("thresholds"), base: try column.optional("colour").map(scope.colour) ?? tableColour)
+            )
+        }
+        guard used <= rect.width else { throw columnsValue.error("the columns are \(used) px wide in all; the table is \(rect.width) px") }
+        var highlight: Condition?
+        if let value = fields.optional("highlight") {
+            let path = try value.string().trimmingSpaces
+            guard row.lookup(path) != nil else { throw TemplateFields.unknown(path, at: value.location, scopes: [row], privacy: scope.privacy) }
+            highlight = Condition(path: path, negated: false)
+        }
+        return TableKind(
+            rows: rows, columns: columns, fonts: fonts,
+            rowHeight: try fields.optional("rowHeight")?.int(in: 4...512) ?? 16,
+            header: try fields.optional("header").map(scope.colour),
+            highlight: highlight,
+            highlightColour: try fields.optional("highlightColour").map(scope.colour) ?? .red,
+            colour: tableColour,
+            empty: try fields.optional("empty")?.string() ?? ""
+        )
+    }
+}
 
 /// Rows of a context list under column titles. The text cells are drawn once per snapshot;
 /// timer columns are widgets of their own (`ElapsedColumn`) so that only they redraw each second.
 struct TableWidget: DrawnWidget {
-    struct Row: Sendable {
+    struct Row: Sendable, Equatable {
         /// One per column; nil for timer columns, which `ElapsedColumn` draws.
         var cells: [TextLayout?]
         var highlight: Color?
+
+        static func == (lhs: Row, rhs: Row) -> Bool {
+            lhs.highlight == rhs.highlight && lhs.cells.count == rhs.cells.count
+                && zip(lhs.cells, rhs.cells).allSatisfy { $0?.lines == $1?.lines }
+        }
     }
 
     let id: Int
     let rect: Rect
-    let table: Table
+    let table: TableKind
     let chain: FontChain
     let header: [TextLayout]?
     let rows: [Row]
     let emptyText: TextLayout?
     let elapsedColumns: [ElapsedColumn]
-    /// Made once: a table kept from one binding to the next is compared without hashing its text again.
-    let fingerprint: Int
 
-    init(id: Int, rect: Rect, table: Table, chain: FontChain, items: [ContextValue], memo: LayoutMemo) {
+    init(id: Int, rect: Rect, table: TableKind, chain: FontChain, items: [ContextValue], memo: LayoutMemo) {
         self.id = id
         self.rect = rect
         self.table = table
@@ -66,17 +165,15 @@ struct TableWidget: DrawnWidget {
             x += column.width
         }
         elapsedColumns = columns
-        var hasher = Hasher()
-        hasher.combine(rect)
-        for row in rows {
-            hasher.combine(row.highlight)
-            for cell in row.cells { hasher.combine(cell?.lines) }
-        }
-        hasher.combine(emptyText?.lines)
-        fingerprint = hasher.finalize()
     }
 
     var bounds: Rect { rect }
+    var companions: [any DrawnWidget] { elapsedColumns }
+
+    static func == (lhs: TableWidget, rhs: TableWidget) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.chain.name == rhs.chain.name && lhs.table == rhs.table && lhs.rows == rhs.rows
+            && lhs.emptyText?.lines == rhs.emptyText?.lines
+    }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var y = rect.y
@@ -131,7 +228,11 @@ struct ElapsedColumn: DrawnWidget {
 
     var bounds: Rect { Rect(x: x, y: firstRowY, width: width, height: rows.count * rowHeight) }
     var isAnimated: Bool { true }
-    var fingerprint: Int { rows.hashValue }
+
+    static func == (lhs: ElapsedColumn, rhs: ElapsedColumn) -> Bool {
+        lhs.id == rhs.id && lhs.bounds == rhs.bounds && lhs.rowHeight == rhs.rowHeight && lhs.align == rhs.align
+            && lhs.thresholds == rhs.thresholds && lhs.chain.name == rhs.chain.name && lhs.rows == rhs.rows
+    }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
         rows.allSatisfy { since in

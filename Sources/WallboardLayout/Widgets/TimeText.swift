@@ -1,10 +1,53 @@
 import Foundation
 import WallboardRender
 import WallboardText
+import WallboardYAML
+
+/// `clock:` the time (or date) at `now`, with a `TimeFormatter` pattern.
+struct ClockKind: WidgetKind {
+    static let name = "clock"
+    static let keys = Scope.styleKeys
+
+    let pattern: String
+    let style: TextStyle
+
+    static func parse(_ value: YAMLValue, fields: YAMLMapping, rect: Rect, scope: Scope) throws -> ClockKind {
+        ClockKind(pattern: try value.string(), style: try scope.style(fields, rect: rect))
+    }
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { [] }
+    var fontNames: Set<String> { Set(style.fonts) }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        let formatter = TimeFormatter(timeZone: binding.renderer.identity.timeZone)
+        return TimeText(id: binding.id, rect: binding.rect, source: .clock(pattern: TimePattern(pattern), formatter), chains: binding.fonts(style.fonts), style: style)
+    }
+}
+
+/// `timer:` the time elapsed since a context time stamp, coloured by thresholds in seconds.
+struct TimerKind: WidgetKind {
+    static let name = "timer"
+    static let keys = Scope.styleKeys
+
+    let path: String
+    let style: TextStyle
+
+    static func parse(_ value: YAMLValue, fields: YAMLMapping, rect: Rect, scope: Scope) throws -> TimerKind {
+        TimerKind(path: try scope.timePath(value), style: try scope.style(fields, rect: rect))
+    }
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { [path] }
+    var fontNames: Set<String> { Set(style.fonts) }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        guard let since = binding.context.lookup(path)?.date else { return nil }
+        return TimeText(id: binding.id, rect: binding.rect, source: .elapsed(since: since, style.colour), chains: binding.fonts(style.fonts), style: style)
+    }
+}
 
 /// Text that follows the clock: the time of day, or the time elapsed since a time stamp.
 struct TimeText: DrawnWidget {
-    enum Source: Sendable {
+    enum Source: Sendable, Equatable {
         case clock(pattern: TimePattern, TimeFormatter)
         /// Elapsed since the date; the colour follows thresholds in seconds.
         case elapsed(since: Date, Thresholds)
@@ -27,7 +70,11 @@ struct TimeText: DrawnWidget {
 
     var bounds: Rect { rect }
     var isAnimated: Bool { true }
-    var fingerprint: Int { rect.hashValue }
+
+    static func == (lhs: TimeText, rhs: TimeText) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.source == rhs.source && lhs.chains.map(\.name) == rhs.chains.map(\.name)
+            && lhs.style == rhs.style
+    }
 
     func text(at now: Date) -> (String, Color) {
         switch source {

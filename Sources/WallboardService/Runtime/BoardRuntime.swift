@@ -222,21 +222,3 @@ final class BoardRuntime: Service, Sendable {
         return now >= next
     }
 }
-
-extension Layout {
-    /// Whether the picture moves between whole seconds: marquees, scrolling text, blinking.
-    var animates: Bool {
-        func moves(_ widgets: [Widget]) -> Bool {
-            widgets.contains { widget in
-                if widget.blink != nil { return true }
-                switch widget.kind {
-                case .marquee: return true
-                case .text(_, let style): return style.overflow == .scroll
-                case .pages(let pages, _): return pages.contains(where: moves)
-                default: return false
-                }
-            }
-        }
-        return states.values.contains(where: moves)
-    }
-}

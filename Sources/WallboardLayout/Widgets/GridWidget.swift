@@ -1,9 +1,55 @@
 import Foundation
 import WallboardRender
 import WallboardText
+import WallboardYAML
+
+/// `grid:` every vehicle as a cell coloured by status, grouped by station.
+struct GridKind: WidgetKind, Hashable {
+    static let name = "grid"
+    static let keys: [String] = []
+
+    var fonts: [String]
+    var cellWidth: Int
+    var cellHeight: Int
+    /// Colour per status code; codes not listed use `otherColour`.
+    var colours: [Int: Color]
+    var otherColour: Color
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { ["vehicles"] }
+    var fontNames: Set<String> { Set(fonts) }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        guard let chain = binding.fonts(fonts).first, case .list(let vehicles)? = binding.context.lookup("vehicles") else { return nil }
+        return GridWidget(
+            id: binding.id, rect: binding.rect, grid: self, chain: chain, vehicles: vehicles, memo: binding.renderer.memo,
+            reusing: binding.previous.first as? GridWidget
+        )
+    }
+
+    static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> GridKind {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["font", "cell", "colours", "other"])
+        let cell = try fields.required("cell").sequence()
+        guard cell.count == 2 else { throw value.error("'cell' is [width, height]") }
+        var colours: [Int: Color] = [:]
+        if let mapping = try fields.optional("colours")?.mapping() {
+            for entry in mapping.entriesInOrder {
+                guard let code = Int(entry.key), (0...9).contains(code) else {
+                    throw YAMLFileError(entry.keyLocation, "status codes are 0 to 9, not '\(entry.key)'")
+                }
+                colours[code] = try scope.colour(entry.value)
+            }
+        }
+        return GridKind(
+            fonts: try scope.fonts(fields.required("font")),
+            cellWidth: try cell[0].int(in: 4...1024), cellHeight: try cell[1].int(in: 4...1024),
+            colours: colours, otherColour: try fields.optional("other").map(scope.colour) ?? .amber
+        )
+    }
+}
 
 /// Every vehicle as a cell with its call sign, coloured by status, station after station.
-struct StatusGridWidget: DrawnWidget {
+struct GridWidget: DrawnWidget {
     struct Cell: Sendable {
         var label: TextLayout
         var colour: Color
@@ -16,7 +62,7 @@ struct StatusGridWidget: DrawnWidget {
 
     let id: Int
     let rect: Rect
-    let grid: StatusGrid
+    let grid: GridKind
     let chain: FontChain
     /// What the cells were made from.
     let vehicles: [ContextValue]
@@ -24,7 +70,7 @@ struct StatusGridWidget: DrawnWidget {
 
     /// `previous`, the same grid bound to the snapshot before, lends the cells of vehicles
     /// whose values did not change.
-    init(id: Int, rect: Rect, grid: StatusGrid, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo, reusing previous: StatusGridWidget? = nil) {
+    init(id: Int, rect: Rect, grid: GridKind, chain: FontChain, vehicles: [ContextValue], memo: LayoutMemo, reusing previous: GridWidget? = nil) {
         self.id = id
         self.rect = rect
         self.grid = grid
@@ -58,7 +104,7 @@ struct StatusGridWidget: DrawnWidget {
     /// The boxes of the cells that changed, appeared or went: a vehicle changing status
     /// redraws one cell, not the grid.
     func changedRects(since previous: any DrawnWidget) -> [Rect] {
-        guard let previous = previous as? StatusGridWidget, previous.rect == rect,
+        guard let previous = previous as? GridWidget, previous.rect == rect,
               previous.grid.cellWidth == grid.cellWidth, previous.grid.cellHeight == grid.cellHeight
         else { return wholeBounds(since: previous) }
         let shown = min(capacity, max(cells.count, previous.cells.count))
@@ -70,21 +116,16 @@ struct StatusGridWidget: DrawnWidget {
         }
         // Each rectangle redraws the grid once; when a vehicle comes or goes, the cells after
         // it all shift, and one rectangle around them costs less than one per cell.
-        guard changed.count > StatusGridWidget.separateRectLimit, let first = changed.first else { return changed }
+        guard changed.count > GridWidget.separateRectLimit, let first = changed.first else { return changed }
         return [changed.dropFirst().reduce(first) { $0.union($1) }]
     }
 
     /// Up to this many changed cells are redrawn each in its own rectangle.
     static let separateRectLimit = 4
 
-    var fingerprint: Int {
-        var hasher = Hasher()
-        hasher.combine(rect)
-        for cell in cells {
-            hasher.combine(cell.label.lines)
-            hasher.combine(cell.colour)
-        }
-        return hasher.finalize()
+    static func == (lhs: GridWidget, rhs: GridWidget) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.grid == rhs.grid && lhs.chain.name == rhs.chain.name
+            && lhs.cells.count == rhs.cells.count && zip(lhs.cells, rhs.cells).allSatisfy { $0.looksLike($1) }
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {

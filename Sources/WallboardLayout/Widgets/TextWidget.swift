@@ -1,9 +1,43 @@
 import Foundation
 import WallboardRender
 import WallboardText
+import WallboardYAML
+
+/// `text:` a template laid out in its rectangle by the style's overflow rule.
+struct TextKind: WidgetKind {
+    static let name = "text"
+    static let keys = Scope.styleKeys
+
+    let template: TextTemplate
+    let style: TextStyle
+
+    static func parse(_ value: YAMLValue, fields: YAMLMapping, rect: Rect, scope: Scope) throws -> TextKind {
+        TextKind(template: try scope.template(value), style: try scope.style(fields, rect: rect))
+    }
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { template.inputs(mustacheFields: mustacheFields, style: style) }
+    var templateRootFields: Set<String> { template.rootFields }
+    var fontNames: Set<String> { Set(style.fonts) }
+    var animates: Bool { style.overflow == .scroll }
+
+    /// Text that scrolls because it does not fit becomes a marquee.
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        let text = template.render(binding.context, prepared: binding.prepared)
+        let chains = binding.fonts(style.fonts)
+        let colourValue = style.colourBy.flatMap { binding.context.lookup($0)?.number }
+        if let laidOut = TextWidget(id: binding.id, rect: binding.rect, text: text, style: style, chains: chains, colourValue: colourValue) {
+            return laidOut
+        }
+        guard let chain = chains.first else { return nil }
+        return Marquee(
+            id: binding.id, rect: binding.rect, text: text, chain: chain, speed: Marquee.defaultSpeed,
+            colour: style.colour.colour(for: colourValue), valign: style.valign
+        )
+    }
+}
 
 /// Text laid out once when the data is bound, drawn aligned in its rectangle.
-struct TextBlock: DrawnWidget {
+struct TextWidget: DrawnWidget {
     let id: Int
     let rect: Rect
     let text: String
@@ -44,16 +78,9 @@ struct TextBlock: DrawnWidget {
 
     var bounds: Rect { rect }
 
-    var fingerprint: Int {
-        var hasher = Hasher()
-        hasher.combine(id)
-        hasher.combine(rect)
-        hasher.combine(layout.lines)
-        hasher.combine(layout.chain.name)
-        hasher.combine(colour)
-        hasher.combine(align)
-        hasher.combine(valign)
-        return hasher.finalize()
+    static func == (lhs: TextWidget, rhs: TextWidget) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.layout.lines == rhs.layout.lines && lhs.layout.chain.name == rhs.layout.chain.name
+            && lhs.colour == rhs.colour && lhs.align == rhs.align && lhs.valign == rhs.valign
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {

@@ -1,0 +1,272 @@
+import Foundation
+import WallboardDispatch
+import WallboardRender
+import WallboardText
+
+/// A board's layout bound to one snapshot: draws the frame for any moment.
+///
+/// Widgets that do not depend on the moment are drawn once into a layer per state; each frame
+/// restores the animated widgets' rectangles from that layer and draws only them. Rebinding to
+/// a newer snapshot rebuilds only the context rows that changed, binds again only the widgets
+/// that read them, and redraws only the pixels of what changed.
+public struct BoundBoard: Sendable {
+    let renderer: BoardRenderer
+    public private(set) var snapshot: DispatchSnapshot
+    /// On a door board, the station's vehicles with an open task: the only ones that can alert.
+    private var doorCandidates: [Vehicle] = []
+    private var staleBanner: (any DrawnWidget)?
+    /// This binding's context without the door-board alert, once built.
+    private var basis: ContextBuilder.Basis?
+    /// The last context built before this binding: its unchanged rows are kept.
+    private var previousBasis: ContextBuilder.Basis?
+    /// Widgets bound per state key (the state and, on door boards, the alert on show).
+    private var widgetCache: [String: Resolution] = [:]
+    /// Earlier bindings' widgets, kept where what they read did not change.
+    private var previousResolutions: [String: Resolution] = [:]
+    private var layers: [String: StaticLayer] = [:]
+    /// The previous binding's layers, reused where their widgets did not change.
+    private var inherited: [String: StaticLayer] = [:]
+    /// The canvas frames are drawn on, kept between frames of the same state.
+    private var working: Canvas?
+    private var workingKey: String?
+    /// Rectangles where the working canvas no longer matches its state's layer.
+    private var pendingDirty: [Rect] = []
+    /// What the last frame on the working canvas drew for each widget that moves, by position
+    /// (the banner after the widgets), and the moment it drew it for.
+    private var drawnMoving: [Int: (moment: Date, output: RenderOutput)] = [:]
+    /// The door board's alerts as last worked out, and the moments they hold for.
+    private var doorAlerts: (state: DoorBoardState, start: Date, end: Date)?
+
+    /// The pixels and text areas of the widgets that do not move, for one state.
+    struct StaticLayer: Sendable {
+        var bitmap: Bitmap
+        /// Per widget position: its text areas and strings.
+        var outputs: [Int: RenderOutput]
+        /// The positions of the widgets that do not move.
+        var still: [Int]
+        /// The widgets drawn in it, to tell where the next binding's widgets differ.
+        var widgets: [any DrawnWidget]
+        /// False when an animated widget lies under a static one drawn after it: such a state
+        /// is drawn whole every frame so that the order of drawing stays right.
+        var usable: Bool
+    }
+
+    init(renderer: BoardRenderer, snapshot: DispatchSnapshot?, staleSince: Date?, previous: [String: StaticLayer]?) {
+        self.renderer = renderer
+        self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
+        self.inherited = previous ?? [:]
+        staleBanner = StaleBannerWidget(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
+        doorCandidates = BoundBoard.doorCandidates(renderer: renderer, snapshot: self.snapshot)
+    }
+
+    static func doorCandidates(renderer: BoardRenderer, snapshot: DispatchSnapshot) -> [Vehicle] {
+        guard renderer.layout.kind == .door, let stationID = renderer.identity.stationID else { return [] }
+        return DoorBoardState.candidates(in: snapshot, stationID: stationID)
+    }
+
+    /// Binds a newer snapshot, keeping what can be kept of the drawing.
+    public mutating func rebind(_ snapshot: DispatchSnapshot?, staleSince: Date?) {
+        self.snapshot = snapshot ?? .empty(at: staleSince ?? Date(timeIntervalSince1970: 0))
+        doorCandidates = BoundBoard.doorCandidates(renderer: renderer, snapshot: self.snapshot)
+        if let staleBanner { pendingDirty.append(staleBanner.bounds) }
+        staleBanner = StaleBannerWidget(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
+        // Moved rather than copied, so that deriving the new layers does not copy their pixels.
+        inherited = layers.merging(inherited) { current, _ in current }
+        layers = [:]
+        previousResolutions = widgetCache.merging(previousResolutions) { current, _ in current }
+        widgetCache = [:]
+        previousBasis = basis ?? previousBasis
+        basis = nil
+        drawnMoving = [:]
+        doorAlerts = nil
+    }
+
+    /// The door board's alerts at `now` (empty on other boards).
+    public func doorState(at now: Date) -> DoorBoardState? {
+        guard renderer.layout.kind == .door, renderer.identity.stationID != nil else { return nil }
+        return DoorBoardState(candidates: doorCandidates, snapshot: snapshot, now: now, hold: renderer.layout.hold)
+    }
+
+    /// `doorState(at:)`, worked out again only when `now` leaves the moments it holds for.
+    private mutating func currentDoorState(at now: Date) -> DoorBoardState? {
+        if let doorAlerts, doorAlerts.start <= now, now < doorAlerts.end { return doorAlerts.state }
+        guard let state = doorState(at: now) else { return nil }
+        let span = DoorBoardState.steadySpan(of: doorCandidates, hold: renderer.layout.hold, around: now)
+        doorAlerts = (state, span.start, span.end)
+        return state
+    }
+
+    /// The frame at `now`.
+    ///
+    /// On the canvas kept from the frame before, a widget that moves is drawn again only when it
+    /// draws differently than it did then, or when something drawn again overlaps it.
+    public mutating func render(at now: Date) -> (frame: Frame, output: RenderOutput) {
+        let layout = renderer.layout
+        let (key, widgets) = self.widgets(at: now)
+        if layers[key] == nil { layers[key] = makeLayer(key: key, widgets: widgets) }
+        guard let layer = layers[key] else { return (Frame(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format)), RenderOutput()) }
+        var canvas: Canvas
+        var kept = drawnMoving
+        let continuing = layer.usable && workingKey == key && working != nil
+        if continuing, let previous = working {
+            canvas = previous
+            working = nil
+        } else {
+            canvas = layer.usable ? Canvas(bitmap: layer.bitmap) : Canvas(width: layout.width, height: layout.height, format: layout.format)
+            kept = [:]
+        }
+        // Drawn every frame, by position: the widgets that move (all of them when the layer
+        // cannot be used), then the banner.
+        var moving: [(index: Int, widget: any DrawnWidget)] = widgets.enumerated().compactMap { index, widget in
+            widget.isAnimated || !layer.usable ? (index, widget) : nil
+        }
+        if let staleBanner { moving.append((widgets.count, staleBanner)) }
+        // Nothing is kept across a rebinding (see `rebind`), so the layer's changed rectangles
+        // never fall on a kept widget.
+        var redraw = moving.map { index, widget in
+            guard let earlier = kept[index] else { return true }
+            return !widget.drawsTheSame(at: now, asAt: earlier.moment)
+        }
+        // Restoring a rectangle from the layer wipes whatever else moves inside it: that draws again too.
+        var spreading = true
+        while spreading {
+            spreading = false
+            for position in moving.indices where !redraw[position] {
+                let bounds = moving[position].widget.bounds
+                if moving.indices.contains(where: { redraw[$0] && moving[$0].widget.bounds.intersects(bounds) }) {
+                    redraw[position] = true
+                    spreading = true
+                }
+            }
+        }
+        if continuing {
+            for rect in pendingDirty { canvas.copy(rect, from: layer.bitmap) }
+            for (position, entry) in moving.enumerated() where redraw[position] { canvas.copy(entry.widget.bounds, from: layer.bitmap) }
+        }
+        pendingDirty = []
+        var drawn: [Int: (moment: Date, output: RenderOutput)] = [:]
+        for (position, entry) in moving.enumerated() {
+            if !redraw[position], let earlier = kept[entry.index] {
+                drawn[entry.index] = earlier
+                continue
+            }
+            var output = RenderOutput()
+            entry.widget.draw(on: &canvas, at: now, into: &output)
+            drawn[entry.index] = (now, output)
+        }
+        var merged = RenderOutput()
+        for index in 0...widgets.count {
+            guard let output = drawn[index]?.output ?? layer.outputs[index] else { continue }
+            merged.textAreas += output.textAreas
+            merged.strings += output.strings
+            for scalar in output.missing where !merged.missing.contains(scalar) { merged.missing.append(scalar) }
+        }
+        let frame = Frame(bitmap: canvas.bitmap, textAreas: merged.textAreas, missingCharacters: Set(merged.missing.map(Character.init)))
+        working = canvas
+        workingKey = key
+        drawnMoving = drawn
+        return (frame, merged)
+    }
+
+    /// Draws the widgets that do not move; from the previous binding's layer where it can,
+    /// redrawing only the rectangles of widgets whose content changed.
+    private mutating func makeLayer(key: String, widgets: [any DrawnWidget]) -> StaticLayer {
+        let layout = renderer.layout
+        let usable = !widgets.indices.contains { animated in
+            widgets[animated].isAnimated && widgets.indices.contains { later in
+                later > animated && !widgets[later].isAnimated && widgets[later].bounds.intersects(widgets[animated].bounds)
+            }
+        }
+        let still = widgets.indices.filter { !widgets[$0].isAnimated }
+        let bounds = Rect(x: 0, y: 0, width: layout.width, height: layout.height)
+        guard usable else {
+            return StaticLayer(
+                bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format), outputs: [:], still: still, widgets: widgets, usable: false
+            )
+        }
+        if var previous = inherited.removeValue(forKey: key), previous.usable, previous.still == still {
+            let changed = still.filter { !widgets[$0].drawsLike(previous.widgets[$0]) }
+            var outputs = previous.outputs
+            var canvas = Canvas(bitmap: previous.bitmap)
+            // Let go of the old layer's pixels so that the canvas owns them and draws in place.
+            previous.bitmap = Bitmap(width: 0, height: 0, format: layout.format)
+            var refreshed: Set<Int> = []
+            for index in changed {
+                for dirty in widgets[index].changedRects(since: previous.widgets[index]) {
+                    if key == workingKey { pendingDirty.append(dirty) }
+                    canvas.clipped(to: dirty) { canvas in
+                        canvas.clear()
+                        for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
+                            var output = RenderOutput()
+                            widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
+                            if changed.contains(other) {
+                                outputs[other] = output
+                                refreshed.insert(other)
+                            }
+                        }
+                    }
+                }
+            }
+            // A changed widget whose pixels did not change still has new text areas: drawn
+            // through an empty clip, it makes them without touching a pixel.
+            for index in changed where !refreshed.contains(index) {
+                var output = RenderOutput()
+                canvas.clipped(to: Rect(x: 0, y: 0, width: 0, height: 0)) { canvas in
+                    widgets[index].draw(on: &canvas, at: snapshot.takenAt, into: &output)
+                }
+                outputs[index] = output
+            }
+            return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, still: still, widgets: widgets, usable: true)
+        }
+        if key == workingKey { pendingDirty.append(bounds) }
+        var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
+        var outputs: [Int: RenderOutput] = [:]
+        for (index, widget) in widgets.enumerated() where !widget.isAnimated {
+            var output = RenderOutput()
+            widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)
+            outputs[index] = output
+        }
+        return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, still: still, widgets: widgets, usable: true)
+    }
+
+    private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget]) {
+        let layout = renderer.layout
+        let state: String
+        let key: String
+        var alert: (index: Int, count: Int, alert: DoorAlert)?
+        if layout.kind == .door {
+            if let doorState = currentDoorState(at: now), let current = doorState.current(at: now, rotation: layout.rotation) {
+                state = "alert"
+                alert = (current.index, doorState.alerts.count, current.alert)
+                key = "alert:\(current.alert.vehicle.id):\(current.index)/\(doorState.alerts.count)"
+            } else {
+                state = "idle"
+                key = "idle"
+            }
+        } else {
+            state = "main"
+            key = "main"
+        }
+        if let cached = widgetCache[key] { return (key, cached.widgets) }
+        let base = basis?.context ?? renderer.builder.base(for: snapshot, reusing: previousBasis)
+        basis = ContextBuilder.Basis(snapshot: snapshot, context: base)
+        let context = renderer.builder.adding(alert, to: base, of: snapshot)
+        let groups = renderer.resolveGroups(
+            state: state, context: context, prepared: MustacheForm(renderer: renderer, context: context).value, reusing: previousResolutions[key]
+        )
+        let resolution = Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 })
+        widgetCache[key] = resolution
+        return (key, resolution.widgets)
+    }
+}
+
+extension DispatchSnapshot {
+    /// A snapshot with nothing in it, for boards before the first data arrives.
+    static func empty(at moment: Date) -> DispatchSnapshot {
+        DispatchSnapshot(
+            takenAt: moment, dayStart: moment, sourceVersion: nil, stations: [], vehicles: [], incidents: [],
+            waitingCalls: [], seats: [], figures: DispatchFigures(callsToday: [], runsToday: [], vehicles: [], stations: [], now: moment, dayStart: moment),
+            issues: []
+        )
+    }
+}
