@@ -341,4 +341,36 @@ import WallboardRender
             #expect(TimeFormatter(timeZone: zone).string(date, pattern: "yyyy-MM-dd HH:mm:ss EEEE") == expected, "\(date) in \(zone.identifier)")
         }
     }
+
+    /// A pages widget first, then eleven more widgets: the widgets inside the pages have area
+    /// numbers of their own, and drawing from the cache across a page turn gives fresh frames.
+    @Test func widgetsInsidePagesHaveTheirOwnAreasAcrossAPageTurn() throws {
+        let others = (0..<11).map { index in
+            "    - text: \"\(index % 10)\"\n      rect: [\(index * 4), 5, 4, 5]\n      font: tiny"
+        }
+        let renderer = try WidgetPictureTests.board("""
+                - pages:
+                    - - text: "1"
+                        rect: [0, 0, 4, 5]
+                        font: tiny
+                    - - text: "2"
+                        rect: [0, 0, 4, 5]
+                        font: tiny
+                      - text: "3"
+                        rect: [4, 0, 4, 5]
+                        font: tiny
+                  every: 1
+            \(others.joined(separator: "\n"))
+            """, kind: .wall, width: 44, height: 10, format: .mono)
+        var bound = renderer.bind(Fixture.snapshot(), staleSince: nil)
+        for offset in [0.0, 0.5, 1.0, 1.5, 2.0, 3.0] {
+            let moment = Fixture.now.addingTimeInterval(offset)
+            let cached = bound.render(at: moment)
+            let fresh = renderer.render(Fixture.snapshot(), at: moment)
+            #expect(cached.frame.bitmap == fresh.frame.bitmap, "pixels differ at +\(offset) s")
+            #expect(cached.frame.textAreas == fresh.frame.textAreas, "text areas differ at +\(offset) s")
+            let ids = cached.frame.textAreas.map(\.id)
+            #expect(Set(ids).count == ids.count, "two text areas share a number at +\(offset) s: \(ids.sorted())")
+        }
+    }
 }

@@ -259,4 +259,55 @@ import WallboardText
         #expect(frame.missingCharacters.count == 5)
         #expect(frame.bitmap.pixels.contains { $0 != 0 }, "replacement boxes are drawn")
     }
+
+    /// 14:30 in Beijing, the board's zone.
+    @Test func clockShowsTheTimeOfDayInTheBoardsZone() throws {
+        let renderer = try Self.board("""
+                - clock: "HHmm"
+                  rect: [0, 0, 16, 5]
+                  font: tiny
+                  colour: amber
+            """, kind: .wall, width: 16, height: 5)
+        expectPicture(renderer.render(Fixture.snapshot(), at: Fixture.now).frame.bitmap, """
+            .a..a.a.aaa.aaa.
+            aa..a.a...a.a.a.
+            .a..aaa..aa.a.a.
+            .a....a...a.a.a.
+            aaa...a.aaa.aaa.
+            """)
+    }
+
+    @Test func boxesFillOrOutlineTheirZone() throws {
+        let renderer = try Self.board("""
+                - box: red
+                  rect: [0, 0, 3, 2]
+                - box: green
+                  rect: [3, 0, 4, 4]
+                  filled: false
+            """, kind: .wall, width: 7, height: 4)
+        expectPicture(renderer.render(Fixture.snapshot(), at: Fixture.now).frame.bitmap, """
+            rrrgggg
+            rrrg..g
+            ...g..g
+            ...gggg
+            """)
+    }
+
+    /// The test that draws each registered kind: a new kind needs a picture test and a line here.
+    static let pictureTests = [
+        "text": "textAlignsInItsZone",
+        "marquee": "marqueeEntersFromTheRightOnePixelPerStep",
+        "clock": "clockShowsTheTimeOfDayInTheBoardsZone",
+        "timer": "turnoutTimerCountsFromDispatchAndChangesColourAtThresholds",
+        "table": "tableRowsWithTimerColumnAndHighlight",
+        "grid": "statusGridColoursEachVehicle",
+        "kpi": "kpiTileColoursAgainstItsTarget",
+        "pages": "pagesTurnOnTheirPeriod",
+        "box": "boxesFillOrOutlineTheirZone",
+    ]
+
+    @Test(arguments: LayoutLoader.widgetKinds)
+    func everyRegisteredKindHasAPictureTest(kind: String) {
+        #expect(Self.pictureTests[kind] != nil, "widget kind '\(kind)' has no picture test in WidgetPictureTests")
+    }
 }
