@@ -1,82 +1,6 @@
 import Foundation
 import WallboardDispatch
 
-/// A value a layout can bind: the snapshot seen through one board's eyes, with privacy applied.
-public indirect enum ContextValue: Sendable, Hashable {
-    case text(String)
-    /// A number with the text it shows as (`0.953` shows as `95.3%`).
-    case number(Double, display: String)
-    /// A moment, shown as local `HH:mm:ss`; timers count from it.
-    case time(Date, display: String)
-    case flag(Bool)
-    case list([ContextValue])
-    case object([String: ContextValue])
-
-    /// The text a template shows for this value.
-    public var display: String {
-        switch self {
-        case .text(let text): text
-        case .number(_, let display), .time(_, let display): display
-        case .flag(let flag): flag ? "是" : "否"
-        case .list(let items): items.map(\.display).joined(separator: " ")
-        case .object: ""
-        }
-    }
-
-    public var number: Double? {
-        if case .number(let value, _) = self { return value }
-        return nil
-    }
-
-    public var date: Date? {
-        if case .time(let date, _) = self { return date }
-        return nil
-    }
-
-    /// Mustache's notion of truth: false, empty lists, empty text and absent values are false.
-    public var isTruthy: Bool {
-        switch self {
-        case .text(let text): !text.isEmpty
-        case .number: true
-        case .time: true
-        case .flag(let flag): flag
-        case .list(let items): !items.isEmpty
-        case .object: true
-        }
-    }
-
-    /// The value at a dotted path (`alert.vehicle.plate`); nil when any step is missing.
-    /// Walks the path without splitting it into an array: bindings look up thousands of paths.
-    public func lookup(_ path: String) -> ContextValue? {
-        var current = self
-        var rest = Substring(path)
-        while !rest.isEmpty {
-            let key: Substring
-            if let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
-                key = rest[..<dot]
-                rest = rest[rest.utf8.index(after: dot)...]
-            } else {
-                key = rest
-                rest = ""
-            }
-            if key.isEmpty { continue }
-            guard case .object(let fields) = current, let next = fields[String(key)] else { return nil }
-            current = next
-        }
-        return current
-    }
-
-    /// The form swift-mustache renders: dictionaries, arrays, strings and booleans.
-    var mustacheValue: Any {
-        switch self {
-        case .text, .number, .time: display
-        case .flag(let flag): flag
-        case .list(let items): items.map(\.mustacheValue)
-        case .object(let fields): fields.mapValues(\.mustacheValue)
-        }
-    }
-}
-
 /// Who the board is and how it sees the snapshot.
 public struct BoardIdentity: Sendable, Hashable {
     public var centreName: String
@@ -103,11 +27,6 @@ public struct ContextBuilder: Sendable {
     /// need not build every vehicle of the city.
     public let fields: Set<String>?
     private let formatter: TimeFormatter
-
-    /// A call waiting longer than this appears in the alert ticker.
-    public static let longWaitAlertSeconds: Double = 30
-    /// A vehicle not departed this long after dispatch appears in the alert ticker.
-    public static let departureTargetSeconds: Double = 180
 
     public init(identity: BoardIdentity, fields: Set<String>? = nil) {
         self.identity = identity
@@ -317,35 +236,6 @@ public struct ContextBuilder: Sendable {
         ]
         if let since = seat.stateSince { fields["stateSince"] = time(since) }
         return .object(fields)
-    }
-
-    /// What the command room's ticker calls out: mass-casualty incidents, vehicles past their
-    /// departure target, calls waiting too long.
-    private func tickerAlerts(_ snapshot: DispatchSnapshot) -> [ContextValue] {
-        var alerts: [ContextValue] = []
-        for incident in snapshot.incidents where incident.casualties >= 3 || incident.category == "成批伤员" {
-            alerts.append(.object([
-                "text": .text("成批伤员 \(incident.casualties)人 \(incident.district)\(incident.incidentAddress)"),
-                "critical": .flag(true),
-            ]))
-        }
-        for vehicle in snapshot.vehicles {
-            guard let task = vehicle.task, let dispatchedAt = task.dispatchedAt, task.departedAt == nil else { continue }
-            let waited = snapshot.takenAt.timeIntervalSince(dispatchedAt)
-            if waited > ContextBuilder.departureTargetSeconds {
-                alerts.append(.object([
-                    "text": .text("\(vehicle.callSign) 派车\(TimeFormatter.elapsed(waited))未出车"),
-                    "critical": .flag(false),
-                ]))
-            }
-        }
-        if let longest = snapshot.figures.longestWaitSeconds, longest > ContextBuilder.longWaitAlertSeconds {
-            alerts.append(.object([
-                "text": .text("来电等待 \(TimeFormatter.elapsed(longest))"),
-                "critical": .flag(longest > 2 * ContextBuilder.longWaitAlertSeconds),
-            ]))
-        }
-        return alerts
     }
 }
 

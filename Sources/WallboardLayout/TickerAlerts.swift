@@ -1,0 +1,41 @@
+import Foundation
+import WallboardDispatch
+
+/// The rules of the command room's alert ticker (the context's `alerts`).
+extension ContextBuilder {
+    /// An incident with this many casualties or more is called out as 成批伤员 (mass casualties).
+    public static let massCasualtyCount = 3
+    /// A call waiting longer than this appears in the alert ticker.
+    public static let longWaitAlertSeconds: Double = 30
+    /// A vehicle not departed this long after dispatch appears in the alert ticker.
+    public static let departureTargetSeconds: Double = 180
+
+    /// What the command room's ticker calls out: mass-casualty incidents, vehicles past their
+    /// departure target, calls waiting too long.
+    func tickerAlerts(_ snapshot: DispatchSnapshot) -> [ContextValue] {
+        var alerts: [ContextValue] = []
+        for incident in snapshot.incidents where incident.casualties >= ContextBuilder.massCasualtyCount || incident.category == "成批伤员" {
+            alerts.append(.object([
+                "text": .text("成批伤员 \(incident.casualties)人 \(incident.district)\(incident.incidentAddress)"),
+                "critical": .flag(true),
+            ]))
+        }
+        for vehicle in snapshot.vehicles {
+            guard let task = vehicle.task, let dispatchedAt = task.dispatchedAt, task.departedAt == nil else { continue }
+            let waited = snapshot.takenAt.timeIntervalSince(dispatchedAt)
+            if waited > ContextBuilder.departureTargetSeconds {
+                alerts.append(.object([
+                    "text": .text("\(vehicle.callSign) 派车\(TimeFormatter.elapsed(waited))未出车"),
+                    "critical": .flag(false),
+                ]))
+            }
+        }
+        if let longest = snapshot.figures.longestWaitSeconds, longest > ContextBuilder.longWaitAlertSeconds {
+            alerts.append(.object([
+                "text": .text("来电等待 \(TimeFormatter.elapsed(longest))"),
+                "critical": .flag(longest > 2 * ContextBuilder.longWaitAlertSeconds),
+            ]))
+        }
+        return alerts
+    }
+}
