@@ -4,7 +4,7 @@ import WallboardText
 import WallboardYAML
 
 /// `marquee:` a template that always scrolls right to left, `speed` pixels per second.
-struct MarqueeKind: WidgetKind {
+struct MarqueeKind: StyledTextKind {
     static let name = "marquee"
     static let keys = ["speed"] + Scope.styleKeys
 
@@ -21,7 +21,6 @@ struct MarqueeKind: WidgetKind {
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { template.inputs(mustacheFields: mustacheFields, style: style) }
     var templateRootFields: Set<String> { template.rootFields }
-    var fontNames: Set<String> { Set(style.fonts) }
     var animates: Bool { true }
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {

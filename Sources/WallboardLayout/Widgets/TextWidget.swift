@@ -4,9 +4,8 @@ import WallboardText
 import WallboardYAML
 
 /// `text:` a template laid out in its rectangle by the style's overflow rule.
-struct TextKind: WidgetKind {
+struct TextKind: StyledTextKind {
     static let name = "text"
-    static let keys = Scope.styleKeys
 
     let template: TextTemplate
     let style: TextStyle
@@ -17,7 +16,6 @@ struct TextKind: WidgetKind {
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { template.inputs(mustacheFields: mustacheFields, style: style) }
     var templateRootFields: Set<String> { template.rootFields }
-    var fontNames: Set<String> { Set(style.fonts) }
     var animates: Bool { style.overflow == .scroll }
 
     /// Text that scrolls because it does not fit becomes a marquee.

@@ -4,9 +4,8 @@ import WallboardText
 import WallboardYAML
 
 /// `clock:` the time (or date) at `now`, with a `TimeFormatter` pattern.
-struct ClockKind: WidgetKind {
+struct ClockKind: StyledTextKind {
     static let name = "clock"
-    static let keys = Scope.styleKeys
 
     let pattern: String
     let style: TextStyle
@@ -16,7 +15,6 @@ struct ClockKind: WidgetKind {
     }
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { [] }
-    var fontNames: Set<String> { Set(style.fonts) }
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         let formatter = TimeFormatter(timeZone: binding.renderer.identity.timeZone)
@@ -25,9 +23,8 @@ struct ClockKind: WidgetKind {
 }
 
 /// `timer:` the time elapsed since a context time stamp, coloured by thresholds in seconds.
-struct TimerKind: WidgetKind {
+struct TimerKind: StyledTextKind {
     static let name = "timer"
-    static let keys = Scope.styleKeys
 
     let path: String
     let style: TextStyle
@@ -37,7 +34,6 @@ struct TimerKind: WidgetKind {
     }
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { [path] }
-    var fontNames: Set<String> { Set(style.fonts) }
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         guard let since = binding.context.lookup(path)?.date else { return nil }

@@ -51,6 +51,16 @@ extension WidgetKind {
     var pages: [[Widget]] { [] }
 }
 
+/// A kind that draws text in a `TextStyle`: it takes the style's keys and uses its fonts.
+protocol StyledTextKind: WidgetKind {
+    var style: TextStyle { get }
+}
+
+extension StyledTextKind {
+    static var keys: [String] { Scope.styleKeys }
+    var fontNames: Set<String> { Set(style.fonts) }
+}
+
 /// What a widget is bound with: its place, the context, and the board's fonts and memo.
 struct WidgetBinding {
     let slot: WidgetSlot
