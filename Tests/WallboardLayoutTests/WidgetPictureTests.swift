@@ -248,6 +248,31 @@ import WallboardText
         #expect(bitmap[3, 0] == 0, "a one-pixel gap between cells")
     }
 
+    /// Dispatched (1) red, standby (7) green, the others amber; each label is cut out of its
+    /// cell in `off`, and a one-pixel gap parts the cells.
+    @Test func statusGridDrawsACellPerVehicleInItsStatusColour() throws {
+        let renderer = try Self.board("""
+                - grid:
+                    font: tiny
+                    cell: [4, 4]
+                    colours:
+                      7: green
+                      1: red
+                    other: amber
+                  rect: [0, 0, 8, 8]
+            """, kind: .wall, width: 8, height: 8)
+        expectPicture(renderer.render(Fixture.snapshot(), at: Fixture.now).frame.bitmap, """
+            rrr.ggg.
+            rrr.ggg.
+            r...g...
+            ........
+            aaa.aaa.
+            aaa.aaa.
+            a...a...
+            ........
+            """)
+    }
+
     @Test func missingCharactersAreReportedAndStillDrawn() throws {
         let renderer = try Self.board("""
                 - text: "{{station.name}}"
@@ -300,7 +325,7 @@ import WallboardText
         "clock": "clockShowsTheTimeOfDayInTheBoardsZone",
         "timer": "turnoutTimerCountsFromDispatchAndChangesColourAtThresholds",
         "table": "tableRowsWithTimerColumnAndHighlight",
-        "grid": "statusGridColoursEachVehicle",
+        "grid": "statusGridDrawsACellPerVehicleInItsStatusColour",
         "kpi": "kpiTileColoursAgainstItsTarget",
         "pages": "pagesTurnOnTheirPeriod",
         "box": "boxesFillOrOutlineTheirZone",
