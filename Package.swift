@@ -65,23 +65,23 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        // Wire protocols: pure encoders and decoders, one file per protocol. Glibc only for iconv.
+        // Wire protocols: pure encoders and decoders, one folder per protocol, and the registry of
+        // controller models (`BoardProtocols`). Glibc only for iconv.
         .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
-        // Board emulators: bytes in, replies out, the board's state and what it shows.
-        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText"]),
+        // Board emulators: bytes in, replies out, the board's state and what it shows; served on transports.
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText", "WallboardTransport"]),
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
         .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
-        // Frames to wire messages per protocol, only what changed; replies for delivery;
-        // emulated boards served on transports.
-        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport", "WallboardEmulator"]),
+        // Frames to wire messages per protocol, only what changed; replies for delivery.
+        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport"]),
         // ASCII-picture assertions for bitmaps, for every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardTransport", "WallboardDrivers"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardProtocols", "WallboardTransport"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
         .target(
             name: "WallboardService",

@@ -1,4 +1,3 @@
-import WallboardEmulator
 import WallboardProtocols
 import WallboardRender
 import WallboardTransport
@@ -14,9 +13,9 @@ public actor EmulatedBoard: ServedBoard {
         self.emulator = emulator
     }
 
-    /// The emulator for `board` of the given size; nil for boards with no byte-stream emulator.
-    public init?(protocol board: BoardProtocol, width: Int, height: Int, painter: any BoardTextPainter) {
-        guard let emulator = makeEmulator(for: board, width: width, height: height, painter: painter) else { return nil }
+    /// The emulator for `model` of the given size; nil for boards with no byte-stream emulator.
+    public init?(_ model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter) {
+        guard let emulator = makeEmulator(for: model, width: width, height: height, painter: painter) else { return nil }
         self.init(emulator)
     }
 

@@ -24,28 +24,3 @@ public enum BoardReply: Equatable, Sendable, CustomStringConvertible {
 public protocol BoardReplyParser: Sendable {
     mutating func feed(_ bytes: [UInt8]) -> [BoardReply]
 }
-
-/// The wire protocols Wallboard speaks, by the names configuration and the command line use.
-public enum BoardProtocol: String, Sendable, CaseIterable {
-    /// Onbon BX-5K/6K font cards (the controller draws the text).
-    case bx5k
-    /// Onbon graphic cards: BX-5E, BX-6E (red/green), BX-6Q (RGB).
-    case bx5e, bx6e, bx6q
-    /// Alpha Sign Communications Protocol.
-    case alpha
-    /// TPM2 pixel frames over serial.
-    case tpm2
-    /// Dream Cheeky 21×7 USB HID reports.
-    case dreamCheeky = "dreamcheeky"
-
-    /// A parser for the board's replies; nil when the board never replies.
-    public func replyParser() -> (any BoardReplyParser)? {
-        switch self {
-        case .bx5k: OnbonFontCardReplyParser()
-        case .bx5e, .bx6e, .bx6q: OnbonGraphicCardReplyParser()
-        case .alpha: AlphaReplyParser()
-        case .tpm2: TPM2ReplyParser()
-        case .dreamCheeky: nil
-        }
-    }
-}

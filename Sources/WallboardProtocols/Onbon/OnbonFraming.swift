@@ -237,3 +237,13 @@ extension OnbonErrorCode {
         .nack(code: code, explanation: OnbonErrorCode(rawValue: UInt16(truncatingIfNeeded: code))?.explanation ?? "unknown error code")
     }
 }
+
+extension OnbonErrorCode {
+    /// Onbon replies for both card families: a damaged packet (ERR_CHECKSUM) or a busy controller
+    /// (ERR_BUSY) can succeed when sent again; every other refusal would only repeat itself.
+    static func replyRules(_ makeParser: @escaping @Sendable () -> any BoardReplyParser) -> ReplyRules {
+        ReplyRules(makeParser: makeParser) { code in
+            code == Int(OnbonErrorCode.checksum.rawValue) || code == Int(OnbonErrorCode.busy.rawValue)
+        }
+    }
+}
