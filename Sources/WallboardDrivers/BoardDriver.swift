@@ -31,7 +31,12 @@ extension BoardDriver {
     public func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] { [] }
     public func brightness(_ level: Double) throws -> [[UInt8]] { [] }
     public var blinking: BlinkHandling { .inPixels }
-    public var replies: (any ReplyInterpreter)? { model.replies.map(ParsedReplies.init) }
+    public var replies: (any ReplyInterpreter)? { model.replyInterpreter }
+}
+
+extension BoardModel {
+    /// The model's replies and retry rules as delivery reads them; nil for boards that never answer.
+    public var replyInterpreter: (any ReplyInterpreter)? { replies.map(ParsedReplies.init) }
 }
 
 /// Why a frame cannot be sent to a board, in terms a person can act on.

@@ -32,11 +32,13 @@ public actor BoardLink {
     public func send(_ frame: [UInt8], expectReply: Bool = true) async -> DeliveryOutcome {
         await takeTurn()
         defer { passTurn() }
-        return await attempts(frame, expectReply: expectReply).outcome
+        return await attempts(frame, expectReply: expectReply, allowed: policy.maxAttempts).outcome
     }
 
-    /// Sends `messages` in order, pausing `pause` between two, and stops at the first that fails
-    /// after every attempt the policy allows. Reports the bytes this delivery wrote.
+    /// Sends `messages` in order, pausing `pause` between two, and stops at the first that fails.
+    /// A board that answers gets every attempt the policy allows for a message; a board already
+    /// failing gets one, since `waitAfterFailure` has waited as the policy says: over a board's
+    /// outage the attempts follow the policy's schedule alone. Reports the bytes this delivery wrote.
     public func deliver(_ messages: [[UInt8]], pause: Duration = .zero) async -> DeliveryReport {
         await takeTurn()
         defer { passTurn() }
@@ -44,7 +46,7 @@ public actor BoardLink {
         var attemptsMade = 0
         for (index, message) in messages.enumerated() {
             if index > 0, pause > .zero { try? await Task.sleep(for: pause) }
-            let (outcome, bytes) = await attempts(message, expectReply: true)
+            let (outcome, bytes) = await attempts(message, expectReply: true, allowed: status.consecutiveFailures > 0 ? 1 : policy.maxAttempts)
             written += bytes
             switch outcome {
             case .delivered(let attempts): attemptsMade += attempts
@@ -60,13 +62,14 @@ public actor BoardLink {
         try? await waitBeforeRetry(policy.backoff(beforeAttempt: status.consecutiveFailures + 1))
     }
 
-    /// Every attempt the policy allows for one frame: the only retry loop between a board and its driver.
-    private func attempts(_ frame: [UInt8], expectReply: Bool) async -> (outcome: DeliveryOutcome, bytes: Int) {
+    /// Up to `allowed` attempts at one frame, with the policy's backoff between them: the only
+    /// retry loop between a board and its driver.
+    private func attempts(_ frame: [UInt8], expectReply: Bool, allowed: Int) async -> (outcome: DeliveryOutcome, bytes: Int) {
         let interpreter = expectReply ? replies : nil
         var lastHealth = BoardHealth.unknown
         var attempts = 0
         var written = 0
-        while attempts < policy.maxAttempts, !Task.isCancelled {
+        while attempts < allowed, !Task.isCancelled {
             if attempts > 0 {
                 do {
                     try await waitBeforeRetry(policy.backoff(beforeAttempt: attempts + 1))
