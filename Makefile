@@ -101,16 +101,17 @@ FUZZ_FLAGS_GRDB := -swift-version 6 -suppress-warnings -DSQLITE_ENABLE_FTS5 -DSQ
 FUZZ_UNINSTRUMENTED := GRDB
 FUZZ_DEPS_WallboardText := WallboardRender
 FUZZ_DEPS_WallboardProtocols := WallboardRender
-FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText
+FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText WallboardTransport
 FUZZ_DEPS_WallboardYAML := Yams
 FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
 FUZZ_DEPS_WallboardSQLite := WallboardDispatch GRDB
-FUZZ_DEPS_WallboardTransport := CWallboardSys
-FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport WallboardEmulator
-FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardTransport WallboardDrivers
+FUZZ_DEPS_WallboardTransportCore :=
+FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore
+FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport
+FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardProtocols WallboardTransport
 FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardDispatch \
-  WallboardFonts WallboardLayout WallboardSQLite WallboardTransport WallboardDrivers WallboardConfig
+  WallboardFonts WallboardLayout WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
 FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
 FUZZ_C_MODULES := CYaml CWallboardSys
 $(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \

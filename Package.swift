@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "WallboardLayout", targets: ["WallboardLayout"]),
         .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
         .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
+        .library(name: "WallboardTransportCore", targets: ["WallboardTransportCore"]),
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
         .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
@@ -73,12 +74,15 @@ let package = Package(
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // The transport interface and its errors (Glibc only), for fakes that need no devices.
+        .target(name: "WallboardTransportCore"),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
-        .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
+        .target(name: "WallboardTransport", dependencies: ["WallboardTransportCore", "CWallboardSys", "CLibUSB"]),
         // Frames to wire messages per protocol, only what changed; replies for delivery.
         .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport"]),
-        // ASCII-picture assertions for bitmaps, for every module's tests.
-        .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        // ASCII-picture assertions for bitmaps, and a transport that records what it is sent, for
+        // every module's tests.
+        .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
         .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardProtocols", "WallboardTransport"]),
@@ -124,7 +128,7 @@ let package = Package(
             name: "WallboardEmulatorTests",
             dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
         ),
-        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
+        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport", "WallboardTestKit"]),
         .testTarget(
             name: "WallboardDriversTests",
             dependencies: [
@@ -141,7 +145,8 @@ let package = Package(
             name: "WallboardServiceTests",
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
-                "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts", "CZlib",
+                "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
+                "WallboardTestKit", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -1,6 +1,7 @@
 import Testing
 import WallboardDrivers
 import WallboardProtocols
+import WallboardTestKit
 import WallboardTransport
 
 /// Which refusals are sent again is each protocol's own rule, not Onbon's `code == 5` for all.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WallboardProtocols
 import WallboardService
+import WallboardTestKit
 import WallboardTransport
 
 /// Configuration names a controller model; `serve --check` (building the service) holds each

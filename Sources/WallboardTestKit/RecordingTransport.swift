@@ -1,3 +1,5 @@
+import WallboardTransportCore
+
 /// A transport that records every frame written and answers through a closure: for testing
 /// delivery and anything above it without a device. It can be unplugged and plugged back.
 public actor RecordingTransport: Transport {

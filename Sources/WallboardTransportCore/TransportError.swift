@@ -41,10 +41,10 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String { "\(device): \(operation): \(detail)" }
 
-    static let permissionHint = "add your user to group wallboard, see udev/README.md"
+    package static let permissionHint = "add your user to group wallboard, see udev/README.md"
 
     /// Classifies an errno from a system call on `device`.
-    static func system(_ errorNumber: Int32, device: String, operation: String) -> TransportError {
+    package static func system(_ errorNumber: Int32, device: String, operation: String) -> TransportError {
         let message = String(cString: strerror(errorNumber))
         switch errorNumber {
         case EACCES, EPERM:
