@@ -22,23 +22,11 @@ extension OnbonFontCard {
     }
 
     static func checkedHeader(_ packet: [UInt8]) throws(OnbonDecodeError) -> OnbonFontCardHeader {
-        guard packet.count >= headerLength + 2 else {
-            throw OnbonDecodeError(.checksum, "packet of \(packet.count) bytes is shorter than a header and CRC", header: nil)
+        do {
+            return try OnbonPacketCheck.checkedHeader(packet, headerLength: headerLength, read: { try OnbonFontCardHeader(reading: &$0) }, dataLength: { Int($0.dataLength) })
+        } catch {
+            throw OnbonDecodeError(.checksum, error.message, header: error.header)
         }
-        var reader = ByteReader(packet)
-        guard let header = try? OnbonFontCardHeader(reading: &reader) else {
-            throw OnbonDecodeError(.checksum, "unreadable header", header: nil)
-        }
-        let body = packet[..<(packet.count - 2)]
-        let sent = UInt16(packet[packet.count - 2]) | UInt16(packet[packet.count - 1]) << 8
-        let computed = CRC16ARC.checksum(body)
-        guard sent == computed else {
-            throw OnbonDecodeError(.checksum, "CRC \(String(sent, radix: 16)) but the packet sums to \(String(computed, radix: 16))", header: header)
-        }
-        guard Int(header.dataLength) == packet.count - headerLength - 2 else {
-            throw OnbonDecodeError(.checksum, "DataLen says \(header.dataLength) bytes, the packet holds \(packet.count - headerLength - 2)", header: header)
-        }
-        return header
     }
 
     private static func decodeCommand(
@@ -74,7 +62,7 @@ extension OnbonFontCard {
             do { try time.validate() } catch { throw OnbonDecodeError(.dateTimeFormat, error.description, header: header) }
             return .setTime(time)
         case (0xA3, 0x06):
-            let deletion = try readDeletion(&reader)
+            let deletion = try OnbonAreaDeletion.read(&reader)
             let count = try reader.u8("AreaNum")
             var areas: [OnbonTextArea] = []
             for _ in 0..<count {
@@ -91,14 +79,6 @@ extension OnbonFontCard {
         }
     }
 
-    private static func readDeletion(_ reader: inout ByteReader) throws(ByteReader.Truncated) -> OnbonAreaDeletion {
-        let count = try reader.u8("DeleteAreaNum")
-        switch count {
-        case 0: return .none
-        case 0xFF: return .all
-        default: return .areas(Array(try reader.take(Int(count), "DeleteAreaId")))
-        }
-    }
 
     private static func readArea(_ reader: inout ByteReader, charset: ControllerCharset) throws -> OnbonTextArea {
         _ = try reader.u8("AreaType")

@@ -47,7 +47,7 @@ extension OnbonFontCard {
         case .updateAreas(let update):
             guard !update.areas.isEmpty else { throw OnbonEncodingError("an area update needs at least one area: use deleteAreas to only delete") }
             writer.append([0xA3, 0x06, response, update.clearAreasFirst ? 1 : 0, 0])
-            try appendDeletion(update.delete, to: &writer)
+            try update.delete.append(to: &writer)
             guard update.areas.count <= link.model.maximumAreas else {
                 throw OnbonEncodingError("\(update.areas.count) areas, but a \(link.model) shows at most \(link.model.maximumAreas) dynamic areas")
             }
@@ -59,24 +59,13 @@ extension OnbonFontCard {
             }
         case .deleteAreas(let deletion):
             writer.append([0xA3, 0x06, response, 0, 0])
-            try appendDeletion(deletion, to: &writer)
+            try deletion.append(to: &writer)
             writer.u8(0)
         }
         guard writer.bytes.count <= link.model.receiveBuffer else {
             throw OnbonEncodingError("the command is \(writer.bytes.count) bytes, over the controller's \(link.model.receiveBuffer)-byte receive buffer: shorten the text")
         }
         return writer.bytes
-    }
-
-    private static func appendDeletion(_ deletion: OnbonAreaDeletion, to writer: inout ByteWriter) throws(OnbonEncodingError) {
-        switch deletion {
-        case .none: writer.u8(0)
-        case .all: writer.u8(0xFF)
-        case .areas(let ids):
-            guard !ids.isEmpty, ids.count < 0xFF else { throw OnbonEncodingError("delete between 1 and 254 area ids, got \(ids.count)") }
-            writer.u8(UInt8(ids.count))
-            writer.append(ids)
-        }
     }
 
     static func areaRecord(_ area: OnbonTextArea, link: OnbonFontCardLink) throws(OnbonEncodingError) -> [UInt8] {

@@ -59,12 +59,6 @@ public struct OnbonAreaUpdate: Equatable, Sendable {
     }
 }
 
-public enum OnbonAreaDeletion: Equatable, Sendable {
-    case none
-    case all
-    case areas([UInt8])
-}
-
 /// A decoded request and whether the controller must answer it.
 public struct OnbonFontCardRequest: Equatable, Sendable {
     public var header: OnbonFontCardHeader

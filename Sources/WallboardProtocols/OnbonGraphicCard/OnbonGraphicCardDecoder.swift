@@ -14,8 +14,7 @@ extension OnbonGraphicCard {
                 command = .ping
             case (0xA7, 0x01):
                 try reader.skip(2, "Reserved")
-                let count = try reader.u8("DeleteAreaNum")
-                command = .deleteAreas(count == 0 ? .none : count == 0xFF ? .all : .areas(Array(try reader.take(Int(count), "DeleteAreaId"))))
+                command = .deleteAreas(try OnbonAreaDeletion.read(&reader))
             case (0xA7, 0x00):
                 try reader.skip(2, "Reserved")
                 command = .updateAreas(
@@ -38,22 +37,11 @@ extension OnbonGraphicCard {
     }
 
     static func checkedHeader(_ packet: [UInt8]) throws(OnbonGraphicDecodeError) -> OnbonGraphicHeader {
-        guard packet.count >= headerLength + 2 else {
-            throw OnbonGraphicDecodeError(.checksum, "packet of \(packet.count) bytes is shorter than a header and CRC", header: nil)
+        do {
+            return try OnbonPacketCheck.checkedHeader(packet, headerLength: headerLength, read: { try OnbonGraphicHeader(reading: &$0) }, dataLength: { Int($0.dataLength) })
+        } catch {
+            throw OnbonGraphicDecodeError(.checksum, error.message, header: error.header)
         }
-        var reader = ByteReader(packet)
-        guard let header = try? OnbonGraphicHeader(reading: &reader) else {
-            throw OnbonGraphicDecodeError(.checksum, "unreadable header", header: nil)
-        }
-        let sent = UInt16(packet[packet.count - 2]) | UInt16(packet[packet.count - 1]) << 8
-        let computed = CRC16ARC.checksum(packet[..<(packet.count - 2)])
-        guard sent == computed else {
-            throw OnbonGraphicDecodeError(.checksum, "CRC \(String(sent, radix: 16)) but the packet sums to \(String(computed, radix: 16))", header: header)
-        }
-        guard Int(header.dataLength) == packet.count - headerLength - 2 else {
-            throw OnbonGraphicDecodeError(.checksum, "DataLen says \(header.dataLength) bytes, the packet holds \(packet.count - headerLength - 2)", header: header)
-        }
-        return header
     }
 
     struct AreaStart {

@@ -29,14 +29,7 @@ extension OnbonGraphicCard {
             writer.append([0x01, 0xA2, 0x00, 0, 0])  // the controller always answers a ping
         case .deleteAreas(let deletion):
             writer.append([returnRequest, 0xA7, 0x01, 0, 0])
-            switch deletion {
-            case .none: writer.u8(0)
-            case .all: writer.u8(0xFF)
-            case .areas(let ids):
-                guard !ids.isEmpty, ids.count < 0xFF else { throw OnbonEncodingError("delete between 1 and 254 area ids, got \(ids.count)") }
-                writer.u8(UInt8(ids.count))
-                writer.append(ids)
-            }
+            try deletion.append(to: &writer)
         case .updateAreas(let areas):
             guard !areas.isEmpty, areas.count <= link.model.maximumAreas else {
                 throw OnbonEncodingError("\(areas.count) areas, but a \(link.model.rawValue) takes 1 to \(link.model.maximumAreas) dynamic areas")
