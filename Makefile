@@ -115,7 +115,7 @@ FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEm
 FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
 FUZZ_C_MODULES := CYaml CWallboardSys
 $(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \
-  $(eval FUZZ_FLAGS_$(module) := -swift-version 6))
+  $(eval FUZZ_FLAGS_$(module) := -swift-version 6 -package-name Wallboard))
 
 define FUZZ_SWIFT_MODULE
 $(FUZZ_DIR)/$(1).o: $(FUZZ_SOURCES_$(1)) $(foreach dep,$(FUZZ_DEPS_$(1)),$(FUZZ_DIR)/$(dep).o)
