@@ -64,7 +64,7 @@ demo: release
 # Tests/Fuzz/*.swift is linked to them. The package sources are SwiftPM's own checkouts, at the
 # versions it resolved for the normal build. Make rebuilds only the modules whose sources changed.
 FUZZ_DIR := .build-fuzz
-FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky layout config sqlite-rows
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky layout config sqlite-rows scrubber
 FUZZ_RUNS ?= 1000000
 # Layouts and configurations run longer than a board message; the shipped ones are seeds too.
 FUZZ_MAX_LEN := 4096
@@ -105,12 +105,13 @@ FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText 
 FUZZ_DEPS_WallboardYAML := Yams
 FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
-FUZZ_DEPS_WallboardSQLite := WallboardDispatch GRDB
+FUZZ_DEPS_WallboardDispatch := WallboardSupport
+FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSupport GRDB
 FUZZ_DEPS_WallboardTransportCore :=
 FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore
 FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport
-FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardProtocols WallboardTransport
-FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardDispatch \
+FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardProtocols WallboardTransport
+FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
   WallboardFonts WallboardLayout WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
 FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
 FUZZ_C_MODULES := CYaml CWallboardSys

@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
         .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
+        .library(name: "WallboardSources", targets: ["WallboardSources"]),
+        .library(name: "WallboardSupport", targets: ["WallboardSupport"]),
         .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
     dependencies: [
@@ -46,13 +48,16 @@ let package = Package(
         .target(name: "WallboardExport", dependencies: ["WallboardRender", "CZlib"]),
         // YAML with file:line:column errors, for layouts and the service configuration.
         .target(name: "WallboardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Small helpers every module above the render core may use: Duration in seconds, a calendar
+        // in a time zone, hex text. Foundation only.
+        .target(name: "WallboardSupport"),
         // Dispatch state: the snapshot model, derived figures, the source interface. Foundation only.
-        .target(name: "WallboardDispatch"),
+        .target(name: "WallboardDispatch", dependencies: ["WallboardSupport"]),
         // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
         .target(
             name: "WallboardSQLite",
             dependencies: [
-                "WallboardDispatch",
+                "WallboardDispatch", "WallboardSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -85,13 +90,15 @@ let package = Package(
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardProtocols", "WallboardTransport"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransport"]),
+        // The one place where the configuration's `source:` becomes a dispatch state source.
+        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
         .target(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "CZlib",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,6 +114,7 @@ let package = Package(
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
+                "WallboardConfig", "WallboardSources", "WallboardSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -118,7 +126,7 @@ let package = Package(
         // Runs the built `wallboard` program; needs the whole package built (make test does).
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
-        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]
@@ -146,7 +154,7 @@ let package = Package(
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
-                "WallboardTestKit", "CZlib",
+                "WallboardTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

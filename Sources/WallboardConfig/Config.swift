@@ -1,5 +1,7 @@
 import Foundation
+import WallboardDispatch
 import WallboardProtocols
+import WallboardSupport
 import WallboardTransport
 import WallboardYAML
 
@@ -25,22 +27,31 @@ public struct ServiceConfiguration: Sendable {
     }
 }
 
+/// Which database holds the dispatch interface.
+public enum SourceDatabase: Sendable, Equatable {
+    /// A SQLite file that the dispatch system writes (the embedded default).
+    case sqlite(path: String)
+}
+
 /// Where the dispatch state comes from and when it counts as stale.
 public struct SourceSettings: Sendable {
-    public var sqlitePath: String
+    public var database: SourceDatabase
     /// How often the database is asked whether it changed.
     public var pollInterval: Duration
-    /// The dispatch centre's time zone: clocks, dates and the stale banner's time.
+    /// The dispatch centre's time zone: clocks, dates, the stale banner's time and the midnight
+    /// at which today's figures start again.
     public var timeZone: TimeZone
     /// After this long without a confirmed read, boards show the "data interrupted" banner.
     public var staleAfter: Duration
 
-    public init(sqlitePath: String, pollInterval: Duration = .milliseconds(10), timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
-        self.sqlitePath = sqlitePath
+    public init(database: SourceDatabase, pollInterval: Duration = .milliseconds(10), timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
+        self.database = database
         self.pollInterval = pollInterval
         self.timeZone = timeZone
         self.staleAfter = staleAfter
     }
+
+    public var dayBoundary: DayBoundary { DayBoundary(timeZone: timeZone) }
 }
 
 /// The preview, API, health and metrics server.
@@ -153,9 +164,7 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The time of day of `date` in `timeZone`.
     public static func of(_ date: Date, in timeZone: TimeZone) -> TimeOfDay {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        let parts = Calendar.gregorian(in: timeZone).dateComponents([.hour, .minute], from: date)
         return TimeOfDay(hour: parts.hour ?? 0, minute: parts.minute ?? 0)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import WallboardProtocols
+import WallboardSupport
 import WallboardTransport
 import WallboardYAML
 
@@ -50,7 +51,7 @@ public enum ConfigLoader {
             throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
         }
         return SourceSettings(
-            sqlitePath: try resolve(path: fields.required("sqlite"), against: base),
+            database: .sqlite(path: try resolve(path: fields.required("sqlite"), against: base)),
             pollInterval: try fields.optional("poll").map { try duration($0, in: .milliseconds(1)...(.seconds(60))) } ?? .milliseconds(10),
             timeZone: zone,
             staleAfter: try fields.optional("staleAfter").map { try duration($0, in: .milliseconds(100)...(.seconds(3600))) } ?? .seconds(10)
@@ -197,17 +198,14 @@ public enum ConfigLoader {
             throw value.error("'\(text)' is not a duration; write a number with ms, s, m or h (such as 500ms or 10s)")
         }
         // Compared as seconds first: a number too large for a Duration must be refused, not converted.
-        func inSeconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-        guard seconds >= inSeconds(range.lowerBound), seconds <= inSeconds(range.upperBound) else {
+        guard seconds >= range.lowerBound.inSeconds, seconds <= range.upperBound.inSeconds else {
             throw value.error("\(text) is outside \(describe(range.lowerBound))…\(describe(range.upperBound))")
         }
         return Duration.milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     static func describe(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = Int64(duration.inMilliseconds.rounded())
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(milliseconds)ms"
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import WallboardSupport
 
 /// Where the dispatch day starts: local midnight in the centre's time zone.
 public struct DayBoundary: Sendable, Hashable {
@@ -21,11 +22,7 @@ public struct DayBoundary: Sendable, Hashable {
         DayBoundary(timeZone: TimeZone(identifier: defaultTimeZoneIdentifier) ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .current)
     }
 
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar
-    }
+    private var calendar: Calendar { .gregorian(in: timeZone) }
 
     /// Local midnight at or before `moment`.
     public func dayStart(containing moment: Date) -> Date {

@@ -80,4 +80,6 @@ public protocol DispatchStateSource: Sendable {
     var currentState: SourceState { get }
     /// The state as it was at `moment`, rebuilt from the status log and the time stamps.
     func snapshot(at moment: Date) async throws -> DispatchSnapshot
+    /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
+    func readSnapshotOnce() async throws -> DispatchSnapshot
 }

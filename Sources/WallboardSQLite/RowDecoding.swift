@@ -1,17 +1,6 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import WallboardDispatch
-
-/// The current row of a stepped statement. Reading values straight from the statement is several
-/// times faster than through `Row` for the ten thousand calls of a busy day.
-struct Columns {
-    let statement: SQLiteStatement
-
-    subscript(_ index: Int) -> DatabaseValue {
-        DatabaseValue(sqliteStatement: statement, index: CInt(index))
-    }
-}
 
 /// Turns raw column values into model fields, noting every value it had to clear or repair.
 struct RowDecoder {
@@ -127,26 +116,22 @@ struct RowDecoder {
 
     /// A time stamp column of the current row; numbers are read without building a `DatabaseValue`.
     mutating func date(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
-        switch sqlite3_column_type(row.statement, CInt(index)) {
-        case SQLITE_NULL:
+        switch row.stored(index) {
+        case .null:
             return nil
-        case SQLITE_INTEGER, SQLITE_FLOAT:
-            return accept(sqlite3_column_double(row.statement, CInt(index)), table, rowID(), column)
-        default:
+        case .number(let seconds):
+            return accept(seconds, table, rowID(), column)
+        case .other:
             return date(row[index], table, rowID(), column)
         }
     }
 
     /// A call outcome word, compared as bytes without building a string.
     mutating func outcome(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String) -> CallOutcome? {
-        let type = sqlite3_column_type(row.statement, CInt(index))
-        guard type != SQLITE_NULL else { return nil }
-        if type == SQLITE_TEXT, let text = sqlite3_column_text(row.statement, CInt(index)) {
-            let count = Int(sqlite3_column_bytes(row.statement, CInt(index)))
-            // Trivial values only (no reference counting) in this loop: it runs for every call of the day.
-            for (outcome, word) in Self.outcomeWords where word.utf8CodeUnitCount == count && memcmp(word.utf8Start, text, count) == 0 {
-                return outcome
-            }
+        guard !row.isNull(index) else { return nil }
+        // Trivial values only (no reference counting) in this loop: it runs for every call of the day.
+        for (outcome, word) in Self.outcomeWords where row.isText(index, equalTo: word) {
+            return outcome
         }
         note(table, rowID(), "outcome", .unknownCode)
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WallboardDispatch
 
 /// The dispatch state from a SQLite database that another process writes.
@@ -14,7 +15,7 @@ import WallboardDispatch
 ///     for await state in source.states() { render(state.snapshot, state.health) }
 public final class SQLiteDispatchSource: DispatchStateSource {
     public let configuration: SQLiteSourceConfiguration
-    private let shared = Locked(Shared())
+    private let shared = Mutex(Shared())
 
     private struct Shared {
         var state = SourceState(snapshot: nil, health: SourceHealth())
@@ -151,21 +152,5 @@ public final class SQLiteDispatchSource: DispatchStateSource {
             return Array(shared.subscribers.values)
         }
         for continuation in continuations { continuation.finish() }
-    }
-}
-
-/// A value behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import WallboardDispatch
+import WallboardSupport
 
 /// Settings for reading a dispatch database through the Wallboard interface.
 public struct SQLiteSourceConfiguration: Sendable {
@@ -23,8 +24,8 @@ public struct SQLiteSourceConfiguration: Sendable {
     public var settledCallsRecount: TimeInterval
 
     public init(
-        path: String, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
-        lockWait: Duration = .milliseconds(50), dayBoundary: DayBoundary = .shanghai,
+        path: String, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
+        lockWait: Duration = .milliseconds(50),
         futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
         settledCallsRecount: TimeInterval = 60
     ) {
@@ -87,7 +88,7 @@ public final class SQLiteSnapshotReader {
         databaseConfiguration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -32768")
         }
-        databaseConfiguration.busyMode = .timeout(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+        databaseConfiguration.busyMode = .timeout(wait.inSeconds)
         do {
             return try DatabaseQueue(path: path, configuration: databaseConfiguration)
         } catch {

@@ -4,7 +4,7 @@ import WallboardConfig
 import WallboardDispatch
 import WallboardExport
 import WallboardRender
-import WallboardSQLite
+import WallboardSources
 
 /// What every configured board showed over a past period, rebuilt from the database's time
 /// stamps: an animated GIF per board and a contact sheet, for after-action review ("what did
@@ -32,7 +32,7 @@ public struct Replay {
         guard step > 0 else { throw ServiceSetupError("the replay step must be more than 0 seconds") }
         let count = Int(((to.timeIntervalSince(from)) / step).rounded(.down)) + 1
         guard count <= 100_000 else { throw ServiceSetupError("\(count) moments is too many for one replay; use a longer --step") }
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: database ?? configuration.source.sqlitePath))
+        let source = source(database: database)
         var films = service.boards.map { BoardFilm(id: $0.configuration.id, frames: []) }
         for index in 0..<count {
             let moment = from.addingTimeInterval(Double(index) * step)
@@ -42,6 +42,13 @@ public struct Replay {
             }
         }
         return films
+    }
+
+    /// The configured source, or the SQLite file `database` read as the configuration would read it.
+    func source(database: String?) -> any DispatchStateSource {
+        var settings = configuration.source
+        if let database { settings.database = .sqlite(path: database) }
+        return DispatchSources.make(settings)
     }
 
     /// Writes `ID.gif` for every board (consecutive equal frames merged, each held for its real

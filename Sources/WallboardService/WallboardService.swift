@@ -1,15 +1,16 @@
+// The configuration is part of the service's interface: whoever starts the service reads one.
+@_exported import WallboardConfig
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
-// The configuration is part of the service's interface: whoever starts the service reads one.
-@_exported import WallboardConfig
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
 import WallboardLayout
 import WallboardRender
-import WallboardSQLite
+import WallboardSources
+import WallboardSupport
 import WallboardText
 import WallboardTransport
 
@@ -28,11 +29,13 @@ public final class WallboardService: Sendable {
     private let allMonitors: Protected<[BoardMonitor]>
     let boards: [BoardRuntime]
     let logger: Logger
+    /// The time boards draw and the HTTP side reports; tests pass one they can step.
+    let wallClock: @Sendable () -> Date
 
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
     /// - Parameters:
-    ///   - source: where the dispatch state comes from; nil: the configured SQLite file.
+    ///   - source: where the dispatch state comes from; nil: the configured one, made by `DispatchSources`.
     ///   - transports: opens a protocol board's transport; tests and the demo pass emulated ones.
     public convenience init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
@@ -65,6 +68,7 @@ public final class WallboardService: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.wallClock = wallClock
         let fonts: FontLibrary
         do {
             fonts = try FontLibrary.locate(explicit: configuration.fontsDirectory)
@@ -72,12 +76,8 @@ public final class WallboardService: Sendable {
             throw ServiceSetupError("\(configuration.file): \(error)")
         }
         let settings = configuration.source
-        let source = source ?? SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
-            path: settings.sqlitePath, pollInterval: settings.pollInterval, retryInterval: min(.seconds(1), settings.staleAfter / 2),
-            wallClock: wallClock
-        ))
-        let staleAfter = Double(settings.staleAfter.components.seconds) + Double(settings.staleAfter.components.attoseconds) / 1e18
-        feed = SourceFeed(source: source, staleAfter: staleAfter, logger: logger)
+        let source = source ?? DispatchSources.make(settings, wallClock: wallClock)
+        feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger)
         metrics = ServiceMetrics()
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         var boards: [BoardRuntime] = []

@@ -46,16 +46,16 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let configURL = try locateConfig()
         var configuration = try ConfigLoader.load(contentsOf: configURL)
-        let directory = workDirectory ?? URL(fileURLWithPath: configuration.source.sqlitePath).deletingLastPathComponent().path
+        guard case .sqlite(let configuredDatabase) = configuration.source.database else {
+            throw ValidationError("\(configURL.path): the demo simulates its centre in a SQLite file; its source must name one")
+        }
+        let directory = workDirectory ?? URL(fileURLWithPath: configuredDatabase).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = URL(fileURLWithPath: directory).appendingPathComponent("dispatch.db").path
-        configuration.source.sqlitePath = database
+        configuration.source.database = .sqlite(path: database)
         if let port { configuration.http.port = port }
-        guard let boundary = DayBoundary(timeZoneIdentifier: configuration.source.timeZone.identifier) else {
-            throw ValidationError("\(configURL.path): the time zone \(configuration.source.timeZone.identifier) has no day boundary")
-        }
         let settings = SimulationSettings(
-            seed: seed, start: Date().addingTimeInterval(-3 * 3600), speed: speed, dayBoundary: boundary,
+            seed: seed, start: Date().addingTimeInterval(-3 * 3600), speed: speed, dayBoundary: configuration.source.dayBoundary,
             journalMode: .wal, replacesExistingData: true
         )
         // Prepared before the service starts, so the first poll already finds the city.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import WallboardSupport
 import WallboardTransport
 
 /// `wallboard devices`: the serial ports and USB boards this machine can drive.
@@ -17,7 +18,7 @@ struct DevicesCommand: AsyncParsableCommand {
         for port in ports {
             var line = "  \(port.path)"
             if let vendor = port.vendorID, let product = port.productID {
-                line += "  \(Self.hex(vendor)):\(Self.hex(product))"
+                line += "  \(Hex.word(vendor)):\(Hex.word(product))"
             }
             if let name = port.product { line += "  \(name)" }
             if let serial = port.serialNumber { line += "  serial \(serial)" }
@@ -44,8 +45,4 @@ struct DevicesCommand: AsyncParsableCommand {
         _ = text.utf8CString.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count - 1) }
     }
 
-    private static func hex(_ value: UInt16) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
-    }
 }

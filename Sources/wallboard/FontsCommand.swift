@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WallboardFonts
+import WallboardSupport
 import WallboardText
 
 /// `wallboard fonts`: what the bundled fonts cover.
@@ -53,7 +54,7 @@ struct FontsCheckCommand: ParsableCommand {
             let start = clock.now
             let font = try library.font(named: name)
             let elapsed = clock.now - start
-            let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            let milliseconds = elapsed.inMilliseconds
             let gb2312 = hanzi.filter(font.contains).count
             print(row(
                 name, "\(font.pixelSize)", "\(font.lineHeight)", "\(font.glyphCount)",
@@ -74,7 +75,7 @@ struct FontsCheckCommand: ParsableCommand {
             return
         }
         let listed = missing.map { scalar in
-            "\(printable(scalar)) U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4))"
+            "\(printable(scalar)) \(Hex.codePoint(scalar))"
         }
         print("\(chain.name) cannot draw \(missing.count) character(s): \(listed.joined(separator: ", "))")
         throw ExitCode(1)
@@ -82,7 +83,7 @@ struct FontsCheckCommand: ParsableCommand {
 
     private func row(_ columns: String...) -> String {
         let widths = [12, 4, 5, 7, 7, 13, 12, 10, 8]
-        return zip(columns, widths).map { $0.leftPadded(to: $1, with: " ", trailing: true) }.joined(separator: " ")
+        return zip(columns, widths).map { $0.padded(to: $1) }.joined(separator: " ")
     }
 
     /// The character itself when a terminal can show it; control characters by name.
@@ -92,8 +93,7 @@ struct FontsCheckCommand: ParsableCommand {
 }
 
 extension String {
-    fileprivate func leftPadded(to width: Int, with pad: Character = "0", trailing: Bool = false) -> String {
-        let padding = String(repeating: pad, count: max(0, width - count))
-        return trailing ? self + padding : padding + self
+    fileprivate func padded(to width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
     }
 }

@@ -4,7 +4,7 @@ import WallboardDispatch
 import WallboardExport
 import WallboardFonts
 import WallboardLayout
-import WallboardSQLite
+import WallboardSources
 import WallboardYAML
 
 /// `wallboard layout`: check layout files, and render what a board shows.
@@ -60,8 +60,7 @@ struct LayoutRenderCommand: AsyncParsableCommand {
     @Option(help: "The layout file.")
     var layout: String
 
-    @Option(help: "The dispatch SQLite database (opened read-only).")
-    var db: String
+    @OptionGroup var source: SourceOptions
 
     @Option(help: "The station a door board belongs to (its id in the stations table).")
     var station: String?
@@ -88,7 +87,6 @@ struct LayoutRenderCommand: AsyncParsableCommand {
     var out: String
 
     @OptionGroup var fonts: FontsOptions
-    @OptionGroup var zone: TimeZoneOptions
 
     func run() async throws {
         let library = try fonts.library()
@@ -96,10 +94,11 @@ struct LayoutRenderCommand: AsyncParsableCommand {
         if loaded.kind == .door && station == nil {
             throw ValidationError("\(layout) is a door board: name its station with --station")
         }
-        let boundary = try zone.dayBoundary()
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: db, dayBoundary: boundary))
+        let settings = try self.source.settings()
+        let boundary = settings.dayBoundary
+        let source = DispatchSources.make(settings)
         let moment = try at?.resolve(in: boundary) ?? Date()
-        let snapshot = at == nil ? try source.readSnapshotOnce() : try await source.snapshot(at: moment)
+        let snapshot = at == nil ? try await source.readSnapshotOnce() : try await source.snapshot(at: moment)
         let identity = BoardIdentity(centreName: centre, stationID: station, privacy: loaded.privacy, timeZone: boundary.timeZone)
         let renderer = BoardRenderer(layout: loaded, identity: identity, fonts: try FontSet(layout: loaded) { try library.chain($0) })
         var bound = renderer.bind(snapshot, staleSince: nil)

@@ -38,9 +38,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try ConfigLoader.load(contentsOf: URL(fileURLWithPath: config))
-        guard let boundary = DayBoundary(timeZoneIdentifier: configuration.source.timeZone.identifier) else {
-            throw ValidationError("the time zone \(configuration.source.timeZone.identifier) has no day boundary")
-        }
+        let boundary = configuration.source.dayBoundary
         guard speedUp > 0 else { throw ValidationError("--speed-up must be more than 0") }
         let replay = try Replay(configuration: configuration)
         let seconds = step?.seconds ?? 1

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import WallboardDispatch
-import WallboardSQLite
+import WallboardSources
 
 /// `wallboard state`: prints the dispatch state as the boards would see it.
 struct StateCommand: AsyncParsableCommand {
@@ -9,9 +9,6 @@ struct StateCommand: AsyncParsableCommand {
         commandName: "state",
         abstract: "Print the current dispatch snapshot and figures (or the state at a past moment)."
     )
-
-    @Option(help: "The dispatch SQLite database (opened read-only).")
-    var db: String
 
     @Option(help: "Rebuild the state at this moment from the status log: ISO 8601 or local 'YYYY-MM-DD HH:MM'.")
     var at: MomentArgument?
@@ -25,19 +22,18 @@ struct StateCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-ms"), help: "Polling interval in milliseconds for --watch.")
     var pollMilliseconds = 10
 
-    @OptionGroup var zone: TimeZoneOptions
+    @OptionGroup var source: SourceOptions
 
     func run() async throws {
-        let boundary = try zone.dayBoundary()
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
-            path: db, pollInterval: .milliseconds(pollMilliseconds), dayBoundary: boundary
-        ))
+        let settings = try self.source.settings(pollInterval: .milliseconds(pollMilliseconds))
+        let boundary = settings.dayBoundary
+        let source = DispatchSources.make(settings)
         if let at {
             try output(await source.snapshot(at: at.resolve(in: boundary)), boundary: boundary)
             return
         }
         guard watch else {
-            try output(source.readSnapshotOnce(), boundary: boundary)
+            try output(await source.readSnapshotOnce(), boundary: boundary)
             return
         }
         let poller = Task { await source.run() }

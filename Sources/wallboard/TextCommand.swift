@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WallboardExport
 import WallboardRender
+import WallboardSupport
 import WallboardText
 
 /// `wallboard text`: how a string looks on a board of a given size, as a PNG.
@@ -62,7 +63,7 @@ struct TextCommand: ParsableCommand {
         try Data(PNG.encode(canvas.bitmap, scale: max(1, scale), ledDots: dots)).write(to: URL(fileURLWithPath: out))
         print("\(out): \(size.width)x\(size.height) \(format.rawValue), \(layout.chain.name), \(layout.lines.count) line(s)\(layout.truncated ? ", cut with an ellipsis" : "")")
         if !missing.isEmpty {
-            print("no glyph for: " + missing.map { "\(Character($0)) U+\(String($0.value, radix: 16, uppercase: true))" }.joined(separator: ", "))
+            print("no glyph for: " + missing.map { "\(Character($0)) \(Hex.codePoint($0))" }.joined(separator: ", "))
             throw ExitCode(1)
         }
     }

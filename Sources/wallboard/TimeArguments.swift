@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WallboardConfig
 import WallboardDispatch
 
 /// A length of time on the command line: `90s`, `45m`, `2h`, `1d`, or combined, `1h30m`.
@@ -65,6 +66,18 @@ struct MomentArgument: ExpressibleByArgument {
             if let date = formatter.date(from: text) { return date }
         }
         throw ValidationError("cannot read '\(text)' as a time; use now, midnight, 2026-11-21T08:30:00+08:00 or '2026-11-21 08:30' (local)")
+    }
+}
+
+/// The database a one-shot command reads, as the configuration's `source:` would name it.
+struct SourceOptions: ParsableArguments {
+    @Option(help: "The dispatch SQLite database (opened read-only).")
+    var db: String
+
+    @OptionGroup var zone: TimeZoneOptions
+
+    func settings(pollInterval: Duration = .milliseconds(10)) throws -> SourceSettings {
+        SourceSettings(database: .sqlite(path: db), pollInterval: pollInterval, timeZone: try zone.dayBoundary().timeZone)
     }
 }
 

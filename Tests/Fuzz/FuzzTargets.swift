@@ -65,6 +65,7 @@ let fuzzTargets: [FuzzTarget] = protocolFuzzTargets + [
     FuzzTarget(name: "layout") { bytes in layoutFuzzing.run(bytes) },
     FuzzTarget(name: "config", run: fuzzConfiguration),
     FuzzTarget(name: "sqlite-rows") { bytes in sqliteRowFuzzing.run(bytes) },
+    FuzzTarget(name: "scrubber", run: fuzzScrubber),
 ]
 
 // Set up on first use, so that a target pays only for its own.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WallboardDispatch
+import WallboardTestKit
 @testable import WallboardSQLite
 
 @Suite struct BadInputTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WallboardDispatch
+import WallboardTestKit
 @testable import WallboardSQLite
 
 @Suite struct SchemaFileTests {
@@ -101,7 +102,7 @@ import WallboardDispatch
         let directory = try TemporaryDirectory()
         let path = directory.path("dispatch.db")
         try makeFixtureDatabase(at: path)
-        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path))
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         try reader.open()
         let onTheWallClock = try reader.readSnapshot()
         #expect(onTheWallClock.timeline == nil)

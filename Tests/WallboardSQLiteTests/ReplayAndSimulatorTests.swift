@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardTestKit
 @testable import WallboardSQLite
 
 /// 2026-11-21 00:00 in Shanghai.
@@ -33,7 +34,7 @@ private let dayStart = 1_795_190_400.0
         let directory = try TemporaryDirectory()
         let path = directory.path("history.db")
         try makeHistory(path)
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path))
+        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         let snapshot = try await source.snapshot(at: Date(timeIntervalSince1970: dayStart + 1210))
 
         #expect(snapshot.takenAt == Date(timeIntervalSince1970: dayStart + 1210))
@@ -63,7 +64,7 @@ private let dayStart = 1_795_190_400.0
         let directory = try TemporaryDirectory()
         let path = directory.path("history.db")
         try makeHistory(path)
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path))
+        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         let snapshot = try await source.snapshot(at: Date(timeIntervalSince1970: dayStart + 5000))
         #expect(snapshot.vehicle(id: "V1")?.status == .standby)
         #expect(snapshot.vehicle(id: "V1")?.incidentID == nil)
@@ -102,7 +103,7 @@ private let dayStart = 1_795_190_400.0
                 ('F', 'E0', 'V1', \(t(-100)), \(t(-50)), \(t(200)), NULL, NULL);
             """)
         let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
-            path: path, wallClock: { Date(timeIntervalSince1970: now) }
+            path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: now) }
         ))
         let figures = try source.readSnapshotOnce().figures
         #expect(figures.callsToday == 9)
@@ -187,7 +188,7 @@ private let dayStart = 1_795_190_400.0
             #expect(address.contains("区") && address.contains("号"))
         }
         // The reader sees the simulator's clock: the end of the simulated day.
-        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path)).readSnapshotOnce()
+        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
         #expect(snapshot.takenAt == Date(timeIntervalSince1970: dayStart + 86_400))
         #expect(snapshot.issues.isEmpty)
     }
@@ -234,7 +235,7 @@ private let dayStart = 1_795_190_400.0
         #expect(throws: SimulationError.self) { try DispatchSimulator(path: path, settings: settings) }
         settings.replacesExistingData = true
         try await DispatchSimulator(path: path, settings: settings).run()
-        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path)).readSnapshotOnce()
+        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
         #expect(snapshot.vehicles.count == 36)
     }
 }
@@ -255,7 +256,7 @@ private let dayStart = 1_795_190_400.0
             """)
         let clock = Locked(now)
         let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
-            path: path, wallClock: { Date(timeIntervalSince1970: clock.withLock { $0 }) }, settledCallsRecount: 60
+            path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: clock.withLock { $0 }) }, settledCallsRecount: 60
         ))
         try reader.open()
         defer { reader.close() }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardTestKit
 @testable import WallboardSQLite
 
 /// A fresh directory per test, removed afterwards.
@@ -155,7 +156,7 @@ final class RunningSource: Sendable {
     }
 
     convenience init(path: String, poll: Duration = .milliseconds(2), retry: Duration = .milliseconds(20)) {
-        self.init(SQLiteSourceConfiguration(path: path, pollInterval: poll, retryInterval: retry))
+        self.init(SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, pollInterval: poll, retryInterval: retry))
     }
 
     /// Waits until a published state satisfies `condition`; fails after `timeout` seconds.

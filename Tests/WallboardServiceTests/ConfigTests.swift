@@ -32,7 +32,7 @@ import WallboardYAML
     @Test func minimalConfigTakesTheDefaults() throws {
         let configuration = try ConfigLoader.load(Self.minimal, file: "/etc/wallboard/test.yaml")
         #expect(configuration.centreName == "测试急救中心")
-        #expect(configuration.source.sqlitePath == "/etc/wallboard/dispatch.db", "relative to the config file")
+        #expect(configuration.source.database == .sqlite(path: "/etc/wallboard/dispatch.db"), "relative to the config file")
         #expect(configuration.source.pollInterval == .milliseconds(10))
         #expect(configuration.source.staleAfter == .seconds(10))
         #expect(configuration.http.address == "127.0.0.1")

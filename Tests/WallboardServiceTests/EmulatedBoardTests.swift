@@ -4,6 +4,7 @@ import WallboardDrivers
 import WallboardEmulator
 import WallboardFonts
 import WallboardProtocols
+import WallboardTestKit
 import WallboardTransport
 @testable import WallboardService
 
@@ -240,7 +241,7 @@ import WallboardTransport
     final class MisbehavingBoard: ServedBoard {
         enum Mode { case normal, garbage, slow(Duration) }
         let board: EmulatedBoard
-        let mode = Protected(Mode.normal)
+        let mode = Locked(Mode.normal)
 
         init(_ board: EmulatedBoard) { self.board = board }
 

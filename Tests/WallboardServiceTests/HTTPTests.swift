@@ -161,6 +161,24 @@ import WallboardRender
         }
     }
 
+    /// The HTTP side tells the time by the service's clock, as the boards do: a message for 5 s
+    /// lasts until 5 s after the clock's now, and /healthz reports the data's age on that clock.
+    @Test func requestsUseTheServicesClock() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let config = try configuration(database: database.path, directory: directory, boards: Self.boards)
+        let clock = Date(timeIntervalSince1970: 1_900_000_000)
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: { clock }) { _, _ in nil }
+        let app = Application(router: HTTPInterface(service: service).router())
+        try await app.test(.router) { client in
+            let body = ByteBuffer(string: #"{"text": "演练", "seconds": 5}"#)
+            try await client.execute(uri: "/api/v1/boards/strip/message", method: .post, headers: [.authorization: "Bearer test-token-1234"], body: body) { response in
+                #expect(response.status == .accepted)
+            }
+            #expect(service.monitor(id: "strip")?.report.messageUntil == clock.addingTimeInterval(5))
+        }
+    }
+
     @Test func healthAndMetrics() async throws {
         try await Self.withService { _, http in
             let app = Application(router: http.router())

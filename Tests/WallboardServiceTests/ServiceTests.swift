@@ -5,6 +5,7 @@ import Testing
 import WallboardDispatch
 import WallboardRender
 import WallboardSQLite
+import WallboardTestKit
 @testable import WallboardService
 
 /// The simulator's SQLite file → the service → what each board shows.
@@ -65,12 +66,10 @@ import WallboardSQLite
             let missing = try await frame(of: board) { $0.texts.contains("数据中断 --:--:--") }
             #expect(!missing.texts.contains(station.name), "no data yet: no station name either")
             // The banner shows from the start (no data yet); the source's first failed poll may come a moment later.
-            var problem = service.health(now: Date()).sourceProblem
-            for _ in 0..<50 where problem == nil {
-                try await Task.sleep(for: .milliseconds(100))
-                problem = service.health(now: Date()).sourceProblem
+            let problem = try await eventually("the source reports its problem", within: .seconds(5)) {
+                service.health(now: Date()).sourceProblem
             }
-            #expect(problem?.contains("does not exist") == true)
+            #expect(problem.contains("does not exist"))
 
             try FileManager.default.moveItem(atPath: prepared.path, toPath: path)
             _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
@@ -147,7 +146,7 @@ import WallboardSQLite
         let database = try await DemoDatabase(directory: directory)
         let station = try #require(try await database.idleStations().first)
         let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station))
-        let offset = Protected<TimeInterval>(0)
+        let offset = Locked<TimeInterval>(0)
         let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset.withLock { $0 }) }
         let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: clock) { _, _ in nil }
         let board = try #require(service.monitor(id: "door"))
@@ -234,10 +233,9 @@ import WallboardSQLite
             // The wall's clock changes every second; each change must reach its sink while the
             // stalled board is still inside its first delivery.
             let start = ContinuousClock.now
-            while healthySink.delivered.count < 3, ContinuousClock.now - start < .seconds(6) {
-                try await Task.sleep(for: .milliseconds(50))
+            try await eventually("the healthy board gets three frames", within: .seconds(6), describe: { "\(healthySink.delivered.count) frames" }) {
+                healthySink.delivered.count >= 3
             }
-            #expect(healthySink.delivered.count >= 3, "the healthy board got \(healthySink.delivered.count) frames")
             #expect(ContinuousClock.now - start < .seconds(4))
             #expect(service.monitor(id: "stalled")?.report.framesDelivered == 0)
             #expect(service.monitor(id: "healthy")?.report.status == .ok)
@@ -263,10 +261,7 @@ import WallboardSQLite
             #expect(shown.bitmap.width == 160)
             _ = try await frame(of: board) { $0.texts != ["测试消息"] }
             board.overrideBrightness(0.4)
-            let start = ContinuousClock.now
-            while sink.brightness.isEmpty, ContinuousClock.now - start < .seconds(3) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await eventually("the sink is given the brightness", within: .seconds(3)) { !sink.brightness.isEmpty }
             #expect(sink.brightness == [0.4])
             #expect(sink.delivered.contains { $0.texts == ["测试消息"] })
         }
@@ -288,10 +283,7 @@ import WallboardSQLite
         let service = try WallboardService(configuration: config)
         let board = try #require(service.monitor(id: "strip"))
         try await withRunningBoards(service) {
-            let start = ContinuousClock.now
-            while board.report.framesDelivered == 0, ContinuousClock.now - start < .seconds(5) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await eventually("a frame is written to the framebuffer", within: .seconds(5)) { board.report.framesDelivered > 0 }
             // The file may hold the frame before the newest for a moment: compare until they agree.
             var mismatches = -1
             var frame: Frame?

@@ -1,12 +1,13 @@
-import CZlib
 import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
 import Testing
 import WallboardDispatch
+import WallboardExport
 import WallboardRender
 import WallboardSQLite
+import WallboardTestKit
 @testable import WallboardService
 
 /// A fresh directory per test, removed afterwards.
@@ -46,7 +47,7 @@ struct DemoDatabase {
         try FileManager.default.copyItem(atPath: template, toPath: path)
     }
 
-    private static let templates = Protected<[SimulationSettings.JournalMode: Task<String, any Error>]>([:])
+    private static let templates = Locked<[SimulationSettings.JournalMode: Task<String, any Error>]>([:])
 
     private static func template(_ journalMode: SimulationSettings.JournalMode) -> Task<String, any Error> {
         templates.withLock { templates in
@@ -211,12 +212,7 @@ struct StalledSink: BoardSink {
 
 /// zlib inflate, for reading the browser's frame messages.
 func inflate(_ bytes: [UInt8]) -> [UInt8]? {
-    var capacity = uLong(max(1024, bytes.count * 1000))
-    var output = [UInt8](repeating: 0, count: Int(capacity))
-    let status = output.withUnsafeMutableBufferPointer { target in
-        bytes.withUnsafeBufferPointer { source in uncompress(target.baseAddress, &capacity, source.baseAddress, uLong(source.count)) }
-    }
-    return status == Z_OK ? Array(output[0..<Int(capacity)]) : nil
+    try? Zlib.decompress(bytes, expectedSize: max(1024, bytes.count * 1000))
 }
 
 /// Every message logged through `logger`, in order: for tests of what the logs say.
@@ -226,7 +222,7 @@ final class LogRecord: Sendable {
         let message: String
     }
 
-    private let entries = Protected<[Entry]>([])
+    private let entries = Locked<[Entry]>([])
 
     var all: [Entry] { entries.withLock { $0 } }
 

@@ -1,4 +1,4 @@
-import CZlib
+import WallboardExport
 import WallboardRender
 
 /// The browser's frame messages: the regions of a frame that changed, as RGB, zlib-compressed
@@ -53,21 +53,8 @@ public enum FrameUpdates {
 
     /// The compressed message for `regions` of `frame`; nil when nothing changed.
     public static func message(_ frame: Bitmap, regions: [Rect]) -> [UInt8]? {
-        rawMessage(frame, regions: regions).map(deflate)
-    }
-
-    /// zlib format (RFC 1950) at a fast level: the service compresses every frame it sends.
-    static func deflate(_ bytes: [UInt8]) -> [UInt8] {
-        var capacity = compressBound(uLong(bytes.count))
-        var output = [UInt8](repeating: 0, count: Int(capacity))
-        let status = output.withUnsafeMutableBufferPointer { target in
-            bytes.withUnsafeBufferPointer { source in
-                compress2(target.baseAddress, &capacity, source.baseAddress, uLong(source.count), 1)
-            }
-        }
-        // compressBound guarantees room, so compress2 can fail only by running out of memory.
-        precondition(status == Z_OK, "zlib compress2 failed with code \(status)")
-        return Array(output[0..<Int(capacity)])
+        // zlib at its fastest level: the service compresses every frame it sends.
+        rawMessage(frame, regions: regions).map { Zlib.compress($0, level: .fastest) }
     }
 
     /// The uncompressed message.

@@ -90,7 +90,7 @@ public struct HTTPInterface: Sendable {
             }
             let seconds = body.seconds ?? 30
             guard (1...3600).contains(seconds) else { throw HTTPError(.badRequest, message: "'seconds' must be between 1 and 3600") }
-            monitor.showMessage(text, until: Date().addingTimeInterval(seconds))
+            monitor.showMessage(text, until: service.wallClock().addingTimeInterval(seconds))
             return try Self.json(monitor.report, status: .accepted)
         }
         router.post("/api/v1/boards/{id}/brightness") { request, context in
@@ -107,11 +107,11 @@ public struct HTTPInterface: Sendable {
             return try Self.json(monitor.report, status: .accepted)
         }
         router.get("/healthz") { _, _ in
-            let health = service.health(now: Date())
+            let health = service.health(now: service.wallClock())
             return try Self.json(health, status: health.status == .ok ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            let now = Date()
+            let now = service.wallClock()
             let text = service.metrics.exposition(snapshotAge: service.feed.current.state.health.age(now: now))
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

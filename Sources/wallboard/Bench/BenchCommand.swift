@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WallboardSupport
 
 /// `wallboard bench`: every benchmark case, one JSON object per line. Judge only release builds.
 struct BenchCommand: AsyncParsableCommand {
@@ -54,7 +55,7 @@ func measureThroughput(seconds: Double = 1, _ body: () throws -> Void) rethrows 
         let start = clock.now
         for _ in 0..<iterations { try body() }
         let elapsed = clock.now - start
-        let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let elapsedSeconds = elapsed.inSeconds
         if elapsedSeconds >= seconds / 4 || iterations >= 1 << 28 {
             let repeatCount = max(iterations, Int(Double(iterations) * seconds / max(elapsedSeconds, 1e-9)))
             let measuredStart = clock.now
@@ -62,7 +63,7 @@ func measureThroughput(seconds: Double = 1, _ body: () throws -> Void) rethrows 
             for _ in 0..<repeatCount { try body() }
             let cpu = Double(processCPUNanoseconds() - cpuStart) / Double(repeatCount)
             let measured = clock.now - measuredStart
-            let ns = (Double(measured.components.seconds) * 1e9 + Double(measured.components.attoseconds) / 1e9) / Double(repeatCount)
+            let ns = measured.inSeconds * 1e9 / Double(repeatCount)
             return [
                 "ns_per_op": (ns * 10).rounded() / 10, "ops_per_s": (1e9 / ns).rounded(),
                 "cpu_ns_per_op": (cpu * 10).rounded() / 10, "iterations": repeatCount,

@@ -1,9 +1,12 @@
-import Foundation
-import WallboardDispatch
-import WallboardSQLite
 
 #if canImport(Glibc)
+import Foundation
 import Glibc
+import WallboardConfig
+import WallboardDispatch
+import WallboardSQLite
+import WallboardSources
+import WallboardSupport
 #endif
 
 extension BenchCatalog {
@@ -64,7 +67,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: journal)
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path))
+        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: DayBoundary.shanghai.timeZone))
         let poller = Task { await source.run() }
         defer { poller.cancel() }
 
@@ -123,7 +126,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: .wal)
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path))
+        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: DayBoundary.shanghai.timeZone))
         let poller = Task { await source.run() }
         defer { poller.cancel() }
         var iterator = source.states().makeAsyncIterator()
@@ -189,7 +192,7 @@ enum DispatchBench {
         try Data(sql.utf8).write(to: scriptURL)
         try runSQLite(path, ".read \(scriptURL.path)")
 
-        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path))
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         try reader.open()
         defer { reader.close() }
         let clock = ContinuousClock()
@@ -202,11 +205,11 @@ enum DispatchBench {
             snapshot = try reader.readSnapshot()
             cpuTimes.append((threadCPUSeconds() - cpuStart) * 1000)
             let elapsed = clock.now - start
-            times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            times.append(elapsed.inMilliseconds)
         }
         cpuTimes.sort()
         // The same read with a full count of the day's calls every time (done once a minute by default).
-        let recounting = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, settledCallsRecount: 0))
+        let recounting = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, settledCallsRecount: 0))
         try recounting.open()
         defer { recounting.close() }
         var recountTimes: [Double] = []
@@ -214,7 +217,7 @@ enum DispatchBench {
             let start = clock.now
             _ = try recounting.readSnapshot()
             let elapsed = clock.now - start
-            recountTimes.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+            recountTimes.append(elapsed.inMilliseconds)
         }
         recountTimes.sort()
         guard snapshot.vehicles.count == 500, snapshot.incidents.count == 200, snapshot.figures.callsToday == 10_000 else {

@@ -1,8 +1,10 @@
 import Foundation
+import WallboardConfig
 import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardSQLite
+import WallboardSources
 
 extension BenchCatalog {
     /// One case per shipped layout (`layout-<file name>`: drawing a frame at a new moment, the
@@ -40,6 +42,26 @@ extension BenchCatalog {
                 return result
             }
         } + [
+            // What a public board's free-text scrub costs for one snapshot of the city: every text
+            // field of every active incident, as a board that shows them all would need.
+            BenchCase(name: "layout-scrub-city-snapshot") {
+                let snapshot = try await BenchScene.shared().snapshot
+                let callers = Dictionary(grouping: snapshot.waitingCalls.filter { $0.incidentID != nil }) { $0.incidentID ?? "" }
+                var result = measureThroughput {
+                    for incident in snapshot.incidents {
+                        let scrubber = FreeTextScrubber(
+                            names: [incident.patientName], numbers: [incident.callbackPhone] + (callers[incident.id] ?? []).map(\.callerPhone),
+                            redaction: .remove
+                        )
+                        for text in [incident.complaint, incident.incidentAddress, incident.pickupAddress, incident.landmark,
+                                     incident.district, incident.category, incident.destinationHospital] {
+                            _ = scrubber.scrub(text)
+                        }
+                    }
+                }
+                result["incidents"] = snapshot.incidents.count
+                return result
+            },
             BenchCase(name: "layout-wall-1920x1080-one-vehicle-change") {
                 let scene = try await BenchScene.shared()
                 let renderer = try scene.renderer(for: "Layouts/wall-1920x1080.yaml")
@@ -106,7 +128,7 @@ actor BenchScene {
             seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon, followsClock: false, dayBoundary: boundary
         )
         try await DispatchSimulator(path: path, settings: settings).run()
-        let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: boundary))
+        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: boundary.timeZone))
         let snapshot = try await source.snapshot(at: afternoon)
         let scene = Built(snapshot: snapshot, fonts: try FontLibrary.locate())
         built = scene

@@ -7,6 +7,7 @@ import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
 import WallboardService
+import WallboardSupport
 import WallboardTransport
 
 extension BenchCatalog {
@@ -63,7 +64,7 @@ private struct BenchDatabase {
 
     /// Stations with no vehicle between dispatch and arrival, each with one of its vehicles on standby.
     func idleStations() async throws -> [(station: String, vehicle: String, callSign: String, name: String)] {
-        let rows = try await DatabaseQueue(path: path).read { db in
+        let rows = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: """
                 SELECT s.id, v.id, v.call_sign, s.name FROM stations s JOIN vehicles v ON v.station_id = s.id
                 WHERE v.status = 7 AND NOT EXISTS (
@@ -109,10 +110,6 @@ private struct BenchDatabase {
 private struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-private func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
 }
 
 /// Runs the boards' services for the length of `body`.
@@ -163,10 +160,10 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
         for round in 0..<30 {
             let incident = "BENCH-\(round)"
             _ = try await database.dispatch(target.vehicle, incident: incident, queue: queue)
-            delays.append(milliseconds(try await wait { $0?.hasPrefix(target.callSign) == true }))
+            delays.append(try await wait { $0?.hasPrefix(target.callSign) == true }.inMilliseconds)
             try await Task.sleep(for: .milliseconds(150))
             try await database.standDown(target.vehicle, incident: incident, queue: queue)
-            delays.append(milliseconds(try await wait { $0 == target.name }))
+            delays.append(try await wait { $0 == target.name }.inMilliseconds)
             try await Task.sleep(for: .milliseconds(150))
         }
         var result = percentiles(delays)
@@ -263,7 +260,7 @@ private func measureEmulatedFleet(count: Int, seconds: Double) async throws -> [
             peakRSS = max(peakRSS, ProcessResources.residentMegabytes())
             try await Task.sleep(until: next)
         }
-        let elapsed = milliseconds(ContinuousClock.now - start.clock) / 1000
+        let elapsed = (ContinuousClock.now - start.clock).inSeconds
         return (
             start: start.wall, dispatches: dispatches, peakRSS: peakRSS, descriptors: ProcessResources.openDescriptors(),
             cpuPercent: Double(processCPUNanoseconds() - start.cpu) / 1e9 / elapsed * 100,

@@ -1,3 +1,4 @@
+import WallboardSupport
 import WallboardTransport
 
 extension BenchCatalog {
@@ -63,8 +64,8 @@ private func measureRoundTrips(idleBoards: Int, overTCP: Bool) async throws -> [
         if case .failed = await link.send(doorUpdate) { failures += 1 }
     }
     figures["bytes"] = doorUpdate.count
-    let wire = SerialSettings(baudRate: 9600).wireTime(byteCount: doorUpdate.count).components
-    figures["wire_ms_9600"] = ((Double(wire.seconds) * 1000 + Double(wire.attoseconds) / 1e15) * 10).rounded() / 10
+    let wire = SerialSettings(baudRate: 9600).wireTime(byteCount: doorUpdate.count)
+    figures["wire_ms_9600"] = (wire.inMilliseconds * 10).rounded() / 10
     figures["idle_boards"] = idleBoards
     figures["failures"] = failures
 
@@ -88,14 +89,13 @@ private func measureAsyncThroughput(seconds: Double = 1, _ body: () async throws
         let start = clock.now
         for _ in 0..<iterations { try await body() }
         let elapsed = clock.now - start
-        let elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let elapsedSeconds = elapsed.inSeconds
         if elapsedSeconds >= seconds / 4 || iterations >= 1 << 20 {
             let repeatCount = max(iterations, Int(Double(iterations) * seconds / max(elapsedSeconds, 1e-9)))
             let measuredStart = clock.now
             for _ in 0..<repeatCount { try await body() }
             let measured = clock.now - measuredStart
-            let ns = (Double(measured.components.seconds) * 1e9 + Double(measured.components.attoseconds) / 1e9)
-                / Double(repeatCount)
+            let ns = measured.inSeconds * 1e9 / Double(repeatCount)
             return ["ns_per_op": (ns * 10).rounded() / 10, "ops_per_s": (1e9 / ns).rounded(), "iterations": repeatCount]
         }
         iterations *= 2

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import WallboardDispatch
+
+/// The columns each query selects, in the order the row mappers read them.
+enum SelectList {
+    static let stations = "id, name, district, sort_order, latitude, longitude"
+    static let vehicles = "id, call_sign, plate, station_id, status, status_since, incident_id, task_id"
+    static let incidents = """
+        id, call_id, received_at, answered_at, dispatched_at, closed_at, priority, category, complaint, incident_address, \
+        pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age, \
+        callback_phone, latitude, longitude
+        """
+    static let tasks = """
+        id, incident_id, vehicle_id, dispatched_at, departed_at, at_scene_at, patient_on_board_at, at_hospital_at, \
+        completed_at, empty_run_reason
+        """
+    static let calls = "id, received_at, answered_at, ended_at, seat_id, outcome, incident_id, caller_phone"
+    static let seats = "id, name, dispatcher_name, state, state_since, call_id"
+}
+
+/// The rows of one snapshot, decoded, before they are put together.
+struct Rows {
+    var stations: [Station] = []
+    var vehicles: [Vehicle] = []
+    var incidents: [Incident] = []
+    var activeTasks: [VehicleTask] = []
+    var runTally = RunTally()
+    var callTally = CallTally(calls: [], now: .distantPast, dayStart: .distantPast)
+    var waitingCalls: [Call] = []
+    var seats: [Seat] = []
+}
+
+/// Reads the current state, or the state at a past `moment`, inside the caller's read transaction.
+struct StateQuery {
+    let configuration: SQLiteSourceConfiguration
+    /// nil: the state now.
+    let moment: Date?
+    let now: Date
+    let dayStart: Date
+    var decoder: RowDecoder
+    /// Counts of the day's settled calls, carried from one read to the next by the reader.
+    var settledCalls: SettledCalls?
+
+    init(configuration: SQLiteSourceConfiguration, now: Date, moment: Date?) {
+        self.configuration = configuration
+        self.moment = moment
+        self.now = moment ?? now
+        dayStart = configuration.dayBoundary.dayStart(containing: moment ?? now)
+        decoder = RowDecoder(latestAcceptable: now.addingTimeInterval(configuration.futureTolerance))
+    }
+
+    mutating func read(_ db: Database, sourceVersion: Int64?) throws -> DispatchSnapshot {
+        var rows = Rows()
+        rows.stations = try fetch(db, "SELECT \(SelectList.stations) FROM stations", [], station)
+        if let moment {
+            try readPast(db, at: moment, into: &rows)
+        } else {
+            try readLive(db, into: &rows)
+        }
+        rows.callTally = try tallyCalls(db)
+        rows.runTally = try tallyRuns(db)
+        return assemble(rows, sourceVersion: sourceVersion)
+    }
+
+    mutating func fetch<T>(
+        _ db: Database, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, Columns, Int) -> T?
+    ) throws -> [T] {
+        try RawRows.fetch(db, sql, arguments, &decoder, decode)
+    }
+}
