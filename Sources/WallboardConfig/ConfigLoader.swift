@@ -1,4 +1,5 @@
 import Foundation
+import WallboardDispatch
 import WallboardProtocols
 import WallboardSupport
 import WallboardTransport
@@ -45,10 +46,14 @@ public enum ConfigLoader {
     static func sourceSettings(_ value: YAMLValue, base: URL) throws -> SourceSettings {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys(["sqlite", "poll", "timeZone", "staleAfter"])
-        let zoneValue = try fields.required("timeZone")
-        let zoneName = try zoneValue.string()
-        guard let zone = TimeZone(identifier: zoneName) else {
-            throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
+        // Every command defaults to the zone of China's 120 centres; so does the service.
+        var zone = DayBoundary.shanghai.timeZone
+        if let zoneValue = fields.optional("timeZone") {
+            let zoneName = try zoneValue.string()
+            guard let named = TimeZone(identifier: zoneName) else {
+                throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
+            }
+            zone = named
         }
         return SourceSettings(
             database: .sqlite(path: try resolve(path: fields.required("sqlite"), against: base)),

@@ -88,6 +88,14 @@ import WallboardYAML
         #expect(service.configuration.http.token != nil)
     }
 
+    /// Every command defaults to Asia/Shanghai, and so does a configuration that names no zone.
+    @Test func timeZoneDefaultsToShanghai() throws {
+        let text = Self.minimal.replacingOccurrences(of: "  timeZone: Asia/Shanghai\n", with: "")
+        #expect(!text.contains("timeZone"))
+        let configuration = try ConfigLoader.load(text, file: "/etc/wallboard/wallboard.yaml")
+        #expect(configuration.source.timeZone.identifier == "Asia/Shanghai")
+    }
+
     @Test func unknownKeyIsNamedWithItsPlaceAndASuggestion() {
         let text = Self.minimal.replacingOccurrences(of: "  timeZone:", with: "  timezone:")
         #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: sqlite, poll, timeZone, staleAfter (did you mean 'timeZone'?)")
