@@ -101,21 +101,22 @@ FUZZ_FLAGS_GRDB := -swift-version 6 -suppress-warnings -DSQLITE_ENABLE_FTS5 -DSQ
 FUZZ_UNINSTRUMENTED := GRDB
 FUZZ_DEPS_WallboardText := WallboardRender
 FUZZ_DEPS_WallboardProtocols := WallboardRender
-FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText
+FUZZ_DEPS_WallboardEmulator := WallboardProtocols WallboardRender WallboardText WallboardTransport
 FUZZ_DEPS_WallboardYAML := Yams
 FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
 FUZZ_DEPS_WallboardDispatch := WallboardSupport
 FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSupport GRDB
-FUZZ_DEPS_WallboardTransport := CWallboardSys
-FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport WallboardEmulator
-FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardTransport WallboardDrivers
+FUZZ_DEPS_WallboardTransportCore :=
+FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore
+FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport
+FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardProtocols WallboardTransport
 FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
-  WallboardFonts WallboardLayout WallboardSQLite WallboardTransport WallboardDrivers WallboardConfig
+  WallboardFonts WallboardLayout WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
 FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
 FUZZ_C_MODULES := CYaml CWallboardSys
 $(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \
-  $(eval FUZZ_FLAGS_$(module) := -swift-version 6))
+  $(eval FUZZ_FLAGS_$(module) := -swift-version 6 -package-name Wallboard))
 
 define FUZZ_SWIFT_MODULE
 $(FUZZ_DIR)/$(1).o: $(FUZZ_SOURCES_$(1)) $(foreach dep,$(FUZZ_DEPS_$(1)),$(FUZZ_DIR)/$(dep).o)

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "WallboardLayout", targets: ["WallboardLayout"]),
         .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
         .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
+        .library(name: "WallboardTransportCore", targets: ["WallboardTransportCore"]),
         .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
         .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
@@ -70,23 +71,26 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        // Wire protocols: pure encoders and decoders, one file per protocol. Glibc only for iconv.
+        // Wire protocols: pure encoders and decoders, one folder per protocol, and the registry of
+        // controller models (`BoardProtocols`). Glibc only for iconv.
         .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
-        // Board emulators: bytes in, replies out, the board's state and what it shows.
-        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText"]),
+        // Board emulators: bytes in, replies out, the board's state and what it shows; served on transports.
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText", "WallboardTransport"]),
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // The transport interface and its errors (Glibc only), for fakes that need no devices.
+        .target(name: "WallboardTransportCore"),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
-        .target(name: "WallboardTransport", dependencies: ["CWallboardSys", "CLibUSB"]),
-        // Frames to wire messages per protocol, only what changed; replies for delivery;
-        // emulated boards served on transports.
-        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport", "WallboardEmulator"]),
-        // ASCII-picture assertions for bitmaps, for every module's tests.
-        .target(name: "WallboardTestKit", dependencies: ["WallboardRender"]),
+        .target(name: "WallboardTransport", dependencies: ["WallboardTransportCore", "CWallboardSys", "CLibUSB"]),
+        // Frames to wire messages per protocol, only what changed; replies for delivery.
+        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport"]),
+        // ASCII-picture assertions for bitmaps, and a transport that records what it is sent, for
+        // every module's tests.
+        .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardTransport", "WallboardDrivers"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransport"]),
         // The one place where the configuration's `source:` becomes a dispatch state source.
         .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
@@ -132,7 +136,7 @@ let package = Package(
             name: "WallboardEmulatorTests",
             dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
         ),
-        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport"]),
+        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport", "WallboardTestKit"]),
         .testTarget(
             name: "WallboardDriversTests",
             dependencies: [

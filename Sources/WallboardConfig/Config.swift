@@ -1,5 +1,6 @@
 import Foundation
 import WallboardDispatch
+import WallboardProtocols
 import WallboardSupport
 import WallboardTransport
 import WallboardYAML
@@ -111,14 +112,14 @@ public enum BoardOutput: Sendable {
     case browser
     /// A Linux framebuffer device (or a file of the same size, for tests).
     case framebuffer(path: String, format: FramebufferFormat)
-    /// A board that speaks `protocolName` over `transport`.
-    case device(protocolName: String, transport: TransportSetting)
+    /// A board of `model` (its protocol and controller) on `transport`.
+    case device(model: BoardModel, transport: TransportSetting)
 
     public var kindName: String {
         switch self {
         case .browser: "browser"
         case .framebuffer: "framebuffer"
-        case .device(let protocolName, _): protocolName
+        case .device(let model, _): model.name
         }
     }
 }
@@ -134,29 +135,6 @@ public enum FramebufferFormat: String, Sendable, CaseIterable {
         case .xrgb8888: 4
         }
     }
-}
-
-/// How the bytes reach a protocol board.
-public enum TransportSetting: Sendable, Equatable {
-    case serial(path: String, settings: SerialSettings)
-    case tcp(host: String, port: UInt16)
-    case usb(USBDeviceMatch, mode: USBMode)
-
-    public var description: String {
-        switch self {
-        case .serial(let path, _): path
-        case .tcp(let host, let port): "\(host):\(port)"
-        case .usb(let match, _): "USB \(match)"
-        }
-    }
-}
-
-/// How a USB board takes its bytes.
-public enum USBMode: String, Sendable, CaseIterable {
-    /// Bulk OUT with a zero-length packet after (BetaBrite Prism).
-    case bulk
-    /// 8-byte HID output reports (Dream Cheeky).
-    case hid
 }
 
 /// A time of day in the centre's time zone.

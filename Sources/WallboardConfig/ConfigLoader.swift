@@ -1,5 +1,6 @@
 import Foundation
-import WallboardDrivers
+import WallboardDispatch
+import WallboardProtocols
 import WallboardSupport
 import WallboardTransport
 import WallboardYAML
@@ -45,10 +46,14 @@ public enum ConfigLoader {
     static func sourceSettings(_ value: YAMLValue, base: URL) throws -> SourceSettings {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys(["sqlite", "poll", "timeZone", "staleAfter"])
-        let zoneValue = try fields.required("timeZone")
-        let zoneName = try zoneValue.string()
-        guard let zone = TimeZone(identifier: zoneName) else {
-            throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
+        // Every command defaults to the zone of China's 120 centres; so does the service.
+        var zone = DayBoundary.shanghai.timeZone
+        if let zoneValue = fields.optional("timeZone") {
+            let zoneName = try zoneValue.string()
+            guard let named = TimeZone(identifier: zoneName) else {
+                throw zoneValue.error("unknown time zone '\(zoneName)'; use a tz database name such as Asia/Shanghai")
+            }
+            zone = named
         }
         return SourceSettings(
             database: .sqlite(path: try resolve(path: fields.required("sqlite"), against: base)),
@@ -130,7 +135,7 @@ public enum ConfigLoader {
             return .framebuffer(path: try target.string(), format: format)
         }
         guard let protocolValue else { throw owner.error("a board on \(kind) needs a 'protocol' (the wire protocol it speaks)") }
-        let protocolName = try protocolValue.choice(BoardDrivers.names.map { ($0, $0) })
+        let model = try protocolValue.choice(BoardProtocols.models.map { ($0.name, $0) })
         switch kind {
         case "serial":
             try fields.rejectUnknownKeys(["serial", "baud", "dataBits", "parity", "stopBits", "flowControl", "rs485"])
@@ -145,14 +150,14 @@ public enum ConfigLoader {
             if let rs485 = fields.optional("rs485") {
                 settings.rs485 = try rs485.choice([("adapter", .adapterControlled), ("rts", .kernelControlledRTS())])
             }
-            return .device(protocolName: protocolName, transport: .serial(path: try target.string(), settings: settings))
+            return .device(model: model, transport: .serial(path: try target.string(), settings: settings))
         case "tcp":
             try fields.rejectUnknownKeys(["tcp"])
             let text = try target.string()
             guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port > 0,
                   colon != text.startIndex
             else { throw target.error("'tcp' is host:port (such as 10.1.2.3:5005), not '\(text)'") }
-            return .device(protocolName: protocolName, transport: .tcp(host: String(text[..<colon]), port: port))
+            return .device(model: model, transport: .tcp(host: String(text[..<colon]), port: port))
         default:
             try fields.rejectUnknownKeys(["usb", "serialNumber", "mode"])
             let text = try target.string()
@@ -162,7 +167,7 @@ public enum ConfigLoader {
             let serialNumber = try fields.optional("serialNumber")?.string() ?? parsed.serialNumber
             let match = USBDeviceMatch(vendorID: parsed.vendorID, productID: parsed.productID, serialNumber: serialNumber)
             let mode = try fields.optional("mode")?.choice(USBMode.allCases.map { ($0.rawValue, $0) }) ?? .bulk
-            return .device(protocolName: protocolName, transport: .usb(match, mode: mode))
+            return .device(model: model, transport: .usb(match, mode: mode))
         }
     }
 

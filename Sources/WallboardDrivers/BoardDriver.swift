@@ -6,7 +6,8 @@ import WallboardTransport
 /// Turns frames into what one kind of board understands: the bridge between layouts (frames),
 /// protocols (bytes) and delivery (replies).
 public protocol BoardDriver: Sendable {
-    var boardProtocol: BoardProtocol { get }
+    /// The controller this driver speaks to, as the protocol registry names it.
+    var model: BoardModel { get }
     /// The wire messages that make the board show `frame` when it shows `previous` (nil: not
     /// known, send everything). Empty when the board already shows it. Sent in order.
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]]
@@ -20,6 +21,8 @@ public protocol BoardDriver: Sendable {
     func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]]
     /// Messages that set brightness, 0 darkest … 1 brightest; empty where the board has no such command.
     func brightness(_ level: Double) throws -> [[UInt8]]
+    /// How the board shows the text areas a frame marks as blinking.
+    var blinking: BlinkHandling { get }
 }
 
 extension BoardDriver {
@@ -27,6 +30,13 @@ extension BoardDriver {
     public var pauseBetweenMessages: Duration { .zero }
     public func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] { [] }
     public func brightness(_ level: Double) throws -> [[UInt8]] { [] }
+    public var blinking: BlinkHandling { .inPixels }
+    public var replies: (any ReplyInterpreter)? { model.replyInterpreter }
+}
+
+extension BoardModel {
+    /// The model's replies and retry rules as delivery reads them; nil for boards that never answer.
+    public var replyInterpreter: (any ReplyInterpreter)? { replies.map(ParsedReplies.init) }
 }
 
 /// Why a frame cannot be sent to a board, in terms a person can act on.
@@ -38,39 +48,39 @@ public struct DriverError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The drivers by protocol name, as configuration names them.
+/// Makes the driver for each registered model (`BoardProtocols`).
 public enum BoardDrivers {
-    public static var names: [String] { BoardProtocol.allCases.map(\.rawValue) }
+    public static func make(_ model: BoardModel, width: Int, height: Int, format: PixelFormat) -> any BoardDriver {
+        switch model.family {
+        case .onbonFontCard(let card): FontCardDriver(card: card, format: format)
+        case .onbonGraphicCard(let card): GraphicCardDriver(card: card, width: width, height: height)
+        case .alpha: AlphaDriver(model: model)
+        case .tpm2: TPM2Driver(model: model)
+        case .dreamCheeky: DreamCheekyDriver(model: model)
+        }
+    }
 
+    /// The driver for the model configuration names `name`.
     public static func make(protocol name: String, width: Int, height: Int, format: PixelFormat) throws -> any BoardDriver {
-        guard let board = BoardProtocol(rawValue: name) else {
-            throw DriverError("unknown protocol '\(name)'; known: \(names.joined(separator: ", "))")
+        guard let model = BoardProtocols.model(named: name) else {
+            throw DriverError("unknown protocol '\(name)'; known: \(BoardProtocols.names.joined(separator: ", "))")
         }
-        switch board {
-        case .bx5k: return FontCardDriver(model: .bx5k, format: format)
-        case .bx5e: return GraphicCardDriver(model: .bx5e, width: width, height: height)
-        case .bx6e: return GraphicCardDriver(model: .bx6e, width: width, height: height)
-        case .bx6q: return GraphicCardDriver(model: .bx6q, width: width, height: height)
-        case .alpha: return AlphaDriver()
-        case .tpm2: return TPM2Driver()
-        case .dreamCheeky: return DreamCheekyDriver()
-        }
+        return make(model, width: width, height: height, format: format)
     }
 }
 
-/// A protocol's reply parser seen as delivery's reply interpreter.
+/// A protocol's reply parser and retry rules seen as delivery's reply interpreter.
 struct ParsedReplies: ReplyInterpreter {
-    let board: BoardProtocol
+    let rules: ReplyRules
 
     func interpret(_ received: [UInt8]) -> ReplyVerdict {
-        guard var parser = board.replyParser() else { return .acknowledged }
+        var parser = rules.makeParser()
         guard let reply = parser.feed(received).first else { return .incomplete }
         switch reply {
         case .ack:
             return .acknowledged
         case .nack(let code, let explanation):
-            // A damaged packet (Onbon 5: CRC) can succeed when sent again; the others cannot.
-            return .rejected(BoardError(code: code, meaning: explanation, isRetryable: code == 5))
+            return .rejected(BoardError(code: code, meaning: explanation, isRetryable: rules.isRetryable(code)))
         case .other(let text), .garbled(let text):
             return .garbage(text)
         }

@@ -6,17 +6,19 @@ import WallboardTransport
 /// Onbon BX-5K/6K: the frame's text areas become dynamic areas; only areas whose text changed
 /// are sent, so a door-board update is tens of bytes.
 struct FontCardDriver: BoardDriver {
-    let model: OnbonFontCardModel
+    let card: OnbonFontCardModel
     let format: PixelFormat
 
-    var boardProtocol: BoardProtocol { .bx5k }
-    var replies: (any ReplyInterpreter)? { ParsedReplies(board: .bx5k) }
-    var link: OnbonFontCardLink { OnbonFontCardLink(model: model) }
+    var model: BoardModel { card.boardModel }
+    var link: OnbonFontCardLink { OnbonFontCardLink(model: card) }
+    /// The card has no flashing display mode for dynamic areas, and its dynamic areas take at
+    /// most one update a second (BX-5K/6K protocol v1.4, 2.1): the driver blinks them a second on, a second off.
+    var blinking: BlinkHandling { .inPhases(.seconds(1)) }
 
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
         let areas = frame.textAreas.sorted { $0.id < $1.id }
-        guard areas.count <= model.maximumAreas else {
-            throw DriverError("the layout has \(areas.count) text areas; a \(model.rawValue) shows at most \(model.maximumAreas)")
+        guard areas.count <= card.maximumAreas else {
+            throw DriverError("the layout has \(areas.count) text areas; a \(card.rawValue) shows at most \(card.maximumAreas)")
         }
         let before = previous?.textAreas.sorted { $0.id < $1.id }
         if let before, before.map(\.id) == areas.map(\.id) {

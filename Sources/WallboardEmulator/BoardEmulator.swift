@@ -134,19 +134,16 @@ struct TextBlock {
     }
 }
 
-/// An emulator for `board` of the given size. Boards that draw their own text (bx5k, alpha)
-/// use `painter`; pixel boards ignore it. Nil for boards with no byte-stream emulator (the
-/// Dream Cheeky is a USB HID device: decode its reports with `DreamCheeky.decode`).
-public func makeEmulator(for board: BoardProtocol, width: Int, height: Int, painter: any BoardTextPainter) -> (any BoardEmulator)? {
-    switch board {
-    case .bx5k:
-        OnbonFontCardEmulator(configuration: .init(width: width, height: height), painter: painter)
-    case .bx5e:
-        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx5e))
-    case .bx6e:
-        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx6e))
-    case .bx6q:
-        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: .bx6q))
+/// An emulator for `model` of the given size, for the same controller its driver speaks to.
+/// Boards that draw their own text (font cards, Alpha) use `painter`; pixel boards ignore it.
+/// Nil for boards with no byte-stream emulator (the Dream Cheeky is a USB HID device: decode
+/// its reports with `DreamCheeky.decode`).
+public func makeEmulator(for model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter) -> (any BoardEmulator)? {
+    switch model.family {
+    case .onbonFontCard(let card):
+        OnbonFontCardEmulator(configuration: .init(width: width, height: height, model: card), painter: painter)
+    case .onbonGraphicCard(let card):
+        OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: card))
     case .alpha:
         AlphaEmulator(configuration: .init(width: width, height: height, fontHeight: min(height, 16)), painter: painter)
     case .tpm2:
@@ -154,4 +151,15 @@ public func makeEmulator(for board: BoardProtocol, width: Int, height: Int, pain
     case .dreamCheeky:
         nil
     }
+}
+
+/// The registered models that have a byte-stream emulator, for `wallboard emulate --protocol`.
+public var emulatedModels: [BoardModel] {
+    BoardProtocols.models.filter { makeEmulator(for: $0, width: 1, height: 1, painter: NoTextPainter()) != nil }
+}
+
+/// Draws nothing: enough to ask whether a model has an emulator at all.
+private struct NoTextPainter: BoardTextPainter {
+    func width(of text: String, fontHeight: Int) -> Int { 0 }
+    func draw(_ text: String, fontHeight: Int, x: Int, y: Int, colour: Color, on canvas: inout Canvas) {}
 }

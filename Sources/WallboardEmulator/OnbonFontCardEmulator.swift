@@ -122,6 +122,8 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             delete(update.delete, from: &next)
             for area in update.areas {
                 for case .font(let name) in area.text.pieces where !configuration.fonts.contains(name) { return .fontMissing }
+                let textBytes = (try? OnbonTextCodec.encode(area.text, charset: configuration.charset, context: "area \(area.id)").count) ?? 0
+                guard textBytes <= configuration.model.maximumAreaBytes else { return .outOfMemory }
                 next[area.id] = area
             }
             guard next.count <= configuration.model.maximumAreas else { return .outOfMemory }

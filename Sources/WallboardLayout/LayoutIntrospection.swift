@@ -17,6 +17,14 @@ extension Layout {
         states.values.joined().reduce(into: Set(staleBanner.fonts)) { $0.formUnion($1.kind.fontNames) }
     }
 
+    /// The state that shows the most text areas at once, and how many (the stale banner
+    /// included): what a controller that draws its own text must hold.
+    public var mostTextAreasAtOnce: (state: String, count: Int) {
+        let banner = 1
+        let counts = states.map { (state: $0.key, count: Widget.mostTextAreas($0.value) + banner) }
+        return counts.max { ($0.count, $1.state) < ($1.count, $0.state) } ?? ("", 0)
+    }
+
     /// Whether the picture moves between whole seconds: marquees, scrolling text, blinking.
     public var animates: Bool {
         states.values.joined().contains(where: \.animates)
@@ -31,6 +39,11 @@ extension Widget {
         if let when { paths.insert(when.path) }
         if let blink { paths.insert(blink.path) }
         return paths
+    }
+
+    /// The most text areas `widgets`, drawn together, show at once.
+    static func mostTextAreas(_ widgets: [Widget]) -> Int {
+        widgets.reduce(0) { total, widget in total + widget.kind.mostTextAreas(in: widget.rect) }
     }
 
     /// Whether the widget moves between whole seconds.

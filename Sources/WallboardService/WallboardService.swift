@@ -48,13 +48,11 @@ public final class WallboardService: Sendable {
                 return nil
             case .framebuffer(let path, let format):
                 return try FramebufferSink(path: path, format: format, width: layout.width, height: layout.height)
-            case .device(let protocolName, let transportSetting):
-                let driver: any BoardDriver
-                do {
-                    driver = try BoardDrivers.make(protocol: protocolName, width: layout.width, height: layout.height, format: layout.format)
-                } catch {
-                    throw ServiceSetupError("\(board.location): board '\(board.id)': \(error)")
+            case .device(let model, let transportSetting):
+                if let refusal = model.refusal(of: layout) {
+                    throw ServiceSetupError("\(board.location): board '\(board.id)': \(refusal)")
                 }
+                let driver = BoardDrivers.make(model, width: layout.width, height: layout.height, format: layout.format)
                 let transport = try transports(board, transportSetting)
                 return DriverSink(driver: driver, transport: transport, name: board.name)
             }

@@ -69,7 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
                 "Open \(url) for every board; \(url)boards/wall is the command-room wall.",
             ]
             for emulator in emulators {
-                lines.append("Emulated \(emulator.boardProtocol.rawValue) board '\(emulator.id)' on \(emulator.server.devicePath) (\(emulator.link)); it shows \(emulator.picture)")
+                lines.append("Emulated \(emulator.model.name) board '\(emulator.id)' on \(emulator.server.devicePath) (\(emulator.link)); it shows \(emulator.picture)")
             }
             if let token {
                 lines.append("Test message: curl -H 'Authorization: Bearer \(token)' -d '{\"text\":\"测试\"}' \(url)api/v1/boards/door-s01/message")
@@ -105,10 +105,9 @@ struct DemoCommand: AsyncParsableCommand {
         let painter = FontChainPainter(chains: [12: try fonts.chain("cjk-12"), 16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
         var emulators: [EmulatedBoardService] = []
         for board in configuration.boards {
-            guard case .device(let protocolName, .serial(let path, _)) = board.output,
-                  let boardProtocol = BoardProtocol(rawValue: protocolName),
+            guard case .device(let model, .serial(let path, _)) = board.output,
                   let monitor = service.monitor(id: board.id),
-                  let emulated = EmulatedBoard(protocol: boardProtocol, width: monitor.width, height: monitor.height, painter: painter)
+                  let emulated = EmulatedBoard(model, width: monitor.width, height: monitor.height, painter: painter)
             else { continue }
             let server = try PseudoTerminalBoardServer(board: emulated)
             try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
@@ -118,10 +117,10 @@ struct DemoCommand: AsyncParsableCommand {
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: server.devicePath)
             let picture = URL(fileURLWithPath: pictures).appendingPathComponent("\(board.id).png").path
             let preview = try service.addPreview(
-                id: "\(board.id)-emulator", name: "\(board.name): the emulator's decoding", output: "emulator (\(protocolName))",
+                id: "\(board.id)-emulator", name: "\(board.name): the emulator's decoding", output: "emulator (\(model.name))",
                 width: monitor.width, height: monitor.height, format: monitor.format
             )
-            emulators.append(EmulatedBoardService(id: board.id, boardProtocol: boardProtocol, board: emulated, server: server, link: path, picture: picture, preview: preview))
+            emulators.append(EmulatedBoardService(id: board.id, model: model, board: emulated, server: server, link: path, picture: picture, preview: preview))
         }
         return emulators
     }
@@ -131,16 +130,16 @@ struct DemoCommand: AsyncParsableCommand {
 /// after each change.
 final class EmulatedBoardService: Service, Sendable {
     let id: String
-    let boardProtocol: BoardProtocol
+    let model: BoardModel
     let board: EmulatedBoard
     let server: PseudoTerminalBoardServer
     let link: String
     let picture: String
     let preview: BoardMonitor
 
-    init(id: String, boardProtocol: BoardProtocol, board: EmulatedBoard, server: PseudoTerminalBoardServer, link: String, picture: String, preview: BoardMonitor) {
+    init(id: String, model: BoardModel, board: EmulatedBoard, server: PseudoTerminalBoardServer, link: String, picture: String, preview: BoardMonitor) {
         self.id = id
-        self.boardProtocol = boardProtocol
+        self.model = model
         self.board = board
         self.server = server
         self.link = link

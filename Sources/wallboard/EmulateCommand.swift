@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import WallboardDrivers
 import WallboardEmulator
 import WallboardExport
 import WallboardProtocols
@@ -15,7 +14,7 @@ struct EmulateCommand: AsyncParsableCommand {
         discussion: "Prints the serial device (or port) to point a sender at, then runs until interrupted."
     )
 
-    @Option(name: .customLong("protocol"), help: "The board's protocol: bx5k, bx5e, bx6e, bx6q, alpha or tpm2.")
+    @Option(name: .customLong("protocol"), help: ArgumentHelp("The board's protocol and controller: \(emulatedModels.map(\.name).joined(separator: ", "))."))
     var boardProtocol: String
 
     @Flag(help: "Serve on a new pseudo-terminal (the default).")
@@ -39,22 +38,22 @@ struct EmulateCommand: AsyncParsableCommand {
     @OptionGroup var fonts: FontsOptions
 
     func run() async throws {
-        guard let board = BoardProtocol(rawValue: boardProtocol), board != .dreamCheeky else {
-            throw ValidationError("unknown protocol '\(boardProtocol)'; use bx5k, bx5e, bx6e, bx6q, alpha or tpm2")
+        guard let board = emulatedModels.first(where: { $0.name == boardProtocol }) else {
+            throw ValidationError("unknown protocol '\(boardProtocol)'; use \(emulatedModels.map(\.name).joined(separator: ", "))")
         }
         let library = try fonts.library()
         let painter = FontChainPainter(chains: [12: try library.chain("cjk-12"), 16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
-        guard let emulated = EmulatedBoard(protocol: board, width: size.width, height: size.height, painter: painter) else {
+        guard let emulated = EmulatedBoard(board, width: size.width, height: size.height, painter: painter) else {
             throw ValidationError("no emulator for \(boardProtocol)")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let port = tcp {
                 let server = try TCPBoardServer(board: emulated, port: port)
-                print("\(board.rawValue) \(size.width)x\(size.height) board listening on 127.0.0.1:\(server.port)")
+                print("\(board.name) \(size.width)x\(size.height) board listening on 127.0.0.1:\(server.port)")
                 group.addTask { try await server.run() }
             } else {
                 let server = try PseudoTerminalBoardServer(board: emulated)
-                print("\(board.rawValue) \(size.width)x\(size.height) board on \(server.devicePath)")
+                print("\(board.name) \(size.width)x\(size.height) board on \(server.devicePath)")
                 group.addTask { try await server.run() }
             }
             group.addTask { try await show(emulated) }

@@ -78,7 +78,7 @@ private actor LoggingFontCard: ServedBoard {
 
     init(index: Int, painter: any BoardTextPainter, journal: ArrivalJournal) {
         self.index = index
-        emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 32), painter: painter)
+        emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 32, model: .bx5k), painter: painter)
         self.journal = journal
     }
 

@@ -49,6 +49,9 @@ struct MomentArgument: ExpressibleByArgument {
         text = argument
     }
 
+    /// As a person types it, for `--help`: "midnight", not `MomentArgument(text: "midnight")`.
+    var defaultValueDescription: String { text }
+
     func resolve(in boundary: DayBoundary, now: Date = Date()) throws -> Date {
         switch text.lowercased() {
         case "now": return now

@@ -24,38 +24,31 @@ struct BoxPainter: BoardTextPainter {
 }
 
 /// Feeds the bytes in two chunks split at a point the input chooses, as a serial line might.
-func feedInChunks(_ bytes: [UInt8], into emulator: inout some BoardEmulator) {
+func feedInChunks(_ bytes: [UInt8], into emulator: inout any BoardEmulator) {
     let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
     _ = emulator.receive(Array(bytes[..<split]))
     _ = emulator.receive(Array(bytes[split...]))
     _ = emulator.render()
 }
 
-let fuzzTargets: [FuzzTarget] = [
+/// Every registered protocol's decoder, through the emulator of each of its models.
+let protocolFuzzTargets = BoardProtocols.all.compactMap { descriptor -> FuzzTarget? in
+    guard descriptor.models.contains(where: emulatedModels.contains) else { return nil }
+    return FuzzTarget(name: descriptor.fuzzTarget) { bytes in
+        for model in descriptor.models {
+            guard var emulator = makeEmulator(for: model, width: 64, height: 16, painter: BoxPainter()) else { continue }
+            feedInChunks(bytes, into: &emulator)
+        }
+    }
+}
+
+let fuzzTargets: [FuzzTarget] = protocolFuzzTargets + [
     FuzzTarget(name: "bdf") { bytes in
         guard let font = try? Font(bdf: bytes, name: "fuzz") else { return }
         var canvas = Canvas(width: 64, height: 32, format: .mono)
         for code in font.codePoints.prefix(64) {
             if let scalar = Unicode.Scalar(code) { _ = font.draw(scalar, on: &canvas, x: 8, baseline: 20, colour: .on) }
         }
-    },
-    FuzzTarget(name: "onbon-font-card") { bytes in
-        var emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 32), painter: BoxPainter())
-        feedInChunks(bytes, into: &emulator)
-    },
-    FuzzTarget(name: "onbon-graphic") { bytes in
-        for model in OnbonGraphicModel.allCases {
-            var emulator = OnbonGraphicEmulator(configuration: .init(width: 64, height: 16, model: model))
-            feedInChunks(bytes, into: &emulator)
-        }
-    },
-    FuzzTarget(name: "alpha") { bytes in
-        var emulator = AlphaEmulator(configuration: .init(width: 80, height: 16), painter: BoxPainter())
-        feedInChunks(bytes, into: &emulator)
-    },
-    FuzzTarget(name: "tpm2") { bytes in
-        var emulator = TPM2Emulator(width: 16, height: 8)
-        feedInChunks(bytes, into: &emulator)
     },
     FuzzTarget(name: "controller-text") { bytes in
         for charset in [ControllerCharset.gb2312, .gbk] {
@@ -64,7 +57,8 @@ let fuzzTargets: [FuzzTarget] = [
             _ = try? ControllerTextCodec.encode(text, charset: charset)
         }
     },
-    FuzzTarget(name: "dream-cheeky") { bytes in
+    // The Dream Cheeky has no byte-stream emulator: its HID reports are decoded directly.
+    FuzzTarget(name: DreamCheeky.descriptor.fuzzTarget) { bytes in
         let reports = stride(from: 0, to: bytes.count, by: 8).map { Array(bytes[$0..<min($0 + 8, bytes.count)]) }
         _ = DreamCheeky.decode(reports)
     },

@@ -64,6 +64,15 @@ import WallboardExport
         #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
     }
 
+    @Test func helpShowsDefaultsAsTheyAreTyped() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = try Self.wallboard(["simulate", "--help"], in: directory)
+        #expect(finished.status == 0)
+        #expect(finished.output.contains("(default: midnight)"), "\(finished.output)")
+        #expect(!finished.output.contains("MomentArgument"))
+    }
+
     @Test func everyShippedLayoutChecksAndABrokenOneIsNamed() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

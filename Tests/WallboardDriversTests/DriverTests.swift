@@ -18,6 +18,10 @@ import WallboardTransport
         return FontChainPainter(chains: [16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
     }
 
+    static func model(_ name: String) throws -> BoardModel {
+        try #require(BoardProtocols.model(named: name))
+    }
+
     static func frame(_ areas: [TextArea], width: Int = 192, height: Int = 32) -> Frame {
         Frame(bitmap: Bitmap(width: width, height: height, format: .bicolor), textAreas: areas)
     }
@@ -30,7 +34,7 @@ import WallboardTransport
 
     @Test func fontCardSendsOnlyTheAreasThatChanged() throws {
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
-        var emulator = try #require(makeEmulator(for: .bx5k, width: 192, height: 32, painter: Self.painter()))
+        var emulator = try #require(makeEmulator(for: Self.model("bx5k"), width: 192, height: 32, painter: Self.painter()))
         let first = try driver.messages(for: Self.frame(Self.idle), previous: nil)
         #expect(first.count == 1)
         for message in first {
@@ -68,8 +72,7 @@ import WallboardTransport
         canvas.fill(Rect(x: 30, y: 8, width: 9, height: 7), .green)
         canvas.fill(Rect(x: 50, y: 0, width: 14, height: 16), .amber)
         let frame = Frame(bitmap: canvas.bitmap)
-        let board = try #require(BoardProtocol(rawValue: name))
-        var emulator = try #require(makeEmulator(for: board, width: 64, height: 16, painter: Self.painter()))
+        var emulator = try #require(makeEmulator(for: Self.model(name), width: 64, height: 16, painter: Self.painter()))
         for message in try driver.messages(for: frame, previous: nil) {
             let reply = emulator.receive(message)
             if let replies = driver.replies { #expect(replies.interpret(reply) == .acknowledged) }
@@ -84,7 +87,7 @@ import WallboardTransport
             TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 40, height: 16), runs: [.init("WAIT 2", colour: .amber)]),
             TextArea(id: 2, rect: Rect(x: 40, y: 0, width: 40, height: 16), runs: [.init("0:12", colour: .red)]),
         ]
-        var emulator = try #require(makeEmulator(for: .alpha, width: 80, height: 16, painter: Self.painter()))
+        var emulator = try #require(makeEmulator(for: Self.model("alpha"), width: 80, height: 16, painter: Self.painter()))
         let setup = try driver.messages(for: Self.frame(areas, width: 80, height: 16), previous: nil)
         #expect(setup.count == 4, "memory, TEXT, two STRINGs")
         for message in setup { _ = emulator.receive(message) }
@@ -118,12 +121,12 @@ import WallboardTransport
 
     @Test func unknownProtocolNamesTheKnownOnes() {
         let error = #expect(throws: DriverError.self) { try BoardDrivers.make(protocol: "bx7", width: 1, height: 1, format: .mono) }
-        #expect(error?.description.contains("bx5k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky") == true)
+        #expect(error?.description.contains("bx5k, bx6k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky") == true)
     }
 
     @Test func clockAndBrightnessReachTheFontCard() throws {
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
-        var emulator = try #require(makeEmulator(for: .bx5k, width: 192, height: 32, painter: Self.painter()))
+        var emulator = try #require(makeEmulator(for: Self.model("bx5k"), width: 192, height: 32, painter: Self.painter()))
         // 2026-11-21 14:30:00 Beijing time, a Saturday.
         let moment = Date(timeIntervalSince1970: 1_795_242_600)
         let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))

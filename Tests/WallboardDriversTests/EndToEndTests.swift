@@ -41,8 +41,7 @@ import WallboardTransport
 
     /// Serves `board` on a pseudo-terminal, sends `frame` through a serial link and returns the board.
     static func deliver(_ frame: Frame, protocol name: String, width: Int, height: Int) async throws -> EmulatedBoard {
-        let board = try #require(BoardProtocol(rawValue: name))
-        let emulated = try #require(EmulatedBoard(protocol: board, width: width, height: height, painter: DriverTests.painter()))
+        let emulated = try #require(EmulatedBoard(try DriverTests.model(name), width: width, height: height, painter: DriverTests.painter()))
         let server = try PseudoTerminalBoardServer(board: emulated)
         let serving = Task { try await server.run() }
         defer {

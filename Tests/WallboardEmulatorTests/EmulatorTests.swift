@@ -303,20 +303,22 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
 @Suite struct EndToEndByProtocolTests {
     /// Every protocol with an emulator: encode a frame, feed it, parse the board's reply with
     /// the protocol's own parser, as the delivery layer will.
-    @Test(arguments: [BoardProtocol.bx5k, .bx5e, .bx6e, .bx6q, .alpha, .tpm2])
-    func encodedFramesAreAcknowledged(board: BoardProtocol) throws {
+    @Test(arguments: ["bx5k", "bx6k", "bx5e", "bx6e", "bx6q", "alpha", "tpm2"])
+    func encodedFramesAreAcknowledged(name: String) throws {
+        let board = try #require(BoardProtocols.model(named: name))
         var emulator = try #require(makeEmulator(for: board, width: 64, height: 16, painter: BlockPainter()))
-        var parser = try #require(board.replyParser())
+        var parser = try #require(board.replies).makeParser()
         let picture = Bitmap(width: 64, height: 16, format: .bicolor)
         let wire: [UInt8]
-        switch board {
-        case .bx5k:
-            wire = try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [OnbonTextArea(id: 0, frame: Rect(x: 0, y: 0, width: 64, height: 16), text: "急救")])))
-        case .bx5e, .bx6e, .bx6q:
-            let model: OnbonGraphicModel = board == .bx5e ? .bx5e : board == .bx6e ? .bx6e : .bx6q
+        switch board.family {
+        case .onbonFontCard(let card):
+            wire = try OnbonFontCard.encode(
+                .updateAreas(OnbonAreaUpdate(areas: [OnbonTextArea(id: 0, frame: Rect(x: 0, y: 0, width: 64, height: 16), text: "急救")])),
+                link: OnbonFontCardLink(model: card))
+        case .onbonGraphicCard(let card):
             wire = try OnbonGraphicCard.encode(
                 .updateAreas([OnbonGraphicArea(id: 0, frame: Rect(x: 0, y: 0, width: 64, height: 16), pages: [OnbonGraphicPage(bitmap: picture)])]),
-                link: OnbonGraphicLink(model: model))
+                link: OnbonGraphicLink(model: card))
         case .alpha:
             wire = try Alpha.encode([.writeText(label: .a, AlphaText(pieces: [.text("EMS 120")]))]).bytes
         case .tpm2:

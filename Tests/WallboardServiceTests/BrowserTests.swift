@@ -130,7 +130,7 @@ import WallboardRender
                     let monitor = try #require(service.monitor(id: id))
                     // The first frames come before the data (with the "no data" banner); wait for
                     // the data, which then stays still: the database has no writer.
-                    _ = try await frame(of: monitor) { _ in service.health(now: Date()).status == "ok" }
+                    _ = try await frame(of: monitor) { _ in service.health(now: Date()).status == .ok }
                     // A loaded machine may take a while to open the page and its WebSocket: wait
                     // longer on each attempt before the screenshot.
                     var differing = Int.max

@@ -53,7 +53,7 @@ import WallboardYAML
         let door = configuration.boards[2]
         #expect(door.stationID == "S01")
         #expect(door.clockSync == TimeOfDay(hour: 3, minute: 0))
-        guard case .device("bx5k", .serial(let path, let settings)) = door.output else {
+        guard case .device(let model, .serial(let path, let settings)) = door.output, model.name == "bx5k" else {
             Issue.record("door-s01 should be a serial board: \(door.output)")
             return
         }
@@ -68,7 +68,7 @@ import WallboardYAML
             return
         }
         #expect(configuration.boards[3].frameInterval == .seconds(1))
-        guard case .device("alpha", .usb(let match, .bulk)) = configuration.boards[4].output else {
+        guard case .device(let model, .usb(let match, .bulk)) = configuration.boards[4].output, model.name == "alpha" else {
             Issue.record("calls should be on USB: \(configuration.boards[4].output)")
             return
         }
@@ -86,6 +86,14 @@ import WallboardYAML
         #expect(service.monitors.map(\.output) == ["browser", "browser", "bx5k", "bx6e", "alpha", "browser"])
         #expect(service.monitor(id: "door-s01")?.controlsBrightness == true)
         #expect(service.configuration.http.token != nil)
+    }
+
+    /// Every command defaults to Asia/Shanghai, and so does a configuration that names no zone.
+    @Test func timeZoneDefaultsToShanghai() throws {
+        let text = Self.minimal.replacingOccurrences(of: "  timeZone: Asia/Shanghai\n", with: "")
+        #expect(!text.contains("timeZone"))
+        let configuration = try ConfigLoader.load(text, file: "/etc/wallboard/wallboard.yaml")
+        #expect(configuration.source.timeZone.identifier == "Asia/Shanghai")
     }
 
     @Test func unknownKeyIsNamedWithItsPlaceAndASuggestion() {
@@ -121,7 +129,7 @@ import WallboardYAML
 
     @Test func protocolsAreTheDriversOwn() {
         let text = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5kk\n    transport:\n      tcp: a:1")
-        #expect(Self.error(text) == "8:15: 'boards[0].protocol' is 'bx5kk'; expected one of: bx5k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky (did you mean 'bx5k'?)")
+        #expect(Self.error(text) == "8:15: 'boards[0].protocol' is 'bx5kk'; expected one of: bx5k, bx6k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky (did you mean 'bx5k'?)")
     }
 
     @Test func boardsNeedDistinctIDs() {

@@ -16,7 +16,8 @@ import WallboardTransport
     static func fontCard() throws -> (EmulatedBoard, PseudoTerminalBoardServer) {
         let library = try fonts.get()
         let painter = FontChainPainter(chains: [16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
-        let board = try #require(EmulatedBoard(protocol: .bx5k, width: 192, height: 32, painter: painter))
+        let model = try #require(BoardProtocols.model(named: "bx5k"))
+        let board = try #require(EmulatedBoard(model, width: 192, height: 32, painter: painter))
         return (board, try PseudoTerminalBoardServer(board: board))
     }
 
@@ -75,7 +76,7 @@ import WallboardTransport
                 #expect(otherTexts.first == other.name)
                 #expect(!otherTexts.contains { $0.contains(own.callSign) })
                 let report = try #require(service.monitor(id: "own")?.report)
-                #expect(report.status == "ok")
+                #expect(report.status == .ok)
                 #expect(report.bytesSent > 0)
                 #expect(report.device == ownServer.devicePath)
             }
@@ -98,20 +99,20 @@ import WallboardTransport
             defer { group.cancelAll() }
             try await withRunningBoards(service) {
                 let start = ContinuousClock.now
-                while monitor.report.status != "failing", ContinuousClock.now - start < .seconds(5) {
+                while monitor.report.status != .failing, ContinuousClock.now - start < .seconds(5) {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 let failing = monitor.report
-                #expect(failing.status == "failing")
+                #expect(failing.status == .failing)
                 #expect(failing.lastError?.contains(link) == true, "the error names the device: \(failing.lastError ?? "none")")
                 try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: server.devicePath)
                 _ = try await Self.waitFor(emulated) { $0.first == station.name }
                 // The board has the bytes; its acknowledgement completes the delivery.
                 let shown = ContinuousClock.now
-                while monitor.report.status != "ok", ContinuousClock.now - shown < .seconds(3) {
+                while monitor.report.status != .ok, ContinuousClock.now - shown < .seconds(3) {
                     try await Task.sleep(for: .milliseconds(10))
                 }
-                #expect(monitor.report.status == "ok")
+                #expect(monitor.report.status == .ok)
             }
         }
     }
@@ -159,10 +160,10 @@ import WallboardTransport
             _ = try await Self.waitFor(firstBoard) { $0.first == station.name }
             firstServer.close()
             let start = ContinuousClock.now
-            while monitor.report.status != "failing", ContinuousClock.now - start < .seconds(5) {
+            while monitor.report.status != .failing, ContinuousClock.now - start < .seconds(5) {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(monitor.report.status == "failing")
+            #expect(monitor.report.status == .failing)
             // Away for 6 s: by then the service waits 4 s or more between tries.
             try await Task.sleep(for: .seconds(6))
             #expect(monitor.report.lastError?.contains(link) == true, "the error names the device: \(monitor.report.lastError ?? "none")")
@@ -176,10 +177,10 @@ import WallboardTransport
             _ = try await Self.waitFor(secondBoard, within: .seconds(10)) { $0.first == station.name }
             let recovery = ContinuousClock.now - returned
             #expect(recovery < .seconds(2), "the board showed its picture again \(recovery) after it returned")
-            while monitor.report.status != "ok", ContinuousClock.now - returned < .seconds(5) {
+            while monitor.report.status != .ok, ContinuousClock.now - returned < .seconds(5) {
                 try await Task.sleep(for: .milliseconds(10))
             }
-            #expect(monitor.report.status == "ok")
+            #expect(monitor.report.status == .ok)
         }
         // Once when it went, once when it came back: not a line per retry.
         let failed = log.entries(.warning, containing: "board door failed")
@@ -230,9 +231,9 @@ import WallboardTransport
             // A board held up by its neighbour's reply timeouts (1 s each) would be a second late or more.
             #expect(worst < 0.6, "the healthy board's clock was up to \(worst) s late: \(lateness)")
             let silent = try #require(service.monitor(id: "silent")?.report)
-            #expect(silent.status == "failing")
+            #expect(silent.status == .failing)
             #expect(silent.lastError?.contains("no reply") == true, "\(silent.lastError ?? "none")")
-            #expect(service.monitor(id: "healthy")?.report.status == "ok")
+            #expect(service.monitor(id: "healthy")?.report.status == .ok)
         }
     }
 
@@ -279,16 +280,16 @@ import WallboardTransport
             _ = try await Self.waitFor(emulated) { $0.first == station.name }
             misbehaving.mode.withLock { $0 = .garbage }
             let start = ContinuousClock.now
-            while monitor.report.status != "failing", ContinuousClock.now - start < .seconds(5) {
+            while monitor.report.status != .failing, ContinuousClock.now - start < .seconds(5) {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(monitor.report.status == "failing")
+            #expect(monitor.report.status == .failing)
             #expect(monitor.report.lastError?.contains("bad reply") == true, "\(monitor.report.lastError ?? "none")")
             #expect(monitor.report.lastError?.contains("45 52 52 3F") == true, "the error shows the bytes: \(monitor.report.lastError ?? "none")")
 
             misbehaving.mode.withLock { $0 = .normal }
             let repaired = ContinuousClock.now
-            while monitor.report.status != "ok", ContinuousClock.now - repaired < .seconds(5) {
+            while monitor.report.status != .ok, ContinuousClock.now - repaired < .seconds(5) {
                 try await Task.sleep(for: .milliseconds(10))
             }
             #expect(ContinuousClock.now - repaired < .seconds(2), "back \(ContinuousClock.now - repaired) after the board answered properly")
@@ -297,7 +298,7 @@ import WallboardTransport
             let delivered = monitor.report.framesDelivered
             try await Task.sleep(for: .seconds(3))
             #expect(monitor.report.framesDelivered > delivered, "late answers still deliver")
-            #expect(monitor.report.status == "ok")
+            #expect(monitor.report.status == .ok)
         }
     }
 }

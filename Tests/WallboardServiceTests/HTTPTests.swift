@@ -35,7 +35,7 @@ import WallboardRender
         try await withRunningBoards(service) {
             // Data read, and every board has drawn it.
             let start = ContinuousClock.now
-            while service.health(now: Date()).status != "ok", ContinuousClock.now - start < .seconds(10) {
+            while service.health(now: Date()).status != .ok, ContinuousClock.now - start < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(10))
             }
             for monitor in service.monitors {
@@ -57,7 +57,7 @@ import WallboardRender
                     #expect(reports.map(\.id) == ["strip", "sign"])
                     #expect(reports[0].name == "来电条屏")
                     #expect(reports[0].output == "browser")
-                    #expect(reports[0].status == "ok")
+                    #expect(reports[0].status == .ok)
                     #expect(reports[0].lastUpdate != nil)
                     #expect(reports[1].device == "/dev/ttyTEST")
                 }

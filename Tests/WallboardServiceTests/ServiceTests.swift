@@ -73,7 +73,7 @@ import WallboardTestKit
 
             try FileManager.default.moveItem(atPath: prepared.path, toPath: path)
             _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
-            #expect(service.health(now: Date()).status == "ok")
+            #expect(service.health(now: Date()).status == .ok)
 
             // A writer holds the database exclusively (rollback journal): readers are locked out.
             var writerConfiguration = Configuration()
@@ -84,7 +84,7 @@ import WallboardTestKit
             let locked = ContinuousClock.now
             let stale = try await frame(of: board) { $0.texts.contains { $0.hasPrefix("数据中断") } }
             #expect(stale.texts.first == station.name, "the last good data stays under the banner")
-            #expect(service.health(now: Date()).status == "stale")
+            #expect(service.health(now: Date()).status == .stale)
             #expect(service.health(now: Date()).sourceProblem?.contains("locked") == true)
             try await Task.sleep(until: locked + .seconds(10))
             #expect(board.frame?.texts.contains { $0.hasPrefix("数据中断") } == true, "the banner stays while the lock lasts")
@@ -93,7 +93,7 @@ import WallboardTestKit
             _ = try await frame(of: board) { !$0.texts.contains { $0.hasPrefix("数据中断") } }
             let recovery = ContinuousClock.now - unlocked
             #expect(recovery < .seconds(2), "the banner went \(recovery) after the lock ended")
-            #expect(service.health(now: Date()).status == "ok")
+            #expect(service.health(now: Date()).status == .ok)
         }
         #expect(log.entries(.error, containing: "does not exist").count == 1, "\(log.all)")
         #expect(log.entries(.error, containing: "locked").count == 1, "\(log.all)")
@@ -122,7 +122,7 @@ import WallboardTestKit
             let stale = try await frame(of: board) { $0.texts.contains { $0.hasPrefix("数据中断") } }
             #expect(ContinuousClock.now - removed < .seconds(3), "the banner came \(ContinuousClock.now - removed) after the file went")
             #expect(stale.texts.first == station.name, "the last good data stays under the banner")
-            #expect(service.health(now: Date()).status == "stale")
+            #expect(service.health(now: Date()).status == .stale)
             #expect(service.health(now: Date()).sourceProblem?.contains(database.path) == true)
 
             try await restored.dispatch(vehicle: station.vehicle)
@@ -131,7 +131,7 @@ import WallboardTestKit
             _ = try await frame(of: board) { $0.texts.first?.hasPrefix(station.callSign) == true && !$0.texts.contains { $0.hasPrefix("数据中断") } }
             let recovery = ContinuousClock.now - back
             #expect(recovery < .seconds(3), "the restored file was read \(recovery) after it came back")
-            #expect(service.health(now: Date()).status == "ok")
+            #expect(service.health(now: Date()).status == .ok)
         }
         // One line for the fault, though its wording changes from "removed while open" to "does not exist".
         #expect(log.entries(.error, containing: "removed while open").count == 1, "\(log.all)")
@@ -166,7 +166,7 @@ import WallboardTestKit
                 let delay = ContinuousClock.now - stepped
                 #expect(delay < .seconds(2), "the board showed the stepped time after \(delay)")
                 #expect(!shown.texts.contains { $0.hasPrefix("数据中断") })
-                #expect(service.health(now: clock()).status == "ok")
+                #expect(service.health(now: clock()).status == .ok)
             }
         }
     }
@@ -238,7 +238,7 @@ import WallboardTestKit
             }
             #expect(ContinuousClock.now - start < .seconds(4))
             #expect(service.monitor(id: "stalled")?.report.framesDelivered == 0)
-            #expect(service.monitor(id: "healthy")?.report.status == "ok")
+            #expect(service.monitor(id: "healthy")?.report.status == .ok)
         }
     }
 

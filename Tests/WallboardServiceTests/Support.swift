@@ -182,7 +182,7 @@ final class RecordingSink: BoardSink, @unchecked Sendable {
     var delivered: [Frame] { lock.withLock { frames } }
     var brightness: [Double] { lock.withLock { brightnessLevels } }
 
-    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
+    func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
         lock.withLock { frames.append(frame) }
         return 10
     }
@@ -201,7 +201,7 @@ struct StalledSink: BoardSink {
     let takesCommands = false
     let resendInterval: Duration? = nil
 
-    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
+    func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
         try? await Task.sleep(for: .seconds(3600))
         throw SinkError(description: "stalled: cancelled", bytesWritten: 0)
     }

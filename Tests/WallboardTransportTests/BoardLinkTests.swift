@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import WallboardTestKit
 @testable import WallboardTransport
 
 @Suite("Delivery over the recording transport")

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Finds personal data inside free text (complaints, addresses, landmarks) and hides it: the
 /// incident's own patient name and given name, its call-back and caller numbers in any spelling,
 /// any phone-like number (Chinese mobiles and landlines, with or without area or country code,
@@ -42,7 +40,7 @@ public struct FreeTextScrubber: Sendable {
     /// `text` with every span found hidden.
     public func scrub(_ text: String) -> String {
         var result = hidingNumbers(in: text)
-        for name in names where result.contains(name) {
+        for name in names where result.firstRange(of: name) != nil {
             // Whole characters only: a name never matches part of an accented or combined one.
             result = result.replacing(name, with: hidden(name: name))
         }

@@ -16,6 +16,7 @@ struct BoxKind: WidgetKind {
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { [] }
     var fontNames: Set<String> { [] }
+    func mostTextAreas(in rect: Rect) -> Int { 0 }
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         Box(rect: binding.rect, colour: colour, filled: filled)

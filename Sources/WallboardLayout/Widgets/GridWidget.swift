@@ -17,6 +17,7 @@ struct GridKind: WidgetKind, Hashable {
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { ["vehicles"] }
     var fontNames: Set<String> { Set(fonts) }
+    func mostTextAreas(in rect: Rect) -> Int { 1 }
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         guard let chain = binding.fonts(fonts).first, case .list(let vehicles)? = binding.context.lookup("vehicles") else { return nil }

@@ -18,6 +18,7 @@ struct KPIKind: WidgetKind {
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { [value] }
     var fontNames: Set<String> { Set(labelFonts + valueFonts) }
+    func mostTextAreas(in rect: Rect) -> Int { 1 }
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         let labelChains = binding.fonts(labelFonts), valueChains = binding.fonts(valueFonts)

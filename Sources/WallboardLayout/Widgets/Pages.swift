@@ -26,6 +26,11 @@ struct PagesKind: WidgetKind {
     var fontNames: Set<String> { pages.joined().reduce(into: []) { $0.formUnion($1.kind.fontNames) } }
     var animates: Bool { pages.joined().contains(where: \.animates) }
 
+    /// One page shows at a time.
+    func mostTextAreas(in rect: Rect) -> Int {
+        pages.map(Widget.mostTextAreas).max() ?? 0
+    }
+
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         Pages(pages: pages.indices.map(binding.bindPage), seconds: seconds)
     }

@@ -37,6 +37,12 @@ struct TableKind: WidgetKind, Equatable {
     func inputs(mustacheFields: Set<String>) -> Set<String> { [rows] }
     var fontNames: Set<String> { Set(fonts) }
 
+    /// A row per line the rectangle holds, each with one area for its text and one per timer column.
+    func mostTextAreas(in rect: Rect) -> Int {
+        let elapsedColumns = columns.filter { if case .elapsed = $0.content { true } else { false } }.count
+        return rect.height / max(1, rowHeight) * (1 + elapsedColumns)
+    }
+
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         guard let chain = binding.fonts(fonts).first, case .list(let items)? = binding.context.lookup(rows) else { return nil }
         return TableWidget(id: binding.id, rect: binding.rect, table: self, chain: chain, items: items, memo: binding.renderer.memo)

@@ -40,6 +40,9 @@ protocol WidgetKind: Sendable {
     var animates: Bool { get }
     /// The widgets of each page, for widgets that hold others.
     var pages: [[Widget]] { get }
+    /// The most text areas it shows at once in `rect`: what a controller that draws its own
+    /// text must hold.
+    func mostTextAreas(in rect: Rect) -> Int
     /// What it draws as for the binding's context; nil when there is nothing to draw.
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)?
 }
@@ -59,6 +62,7 @@ protocol StyledTextKind: WidgetKind {
 extension StyledTextKind {
     static var keys: [String] { Scope.styleKeys }
     var fontNames: Set<String> { Set(style.fonts) }
+    func mostTextAreas(in rect: Rect) -> Int { 1 }
 }
 
 /// What a widget is bound with: its place, the context, and the board's fonts and memo.

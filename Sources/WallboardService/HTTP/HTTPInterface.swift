@@ -108,7 +108,7 @@ public struct HTTPInterface: Sendable {
         }
         router.get("/healthz") { _, _ in
             let health = service.health(now: service.wallClock())
-            return try Self.json(health, status: health.status == "ok" ? .ok : .serviceUnavailable)
+            return try Self.json(health, status: health.status == .ok ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             let now = service.wallClock()
@@ -183,8 +183,13 @@ public struct HTTPInterface: Sendable {
 
 /// What `/healthz` reports.
 public struct ServiceHealth: Codable, Sendable {
-    /// "ok", or "stale" when the dispatch data has not been confirmed within `staleAfter`.
-    public var status: String
+    public enum Status: String, Codable, Sendable {
+        case ok
+        /// The dispatch data has not been confirmed within `staleAfter`.
+        case stale
+    }
+
+    public var status: Status
     public var snapshotAgeSeconds: Double?
     public var sourceProblem: String?
     public var boardsFailing: [String]
@@ -195,10 +200,10 @@ extension WallboardService {
         let health = feed.current.state.health
         let stale = feed.staleSince(health, now: now) != nil
         return ServiceHealth(
-            status: stale ? "stale" : "ok",
+            status: stale ? .stale : .ok,
             snapshotAgeSeconds: health.age(now: now),
             sourceProblem: health.problem?.description,
-            boardsFailing: monitors.filter { $0.report.status == "failing" }.map(\.id)
+            boardsFailing: monitors.filter { $0.report.status == .failing }.map(\.id)
         )
     }
 }

@@ -7,7 +7,7 @@ enum Pages {
             <section class="board" data-board="\(escape(board.id))">
               <h2><a href="/boards/\(escape(board.id))">\(escape(board.name))</a></h2>
               <div class="screen"><canvas width="\(board.width)" height="\(board.height)"></canvas></div>
-              <p class="status"><span class="state">\(escape(board.status))</span> · \(escape(board.output))\(board.device.map { " · " + escape($0) } ?? "") · \(board.width)×\(board.height) \(escape(board.format)) · \(escape(board.layout))</p>
+              <p class="status"><span class="state">\(escape(board.status.rawValue))</span> · \(escape(board.output))\(board.device.map { " · " + escape($0) } ?? "") · \(board.width)×\(board.height) \(escape(board.format)) · \(escape(board.layout))</p>
               <p class="detail"></p>
             </section>
             """

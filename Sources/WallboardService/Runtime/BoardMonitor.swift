@@ -38,7 +38,7 @@ public final class BoardMonitor: Sendable {
     }
 
     struct DeliveryRecord {
-        var health = "waiting"
+        var health = BoardDeliveryStatus.waiting
         var lastDelivered: Date?
         var lastError: String?
         var lastErrorAt: Date?
@@ -136,7 +136,7 @@ public final class BoardMonitor: Sendable {
 
     func recordDelivery(bytes: Int, at now: Date, brightness: Double?) {
         state.withLock { state in
-            state.delivery.health = "ok"
+            state.delivery.health = .ok
             state.delivery.lastDelivered = now
             state.delivery.bytesSent += bytes
             state.delivery.framesDelivered += 1
@@ -150,7 +150,7 @@ public final class BoardMonitor: Sendable {
 
     func recordFailure(_ message: String, at now: Date, bytes: Int) {
         state.withLock { state in
-            state.delivery.health = "failing"
+            state.delivery.health = .failing
             state.delivery.lastError = message
             state.delivery.lastErrorAt = now
             state.delivery.sendErrors += 1
@@ -166,7 +166,7 @@ public final class BoardMonitor: Sendable {
             return BoardReport(
                 id: id, name: name, output: output, device: device, layout: layoutName, station: stationID,
                 width: width, height: height, format: format.rawValue,
-                status: isPreview ? (state.frame == nil ? "waiting" : "ok") : state.delivery.health,
+                status: isPreview ? (state.frame == nil ? .waiting : .ok) : state.delivery.health,
                 lastUpdate: state.changedAt, lastDelivered: state.delivery.lastDelivered,
                 lastError: state.delivery.lastError, lastErrorAt: state.delivery.lastErrorAt,
                 bytesSent: state.delivery.bytesSent, framesDelivered: state.delivery.framesDelivered,
@@ -189,8 +189,7 @@ public struct BoardReport: Codable, Sendable, Hashable {
     public var width: Int
     public var height: Int
     public var format: String
-    /// "waiting" (nothing yet), "ok", or "failing" (the last delivery failed; see lastError).
-    public var status: String
+    public var status: BoardDeliveryStatus
     /// When the board's picture last changed.
     public var lastUpdate: Date?
     public var lastDelivered: Date?
@@ -203,4 +202,14 @@ public struct BoardReport: Codable, Sendable, Hashable {
     public var brightnessOverride: Double?
     public var message: String?
     public var messageUntil: Date?
+}
+
+/// How a board is doing, as the API reports it (`waiting`, `ok`, `failing`).
+public enum BoardDeliveryStatus: String, Codable, Sendable, Hashable {
+    /// Nothing shown or delivered yet.
+    case waiting
+    /// The last frame reached the board (for preview-only boards: there is a frame to show).
+    case ok
+    /// The last delivery failed; see `lastError`.
+    case failing
 }

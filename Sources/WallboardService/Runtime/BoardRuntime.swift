@@ -104,13 +104,15 @@ final class BoardRuntime: Service, Sendable {
                 metrics.framesChanged.increment()
                 monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData)
             }
-            await monitor.renderBell.wait(until: nextTick(after: now))
+            // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
+            let blinks = lastFrame?.textAreas.contains(where: \.blinks) ?? false
+            await monitor.renderBell.wait(until: nextTick(after: now, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval))
         }
     }
 
-    /// The next multiple of the frame interval on the wall clock (so clocks turn on the second),
-    /// as an instant of the continuous clock.
-    private func nextTick(after now: Date) -> ContinuousClock.Instant {
+    /// The next multiple of `interval` on the wall clock (so clocks turn on the second), as an
+    /// instant of the continuous clock.
+    private func nextTick(after now: Date, every frameInterval: Duration) -> ContinuousClock.Instant {
         let interval = max(0.01, Double(frameInterval.components.seconds) + Double(frameInterval.components.attoseconds) / 1e18)
         let wall = now.timeIntervalSince1970
         let next = ((wall / interval).rounded(.down) + 1) * interval
@@ -139,7 +141,7 @@ final class BoardRuntime: Service, Sendable {
     // MARK: Delivery
 
     private func deliveryLoop(_ sink: any BoardSink) async {
-        var delivered: (frame: Frame, version: Int)?
+        var delivered: (frame: Frame, version: Int, at: Date)?
         var appliedBrightness: Double?
         var clockSetAt: Date?
         var lastFullSend: ContinuousClock.Instant?
@@ -160,12 +162,13 @@ final class BoardRuntime: Service, Sendable {
                     appliedBrightness = wantedBrightness
                 }
                 let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
-                if let frame, version != delivered?.version || resendDue {
+                let phaseDue = delivered.flatMap { sink.nextChange(of: $0.frame, after: $0.at) }.map { now >= $0 } ?? false
+                if let frame, version != delivered?.version || resendDue || phaseDue {
                     // A board that forgets its picture gets all of it again, not just the change.
-                    let previous = resendDue ? nil : delivered?.frame
-                    bytes += try await sink.deliver(frame, previous: previous)
+                    let previous = resendDue ? nil : delivered.map { (frame: $0.frame, at: $0.at) }
+                    bytes += try await sink.deliver(frame, at: now, previous: previous)
                     if previous == nil { lastFullSend = .now }
-                    delivered = (frame, version)
+                    delivered = (frame, version, now)
                     let sentAt = wallClock()
                     if let freshSnapshotTakenAt {
                         metrics.commitToWire.recordSeconds(max(0, sentAt.timeIntervalSince(freshSnapshotTakenAt)))
@@ -197,19 +200,16 @@ final class BoardRuntime: Service, Sendable {
                 metrics.sendErrors.increment()
                 metrics.bytesSent.increment(by: Int64(bytes + error.bytesWritten))
                 monitor.recordFailure(error.description, at: wallClock(), bytes: bytes + error.bytesWritten)
-                await sink.waitBeforeRetry(Self.backoff(afterFailures: failures))
+                await sink.waitAfterFailure()
                 continue
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
             if let interval = sink.resendInterval, let lastFullSend { nextCheck = min(nextCheck, lastFullSend + interval) }
+            if let delivered, let phase = sink.nextChange(of: delivered.frame, after: delivered.at) {
+                nextCheck = min(nextCheck, ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, phase.timeIntervalSince(wallClock())) * 1000))))
+            }
             await monitor.deliveryBell.wait(until: nextCheck)
         }
-    }
-
-    /// 0.5 s, doubling to 30 s: a board that is away is tried often at first, then sparingly
-    /// (a serial device that reappears ends the wait at once, see `SerialTransport`).
-    static func backoff(afterFailures failures: Int) -> Duration {
-        .milliseconds(min(30_000, 500 << min(failures - 1, 6)))
     }
 
     /// Set at connect (never set yet) and then daily at `time`.

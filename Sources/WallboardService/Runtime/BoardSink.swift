@@ -1,6 +1,8 @@
 import Foundation
 import WallboardConfig
 import WallboardDrivers
+import WallboardLayout
+import WallboardProtocols
 import WallboardRender
 import WallboardTransport
 
@@ -13,18 +15,26 @@ protocol BoardSink: Sendable {
     var takesCommands: Bool { get }
     /// How often the last frame must be sent again in full (boards that forget); nil: never.
     var resendInterval: Duration? { get }
-    /// Writes `frame`, only what changed since `previous` where the device allows (nil: all of it).
-    /// Returns the bytes written; throws `SinkError` with the bytes written before the failure.
-    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int
+    /// Writes `frame` as the board must show it at `now`, only what changed since `previous`
+    /// (the frame delivered before, and when) where the device allows; nil: all of it. Returns
+    /// the bytes written; throws `SinkError` with the bytes written before the failure.
+    func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int
     func setBrightness(_ level: Double) async throws(SinkError) -> Int
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int
-    /// Waits `delay` after a failed delivery, or less where the sink learns that its device is back.
-    func waitBeforeRetry(_ delay: Duration) async
+    /// When the frame last delivered must be sent again by itself (the next phase of a blink the
+    /// controller cannot do); nil when it need not.
+    func nextChange(of frame: Frame, after now: Date) -> Date?
+    /// Waits after a failed delivery, as long as the device's delivery policy says, or less
+    /// where the sink learns that its device is back.
+    func waitAfterFailure() async
 }
 
 extension BoardSink {
-    func waitBeforeRetry(_ delay: Duration) async {
-        try? await Task.sleep(for: delay)
+    func nextChange(of frame: Frame, after now: Date) -> Date? { nil }
+
+    /// Sinks without a delivery policy (a framebuffer) are tried again each second.
+    func waitAfterFailure() async {
+        try? await Task.sleep(for: .seconds(1))
     }
 }
 
@@ -49,8 +59,10 @@ final class DriverSink: BoardSink {
     var takesCommands: Bool { true }
     var resendInterval: Duration? { driver.refreshInterval }
 
-    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
-        try await send { try driver.messages(for: frame, previous: previous) }
+    func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
+        try await send {
+            try driver.messages(for: driver.frameToSend(frame, at: now), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) })
+        }
     }
 
     func setBrightness(_ level: Double) async throws(SinkError) -> Int {
@@ -61,8 +73,12 @@ final class DriverSink: BoardSink {
         try await send { try driver.clock(date, timeZone: timeZone) }
     }
 
-    func waitBeforeRetry(_ delay: Duration) async {
-        try? await link.waitBeforeRetry(delay)
+    func nextChange(of frame: Frame, after now: Date) -> Date? {
+        driver.nextBlinkPhase(of: frame, after: now)
+    }
+
+    func waitAfterFailure() async {
+        await link.waitAfterFailure()
     }
 
     private func send(_ encode: () throws -> [[UInt8]]) async throws(SinkError) -> Int {
@@ -72,18 +88,12 @@ final class DriverSink: BoardSink {
         } catch {
             throw SinkError(description: "\(deviceName): cannot encode for this board: \(error)", bytesWritten: 0)
         }
-        let before = await link.status.bytesSent
-        for (index, message) in messages.enumerated() {
-            if index > 0, driver.pauseBetweenMessages > .zero {
-                try? await Task.sleep(for: driver.pauseBetweenMessages)
-            }
-            if case .failed(let health, let attempts) = await link.send(message) {
-                let status = await link.status
-                let detail = status.lastError.map { ": \($0)" } ?? ""
-                throw SinkError(description: "\(deviceName): \(health) after \(attempts) attempt\(attempts == 1 ? "" : "s")\(detail)", bytesWritten: status.bytesSent - before)
-            }
+        let report = await link.deliver(messages, pause: driver.pauseBetweenMessages)
+        if case .failed(let health, let attempts) = report.outcome {
+            let detail = report.lastError.map { ": \($0)" } ?? ""
+            throw SinkError(description: "\(deviceName): \(health) after \(attempts) attempt\(attempts == 1 ? "" : "s")\(detail)", bytesWritten: report.bytesWritten)
         }
-        return await link.status.bytesSent - before
+        return report.bytesWritten
     }
 }
 
@@ -97,23 +107,13 @@ public struct ServiceSetupError: Error, CustomStringConvertible {
     }
 }
 
-extension TransportSetting {
-    /// The transport this setting describes, not yet open.
-    public func makeTransport() throws -> any Transport {
-        switch self {
-        case .serial(let path, let settings):
-            return SerialTransport(path: path, settings: settings)
-        case .tcp(let host, let port):
-            return TCPTransport(host: host, port: port)
-        case .usb(let match, let mode):
-            let backend: LibUSBBackend
-            do {
-                backend = try LibUSBBackend()
-            } catch {
-                throw ServiceSetupError("USB \(match): libusb would not start: \(error)")
-            }
-            let writeMode: USBTransport.WriteMode = mode == .bulk ? .bulkWithZeroLengthPacket : .hidReports(length: 8)
-            return USBTransport(match: match, writeMode: writeMode, backend: backend)
-        }
+extension BoardModel {
+    /// Why `layout` cannot be shown on this controller, naming the limit it exceeds; nil when it fits.
+    func refusal(of layout: Layout) -> String? {
+        guard let limits = textLimits else { return nil }
+        let (state, count) = layout.mostTextAreasAtOnce
+        guard count > limits.maximumAreas else { return nil }
+        return "layout \(layout.name) shows up to \(count) text areas at once (state '\(state)', the stale banner included); "
+            + "a \(title) (\(name)) holds at most \(limits.maximumAreas)"
     }
 }

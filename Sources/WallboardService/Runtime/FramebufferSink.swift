@@ -30,11 +30,11 @@ final class FramebufferSink: BoardSink {
     var takesCommands: Bool { false }
     var resendInterval: Duration? { nil }
 
-    func deliver(_ frame: Frame, previous: Frame?) async throws(SinkError) -> Int {
+    func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
         let bitmap = frame.bitmap
         let region: Rect
-        if let previous, previous.bitmap.width == bitmap.width, previous.bitmap.height == bitmap.height, previous.bitmap.format == bitmap.format {
-            guard let changed = bitmap.changedRegion(since: previous.bitmap) else { return 0 }
+        if let previous = previous?.frame.bitmap, previous.width == bitmap.width, previous.height == bitmap.height, previous.format == bitmap.format {
+            guard let changed = bitmap.changedRegion(since: previous) else { return 0 }
             region = changed
         } else {
             region = bitmap.bounds

@@ -32,10 +32,44 @@ public actor BoardLink {
     public func send(_ frame: [UInt8], expectReply: Bool = true) async -> DeliveryOutcome {
         await takeTurn()
         defer { passTurn() }
+        return await attempts(frame, expectReply: expectReply, allowed: policy.maxAttempts).outcome
+    }
+
+    /// Sends `messages` in order, pausing `pause` between two, and stops at the first that fails.
+    /// A board that answers gets every attempt the policy allows for a message; a board already
+    /// failing gets one, since `waitAfterFailure` has waited as the policy says: over a board's
+    /// outage the attempts follow the policy's schedule alone. Reports the bytes this delivery wrote.
+    public func deliver(_ messages: [[UInt8]], pause: Duration = .zero) async -> DeliveryReport {
+        await takeTurn()
+        defer { passTurn() }
+        var written = 0
+        var attemptsMade = 0
+        for (index, message) in messages.enumerated() {
+            if index > 0, pause > .zero { try? await Task.sleep(for: pause) }
+            let (outcome, bytes) = await attempts(message, expectReply: true, allowed: status.consecutiveFailures > 0 ? 1 : policy.maxAttempts)
+            written += bytes
+            switch outcome {
+            case .delivered(let attempts): attemptsMade += attempts
+            case .failed: return DeliveryReport(outcome: outcome, bytesWritten: written, lastError: status.lastError)
+            }
+        }
+        return DeliveryReport(outcome: .delivered(attempts: attemptsMade), bytesWritten: written, lastError: nil)
+    }
+
+    /// After a frame failed: waits as the policy's backoff says for the failures so far before
+    /// the next frame is tried, less when the transport sees the device come back.
+    public func waitAfterFailure() async {
+        try? await waitBeforeRetry(policy.backoff(beforeAttempt: status.consecutiveFailures + 1))
+    }
+
+    /// Up to `allowed` attempts at one frame, with the policy's backoff between them: the only
+    /// retry loop between a board and its driver.
+    private func attempts(_ frame: [UInt8], expectReply: Bool, allowed: Int) async -> (outcome: DeliveryOutcome, bytes: Int) {
         let interpreter = expectReply ? replies : nil
         var lastHealth = BoardHealth.unknown
         var attempts = 0
-        while attempts < policy.maxAttempts, !Task.isCancelled {
+        var written = 0
+        while attempts < allowed, !Task.isCancelled {
             if attempts > 0 {
                 do {
                     try await waitBeforeRetry(policy.backoff(beforeAttempt: attempts + 1))
@@ -45,13 +79,14 @@ public actor BoardLink {
                 status.retries += 1
             }
             attempts += 1
-            let health = await attemptDelivery(frame, interpreter: interpreter)
+            let (health, bytes) = await attemptDelivery(frame, interpreter: interpreter)
+            written += bytes
             if health == .ok {
                 status.health = .ok
                 status.framesDelivered += 1
                 status.consecutiveFailures = 0
                 status.lastDelivered = .now
-                return .delivered(attempts: attempts)
+                return (.delivered(attempts: attempts), written)
             }
             lastHealth = health
             status.health = health
@@ -59,7 +94,7 @@ public actor BoardLink {
             if case .rejected(let error) = health, !error.isRetryable { break }
         }
         status.framesFailed += 1
-        return .failed(lastHealth, attempts: attempts)
+        return (.failed(lastHealth, attempts: attempts), written)
     }
 
     /// Waits `delay` before sending again; less when the link is closed and its transport sees
@@ -94,7 +129,9 @@ public actor BoardLink {
         isOpen = false
     }
 
-    private func attemptDelivery(_ frame: [UInt8], interpreter: (any ReplyInterpreter)?) async -> BoardHealth {
+    /// One attempt, and the bytes it wrote.
+    private func attemptDelivery(_ frame: [UInt8], interpreter: (any ReplyInterpreter)?) async -> (BoardHealth, Int) {
+        var written = 0
         do {
             if !isOpen {
                 try await transport.open()
@@ -102,19 +139,20 @@ public actor BoardLink {
             }
             if interpreter != nil { try await discardStaleInput() }
             try await transport.write(frame, timeout: policy.writeTimeout)
+            written = frame.count
             status.bytesSent += frame.count
-            guard let interpreter else { return .ok }
-            return try await awaitReply(interpreter)
+            guard let interpreter else { return (.ok, written) }
+            return (try await awaitReply(interpreter), written)
         } catch let error as TransportError {
             // Gone, or stuck (a port that takes no bytes within the write timeout): start afresh.
             status.lastError = error.description
             await close()
-            return .disconnected
+            return (.disconnected, written)
         } catch {
             // Only cancellation reaches here: the transports throw nothing but TransportError.
             status.lastError = "\(transport.deviceName): \(error)"
             await close()
-            return .disconnected
+            return (.disconnected, written)
         }
     }
 

@@ -49,3 +49,11 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case delivered(attempts: Int)
     case failed(BoardHealth, attempts: Int)
 }
+
+/// What one `BoardLink.deliver` did: the first failure, or delivered with the attempts of all its
+/// messages; the bytes it wrote, retries included; the last error where it failed.
+public struct DeliveryReport: Sendable, Equatable {
+    public var outcome: DeliveryOutcome
+    public var bytesWritten: Int
+    public var lastError: String?
+}

@@ -129,7 +129,7 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
     guard let target = try await database.idleStations().first else { throw BenchError("no idle station") }
     let fonts = try FontLibrary.locate()
     let painter = FontChainPainter(chains: [16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
-    guard let emulated = EmulatedBoard(protocol: .bx5k, width: 192, height: 32, painter: painter) else { throw BenchError("no bx5k emulator") }
+    guard let model = BoardProtocols.model(named: "bx5k"), let emulated = EmulatedBoard(model, width: 192, height: 32, painter: painter) else { throw BenchError("no bx5k emulator") }
     let server = try PseudoTerminalBoardServer(board: emulated)
     defer { server.close() }
     let service = try WallboardService(configuration: try database.configuration(boards: """

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import WallboardDrivers
+import WallboardEmulator
+import WallboardProtocols
+import WallboardRender
+
+/// A blinking text area (a 危重 alert) blinks on every kind of board: font cards in phases the
+/// driver sends, Alpha signs by their own flash mode.
+@Suite struct BlinkTests {
+    static let critical = [
+        TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [.init("急救6号 危重", colour: .red)], blinks: true),
+        TextArea(id: 2, rect: Rect(x: 0, y: 16, width: 192, height: 16), runs: [.init("东风路12号", colour: .amber)]),
+    ]
+
+    static func texts(_ board: OnbonFontCardEmulator) -> [UInt8: String] {
+        board.areas.mapValues { area in
+            area.text.pieces.compactMap { piece -> String? in
+                if case .text(let text) = piece { return text }
+                return nil
+            }.joined()
+        }
+    }
+
+    @Test func aBlinkingAreaOnAFontCardIsLitThenDarkSecondBySecond() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        var emulator = try #require(makeEmulator(for: try DriverTests.model("bx5k"), width: 192, height: 32, painter: DriverTests.painter()))
+        let frame = DriverTests.frame(Self.critical)
+        let lit = Date(timeIntervalSince1970: 1_795_242_600)
+        let dark = lit.addingTimeInterval(1)
+        for message in try driver.messages(for: driver.frameToSend(frame, at: lit), previous: nil) {
+            #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged)
+        }
+        var board = try #require(emulator as? OnbonFontCardEmulator)
+        #expect(Self.texts(board) == [0: "急救6号 危重", 1: "东风路12号"])
+        let litPicture = board.render()
+
+        #expect(driver.nextBlinkPhase(of: frame, after: lit) == dark)
+        let phase = try driver.messages(for: driver.frameToSend(frame, at: dark), previous: driver.frameToSend(frame, at: lit))
+        #expect(phase.count == 1 && phase[0].count < 80, "a phase is one small area update")
+        for message in phase { #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged) }
+        board = try #require(emulator as? OnbonFontCardEmulator)
+        #expect(Self.texts(board) == [0: "", 1: "东风路12号"])
+        let darkPicture = board.render()
+        let top = Rect(x: 0, y: 0, width: 192, height: 16)
+        #expect(litPicture.cropped(to: top) != darkPicture.cropped(to: top), "the alert's line goes dark")
+        #expect(darkPicture.cropped(to: top).pixels.allSatisfy { $0 == 0 })
+    }
+
+    @Test func aFrameWithoutBlinkingAreasHasNoPhases() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let steady = DriverTests.frame(DriverTests.idle)
+        let now = Date(timeIntervalSince1970: 1_795_242_601)
+        #expect(driver.nextBlinkPhase(of: steady, after: now) == nil)
+        #expect(driver.frameToSend(steady, at: now) == steady)
+    }
+
+    @Test func aBlinkingAreaFlashesAnAlphaSign() throws {
+        let driver = try BoardDrivers.make(protocol: "alpha", width: 80, height: 16, format: .bicolor)
+        var emulator = try #require(makeEmulator(for: try DriverTests.model("alpha"), width: 80, height: 16, painter: DriverTests.painter()))
+        let areas = [TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 80, height: 16), runs: [.init("CRITICAL 6", colour: .red)], blinks: true)]
+        let frame = DriverTests.frame(areas, width: 80, height: 16)
+        for message in try driver.messages(for: frame, previous: nil) { _ = emulator.receive(message) }
+        let sign = try #require(emulator as? AlphaEmulator)
+        #expect(sign.texts.values.map(\.mode) == [.flash])
+        #expect(sign.strings.values.sorted() == ["CRITICAL 6"])
+
+        var steady = areas
+        steady[0].blinks = false
+        let calm = try driver.messages(for: DriverTests.frame(steady, width: 80, height: 16), previous: frame)
+        for message in calm { _ = emulator.receive(message) }
+        #expect((emulator as? AlphaEmulator)?.texts.values.map(\.mode) == [.hold], "the TEXT file is rewritten when the blink ends")
+    }
+
+    /// `AlphaTransmission.pauses`: the sign needs a pause between nested commands; the driver
+    /// sends one message per stretch between pauses, and `pauseBetweenMessages` waits at each.
+    @Test func theAlphaDriverPausesWhereTheTransmissionSays() throws {
+        let driver = try BoardDrivers.make(protocol: "alpha", width: 80, height: 16, format: .bicolor)
+        let areas = [
+            TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 40, height: 16), runs: [.init("WAIT 2", colour: .amber)]),
+            TextArea(id: 2, rect: Rect(x: 40, y: 0, width: 40, height: 16), runs: [.init("0:12", colour: .red)]),
+        ]
+        let messages = try driver.messages(for: DriverTests.frame(areas, width: 80, height: 16), previous: nil)
+        let sent = messages.flatMap { $0 }
+        let labels = [AlphaLabel("1"), AlphaLabel("2")].compactMap { $0 }
+        let text = try #require(AlphaLabel("A"))
+        let expected = try Alpha.encode([
+            .configureMemory([AlphaMemoryEntry(label: text, kind: .text(bytes: 80))] + labels.map { AlphaMemoryEntry(label: $0, kind: .string(bytes: Alpha.maximumStringLength)) }),
+            .writeText(label: text, AlphaText(position: .fill, mode: .hold, pieces: [.colour(.amber), .callString(labels[0]), .text(" "), .colour(.red), .callString(labels[1])])),
+            .writeString(label: labels[0], "WAIT 2"),
+            .writeString(label: labels[1], "0:12"),
+        ])
+        #expect(sent == expected.bytes, "one transmission, nested")
+        var offset = 0
+        let boundaries = messages.dropLast().map { message -> Int in
+            offset += message.count
+            return offset
+        }
+        #expect(boundaries == expected.pauses)
+        #expect(driver.pauseBetweenMessages == .milliseconds(Alpha.pauseMilliseconds))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import WallboardProtocols
+import WallboardService
+import WallboardTestKit
+import WallboardTransport
+
+/// Configuration names a controller model; `serve --check` (building the service) holds each
+/// layout to that model's limits, as the driver and the emulator do.
+@Suite struct BoardModelTests {
+    /// Six text widgets and the stale banner: seven areas at once.
+    static let sixAreas = """
+        board:
+          kind: strip
+          width: 192
+          height: 32
+          format: bicolor
+          privacy: internal
+        stale:
+          rect: [0, 16, 192, 16]
+          font: cjk-16
+          text: "数据中断 {time}"
+        states:
+          main:
+        \((0..<6).map { "    - text: \"区\($0)\"\n      rect: [\($0 * 32), 0, 32, 16]\n      font: cjk-16" }.joined(separator: "\n"))
+        """
+
+    static func sixAreaBoard(protocol name: String, directory: TemporaryDirectory) throws -> ServiceConfiguration {
+        let layout = directory.path("six-areas.yaml")
+        try Self.sixAreas.write(toFile: layout, atomically: true, encoding: .utf8)
+        return try ConfigLoader.load("""
+            centre: 测试
+            source:
+              sqlite: \(directory.path("none.db"))
+              timeZone: Asia/Shanghai
+            boards:
+              - id: strip
+                layout: \(layout)
+                protocol: \(name)
+                transport:
+                  serial: /dev/null
+            """, file: directory.path("c.yaml"))
+    }
+
+    @Test func aBX6KBoardConfigures() throws {
+        let directory = try TemporaryDirectory()
+        let configuration = try Self.sixAreaBoard(protocol: "bx6k", directory: directory)
+        guard case .device(let model, _) = configuration.boards[0].output else {
+            Issue.record("a bx6k board is a device: \(configuration.boards[0].output)")
+            return
+        }
+        #expect(model.family == .onbonFontCard(.bx6k))
+        #expect(model.textLimits == TextAreaLimits(maximumAreas: 5, maximumAreaBytes: 1024))
+        #expect(BoardProtocols.model(named: "bx5k")?.textLimits == TextAreaLimits(maximumAreas: 8, maximumAreaBytes: 512))
+    }
+
+    @Test func aLayoutOverABX6KsAreasIsRefusedNamingTheLimit() throws {
+        let directory = try TemporaryDirectory()
+        let configuration = try Self.sixAreaBoard(protocol: "bx6k", directory: directory)
+        let error = #expect(throws: ServiceSetupError.self) { try WallboardService(configuration: configuration) }
+        #expect(error?.description.contains("c.yaml:6:5: board 'strip'") == true)
+        #expect(error?.description.contains("up to 7 text areas") == true)
+        #expect(error?.description.contains("Onbon BX-6K font card (bx6k) holds at most 5") == true)
+    }
+
+    @Test func theSameLayoutFitsABX5K() throws {
+        let directory = try TemporaryDirectory()
+        let configuration = try Self.sixAreaBoard(protocol: "bx5k", directory: directory)
+        _ = try WallboardService(configuration: configuration)
+    }
+
+    /// A board that never answers: the first frame gets the policy's attempts, and after that
+    /// one attempt per backoff, not the policy's attempts again on a second, runtime backoff.
+    @Test func aFailingBoardIsTriedAsItsDeliveryPolicySays() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let config = try configuration(
+            database: database.path, directory: directory,
+            boards: EmulatedBoardTests.serialDoorBoard("door", station: station.station, device: directory.path("ttyNONE"))
+        )
+        let silent = RecordingTransport()
+        let service = try WallboardService(configuration: config, transports: { _, _ in silent })
+        let monitor = try #require(service.monitor(id: "door"))
+        try await withRunningBoards(service) {
+            let start = ContinuousClock.now
+            while monitor.report.sendErrors < 2, ContinuousClock.now - start < .seconds(30) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(monitor.report.sendErrors == 2)
+            #expect(await silent.writes.count == DeliveryPolicy().maxAttempts + 1)
+        }
+    }
+}
