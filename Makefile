@@ -7,13 +7,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
 # and headless Chromium (the browser preview checked against the frames).
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil chromium
+# Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves.
+TEST_PACKAGES := postgresql
 WALLBOARD := .build/release/wallboard
 
-.PHONY: demo test deps build release bench fonts soak
+.PHONY: demo test deps test-deps build release bench fonts soak
 
-deps:
+deps test-deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.2 or newer is needed on PATH (https://www.swift.org/install/linux/)"; exit 1; }
-	@missing=""; for package in $(DEBIAN_PACKAGES); do \
+	@missing=""; for package in $(DEBIAN_PACKAGES) $(if $(filter test-deps,$@),$(TEST_PACKAGES)); do \
 	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
@@ -28,7 +30,7 @@ release: deps
 	$(SWIFT) build -c release
 
 # Serially: several suites time real devices and a writer process, and would starve one another on two cores.
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 

@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            exclude: ["schema.sql", "SCHEMA.md"]
+            exclude: ["schema.sql", "schema-postgres.sql", "notify-postgres.sql", "SCHEMA.md"]
         ),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
         .target(
@@ -127,6 +127,8 @@ let package = Package(
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
+        // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
+        .testTarget(name: "WallboardPostgresTests", dependencies: ["WallboardTestKit"]),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]

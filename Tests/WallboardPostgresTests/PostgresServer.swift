@@ -1,0 +1,144 @@
+import Foundation
+import Glibc
+
+struct PostgresFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A private PostgreSQL server for one test: its own folder under /tmp, a free loopback port,
+/// run as the `postgres` user when the tests run as root (PostgreSQL refuses to run as root),
+/// stopped and removed when the test lets go of it. Nothing depends on a server the machine runs.
+final class PostgresServer: @unchecked Sendable {
+    static let binaries = "/usr/lib/postgresql/15/bin"
+    /// The role every test server is made with; it may log in and replicate without a password.
+    static let user = "wb"
+
+    let folder: URL
+    let port: Int
+    private var data: URL { folder.appendingPathComponent("data") }
+    private var log: URL { folder.appendingPathComponent("server.log") }
+
+    private init(folder: URL, port: Int) {
+        self.folder = folder
+        self.port = port
+    }
+
+    /// A new primary with WAL kept for a streaming standby.
+    static func primary() throws -> PostgresServer {
+        let server = try PostgresServer(folder: makeFolder(), port: freePort())
+        try server.run("\(binaries)/initdb", "-D", server.data.path, "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C")
+        try server.start()
+        return server
+    }
+
+    /// A hot standby of this server, streaming from it (`pg_basebackup -R`), on a port of its own.
+    func standby() throws -> PostgresServer {
+        let standby = try PostgresServer(folder: Self.makeFolder(), port: Self.freePort())
+        try standby.run(
+            "\(Self.binaries)/pg_basebackup", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R"
+        )
+        try standby.start()
+        return standby
+    }
+
+    func start() throws {
+        try run(
+            "\(Self.binaries)/pg_ctl", "-D", data.path, "-w", "-l", log.path, "-o",
+            "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c wal_level=replica -c fsync=off", "start"
+        )
+    }
+
+    func stop() {
+        _ = try? run("\(Self.binaries)/pg_ctl", "-D", data.path, "-w", "-m", "fast", "stop")
+    }
+
+    /// Runs `sql` with psql (stopping at the first error) and returns what it printed, unaligned
+    /// and without headers; notifications a session received are printed too.
+    @discardableResult
+    func psql(_ sql: String, database: String = "postgres") throws -> String {
+        try run("/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database,
+                "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-c", sql)
+    }
+
+    /// Runs `statements` as one psql session, a statement at a time as a person types them, and
+    /// returns what it printed, the notifications the session received included.
+    @discardableResult
+    func session(_ statements: String, database: String = "postgres") throws -> String {
+        let script = folder.appendingPathComponent("session-\(UUID().uuidString).sql")
+        try statements.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        return try run("/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database,
+                       "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-f", script.path)
+    }
+
+    /// Runs the script at `path` with psql.
+    @discardableResult
+    func psql(file path: String, database: String = "postgres") throws -> String {
+        try run("/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database,
+                "-v", "ON_ERROR_STOP=1", "-X", "-q", "-f", path)
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Runs a PostgreSQL program as the server's owner; throws with its messages when it fails.
+    /// Spawned and waited for directly: Foundation's `Process` never saw `runuser` exit once
+    /// `pg_ctl` had started a server under it.
+    @discardableResult
+    private func run(_ program: String, _ arguments: String...) throws -> String {
+        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] + arguments : [program] + arguments
+        let output = folder.appendingPathComponent("output-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv = command.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw PostgresFailure("cannot start \(command[0]): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        // Exited normally with status 0 (the low seven bits hold a killing signal, bits 8-15 the status).
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+            let serverLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw PostgresFailure("\(program) \(arguments.joined(separator: " ")) failed (status \(status)): \(text)\(serverLog.suffix(2000))")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A folder the `postgres` user can enter and write: every folder above it is traversable, and
+    /// it belongs to postgres when the tests run as root.
+    private static func makeFolder() throws -> URL {
+        let folder = URL(fileURLWithPath: "/tmp/wallboard-postgres-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+        if getuid() == 0 {
+            try FileManager.default.setAttributes([.ownerAccountName: "postgres", .groupOwnerAccountName: "postgres"], ofItemAtPath: folder.path)
+        }
+        return folder
+    }
+
+    /// A loopback port nothing listens on now.
+    private static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw PostgresFailure("socket() failed: \(String(cString: strerror(errno)))") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw PostgresFailure("cannot find a free port: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
