@@ -195,19 +195,20 @@ public struct ContextBuilder: Sendable {
     }
 
     private func incident(_ incident: Incident, in index: SnapshotIndex) -> ContextValue {
+        let scrubber = freeTextScrubber(for: incident, in: index)
         var fields: [String: ContextValue] = [
             "id": .text(incident.id),
             "priority": .text(incident.priority?.chineseName ?? ""),
             "priorityCode": incident.priority.map { count($0.rawValue) } ?? .number(.nan, display: ""),
             "critical": .flag(incident.priority == .critical),
-            "category": .text(incident.category),
-            "complaint": .text(incident.complaint),
-            "incidentAddress": .text(incident.incidentAddress),
-            "pickupAddress": .text(incident.pickupAddress),
-            "landmark": .text(incident.landmark),
-            "district": .text(incident.district),
+            "category": .text(scrubber.scrub(incident.category)),
+            "complaint": .text(scrubber.scrub(incident.complaint)),
+            "incidentAddress": .text(scrubber.scrub(incident.incidentAddress)),
+            "pickupAddress": .text(scrubber.scrub(incident.pickupAddress)),
+            "landmark": .text(scrubber.scrub(incident.landmark)),
+            "district": .text(scrubber.scrub(incident.district)),
             "casualties": count(incident.casualties),
-            "hospital": .text(incident.destinationHospital),
+            "hospital": .text(scrubber.scrub(incident.destinationHospital)),
             "vehicles": .text(incident.vehicleIDs.compactMap { index.vehicles[$0]?.callSign }.joined(separator: " ")),
         ]
         if let receivedAt = incident.receivedAt { fields["receivedAt"] = time(receivedAt) }
@@ -217,6 +218,15 @@ public struct ContextBuilder: Sendable {
             fields["callbackPhone"] = .text(Mask.phone(incident.callbackPhone))
         }
         return .object(fields)
+    }
+
+    /// Dispatchers type names and numbers into free text: it is cleaned before it is bound,
+    /// removed on public boards and masked on internal ones, as the personal fields are.
+    func freeTextScrubber(for incident: Incident, in index: SnapshotIndex) -> FreeTextScrubber {
+        FreeTextScrubber(
+            names: [incident.patientName], numbers: [incident.callbackPhone] + index.callerNumbers(of: incident.id),
+            redaction: identity.privacy == .public ? .remove : .mask
+        )
     }
 
     private func call(_ call: Call) -> ContextValue {
@@ -249,6 +259,12 @@ final class SnapshotIndex {
     lazy var stations: [String: Station] = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
     lazy var vehicles: [String: Vehicle] = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
     private var vehiclesByStation: [String: [Vehicle]]?
+    private lazy var callersByIncident: [String: [String]] = Dictionary(
+        grouping: snapshot.waitingCalls.filter { $0.incidentID != nil }, by: { $0.incidentID ?? "" }
+    ).mapValues { $0.map(\.callerPhone) }
+
+    /// The numbers of the calls about an incident that are still waiting.
+    func callerNumbers(of incidentID: String) -> [String] { callersByIncident[incidentID] ?? [] }
     private var stationLookups = 0
 
     /// A station's vehicles. A door board asks for one station: a scan. A wall asks for all of

@@ -14,9 +14,11 @@ extension ContextBuilder {
     /// departure target, calls waiting too long.
     func tickerAlerts(_ snapshot: DispatchSnapshot) -> [ContextValue] {
         var alerts: [ContextValue] = []
+        let index = SnapshotIndex(snapshot)
         for incident in snapshot.incidents where incident.casualties >= ContextBuilder.massCasualtyCount || incident.category == "成批伤员" {
+            let scrubber = freeTextScrubber(for: incident, in: index)
             alerts.append(.object([
-                "text": .text("成批伤员 \(incident.casualties)人 \(incident.district)\(incident.incidentAddress)"),
+                "text": .text("成批伤员 \(incident.casualties)人 \(scrubber.scrub(incident.district + incident.incidentAddress))"),
                 "critical": .flag(true),
             ]))
         }

@@ -92,6 +92,9 @@ public struct FreeTextScrubber: Sendable {
         var start: Int
         var end: Int
         var digits: String
+        /// Part of a time (16:20) or of a plate or road name (粤A·39705, G15): never joined to
+        /// the digits beside it, never a number of its own.
+        var isFixed = false
     }
 
     private func hidingNumbers(in text: String) -> String {
@@ -132,6 +135,12 @@ public struct FreeTextScrubber: Sendable {
                 group.digits.append(next)
                 group.end += 1
             }
+            group.isFixed = isTimePart(group, characters) || isIdentifierPart(group, characters)
+            if group.isFixed {
+                // It stands alone; what follows it starts a run of its own.
+                if groups.isEmpty { groups.append(group) }
+                break
+            }
             groups.append(group)
             var gap = group.end
             while gap < characters.count, gap - group.end < 2, separators.contains(characters[gap]) { gap += 1 }
@@ -139,6 +148,23 @@ public struct FreeTextScrubber: Sendable {
             index = gap
         }
         return groups
+    }
+
+    private static let colons: Set<Character> = [":", "："]
+
+    /// Hours, minutes and seconds: one or two digits with a colon and more digits beside them.
+    private static func isTimePart(_ group: Group, _ characters: [Character]) -> Bool {
+        guard group.digits.count <= 2 else { return false }
+        let colonAfter = group.end + 1 < characters.count && colons.contains(characters[group.end]) && digit(characters[group.end + 1]) != nil
+        let colonBefore = group.start >= 2 && colons.contains(characters[group.start - 1]) && digit(characters[group.start - 2]) != nil
+        return colonAfter || colonBefore
+    }
+
+    /// A plate's or a road's digits: five or fewer right after a Latin letter or a plate's dot.
+    private static func isIdentifierPart(_ group: Group, _ characters: [Character]) -> Bool {
+        guard group.digits.count <= 5, group.start > 0 else { return false }
+        let before = characters[group.start - 1]
+        return before == "·" || before == "•" || (before.isASCII && before.isLetter)
     }
 
     private struct Match {
@@ -155,6 +181,7 @@ public struct FreeTextScrubber: Sendable {
             var matched = false
             for last in stride(from: groups.count - 1, through: first, by: -1) {
                 let span = groups[first...last]
+                if span.contains(where: \.isFixed) { continue }
                 var digits = span.map(\.digits).joined()
                 var end = groups[last].end
                 if end < characters.count, "Xx".contains(characters[end]), digits.count == 17 {
