@@ -110,8 +110,8 @@ FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch Wal
 FUZZ_DEPS_WallboardDispatch := WallboardSupport
 FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSupport GRDB
 FUZZ_DEPS_WallboardTransportCore :=
-FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore
-FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport
+FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore WallboardSupport
+FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport WallboardSupport
 FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardProtocols WallboardTransport
 FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
   WallboardFonts WallboardLayout WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig

@@ -82,9 +82,9 @@ let package = Package(
         // The transport interface and its errors (Glibc only), for fakes that need no devices.
         .target(name: "WallboardTransportCore"),
         // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
-        .target(name: "WallboardTransport", dependencies: ["WallboardTransportCore", "CWallboardSys", "CLibUSB"]),
+        .target(name: "WallboardTransport", dependencies: ["WallboardSupport", "WallboardTransportCore", "CWallboardSys", "CLibUSB"]),
         // Frames to wire messages per protocol, only what changed; replies for delivery.
-        .target(name: "WallboardDrivers", dependencies: ["WallboardRender", "WallboardProtocols", "WallboardTransport"]),
+        .target(name: "WallboardDrivers", dependencies: ["WallboardSupport", "WallboardRender", "WallboardProtocols", "WallboardTransport"]),
         // ASCII-picture assertions for bitmaps, and a transport that records what it is sent, for
         // every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),

@@ -1,6 +1,7 @@
 import Foundation
 import WallboardProtocols
 import WallboardRender
+import WallboardSupport
 import WallboardTransport
 
 /// Alpha signs: a TEXT file that calls one STRING file per text area, set up once; after that
@@ -85,9 +86,7 @@ struct AlphaDriver: BoardDriver {
     }
 
     func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        let parts = Calendar.gregorian(in: timeZone).dateComponents([.hour, .minute], from: date)
         do {
             return [try Alpha.encode([.setTime(hour: parts.hour ?? 0, minute: parts.minute ?? 0)]).bytes]
         } catch {

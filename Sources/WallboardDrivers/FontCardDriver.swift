@@ -1,6 +1,7 @@
 import Foundation
 import WallboardProtocols
 import WallboardRender
+import WallboardSupport
 import WallboardTransport
 
 /// Onbon BX-5K/6K: the frame's text areas become dynamic areas; only areas whose text changed
@@ -79,9 +80,7 @@ struct FontCardDriver: BoardDriver {
     }
 
     func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        let parts = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
         // Onbon counts weekdays 1 Monday … 7 Sunday; Calendar 1 Sunday … 7 Saturday.
         let weekday = ((parts.weekday ?? 1) + 5) % 7 + 1
         let time = OnbonDateTime(

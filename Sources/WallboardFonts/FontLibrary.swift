@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WallboardText
 
 /// Why fonts could not be found or loaded, with what to do about it.
@@ -13,13 +14,11 @@ public struct FontsError: Error, CustomStringConvertible, Sendable {
 /// The BDF fonts of one Fonts directory, by name (the file name without `.bdf`: `isas-16`,
 /// `unifont-16`, `digits-24`, …). Each font is parsed the first time it is asked for and then
 /// kept, so start-up pays only for the fonts a layout uses.
-public final class FontLibrary: @unchecked Sendable {
-    // Unchecked: the cache is only touched with `lock` held; everything else is immutable.
+public final class FontLibrary: Sendable {
     public let directory: String
     /// Every font name in the directory, sorted.
     public let names: [String]
-    private let lock = NSLock()
-    private var cache: [String: Font] = [:]
+    private let cache = Mutex<[String: Font]>([:])
 
     /// The environment variable naming the Fonts directory.
     public static let environmentVariable = "WALLBOARD_FONTS"
@@ -120,17 +119,15 @@ public final class FontLibrary: @unchecked Sendable {
         // Parsed outside the lock so that several fonts can load at once; should two threads
         // race for one font, both parse it and the first stored wins.
         let font = try FontLibrary.load(path: path(of: name), name: name)
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored = cache[name] { return stored }
-        cache[name] = font
-        return font
+        return cache.withLock { cache in
+            if let stored = cache[name] { return stored }
+            cache[name] = font
+            return font
+        }
     }
 
     private func cached(_ name: String) -> Font? {
-        lock.lock()
-        defer { lock.unlock() }
-        return cache[name]
+        cache.withLock { $0[name] }
     }
 
     /// The file a font name stands for.

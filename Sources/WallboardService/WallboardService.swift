@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
@@ -26,7 +27,7 @@ public final class WallboardService: Sendable {
     public let metrics: ServiceMetrics
     /// The boards in configuration order, then any previews added with `addPreview`.
     public var monitors: [BoardMonitor] { allMonitors.withLock { $0 } }
-    private let allMonitors: Protected<[BoardMonitor]>
+    private let allMonitors: Mutex<[BoardMonitor]>
     let boards: [BoardRuntime]
     let logger: Logger
     /// The time boards draw and the HTTP side reports; tests pass one they can step.
@@ -111,7 +112,7 @@ public final class WallboardService: Sendable {
             ))
         }
         self.boards = boards
-        allMonitors = Protected(boards.map(\.monitor))
+        allMonitors = Mutex(boards.map(\.monitor))
     }
 
     public func monitor(id: String) -> BoardMonitor? {

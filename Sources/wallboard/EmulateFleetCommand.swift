@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import Synchronization
 import WallboardEmulator
 import WallboardProtocols
 import WallboardTransport
@@ -97,17 +98,16 @@ private actor LoggingFontCard: ServedBoard {
 }
 
 /// Every board's text changes, in arrival order per board.
-private final class ArrivalJournal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String] = []
+private final class ArrivalJournal: Sendable {
+    private let entries = Mutex<[String]>([])
 
     func add(board: Int, at time: Double, area: UInt8, text: String) {
         let clean = text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
         let line = "\(board)\t\(String(format: "%.6f", time))\t\(area)\t\(clean)"
-        lock.withLock { entries.append(line) }
+        entries.withLock { $0.append(line) }
     }
 
     func lines() -> String {
-        lock.withLock { entries.map { $0 + "\n" }.joined() }
+        entries.withLock { $0.map { $0 + "\n" }.joined() }
     }
 }

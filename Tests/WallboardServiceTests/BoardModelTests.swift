@@ -83,10 +83,7 @@ import WallboardTransport
         let service = try WallboardService(configuration: config, transports: { _, _ in silent })
         let monitor = try #require(service.monitor(id: "door"))
         try await withRunningBoards(service) {
-            let start = ContinuousClock.now
-            while monitor.report.sendErrors < 2, ContinuousClock.now - start < .seconds(30) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await eventually("2 failed sends", within: .seconds(30)) { monitor.report.sendErrors >= 2 }
             #expect(monitor.report.sendErrors == 2)
             #expect(await silent.writes.count == DeliveryPolicy().maxAttempts + 1)
         }

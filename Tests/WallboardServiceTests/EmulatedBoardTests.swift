@@ -28,13 +28,10 @@ import WallboardTransport
     }
 
     static func waitFor(_ board: EmulatedBoard, within timeout: Duration = .seconds(10), _ condition: ([String]) -> Bool) async throws -> [String] {
-        let start = ContinuousClock.now
-        while ContinuousClock.now - start < timeout {
+        try await eventually("the emulated board shows what was expected", within: timeout) {
             let texts = await texts(board)
-            if condition(texts) { return texts }
-            try await Task.sleep(for: .milliseconds(10))
+            return condition(texts) ? texts : nil
         }
-        throw TestFailure("the emulated board never showed what was expected; it shows \(await texts(board))")
     }
 
     @Test func fontCardDoorBoardAlertsOverItsSerialLine() async throws {
@@ -71,7 +68,11 @@ import WallboardTransport
                 #expect(delay < .seconds(2), "commit to the board took \(delay)")
                 _ = try await Self.waitFor(ownBoard) { texts in texts.contains { $0.contains("测试路1号东门") } }
 
-                try await Task.sleep(for: .milliseconds(300))
+                // The other station's board has drawn the same snapshot and stays idle.
+                let generation = service.feed.current.generation
+                let otherMonitor = try #require(service.monitor(id: "other"))
+                try await eventually("the other board draws the dispatch's snapshot") { (otherMonitor.drawnGeneration ?? -1) >= generation }
+                #expect(otherMonitor.frame?.texts.first == other.name)
                 let otherTexts = await Self.texts(otherBoard)
                 #expect(otherTexts.first == other.name)
                 #expect(!otherTexts.contains { $0.contains(own.callSign) })
@@ -98,20 +99,14 @@ import WallboardTransport
             group.addTask { try await server.run() }
             defer { group.cancelAll() }
             try await withRunningBoards(service) {
-                let start = ContinuousClock.now
-                while monitor.report.status != .failing, ContinuousClock.now - start < .seconds(5) {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
+                try await eventually("the board is failing", within: .seconds(5)) { monitor.report.status == .failing }
                 let failing = monitor.report
                 #expect(failing.status == .failing)
                 #expect(failing.lastError?.contains(link) == true, "the error names the device: \(failing.lastError ?? "none")")
                 try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: server.devicePath)
                 _ = try await Self.waitFor(emulated) { $0.first == station.name }
                 // The board has the bytes; its acknowledgement completes the delivery.
-                let shown = ContinuousClock.now
-                while monitor.report.status != .ok, ContinuousClock.now - shown < .seconds(3) {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
+                try await eventually("the board is ok", within: .seconds(3)) { monitor.report.status == .ok }
                 #expect(monitor.report.status == .ok)
             }
         }
@@ -159,10 +154,7 @@ import WallboardTransport
         try await withRunningBoards(service) {
             _ = try await Self.waitFor(firstBoard) { $0.first == station.name }
             firstServer.close()
-            let start = ContinuousClock.now
-            while monitor.report.status != .failing, ContinuousClock.now - start < .seconds(5) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await eventually("the board is failing", within: .seconds(5)) { monitor.report.status == .failing }
             #expect(monitor.report.status == .failing)
             // Away for 6 s: by then the service waits 4 s or more between tries.
             try await Task.sleep(for: .seconds(6))
@@ -177,9 +169,7 @@ import WallboardTransport
             _ = try await Self.waitFor(secondBoard, within: .seconds(10)) { $0.first == station.name }
             let recovery = ContinuousClock.now - returned
             #expect(recovery < .seconds(2), "the board showed its picture again \(recovery) after it returned")
-            while monitor.report.status != .ok, ContinuousClock.now - returned < .seconds(5) {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await eventually("the board is ok", within: .seconds(5)) { monitor.report.status == .ok }
             #expect(monitor.report.status == .ok)
         }
         // Once when it went, once when it came back: not a line per retry.
@@ -279,19 +269,14 @@ import WallboardTransport
         try await withRunningBoards(service) {
             _ = try await Self.waitFor(emulated) { $0.first == station.name }
             misbehaving.mode.withLock { $0 = .garbage }
-            let start = ContinuousClock.now
-            while monitor.report.status != .failing, ContinuousClock.now - start < .seconds(5) {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await eventually("the board is failing", within: .seconds(5)) { monitor.report.status == .failing }
             #expect(monitor.report.status == .failing)
             #expect(monitor.report.lastError?.contains("bad reply") == true, "\(monitor.report.lastError ?? "none")")
             #expect(monitor.report.lastError?.contains("45 52 52 3F") == true, "the error shows the bytes: \(monitor.report.lastError ?? "none")")
 
             misbehaving.mode.withLock { $0 = .normal }
             let repaired = ContinuousClock.now
-            while monitor.report.status != .ok, ContinuousClock.now - repaired < .seconds(5) {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await eventually("the board is ok", within: .seconds(5)) { monitor.report.status == .ok }
             #expect(ContinuousClock.now - repaired < .seconds(2), "back \(ContinuousClock.now - repaired) after the board answered properly")
 
             misbehaving.mode.withLock { $0 = .slow(.milliseconds(600)) }

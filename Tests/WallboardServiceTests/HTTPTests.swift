@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import HummingbirdWebSocket
 import HummingbirdWSTesting
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Testing
 import WallboardExport
 import WallboardRender
+import WallboardTestKit
 @testable import WallboardService
 
 @Suite(.serialized) struct HTTPTests {
@@ -34,10 +35,7 @@ import WallboardRender
         }
         try await withRunningBoards(service) {
             // Data read, and every board has drawn it.
-            let start = ContinuousClock.now
-            while service.health(now: Date()).status != .ok, ContinuousClock.now - start < .seconds(10) {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await eventually("the data is current", within: .seconds(10)) { service.health(now: Date()).status == .ok }
             for monitor in service.monitors {
                 _ = try await frame(of: monitor) { !$0.texts.contains { $0.hasPrefix("数据中断") } }
             }

@@ -40,8 +40,9 @@ import WallboardTestKit
             _ = try await frame(of: ownBoard) { $0.texts.first?.hasPrefix(own.callSign) == true }
             // The alert's lines take turns: the pickup address comes round within a few seconds.
             _ = try await frame(of: ownBoard) { $0.texts.first?.hasPrefix(own.callSign) == true && $0.texts.contains { $0.contains("测试路1号东门") } }
-            // The other station's board has seen the same snapshot and stays idle.
-            try await Task.sleep(for: .milliseconds(300))
+            // The other station's board has drawn the same snapshot and stays idle.
+            let generation = service.feed.current.generation
+            try await eventually("the other board draws the dispatch's snapshot") { (otherBoard.drawnGeneration ?? -1) >= generation }
             let otherFrame = try #require(otherBoard.frame)
             #expect(otherFrame.texts.first == other.name)
             #expect(!otherFrame.texts.contains { $0.contains(own.callSign) })

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Testing
 import WallboardDispatch
 import WallboardExport
@@ -167,10 +168,9 @@ extension Frame {
 }
 
 /// A sink that records what it is given, for boards whose bytes the test does not care about.
-final class RecordingSink: BoardSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var frames: [Frame] = []
-    private var brightnessLevels: [Double] = []
+final class RecordingSink: BoardSink {
+    private let frames = Mutex<[Frame]>([])
+    private let brightnessLevels = Mutex<[Double]>([])
     let deviceName: String
     let takesCommands = true
     let resendInterval: Duration? = nil
@@ -179,16 +179,16 @@ final class RecordingSink: BoardSink, @unchecked Sendable {
         self.deviceName = deviceName
     }
 
-    var delivered: [Frame] { lock.withLock { frames } }
-    var brightness: [Double] { lock.withLock { brightnessLevels } }
+    var delivered: [Frame] { frames.withLock { $0 } }
+    var brightness: [Double] { brightnessLevels.withLock { $0 } }
 
     func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
-        lock.withLock { frames.append(frame) }
+        frames.withLock { $0.append(frame) }
         return 10
     }
 
     func setBrightness(_ level: Double) async throws(SinkError) -> Int {
-        lock.withLock { brightnessLevels.append(level) }
+        brightnessLevels.withLock { $0.append(level) }
         return 1
     }
 

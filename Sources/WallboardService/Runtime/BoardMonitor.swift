@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WallboardRender
 
 /// What the HTTP side may know about one board: its newest frame, how delivery is going, and
@@ -27,6 +28,8 @@ public final class BoardMonitor: Sendable {
     struct State {
         var frame: Frame?
         var version = 0
+        /// The source generation whose snapshot the newest frame was drawn from, changed or not.
+        var drawnGeneration: Int?
         var changedAt: Date?
         /// When the snapshot behind a frame bound to new data was read, until that frame is on the wire.
         var freshSnapshotTakenAt: Date?
@@ -47,7 +50,7 @@ public final class BoardMonitor: Sendable {
         var sendErrors = 0
     }
 
-    let state = Protected(State())
+    let state = Mutex(State())
     /// Rung when an override changes, so the board redraws at once.
     let renderBell = Doorbell()
     /// Rung when a new frame or an override is there to send.
@@ -95,6 +98,14 @@ public final class BoardMonitor: Sendable {
         }
         deliveryBell.ring()
     }
+
+    /// The board has drawn the snapshot of source generation `generation` (its frame may not have changed).
+    func recordDrawn(generation: Int) {
+        state.withLock { $0.drawnGeneration = generation }
+    }
+
+    /// The source generation the board last drew; tests wait on it to know a snapshot was seen.
+    var drawnGeneration: Int? { state.withLock { $0.drawnGeneration } }
 
     /// Shows `frame` on a preview (see `WallboardService.addPreview`).
     public func show(_ frame: Frame) {

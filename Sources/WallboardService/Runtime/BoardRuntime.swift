@@ -4,6 +4,7 @@ import ServiceLifecycle
 import WallboardConfig
 import WallboardLayout
 import WallboardRender
+import WallboardSupport
 import WallboardText
 
 /// One board: a render task that redraws on new data, on its tick and on overrides, and — for
@@ -98,6 +99,7 @@ final class BoardRuntime: Service, Sendable {
                 frame = board.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame
             }
             bound = board
+            if freshData != nil { monitor.recordDrawn(generation: generation) }
             metrics.framesRendered.increment()
             if frame != lastFrame {
                 lastFrame = frame
@@ -113,7 +115,7 @@ final class BoardRuntime: Service, Sendable {
     /// The next multiple of `interval` on the wall clock (so clocks turn on the second), as an
     /// instant of the continuous clock.
     private func nextTick(after now: Date, every frameInterval: Duration) -> ContinuousClock.Instant {
-        let interval = max(0.01, Double(frameInterval.components.seconds) + Double(frameInterval.components.attoseconds) / 1e18)
+        let interval = max(0.01, frameInterval.inSeconds)
         let wall = now.timeIntervalSince1970
         let next = ((wall / interval).rounded(.down) + 1) * interval
         // At most one interval: the clock may have been stepped back since `now` was read.
@@ -215,10 +217,8 @@ final class BoardRuntime: Service, Sendable {
     /// Set at connect (never set yet) and then daily at `time`.
     private func clockSyncDue(lastSet: Date?, at time: TimeOfDay, now: Date) -> Bool {
         guard let lastSet else { return true }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         let components = DateComponents(hour: time.minuteOfDay / 60, minute: time.minuteOfDay % 60)
-        guard let next = calendar.nextDate(after: lastSet, matching: components, matchingPolicy: .nextTime) else { return false }
+        guard let next = Calendar.gregorian(in: timeZone).nextDate(after: lastSet, matching: components, matchingPolicy: .nextTime) else { return false }
         return now >= next
     }
 }

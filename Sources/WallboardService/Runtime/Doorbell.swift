@@ -1,20 +1,5 @@
 import Foundation
-
-/// A value behind a lock, shared between the board tasks and the HTTP handlers.
-final class Protected<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
+import Synchronization
 
 /// Wakes one waiting task early: a board's loop sleeps until its next tick or until something
 /// it shows has changed, whichever comes first. A ring with nobody waiting is kept for the next
@@ -27,7 +12,7 @@ final class Doorbell: Sendable {
         var generation = 0
     }
 
-    private let state = Protected(State())
+    private let state = Mutex(State())
 
     func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import WallboardDispatch
 
 /// Runs the dispatch source and tells every board when its state changes. Boards read the
@@ -19,7 +20,7 @@ public final class SourceFeed: Service, Sendable {
         var listeners: [Doorbell] = []
     }
 
-    private let shared = Protected(Shared())
+    private let shared = Mutex(Shared())
 
     public init(source: any DispatchStateSource, staleAfter: TimeInterval, logger: Logger) {
         self.source = source

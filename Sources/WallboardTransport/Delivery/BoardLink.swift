@@ -1,3 +1,5 @@
+import WallboardSupport
+
 /// Delivers frames to one board: opens the transport when needed, writes, waits for the reply
 /// where the protocol has one, retries with backoff, reconnects, and keeps the board's status.
 /// Each board has its own link, and a link only ever waits on its own device, so a board that
@@ -199,10 +201,6 @@ public actor BoardLink {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        let shown = bytes.prefix(32).map { byte in
-            let digits = String(byte, radix: 16, uppercase: true)
-            return byte < 16 ? "0" + digits : digits
-        }
-        return shown.joined(separator: " ") + (bytes.count > 32 ? " … (\(bytes.count) bytes)" : "")
+        Hex.bytes(bytes.prefix(32)) + (bytes.count > 32 ? " … (\(bytes.count) bytes)" : "")
     }
 }

@@ -1,3 +1,5 @@
+import WallboardSupport
+
 /// The handful of libusb calls the USB transport makes, as a seam: `LibUSBBackend` is libusb
 /// itself; tests plug in a fake bus (these machines have no USB at all).
 
@@ -19,7 +21,7 @@ public struct USBDeviceInfo: Sendable, Hashable, CustomStringConvertible {
     public var devicePath: String { "/dev/bus/usb/\(Self.threeDigits(busNumber))/\(Self.threeDigits(address))" }
 
     public var description: String {
-        "\(USBDeviceMatch.hex4(vendorID)):\(USBDeviceMatch.hex4(productID)) at \(devicePath)"
+        "\(Hex.word(vendorID)):\(Hex.word(productID)) at \(devicePath)"
     }
 
     private static func threeDigits(_ value: UInt8) -> String {

@@ -1,3 +1,5 @@
+import WallboardSupport
+
 /// Which USB board to use: vendor and product ID, and the serial number when several boards of
 /// one kind hang off the same machine.
 public struct USBDeviceMatch: Sendable, Hashable, CustomStringConvertible {
@@ -27,11 +29,6 @@ public struct USBDeviceMatch: Sendable, Hashable, CustomStringConvertible {
     public static let dreamCheeky = USBDeviceMatch(vendorID: 0x1D34, productID: 0x0013)
 
     public var description: String {
-        "\(Self.hex4(vendorID)):\(Self.hex4(productID))" + (serialNumber.map { " serial \($0)" } ?? "")
-    }
-
-    static func hex4(_ value: UInt16) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
+        "\(Hex.word(vendorID)):\(Hex.word(productID))" + (serialNumber.map { " serial \($0)" } ?? "")
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import WallboardSupport
 
 /// A board on USB through libusb: the BetaBrite Prism (bulk OUT, each packet followed by a
 /// zero-length write) or the Dream Cheeky message board (8-byte HID output reports). Found by
@@ -99,8 +100,7 @@ public actor USBTransport: Transport {
             throw TransportError(.disconnected, device: deviceName, operation: "write",
                                  detail: "the device was unplugged")
         }
-        let milliseconds = UInt32(clamping: timeout.components.seconds * 1000
-            + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = UInt32(clamping: Int64(timeout.inMilliseconds))
         let writeMode = writeMode
         let interface = UInt16(clamping: interface)
         let device = deviceName

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import WallboardDrivers
 import WallboardEmulator
 import WallboardFonts
@@ -214,11 +215,10 @@ private func measureWallBrowserBytes(seconds: Double, withTicker: Bool) async th
     ]
 }
 
-private final class LatenessLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Double] = []
-    func add(_ value: Double) { lock.withLock { stored.append(value) } }
-    var values: [Double] { lock.withLock { stored } }
+private final class LatenessLog: Sendable {
+    private let stored = Mutex<[Double]>([])
+    func add(_ value: Double) { stored.withLock { $0.append(value) } }
+    var values: [Double] { stored.withLock { $0 } }
 }
 
 /// `count` BX-5K door boards on pseudo-terminals, played by `wallboard emulate-fleet` in another
