@@ -24,7 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try ConfigLoader.load(contentsOf: URL(fileURLWithPath: config))
         let service = try WallboardService(configuration: configuration)
         if check {
-            FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards, configuration OK\n".utf8))
+            let zone = configuration.source.timeZone.identifier
+            FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards, time zone \(zone), configuration OK\n".utf8))
             return
         }
         try await service.run { url in

@@ -64,6 +64,23 @@ import WallboardExport
         #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
     }
 
+    @Test func checkSaysWhichTimeZoneIsInForce() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            """.write(to: directory.appendingPathComponent("minimal.yaml"), atomically: true, encoding: .utf8)
+        let finished = try Self.wallboard(["serve", "--config", "minimal.yaml", "--check"], in: directory)
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(finished.output.contains("time zone Asia/Shanghai"), "\(finished.output)")
+    }
+
     @Test func helpShowsDefaultsAsTheyAreTyped() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
