@@ -19,6 +19,8 @@ public struct FreeTextScrubber: Sendable {
     }
 
     private let names: [String]
+    /// Each name's UTF-8 bytes, to pass over text that cannot hold it without comparing characters.
+    private let nameBytes: [[UInt8]]
     private let fullNames: Set<String>
     private let knownNumbers: Set<String>
     private let redaction: Redaction
@@ -32,19 +34,49 @@ public struct FreeTextScrubber: Sendable {
         let given = full.map(Self.givenName).filter { $0.count >= 2 }
         fullNames = Set(full)
         // Longest first, so a full name is hidden whole before its given name is looked for.
-        self.names = Array(Set(full + given)).sorted { ($0.count, $0) > ($1.count, $1) }
-        knownNumbers = Set(numbers.map { String($0.compactMap(Self.digit)) }.filter { $0.count >= 5 })
+        let names = full.count == 1 ? full + given : Array(Set(full + given)).sorted { ($0.count, $0) > ($1.count, $1) }
+        self.names = names
+        nameBytes = names.map { Array($0.utf8) }
+        knownNumbers = Set(numbers.map { String($0.unicodeScalars.compactMap(Self.digit)) }.filter { $0.count >= 5 })
         self.redaction = redaction
     }
 
     /// `text` with every span found hidden.
     public func scrub(_ text: String) -> String {
-        var result = hidingNumbers(in: text)
-        for name in names where result.firstRange(of: name) != nil {
+        // Nothing personal has fewer than five digits (a known number has at least five, a phone seven).
+        var result = Self.digitCount(text, upTo: 5) >= 5 ? hidingNumbers(in: text) : text
+        for (name, bytes) in zip(names, nameBytes) where Self.bytes(of: result, contain: bytes) {
             // Whole characters only: a name never matches part of an accented or combined one.
             result = result.replacing(name, with: hidden(name: name))
         }
         return result
+    }
+
+    /// How many ASCII and full-width digits (EF BC 90…99 in UTF-8) `text` has, counted by its
+    /// bytes up to `limit`.
+    private static func digitCount(_ text: String, upTo limit: Int) -> Int {
+        var count = 0
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if (0x30...0x39).contains(byte) || (previous == (0xEF, 0xBC) && (0x90...0x99).contains(byte)) {
+                count += 1
+                if count >= limit { break }
+            }
+            previous = (previous.1, byte)
+        }
+        return count
+    }
+
+    private static func bytes(of text: String, contain needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return false }
+        var text = text
+        return text.withUTF8 { haystack in
+            guard haystack.count >= needle.count else { return false }
+            for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                if (1..<needle.count).allSatisfy({ haystack[start + $0] == needle[$0] }) { return true }
+            }
+            return false
+        }
     }
 
     // MARK: Names
@@ -67,27 +99,27 @@ public struct FreeTextScrubber: Sendable {
 
     // MARK: Numbers
 
-    /// A digit's value, ASCII or full-width.
-    private static func digit(_ character: Character) -> Character? {
-        guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1 else { return nil }
+    /// A digit's value, ASCII or full-width, as its ASCII character.
+    private static func digit(_ scalar: Unicode.Scalar) -> Character? {
         switch scalar.value {
-        case 0x30...0x39: return character
-        case 0xFF10...0xFF19: return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30) ?? "0")
-        default: return nil
+        case 0x30...0x39: Character(scalar)
+        case 0xFF10...0xFF19: Character(Unicode.Scalar(UInt8(scalar.value - 0xFF10 + 0x30)))
+        default: nil
         }
     }
 
     /// What people put between the groups of a number: spaces, dashes, dots, brackets, slashes
     /// and Chinese punctuation. Not colons: "12:34" is a time.
-    private static let separators: Set<Character> = [
+    private static let separators: Set<Unicode.Scalar> = [
         " ", "\u{3000}", "\u{00A0}", "-", "－", "‐", "‑", "–", "—", ".", "．", "(", ")", "（", "）", "/", "／",
         ",", "，", "、", "。", ";", "；",
     ]
 
     /// A number written after these is part of an address or a count, not a phone.
-    private static let addressWords: Set<Character> = ["号", "室", "楼", "栋", "幢", "层", "单", "户", "弄", "座", "区", "米", "人", "岁", "次", "辆"]
+    private static let addressWords: Set<Unicode.Scalar> = ["号", "室", "楼", "栋", "幢", "层", "单", "户", "弄", "座", "区", "米", "人", "岁", "次", "辆"]
 
-    /// A run of digits inside the text, by character offsets.
+    /// A run of digits inside the text, by offsets in its Unicode scalars (faster to walk than
+    /// characters; a digit carrying a combining mark is still a digit).
     private struct Group {
         var start: Int
         var end: Int
@@ -98,9 +130,8 @@ public struct FreeTextScrubber: Sendable {
     }
 
     private func hidingNumbers(in text: String) -> String {
-        let characters = Array(text)
-        guard characters.contains(where: { Self.digit($0) != nil }) else { return text }
-        var output = ""
+        let characters = Array(text.unicodeScalars)
+        var output = String.UnicodeScalarView()
         var copied = 0
         var index = 0
         while index < characters.count {
@@ -113,20 +144,25 @@ public struct FreeTextScrubber: Sendable {
                 // A leading plus goes with the number, and so does an opening bracket it closes.
                 let closes = characters[match.start..<match.end].contains { $0 == ")" || $0 == "）" }
                 var start = match.start
-                while start > copied, "+＋".contains(characters[start - 1]) || closes && "(（".contains(characters[start - 1]) { start -= 1 }
-                output += String(characters[copied..<start])
-                output += hidden(digits: match.digits)
+                while start > copied, Self.plusSigns.contains(characters[start - 1]) || closes && Self.openingBrackets.contains(characters[start - 1]) {
+                    start -= 1
+                }
+                output.append(contentsOf: characters[copied..<start])
+                output.append(contentsOf: hidden(digits: match.digits).unicodeScalars)
                 copied = match.end
             }
             index = groups.last.map { $0.end } ?? index + 1
         }
-        output += String(characters[copied...])
-        return output
+        output.append(contentsOf: characters[copied...])
+        return String(output)
     }
+
+    private static let plusSigns: Set<Unicode.Scalar> = ["+", "＋"]
+    private static let openingBrackets: Set<Unicode.Scalar> = ["(", "（"]
 
     /// The digit groups of one number-like run that starts at `start`: digits joined by at most
     /// two separators at a time.
-    private static func groups(in characters: [Character], from start: Int) -> [Group] {
+    private static func groups(in characters: [Unicode.Scalar], from start: Int) -> [Group] {
         var groups: [Group] = []
         var index = start
         while index < characters.count, let first = digit(characters[index]) {
@@ -150,10 +186,10 @@ public struct FreeTextScrubber: Sendable {
         return groups
     }
 
-    private static let colons: Set<Character> = [":", "："]
+    private static let colons: Set<Unicode.Scalar> = [":", "："]
 
     /// Hours, minutes and seconds: one or two digits with a colon and more digits beside them.
-    private static func isTimePart(_ group: Group, _ characters: [Character]) -> Bool {
+    private static func isTimePart(_ group: Group, _ characters: [Unicode.Scalar]) -> Bool {
         guard group.digits.count <= 2 else { return false }
         let colonAfter = group.end + 1 < characters.count && colons.contains(characters[group.end]) && digit(characters[group.end + 1]) != nil
         let colonBefore = group.start >= 2 && colons.contains(characters[group.start - 1]) && digit(characters[group.start - 2]) != nil
@@ -161,10 +197,10 @@ public struct FreeTextScrubber: Sendable {
     }
 
     /// A plate's or a road's digits: five or fewer right after a Latin letter or a plate's dot.
-    private static func isIdentifierPart(_ group: Group, _ characters: [Character]) -> Bool {
+    private static func isIdentifierPart(_ group: Group, _ characters: [Unicode.Scalar]) -> Bool {
         guard group.digits.count <= 5, group.start > 0 else { return false }
         let before = characters[group.start - 1]
-        return before == "·" || before == "•" || (before.isASCII && before.isLetter)
+        return before == "·" || before == "•" || (before.isASCII && before.properties.isAlphabetic)
     }
 
     private struct Match {
@@ -174,7 +210,7 @@ public struct FreeTextScrubber: Sendable {
     }
 
     /// The spans of `groups` that are phone or identity numbers, widest first from the left.
-    private func matches(in groups: [Group], _ characters: [Character]) -> [Match] {
+    private func matches(in groups: [Group], _ characters: [Unicode.Scalar]) -> [Match] {
         var found: [Match] = []
         var first = 0
         while first < groups.count {
@@ -184,11 +220,11 @@ public struct FreeTextScrubber: Sendable {
                 if span.contains(where: \.isFixed) { continue }
                 var digits = span.map(\.digits).joined()
                 var end = groups[last].end
-                if end < characters.count, "Xx".contains(characters[end]), digits.count == 17 {
+                if end < characters.count, characters[end] == "X" || characters[end] == "x", digits.count == 17 {
                     digits.append("X")
                     end += 1
                 }
-                let plus = groups[first].start > 0 && "+＋".contains(characters[groups[first].start - 1])
+                let plus = groups[first].start > 0 && Self.plusSigns.contains(characters[groups[first].start - 1])
                 if isPersonalNumber(digits, plus: plus, groups: span, characters, end: end) {
                     found.append(Match(start: groups[first].start, end: end, digits: digits))
                     first = last + 1
@@ -201,7 +237,7 @@ public struct FreeTextScrubber: Sendable {
         return found
     }
 
-    private func isPersonalNumber(_ digits: String, plus: Bool, groups: ArraySlice<Group>, _ characters: [Character], end: Int) -> Bool {
+    private func isPersonalNumber(_ digits: String, plus: Bool, groups: ArraySlice<Group>, _ characters: [Unicode.Scalar], end: Int) -> Bool {
         if knownNumbers.contains(digits) { return true }
         if Self.isIdentityNumber(digits) || Self.isMobile(digits) { return true }
         if Self.looksLikeDate(groups, characters) { return false }
@@ -231,7 +267,7 @@ public struct FreeTextScrubber: Sendable {
     }
 
     /// 2026-12-01, 2026.12.1, 2026/12/01: a year, a month and a day.
-    private static func looksLikeDate(_ groups: ArraySlice<Group>, _ characters: [Character]) -> Bool {
+    private static func looksLikeDate(_ groups: ArraySlice<Group>, _ characters: [Unicode.Scalar]) -> Bool {
         guard groups.count == 3 else { return false }
         let parts = groups.map(\.digits)
         guard parts[0].count == 4, parts[0].hasPrefix("19") || parts[0].hasPrefix("20"),
