@@ -48,26 +48,29 @@ import WallboardExport
         return directory
     }
 
-    @Test func configurationWithAnErrorIsNamedAndExitsNonZero() throws {
-        let directory = try Self.scratch()
+    /// `wallboard serve --config NAME --check` over a configuration file holding `text`.
+    static func serveCheck(_ text: String, named name: String) throws -> Finished {
+        let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try """
+        try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        return try wallboard(["serve", "--config", name, "--check"], in: directory)
+    }
+
+    @Test func configurationWithAnErrorIsNamedAndExitsNonZero() throws {
+        let finished = try Self.serveCheck("""
             centre: 测试中心
             source:
               sqlite: dispatch.db
               pol: 50ms
             boards: []
-            """.write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
-        let finished = try Self.wallboard(["serve", "--config", "bad.yaml", "--check"], in: directory)
+            """, named: "bad.yaml")
         #expect(finished.status != 0)
         #expect(finished.errors.contains("bad.yaml:4:"), "the error names file:line: \(finished.errors)")
         #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
     }
 
     @Test func checkSaysWhichTimeZoneIsInForce() throws {
-        let directory = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try """
+        let finished = try Self.serveCheck("""
             centre: 测试中心
             source:
               sqlite: dispatch.db
@@ -75,8 +78,7 @@ import WallboardExport
               - id: wall
                 layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
                 transport: browser
-            """.write(to: directory.appendingPathComponent("minimal.yaml"), atomically: true, encoding: .utf8)
-        let finished = try Self.wallboard(["serve", "--config", "minimal.yaml", "--check"], in: directory)
+            """, named: "minimal.yaml")
         #expect(finished.status == 0, "\(finished.errors)")
         #expect(finished.output.contains("time zone Asia/Shanghai"), "\(finished.output)")
     }

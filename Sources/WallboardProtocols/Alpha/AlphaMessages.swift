@@ -225,9 +225,7 @@ public struct AlphaEncodingError: Error, Equatable, CustomStringConvertible {
 
     init(context: String, unencodable: [Character]) {
         self.unencodable = unencodable
-        let listed = unencodable.map { character in
-            "'\(character)' (" + character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ") + ")"
-        }
+        let listed = unencodable.map(UnencodableTextError.named)
         self.message = "\(context): an Alpha sign shows printable ASCII only and cannot show \(listed.joined(separator: ", ")); "
             + "transliterate these in the layout or use a board that draws Chinese"
     }

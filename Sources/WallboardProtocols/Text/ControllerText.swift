@@ -59,15 +59,18 @@ public struct UnencodableTextError: Error, Equatable, CustomStringConvertible {
     /// True when the C library has no converter for the set at all (gconv modules missing).
     public var converterMissing = false
 
+    /// A character as an error names it: '陈' (U+9648).
+    static func named(_ character: Character) -> String {
+        let codes = character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+        return "'\(character)' (\(codes.joined(separator: " ")))"
+    }
+
     public var description: String {
         if converterMissing {
             return "\(context): this machine's C library cannot convert to \(charset.rawValue) (iconv_open failed); "
                 + "install the glibc gconv modules (Debian: libc6) and retry"
         }
-        let listed = characters.map { character in
-            let codes = character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
-            return "'\(character)' (\(codes.joined(separator: " ")))"
-        }
+        let listed = characters.map(Self.named)
         return "\(context): the controller's \(charset.rawValue) fonts cannot show \(listed.joined(separator: ", ")); "
             + "replace these characters in the layout or the data, or use a board with a \(charset == .gb2312 ? "GBK" : "wider") font"
     }
