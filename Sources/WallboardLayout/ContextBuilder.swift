@@ -112,6 +112,8 @@ public struct ContextBuilder: Sendable {
         var fields: [String: ContextValue] = [
             "index": count(alert.index + 1),
             "count": count(alert.count),
+            // Several alerts take turns: only then is "2/3" worth showing.
+            "rotating": .flag(alert.count >= 2),
             "vehicle": vehicle(alert.alert.vehicle, in: index),
             "dispatchedAt": time(alert.alert.dispatchedAt),
             "departed": .flag(alert.alert.departedAt != nil),

@@ -29,6 +29,19 @@ import WallboardLayout
         #expect(board.render(departed, at: dispatched.addingTimeInterval(90)).output.strings.first == "越秀急救站")
     }
 
+    /// "1/1" says nothing: the counter shows only while several alerts take turns.
+    @Test func theAlertCounterShowsOnlyWhenAlertsTakeTurns() throws {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent("door-256x64-bicolor.yaml"))
+        let board = try Fixture.renderer(layout, stationID: "S1")
+        let single = board.render(Fixture.snapshot(), at: Fixture.now).output.strings
+        #expect(single.contains { $0.contains("胸痛") }, "\(single)")
+        #expect(!single.contains { $0.contains("1/1") }, "\(single)")
+        let rotating = stride(from: 0.0, to: 16, by: 1).flatMap { offset in
+            board.render(Fixture.snapshot(secondAlert: true), at: Fixture.now.addingTimeInterval(offset)).output.strings
+        }
+        #expect(rotating.contains { $0.hasSuffix(" 1/2") } && rotating.contains { $0.hasSuffix(" 2/2") }, "\(rotating)")
+    }
+
     @Test func concurrentDispatchesRotateEachWithItsOwnTimer() throws {
         let board = try Self.doorBoard()
         let snapshot = Fixture.snapshot(secondAlert: true)
