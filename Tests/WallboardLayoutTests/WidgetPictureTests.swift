@@ -65,6 +65,47 @@ import WallboardText
         #expect(Set(red.pixels).subtracting([0]) == [PixelFormat.bicolorRed])
     }
 
+    /// A line too long for its zone starts readable at the left, rests there, scrolls at 32 px/s,
+    /// and its next loop follows two characters behind, so the crew never sees a blank line.
+    @Test func textThatDoesNotFitRestsAtTheLeftThenScrollsWithoutABlank() throws {
+        let renderer = try Self.board("""
+                - text: "11"
+                  rect: [0, 0, 6, 5]
+                  font: tiny
+                  colour: red
+                  overflow: scroll
+            """, width: 6, height: 5)
+        // "11" is 8 px wide and the gap two 5 px lines: a loop is a 2 s rest and 18 px at 32 px/s.
+        let cycle = 2 + 18.0 / 32
+        let start = Date(timeIntervalSince1970: cycle * 390_243_903)
+        func frame(_ seconds: Double) -> Bitmap { renderer.render(Fixture.snapshot(), at: start.addingTimeInterval(seconds)).frame.bitmap }
+        let resting = """
+            .r...r
+            rr..rr
+            .r...r
+            .r...r
+            rrr.rr
+            """
+        expectPicture(frame(0), resting)
+        expectPicture(frame(1.9), resting)
+        expectPicture(frame(2 + 1.0 / 32), """
+            r...r.
+            r..rr.
+            r...r.
+            r...r.
+            rr.rrr
+            """)
+        // The first loop has left; the next is already coming in.
+        expectPicture(frame(2 + 14.0 / 32), """
+            .....r
+            ....rr
+            .....r
+            .....r
+            ....rr
+            """)
+        expectPicture(frame(cycle), resting)
+    }
+
     @Test func marqueeEntersFromTheRightOnePixelPerStep() throws {
         let renderer = try Self.board("""
                 - marquee: "1"

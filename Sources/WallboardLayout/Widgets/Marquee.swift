@@ -32,11 +32,16 @@ struct MarqueeKind: StyledTextKind {
     }
 }
 
-/// Text scrolling right to left at a fixed speed, pixel-exact for any moment: it enters at the
-/// right edge, leaves at the left, and starts again, in step on every board showing it.
+/// Text scrolling right to left at a fixed speed, pixel-exact for any moment, in step on every
+/// board showing it. A ticker (`marquee:`) enters at the right edge, leaves at the left, and
+/// starts again. Text that scrolls because it does not fit (`overflow: scroll`) starts readable:
+/// it rests at the left for `hold` seconds, scrolls, and is followed by itself after `gap`
+/// pixels, so that a loop ends where the next begins and the line is never blank.
 struct Marquee: DrawnWidget {
     /// Pixels per second for text that scrolls because it does not fit.
     static let defaultSpeed = 32.0
+    /// Seconds text that does not fit rests at the left before each loop.
+    static let defaultHold = 2.0
 
     let id: Int
     let rect: Rect
@@ -47,8 +52,15 @@ struct Marquee: DrawnWidget {
     let speed: Double
     let colour: Color
     let valign: VerticalAlignment
+    /// Seconds at the left before each loop; nil: the text enters from the right edge.
+    let hold: Double?
+    /// Pixels between the text's end and its next copy, in the holding mode.
+    let gap: Int
 
-    init(id: Int, rect: Rect, text: String, chain: FontChain, speed: Double, colour: Color, valign: VerticalAlignment) {
+    init(
+        id: Int, rect: Rect, text: String, chain: FontChain, speed: Double, colour: Color, valign: VerticalAlignment,
+        hold: Double? = nil
+    ) {
         self.id = id
         self.rect = rect
         self.text = text
@@ -57,6 +69,9 @@ struct Marquee: DrawnWidget {
         self.speed = speed
         self.colour = colour
         self.valign = valign
+        self.hold = hold
+        // Two characters' room between the end and the next start.
+        gap = chain.lineHeight * 2
     }
 
     var bounds: Rect { rect }
@@ -64,15 +79,24 @@ struct Marquee: DrawnWidget {
 
     static func == (lhs: Marquee, rhs: Marquee) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.text == rhs.text && lhs.chain.name == rhs.chain.name
-            && lhs.speed == rhs.speed && lhs.colour == rhs.colour && lhs.valign == rhs.valign
+            && lhs.speed == rhs.speed && lhs.colour == rhs.colour && lhs.valign == rhs.valign && lhs.hold == rhs.hold
     }
 
-    /// The pen's x for the moment `now`: one cycle is the rectangle's width plus the text's.
+    /// The pen's x for the moment `now`. Entering from the right, one cycle is the rectangle's
+    /// width plus the text's; holding, it is the hold plus the time to move the text and the gap.
     func penX(at now: Date) -> Int {
-        let cycle = rect.width + textWidth
-        guard cycle > 0 else { return rect.x }
-        let travelled = Int((now.timeIntervalSince1970 * speed).rounded(.down)) % cycle
-        return rect.maxX - travelled
+        guard let hold else {
+            let cycle = rect.width + textWidth
+            guard cycle > 0 else { return rect.x }
+            let travelled = Int((now.timeIntervalSince1970 * speed).rounded(.down)) % cycle
+            return rect.maxX - travelled
+        }
+        let distance = textWidth + gap
+        guard speed > 0, distance > 0 else { return rect.x }
+        let cycle = hold + Double(distance) / speed
+        let intoCycle = now.timeIntervalSince1970.truncatingRemainder(dividingBy: cycle)
+        guard intoCycle.isFinite, intoCycle >= hold else { return rect.x }
+        return rect.x - min(distance, Int(((intoCycle - hold) * speed).rounded(.down)))
     }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { penX(at: now) == penX(at: earlier) }
@@ -85,8 +109,13 @@ struct Marquee: DrawnWidget {
         case .bottom: top = rect.maxY - chain.lineHeight
         }
         var drawn = DrawnText(advance: 0, missing: [])
+        let pen = penX(at: now)
         canvas.clipped(to: rect) { canvas in
-            drawn = chain.draw(text, on: &canvas, x: penX(at: now), baseline: top + chain.ascent, colour: colour)
+            drawn = chain.draw(text, on: &canvas, x: pen, baseline: top + chain.ascent, colour: colour)
+            // Holding text is followed by its next loop, already on its way in.
+            if hold != nil, pen + textWidth + gap < rect.maxX {
+                _ = chain.draw(text, on: &canvas, x: pen + textWidth + gap, baseline: top + chain.ascent, colour: colour)
+            }
         }
         output.record(text, missing: drawn.missing)
         output.textAreas.append(TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], motion: .scrollLeft, fontHeight: chain.lineHeight))

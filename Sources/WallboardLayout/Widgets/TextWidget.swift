@@ -29,7 +29,7 @@ struct TextKind: StyledTextKind {
         guard let chain = chains.first else { return nil }
         return Marquee(
             id: binding.id, rect: binding.rect, text: text, chain: chain, speed: Marquee.defaultSpeed,
-            colour: style.colour.colour(for: colourValue), valign: style.valign
+            colour: style.colour.colour(for: colourValue), valign: style.valign, hold: Marquee.defaultHold
         )
     }
 }
