@@ -1,4 +1,5 @@
 import Foundation
+import WallboardSupport
 
 /// Why a source could not deliver a current snapshot.
 public struct SourceProblem: Error, Sendable, Hashable, CustomStringConvertible {
@@ -31,6 +32,9 @@ public struct SourceProblem: Error, Sendable, Hashable, CustomStringConvertible 
 public struct SourceHealth: Sendable, Hashable {
     /// The last moment (wall clock) the source confirmed that its snapshot matches the data.
     public var confirmedAt: Date?
+    /// The same moment on the monotonic clock: the data's age, measured on it, does not jump
+    /// when the machine's clock is stepped (NTP), so a step never shows the "data interrupted" banner.
+    public var confirmedUptime: ContinuousClock.Instant?
     /// When the last snapshot was read (wall clock).
     public var lastSnapshotAt: Date?
     /// The current problem; nil while everything works.
@@ -47,7 +51,8 @@ public struct SourceHealth: Sendable, Hashable {
 
     /// Seconds since the data was last confirmed current; nil if it never was.
     public func age(now: Date) -> TimeInterval? {
-        confirmedAt.map { now.timeIntervalSince($0) }
+        if let confirmedUptime { return (ContinuousClock.now - confirmedUptime).inSeconds }
+        return confirmedAt.map { now.timeIntervalSince($0) }
     }
 
     /// True when the data has not been confirmed for longer than `threshold` seconds (or ever).

@@ -113,6 +113,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
         publish { state in
             state.snapshot = snapshot
             state.health = SourceHealth(confirmedAt: now, lastSnapshotAt: now)
+            state.health.confirmedUptime = .now
             return true
         }
     }
@@ -122,6 +123,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
         publish { state in
             let recovered = state.health.problem != nil
             state.health.confirmedAt = now
+            state.health.confirmedUptime = .now
             state.health.problem = nil
             state.health.problemSince = nil
             return recovered
