@@ -7,10 +7,10 @@ public struct TimedOut: Error, CustomStringConvertible {
 
 /// Asks `probe` until it answers (a non-nil value) and returns the answer; fails the test,
 /// naming `what` and the last thing `describe` says, when `timeout` passes first. Probes are
-/// asked `every` apart, so a test waits only as long as the thing it waits for takes.
+/// asked 10 ms apart, so a test waits only as long as the thing it waits for takes.
 @discardableResult
 public func eventually<T>(
-    _ what: String, within timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(10),
+    _ what: String, within timeout: Duration = .seconds(10),
     sourceLocation: SourceLocation = #_sourceLocation,
     describe: () -> String = { "" },
     _ probe: () async throws -> T?
@@ -20,7 +20,7 @@ public func eventually<T>(
     while true {
         if let answer = try await probe() { return answer }
         guard clock.now < deadline else { break }
-        try await Task.sleep(for: interval)
+        try await Task.sleep(for: .milliseconds(10))
     }
     let last = describe()
     let message = "not within \(timeout): \(what)" + (last.isEmpty ? "" : "; last: \(last)")
@@ -28,14 +28,14 @@ public func eventually<T>(
     throw TimedOut(description: message)
 }
 
-/// Waits until `condition` holds; see `eventually(_:within:every:sourceLocation:describe:_:)`.
+/// Waits until `condition` holds; see `eventually(_:within:sourceLocation:describe:_:)`.
 public func eventually(
-    _ what: String, within timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(10),
+    _ what: String, within timeout: Duration = .seconds(10),
     sourceLocation: SourceLocation = #_sourceLocation,
     describe: () -> String = { "" },
     until condition: () async throws -> Bool
 ) async throws {
-    try await eventually(what, within: timeout, every: interval, sourceLocation: sourceLocation, describe: describe) {
+    try await eventually(what, within: timeout, sourceLocation: sourceLocation, describe: describe) {
         try await condition() ? () : nil
     }
 }

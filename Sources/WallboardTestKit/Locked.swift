@@ -13,7 +13,3 @@ public final class Locked<Value>: Sendable {
         try mutex.withLock(body)
     }
 }
-
-extension Locked where Value: Sendable {
-    public var value: Value { withLock { $0 } }
-}

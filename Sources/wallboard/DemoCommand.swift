@@ -46,8 +46,10 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let configURL = try locateConfig()
         var configuration = try ConfigLoader.load(contentsOf: configURL)
-        guard case .sqlite(let configuredDatabase) = configuration.source.database else {
-            throw ValidationError("\(configURL.path): the demo simulates its centre in a SQLite file; its source must name one")
+        // The demo simulates its centre in a SQLite file beside the configured one.
+        let configuredDatabase: String
+        switch configuration.source.database {
+        case .sqlite(let path): configuredDatabase = path
         }
         let directory = workDirectory ?? URL(fileURLWithPath: configuredDatabase).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

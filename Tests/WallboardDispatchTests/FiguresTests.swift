@@ -150,3 +150,18 @@ enum FigureFixture {
         #expect(SeatState(rawValue: "wrap-up") == .wrapUp)
     }
 }
+
+@Suite struct SourceHealthTests {
+    /// Data confirmed a moment ago is current even when the wall clock has just been stepped an
+    /// hour (NTP): its age is counted on the monotonic clock.
+    @Test func aSteppedWallClockDoesNotAgeTheData() {
+        let confirmed = Date()
+        var health = SourceHealth(confirmedAt: confirmed, lastSnapshotAt: confirmed)
+        health.confirmedUptime = .now
+        for step in [3600.0, -7200.0] {
+            let stepped = confirmed.addingTimeInterval(step)
+            #expect(!health.isStale(now: stepped, threshold: 10))
+            #expect((health.age(now: stepped) ?? .infinity) < 5)
+        }
+    }
+}

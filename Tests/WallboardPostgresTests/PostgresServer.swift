@@ -27,7 +27,7 @@ final class PostgresServer: @unchecked Sendable {
     /// A new primary with WAL kept for a streaming standby.
     static func primary() throws -> PostgresServer {
         let server = try PostgresServer(folder: makeFolder(), port: freePort())
-        try server.run("\(binaries)/initdb", "-D", server.data.path, "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C")
+        try server.run("\(binaries)/initdb", ["-D", server.data.path, "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C"])
         try server.start()
         return server
     }
@@ -36,29 +36,28 @@ final class PostgresServer: @unchecked Sendable {
     func standby() throws -> PostgresServer {
         let standby = try PostgresServer(folder: Self.makeFolder(), port: Self.freePort())
         try standby.run(
-            "\(Self.binaries)/pg_basebackup", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R"
+            "\(Self.binaries)/pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R"]
         )
         try standby.start()
         return standby
     }
 
     func start() throws {
-        try run(
-            "\(Self.binaries)/pg_ctl", "-D", data.path, "-w", "-l", log.path, "-o",
-            "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c wal_level=replica -c fsync=off", "start"
-        )
+        try run("\(Self.binaries)/pg_ctl", [
+            "-D", data.path, "-w", "-l", log.path, "-o",
+            "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c wal_level=replica -c fsync=off", "start",
+        ])
     }
 
     func stop() {
-        _ = try? run("\(Self.binaries)/pg_ctl", "-D", data.path, "-w", "-m", "fast", "stop")
+        _ = try? run("\(Self.binaries)/pg_ctl", ["-D", data.path, "-w", "-m", "fast", "stop"])
     }
 
     /// Runs `sql` with psql (stopping at the first error) and returns what it printed, unaligned
     /// and without headers; notifications a session received are printed too.
     @discardableResult
     func psql(_ sql: String, database: String = "postgres") throws -> String {
-        try run("/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database,
-                "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-c", sql)
+        try psql(database, "-A", "-t", "-c", sql)
     }
 
     /// Runs `statements` as one psql session, a statement at a time as a person types them, and
@@ -68,15 +67,18 @@ final class PostgresServer: @unchecked Sendable {
         let script = folder.appendingPathComponent("session-\(UUID().uuidString).sql")
         try statements.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
-        return try run("/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database,
-                       "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-f", script.path)
+        return try psql(database, "-A", "-t", "-f", script.path)
     }
 
     /// Runs the script at `path` with psql.
     @discardableResult
     func psql(file path: String, database: String = "postgres") throws -> String {
-        try run("/usr/bin/psql", "-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database,
-                "-v", "ON_ERROR_STOP=1", "-X", "-q", "-f", path)
+        try psql(database, "-q", "-f", path)
+    }
+
+    /// psql on this server's `database`, as the test role, stopping at the first error, without ~/.psqlrc.
+    private func psql(_ database: String, _ options: String...) throws -> String {
+        try run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X"] + options)
     }
 
     deinit {
@@ -88,7 +90,7 @@ final class PostgresServer: @unchecked Sendable {
     /// Spawned and waited for directly: Foundation's `Process` never saw `runuser` exit once
     /// `pg_ctl` had started a server under it.
     @discardableResult
-    private func run(_ program: String, _ arguments: String...) throws -> String {
+    private func run(_ program: String, _ arguments: [String]) throws -> String {
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] + arguments : [program] + arguments
         let output = folder.appendingPathComponent("output-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }

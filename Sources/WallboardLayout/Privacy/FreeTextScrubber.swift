@@ -26,8 +26,8 @@ public struct FreeTextScrubber: Sendable {
     private let redaction: Redaction
 
     /// `names`: full names (two characters or more) whose occurrences are hidden, with their given
-    /// names where those are two characters or more. `numbers`: phone numbers whose digits are hidden however they are
-    /// written.
+    /// names where those are two characters or more. `numbers`: phone numbers whose digits are
+    /// hidden however they are written.
     public init(names: [String], numbers: [String], redaction: Redaction) {
         // A one-character name would hide that character everywhere; Chinese names have two or more.
         let full = names.map { $0.filter { !$0.isWhitespace } }.filter { $0.count >= 2 }
@@ -67,6 +67,8 @@ public struct FreeTextScrubber: Sendable {
         return count
     }
 
+    /// A plain byte search: the standard library's `utf8.firstRange(of:)` made the bench city's
+    /// scrub ten times slower (1.3-1.8 ms against 0.13-0.21 ms).
     private static func bytes(of text: String, contain needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return false }
         var text = text
