@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
         .library(name: "WallboardSources", targets: ["WallboardSources"]),
         .library(name: "WallboardPostgres", targets: ["WallboardPostgres"]),
+        .library(name: "WallboardLocalPostgres", targets: ["WallboardLocalPostgres"]),
         .library(name: "WallboardSupport", targets: ["WallboardSupport"]),
         .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
@@ -104,6 +105,8 @@ let package = Package(
             ],
             resources: [.embedInCode("schema-postgres.sql"), .embedInCode("notify-postgres.sql")]
         ),
+        // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and benchmarks.
+        .target(name: "WallboardLocalPostgres"),
         // The one place where the configuration's `source:` becomes a dispatch state source.
         .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
@@ -127,7 +130,7 @@ let package = Package(
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
-                "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres",
+                "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "WallboardPostgresTests",
             dependencies: [
-                "WallboardPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
+                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
             ]
         ),

@@ -11,7 +11,7 @@ import WallboardSQLite
 /// One connection to one server, read-only, with what the source learnt about the server.
 /// Queries run on threads of their own (`readQueue`), never on Swift's cooperative pool, so that
 /// the shared synchronous query code can wait for each answer.
-final class PostgresSession: @unchecked Sendable {
+package final class PostgresSession: @unchecked Sendable {
     // Unchecked: used by one task at a time, as `PostgresDispatchSource` does.
     let connection: PostgresConnection
     let host: PostgresSettings.Host
@@ -34,7 +34,7 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// Connects to `host`, learns whether it is a primary or a standby and checks the interface.
-    static func open(_ host: PostgresSettings.Host, _ configuration: PostgresSourceConfiguration, logger: Logger) async throws(SourceProblem) -> PostgresSession {
+    package static func open(_ host: PostgresSettings.Host, _ configuration: PostgresSourceConfiguration, logger: Logger) async throws(SourceProblem) -> PostgresSession {
         // The session can never write, whatever the statements say; no statement runs away.
         let connection = try await configuration.connection.connect(to: host, logger: logger, parameters: [
             ("default_transaction_read_only", "on"),
@@ -55,12 +55,12 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
-    func close() async {
+    package func close() async {
         try? await connection.close()
     }
 
     /// The current state, read in one REPEATABLE READ READ ONLY transaction.
-    func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
+    package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
         try await inTransaction { blocking, wall in
             let clock = try DataClock.read(blocking)
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WallboardLocalPostgres
 import WallboardTestKit
 
 /// The dispatch interface as PostgreSQL scripts, installed on real servers that each test starts.
@@ -43,7 +44,7 @@ import WallboardTestKit
     }
 
     @Test func theScriptHasSQLitesTablesAndColumnsAndRunsTwice() throws {
-        let server = try PostgresServer.primary()
+        let server = try LocalPostgresServer.primary()
         try server.psql(file: Self.schema)
         try server.psql(file: Self.schema)
         let listing = try server.psql("""
@@ -57,7 +58,7 @@ import WallboardTestKit
     /// One notification per statement, named after the table, sent when the writer commits;
     /// a view's base table can be watched the same way.
     @Test func triggersNotifyOnceAStatementCommits() throws {
-        let server = try PostgresServer.primary()
+        let server = try LocalPostgresServer.primary()
         try server.psql(file: Self.schema)
         try server.psql(file: Self.notify)
         try server.psql(file: Self.notify)
@@ -83,7 +84,7 @@ import WallboardTestKit
     /// What the PostgreSQL source will build on: a hot standby replays the primary's commits,
     /// refuses LISTEN, and reports how far it has replayed.
     @Test func aHotStandbyReplaysAndRefusesListen() async throws {
-        let primary = try PostgresServer.primary()
+        let primary = try LocalPostgresServer.primary()
         try primary.psql(file: Self.schema)
         let standby = try primary.standby()
         try primary.psql("INSERT INTO vehicles (id, call_sign, station_id) VALUES ('V1', '急救3号', 'S1')")

@@ -3,6 +3,7 @@ import Testing
 import WallboardEmulator
 import WallboardFonts
 import WallboardProtocols
+import WallboardLocalPostgres
 import WallboardTestKit
 import WallboardTransport
 
@@ -55,12 +56,12 @@ import WallboardTransport
         return printed(".out")
     }
 
-    static func url(_ server: PostgresServer, user: String = PostgresServer.user) -> String {
+    static func url(_ server: LocalPostgresServer, user: String = LocalPostgresServer.user) -> String {
         "postgresql://\(user)@\(server.address)/\(DispatchDatabase.name)?sslmode=disable"
     }
 
     @Test func theSimulatorWritesOntoAPrimaryAndEveryCommandReadsIt() throws {
-        let server = try PostgresServer.primary()
+        let server = try LocalPostgresServer.primary()
         try server.psql("CREATE DATABASE \(DispatchDatabase.name)")
         let folder = server.folder
         let installed = try Self.run(["postgres", "install", "--url", Self.url(server)], in: folder)
@@ -80,7 +81,7 @@ import WallboardTransport
     }
 
     @Test func aStationInstanceOnTheStandbyDrivesItsDoorBoard() async throws {
-        let primary = try PostgresServer.primary()
+        let primary = try LocalPostgresServer.primary()
         let database = try DispatchDatabase.make(on: primary)
         let standby = try primary.standby()
         let library = try FontLibrary.locate(explicit: Self.repository.appendingPathComponent("Fonts").path)

@@ -3,6 +3,7 @@ import Testing
 import WallboardConfig
 import WallboardDispatch
 import WallboardPostgres
+import WallboardLocalPostgres
 import WallboardTestKit
 
 /// A dispatch database on a private server: the interface and its triggers installed, a little of a
@@ -10,9 +11,9 @@ import WallboardTestKit
 struct DispatchDatabase {
     static let name = "dispatch"
     static let reader = "wallboard_reader"
-    let server: PostgresServer
+    let server: LocalPostgresServer
 
-    static func make(on server: PostgresServer) throws -> DispatchDatabase {
+    static func make(on server: LocalPostgresServer) throws -> DispatchDatabase {
         try server.psql("CREATE DATABASE \(name)")
         try server.psql(file: InterfaceScriptTests.schema, database: name)
         try server.psql(file: InterfaceScriptTests.notify, database: name)
@@ -38,7 +39,7 @@ final class RunningSource: @unchecked Sendable {
     let source: PostgresDispatchSource
     private let task: Task<Void, Never>
 
-    init(hosts: [PostgresServer], user: String = DispatchDatabase.reader, passwordFile: String? = nil, database: String = DispatchDatabase.name) {
+    init(hosts: [LocalPostgresServer], user: String = DispatchDatabase.reader, passwordFile: String? = nil, database: String = DispatchDatabase.name) {
         let settings = PostgresSettings(
             hosts: hosts.compactMap { PostgresSettings.Host($0.address) }, database: database, user: user,
             passwordFile: passwordFile, tls: .disable, applicationName: "wallboard-test"
@@ -72,7 +73,7 @@ final class RunningSource: @unchecked Sendable {
 
 @Suite(.serialized) struct PostgresSourceTests {
     @Test func aPrimaryIsReadAndEachCommitArrivesThroughNotify() async throws {
-        let database = try DispatchDatabase.make(on: try PostgresServer.primary())
+        let database = try DispatchDatabase.make(on: try LocalPostgresServer.primary())
         let running = RunningSource(hosts: [database.server])
         try await running.waitFor(.standby)
         #expect(running.state.health.endpoint == SourceEndpoint(host: database.server.address, role: .primary))
@@ -83,7 +84,7 @@ final class RunningSource: @unchecked Sendable {
     }
 
     @Test func aKilledConnectionLosesNothingCommittedWhileItWasDown() async throws {
-        let database = try DispatchDatabase.make(on: try PostgresServer.primary())
+        let database = try DispatchDatabase.make(on: try LocalPostgresServer.primary())
         let running = RunningSource(hosts: [database.server])
         try await running.waitFor(.standby)
         // Keep the source out while the change is made, so it is surely made while no one listens.
@@ -97,7 +98,7 @@ final class RunningSource: @unchecked Sendable {
     }
 
     @Test func aRestartedServerIsReadAgainWithinTwoSecondsOfAcceptingConnections() async throws {
-        let database = try DispatchDatabase.make(on: try PostgresServer.primary())
+        let database = try DispatchDatabase.make(on: try LocalPostgresServer.primary())
         let running = RunningSource(hosts: [database.server])
         try await running.waitFor(.standby)
         database.server.stop()
@@ -109,7 +110,7 @@ final class RunningSource: @unchecked Sendable {
     }
 
     @Test func aStandbyIsPolledAndItsLagShowsAsDataAge() async throws {
-        let primary = try PostgresServer.primary()
+        let primary = try LocalPostgresServer.primary()
         let database = try DispatchDatabase.make(on: primary)
         let standby = try primary.standby()
         let running = RunningSource(hosts: [standby])
@@ -132,7 +133,7 @@ final class RunningSource: @unchecked Sendable {
     }
 
     @Test func aLostHostIsLeftForTheNextOne() async throws {
-        let primary = try PostgresServer.primary()
+        let primary = try LocalPostgresServer.primary()
         let database = try DispatchDatabase.make(on: primary)
         let standby = try primary.standby()
         let running = RunningSource(hosts: [standby, primary])
@@ -147,7 +148,7 @@ final class RunningSource: @unchecked Sendable {
     }
 
     @Test func aWrongPasswordIsNamedWithoutThePasswordAndRetriedUntilFixed() async throws {
-        let server = try PostgresServer.primary()
+        let server = try LocalPostgresServer.primary()
         _ = try DispatchDatabase.make(on: server)
         try server.requirePassword(for: "station_reader", password: "right-secret")
         try server.psql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO station_reader", database: DispatchDatabase.name)
@@ -163,14 +164,14 @@ final class RunningSource: @unchecked Sendable {
     }
 
     @Test func aMissingDatabaseIsNamed() async throws {
-        let server = try PostgresServer.primary()
-        let running = RunningSource(hosts: [server], user: PostgresServer.user, database: "nowhere")
+        let server = try LocalPostgresServer.primary()
+        let running = RunningSource(hosts: [server], user: LocalPostgresServer.user, database: "nowhere")
         let problem = try await eventually("the refusal", describe: { running.describe() }) { running.state.health.problem }
         #expect(problem.message.contains("database \"nowhere\" does not exist"), "\(problem)")
     }
 
     @Test func aMissingTableOrAWronglyTypedViewColumnIsNamedUntilFixed() async throws {
-        let server = try PostgresServer.primary()
+        let server = try LocalPostgresServer.primary()
         let database = try DispatchDatabase.make(on: server)
         try database.write("""
             ALTER TABLE seats RENAME TO dispatch_seats;

@@ -158,36 +158,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("large.db").path
-        let now = Date().timeIntervalSince1970
-        let dayStart = DayBoundary.shanghai.dayStart(containing: Date()).timeIntervalSince1970
-        let span = max(now - dayStart - 60, 3600)
-        var sql = "PRAGMA journal_mode = wal;\n" + InterfaceSchema.sql + "\nBEGIN;\n"
-        for station in 1...50 {
-            sql += "INSERT INTO stations (id, name, district, sort_order) VALUES ('S\(station)', '第\(station)分站', '东城区', \(station));\n"
-        }
-        for vehicle in 1...500 {
-            let onTask = vehicle <= 200
-            sql += "INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since, incident_id, task_id) VALUES "
-                + "('V\(vehicle)', '急救\(vehicle)号', '粤A·\(10000 + vehicle)', 'S\(vehicle % 50 + 1)', \(onTask ? vehicle % 6 : 7), \(now - 300), "
-                + (onTask ? "'E\(vehicle)', 'T\(vehicle)');\n" : "NULL, NULL);\n")
-        }
-        for incident in 1...1200 {
-            let active = incident <= 200
-            let received = dayStart + span * Double(incident) / 1200
-            sql += "INSERT INTO incidents (id, call_id, received_at, answered_at, dispatched_at, closed_at, priority, category, complaint, "
-                + "incident_address, pickup_address, landmark, district, destination_hospital, patient_name, patient_sex, patient_age, callback_phone) VALUES "
-                + "('E\(incident)', 'C\(incident)', \(received), \(received + 5), \(received + 90), \(active ? "NULL" : String(received + 3600)), \(incident % 3 + 1), "
-                + "'疾病', '胸痛伴大汗1小时', '东城区人民路\(incident)号幸福小区3栋2单元1201', '幸福小区东门', '中心广场附近', '东城区', '市第一人民医院', '王伟', '男', 67, '13800138000');\n"
-            sql += "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at, departed_at, at_scene_at, completed_at) VALUES "
-                + "('T\(incident)', 'E\(incident)', 'V\(incident % 500 + 1)', \(received + 90), \(received + 160), \(received + 700), \(active ? "NULL" : String(received + 3600)));\n"
-        }
-        let outcomes = ["'valid'", "'valid'", "'information'", "'silent'", "'nuisance'", "'misdial'"]
-        for call in 1...10_000 {
-            let received = dayStart + span * Double(call) / 10_000
-            sql += "INSERT INTO calls (id, received_at, answered_at, ended_at, seat_id, outcome, caller_phone) VALUES "
-                + "('C\(call)', \(received), \(received + 4), \(received + 90), 'D1', \(outcomes[call % outcomes.count]), '13900139000');\n"
-        }
-        sql += "COMMIT;\n"
+        let sql = "PRAGMA journal_mode = wal;\n" + InterfaceSchema.sql + "\nBEGIN;\n" + largeCentreRows() + "COMMIT;\n"
         let scriptURL = directory.appendingPathComponent("fill.sql")
         try Data(sql.utf8).write(to: scriptURL)
         try runSQLite(path, ".read \(scriptURL.path)")
@@ -231,6 +202,41 @@ enum DispatchBench {
             "cpu_median_ms": rounded(percentile(cpuTimes, 0.5)),
             "full_recount_median_ms": rounded(percentile(recountTimes, 0.5)),
         ]
+    }
+
+    /// The rows of a large centre, as plain INSERT statements either database takes: 50 stations,
+    /// 500 vehicles (200 on a task), 200 active incidents among 1,200 today, 10,000 calls today.
+    static func largeCentreRows() -> String {
+        let now = Date().timeIntervalSince1970
+        let dayStart = DayBoundary.shanghai.dayStart(containing: Date()).timeIntervalSince1970
+        let span = max(now - dayStart - 60, 3600)
+        var sql = ""
+        for station in 1...50 {
+            sql += "INSERT INTO stations (id, name, district, sort_order) VALUES ('S\(station)', '第\(station)分站', '东城区', \(station));\n"
+        }
+        for vehicle in 1...500 {
+            let onTask = vehicle <= 200
+            sql += "INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since, incident_id, task_id) VALUES "
+                + "('V\(vehicle)', '急救\(vehicle)号', '粤A·\(10000 + vehicle)', 'S\(vehicle % 50 + 1)', \(onTask ? vehicle % 6 : 7), \(now - 300), "
+                + (onTask ? "'E\(vehicle)', 'T\(vehicle)');\n" : "NULL, NULL);\n")
+        }
+        for incident in 1...1200 {
+            let active = incident <= 200
+            let received = dayStart + span * Double(incident) / 1200
+            sql += "INSERT INTO incidents (id, call_id, received_at, answered_at, dispatched_at, closed_at, priority, category, complaint, "
+                + "incident_address, pickup_address, landmark, district, destination_hospital, patient_name, patient_sex, patient_age, callback_phone) VALUES "
+                + "('E\(incident)', 'C\(incident)', \(received), \(received + 5), \(received + 90), \(active ? "NULL" : String(received + 3600)), \(incident % 3 + 1), "
+                + "'疾病', '胸痛伴大汗1小时', '东城区人民路\(incident)号幸福小区3栋2单元1201', '幸福小区东门', '中心广场附近', '东城区', '市第一人民医院', '王伟', '男', 67, '13800138000');\n"
+            sql += "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at, departed_at, at_scene_at, completed_at) VALUES "
+                + "('T\(incident)', 'E\(incident)', 'V\(incident % 500 + 1)', \(received + 90), \(received + 160), \(received + 700), \(active ? "NULL" : String(received + 3600)));\n"
+        }
+        let outcomes = ["'valid'", "'valid'", "'information'", "'silent'", "'nuisance'", "'misdial'"]
+        for call in 1...10_000 {
+            let received = dayStart + span * Double(call) / 10_000
+            sql += "INSERT INTO calls (id, received_at, answered_at, ended_at, seat_id, outcome, caller_phone) VALUES "
+                + "('C\(call)', \(received), \(received + 4), \(received + 90), 'D1', \(outcomes[call % outcomes.count]), '13900139000');\n"
+        }
+        return sql
     }
 
     /// CPU time of the calling thread: unlike wall time, not inflated when other work shares the cores.

@@ -126,9 +126,9 @@ struct FleetArrivals {
 
 /// What a process holds: CPU time, resident memory, open descriptors.
 enum ProcessResources {
-    /// This process's resident memory in MB.
-    static func residentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    /// A process's resident memory in MB (this process's by default).
+    static func residentMegabytes(pid: Int32? = nil) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
               let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }

@@ -1,21 +1,23 @@
 import Foundation
 import Glibc
 
-struct PostgresFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct PostgresFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
-/// A private PostgreSQL server for one test: its own folder under /tmp, a free loopback port,
+/// A private PostgreSQL server for one test or benchmark: its own folder under /tmp, a free loopback port,
 /// run as the `postgres` user when the tests run as root (PostgreSQL refuses to run as root),
 /// stopped and removed when the test lets go of it. Nothing depends on a server the machine runs.
-final class PostgresServer: @unchecked Sendable {
-    static let binaries = "/usr/lib/postgresql/15/bin"
+public final class LocalPostgresServer: @unchecked Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
     /// The role every test server is made with; it may log in and replicate without a password.
-    static let user = "wb"
+    public static let user = "wb"
 
-    let folder: URL
-    let port: Int
+    public let folder: URL
+    public let port: Int
+    /// More than the default 100 connections, for many instances at once.
+    public var maxConnections = 100
     private var data: URL { folder.appendingPathComponent("data") }
     private var log: URL { folder.appendingPathComponent("server.log") }
 
@@ -25,16 +27,19 @@ final class PostgresServer: @unchecked Sendable {
     }
 
     /// A new primary with WAL kept for a streaming standby.
-    static func primary() throws -> PostgresServer {
-        let server = try PostgresServer(folder: makeFolder(), port: freePort())
+    public static func primary(maxConnections: Int = 100) throws -> LocalPostgresServer {
+        let server = try LocalPostgresServer(folder: makeFolder(), port: freePort())
+        server.maxConnections = maxConnections
         try server.run("\(binaries)/initdb", ["-D", server.data.path, "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C"])
         try server.start()
         return server
     }
 
     /// A hot standby of this server, streaming from it (`pg_basebackup -R`), on a port of its own.
-    func standby() throws -> PostgresServer {
-        let standby = try PostgresServer(folder: Self.makeFolder(), port: Self.freePort())
+    public func standby() throws -> LocalPostgresServer {
+        let standby = try LocalPostgresServer(folder: Self.makeFolder(), port: Self.freePort())
+        // A hot standby needs at least the primary's connection slots.
+        standby.maxConnections = maxConnections
         try standby.run(
             "\(Self.binaries)/pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R", "--checkpoint=fast"]
         )
@@ -42,22 +47,22 @@ final class PostgresServer: @unchecked Sendable {
         return standby
     }
 
-    func start() throws {
+    public func start() throws {
         try run("\(Self.binaries)/pg_ctl", [
             "-D", data.path, "-w", "-l", log.path, "-o",
-            "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c wal_level=replica -c fsync=off", "start",
+            "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c wal_level=replica -c fsync=off -c max_connections=\(maxConnections)", "start",
         ])
     }
 
-    func stop() {
+    public func stop() {
         _ = try? run("\(Self.binaries)/pg_ctl", ["-D", data.path, "-w", "-m", "fast", "stop"])
     }
 
     /// `host:port` as a source's configuration names this server.
-    var address: String { "127.0.0.1:\(port)" }
+    public var address: String { "127.0.0.1:\(port)" }
 
     /// Makes `role` log in with `password` only (SCRAM), while every other role stays trusted.
-    func requirePassword(for role: String, password: String) throws {
+    public func requirePassword(for role: String, password: String) throws {
         try psql("CREATE ROLE \(role) LOGIN PASSWORD '\(password)'")
         let hba = data.appendingPathComponent("pg_hba.conf")
         let rules = try String(contentsOf: hba, encoding: .utf8)
@@ -69,14 +74,14 @@ final class PostgresServer: @unchecked Sendable {
     /// Runs `sql` with psql (stopping at the first error) and returns what it printed, unaligned
     /// and without headers; notifications a session received are printed too.
     @discardableResult
-    func psql(_ sql: String, database: String = "postgres") throws -> String {
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
         try psql(database, "-A", "-t", "-c", sql)
     }
 
     /// Runs `statements` as one psql session, a statement at a time as a person types them, and
     /// returns what it printed, the notifications the session received included.
     @discardableResult
-    func session(_ statements: String, database: String = "postgres") throws -> String {
+    public func session(_ statements: String, database: String = "postgres") throws -> String {
         let script = folder.appendingPathComponent("session-\(UUID().uuidString).sql")
         try statements.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
@@ -85,7 +90,7 @@ final class PostgresServer: @unchecked Sendable {
 
     /// Runs the script at `path` with psql.
     @discardableResult
-    func psql(file path: String, database: String = "postgres") throws -> String {
+    public func psql(file path: String, database: String = "postgres") throws -> String {
         try psql(database, "-q", "-f", path)
     }
 
