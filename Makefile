@@ -7,8 +7,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
 # and headless Chromium (the browser preview checked against the frames).
 DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil chromium
-# Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves.
-TEST_PACKAGES := postgresql
+# Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves,
+# and chromedriver, through which the console tests drive headless Chromium (WebDriver).
+TEST_PACKAGES := postgresql chromium-driver
 WALLBOARD := .build/release/wallboard
 
 .PHONY: demo test deps test-deps build release bench fonts soak

@@ -46,9 +46,10 @@ let package = Package(
         .target(name: "WallboardText", dependencies: ["WallboardRender"]),
         // Finds the Fonts directory and loads fonts and chains by name (file I/O).
         .target(name: "WallboardFonts", dependencies: ["WallboardText"]),
-        // PNG and animated GIF for people to look at and for golden files; outside the render core.
+        // PNG and animated GIF for people to look at and for golden files, and TrueType made from
+        // bitmap fonts for the pages; outside the render core.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "WallboardExport", dependencies: ["WallboardRender", "CZlib"]),
+        .target(name: "WallboardExport", dependencies: ["WallboardRender", "WallboardText", "CZlib"]),
         // YAML with file:line:column errors, for layouts and the service configuration.
         .target(name: "WallboardYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         // Small helpers every module above the render core may use: Duration in seconds, a calendar
@@ -139,7 +140,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
-        .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardTestKit"]),
+        .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardText", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
         // Runs the built `wallboard` program; needs the whole package built (make test does).
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport"]),

@@ -32,6 +32,8 @@ public final class WallboardService: Sendable {
     let logger: Logger
     /// The time boards draw and the HTTP side reports; tests pass one they can step.
     let wallClock: @Sendable () -> Date
+    /// The font the pages bring with them.
+    let pageFont: PageFont
 
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
@@ -76,6 +78,7 @@ public final class WallboardService: Sendable {
         } catch {
             throw ServiceSetupError("\(configuration.file): \(error)")
         }
+        pageFont = PageFont(fonts: fonts)
         let settings = configuration.source
         let source = source ?? DispatchSources.make(settings, wallClock: wallClock)
         feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger)

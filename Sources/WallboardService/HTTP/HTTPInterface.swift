@@ -6,8 +6,9 @@ import WallboardDispatch
 import WallboardExport
 import WallboardRender
 
-/// The HTTP side: the index and board pages, frames as PNG and over WebSocket, the status API,
-/// health, metrics, and the two operator actions that need the configured token.
+/// The HTTP side: the console and the board pages, the pages' font, frames as PNG and over
+/// WebSocket, the status API with each board's health history, live status over WebSocket,
+/// health, metrics, and the operator actions that need the configured token.
 public struct HTTPInterface: Sendable {
     public typealias Context = BasicWebSocketRequestContext
     let service: WallboardService
@@ -36,7 +37,27 @@ public struct HTTPInterface: Sendable {
         let router = Router(context: Context.self)
         let service = self.service
         router.get("/") { _, _ in
-            Self.html(Pages.index(centre: service.configuration.centreName, boards: service.monitors.map(\.report)))
+            Self.html(Pages.console(
+                centre: service.configuration.centreName, timeZone: service.configuration.source.timeZone.identifier,
+                fontSize: try service.pageFont.lineHeight(), boards: service.monitors.map(\.report),
+                controlled: Set(service.configuration.boards.map(\.id))
+            ))
+        }
+        router.get("/fonts/page.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: try service.pageFont.styleSheet()))
+            )
+        }
+        router.get("/fonts/\(PageFont.chainName)/{piece}") { _, context in
+            let name = context.parameters.get("piece") ?? ""
+            guard name.hasSuffix(".ttf"), let block = Int(name.dropLast(4)), let piece = try service.pageFont.piece(block: block) else {
+                throw HTTPError(.notFound, message: "no font piece '\(name)'")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "font/ttf", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(bytes: piece))
+            )
         }
         router.get("/boards/{id}") { _, context in
             let monitor = try Self.monitor(service, context)
@@ -75,6 +96,11 @@ public struct HTTPInterface: Sendable {
                 group.cancelAll()
             }
         }
+        router.ws("/api/v1/live") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { inbound, outbound, _ in
+            try await Self.sendLiveStatus(service, to: outbound, until: inbound)
+        }
         router.get("/api/v1/source") { _, _ in
             try Self.json(service.sourceReport(now: service.wallClock()))
         }
@@ -83,6 +109,9 @@ public struct HTTPInterface: Sendable {
         }
         router.get("/api/v1/boards/{id}") { _, context in
             try Self.json(try Self.monitor(service, context).report)
+        }
+        router.get("/api/v1/boards/{id}/events") { _, context in
+            try Self.json(try Self.monitor(service, context).events(now: service.wallClock()))
         }
         router.post("/api/v1/boards/{id}/message") { request, context in
             try Self.authorize(request, token: service.configuration.http.token)
@@ -110,6 +139,21 @@ public struct HTTPInterface: Sendable {
             monitor.overrideBrightness(body.level)
             return try Self.json(monitor.report, status: .accepted)
         }
+        router.delete("/api/v1/boards/{id}/message") { request, context in
+            try Self.authorize(request, token: service.configuration.http.token)
+            let monitor = try Self.monitor(service, context)
+            monitor.clearMessage()
+            return try Self.json(monitor.report, status: .accepted)
+        }
+        router.post("/api/v1/boards/{id}/clock") { request, context in
+            try Self.authorize(request, token: service.configuration.http.token)
+            let monitor = try Self.monitor(service, context)
+            guard monitor.controlsBrightness else {
+                throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no clock to set")
+            }
+            monitor.setClockNow()
+            return try Self.json(monitor.report, status: .accepted)
+        }
         router.get("/healthz") { _, _ in
             let health = service.health(now: service.wallClock())
             return try Self.json(health, status: health.status == .ok ? .ok : .serviceUnavailable)
@@ -123,6 +167,43 @@ public struct HTTPInterface: Sendable {
             )
         }
         return router
+    }
+
+    /// What the console's live socket sends: every board with its newest health changes.
+    struct LiveStatus: Encodable {
+        struct Board: Encodable {
+            var report: BoardReport
+            var events: [BoardEvent]
+        }
+
+        var time: Date
+        var boards: [Board]
+    }
+
+    /// The boards' status now, then again at once whenever a board's health changes and every
+    /// second for the counters, until the browser closes the socket.
+    static func sendLiveStatus(_ service: WallboardService, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream) async throws {
+        let bell = Doorbell()
+        let monitors = service.monitors
+        let keys = monitors.map { $0.watchHealth(bell) }
+        defer { for (monitor, key) in zip(monitors, keys) { monitor.unwatchHealth(key) } }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    let now = service.wallClock()
+                    let status = LiveStatus(time: now, boards: monitors.map { LiveStatus.Board(report: $0.report, events: Array($0.events(now: now).prefix(5))) })
+                    try await outbound.write(.text(String(decoding: try encoder.encode(status), as: UTF8.self)))
+                    await bell.wait(until: .now + .seconds(1))
+                }
+            }
+            group.addTask {
+                for try await _ in inbound {}
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     struct MessageRequest: Decodable {

@@ -1,16 +1,37 @@
-/// The two HTML pages. Both draw frames on a canvas at the board's own pixel size, scaled by
-/// whole multiples where the window allows, with smoothing off: what the page shows is the frame.
+/// The two HTML pages: the console and the bare kiosk page of one board. Both draw frames on a
+/// canvas at the board's own pixel size, scaled by whole multiples (fractions for boards wider
+/// than the console's cards), with smoothing off: what the page shows is the frame.
 enum Pages {
-    static func index(centre: String, boards: [BoardReport]) -> String {
-        let cards = boards.map { board in
-            """
-            <section class="board" data-board="\(escape(board.id))">
-              <h2><a href="/boards/\(escape(board.id))">\(escape(board.name))</a></h2>
-              <div class="screen"><canvas width="\(board.width)" height="\(board.height)"></canvas></div>
-              <p class="status"><span class="state">\(escape(board.status.rawValue))</span> · \(escape(board.output))\(board.device.map { " · " + escape($0) } ?? "") · \(board.width)×\(board.height) \(escape(board.format)) · \(escape(board.layout))</p>
-              <p class="detail"></p>
-            </section>
-            """
+    /// The operator's console: every board's live picture, health and latest faults, counters, and
+    /// the controls, all in the page's own font (`PageFont`) at `fontSize` pixels or twice that.
+    static func console(centre: String, timeZone: String, fontSize: Int, boards: [BoardReport], controlled: Set<String>) -> String {
+        let cards = boards.map { board -> String in
+            let controls = controlled.contains(board.id) ? """
+                  <form class="message">
+                    <input name="text" maxlength="200" placeholder="测试信息" required>
+                    <input name="seconds" type="number" min="1" max="3600" value="30"> 秒
+                    <button type="submit" class="send">发送</button>
+                    <button type="button" class="clear">清除</button>
+                  </form>
+                """ : ""
+            let commands = controlled.contains(board.id) && board.device != nil && board.output != "framebuffer" ? """
+                  <div class="commands">
+                    亮度 <input name="level" type="number" min="0" max="100" step="5" value="50"> %
+                    <button type="button" class="brightness">设定</button>
+                    <button type="button" class="schedule">按时间表</button>
+                    <button type="button" class="clock">校准时钟</button>
+                  </div>
+                """ : ""
+            return """
+                <section class="board \(escape(board.status.rawValue))" data-board="\(escape(board.id))">
+                  <h2><a href="/boards/\(escape(board.id))">\(escape(board.name))</a></h2>
+                  <div class="screen"><canvas width="\(board.width)" height="\(board.height)"></canvas></div>
+                  <p class="status"><span class="state \(escape(board.status.rawValue))">\(stateName(board.status))</span> · \(escape(board.output))\(board.device.map { " · " + escape($0) } ?? "") · \(board.width)×\(board.height) \(escape(board.format)) · \(escape(board.layout))</p>
+                  <p class="counters"></p>
+                  <ol class="events"></ol>
+                \(controls)\(commands)  <p class="reply"></p>
+                </section>
+                """
         }.joined(separator: "\n")
         return """
         <!doctype html>
@@ -18,16 +39,25 @@ enum Pages {
         <head>
         <meta charset="utf-8">
         <title>\(escape(centre)) · Wallboard</title>
+        <link rel="stylesheet" href="/fonts/page.css">
         <style>
-        body { background: #111; color: #ddd; font: 14px system-ui, sans-serif; margin: 1.5em; }
-        h1 { font-size: 1.4em; font-weight: 600; }
-        .boards { display: flex; flex-wrap: wrap; gap: 1.5em; }
-        .board { background: #1b1b1b; padding: 0.8em; border-radius: 6px; max-width: 100%; }
-        .board h2 { font-size: 1em; margin: 0 0 0.5em; }
-        .board a { color: #9cf; }
-        .screen canvas { image-rendering: pixelated; background: #000; display: block; max-width: 100%; }
-        .status, .detail { margin: 0.4em 0 0; color: #999; }
+        * { font-family: "\(PageFont.family)"; font-weight: normal; font-style: normal; font-synthesis: none; }
+        body { background: #111; color: #ddd; font-size: \(fontSize)px; line-height: \(fontSize + 4)px; margin: 24px; }
+        h1 { font-size: \(fontSize * 2)px; line-height: \(fontSize * 2)px; margin: 0 0 24px; }
+        h2 { font-size: \(fontSize)px; line-height: \(fontSize)px; margin: 0 0 8px; }
+        input, button { font-size: \(fontSize)px; line-height: \(fontSize)px; }
+        input[name=text] { width: 16em; } input[type=number] { width: 4em; }
+        .boards { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+        .board { background: #1b1b1b; padding: 12px; border: 2px solid #1b1b1b; border-radius: 6px; }
+        .board.failing { border-color: #f44; background: #2a1212; }
+        .board a { color: #9cf; text-decoration: none; }
+        .screen canvas { image-rendering: pixelated; background: #000; display: block; }
+        .status, .counters, .reply { margin: 8px 0 0; color: #999; }
+        .events { margin: 8px 0 0; padding: 0; list-style: none; color: #999; }
+        .events .failing { color: #f88; }
+        .message, .commands { margin: 8px 0 0; }
         .state.ok { color: #6c6; } .state.failing { color: #f66; } .state.waiting { color: #cc6; }
+        .reply.refused { color: #f88; } .reply.accepted { color: #6c6; }
         </style>
         </head>
         <body>
@@ -35,36 +65,160 @@ enum Pages {
         <div class="boards">
         \(cards)
         </div>
+        <dialog id="token">
+          <form method="dialog">
+            <p>操作口令（配置中的 http.token）</p>
+            <input name="token" type="password" autocomplete="off">
+            <button value="ok">确定</button> <button value="cancel" formnovalidate>取消</button>
+          </form>
+        </dialog>
         <script>
         \(frameScript)
-        document.querySelectorAll('.board').forEach(section => {
-          const canvas = section.querySelector('canvas');
-          const scale = Math.max(1, Math.min(4, Math.floor(480 / canvas.width)));
-          canvas.style.width = (canvas.width * scale) + 'px';
-          attachBoard(canvas, section.dataset.board, () => {});
-        });
-        async function refreshStatus() {
-          try {
-            const boards = await (await fetch('/api/v1/boards')).json();
-            for (const board of boards) {
-              const section = document.querySelector('.board[data-board="' + CSS.escape(board.id) + '"]');
-              if (!section) continue;
-              const state = section.querySelector('.state');
-              state.textContent = board.status;
-              state.className = 'state ' + board.status;
-              const parts = [];
-              if (board.lastUpdate) parts.push('updated ' + new Date(board.lastUpdate).toLocaleTimeString());
-              if (board.output !== 'browser') parts.push(board.bytesSent + ' bytes sent');
-              if (board.lastError) parts.push('last error: ' + board.lastError);
-              section.querySelector('.detail').textContent = parts.join(' · ');
-            }
-          } catch (error) { }
-        }
-        refreshStatus();
-        setInterval(refreshStatus, 2000);
+        \(consoleScript(timeZone: timeZone))
         </script>
         </body>
         </html>
+        """
+    }
+
+    /// How the console names a board's health.
+    static func stateName(_ status: BoardDeliveryStatus) -> String {
+        switch status {
+        case .waiting: "等待"
+        case .ok: "正常"
+        case .failing: "故障"
+        }
+    }
+
+    /// The console's behaviour: previews, live status, and the controls with the token.
+    static func consoleScript(timeZone: String) -> String {
+        """
+        const zone = \(jsString(timeZone));
+        const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+        const day = new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit' });
+        const stateNames = { \(BoardDeliveryStatus.allCases.map { "\($0.rawValue): \(jsString(stateName($0)))" }.joined(separator: ", ")) };
+        function time(iso) {
+          const date = new Date(iso);
+          return day.format(date) === day.format(new Date()) ? clock.format(date) : day.format(date) + ' ' + clock.format(date);
+        }
+        function duration(seconds) {
+          const s = Math.round(seconds);
+          if (s < 60) return s + ' 秒';
+          if (s < 3600) return Math.floor(s / 60) + ' 分 ' + (s % 60) + ' 秒';
+          return Math.floor(s / 3600) + ' 时 ' + Math.floor(s % 3600 / 60) + ' 分';
+        }
+        function section(id) { return document.querySelector('.board[data-board="' + CSS.escape(id) + '"]'); }
+
+        // Whole multiples up to about 640 pixels wide; boards wider than that, whole fractions.
+        document.querySelectorAll('.board').forEach(card => {
+          const canvas = card.querySelector('canvas');
+          function fit() {
+            const scale = canvas.width > 640 ? 1 / Math.ceil(canvas.width / 640)
+              : Math.max(1, Math.min(Math.floor(640 / canvas.width), Math.floor(240 / canvas.height)));
+            canvas.style.width = (canvas.width * scale) + 'px';
+            canvas.style.height = (canvas.height * scale) + 'px';
+          }
+          fit();
+          attachBoard(canvas, card.dataset.board, fit);
+        });
+
+        function show(status) {
+          for (const { report, events } of status.boards) {
+            const card = section(report.id);
+            if (!card) continue;
+            card.classList.remove('ok', 'failing', 'waiting');
+            card.classList.add(report.status);
+            const state = card.querySelector('.state');
+            state.textContent = stateNames[report.status] || report.status;
+            state.className = 'state ' + report.status;
+            const parts = [];
+            if (report.device) parts.push('帧 ' + report.framesDelivered, '字节 ' + report.bytesSent, '失败 ' + report.sendErrors);
+            if (report.lastUpdate) parts.push('画面更新 ' + time(report.lastUpdate));
+            if (report.brightnessOverride !== undefined && report.brightnessOverride !== null) parts.push('亮度 ' + Math.round(report.brightnessOverride * 100) + '%（手动）');
+            else if (report.brightness !== undefined && report.brightness !== null) parts.push('亮度 ' + Math.round(report.brightness * 100) + '%');
+            if (report.message) parts.push('测试信息「' + report.message + '」至 ' + time(report.messageUntil));
+            card.querySelector('.counters').textContent = parts.join(' · ');
+            const list = card.querySelector('.events');
+            list.replaceChildren(...events.map(event => {
+              const item = document.createElement('li');
+              item.className = event.status;
+              const span = event.until ? time(event.since) + '–' + time(event.until) : '自 ' + time(event.since);
+              item.textContent = (stateNames[event.status] || event.status) + ' ' + span + '（' + duration(event.seconds) + '）'
+                + (event.status === 'failing' ? ' ' + event.failures + ' 次：' + event.detail : '');
+              return item;
+            }));
+          }
+        }
+        function live() {
+          const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+          const socket = new WebSocket(scheme + location.host + '/api/v1/live');
+          socket.onmessage = event => show(JSON.parse(event.data));
+          socket.onclose = () => setTimeout(live, 1000);
+        }
+        live();
+
+        // The token is asked for once and kept for this browser session; a refused one is forgotten.
+        const tokenDialog = document.getElementById('token');
+        function askToken() {
+          return new Promise(resolve => {
+            const input = tokenDialog.querySelector('input');
+            input.value = '';
+            tokenDialog.onclose = () => resolve(tokenDialog.returnValue === 'ok' && input.value ? input.value : null);
+            tokenDialog.showModal();
+          });
+        }
+        async function command(card, method, path, body) {
+          const reply = card.querySelector('.reply');
+          let token = sessionStorage.getItem('wallboard-token');
+          if (!token) {
+            token = await askToken();
+            if (!token) return;
+            sessionStorage.setItem('wallboard-token', token);
+          }
+          reply.className = 'reply';
+          reply.textContent = '发送中…';
+          try {
+            const response = await fetch(path, {
+              method, credentials: 'omit',
+              headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
+              body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            if (response.ok) {
+              reply.className = 'reply accepted';
+              reply.textContent = '已受理 ' + clock.format(new Date());
+              return;
+            }
+            let text = response.status + ' ' + response.statusText;
+            try {
+              const refusal = await response.json();
+              if (refusal.error && refusal.error.message) text = refusal.error.message;
+            } catch (error) { }
+            if (response.status === 401) sessionStorage.removeItem('wallboard-token');
+            reply.className = 'reply refused';
+            reply.textContent = text;
+          } catch (error) {
+            reply.className = 'reply refused';
+            reply.textContent = String(error);
+          }
+        }
+        document.querySelectorAll('.board').forEach(card => {
+          const path = '/api/v1/boards/' + encodeURIComponent(card.dataset.board);
+          const form = card.querySelector('form.message');
+          if (form) {
+            form.addEventListener('submit', event => {
+              event.preventDefault();
+              command(card, 'POST', path + '/message', { text: form.elements.text.value, seconds: Number(form.elements.seconds.value) });
+            });
+            card.querySelector('.clear').addEventListener('click', () => command(card, 'DELETE', path + '/message'));
+          }
+          const commands = card.querySelector('.commands');
+          if (commands) {
+            commands.querySelector('.brightness').addEventListener('click', () =>
+              command(card, 'POST', path + '/brightness', { level: Number(commands.querySelector('input').value) / 100 }));
+            commands.querySelector('.schedule').addEventListener('click', () => command(card, 'POST', path + '/brightness', { level: null }));
+            commands.querySelector('.clock').addEventListener('click', () => command(card, 'POST', path + '/clock'));
+          }
+        });
         """
     }
 

@@ -37,7 +37,11 @@ public final class BoardMonitor: Sendable {
         var brightnessOverride: Double?
         var appliedBrightness: Double?
         var delivery = DeliveryRecord()
+        var history = BoardHistory()
+        /// An operator asked for the board's clock to be set; the delivery task does it next.
+        var clockRequested = false
         var subscribers: [UUID: AsyncStream<Frame>.Continuation] = [:]
+        var healthWatchers: [UUID: Doorbell] = [:]
     }
 
     struct DeliveryRecord {
@@ -126,6 +130,12 @@ public final class BoardMonitor: Sendable {
         renderBell.ring()
     }
 
+    /// Takes the operator's text off the board at once.
+    public func clearMessage() {
+        state.withLock { $0.message = nil }
+        renderBell.ring()
+    }
+
     func message(at now: Date) -> TestMessage? {
         state.withLock { state in
             guard let message = state.message else { return nil }
@@ -146,13 +156,16 @@ public final class BoardMonitor: Sendable {
     var brightnessOverride: Double? { state.withLock { $0.brightnessOverride } }
 
     func recordDelivery(bytes: Int, at now: Date, brightness: Double?) {
-        state.withLock { state in
+        let watchers = state.withLock { state in
+            let changed = state.history.record(.ok, at: now, detail: nil)
             state.delivery.health = .ok
             state.delivery.lastDelivered = now
             state.delivery.bytesSent += bytes
             state.delivery.framesDelivered += 1
             state.appliedBrightness = brightness
+            return changed ? Array(state.healthWatchers.values) : []
         }
+        for watcher in watchers { watcher.ring() }
     }
 
     func recordBytes(_ bytes: Int) {
@@ -160,13 +173,50 @@ public final class BoardMonitor: Sendable {
     }
 
     func recordFailure(_ message: String, at now: Date, bytes: Int) {
-        state.withLock { state in
+        let watchers = state.withLock { state in
+            let changed = state.history.record(.failing, at: now, detail: message)
             state.delivery.health = .failing
             state.delivery.lastError = message
             state.delivery.lastErrorAt = now
             state.delivery.sendErrors += 1
             state.delivery.bytesSent += bytes
             state.appliedBrightness = nil
+            return changed ? Array(state.healthWatchers.values) : []
+        }
+        for watcher in watchers { watcher.ring() }
+    }
+
+    /// The board's health changes, newest first, each with how long it lasted until `now`.
+    public func events(now: Date) -> [BoardEvent] {
+        state.withLock { $0.history.events }.reversed().map { event in
+            var event = event
+            event.seconds = max(0, (event.until ?? now).timeIntervalSince(event.since))
+            return event
+        }
+    }
+
+    /// Rings `bell` whenever the board's health changes, until `unwatchHealth` with the returned key.
+    func watchHealth(_ bell: Doorbell) -> UUID {
+        let key = UUID()
+        state.withLock { $0.healthWatchers[key] = bell }
+        return key
+    }
+
+    func unwatchHealth(_ key: UUID) {
+        state.withLock { _ = $0.healthWatchers.removeValue(forKey: key) }
+    }
+
+    /// Sets the board's clock to the service's time at the next delivery.
+    public func setClockNow() {
+        state.withLock { $0.clockRequested = true }
+        deliveryBell.ring()
+    }
+
+    /// Whether an operator asked for the clock to be set; asking clears the request.
+    func takeClockRequest() -> Bool {
+        state.withLock { state in
+            defer { state.clockRequested = false }
+            return state.clockRequested
         }
     }
 
@@ -215,8 +265,40 @@ public struct BoardReport: Codable, Sendable, Hashable {
     public var messageUntil: Date?
 }
 
+/// One stretch of a board's health: from when, in which state, why, and until when.
+public struct BoardEvent: Codable, Sendable, Hashable {
+    public var status: BoardDeliveryStatus
+    public var since: Date
+    /// When the next stretch began; nil while this one lasts.
+    public var until: Date?
+    /// How long it lasted, or has lasted so far.
+    public var seconds: Double
+    /// For a failing stretch, the error that began it.
+    public var detail: String?
+    /// For a failing stretch, the failed attempts in it.
+    public var failures: Int
+}
+
+/// The newest health changes of one board, oldest first, at most `capacity`.
+struct BoardHistory {
+    static let capacity = 50
+    private(set) var events: [BoardEvent] = []
+
+    /// Counts a delivery's outcome; true when it began a new stretch.
+    mutating func record(_ status: BoardDeliveryStatus, at now: Date, detail: String?) -> Bool {
+        if let last = events.indices.last, events[last].status == status {
+            if status == .failing { events[last].failures += 1 }
+            return false
+        }
+        if let last = events.indices.last { events[last].until = now }
+        events.append(BoardEvent(status: status, since: now, until: nil, seconds: 0, detail: detail, failures: status == .failing ? 1 : 0))
+        if events.count > Self.capacity { events.removeFirst(events.count - Self.capacity) }
+        return true
+    }
+}
+
 /// How a board is doing, as the API reports it (`waiting`, `ok`, `failing`).
-public enum BoardDeliveryStatus: String, Codable, Sendable, Hashable {
+public enum BoardDeliveryStatus: String, Codable, Sendable, Hashable, CaseIterable {
     /// Nothing shown or delivered yet.
     case waiting
     /// The last frame reached the board (for preview-only boards: there is a frame to show).

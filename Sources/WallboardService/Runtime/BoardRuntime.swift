@@ -154,8 +154,10 @@ final class BoardRuntime: Service, Sendable {
             let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
             let wantedBrightness = monitor.brightnessOverride ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
             var bytes = 0
+            let clockRequested = monitor.takeClockRequest()
             do throws(SinkError) {
-                if sink.takesCommands, let syncTime = configuration.clockSync, clockSyncDue(lastSet: clockSetAt, at: syncTime, now: now) {
+                let clockDue = configuration.clockSync.map { clockSyncDue(lastSet: clockSetAt, at: $0, now: now) } ?? false
+                if sink.takesCommands, clockRequested || clockDue {
                     bytes += try await sink.setClock(now, timeZone: timeZone)
                     clockSetAt = now
                 }
@@ -199,6 +201,7 @@ final class BoardRuntime: Service, Sendable {
                 delivered = nil
                 appliedBrightness = nil
                 clockSetAt = nil
+                if clockRequested { monitor.setClockNow() }
                 metrics.sendErrors.increment()
                 metrics.bytesSent.increment(by: Int64(bytes + error.bytesWritten))
                 monitor.recordFailure(error.description, at: wallClock(), bytes: bytes + error.bytesWritten)
