@@ -356,6 +356,13 @@ import WallboardText
         "kpi": "kpiTileColoursAgainstItsTarget",
         "pages": "pagesTurnOnTheirPeriod",
         "box": "boxesFillOrOutlineTheirZone",
+        "bars": "ChartWidgetTests.horizontalBarsWithLabelsAndValuesColouredByThreshold",
+        "line": "ChartWidgetTests.lineChartOfTheDayWithHourTicksAndNow",
+        "donut": "ChartWidgetTests.donutSharesWithALegend",
+        "stationPanel": "ChartWidgetTests.stationPanelShowsCountsAndVehicleChips",
+        "seatPanel": "ChartWidgetTests.seatPanelColoursEachSeatByStateAndCountsItsTime",
+        "legend": "ChartWidgetTests.legendNamesEachStatusColourWithItsCount",
+        "map": "MapWidgetTests.districtsRoadsStationsIncidentsAndVehicles",
     ]
 
     @Test(arguments: LayoutLoader.widgetKinds)
