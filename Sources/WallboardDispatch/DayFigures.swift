@@ -108,7 +108,8 @@ public struct DayFigures: Sendable, Codable, Hashable {
         calls: [DayCall], runs: [DayRun], stations: [Station], seats: [Seat],
         now: Date, dayStart: Date, yesterdayStart: Date
     ) {
-        let currentHour = Int((now.timeIntervalSince(dayStart) / 3600).rounded(.down))
+        // Clamped before it becomes an Int: a day start far from `now` must not trap.
+        let currentHour = Int(min(max(now.timeIntervalSince(dayStart) / 3600, -1), 24).rounded(.down))
         var today = [Int](repeating: 0, count: 24), yesterday = [Int](repeating: 0, count: 24)
         var dispatchesToday = [Int](repeating: 0, count: 24), dispatchesYesterday = [Int](repeating: 0, count: 24)
         /// The hour of `date` in today (`true`) or yesterday (`false`); nil outside both or after `now`.
@@ -116,8 +117,8 @@ public struct DayFigures: Sendable, Codable, Hashable {
             guard date >= yesterdayStart, date <= now else { return nil }
             let isToday = date >= dayStart
             let start = isToday ? dayStart : yesterdayStart
-            let hour = Int((date.timeIntervalSince(start) / 3600).rounded(.down))
-            return (0..<24).contains(hour) ? (isToday, hour) : nil
+            let hours = date.timeIntervalSince(start) / 3600
+            return hours < 24 ? (isToday, Int(hours.rounded(.down))) : nil
         }
         var handled: [String: Int] = [:]
         for call in calls {

@@ -251,7 +251,7 @@ public struct ContextBuilder: Sendable {
         if let since = vehicle.statusSince { fields["statusSince"] = time(since) }
         if let incidentID = vehicle.incidentID { fields["incidentID"] = .text(incidentID) }
         position(vehicle.latitude, vehicle.longitude, into: &fields)
-        if let heading = vehicle.heading { fields["heading"] = .number(heading, display: String(Int(heading.isFinite ? heading : 0))) }
+        if let heading = vehicle.heading, heading.isFinite { fields["heading"] = .number(heading, display: String(format: "%.0f", heading)) }
         return .object(fields)
     }
 

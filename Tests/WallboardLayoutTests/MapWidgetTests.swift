@@ -106,6 +106,20 @@ import WallboardTestKit
         #expect(abs(gcj.y - Int(((23.16 - shifted.latitude) * pixelsPerDegree).rounded(.down))) <= 1)
     }
 
+    /// Positions come from the dispatch database: absurd ones are left off the map, never a crash.
+    @Test func positionsOffTheEarthAreNotDrawn() throws {
+        let file = try Self.file(Self.geojson)
+        var snapshot = ChartWidgetTests.snapshot()
+        snapshot.vehicles[1].latitude = 1e300
+        snapshot.vehicles[3].longitude = -.infinity
+        snapshot.incidents[0].latitude = .nan
+        let (bitmap, _) = try ChartWidgetTests.picture(Self.map(file: file), width: 16, height: 12, snapshot: snapshot)
+        for colour in ["r", "g", "m"] {
+            let value = AsciiPicture.value(for: Character(colour), format: .rgb)
+            #expect(!bitmap.pixels.contains { $0 == value }, "nothing drawn in \(colour)")
+        }
+    }
+
     @Test func aBrokenGeoJSONFileIsAnErrorAtTheLayoutLine() throws {
         let file = try Self.file("""
             {"type": "FeatureCollection", "features": [

@@ -43,7 +43,7 @@ struct StatusColours: Sendable, Hashable {
     func colour(code: Int?) -> Color { code.flatMap { colours[$0] } ?? other }
 
     func colour(of vehicle: ContextValue) -> Color {
-        colour(code: vehicle.lookup("statusCode")?.number.flatMap { $0.isFinite ? Int($0) : nil })
+        colour(code: vehicle.lookup("statusCode")?.number.flatMap { (0...9).contains($0) ? Int($0) : nil })
     }
 
     /// What a command room expects: assigned amber, on the way to and at work red, available

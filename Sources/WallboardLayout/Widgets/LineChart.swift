@@ -119,7 +119,10 @@ struct LineChart: DrawnWidget {
             return PlacedText(text, chain: chain, memo: memo, in: Rect(x: left, y: plot.maxY + 3, width: max(1, width), height: chain.lineHeight), colour: kind.axisColour)
         }
         axisColour = kind.axisColour
-        nowX = now.map { plot.x + Int(($0 / Double(slots) * Double(plot.width)).rounded(.down)) }.flatMap { (plot.x..<plot.maxX).contains($0) ? $0 : nil }
+        nowX = now.flatMap { rows in
+            let x = Double(plot.x) + (rows / Double(slots) * Double(plot.width)).rounded(.down)
+            return x >= Double(plot.x) && x < Double(plot.maxX) ? Int(x) : nil
+        }
         nowColour = kind.nowColour
     }
 

@@ -135,7 +135,10 @@ struct MapWidget: DrawnWidget {
             return PlacedText(name.name, chain: chain, memo: memo, in: box, colour: kind.nameColour)
         }
         func place(_ item: ContextValue) -> BaseMapRaster.Point? {
-            guard let latitude = item.finiteNumber("latitude"), let longitude = item.finiteNumber("longitude") else { return nil }
+            // Positions come from the dispatch database: one off the earth is not drawn.
+            guard let latitude = item.finiteNumber("latitude"), let longitude = item.finiteNumber("longitude"),
+                  (-90...90).contains(latitude), (-180...180).contains(longitude)
+            else { return nil }
             let (x, y) = kind.projection.pixel(kind.datum.fromWGS84(GeoPoint(latitude: latitude, longitude: longitude)))
             return BaseMapRaster.Point(x: x, y: y)
         }
@@ -147,7 +150,7 @@ struct MapWidget: DrawnWidget {
         for incident in context.items("incidents") {
             guard let at = place(incident) else { continue }
             if let id = incident.lookup("id")?.display { incidentPlaces[id] = at }
-            let priority = incident.finiteNumber("priorityCode").flatMap { IncidentPriority(rawValue: Int($0)) }
+            let priority = incident.finiteNumber("priorityCode").flatMap { (1...3).contains($0) ? IncidentPriority(rawValue: Int($0)) : nil }
             let colour = priority.flatMap { kind.priorities[$0] } ?? .on
             markers.append(Marker(x: at.x, y: at.y, shape: .diamond, colour: colour, blinks: priority == .critical))
         }
