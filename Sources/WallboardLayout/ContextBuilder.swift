@@ -177,9 +177,10 @@ public struct ContextBuilder: Sendable {
         ])
     }
 
-    /// A coordinate in degrees, shown with six decimals (about 10 cm).
+    /// A coordinate in degrees, shown as Swift prints it: formatting hundreds of positions with
+    /// `String(format:)` cost a moving map a tenth of its frame.
     func degrees(_ value: Double) -> ContextValue {
-        .number(value, display: value.isFinite ? String(format: "%.6f", value) : "—")
+        .number(value, display: value.isFinite ? String(value) : "—")
     }
 
     /// `latitude` and `longitude` when both are known.
@@ -238,6 +239,7 @@ public struct ContextBuilder: Sendable {
     }
 
     private func vehicle(_ vehicle: Vehicle, in index: SnapshotIndex) -> ContextValue {
+        if let built = index.vehicleContexts[vehicle.id], built.vehicle == vehicle { return built.context }
         var fields: [String: ContextValue] = [
             "id": .text(vehicle.id),
             "callSign": .text(vehicle.callSign),
@@ -251,8 +253,10 @@ public struct ContextBuilder: Sendable {
         if let since = vehicle.statusSince { fields["statusSince"] = time(since) }
         if let incidentID = vehicle.incidentID { fields["incidentID"] = .text(incidentID) }
         position(vehicle.latitude, vehicle.longitude, into: &fields)
-        if let heading = vehicle.heading, heading.isFinite { fields["heading"] = .number(heading, display: String(format: "%.0f", heading)) }
-        return .object(fields)
+        if let heading = vehicle.heading, (-360...360).contains(heading) { fields["heading"] = .number(heading, display: String(Int(heading.rounded()))) }
+        let context = ContextValue.object(fields)
+        index.vehicleContexts[vehicle.id] = (vehicle, context)
+        return context
     }
 
     private func incident(_ incident: Incident, in index: SnapshotIndex) -> ContextValue {
@@ -322,6 +326,9 @@ final class SnapshotIndex {
 
     lazy var stations: [String: Station] = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
     lazy var vehicles: [String: Vehicle] = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
+    /// Vehicles' contexts as built: a vehicle shows in the vehicle list and again in its
+    /// station's lists, and with 200 moving vehicles building each once halves the binding.
+    var vehicleContexts: [String: (vehicle: Vehicle, context: ContextValue)] = [:]
     private var vehiclesByStation: [String: [Vehicle]]?
     private lazy var callersByIncident: [String: [String]] = Dictionary(
         grouping: snapshot.waitingCalls.filter { $0.incidentID != nil }, by: { $0.incidentID ?? "" }
