@@ -66,7 +66,7 @@ demo: release
 # Tests/Fuzz/*.swift is linked to them. The package sources are SwiftPM's own checkouts, at the
 # versions it resolved for the normal build. Make rebuilds only the modules whose sources changed.
 FUZZ_DIR := .build-fuzz
-FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky layout config sqlite-rows scrubber
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 controller-text dream-cheeky layout config sqlite-rows postgres-cells scrubber
 FUZZ_RUNS ?= 1000000
 # Layouts and configurations run longer than a board message; the shipped ones are seeds too.
 FUZZ_MAX_LEN := 4096
@@ -142,7 +142,7 @@ $(foreach module,$(FUZZ_C_MODULES),$(eval $(call FUZZ_C_MODULE,$(module))))
 
 FUZZ_OBJECTS := $(foreach module,$(FUZZ_C_MODULES) $(FUZZ_SWIFT_MODULES),$(FUZZ_DIR)/$(module).o)
 $(FUZZ_DIR)/wallboard-fuzz: $(FUZZ_OBJECTS) $(wildcard Tests/Fuzz/*.swift)
-	swiftc -parse-as-library -O -swift-version 6 -sanitize=fuzzer,address $(FUZZ_INCLUDES) $(wildcard Tests/Fuzz/*.swift) \
+	swiftc -parse-as-library -O -swift-version 6 -package-name Wallboard -sanitize=fuzzer,address $(FUZZ_INCLUDES) $(wildcard Tests/Fuzz/*.swift) \
 	  $(FUZZ_OBJECTS) -o $@ 2>&1 | grep -v 'ld.gold: warning' || true
 	@test -x $@
 

@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
         .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
         .library(name: "WallboardSources", targets: ["WallboardSources"]),
+        .library(name: "WallboardPostgres", targets: ["WallboardPostgres"]),
         .library(name: "WallboardSupport", targets: ["WallboardSupport"]),
         .library(name: "WallboardService", targets: ["WallboardService"]),
     ],
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
@@ -61,7 +63,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            exclude: ["schema.sql", "schema-postgres.sql", "notify-postgres.sql", "SCHEMA.md"]
+            exclude: ["schema.sql", "SCHEMA.md"]
         ),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
         .target(
@@ -91,8 +93,19 @@ let package = Package(
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
         .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransport"]),
+        // The dispatch interface on a PostgreSQL server (primary or hot standby): the same queries and
+        // row decoding as SQLite, LISTEN/NOTIFY or replay polling for changes, several hosts.
+        .target(
+            name: "WallboardPostgres",
+            dependencies: [
+                "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("schema-postgres.sql"), .embedInCode("notify-postgres.sql")]
+        ),
         // The one place where the configuration's `source:` becomes a dispatch state source.
-        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite"]),
+        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
         .target(
             name: "WallboardService",
@@ -114,8 +127,10 @@ let package = Package(
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
-                "WallboardConfig", "WallboardSources", "WallboardSupport",
+                "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -128,7 +143,13 @@ let package = Package(
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
-        .testTarget(name: "WallboardPostgresTests", dependencies: ["WallboardTestKit"]),
+        .testTarget(
+            name: "WallboardPostgresTests",
+            dependencies: [
+                "WallboardPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
+                "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
+            ]
+        ),
         .testTarget(
             name: "WallboardTextTests",
             dependencies: ["WallboardText", "WallboardFonts", "WallboardRender", "WallboardTestKit"]

@@ -31,12 +31,24 @@ public struct ServiceConfiguration: Sendable {
 public enum SourceDatabase: Sendable, Equatable {
     /// A SQLite file that the dispatch system writes (the embedded default).
     case sqlite(path: String)
+    /// The centre's PostgreSQL server, or its hot standbys.
+    case postgres(PostgresSettings)
+
+    /// How often the database is asked whether it changed, unless the configuration says: a local
+    /// file is cheap to ask; a standby serves many instances.
+    public var defaultPollInterval: Duration {
+        switch self {
+        case .sqlite: .milliseconds(10)
+        case .postgres: .milliseconds(20)
+        }
+    }
 }
 
 /// Where the dispatch state comes from and when it counts as stale.
 public struct SourceSettings: Sendable {
     public var database: SourceDatabase
-    /// How often the database is asked whether it changed.
+    /// How often the database is asked whether it changed (a PostgreSQL primary announces changes
+    /// instead; its standbys are polled).
     public var pollInterval: Duration
     /// The dispatch centre's time zone: clocks, dates, the stale banner's time and the midnight
     /// at which today's figures start again.
@@ -44,9 +56,9 @@ public struct SourceSettings: Sendable {
     /// After this long without a confirmed read, boards show the "data interrupted" banner.
     public var staleAfter: Duration
 
-    public init(database: SourceDatabase, pollInterval: Duration = .milliseconds(10), timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
+    public init(database: SourceDatabase, pollInterval: Duration? = nil, timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
         self.database = database
-        self.pollInterval = pollInterval
+        self.pollInterval = pollInterval ?? database.defaultPollInterval
         self.timeZone = timeZone
         self.staleAfter = staleAfter
     }

@@ -45,7 +45,7 @@ public enum ConfigLoader {
 
     static func sourceSettings(_ value: YAMLValue, base: URL) throws -> SourceSettings {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["sqlite", "poll", "timeZone", "staleAfter"])
+        try fields.rejectUnknownKeys(["sqlite", "postgres", "poll", "timeZone", "staleAfter"])
         // Every command defaults to the zone of China's 120 centres; so does the service.
         var zone = DayBoundary.shanghai.timeZone
         if let zoneValue = fields.optional("timeZone") {
@@ -55,11 +55,43 @@ public enum ConfigLoader {
             }
             zone = named
         }
+        let database: SourceDatabase
+        switch (fields.optional("sqlite"), fields.optional("postgres")) {
+        case (let sqlite?, nil): database = .sqlite(path: try resolve(path: sqlite, against: base))
+        case (nil, let postgres?): database = .postgres(try postgresSettings(postgres, base: base))
+        case (_?, _?): throw value.error("'source' names both sqlite and postgres; keep one")
+        case (nil, nil): throw value.error("'source' needs 'sqlite: PATH' or 'postgres: {hosts, database, user, …}'")
+        }
         return SourceSettings(
-            database: .sqlite(path: try resolve(path: fields.required("sqlite"), against: base)),
-            pollInterval: try fields.optional("poll").map { try duration($0, in: .milliseconds(1)...(.seconds(60))) } ?? .milliseconds(10),
+            database: database,
+            pollInterval: try fields.optional("poll").map { try duration($0, in: .milliseconds(1)...(.seconds(60))) },
             timeZone: zone,
             staleAfter: try fields.optional("staleAfter").map { try duration($0, in: .milliseconds(100)...(.seconds(3600))) } ?? .seconds(10)
+        )
+    }
+
+    static func postgresSettings(_ value: YAMLValue, base: URL) throws -> PostgresSettings {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["hosts", "database", "user", "passwordFile", "sslmode", "applicationName"])
+        let hostsValue = try fields.required("hosts")
+        let hosts = try hostsValue.sequence().map { hostValue in
+            let text = try hostValue.string()
+            guard let host = PostgresSettings.Host(text) else { throw hostValue.error("'\(text)' is not HOST or HOST:PORT") }
+            return host
+        }
+        guard !hosts.isEmpty else { throw hostsValue.error("'hosts' lists no server; add at least one HOST:PORT") }
+        var tls = PostgresSettings.TLSMode.prefer
+        if let tlsValue = fields.optional("sslmode") {
+            let word = try tlsValue.string()
+            guard let mode = PostgresSettings.TLSMode(rawValue: word) else {
+                throw tlsValue.error("sslmode '\(word)' is not one of \(PostgresSettings.TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            tls = mode
+        }
+        return PostgresSettings(
+            hosts: hosts, database: try fields.required("database").string(), user: try fields.required("user").string(),
+            passwordFile: try fields.optional("passwordFile").map { try resolve(path: $0, against: base) }, tls: tls,
+            applicationName: try fields.optional("applicationName")?.string() ?? "wallboard"
         )
     }
 

@@ -41,6 +41,8 @@ public struct SourceHealth: Sendable, Hashable {
     public var problem: SourceProblem?
     /// When the current problem was first seen (wall clock).
     public var problemSince: Date?
+    /// The server the data comes from, for sources that have a choice of several; nil for a file.
+    public var endpoint: SourceEndpoint?
 
     public init(confirmedAt: Date? = nil, lastSnapshotAt: Date? = nil, problem: SourceProblem? = nil, problemSince: Date? = nil) {
         self.confirmedAt = confirmedAt
@@ -60,6 +62,27 @@ public struct SourceHealth: Sendable, Hashable {
         guard let age = age(now: now) else { return true }
         return age > threshold
     }
+}
+
+/// Which server a source reads, and what that server is.
+public struct SourceEndpoint: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable {
+        /// Takes writes; changes are announced with NOTIFY.
+        case primary
+        /// A hot standby replaying the primary's log; changes are found by polling the replay position.
+        case standby
+    }
+
+    /// `host:port` as configured.
+    public var host: String
+    public var role: Role
+
+    public init(host: String, role: Role) {
+        self.host = host
+        self.role = role
+    }
+
+    public var description: String { "\(host) (\(role.rawValue))" }
 }
 
 /// What a source knows at one moment: the latest good snapshot (kept while failing) and its health.

@@ -109,7 +109,7 @@ CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
 """
 
     /// The columns the reader needs, per table or view, in the order it selects them.
-    static let requiredColumns: [(table: String, columns: [String])] = [
+    package static let requiredColumns: [(table: String, columns: [String])] = [
         ("wallboard_interface", ["key", "value"]),
         ("stations", ["id", "name", "district", "sort_order", "latitude", "longitude"]),
         ("vehicles", ["id", "call_sign", "plate", "station_id", "status", "status_since", "incident_id", "task_id"]),
@@ -125,5 +125,19 @@ CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
         ("calls", ["id", "received_at", "answered_at", "ended_at", "seat_id", "outcome", "incident_id", "caller_phone"]),
         ("seats", ["id", "name", "dispatcher_name", "state", "state_since", "call_id"]),
         ("vehicle_status_log", ["vehicle_id", "status", "at", "incident_id", "task_id"]),
+    ]
+
+    /// The columns that hold numbers (time stamps in Unix seconds, codes, counts, coordinates), as
+    /// `table.column`; every other column holds text or a key.
+    package static let numberColumns: Set<String> = [
+        "stations.sort_order", "stations.latitude", "stations.longitude",
+        "vehicles.status", "vehicles.status_since",
+        "incidents.received_at", "incidents.answered_at", "incidents.dispatched_at", "incidents.closed_at", "incidents.priority",
+        "incidents.casualties", "incidents.patient_age", "incidents.latitude", "incidents.longitude",
+        "vehicle_tasks.dispatched_at", "vehicle_tasks.departed_at", "vehicle_tasks.at_scene_at", "vehicle_tasks.patient_on_board_at",
+        "vehicle_tasks.at_hospital_at", "vehicle_tasks.completed_at",
+        "calls.received_at", "calls.answered_at", "calls.ended_at",
+        "seats.state_since",
+        "vehicle_status_log.status", "vehicle_status_log.at",
     ]
 }

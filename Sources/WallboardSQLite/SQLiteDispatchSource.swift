@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import WallboardDispatch
 
 /// The dispatch state from a SQLite database that another process writes.
@@ -15,36 +14,23 @@ import WallboardDispatch
 ///     for await state in source.states() { render(state.snapshot, state.health) }
 public final class SQLiteDispatchSource: DispatchStateSource {
     public let configuration: SQLiteSourceConfiguration
-    private let shared = Mutex(Shared())
-
-    private struct Shared {
-        var state = SourceState(snapshot: nil, health: SourceHealth())
-        var subscribers: [UUID: AsyncStream<SourceState>.Continuation] = [:]
-    }
+    private let publisher: SourcePublisher
 
     public init(configuration: SQLiteSourceConfiguration) {
         self.configuration = configuration
+        publisher = SourcePublisher(wallClock: configuration.wallClock)
     }
 
-    public var currentState: SourceState { shared.withLock { $0.state } }
+    public var currentState: SourceState { publisher.currentState }
 
     public func states() -> AsyncStream<SourceState> {
-        states(keepingNewest: 1)
+        publisher.states(keepingNewest: 1)
     }
 
     /// Like `states()`, but a slow consumer sees up to `count` states it has not taken yet
     /// (for recorders that want every snapshot).
     public func states(keepingNewest count: Int) -> AsyncStream<SourceState> {
-        let (stream, continuation) = AsyncStream.makeStream(of: SourceState.self, bufferingPolicy: .bufferingNewest(max(1, count)))
-        let id = UUID()
-        shared.withLock { shared in
-            shared.subscribers[id] = continuation
-            continuation.yield(shared.state)
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.shared.withLock { _ = $0.subscribers.removeValue(forKey: id) }
-        }
-        return stream
+        publisher.states(keepingNewest: count)
     }
 
     public func run() async {
@@ -65,16 +51,16 @@ public final class SQLiteDispatchSource: DispatchStateSource {
                     let snapshot = try reader.readSnapshot()
                     needsRead = false
                     dayEndsAt = configuration.dayBoundary.nextDayStart(after: snapshot.dayStart)
-                    publishSnapshot(snapshot)
+                    publisher.publish(snapshot)
                 } else {
-                    confirm()
+                    publisher.confirm()
                 }
                 delay = configuration.pollInterval
             } catch {
                 needsRead = true
                 // A file that vanished or turned into something else is reopened from scratch.
                 if error.kind == .unreachable || error.kind == .notADatabase { reader.close() }
-                publishProblem(error)
+                publisher.report(error)
                 delay = configuration.retryInterval
             }
             // Polls keep a steady cadence however long the work took; after a stall, start afresh.
@@ -82,7 +68,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
             try? await Task.sleep(until: nextPoll, clock: clock)
         }
         reader.close()
-        finishSubscribers()
+        publisher.finish()
     }
 
     public func snapshot(at moment: Date) async throws -> DispatchSnapshot {
@@ -106,53 +92,5 @@ public final class SQLiteDispatchSource: DispatchStateSource {
     private func dayEnded(_ dayEndsAt: Date?) -> Bool {
         guard let dayEndsAt, let snapshot = currentState.snapshot else { return false }
         return snapshot.dataTime(atWall: configuration.wallClock()) >= dayEndsAt
-    }
-
-    private func publishSnapshot(_ snapshot: DispatchSnapshot) {
-        let now = configuration.wallClock()
-        publish { state in
-            state.snapshot = snapshot
-            state.health = SourceHealth(confirmedAt: now, lastSnapshotAt: now)
-            state.health.confirmedUptime = .now
-            return true
-        }
-    }
-
-    private func confirm() {
-        let now = configuration.wallClock()
-        publish { state in
-            let recovered = state.health.problem != nil
-            state.health.confirmedAt = now
-            state.health.confirmedUptime = .now
-            state.health.problem = nil
-            state.health.problemSince = nil
-            return recovered
-        }
-    }
-
-    private func publishProblem(_ problem: SourceProblem) {
-        let now = configuration.wallClock()
-        publish { state in
-            guard state.health.problem != problem else { return false }
-            if state.health.problem == nil { state.health.problemSince = now }
-            state.health.problem = problem
-            return true
-        }
-    }
-
-    /// Applies `change`; tells subscribers when it returns true.
-    private func publish(_ change: (inout SourceState) -> Bool) {
-        shared.withLock { shared in
-            guard change(&shared.state) else { return }
-            for continuation in shared.subscribers.values { continuation.yield(shared.state) }
-        }
-    }
-
-    private func finishSubscribers() {
-        let continuations = shared.withLock { shared in
-            defer { shared.subscribers = [:] }
-            return Array(shared.subscribers.values)
-        }
-        for continuation in continuations { continuation.finish() }
     }
 }

@@ -40,6 +40,12 @@ public struct SQLiteSourceConfiguration: Sendable {
     }
 }
 
+extension SQLiteSourceConfiguration {
+    var querySettings: QuerySettings {
+        QuerySettings(dayBoundary: dayBoundary, futureTolerance: futureTolerance, settledCallsRecount: settledCallsRecount, wallClock: wallClock)
+    }
+}
+
 /// One read-only connection to the dispatch database: polls for changes and reads snapshots.
 /// Not thread-safe: one owner at a time. `SQLiteDispatchSource` drives one; use it directly for
 /// one-shot reads and measurements.
@@ -128,12 +134,12 @@ public final class SQLiteSnapshotReader {
     /// Reads the current state in one read transaction.
     public func readSnapshot() throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
-            let clock = try DataClock.read(db)
+            let clock = try DataClock.read(SQLiteConnection(db: db))
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
-            var query = StateQuery(configuration: configuration, now: now, moment: nil)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil)
             query.settledCalls = settledCalls
-            var snapshot = try query.read(db, sourceVersion: version)
+            var snapshot = try query.read(SQLiteConnection(db: db), sourceVersion: version)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
             settledCalls = query.settledCalls
             snapshotDataVersion = version
@@ -144,9 +150,9 @@ public final class SQLiteSnapshotReader {
     /// Rebuilds the state at `moment` in one read transaction.
     public func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
-            let now = try DataClock.read(db).now(wall: wall)
-            var query = StateQuery(configuration: configuration, now: now, moment: moment)
-            return try query.read(db, sourceVersion: nil)
+            let now = try DataClock.read(SQLiteConnection(db: db)).now(wall: wall)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment)
+            return try query.read(SQLiteConnection(db: db), sourceVersion: nil)
         }
     }
 
@@ -185,43 +191,6 @@ struct FileIdentity: Hashable {
         guard stat(path, &status) == 0 else { return nil }
         device = UInt64(status.st_dev)
         inode = UInt64(status.st_ino)
-    }
-}
-
-/// The time the data lives in: the wall clock, or the simulator's clock when it runs faster or
-/// slower than real time (it records its clock in `wallboard_interface`).
-struct DataClock {
-    var simulatedTime: Double?
-    var simulatedWallTime: Double?
-    var speed: Double = 1
-
-    static func read(_ db: Database) throws -> DataClock {
-        var clock = DataClock()
-        var version: String?
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT key, value FROM wallboard_interface"))
-        while let row = try rows.next() {
-            let key: String? = row[0]
-            let value: String? = row[1]
-            switch key {
-            case "version": version = value
-            case "simulated_time": clock.simulatedTime = value.flatMap(Double.init)
-            case "simulated_wall_time": clock.simulatedWallTime = value.flatMap(Double.init)
-            case "simulated_speed": clock.speed = value.flatMap(Double.init) ?? 1
-            default: break
-            }
-        }
-        guard let version else {
-            throw SourceProblem(kind: .interfaceMismatch, message: "wallboard_interface has no 'version' row; add (key 'version', value '\(InterfaceSchema.version)') or a view that returns it (see SCHEMA.md)")
-        }
-        guard Int(version) == InterfaceSchema.version else {
-            throw SourceProblem(kind: .interfaceMismatch, message: "wallboard_interface version is '\(version)'; this reader understands version \(InterfaceSchema.version)")
-        }
-        return clock
-    }
-
-    func now(wall: Date) -> Date {
-        guard let simulatedTime, let simulatedWallTime else { return wall }
-        return Date(timeIntervalSince1970: simulatedTime + (wall.timeIntervalSince1970 - simulatedWallTime) * speed)
     }
 }
 

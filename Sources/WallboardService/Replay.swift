@@ -27,7 +27,7 @@ public struct Replay {
 
     /// Renders every board at each `step` from `from` to `to` (both included), from the database
     /// named in the configuration (or `database`).
-    public func run(database: String? = nil, from: Date, to: Date, step: TimeInterval) async throws -> [BoardFilm] {
+    public func run(database: SourceDatabase? = nil, from: Date, to: Date, step: TimeInterval) async throws -> [BoardFilm] {
         guard to >= from else { throw ServiceSetupError("the replay ends (\(to)) before it starts (\(from))") }
         guard step > 0 else { throw ServiceSetupError("the replay step must be more than 0 seconds") }
         let count = Int(((to.timeIntervalSince(from)) / step).rounded(.down)) + 1
@@ -44,10 +44,10 @@ public struct Replay {
         return films
     }
 
-    /// The configured source, or the SQLite file `database` read as the configuration would read it.
-    func source(database: String?) -> any DispatchStateSource {
+    /// The configured source, or `database` read as the configuration would read it.
+    func source(database: SourceDatabase?) -> any DispatchStateSource {
         var settings = configuration.source
-        if let database { settings.database = .sqlite(path: database) }
+        if let database { settings.database = database }
         return DispatchSources.make(settings)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import WallboardConfig
 import WallboardDispatch
+import WallboardPostgres
 import WallboardSQLite
 
 /// Turns the configuration's `source:` into the source every command and the service read from.
@@ -13,6 +14,12 @@ public enum DispatchSources {
         case .sqlite(let path):
             SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
                 path: path, dayBoundary: settings.dayBoundary, pollInterval: settings.pollInterval,
+                retryInterval: min(.seconds(1), settings.staleAfter / 2), wallClock: wallClock
+            ))
+        case .postgres(let connection):
+            PostgresDispatchSource(configuration: PostgresSourceConfiguration(
+                connection: connection, dayBoundary: settings.dayBoundary, pollInterval: settings.pollInterval,
+                safetyPollInterval: min(.seconds(2), settings.staleAfter / 3),
                 retryInterval: min(.seconds(1), settings.staleAfter / 2), wallClock: wallClock
             ))
         }

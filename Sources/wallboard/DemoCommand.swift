@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import ServiceLifecycle
+import WallboardConfig
 import WallboardDispatch
 import WallboardDrivers
 import WallboardEmulator
 import WallboardExport
 import WallboardFonts
 import WallboardLayout
+import WallboardPostgres
 import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
@@ -43,25 +45,41 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed for the simulation; the same seed gives the same day.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp(
+        "Simulate the centre onto this PostgreSQL primary (its dispatch rows are replaced) and serve the boards from it.",
+        valueName: "url"
+    ))
+    var postgres: String?
+
     func run() async throws {
         let configURL = try locateConfig()
         var configuration = try ConfigLoader.load(contentsOf: configURL)
-        // The demo simulates its centre in a SQLite file beside the configured one.
-        let configuredDatabase: String
+        // The demo simulates its centre in a SQLite file beside the configured one, or on --postgres.
+        let directory: String
         switch configuration.source.database {
-        case .sqlite(let path): configuredDatabase = path
+        case .sqlite(let path): directory = workDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        case .postgres: directory = workDirectory ?? "/tmp/wallboard-demo"
         }
-        let directory = workDirectory ?? URL(fileURLWithPath: configuredDatabase).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let database = URL(fileURLWithPath: directory).appendingPathComponent("dispatch.db").path
-        configuration.source.database = .sqlite(path: database)
         if let port { configuration.http.port = port }
-        let settings = SimulationSettings(
+        var settings = SimulationSettings(
             seed: seed, start: Date().addingTimeInterval(-3 * 3600), speed: speed, dayBoundary: configuration.source.dayBoundary,
             journalMode: .wal, replacesExistingData: true
         )
-        // Prepared before the service starts, so the first poll already finds the city.
-        let simulator = try DispatchSimulator(path: database, settings: settings)
+        // Prepared before the service starts, so the first read already finds the city.
+        let simulator: DispatchSimulator
+        let database: String
+        if let postgres {
+            let connection = try PostgresSettings(url: postgres)
+            settings.journalMode = nil
+            simulator = try DispatchSimulator(store: try await PostgresSimulationStore.open(connection), settings: settings)
+            configuration.source.database = .postgres(connection)
+            database = postgres
+        } else {
+            database = URL(fileURLWithPath: directory).appendingPathComponent("dispatch.db").path
+            configuration.source.database = .sqlite(path: database)
+            simulator = try DispatchSimulator(path: database, settings: settings)
+        }
         let service = try WallboardService(configuration: configuration)
         let emulators = try emulatedBoards(configuration, service: service, pictures: directory)
         let token = configuration.http.token

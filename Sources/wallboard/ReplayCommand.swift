@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WallboardConfig
 import WallboardDispatch
 import WallboardService
 
@@ -15,8 +16,11 @@ struct ReplayCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The dispatch database (default: the one the configuration names).")
+    @Option(help: "The dispatch SQLite database (default: the one the configuration names).")
     var db: String?
+
+    @Option(help: ArgumentHelp("The dispatch database on PostgreSQL, instead of the configured one.", valueName: "url"))
+    var postgres: String?
 
     @Option(help: "The service configuration (YAML) whose boards to replay.")
     var config: String
@@ -42,7 +46,14 @@ struct ReplayCommand: AsyncParsableCommand {
         guard speedUp > 0 else { throw ValidationError("--speed-up must be more than 0") }
         let replay = try Replay(configuration: configuration)
         let seconds = step?.seconds ?? 1
-        let films = try await replay.run(database: db, from: try from.resolve(in: boundary), to: try to.resolve(in: boundary), step: seconds)
+        var database: SourceDatabase?
+        switch (db, postgres) {
+        case (let path?, nil): database = .sqlite(path: path)
+        case (nil, let url?): database = .postgres(try PostgresSettings(url: url))
+        case (_?, _?): throw ValidationError("give --db FILE or --postgres URL, not both")
+        case (nil, nil): database = nil
+        }
+        let films = try await replay.run(database: database, from: try from.resolve(in: boundary), to: try to.resolve(in: boundary), step: seconds)
         let files = try Replay.write(films, step: seconds, speedUp: speedUp, to: URL(fileURLWithPath: out))
         FileHandle.standardOutput.write(Data((files.map(\.path).joined(separator: "\n") + "\n").utf8))
     }

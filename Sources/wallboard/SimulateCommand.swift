@@ -1,23 +1,31 @@
 import ArgumentParser
 import Foundation
+import WallboardConfig
 import WallboardDispatch
+import WallboardPostgres
 import WallboardSQLite
 
-/// `wallboard simulate`: fills a SQLite file with a simulated 120 centre's activity.
+/// `wallboard simulate`: fills a SQLite file or a PostgreSQL database with a simulated 120 centre's activity.
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Write a realistic 120 dispatch centre's activity into a SQLite database.",
+        abstract: "Write a realistic 120 dispatch centre's activity into a SQLite or PostgreSQL database.",
         discussion: """
-            Creates the Wallboard interface tables if needed. By default the day is replayed from local \
+            Creates the Wallboard interface tables if needed (on PostgreSQL also the NOTIFY triggers). By default the day is replayed from local \
             midnight as fast as possible, then the simulation follows the clock (times --speed). With --fast \
             it writes from --start to the end as fast as possible and exits. The same --seed and options give \
             the same rows.
             """
     )
 
-    @Option(help: "The SQLite database file to write (created if missing). Required unless --print-schema.")
+    @Option(help: "The SQLite database file to write (created if missing). Required unless --postgres or --print-schema.")
     var db: String?
+
+    @Option(help: ArgumentHelp(
+        "Write onto this PostgreSQL primary instead of a SQLite file.",
+        discussion: "postgresql://USER@HOST[:PORT]/DATABASE[?passwordFile=PATH&sslmode=…]", valueName: "url"
+    ))
+    var postgres: String?
 
     @Option(help: "Seed for every random choice; the same seed gives the same day.")
     var seed: UInt64 = 1
@@ -65,7 +73,6 @@ struct SimulateCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((InterfaceSchema.sql + "\n").utf8))
             return
         }
-        guard let db else { throw ValidationError("--db FILE is required: the SQLite database to write") }
         let boundary = try zone.dayBoundary()
         let startDate = try start.resolve(in: boundary)
         var end: Date?
@@ -84,10 +91,27 @@ struct SimulateCommand: AsyncParsableCommand {
             journalMode: journalMode, replacesExistingData: fresh
         )
         do {
-            let simulator = try DispatchSimulator(path: db, settings: settings)
-            try await simulator.run()
+            switch (db, postgres) {
+            case (let db?, nil):
+                try await DispatchSimulator(path: db, settings: settings).run()
+            case (nil, let url?):
+                let store = try await PostgresSimulationStore.open(try PostgresSettings(url: url))
+                do {
+                    try await DispatchSimulator(store: store, settings: settings).run()
+                } catch {
+                    await store.close()
+                    throw error
+                }
+                await store.close()
+            case (_?, _?):
+                throw ValidationError("give --db FILE or --postgres URL, not both")
+            case (nil, nil):
+                throw ValidationError("--db FILE or --postgres URL is required: where to write")
+            }
         } catch let error as SimulationError {
             throw ValidationError(error.description)
+        } catch let error as SourceProblem {
+            throw ValidationError(error.message)
         }
     }
 }

@@ -75,12 +75,28 @@ struct MomentArgument: ExpressibleByArgument {
 /// The database a one-shot command reads, as the configuration's `source:` would name it.
 struct SourceOptions: ParsableArguments {
     @Option(help: "The dispatch SQLite database (opened read-only).")
-    var db: String
+    var db: String?
+
+    @Option(help: ArgumentHelp(
+        "The dispatch database on PostgreSQL (read-only), instead of --db.",
+        discussion: "postgresql://USER@HOST[:PORT][,HOST[:PORT]…]/DATABASE[?sslmode=…&passwordFile=PATH&application_name=…]",
+        valueName: "url"
+    ))
+    var postgres: String?
 
     @OptionGroup var zone: TimeZoneOptions
 
-    func settings(pollInterval: Duration = .milliseconds(10)) throws -> SourceSettings {
-        SourceSettings(database: .sqlite(path: db), pollInterval: pollInterval, timeZone: try zone.dayBoundary().timeZone)
+    func database() throws -> SourceDatabase {
+        switch (db, postgres) {
+        case (let path?, nil): return .sqlite(path: path)
+        case (nil, let url?): return .postgres(try PostgresSettings(url: url))
+        case (_?, _?): throw ValidationError("give --db FILE or --postgres URL, not both")
+        case (nil, nil): throw ValidationError("give the dispatch database: --db FILE (SQLite) or --postgres URL")
+        }
+    }
+
+    func settings(pollInterval: Duration? = nil) throws -> SourceSettings {
+        SourceSettings(database: try database(), pollInterval: pollInterval, timeZone: try zone.dayBoundary().timeZone)
     }
 }
 

@@ -14,6 +14,7 @@ struct Wallboard: AsyncParsableCommand {
             EmulateCommand.self,
             EmulateFleetCommand.self,
             ReplayCommand.self,
+            PostgresCommand.self,
             ServeCommand.self,
             SimulateCommand.self,
             SoakCommand.self,

@@ -65,6 +65,7 @@ let fuzzTargets: [FuzzTarget] = protocolFuzzTargets + [
     FuzzTarget(name: "layout") { bytes in layoutFuzzing.run(bytes) },
     FuzzTarget(name: "config", run: fuzzConfiguration),
     FuzzTarget(name: "sqlite-rows") { bytes in sqliteRowFuzzing.run(bytes) },
+    FuzzTarget(name: "postgres-cells", run: fuzzPostgresCells),
     FuzzTarget(name: "scrubber", run: fuzzScrubber),
 ]
 

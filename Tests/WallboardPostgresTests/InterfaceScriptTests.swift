@@ -6,8 +6,9 @@ import WallboardTestKit
 @Suite(.serialized) struct InterfaceScriptTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/WallboardSQLite")
-    static let schema = sources.appendingPathComponent("schema-postgres.sql").path
-    static let notify = sources.appendingPathComponent("notify-postgres.sql").path
+    static let postgresSources = sources.deletingLastPathComponent().appendingPathComponent("WallboardPostgres")
+    static let schema = postgresSources.appendingPathComponent("schema-postgres.sql").path
+    static let notify = postgresSources.appendingPathComponent("notify-postgres.sql").path
 
     /// Each table's columns in order, as SQLite's schema.sql declares them.
     static func sqliteColumns() throws -> [String: [String]] {

@@ -36,7 +36,7 @@ final class PostgresServer: @unchecked Sendable {
     func standby() throws -> PostgresServer {
         let standby = try PostgresServer(folder: Self.makeFolder(), port: Self.freePort())
         try standby.run(
-            "\(Self.binaries)/pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R"]
+            "\(Self.binaries)/pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R", "--checkpoint=fast"]
         )
         try standby.start()
         return standby
@@ -51,6 +51,19 @@ final class PostgresServer: @unchecked Sendable {
 
     func stop() {
         _ = try? run("\(Self.binaries)/pg_ctl", ["-D", data.path, "-w", "-m", "fast", "stop"])
+    }
+
+    /// `host:port` as a source's configuration names this server.
+    var address: String { "127.0.0.1:\(port)" }
+
+    /// Makes `role` log in with `password` only (SCRAM), while every other role stays trusted.
+    func requirePassword(for role: String, password: String) throws {
+        try psql("CREATE ROLE \(role) LOGIN PASSWORD '\(password)'")
+        let hba = data.appendingPathComponent("pg_hba.conf")
+        let rules = try String(contentsOf: hba, encoding: .utf8)
+        // Written in place, so the file keeps its owner; the first matching rule wins.
+        try ("host all \(role) 127.0.0.1/32 scram-sha-256\n" + rules).write(to: hba, atomically: false, encoding: .utf8)
+        try run("\(Self.binaries)/pg_ctl", ["-D", data.path, "reload"])
     }
 
     /// Runs `sql` with psql (stopping at the first error) and returns what it printed, unaligned

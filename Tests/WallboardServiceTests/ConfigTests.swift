@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WallboardConfig
 import WallboardTransport
 import WallboardYAML
 @testable import WallboardService
@@ -42,6 +43,46 @@ import WallboardYAML
         #expect(board.name == "wall")
         #expect(board.layoutPath == "/etc/Layouts/wall-384x192-rgb.yaml")
         guard case .browser = board.output else { Issue.record("expected a browser board"); return }
+    }
+
+    static let station = """
+        centre: 测试急救中心
+        source:
+          postgres:
+            hosts: [db-standby.city:5433, "db-primary.city"]
+            database: dispatch
+            user: station_07
+            passwordFile: secrets/wallboard.pw
+            sslmode: verify-full
+            applicationName: wallboard-station-07
+        boards:
+          - id: door-s07
+            station: S07
+            layout: ../Layouts/door-192x32-bicolor.yaml
+            transport: browser
+        """
+
+    @Test func aStationReadsThePostgresServersItNames() throws {
+        let configuration = try ConfigLoader.load(Self.station, file: "/etc/wallboard/station.yaml")
+        let expected = PostgresSettings(
+            hosts: [PostgresSettings.Host(name: "db-standby.city", port: 5433), PostgresSettings.Host(name: "db-primary.city")],
+            database: "dispatch", user: "station_07", passwordFile: "/etc/wallboard/secrets/wallboard.pw", tls: .verifyFull,
+            applicationName: "wallboard-station-07"
+        )
+        #expect(configuration.source.database == .postgres(expected))
+        #expect(configuration.source.pollInterval == .milliseconds(20), "a standby serves many instances")
+    }
+
+    @Test func aPostgresSourceWithAnErrorIsNamed() {
+        func source(_ hosts: String) -> String {
+            Self.error(Self.station.replacingOccurrences(of: "[db-standby.city:5433, \"db-primary.city\"]", with: hosts))
+        }
+        #expect(source("[db:70000]").hasPrefix("4:13: 'db:70000' is not HOST or HOST:PORT"), "\(source("[db:70000]"))")
+        #expect(source("[]").hasPrefix("4:12: 'hosts' lists no server"), "\(source("[]"))")
+        let both = Self.error(Self.minimal.replacingOccurrences(of: "  sqlite: dispatch.db", with: "  sqlite: dispatch.db\n  postgres: {hosts: [db], database: d, user: u}"))
+        #expect(both.contains("'source' names both sqlite and postgres"), "\(both)")
+        let mode = Self.error(Self.station.replacingOccurrences(of: "verify-full", with: "sometimes"))
+        #expect(mode.contains("sslmode 'sometimes' is not one of disable, prefer, require, verify-full"), "\(mode)")
     }
 
     @Test func shippedExampleLoadsWithEveryKindOfOutput() throws {
@@ -98,7 +139,7 @@ import WallboardYAML
 
     @Test func unknownKeyIsNamedWithItsPlaceAndASuggestion() {
         let text = Self.minimal.replacingOccurrences(of: "  timeZone:", with: "  timezone:")
-        #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: sqlite, poll, timeZone, staleAfter (did you mean 'timeZone'?)")
+        #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: sqlite, postgres, poll, timeZone, staleAfter (did you mean 'timeZone'?)")
     }
 
     @Test func badValuesAreReportedWhereTheyAre() {

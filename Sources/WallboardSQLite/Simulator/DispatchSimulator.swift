@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// What to simulate and how fast.
@@ -53,21 +52,30 @@ public struct SimulationSettings: Sendable {
 /// A problem with the simulator's settings or its database.
 public struct SimulationError: Error, CustomStringConvertible {
     public let description: String
+
+    package init(description: String) {
+        self.description = description
+    }
 }
 
-/// Writes a realistic 120 centre's activity into a SQLite file through the Wallboard interface,
-/// in short transactions as a dispatch system would. The same seed and settings give the same rows.
+/// Writes a realistic 120 centre's activity through the Wallboard interface, into a SQLite file
+/// or onto a PostgreSQL server, in short transactions as a dispatch system would. The same seed and
+/// settings give the same rows.
 public final class DispatchSimulator {
     private let settings: SimulationSettings
-    private let path: String
-    private let queue: DatabaseQueue
+    private let store: any SimulationStore
     private var model: SimulationModel
     /// Events are written in one transaction per this many simulated seconds while catching up.
     private let catchUpBatchSeconds = 60.0
 
-    /// Opens (creating if needed) the database and prepares the city. Throws if the database
+    /// Opens (creating if needed) the SQLite database and prepares the city. Throws if the database
     /// already holds dispatch rows and `replacesExistingData` is false.
-    public init(path: String, settings: SimulationSettings) throws {
+    public convenience init(path: String, settings: SimulationSettings) throws {
+        try self.init(store: SQLiteSimulationStore(path: path, journalMode: settings.journalMode), settings: settings)
+    }
+
+    /// Prepares the city in `store` (see `init(path:settings:)`).
+    package init(store: any SimulationStore, settings: SimulationSettings) throws {
         guard settings.stationCount >= 1, settings.vehicleCount >= 1 else {
             throw SimulationError(description: "--stations and --vehicles must be at least 1")
         }
@@ -76,39 +84,25 @@ public final class DispatchSimulator {
             throw SimulationError(description: "--fast needs an end: give --duration or --until")
         }
         self.settings = settings
-        self.path = path
-        var configuration = Configuration()
-        configuration.label = "wallboard.simulator"
-        configuration.busyMode = .timeout(5)
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw SimulationError(description: "cannot open \(path) for writing: \(error)")
-        }
+        self.store = store
         model = SimulationModel(settings: settings)
         try prepareDatabase()
     }
 
     private func prepareDatabase() throws {
-        if let mode = settings.journalMode {
-            try queue.writeWithoutTransaction { db in
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = \(mode.rawValue)")
-            }
-        }
-        try queue.inTransaction(.immediate) { db in
-            try db.execute(sql: InterfaceSchema.sql)
-            let existing = try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM vehicles) + (SELECT count(*) FROM calls)") ?? 0
+        try store.installInterface()
+        try store.transaction {
+            let existing = try store.number("SELECT (SELECT count(*) FROM vehicles) + (SELECT count(*) FROM calls)", []) ?? 0
             if existing > 0 {
                 guard settings.replacesExistingData else {
-                    throw SimulationError(description: "\(path) already holds dispatch data; pass --fresh to replace it")
+                    throw SimulationError(description: "\(store.name) already holds dispatch data; pass --fresh to replace it")
                 }
                 for table in ["stations", "vehicles", "incidents", "vehicle_tasks", "calls", "seats", "vehicle_status_log"] {
-                    try db.execute(sql: "DELETE FROM \(table)")
+                    try store.execute("DELETE FROM \(table)", [])
                 }
             }
-            try db.execute(sql: "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'")
-            try model.writeCity(db)
-            return .commit
+            try store.execute("DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'", [])
+            try model.writeCity(store)
         }
     }
 
@@ -116,7 +110,7 @@ public final class DispatchSimulator {
     public func run() async throws {
         let end = settings.end.map(\.timeIntervalSince1970) ?? .infinity
         // Catching up writes many simulated minutes per second; losing them in a power cut costs nothing.
-        try setSynchronous("OFF")
+        try store.setDurable(false)
         // Catch up with the clock (or run to the end) in batches, as fast as the disk allows.
         let catchUpUntil = settings.followsClock ? min(end, max(settings.start.timeIntervalSince1970, Date().timeIntervalSince1970)) : end
         while let next = model.nextEventTime, next < catchUpUntil {
@@ -128,7 +122,7 @@ public final class DispatchSimulator {
             try write(until: end, clockSpeed: 0, force: true)
             return
         }
-        try setSynchronous("NORMAL")
+        try store.setDurable(true)
         let simulatedAnchor = catchUpUntil
         let wallAnchor = Date().timeIntervalSince1970
         try write(until: simulatedAnchor, clockSpeed: settings.speed, force: true)
@@ -151,17 +145,13 @@ public final class DispatchSimulator {
         }
     }
 
-    private func setSynchronous(_ level: String) throws {
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(level)") }
-    }
-
     /// Processes every event before `limit` in one transaction and records the simulator's clock.
     private func write(until limit: Double, clockSpeed: Double, force: Bool = false) throws {
         guard force || (model.nextEventTime.map { $0 < limit } ?? false) else { return }
-        try queue.inTransaction(.immediate) { db in
+        try store.transaction {
             var last = model.lastEventTime
             while let next = model.nextEventTime, next < limit {
-                last = try model.processNext(db)
+                last = try model.processNext(store)
             }
             let clockTime = limit.isFinite ? limit : last
             let clock: [(String, String)] = [
@@ -170,9 +160,8 @@ public final class DispatchSimulator {
                 ("simulated_speed", String(clockSpeed)),
             ]
             for (key, value) in clock {
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO wallboard_interface (key, value) VALUES (?, ?)").execute(arguments: [key, value])
+                try store.execute("INSERT INTO wallboard_interface (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
             }
-            return .commit
         }
     }
 }

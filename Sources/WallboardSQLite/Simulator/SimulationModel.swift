@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// The simulated centre: calls, seats, incidents and vehicles, advanced one event at a time.
@@ -95,27 +94,27 @@ struct SimulationModel {
 
     // MARK: The fixed rows
 
-    func writeCity(_ db: Database) throws {
+    func writeCity(_ db: any SimulationStore) throws {
         let start = settings.start.timeIntervalSince1970
         for (index, station) in city.stations.enumerated() {
-            try db.execute(sql: "INSERT INTO stations (id, name, district, sort_order, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [station.id, station.name, station.district, index + 1, station.location.latitude, station.location.longitude])
+            try db.execute("INSERT INTO stations (id, name, district, sort_order, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
+                           [station.id, station.name, station.district, index + 1, station.location.latitude, station.location.longitude])
         }
         for vehicle in city.vehicles {
-            try db.execute(sql: "INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since) VALUES (?, ?, ?, ?, 7, ?)",
-                           arguments: [vehicle.id, vehicle.callSign, vehicle.plate, city.stations[vehicle.stationIndex].id, start])
-            try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at) VALUES (?, 7, ?)", arguments: [vehicle.id, start])
+            try db.execute("INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since) VALUES (?, ?, ?, ?, 7, ?)",
+                           [vehicle.id, vehicle.callSign, vehicle.plate, city.stations[vehicle.stationIndex].id, start])
+            try db.execute("INSERT INTO vehicle_status_log (vehicle_id, status, at) VALUES (?, 7, ?)", [vehicle.id, start])
         }
         for seat in city.seats {
-            try db.execute(sql: "INSERT INTO seats (id, name, dispatcher_name, state, state_since) VALUES (?, ?, ?, 'idle', ?)",
-                           arguments: [seat.id, seat.name, seat.dispatcherName, start])
+            try db.execute("INSERT INTO seats (id, name, dispatcher_name, state, state_since) VALUES (?, ?, ?, 'idle', ?)",
+                           [seat.id, seat.name, seat.dispatcherName, start])
         }
     }
 
     // MARK: Events
 
     /// Applies the next event, writing its rows; returns its time.
-    mutating func processNext(_ db: Database) throws -> Double {
+    mutating func processNext(_ db: any SimulationStore) throws -> Double {
         guard let (time, event) = events.pop() else { return lastEventTime }
         lastEventTime = time
         switch event {
@@ -171,7 +170,7 @@ struct SimulationModel {
         return (profile[hour] * (1 - fraction) + profile[(hour + 1) % 24] * fraction) / mean
     }
 
-    private mutating func callArrives(_ db: Database, at time: Double) throws {
+    private mutating func callArrives(_ db: any SimulationStore, at time: Double) throws {
         scheduleNextCall(after: time)
         let outcome = random.weighted([
             (CallOutcome.valid, 55.0), (.information, 15), (.nuisance, 9), (.silent, 13), (.misdial, 8),
@@ -179,8 +178,7 @@ struct SimulationModel {
         let index = calls.count
         let call = SimCall(id: String(format: "C%07d", index + 1), received: time, outcome: outcome)
         calls.append(call)
-        try db.cachedStatement(sql: "INSERT INTO calls (id, received_at, caller_phone) VALUES (?, ?, ?)")
-            .execute(arguments: [call.id, time, IncidentDetails.phoneNumber(&random)])
+        try db.execute("INSERT INTO calls (id, received_at, caller_phone) VALUES (?, ?, ?)", [call.id, time, IncidentDetails.phoneNumber(&random)])
         if let seat = freeSeat() {
             seats[seat].busy = true
             schedule(.callAnswered(call: index, seat: seat), at: time + random.logNormal(median: 4, sigma: 0.45, within: 1...25))
@@ -194,16 +192,14 @@ struct SimulationModel {
         seats.indices.first { !seats[$0].busy && !seats[$0].away }
     }
 
-    private mutating func callAnswered(_ db: Database, call: Int, seat: Int, at time: Double) throws {
+    private mutating func callAnswered(_ db: any SimulationStore, call: Int, seat: Int, at time: Double) throws {
         guard !calls[call].ended else {
             try seatReady(db, seat: seat, at: time)
             return
         }
         calls[call].answered = true
-        try db.cachedStatement(sql: "UPDATE calls SET answered_at = ?, seat_id = ? WHERE id = ?")
-            .execute(arguments: [time, city.seats[seat].id, calls[call].id])
-        try db.cachedStatement(sql: "UPDATE seats SET state = 'talking', state_since = ?, call_id = ? WHERE id = ?")
-            .execute(arguments: [time, calls[call].id, city.seats[seat].id])
+        try db.execute("UPDATE calls SET answered_at = ?, seat_id = ? WHERE id = ?", [time, city.seats[seat].id, calls[call].id])
+        try db.execute("UPDATE seats SET state = 'talking', state_since = ?, call_id = ? WHERE id = ?", [time, calls[call].id, city.seats[seat].id])
         let talk: Double = switch calls[call].outcome {
         case .valid: random.logNormal(median: 95, sigma: 0.35, within: 40...360)
         case .information: random.logNormal(median: 60, sigma: 0.5, within: 15...300)
@@ -214,53 +210,48 @@ struct SimulationModel {
         schedule(.callEnds(call: call), at: time + talk)
     }
 
-    private mutating func callAbandoned(_ db: Database, call: Int, at time: Double) throws {
+    private mutating func callAbandoned(_ db: any SimulationStore, call: Int, at time: Double) throws {
         guard let position = waitingCalls.firstIndex(of: call) else { return }
         waitingCalls.remove(at: position)
         calls[call].ended = true
-        try db.cachedStatement(sql: "UPDATE calls SET ended_at = ? WHERE id = ?").execute(arguments: [time, calls[call].id])
+        try db.execute("UPDATE calls SET ended_at = ? WHERE id = ?", [time, calls[call].id])
     }
 
-    private mutating func callEnds(_ db: Database, call: Int, at time: Double) throws {
+    private mutating func callEnds(_ db: any SimulationStore, call: Int, at time: Double) throws {
         calls[call].ended = true
         let seatIndex = try seatOf(db, call: call)
         var incidentID: String?
         if calls[call].outcome == .valid {
             incidentID = try createIncident(db, call: call, at: time)
         }
-        try db.cachedStatement(sql: "UPDATE calls SET ended_at = ?, outcome = ?, incident_id = ? WHERE id = ?")
-            .execute(arguments: [time, calls[call].outcome.rawValue, incidentID, calls[call].id])
+        try db.execute("UPDATE calls SET ended_at = ?, outcome = ?, incident_id = ? WHERE id = ?", [time, calls[call].outcome.rawValue, incidentID, calls[call].id])
         guard let seatIndex else { return }
-        try db.cachedStatement(sql: "UPDATE seats SET state = 'wrap-up', state_since = ?, call_id = NULL WHERE id = ?")
-            .execute(arguments: [time, city.seats[seatIndex].id])
+        try db.execute("UPDATE seats SET state = 'wrap-up', state_since = ?, call_id = NULL WHERE id = ?", [time, city.seats[seatIndex].id])
         let wrapUp = calls[call].outcome == .valid ? random.logNormal(median: 20, sigma: 0.4, within: 5...90) : random.uniform(2...8)
         schedule(.seatReady(seat: seatIndex), at: time + wrapUp)
     }
 
-    private func seatOf(_ db: Database, call: Int) throws -> Int? {
-        let seatID = try String.fetchOne(db.cachedStatement(sql: "SELECT seat_id FROM calls WHERE id = ?"), arguments: [calls[call].id])
+    private func seatOf(_ db: any SimulationStore, call: Int) throws -> Int? {
+        let seatID = try db.text("SELECT seat_id FROM calls WHERE id = ?", [calls[call].id])
         return city.seats.firstIndex { $0.id == seatID }
     }
 
-    private mutating func seatReady(_ db: Database, seat: Int, at time: Double) throws {
+    private mutating func seatReady(_ db: any SimulationStore, seat: Int, at time: Double) throws {
         let othersAvailable = seats.indices.filter { $0 != seat && !seats[$0].away }.count
         if othersAvailable >= 2, random.chance(0.015) {
             seats[seat] = SimSeat(busy: false, away: true)
-            try db.cachedStatement(sql: "UPDATE seats SET state = 'away', state_since = ?, call_id = NULL WHERE id = ?")
-                .execute(arguments: [time, city.seats[seat].id])
+            try db.execute("UPDATE seats SET state = 'away', state_since = ?, call_id = NULL WHERE id = ?", [time, city.seats[seat].id])
             schedule(.seatBack(seat: seat), at: time + random.uniform(300...1200))
             return
         }
-        try db.cachedStatement(sql: "UPDATE seats SET state = 'idle', state_since = ?, call_id = NULL WHERE id = ?")
-            .execute(arguments: [time, city.seats[seat].id])
+        try db.execute("UPDATE seats SET state = 'idle', state_since = ?, call_id = NULL WHERE id = ?", [time, city.seats[seat].id])
         seats[seat].busy = false
         takeWaitingCall(seat: seat, at: time)
     }
 
-    private mutating func seatBack(_ db: Database, seat: Int, at time: Double) throws {
+    private mutating func seatBack(_ db: any SimulationStore, seat: Int, at time: Double) throws {
         seats[seat] = SimSeat()
-        try db.cachedStatement(sql: "UPDATE seats SET state = 'idle', state_since = ? WHERE id = ?")
-            .execute(arguments: [time, city.seats[seat].id])
+        try db.execute("UPDATE seats SET state = 'idle', state_since = ? WHERE id = ?", [time, city.seats[seat].id])
         takeWaitingCall(seat: seat, at: time)
     }
 
@@ -273,7 +264,7 @@ struct SimulationModel {
 
     // MARK: Incidents and vehicles
 
-    private mutating func createIncident(_ db: Database, call: Int, at time: Double) throws -> String {
+    private mutating func createIncident(_ db: any SimulationStore, call: Int, at time: Double) throws -> String {
         let location = City.randomLocation(&random)
         let massCasualty = random.chance(massCasualtyChance)
         let details = IncidentDetails(at: location, massCasualty: massCasualty, random: &random)
@@ -284,14 +275,14 @@ struct SimulationModel {
             priority: details.priority, vehiclesStillNeeded: vehiclesNeeded
         )
         incidents.append(incident)
-        let answered = try Double.fetchOne(db.cachedStatement(sql: "SELECT answered_at FROM calls WHERE id = ?"), arguments: [calls[call].id])
+        let answered = try db.number("SELECT answered_at FROM calls WHERE id = ?", [calls[call].id])
         let hospital = city.nearestHospital(to: location, maternity: incident.maternity)
-        try db.cachedStatement(sql: """
+        try db.execute("""
             INSERT INTO incidents (id, call_id, received_at, answered_at, priority, category, complaint, incident_address,
                 pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age,
                 callback_phone, latitude, longitude)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT caller_phone FROM calls WHERE id = ?), ?, ?)
-            """).execute(arguments: [
+            """, [
                 incident.id, calls[call].id, calls[call].received, answered, details.priority, details.category, details.complaint,
                 details.incidentAddress, details.pickupAddress, "\(details.landmark)附近", details.district, details.casualties,
                 hospital.name, details.patientName, details.patientSex, details.patientAge, calls[call].id,
@@ -303,7 +294,7 @@ struct SimulationModel {
     }
 
     /// Sends the nearest dispatchable vehicle to each waiting incident, most urgent first.
-    private mutating func dispatchPending(_ db: Database, at time: Double) throws {
+    private mutating func dispatchPending(_ db: any SimulationStore, at time: Double) throws {
         let order = pendingIncidents.enumerated().sorted { (incidents[$0.element].priority, $0.offset) < (incidents[$1.element].priority, $1.offset) }
         var stillPending: [Int] = []
         for (_, incidentIndex) in order {
@@ -324,7 +315,7 @@ struct SimulationModel {
         return best?.index
     }
 
-    private mutating func dispatch(_ db: Database, vehicle: Int, incident: Int, at time: Double) throws {
+    private mutating func dispatch(_ db: any SimulationStore, vehicle: Int, incident: Int, at time: Double) throws {
         taskCount += 1
         let taskID = String(format: "T%07d", taskCount)
         incidents[incident].vehiclesStillNeeded -= 1
@@ -333,11 +324,10 @@ struct SimulationModel {
         vehicles[vehicle].incident = incident
         vehicles[vehicle].taskID = taskID
         let incidentID = incidents[incident].id
-        try db.cachedStatement(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [taskID, incidentID, city.vehicles[vehicle].id, time])
+        try db.execute("INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)", [taskID, incidentID, city.vehicles[vehicle].id, time])
         if !incidents[incident].dispatched {
             incidents[incident].dispatched = true
-            try db.cachedStatement(sql: "UPDATE incidents SET dispatched_at = ? WHERE id = ?").execute(arguments: [time, incidentID])
+            try db.execute("UPDATE incidents SET dispatched_at = ? WHERE id = ?", [time, incidentID])
         }
         try setStatus(db, vehicle: vehicle, .assigning, at: time)
         let generation = vehicles[vehicle].generation
@@ -355,7 +345,7 @@ struct SimulationModel {
         return (kilometres / speed * 3600 + 60) * random.logNormal(median: 1, sigma: 0.2, within: 0.7...1.8)
     }
 
-    private mutating func vehicleStep(_ db: Database, vehicle: Int, to status: VehicleStatus, at time: Double) throws {
+    private mutating func vehicleStep(_ db: any SimulationStore, vehicle: Int, to status: VehicleStatus, at time: Double) throws {
         guard let incidentIndex = vehicles[vehicle].incident else { return }
         let incident = incidents[incidentIndex]
         let generation = vehicles[vehicle].generation
@@ -390,10 +380,9 @@ struct SimulationModel {
     }
 
     /// Ends the vehicle's run (handed over, or an empty run), frees it and sends it home.
-    private mutating func finishTask(_ db: Database, vehicle: Int, at time: Double, emptyRunReason: String?) throws {
+    private mutating func finishTask(_ db: any SimulationStore, vehicle: Int, at time: Double, emptyRunReason: String?) throws {
         guard let incidentIndex = vehicles[vehicle].incident, let taskID = vehicles[vehicle].taskID else { return }
-        try db.cachedStatement(sql: "UPDATE vehicle_tasks SET completed_at = ?, empty_run_reason = ? WHERE id = ?")
-            .execute(arguments: [time, emptyRunReason, taskID])
+        try db.execute("UPDATE vehicle_tasks SET completed_at = ?, empty_run_reason = ? WHERE id = ?", [time, emptyRunReason, taskID])
         vehicles[vehicle].incident = nil
         vehicles[vehicle].taskID = nil
         vehicles[vehicle].generation += 1
@@ -401,7 +390,7 @@ struct SimulationModel {
         incidents[incidentIndex].openTasks -= 1
         if incidents[incidentIndex].openTasks == 0, incidents[incidentIndex].vehiclesStillNeeded == 0 {
             incidents[incidentIndex].closed = true
-            try db.cachedStatement(sql: "UPDATE incidents SET closed_at = ? WHERE id = ?").execute(arguments: [time, incidents[incidentIndex].id])
+            try db.execute("UPDATE incidents SET closed_at = ? WHERE id = ?", [time, incidents[incidentIndex].id])
         }
         let home = city.stations[city.vehicles[vehicle].stationIndex].location
         schedule(.backAtStation(vehicle: vehicle, generation: vehicles[vehicle].generation), at: time + driveSeconds(from: vehicles[vehicle].location, to: home, urgent: false))
@@ -409,15 +398,13 @@ struct SimulationModel {
     }
 
     /// Writes a status change to the vehicle row and the status log, with the matching task time stamp.
-    private mutating func setStatus(_ db: Database, vehicle: Int, _ status: VehicleStatus, at time: Double) throws {
+    private mutating func setStatus(_ db: any SimulationStore, vehicle: Int, _ status: VehicleStatus, at time: Double) throws {
         vehicles[vehicle].status = status
         let vehicleID = city.vehicles[vehicle].id
         let incidentID = vehicles[vehicle].incident.map { incidents[$0].id }
         let taskID = vehicles[vehicle].taskID
-        try db.cachedStatement(sql: "UPDATE vehicles SET status = ?, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?")
-            .execute(arguments: [status.rawValue, time, incidentID, taskID, vehicleID])
-        try db.cachedStatement(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [vehicleID, status.rawValue, time, incidentID, taskID])
+        try db.execute("UPDATE vehicles SET status = ?, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?", [status.rawValue, time, incidentID, taskID, vehicleID])
+        try db.execute("INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, ?, ?, ?, ?)", [vehicleID, status.rawValue, time, incidentID, taskID])
         let column: String? = switch status {
         case .enRoute: "departed_at"
         case .atScene: "at_scene_at"
@@ -426,7 +413,7 @@ struct SimulationModel {
         default: nil
         }
         if let column, let taskID {
-            try db.cachedStatement(sql: "UPDATE vehicle_tasks SET \(column) = ? WHERE id = ?").execute(arguments: [time, taskID])
+            try db.execute("UPDATE vehicle_tasks SET \(column) = ? WHERE id = ?", [time, taskID])
         }
     }
 
@@ -437,7 +424,7 @@ struct SimulationModel {
         schedule(.serviceStarts(vehicle: vehicle), at: time + random.exponential(mean: 86_400 / 0.2))
     }
 
-    private mutating func serviceStarts(_ db: Database, vehicle: Int, at time: Double) throws {
+    private mutating func serviceStarts(_ db: any SimulationStore, vehicle: Int, at time: Double) throws {
         guard vehicles[vehicle].status == .standby else {
             schedule(.serviceStarts(vehicle: vehicle), at: time + 1800)
             return

@@ -1,6 +1,26 @@
 import Foundation
-import GRDB
 import WallboardDispatch
+
+/// How the interface is read, whichever database holds it.
+package struct QuerySettings: Sendable {
+    /// Where the dispatch day starts.
+    package var dayBoundary: DayBoundary
+    /// Time stamps later than now plus this many seconds are treated as bad.
+    package var futureTolerance: TimeInterval
+    /// Seconds between full counts of the day's calls (see `SQLiteSourceConfiguration`).
+    package var settledCallsRecount: TimeInterval
+    package var wallClock: @Sendable () -> Date
+
+    package init(
+        dayBoundary: DayBoundary, futureTolerance: TimeInterval = 120, settledCallsRecount: TimeInterval = 60,
+        wallClock: @escaping @Sendable () -> Date
+    ) {
+        self.dayBoundary = dayBoundary
+        self.futureTolerance = futureTolerance
+        self.settledCallsRecount = settledCallsRecount
+        self.wallClock = wallClock
+    }
+}
 
 /// The columns each query selects, in the order the row mappers read them.
 enum SelectList {
@@ -31,18 +51,19 @@ struct Rows {
     var seats: [Seat] = []
 }
 
-/// Reads the current state, or the state at a past `moment`, inside the caller's read transaction.
-struct StateQuery {
-    let configuration: SQLiteSourceConfiguration
+/// Reads the current state, or the state at a past `moment`, inside the caller's read transaction:
+/// the same SQL, row decoding and assembly for SQLite and PostgreSQL.
+package struct StateQuery {
+    let configuration: QuerySettings
     /// nil: the state now.
     let moment: Date?
     let now: Date
     let dayStart: Date
     var decoder: RowDecoder
     /// Counts of the day's settled calls, carried from one read to the next by the reader.
-    var settledCalls: SettledCalls?
+    package var settledCalls: SettledCalls?
 
-    init(configuration: SQLiteSourceConfiguration, now: Date, moment: Date?) {
+    package init(configuration: QuerySettings, now: Date, moment: Date?) {
         self.configuration = configuration
         self.moment = moment
         self.now = moment ?? now
@@ -50,7 +71,7 @@ struct StateQuery {
         decoder = RowDecoder(latestAcceptable: now.addingTimeInterval(configuration.futureTolerance))
     }
 
-    mutating func read(_ db: Database, sourceVersion: Int64?) throws -> DispatchSnapshot {
+    package mutating func read<DB: InterfaceConnection>(_ db: DB, sourceVersion: Int64?) throws -> DispatchSnapshot {
         var rows = Rows()
         rows.stations = try fetch(db, "SELECT \(SelectList.stations) FROM stations", [], station)
         if let moment {
@@ -63,9 +84,19 @@ struct StateQuery {
         return assemble(rows, sourceVersion: sourceVersion)
     }
 
-    mutating func fetch<T>(
-        _ db: Database, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, Columns, Int) -> T?
+    mutating func fetch<DB: InterfaceConnection, T>(
+        _ db: DB, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, DB.Row, Int) -> T?
     ) throws -> [T] {
-        try RawRows.fetch(db, sql, arguments, &decoder, decode)
+        try Self.fetch(db, sql, arguments, &decoder, decode)
+    }
+
+    static func fetch<DB: InterfaceConnection, T>(
+        _ db: DB, _ sql: String, _ arguments: [Date], _ decoder: inout RowDecoder, _ decode: (inout RowDecoder, DB.Row, Int) -> T?
+    ) throws -> [T] {
+        var result: [T] = []
+        try db.each(sql, arguments.map(\.timeIntervalSince1970)) { row, position in
+            if let value = decode(&decoder, row, position) { result.append(value) }
+        }
+        return result
     }
 }

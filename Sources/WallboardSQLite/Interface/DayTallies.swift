@@ -1,9 +1,8 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// The day's calls that no longer change (ended, and received over ten minutes ago), counted once.
-struct SettledCalls {
+package struct SettledCalls {
     let dayStart: Date
     /// Every call received from the day's start up to (not including) this Unix time is counted here.
     let before: Double
@@ -17,7 +16,7 @@ struct SettledCalls {
 extension StateQuery {
     /// Counts the day's calls in one pass straight off the statement: a busy day has ten thousand,
     /// too many to turn into values on every change.
-    mutating func tallyCalls(_ db: Database) throws -> CallTally {
+    mutating func tallyCalls<DB: InterfaceConnection>(_ db: DB) throws -> CallTally {
         let start = dayStart.timeIntervalSince1970
         let end = now.timeIntervalSince1970
         guard moment == nil else { return try countCalls(db, from: start, through: end) }
@@ -31,10 +30,7 @@ extension StateQuery {
         }
         // Calls received over ten minutes ago, before the oldest call still open, have all ended: their
         // counts are kept and only the rest is read again, until the next full count.
-        let firstOpen = try Double.fetchOne(
-            db.cachedStatement(sql: "SELECT min(received_at) FROM calls WHERE received_at >= ? AND ended_at IS NULL"),
-            arguments: [start]
-        )
+        let firstOpen = try db.firstNumber("SELECT min(received_at) FROM calls WHERE received_at >= ? AND ended_at IS NULL", [start])
         let before = max(start, min(firstOpen ?? .infinity, end - 600))
         let issueCount = decoder.issues.count
         let settled = try countCalls(db, from: start, below: before)
@@ -46,18 +42,18 @@ extension StateQuery {
         return tally
     }
 
-    private mutating func countCalls(_ db: Database, from start: Double, through end: Double) throws -> CallTally {
+    private mutating func countCalls<DB: InterfaceConnection>(_ db: DB, from start: Double, through end: Double) throws -> CallTally {
         try countCalls(db, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ? AND received_at <= ?", start, end)
     }
 
-    private mutating func countCalls(_ db: Database, from start: Double, below end: Double) throws -> CallTally {
+    private mutating func countCalls<DB: InterfaceConnection>(_ db: DB, from start: Double, below end: Double) throws -> CallTally {
         try countCalls(db, "SELECT received_at, answered_at, ended_at, outcome FROM calls WHERE received_at >= ? AND received_at < ?", start, end)
     }
 
-    private mutating func countCalls(_ db: Database, _ sql: String, _ start: Double, _ end: Double) throws -> CallTally {
+    private mutating func countCalls<DB: InterfaceConnection>(_ db: DB, _ sql: String, _ start: Double, _ end: Double) throws -> CallTally {
         let (now, dayStart, moment) = (self.now, self.dayStart, self.moment)
         var tally = CallTally(calls: [], now: now, dayStart: dayStart)
-        try RawRows.step(db, [start, end], &decoder, sql) { decoder, row, position in
+        try db.each(sql, [start, end]) { row, position in
             guard let receivedAt = decoder.date(row, 0, "calls", "#\(position)", "received_at") else { return }
             var call = CallTimes(
                 receivedAt: receivedAt, answeredAt: decoder.date(row, 1, "calls", "#\(position)", "answered_at"),
@@ -70,13 +66,13 @@ extension StateQuery {
     }
 
     /// Counts the day's vehicle runs the same way.
-    mutating func tallyRuns(_ db: Database) throws -> RunTally {
+    mutating func tallyRuns<DB: InterfaceConnection>(_ db: DB) throws -> RunTally {
         let (now, dayStart, moment) = (self.now, self.dayStart, self.moment)
         var tally = RunTally()
-        try RawRows.step(db, [dayStart.timeIntervalSince1970, now.timeIntervalSince1970], &decoder, """
+        try db.each("""
             SELECT dispatched_at, departed_at, at_scene_at, completed_at, empty_run_reason IS NOT NULL AND empty_run_reason != '' \
             FROM vehicle_tasks WHERE dispatched_at >= ? AND dispatched_at <= ?
-            """) { decoder, row, position in
+            """, [dayStart.timeIntervalSince1970, now.timeIntervalSince1970]) { row, position in
             let table = "vehicle_tasks"
             var completedAt = decoder.date(row, 3, table, "#\(position)", "completed_at")
             if let moment, let completed = completedAt, completed > moment { completedAt = nil }
@@ -89,7 +85,7 @@ extension StateQuery {
                 departedAt: masked(decoder.date(row, 1, table, "#\(position)", "departed_at")),
                 atSceneAt: masked(decoder.date(row, 2, table, "#\(position)", "at_scene_at")),
                 completedAt: completedAt,
-                isEmptyRun: completedAt != nil && row.int(4) != 0
+                isEmptyRun: completedAt != nil && row.flag(4)
             )
             tally.add(run, now: now, dayStart: dayStart)
         }

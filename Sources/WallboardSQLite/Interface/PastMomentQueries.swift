@@ -1,10 +1,9 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// The state at a past moment, rebuilt from the status log and the time stamps.
 extension StateQuery {
-    mutating func readPast(_ db: Database, at moment: Date, into rows: inout Rows) throws {
+    mutating func readPast<DB: InterfaceConnection>(_ db: DB, at moment: Date, into rows: inout Rows) throws {
         rows.vehicles = try pastVehicles(db, at: moment)
         rows.incidents = try fetch(db, "SELECT \(SelectList.incidents) FROM incidents WHERE received_at <= ? AND (closed_at IS NULL OR closed_at > ?)", [moment, moment], incident).map { $0.asOf(moment) }
         rows.activeTasks = try fetch(db, "SELECT \(SelectList.tasks) FROM vehicle_tasks WHERE dispatched_at <= ? AND (completed_at IS NULL OR completed_at > ?)", [moment, moment], task).map { $0.asOf(moment) }
@@ -14,17 +13,17 @@ extension StateQuery {
             """, [moment, moment.addingTimeInterval(-86_400), moment, moment], call).map { $0.asOf(moment) }
     }
 
-    private mutating func pastVehicles(_ db: Database, at moment: Date) throws -> [Vehicle] {
+    private mutating func pastVehicles<DB: InterfaceConnection>(_ db: DB, at moment: Date) throws -> [Vehicle] {
         // Each vehicle's latest change at or before the moment.
         let log = """
             SELECT vehicle_id, at, status, incident_id, task_id FROM (
                 SELECT vehicle_id, at, status, incident_id, task_id,
                     row_number() OVER (PARTITION BY vehicle_id ORDER BY at DESC) AS newest
                 FROM vehicle_status_log WHERE at <= ?
-            ) WHERE newest = 1
+            ) AS latest WHERE newest = 1
             """
         var logDecoder = RowDecoder(latestAcceptable: moment)
-        let entries = try RawRows.fetch(db, log, [moment], &logDecoder) { decoder, row, _ -> (String, LogState)? in
+        let entries = try Self.fetch(db, log, [moment], &logDecoder) { decoder, row, _ -> (String, LogState)? in
             guard let vehicleID = decoder.reference(row[0]) else { return nil }
             return (vehicleID, (
                 decoder.integer(row[2], "vehicle_status_log", vehicleID, "status"),

@@ -1,10 +1,9 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// The state now: every table as it stands.
 extension StateQuery {
-    mutating func readLive(_ db: Database, into rows: inout Rows) throws {
+    mutating func readLive<DB: InterfaceConnection>(_ db: DB, into rows: inout Rows) throws {
         rows.vehicles = try fetch(db, "SELECT \(SelectList.vehicles) FROM vehicles", [], Self.vehicle)
         // Two indexed lookups; an OR would scan the whole table.
         rows.incidents = try fetch(db, """

@@ -1,10 +1,9 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// One row of each interface table to its model value; column order as in the SELECT lists of `StateQuery`.
 extension StateQuery {
-    func station(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Station? {
+    func station<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Station? {
         guard let id = decoder.key(row[0], table: "stations", position: position) else { return nil }
         return Station(
             id: id, name: decoder.text(row[1], "stations", id, "name"), district: decoder.text(row[2], "stations", id, "district"),
@@ -13,7 +12,7 @@ extension StateQuery {
         )
     }
 
-    static func vehicle(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Vehicle? {
+    static func vehicle<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Vehicle? {
         guard let id = decoder.key(row[0], table: "vehicles", position: position) else { return nil }
         let taskID = decoder.reference(row[7])
         return Vehicle(
@@ -24,7 +23,7 @@ extension StateQuery {
         )
     }
 
-    func incident(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Incident? {
+    func incident<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Incident? {
         let table = "incidents"
         guard let id = decoder.key(row[0], table: table, position: position) else { return nil }
         let priorityCode = decoder.integer(row[6], table, id, "priority")
@@ -45,7 +44,7 @@ extension StateQuery {
         )
     }
 
-    func task(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> VehicleTask? {
+    func task<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> VehicleTask? {
         let table = "vehicle_tasks"
         guard let id = decoder.key(row[0], table: table, position: position) else { return nil }
         guard let incidentID = decoder.reference(row[1]), let vehicleID = decoder.reference(row[2]) else {
@@ -62,7 +61,7 @@ extension StateQuery {
         )
     }
 
-    func outcome(_ decoder: inout RowDecoder, _ value: DatabaseValue, _ rowID: String) -> CallOutcome? {
+    func outcome(_ decoder: inout RowDecoder, _ value: Cell, _ rowID: String) -> CallOutcome? {
         guard let word = decoder.reference(value) else { return nil }
         guard let outcome = CallOutcome(rawValue: word) else {
             decoder.note("calls", rowID, "outcome", .unknownCode)
@@ -71,7 +70,7 @@ extension StateQuery {
         return outcome
     }
 
-    func call(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Call? {
+    func call<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Call? {
         guard let id = decoder.key(row[0], table: "calls", position: position) else { return nil }
         return Call(
             id: id, receivedAt: decoder.date(row, 1, "calls", id, "received_at"), answeredAt: decoder.date(row, 2, "calls", id, "answered_at"),
@@ -81,7 +80,7 @@ extension StateQuery {
         )
     }
 
-    func seat(_ decoder: inout RowDecoder, _ row: Columns, _ position: Int) -> Seat? {
+    func seat<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Seat? {
         guard let id = decoder.key(row[0], table: "seats", position: position) else { return nil }
         let stateWord = decoder.reference(row[3])
         let state = stateWord.flatMap(SeatState.init(rawValue:))

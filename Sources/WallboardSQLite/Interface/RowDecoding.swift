@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 import WallboardDispatch
 
 /// Turns raw column values into model fields, noting every value it had to clear or repair.
-struct RowDecoder {
+package struct RowDecoder {
     /// Time stamps later than this are treated as not yet happened (clock errors, bad rows).
     let latestAcceptable: Date
-    private(set) var issues: [DataIssue] = []
+    package private(set) var issues: [DataIssue] = []
 
-    init(latestAcceptable: Date) {
+    package init(latestAcceptable: Date) {
         self.latestAcceptable = latestAcceptable
     }
 
@@ -21,12 +20,12 @@ struct RowDecoder {
     }
 
     /// The row's key; nil (and a note naming the rowid position) when it is NULL or empty.
-    mutating func key(_ value: DatabaseValue, table: String, column: String = "id", position: Int) -> String? {
+    package mutating func key(_ value: Cell, table: String, column: String = "id", position: Int) -> String? {
         let raw: String?
-        switch value.storage {
-        case .string(let string): raw = string
-        case .int64(let number): raw = String(number)
-        case .double(let number): raw = String(number)
+        switch value {
+        case .text(let string): raw = string
+        case .integer(let number): raw = String(number)
+        case .real(let number): raw = String(number)
         case .blob(let data): raw = String(decoding: data, as: UTF8.self)
         case .null: raw = nil
         }
@@ -38,24 +37,24 @@ struct RowDecoder {
     }
 
     /// Optional reference to another row's key.
-    func reference(_ value: DatabaseValue) -> String? {
-        switch value.storage {
-        case .string(let string): string.isEmpty ? nil : string
-        case .int64(let number): String(number)
-        case .double(let number): String(number)
+    package func reference(_ value: Cell) -> String? {
+        switch value {
+        case .text(let string): string.isEmpty ? nil : string
+        case .integer(let number): String(number)
+        case .real(let number): String(number)
         case .blob(let data): String(decoding: data, as: UTF8.self)
         case .null: nil
         }
     }
 
     /// Text for display: control characters removed, invalid UTF-8 replaced, NULL as "".
-    mutating func text(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> String {
+    package mutating func text(_ value: Cell, _ table: String, _ rowID: String, _ column: String) -> String {
         let raw: String
-        switch value.storage {
+        switch value {
         case .null: return ""
-        case .string(let string): raw = string
-        case .int64(let number): return String(number)
-        case .double(let number): return String(number)
+        case .text(let string): raw = string
+        case .integer(let number): return String(number)
+        case .real(let number): return String(number)
         case .blob(let data): raw = String(decoding: data, as: UTF8.self)
         }
         guard Self.mayNeedRepair(raw) else { return raw }
@@ -92,12 +91,12 @@ struct RowDecoder {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    mutating func integer(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> Int? {
-        switch value.storage {
+    package mutating func integer(_ value: Cell, _ table: String, _ rowID: String, _ column: String) -> Int? {
+        switch value {
         case .null: return nil
-        case .int64(let number): return Int(truncatingIfNeeded: number)
-        case .double(let number) where number.isFinite && abs(number) < 1e15: return Int(number)
-        case .string(let string):
+        case .integer(let number): return Int(truncatingIfNeeded: number)
+        case .real(let number) where number.isFinite && abs(number) < 1e15: return Int(number)
+        case .text(let string):
             if let number = Int(string.trimmingCharacters(in: .whitespaces)) { return number }
         default: break
         }
@@ -105,17 +104,17 @@ struct RowDecoder {
         return nil
     }
 
-    mutating func real(_ value: DatabaseValue) -> Double? {
-        switch value.storage {
-        case .int64(let number): Double(number)
-        case .double(let number) where number.isFinite: number
-        case .string(let string): Double(string)
+    package mutating func real(_ value: Cell) -> Double? {
+        switch value {
+        case .integer(let number): Double(number)
+        case .real(let number) where number.isFinite: number
+        case .text(let string): Double(string)
         default: nil
         }
     }
 
-    /// A time stamp column of the current row; numbers are read without building a `DatabaseValue`.
-    mutating func date(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
+    /// A time stamp column of the current row; numbers are read without building a `Cell`.
+    package mutating func date<Row: InterfaceColumns>(_ row: Row, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String, _ column: String) -> Date? {
         switch row.stored(index) {
         case .null:
             return nil
@@ -127,7 +126,7 @@ struct RowDecoder {
     }
 
     /// A call outcome word, compared as bytes without building a string.
-    mutating func outcome(_ row: Columns, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String) -> CallOutcome? {
+    package mutating func outcome<Row: InterfaceColumns>(_ row: Row, _ index: Int, _ table: String, _ rowID: @autoclosure () -> String) -> CallOutcome? {
         guard !row.isNull(index) else { return nil }
         // Trivial values only (no reference counting) in this loop: it runs for every call of the day.
         for (outcome, word) in Self.outcomeWords where row.isText(index, equalTo: word) {
@@ -155,13 +154,13 @@ struct RowDecoder {
     }
 
     /// Unix seconds to a date; text holding a number is accepted. Future and malformed values become nil.
-    mutating func date(_ value: DatabaseValue, _ table: String, _ rowID: String, _ column: String) -> Date? {
+    mutating func date(_ value: Cell, _ table: String, _ rowID: String, _ column: String) -> Date? {
         let seconds: Double
-        switch value.storage {
+        switch value {
         case .null: return nil
-        case .int64(let number): seconds = Double(number)
-        case .double(let number) where number.isFinite: seconds = number
-        case .string(let string) where Double(string) != nil: seconds = Double(string) ?? 0
+        case .integer(let number): seconds = Double(number)
+        case .real(let number) where number.isFinite: seconds = number
+        case .text(let string) where Double(string) != nil: seconds = Double(string) ?? 0
         default:
             note(table, rowID, column, .badTimestamp)
             return nil

@@ -1,0 +1,44 @@
+import Foundation
+import WallboardDispatch
+import WallboardSQLite
+
+/// Checks, once per connection, that every interface table or view is there with every column, and
+/// that each column's type is one the reader can decode and compare: a view that returns a
+/// `timestamptz` where the interface wants Unix seconds is named, with the fix.
+enum PostgresInterfaceCheck {
+    static func verify(_ connection: BlockingConnection) throws {
+        for (table, columns) in InterfaceSchema.requiredColumns {
+            var types: [String: (id: UInt32, name: String)] = [:]
+            var exists = false
+            try connection.each("""
+                SELECT to_regclass('\(table)') IS NOT NULL, a.attname::text, COALESCE(NULLIF(t.typbasetype, 0), t.oid)::int8, \
+                format_type(a.atttypid, a.atttypmod) \
+                FROM (SELECT 1) AS one LEFT JOIN pg_attribute a ON a.attrelid = to_regclass('\(table)') AND a.attnum > 0 AND NOT a.attisdropped \
+                LEFT JOIN pg_type t ON t.oid = a.atttypid
+                """, []) { row, _ in
+                exists = row.flag(0)
+                guard case .text(let column) = row[1], case .integer(let type) = row[2], case .text(let typeName) = row[3] else { return }
+                types[column.lowercased()] = (UInt32(truncatingIfNeeded: type), typeName)
+            }
+            guard exists else {
+                throw SourceProblem(kind: .interfaceMismatch, message: "table or view '\(table)' is missing; install schema-postgres.sql (`wallboard postgres install`) or map it with a view (see SCHEMA.md)")
+            }
+            let missing = columns.filter { types[$0] == nil }
+            if !missing.isEmpty {
+                throw SourceProblem(kind: .interfaceMismatch, message: "'\(table)' lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); see SCHEMA.md")
+            }
+            for column in columns {
+                guard let type = types[column] else { continue }
+                let isNumber = InterfaceSchema.numberColumns.contains("\(table).\(column)")
+                let accepted = isNumber ? PostgresCells.numberTypes : PostgresCells.textTypes.union(PostgresCells.integerTypes)
+                guard accepted.contains(type.id) else {
+                    let wanted = isNumber
+                        ? (column.hasSuffix("_at") || column.hasSuffix("_since") || column == "at"
+                            ? "Unix seconds as a number (double precision; in a view: extract(epoch FROM \(column)))" : "a number")
+                        : "text"
+                    throw SourceProblem(kind: .interfaceMismatch, message: "\(table).\(column) is \(type.name); the interface needs \(wanted); see SCHEMA.md")
+                }
+            }
+        }
+    }
+}

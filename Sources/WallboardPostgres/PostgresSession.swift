@@ -1,0 +1,222 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import Synchronization
+import WallboardConfig
+import WallboardDispatch
+import WallboardSQLite
+
+/// One connection to one server, read-only, with what the source learnt about the server.
+/// Queries run on threads of their own (`readQueue`), never on Swift's cooperative pool, so that
+/// the shared synchronous query code can wait for each answer.
+final class PostgresSession: @unchecked Sendable {
+    // Unchecked: used by one task at a time, as `PostgresDispatchSource` does.
+    let connection: PostgresConnection
+    let host: PostgresSettings.Host
+    let role: SourceEndpoint.Role
+    private let configuration: PostgresSourceConfiguration
+    private let logger: Logger
+    private var settledCalls: SettledCalls?
+    private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
+
+    var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
+
+
+    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role,
+                 configuration: PostgresSourceConfiguration, logger: Logger) {
+        self.connection = connection
+        self.host = host
+        self.role = role
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Connects to `host`, learns whether it is a primary or a standby and checks the interface.
+    static func open(_ host: PostgresSettings.Host, _ configuration: PostgresSourceConfiguration, logger: Logger) async throws(SourceProblem) -> PostgresSession {
+        // The session can never write, whatever the statements say; no statement runs away.
+        let connection = try await configuration.connection.connect(to: host, logger: logger, parameters: [
+            ("default_transaction_read_only", "on"),
+            ("statement_timeout", "\(Int(configuration.statementTimeout.inMilliseconds))"),
+        ], connectTimeout: configuration.connectTimeout)
+        do {
+            let session = try await readQueue.perform {
+                let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2))
+                let recovering = try blocking.firstFlag("SELECT pg_is_in_recovery()")
+                try PostgresInterfaceCheck.verify(blocking)
+                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary,
+                                       configuration: configuration, logger: logger)
+            }
+            return session
+        } catch {
+            try? await connection.close()
+            throw PostgresProblems.problem(error, host: host, settings: configuration.connection)
+        }
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+
+    /// The current state, read in one REPEATABLE READ READ ONLY transaction.
+    func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
+        try await inTransaction { blocking, wall in
+            let clock = try DataClock.read(blocking)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil)
+            query.settledCalls = self.settledCalls
+            var snapshot = try query.read(blocking, sourceVersion: nil)
+            if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
+            self.settledCalls = query.settledCalls
+            return snapshot
+        }
+    }
+
+    /// The state at `moment`, rebuilt from the status log.
+    func readSnapshot(at moment: Date) async throws(SourceProblem) -> DispatchSnapshot {
+        try await inTransaction { blocking, wall in
+            let clock = try DataClock.read(blocking)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment)
+            return try query.read(blocking, sourceVersion: nil)
+        }
+    }
+
+    /// A primary's current WAL position: it moves with every committed write.
+    func currentWALPosition() async throws(SourceProblem) -> String {
+        try await run { blocking in try blocking.firstText("SELECT pg_current_wal_lsn()::text") }
+    }
+
+    /// A standby's replication: whether it still replays, what it received and replayed, whether it streams.
+    func replayPosition() async throws(SourceProblem) -> ReplayPosition {
+        try await run { blocking in
+            var position = ReplayPosition()
+            try blocking.each("""
+                SELECT pg_is_in_recovery(), (pg_last_wal_receive_lsn() - '0/0')::float8, (pg_last_wal_replay_lsn() - '0/0')::float8, \
+                (SELECT count(*) FROM pg_stat_wal_receiver)
+                """, []) { row, _ in
+                position.inRecovery = row.flag(0)
+                if case .number(let received) = row.stored(1) { position.received = received }
+                if case .number(let replayed) = row.stored(2) { position.replayed = replayed }
+                position.streaming = row.flag(3)
+            }
+            return position
+        }
+    }
+
+    private func inTransaction(_ body: @escaping @Sendable (BlockingConnection, Date) throws -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
+        try await run { blocking in
+            try blocking.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                // The clock is read once the transaction holds its snapshot, so nothing it sees carries a later time.
+                try blocking.execute("SELECT 1")
+                let snapshot = try body(blocking, self.configuration.wallClock())
+                try blocking.execute("COMMIT")
+                return snapshot
+            } catch {
+                try? blocking.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (BlockingConnection) throws -> T) async throws(SourceProblem) -> T {
+        let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2))
+        let (host, settings) = (host, configuration.connection)
+        do {
+            return try await Self.readQueue.perform { try body(blocking) }
+        } catch {
+            throw PostgresProblems.problem(error, host: host, settings: settings)
+        }
+    }
+}
+
+/// What a standby reports about its replication, positions in bytes of WAL.
+struct ReplayPosition: Sendable {
+    var inRecovery = true
+    var received: Double?
+    var replayed: Double?
+    /// Whether a WAL receiver is connected to the primary.
+    var streaming = false
+}
+
+extension DispatchQueue {
+    /// Runs `body` on this queue and waits for it without blocking the caller's thread.
+    func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+extension PostgresSettings {
+    /// Connects to `host` as these settings say: TLS per `tls`, the password read from its file now,
+    /// `application_name` and any further startup `parameters` set. Errors name the host, never the password.
+    public func connect(
+        to host: Host, logger: Logger, parameters: [(String, String)] = [], connectTimeout: Duration = .seconds(3)
+    ) async throws(SourceProblem) -> PostgresConnection {
+        var settings = PostgresConnection.Configuration(
+            host: host.name, port: host.port, username: user, password: try password(), database: database, tls: try Self.tls(tls)
+        )
+        settings.options.connectTimeout = .milliseconds(Int64(connectTimeout.inMilliseconds))
+        settings.options.additionalStartupParameters = [("application_name", applicationName)] + parameters
+        do {
+            return try await PostgresConnection.connect(configuration: settings, id: Self.nextID(), logger: logger)
+        } catch {
+            throw PostgresProblems.problem(error, host: host, settings: self)
+        }
+    }
+
+    /// The first host, in order, that accepts a connection and passes `check` (which returns why it
+    /// refuses a server, or nil); throws naming each host's problem.
+    public func connectToFirstHost(
+        logger: Logger, check: (PostgresConnection) async throws -> String? = { _ in nil }
+    ) async throws(SourceProblem) -> (host: Host, connection: PostgresConnection) {
+        var problems: [String] = []
+        for host in hosts {
+            do {
+                let connection = try await connect(to: host, logger: logger)
+                do {
+                    if let refusal = try await check(connection) {
+                        try? await connection.close()
+                        problems.append("\(host): \(refusal)")
+                        continue
+                    }
+                } catch {
+                    try? await connection.close()
+                    problems.append(PostgresProblems.problem(error, host: host, settings: self).message)
+                    continue
+                }
+                return (host, connection)
+            } catch {
+                problems.append(error.message)
+            }
+        }
+        throw SourceProblem(kind: .unreachable, message: problems.joined(separator: "; "))
+    }
+
+    private static func tls(_ mode: PostgresSettings.TLSMode) throws(SourceProblem) -> PostgresConnection.Configuration.TLS {
+        do {
+            switch mode {
+            case .disable:
+                return .disable
+            case .prefer, .require:
+                var settings = TLSConfiguration.makeClientConfiguration()
+                settings.certificateVerification = .none
+                let context = try NIOSSLContext(configuration: settings)
+                return mode == .prefer ? .prefer(context) : .require(context)
+            case .verifyFull:
+                return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        } catch {
+            throw SourceProblem(kind: .unreachable, message: "cannot set up TLS for sslmode \(mode.rawValue): \(error)")
+        }
+    }
+
+    private static let ids = Mutex(0)
+    private static func nextID() -> Int {
+        ids.withLock { id in
+            id += 1
+            return id
+        }
+    }
+}

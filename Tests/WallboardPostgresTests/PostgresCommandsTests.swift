@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import WallboardEmulator
+import WallboardFonts
+import WallboardProtocols
+import WallboardTestKit
+import WallboardTransport
+
+/// The `wallboard` program against real servers: installing the interface, simulating onto a
+/// primary, reading it back, and a station's own instance (another process) on a hot standby
+/// driving that station's emulated door board.
+@Suite(.serialized) struct PostgresCommandsTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wallboard")
+
+    /// Starts `wallboard arguments…`; its output goes to files in `folder`.
+    static func start(_ arguments: [String], in folder: URL) throws -> Process {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw PostgresFailure("\(executable.path) is missing; build everything first (make test does)")
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["WALLBOARD_FONTS"] = repository.appendingPathComponent("Fonts").path
+        process.environment = environment
+        let name = UUID().uuidString
+        for (file, handle) in [("\(name).out", 1), ("\(name).err", 2)] {
+            let url = folder.appendingPathComponent(file)
+            try Data().write(to: url)
+            if handle == 1 { process.standardOutput = try FileHandle(forWritingTo: url) } else { process.standardError = try FileHandle(forWritingTo: url) }
+        }
+        try process.run()
+        return process
+    }
+
+    /// Runs `wallboard arguments…` to its end; returns what it printed, or throws with its errors.
+    @discardableResult
+    static func run(_ arguments: [String], in folder: URL) throws -> String {
+        let process = try start(arguments, in: folder)
+        process.waitUntilExit()
+        let printed = { (suffix: String) -> String in
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            return files.filter { $0.hasSuffix(suffix) }.compactMap { try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined()
+        }
+        defer {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where file.hasSuffix(".out") || file.hasSuffix(".err") {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+            }
+        }
+        guard process.terminationStatus == 0 else {
+            throw PostgresFailure("wallboard \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(printed(".err"))")
+        }
+        return printed(".out")
+    }
+
+    static func url(_ server: PostgresServer, user: String = PostgresServer.user) -> String {
+        "postgresql://\(user)@\(server.address)/\(DispatchDatabase.name)?sslmode=disable"
+    }
+
+    @Test func theSimulatorWritesOntoAPrimaryAndEveryCommandReadsIt() throws {
+        let server = try PostgresServer.primary()
+        try server.psql("CREATE DATABASE \(DispatchDatabase.name)")
+        let folder = server.folder
+        let installed = try Self.run(["postgres", "install", "--url", Self.url(server)], in: folder)
+        #expect(installed.contains("installed the Wallboard interface and its NOTIFY triggers"), "\(installed)")
+        try Self.run(["postgres", "install", "--url", Self.url(server)], in: folder)
+        try Self.run(["simulate", "--postgres", Self.url(server), "--start", "2026-11-20 08:00", "--duration", "2h", "--fast"], in: folder)
+        #expect(try server.psql("SELECT count(*) FROM vehicles", database: DispatchDatabase.name) == "36")
+        #expect(try Int(server.psql("SELECT count(*) FROM calls", database: DispatchDatabase.name)) ?? 0 > 10)
+
+        let state = try Self.run(["state", "--postgres", Self.url(server), "--json"], in: folder)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any])
+        #expect((json["vehicles"] as? [Any])?.count == 36, "\(state.prefix(400))")
+        let past = try Self.run(["state", "--postgres", Self.url(server), "--at", "2026-11-20 09:00", "--json"], in: folder)
+        #expect(past.contains("\"vehicles\""), "\(past.prefix(400))")
+        let refused = try? Self.run(["simulate", "--postgres", Self.url(server), "--duration", "1m", "--fast"], in: folder)
+        #expect(refused == nil, "a database holding dispatch rows is refused without --fresh")
+    }
+
+    @Test func aStationInstanceOnTheStandbyDrivesItsDoorBoard() async throws {
+        let primary = try PostgresServer.primary()
+        let database = try DispatchDatabase.make(on: primary)
+        let standby = try primary.standby()
+        let library = try FontLibrary.locate(explicit: Self.repository.appendingPathComponent("Fonts").path)
+        let painter = FontChainPainter(chains: [16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
+        let model = try #require(BoardProtocols.model(named: "bx5k"))
+        let board = try #require(EmulatedBoard(model, width: 192, height: 32, painter: painter))
+        let line = try PseudoTerminalBoardServer(board: board)
+        defer { line.close() }
+        let config = standby.folder.appendingPathComponent("station.yaml")
+        try """
+            centre: 测试急救中心
+            source:
+              postgres:
+                hosts: [\(standby.address)]
+                database: \(DispatchDatabase.name)
+                user: \(DispatchDatabase.reader)
+                sslmode: disable
+                applicationName: wallboard-station-s1
+            http:
+              port: 0
+            boards:
+              - id: door-s1
+                station: S1
+                layout: \(Self.repository.appendingPathComponent("Layouts/door-192x32-bicolor.yaml").path)
+                protocol: bx5k
+                transport:
+                  serial: \(line.devicePath)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await line.run() }
+            defer { group.cancelAll() }
+            let instance = try Self.start(["serve", "--config", config.path], in: standby.folder)
+            defer { instance.terminate() }
+            _ = try await eventually("the idle door board", within: .seconds(20)) {
+                let texts = await Self.texts(board)
+                return texts.first == "城东站" ? texts : nil
+            }
+            let committed = ContinuousClock.now
+            try database.write("""
+                BEGIN;
+                INSERT INTO incidents (id, received_at, answered_at, dispatched_at, priority, category, complaint, incident_address, pickup_address)
+                VALUES ('I1', extract(epoch FROM now()) - 60, extract(epoch FROM now()) - 55, extract(epoch FROM now()), 1, '疾病', '胸痛', '测试路1号', '测试路1号东门');
+                INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES ('T1', 'I1', 'V1', extract(epoch FROM now()));
+                UPDATE vehicles SET status = 1, status_since = extract(epoch FROM now()), incident_id = 'I1', task_id = 'T1' WHERE id = 'V1';
+                COMMIT;
+                """)
+            let alert = try await eventually("the alert on the door board", within: .seconds(5)) {
+                let texts = await Self.texts(board)
+                return texts.first?.hasPrefix("急救1号") == true && texts.contains { $0.contains("测试路1号东门") } ? texts : nil
+            }
+            let delay = ContinuousClock.now - committed
+            #expect(delay < .seconds(2), "commit on the primary to the station's board took \(delay): \(alert)")
+        }
+    }
+
+    static func texts(_ board: EmulatedBoard) async -> [String] {
+        guard let card = await board.state as? OnbonFontCardEmulator else { return [] }
+        return card.areas.keys.sorted().compactMap { card.areas[$0]?.text.plainText }
+    }
+}
