@@ -69,10 +69,18 @@ public struct Vehicle: Sendable, Codable, Hashable, Identifiable {
     public var incidentID: String?
     /// The run this vehicle is on now, if any.
     public var task: VehicleTask?
+    /// The last reported position (WGS-84, as GPS reports it); nil when none was reported.
+    public var latitude: Double?
+    public var longitude: Double?
+    /// Degrees clockwise from north.
+    public var heading: Double?
+    /// When the position was reported.
+    public var positionAt: Date?
 
     public init(
         id: String, callSign: String, plate: String, stationID: String, statusCode: Int?,
-        statusSince: Date? = nil, incidentID: String? = nil, task: VehicleTask? = nil
+        statusSince: Date? = nil, incidentID: String? = nil, task: VehicleTask? = nil,
+        latitude: Double? = nil, longitude: Double? = nil, heading: Double? = nil, positionAt: Date? = nil
     ) {
         self.id = id
         self.callSign = callSign
@@ -83,6 +91,10 @@ public struct Vehicle: Sendable, Codable, Hashable, Identifiable {
         self.statusSince = statusSince
         self.incidentID = incidentID
         self.task = task
+        self.latitude = latitude
+        self.longitude = longitude
+        self.heading = heading
+        self.positionAt = positionAt
     }
 }
 
@@ -258,6 +270,8 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
     public var waitingCalls: [Call]
     public var seats: [Seat]
     public var figures: DispatchFigures
+    /// The figures over the day (per hour, station, category, seat); nil when the source does not compute them.
+    public var day: DayFigures?
     public var issues: [DataIssue]
     /// How the data's clock ran against the wall clock when it did not run with it (a simulation
     /// at another speed or another time); nil when the data lives on the wall clock.
@@ -265,7 +279,8 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
 
     public init(
         takenAt: Date, dayStart: Date, sourceVersion: Int64?, stations: [Station], vehicles: [Vehicle],
-        incidents: [Incident], waitingCalls: [Call], seats: [Seat], figures: DispatchFigures, issues: [DataIssue]
+        incidents: [Incident], waitingCalls: [Call], seats: [Seat], figures: DispatchFigures, issues: [DataIssue],
+        day: DayFigures? = nil
     ) {
         self.takenAt = takenAt
         self.dayStart = dayStart
@@ -277,6 +292,7 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
         self.seats = seats
         self.figures = figures
         self.issues = issues
+        self.day = day
     }
 
     /// What the data's clock reads at wall-clock moment `wall`: `wall` itself unless the data

@@ -85,6 +85,13 @@ public struct ContextBuilder: Sendable {
                 root["figures"] = figures(snapshot.figures)
             }
         }
+        if wants("day"), let day = snapshot.day {
+            if let old, old.day == day, let kept = previousFields["day"] {
+                root["day"] = kept
+            } else {
+                root["day"] = self.day(day)
+            }
+        }
         if wants("stations") {
             // A station shows its vehicles, so it is kept only when no vehicle changed.
             let reusable = stationsUnchanged && old?.vehicles == snapshot.vehicles
@@ -97,7 +104,11 @@ public struct ContextBuilder: Sendable {
             root["incidents"] = rows("incidents", snapshot.incidents, old?.incidents, reusable: callSignsUnchanged) { incident($0, in: index) }
         }
         if wants("calls") { root["calls"] = rows("calls", snapshot.waitingCalls, old?.waitingCalls, reusable: true, build: call) }
-        if wants("seats") { root["seats"] = rows("seats", snapshot.seats, old?.seats, reusable: true, build: seat) }
+        if wants("seats") {
+            let handled = Dictionary((snapshot.day?.seats ?? []).map { ($0.seatID, $0.callsHandled) }) { first, _ in first }
+            let reusable = old.map { $0.day?.seats == snapshot.day?.seats } ?? false
+            root["seats"] = rows("seats", snapshot.seats, old?.seats, reusable: reusable) { seat($0, callsHandled: handled[$0.id]) }
+        }
         if wants("alerts") { root["alerts"] = .list(tickerAlerts(snapshot)) }
         if wants("station"), let stationID = identity.stationID, let station = snapshot.station(id: stationID) {
             root["station"] = self.station(station, in: index)
@@ -166,10 +177,54 @@ public struct ContextBuilder: Sendable {
         ])
     }
 
+    /// A coordinate in degrees, shown as Swift prints it: formatting hundreds of positions with
+    /// `String(format:)` cost a moving map a tenth of its frame.
+    func degrees(_ value: Double) -> ContextValue {
+        .number(value, display: value.isFinite ? String(value) : "—")
+    }
+
+    /// `latitude` and `longitude` when both are known.
+    func position(_ latitude: Double?, _ longitude: Double?, into fields: inout [String: ContextValue]) {
+        guard let latitude, let longitude else { return }
+        fields["latitude"] = degrees(latitude)
+        fields["longitude"] = degrees(longitude)
+    }
+
+    private func day(_ day: DayFigures) -> ContextValue {
+        func optionalCount(_ value: Int?) -> ContextValue { value.map(count) ?? .number(.nan, display: "") }
+        func named(_ counts: [NamedCount]) -> ContextValue {
+            .list(counts.map { .object(["name": .text($0.name), "count": count($0.count)]) })
+        }
+        return .object([
+            "hours": .list(day.hours.map { hour in
+                .object([
+                    "hour": count(hour.hour),
+                    "calls": optionalCount(hour.calls),
+                    "dispatches": optionalCount(hour.dispatches),
+                    "callsYesterday": count(hour.callsYesterday),
+                    "dispatchesYesterday": count(hour.dispatchesYesterday),
+                ])
+            }),
+            "hoursIntoDay": .number(day.hoursIntoDay, display: String(format: "%.2f", day.hoursIntoDay)),
+            "stations": .list(day.stations.map { station in
+                .object([
+                    "id": .text(station.stationID),
+                    "name": .text(station.stationName),
+                    "dispatches": count(station.dispatches),
+                    "averageDeparture": duration(station.averageDepartureSeconds),
+                    "departure90": duration(station.departure90thPercentileSeconds),
+                    "departedWithin3MinRate": percent(station.departedWithin3MinRate),
+                ])
+            }),
+            "categories": named(day.categories),
+            "emptyRuns": named(day.emptyRuns),
+        ])
+    }
+
     private func station(_ station: Station, in index: SnapshotIndex) -> ContextValue {
         let vehicles = index.vehicles(atStation: station.id)
         let standby = vehicles.filter { $0.status == .standby }
-        return .object([
+        var fields: [String: ContextValue] = [
             "id": .text(station.id),
             "name": .text(station.name),
             "district": .text(station.district),
@@ -178,10 +233,13 @@ public struct ContextBuilder: Sendable {
             "standbyCount": count(standby.count),
             "onTaskCount": count(vehicles.filter { $0.status?.isOnTask ?? false }.count),
             "outOfServiceCount": count(vehicles.filter { $0.status?.isOutOfService ?? false }.count),
-        ])
+        ]
+        position(station.latitude, station.longitude, into: &fields)
+        return .object(fields)
     }
 
     private func vehicle(_ vehicle: Vehicle, in index: SnapshotIndex) -> ContextValue {
+        if let built = index.vehicleContexts[vehicle.id], built.vehicle == vehicle { return built.context }
         var fields: [String: ContextValue] = [
             "id": .text(vehicle.id),
             "callSign": .text(vehicle.callSign),
@@ -193,7 +251,12 @@ public struct ContextBuilder: Sendable {
             "dispatchable": .flag(vehicle.status?.isDispatchable ?? false),
         ]
         if let since = vehicle.statusSince { fields["statusSince"] = time(since) }
-        return .object(fields)
+        if let incidentID = vehicle.incidentID { fields["incidentID"] = .text(incidentID) }
+        position(vehicle.latitude, vehicle.longitude, into: &fields)
+        if let heading = vehicle.heading, (-360...360).contains(heading) { fields["heading"] = .number(heading, display: String(Int(heading.rounded()))) }
+        let context = ContextValue.object(fields)
+        index.vehicleContexts[vehicle.id] = (vehicle, context)
+        return context
     }
 
     private func incident(_ incident: Incident, in index: SnapshotIndex) -> ContextValue {
@@ -215,6 +278,7 @@ public struct ContextBuilder: Sendable {
         ]
         if let receivedAt = incident.receivedAt { fields["receivedAt"] = time(receivedAt) }
         if let dispatchedAt = incident.dispatchedAt { fields["dispatchedAt"] = time(dispatchedAt) }
+        position(incident.latitude, incident.longitude, into: &fields)
         if identity.privacy == .internal {
             fields["patientName"] = .text(Mask.name(incident.patientName))
             fields["callbackPhone"] = .text(Mask.phone(incident.callbackPhone))
@@ -240,9 +304,11 @@ public struct ContextBuilder: Sendable {
         return .object(fields)
     }
 
-    private func seat(_ seat: Seat) -> ContextValue {
+    private func seat(_ seat: Seat, callsHandled: Int?) -> ContextValue {
         var fields: [String: ContextValue] = [
             "name": .text(seat.name),
+            "stateCode": .text(seat.state?.rawValue ?? ""),
+            "callsToday": callsHandled.map(count) ?? .number(.nan, display: "—"),
             "dispatcher": .text(seat.dispatcherName),
             "state": .text(seat.state?.chineseName ?? "未知"),
         ]
@@ -260,6 +326,9 @@ final class SnapshotIndex {
 
     lazy var stations: [String: Station] = Dictionary(snapshot.stations.map { ($0.id, $0) }) { first, _ in first }
     lazy var vehicles: [String: Vehicle] = Dictionary(snapshot.vehicles.map { ($0.id, $0) }) { first, _ in first }
+    /// Vehicles' contexts as built: a vehicle shows in the vehicle list and again in its
+    /// station's lists, and with 200 moving vehicles building each once halves the binding.
+    var vehicleContexts: [String: (vehicle: Vehicle, context: ContextValue)] = [:]
     private var vehiclesByStation: [String: [Vehicle]]?
     private lazy var callersByIncident: [String: [String]] = Dictionary(
         grouping: snapshot.waitingCalls.filter { $0.incidentID != nil }, by: { $0.incidentID ?? "" }

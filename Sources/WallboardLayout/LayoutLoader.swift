@@ -133,15 +133,19 @@ struct Scope {
     }
 
     func template(_ value: YAMLValue, against scopeContext: ContextValue) throws -> TextTemplate {
-        let source = try value.string()
+        try template(source: try value.string(), at: value.location, against: scopeContext)
+    }
+
+    /// A template written at `location`, or a widget's default for a key left out there.
+    func template(source: String, at location: SourceLocation, against scopeContext: ContextValue) throws -> TextTemplate {
         do {
             let compiled = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + source)
-            try TemplateFields.check(source, at: value.location, against: [scopeContext], privacy: privacy)
-            return TextTemplate(source: source, location: value.location, compiled: compiled)
+            try TemplateFields.check(source, at: location, against: [scopeContext], privacy: privacy)
+            return TextTemplate(source: source, location: location, compiled: compiled)
         } catch let error as YAMLFileError {
             throw error
         } catch {
-            throw value.error("the template does not parse: \(error)")
+            throw YAMLFileError(location, "the template does not parse: \(error)")
         }
     }
 

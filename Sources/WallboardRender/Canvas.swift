@@ -44,7 +44,7 @@ public struct Canvas: Sendable {
         guard start < end else { return }
         let row = y * storage.width
         storage.storage.withUnsafeMutableBufferPointer { buffer in
-            for index in (row + start)..<(row + end) { buffer[index] = value }
+            UnsafeMutableBufferPointer(rebasing: buffer[(row + start)..<(row + end)]).update(repeating: value)
         }
     }
 
@@ -127,8 +127,8 @@ public struct Canvas: Sendable {
         storage.storage.withUnsafeMutableBufferPointer { target in
             source.storage.withUnsafeBufferPointer { pixels in
                 for row in area.y..<area.maxY {
-                    let start = row * width + area.x
-                    for index in start..<(start + area.width) { target[index] = pixels[index] }
+                    let span = (row * width + area.x)..<(row * width + area.maxX)
+                    _ = UnsafeMutableBufferPointer(rebasing: target[span]).update(fromContentsOf: UnsafeBufferPointer(rebasing: pixels[span]))
                 }
             }
         }

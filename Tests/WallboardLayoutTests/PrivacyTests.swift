@@ -70,6 +70,41 @@ import WallboardLayout
         }
     }
 
+    /// The big-screen widgets on a public board (a wall facing visitors): charts, panels and the
+    /// map read positions, counts and names of stations and seats, never a patient's data.
+    @Test func wallWidgetsOnAPublicBoardShowNoPersonalData() throws {
+        let map = Fixture.layoutsDirectory.appendingPathComponent("city.geojson").path
+        let yaml = """
+            board: {kind: wall, width: 960, height: 540, format: rgb, privacy: public}
+            states:
+              main:
+                - bars: {rows: day.stations, label: name, value: dispatches, font: cjk-16}
+                  rect: [0, 0, 480, 100]
+                - line: {rows: day.hours, series: [{value: calls}, {value: callsYesterday}], font: cjk-16, tick: hour, now: day.hoursIntoDay}
+                  rect: [0, 100, 480, 100]
+                - donut: {rows: day.categories, label: name, value: count, font: cjk-16}
+                  rect: [0, 200, 480, 100]
+                - stationPanel: {font: cjk-16, columns: 2}
+                  rect: [0, 300, 480, 100]
+                - seatPanel: {font: cjk-16, title: "{{name}}", columns: 2}
+                  rect: [0, 400, 480, 80]
+                - legend: {font: cjk-16, counts: true, columns: 2}
+                  rect: [0, 480, 480, 60]
+                - map: {geojson: \(map), font: cjk-16, links: amber}
+                  rect: [480, 0, 480, 540]
+            """
+        let layout = try Fixture.loader().load(yaml, file: "public-wall.yaml", name: "public-wall")
+        let renderer = try Fixture.renderer(layout)
+        for (index, person) in Self.people(count: 30).enumerated() {
+            let shown = Self.shownText(renderer, Self.snapshot(for: person, priority: IncidentPriority.allCases[index % 3]))
+            #expect(!shown.isEmpty)
+            for text in shown {
+                #expect(!text.contains(person.name), "the public wall showed the patient's name in '\(text)'")
+                #expect(!text.contains(String(person.phone.suffix(4))) && !text.contains(String(person.caller.suffix(4))), "the public wall showed part of a phone number in '\(text)'")
+            }
+        }
+    }
+
     @Test func publicContextHoldsNoPersonalDataAtAll() {
         for person in Self.people(count: 200) {
             let snapshot = Self.snapshot(for: person, priority: .critical)

@@ -48,6 +48,29 @@ import WallboardRender
         #expect(differing == 0, "\(differing) pixels of \(file) differ from \(golden.path)")
     }
 
+    /// A wall is read from across the room: no font on the big screen is under 16 px.
+    @Test func theBigWallUsesNoFontUnder16Pixels() throws {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent("wall-1920x1080.yaml"))
+        let library = try Fixture.fontLibrary.get()
+        for name in layout.fontNames {
+            #expect(try library.chain(name).lineHeight >= 16, "\(name) is under 16 px")
+        }
+    }
+
+    /// On the LED wall each table column's text stays clear of the column before: the priority
+    /// "一般" once ran into the address ("一般西城区").
+    @Test func theLEDWallsColumnsNeverRunTogether() throws {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent("wall-384x192-rgb.yaml"))
+        var snapshot = Fixture.snapshot(priority: .routine)
+        snapshot.incidents[0].incidentAddress = "西城区中山五路219号"
+        let bitmap = try Fixture.renderer(layout).render(snapshot, at: Fixture.now).frame.bitmap
+        // The table's rows start at y 50; its columns at x 32 (address), 256 (vehicles) and 340 (time).
+        for boundary in [32, 256, 340] {
+            let lit = (50..<82).contains { y in (boundary..<boundary + 4).contains { bitmap.isLit(x: $0, y: y) } }
+            #expect(!lit, "text within 4 px after the column edge at x \(boundary)")
+        }
+    }
+
     static var goldenDirectory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     }

@@ -271,6 +271,38 @@ import WallboardText
         #expect((4..<24).contains { bitmap[$0, 9] == PixelFormat.bicolorAmber }, "15 minutes reaches the amber threshold")
     }
 
+    /// With `gap`, a cell that fills its column still leaves the next column's text clear of it.
+    @Test func tableColumnsKeepTheirGap() throws {
+        let renderer = try Self.board("""
+                - table:
+                    rows: incidents
+                    font: tiny
+                    rowHeight: 5
+                    gap: 2
+                    highlight: critical
+                    highlightColour: red
+                    colour: green
+                    columns:
+                      - value: "{{casualties}}"
+                        width: 4
+                      - value: "{{casualties}}"
+                        width: 6
+                  rect: [0, 0, 10, 10]
+            """, kind: .wall, width: 10, height: 10)
+        expectPicture(renderer.render(Fixture.snapshot(), at: Fixture.now).frame.bitmap, """
+            .r.....r..
+            rr....rr..
+            .r.....r..
+            .r.....r..
+            rrr...rrr.
+            .g.....g..
+            gg....gg..
+            .g.....g..
+            .g.....g..
+            ggg...ggg.
+            """)
+    }
+
     @Test func statusGridColoursEachVehicle() throws {
         let renderer = try Self.board("""
                 - grid:
@@ -356,6 +388,13 @@ import WallboardText
         "kpi": "kpiTileColoursAgainstItsTarget",
         "pages": "pagesTurnOnTheirPeriod",
         "box": "boxesFillOrOutlineTheirZone",
+        "bars": "ChartWidgetTests.horizontalBarsWithLabelsAndValuesColouredByThreshold",
+        "line": "ChartWidgetTests.lineChartOfTheDayWithHourTicksAndNow",
+        "donut": "ChartWidgetTests.donutSharesWithALegend",
+        "stationPanel": "ChartWidgetTests.stationPanelShowsCountsAndVehicleChips",
+        "seatPanel": "ChartWidgetTests.seatPanelColoursEachSeatByStateAndCountsItsTime",
+        "legend": "ChartWidgetTests.legendNamesEachStatusColourWithItsCount",
+        "map": "MapWidgetTests.districtsRoadsStationsIncidentsAndVehicles",
     ]
 
     @Test(arguments: LayoutLoader.widgetKinds)

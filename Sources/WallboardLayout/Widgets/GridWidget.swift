@@ -11,9 +11,7 @@ struct GridKind: WidgetKind, Hashable {
     var fonts: [String]
     var cellWidth: Int
     var cellHeight: Int
-    /// Colour per status code; codes not listed use `otherColour`.
-    var colours: [Int: Color]
-    var otherColour: Color
+    var colours: StatusColours
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { ["vehicles"] }
     var fontNames: Set<String> { Set(fonts) }
@@ -32,19 +30,12 @@ struct GridKind: WidgetKind, Hashable {
         try fields.rejectUnknownKeys(["font", "cell", "colours", "other"])
         let cell = try fields.required("cell").sequence()
         guard cell.count == 2 else { throw value.error("'cell' is [width, height]") }
-        var colours: [Int: Color] = [:]
-        if let mapping = try fields.optional("colours")?.mapping() {
-            for entry in mapping.entriesInOrder {
-                guard let code = Int(entry.key), (0...9).contains(code) else {
-                    throw YAMLFileError(entry.keyLocation, "status codes are 0 to 9, not '\(entry.key)'")
-                }
-                colours[code] = try scope.colour(entry.value)
-            }
-        }
+        // A grid colours only the codes it lists; the rest take `other` (amber unless given).
+        let colours = try StatusColours.parse(fields, scope: scope, defaults: StatusColours(colours: [:], other: .amber))
         return GridKind(
             fonts: try scope.fonts(fields.required("font")),
             cellWidth: try cell[0].int(in: 4...1024), cellHeight: try cell[1].int(in: 4...1024),
-            colours: colours, otherColour: try fields.optional("other").map(scope.colour) ?? .amber
+            colours: colours
         )
     }
 }
@@ -81,8 +72,7 @@ struct GridWidget: DrawnWidget {
         cells = vehicles.enumerated().map { index, vehicle in
             if let earlier, index < earlier.vehicles.count, earlier.vehicles[index] == vehicle { return earlier.cells[index] }
             let label = vehicle.lookup("callSign")?.display ?? ""
-            let code = vehicle.lookup("statusCode")?.number.flatMap { $0.isNaN ? nil : Int($0) }
-            let colour = code.flatMap { grid.colours[$0] } ?? grid.otherColour
+            let colour = grid.colours.colour(of: vehicle)
             let layout = memo.layout(label, chain: chain, width: grid.cellWidth - 2, height: grid.cellHeight - 2, wrap: false)
             return Cell(label: layout, colour: colour, text: layout.lines.map(\.text).joined())
         }

@@ -33,9 +33,18 @@ struct TableKind: WidgetKind, Equatable {
     var colour: Color
     /// Text when the list is empty.
     var empty: String
+    /// Pixels kept clear at the left of every column but the first, so that a cell's text never
+    /// runs into the one before it ("一般西城区").
+    var gap: Int
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { [rows] }
     var fontNames: Set<String> { Set(fonts) }
+
+    /// The clear pixels at the left of column `index`: `gap`, except for the first column.
+    func inset(of index: Int) -> Int { index == 0 ? 0 : min(gap, columns[index].width - 1) }
+
+    /// The width column `index`'s text may take.
+    func textWidth(of index: Int) -> Int { columns[index].width - inset(of: index) }
 
     /// A row per line the rectangle holds, each with one area for its text and one per timer column.
     func mostTextAreas(in rect: Rect) -> Int {
@@ -50,7 +59,7 @@ struct TableKind: WidgetKind, Equatable {
 
     static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> TableKind {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["rows", "columns", "font", "rowHeight", "header", "highlight", "highlightColour", "colour", "empty"])
+        try fields.rejectUnknownKeys(["rows", "columns", "font", "rowHeight", "header", "highlight", "highlightColour", "colour", "empty", "gap"])
         let rowsValue = try fields.required("rows")
         let rows = try rowsValue.string().trimmingSpaces
         let context = scope.context
@@ -99,7 +108,8 @@ struct TableKind: WidgetKind, Equatable {
             highlight: highlight,
             highlightColour: try fields.optional("highlightColour").map(scope.colour) ?? .red,
             colour: tableColour,
-            empty: try fields.optional("empty")?.string() ?? ""
+            empty: try fields.optional("empty")?.string() ?? "",
+            gap: try fields.optional("gap")?.int(in: 0...64) ?? 0
         )
     }
 }
@@ -133,8 +143,8 @@ struct TableWidget: DrawnWidget {
         self.table = table
         self.chain = chain
         let rowHeight = table.rowHeight
-        header = table.header == nil ? nil : table.columns.map { column in
-            TextLayout(column.title, chain: chain, width: column.width, height: rowHeight, wrap: false)
+        header = table.header == nil ? nil : table.columns.indices.map { index in
+            TextLayout(table.columns[index].title, chain: chain, width: table.textWidth(of: index), height: rowHeight, wrap: false)
         }
         let firstRowY = rect.y + (header == nil ? 0 : rowHeight)
         let capacity = max(0, (rect.maxY - firstRowY) / rowHeight)
@@ -144,15 +154,15 @@ struct TableWidget: DrawnWidget {
         }
         rows = zip(shown, highlights).map { item, highlight in
             var prepared: Any?
-            let cells = table.columns.map { column -> TextLayout? in
-                guard case .template(let template) = column.content else { return nil }
+            let cells = table.columns.indices.map { index -> TextLayout? in
+                guard case .template(let template) = table.columns[index].content else { return nil }
                 let text = template.render(item) {
                     if let prepared { return prepared }
                     let converted = item.mustacheValue
                     prepared = converted
                     return converted
                 }
-                return memo.layout(text, chain: chain, width: column.width, height: rowHeight, wrap: false)
+                return memo.layout(text, chain: chain, width: table.textWidth(of: index), height: rowHeight, wrap: false)
             }
             return Row(cells: cells, highlight: highlight)
         }
@@ -163,7 +173,7 @@ struct TableWidget: DrawnWidget {
         for (index, column) in table.columns.enumerated() {
             if case .elapsed(let path) = column.content {
                 columns.append(ElapsedColumn(
-                    id: id * 100 + 50 + index, x: x, firstRowY: firstRowY, width: column.width, rowHeight: rowHeight,
+                    id: id * 100 + 50 + index, x: x + table.inset(of: index), firstRowY: firstRowY, width: table.textWidth(of: index), rowHeight: rowHeight,
                     align: column.align, thresholds: column.colour, chain: chain,
                     rows: shown.map { $0.lookup(path)?.date }
                 ))
@@ -187,8 +197,8 @@ struct TableWidget: DrawnWidget {
         var rowTexts: [(Rect, String, Color)] = []
         if let header, let colour = table.header {
             var x = rect.x
-            for (column, layout) in zip(table.columns, header) {
-                let cell = Rect(x: x, y: y, width: column.width, height: rowHeight)
+            for (index, (column, layout)) in zip(table.columns, header).enumerated() {
+                let cell = Rect(x: x + table.inset(of: index), y: y, width: table.textWidth(of: index), height: rowHeight)
                 output.record(column.title, missing: layout.draw(on: &canvas, in: cell, horizontal: column.align, vertical: .middle, colour: colour))
                 x += column.width
             }
@@ -203,10 +213,10 @@ struct TableWidget: DrawnWidget {
         for row in rows {
             var x = rect.x
             var texts: [String] = []
-            for (column, cell) in zip(table.columns, row.cells) {
+            for (index, (column, cell)) in zip(table.columns, row.cells).enumerated() {
                 defer { x += column.width }
                 guard let cell else { continue }
-                let box = Rect(x: x, y: y, width: column.width, height: rowHeight)
+                let box = Rect(x: x + table.inset(of: index), y: y, width: table.textWidth(of: index), height: rowHeight)
                 let text = cell.lines.map(\.text).joined()
                 output.record(text, missing: cell.draw(on: &canvas, in: box, horizontal: column.align, vertical: .middle, colour: row.highlight ?? column.colour.base))
                 texts.append(text)

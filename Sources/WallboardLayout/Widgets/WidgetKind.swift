@@ -15,6 +15,13 @@ let registeredWidgetKinds: [any WidgetKind.Type] = [
     KPIKind.self,
     PagesKind.self,
     BoxKind.self,
+    BarChartKind.self,
+    LineChartKind.self,
+    DonutKind.self,
+    StationPanelKind.self,
+    SeatPanelKind.self,
+    LegendKind.self,
+    MapKind.self,
 ]
 
 /// One kind of widget: how a layout file writes it, what it reads from the context, which fonts

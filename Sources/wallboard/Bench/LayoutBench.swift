@@ -62,6 +62,31 @@ extension BenchCatalog {
                 result["incidents"] = snapshot.incidents.count
                 return result
             },
+            // The wall's map alone, 1920×1080, with 200 vehicles that all move between two snapshots:
+            // binding the moved positions and drawing the frame.
+            BenchCase(name: "layout-map-200-moving-vehicles") {
+                let scene = try await BenchScene.shared()
+                let yaml = """
+                    board: {kind: wall, width: 1920, height: 1080, format: rgb, privacy: internal}
+                    states:
+                      main:
+                        - map: {geojson: city.geojson, font: cjk-16, vehicleSize: 5, links: "#FFD060"}
+                          rect: [0, 0, 1920, 1080]
+                    """
+                let layout = try LayoutLoader(fontNames: scene.fonts.names + FontLibrary.namedChains.map(\.name))
+                    .load(yaml, file: "Layouts/bench-map.yaml", name: "bench-map")
+                let renderer = try scene.renderer(for: layout)
+                let snapshots = [0.0, 1.0].map { step in movingVehicles(scene.snapshot, count: 200, step: step) }
+                var bound = renderer.bind(snapshots[0], staleSince: nil)
+                var flip = 0
+                var result = measureThroughput {
+                    flip ^= 1
+                    bound.rebind(snapshots[flip], staleSince: nil)
+                    _ = bound.render(at: scene.snapshot.takenAt)
+                }
+                result["vehicles"] = 200
+                return result
+            },
             BenchCase(name: "layout-wall-1920x1080-one-vehicle-change") {
                 let scene = try await BenchScene.shared()
                 let renderer = try scene.renderer(for: "Layouts/wall-1920x1080.yaml")
@@ -95,6 +120,23 @@ extension BenchCatalog {
     }
 }
 
+/// `snapshot` with `count` vehicles (copies of its own) spread over the city around its centre,
+/// each moved on by `step` (a few hundred metres a step).
+func movingVehicles(_ snapshot: DispatchSnapshot, count: Int, step: Double) -> DispatchSnapshot {
+    var moved = snapshot
+    guard !snapshot.vehicles.isEmpty else { return moved }
+    moved.vehicles = (0..<count).map { index in
+        var vehicle = snapshot.vehicles[index % snapshot.vehicles.count]
+        vehicle.id = "M\(index)"
+        let angle = Double(index) * 2.399963, distance = 0.01 + Double(index % 50) * 0.0025
+        vehicle.latitude = 23.13 + sin(angle) * distance + step * 0.002
+        vehicle.longitude = 113.26 + cos(angle) * distance + step * 0.002
+        vehicle.positionAt = snapshot.takenAt.addingTimeInterval(step * 10)
+        return vehicle
+    }
+    return moved
+}
+
 /// A simulated city at 14:30 on a busy day, read once for every layout case.
 actor BenchScene {
     static let instance = BenchScene()
@@ -105,7 +147,10 @@ actor BenchScene {
         let fonts: FontLibrary
 
         func renderer(for path: String) throws -> BoardRenderer {
-            let layout = try LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name)).load(contentsOf: URL(fileURLWithPath: path))
+            try renderer(for: LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name)).load(contentsOf: URL(fileURLWithPath: path)))
+        }
+
+        func renderer(for layout: Layout) throws -> BoardRenderer {
             let station = snapshot.vehicles.first { $0.task?.departedAt == nil && $0.task?.dispatchedAt != nil }?.stationID
                 ?? snapshot.stations.first?.id
             let identity = BoardIdentity(centreName: "急救指挥调度中心", stationID: station, privacy: layout.privacy, timeZone: DayBoundary.shanghai.timeZone)

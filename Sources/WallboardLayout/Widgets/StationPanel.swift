@@ -1,0 +1,130 @@
+import Foundation
+import WallboardRender
+import WallboardText
+import WallboardYAML
+
+/// `stationPanel:` a card per station: its name, a line of counts (standby, on task) and its
+/// vehicles as chips coloured by status.
+struct StationPanelKind: WidgetKind, Equatable {
+    static let name = "stationPanel"
+    static let keys: [String] = []
+
+    var fonts: [String]
+    /// Over a station's fields (`standbyCount`, `onTaskCount`, …).
+    var counts: TextTemplate
+    var columns: Int
+    var chipWidth: Int
+    var chipHeight: Int
+    var colours: StatusColours
+    var nameColour: Color
+    var countsColour: Color
+    var frame: Color?
+
+    func inputs(mustacheFields: Set<String>) -> Set<String> { ["stations"] }
+    var fontNames: Set<String> { Set(fonts) }
+    func mostTextAreas(in rect: Rect) -> Int { 1 }
+
+    func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
+        guard let chain = binding.fonts(fonts).first else { return nil }
+        return StationPanel(id: binding.id, rect: binding.rect, kind: self, chain: chain, stations: binding.context.items("stations"), memo: binding.renderer.memo)
+    }
+
+    static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> StationPanelKind {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["font", "counts", "columns", "chip", "colours", "other", "nameColour", "countsColour", "frame"])
+        let station = scope.context.items("stations").first ?? .object([:])
+        var chip = (16, 8)
+        if let chipValue = fields.optional("chip") {
+            let size = try chipValue.sequence()
+            guard size.count == 2 else { throw chipValue.error("'chip' is [width, height]") }
+            chip = (try size[0].int(in: 2...256), try size[1].int(in: 2...256))
+        }
+        let counts = try fields.optional("counts").map { try scope.template($0, against: station) }
+            ?? scope.template(source: "待命{{standbyCount}} 任务{{onTaskCount}}", at: value.location, against: station)
+        return StationPanelKind(
+            fonts: try scope.fonts(fields.required("font")),
+            counts: counts,
+            columns: try fields.optional("columns")?.int(in: 1...64) ?? 1,
+            chipWidth: chip.0, chipHeight: chip.1,
+            colours: try StatusColours.parse(fields, scope: scope),
+            nameColour: try fields.optional("nameColour").map(scope.colour) ?? .on,
+            countsColour: try fields.optional("countsColour").map(scope.colour) ?? .green,
+            frame: try fields.optional("frame").map(scope.colour)
+        )
+    }
+}
+
+/// Station cards in rows of `columns`: name on the left and counts on the right of the first
+/// line, the vehicles' chips below, wrapping within the card.
+struct StationPanel: DrawnWidget {
+    let id: Int
+    let rect: Rect
+    let chain: FontChain
+    let frames: [Rect]
+    let frameColour: Color?
+    let chips: [Rect]
+    let chipColours: [Color]
+    let texts: [PlacedText]
+
+    init(id: Int, rect: Rect, kind: StationPanelKind, chain: FontChain, stations: [ContextValue], memo: LayoutMemo) {
+        self.id = id
+        self.rect = rect
+        self.chain = chain
+        frameColour = kind.frame
+        let inset = kind.frame == nil ? 0 : 2
+        let lineHeight = chain.lineHeight
+        let cardWidth = rect.width / kind.columns
+        // As many chip rows as the fullest station needs, so that every card is the same height.
+        let chipsPerRow = max(1, (cardWidth - 2 * inset + 1) / (kind.chipWidth + 1))
+        let mostVehicles = stations.map { $0.items("vehicles").count }.max() ?? 0
+        let chipRows = max(1, (mostVehicles + chipsPerRow - 1) / chipsPerRow)
+        let cardHeight = 2 * inset + lineHeight + 1 + chipRows * (kind.chipHeight + 1)
+        var frames: [Rect] = [], chips: [Rect] = [], chipColours: [Color] = [], texts: [PlacedText] = []
+        for (index, station) in stations.enumerated() {
+            let card = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - 1, height: cardHeight - 1)
+            guard card.maxY <= rect.maxY else { break }
+            frames.append(card)
+            let inner = Rect(x: card.x + inset, y: card.y + inset, width: card.width - 2 * inset, height: card.height - 2 * inset)
+            let countsText = kind.counts.render(station) { station.mustacheValue }
+            let countsWidth = min(inner.width, chain.measure(countsText))
+            let line = Rect(x: inner.x, y: inner.y, width: inner.width, height: lineHeight)
+            texts.append(PlacedText(
+                station.lookup("name")?.display ?? "", chain: chain, memo: memo,
+                in: Rect(x: line.x, y: line.y, width: max(1, line.width - countsWidth - 2), height: lineHeight), colour: kind.nameColour
+            ))
+            texts.append(PlacedText(
+                countsText, chain: chain, memo: memo, in: Rect(x: line.maxX - countsWidth, y: line.y, width: max(1, countsWidth), height: lineHeight),
+                align: .right, colour: kind.countsColour
+            ))
+            for (position, vehicle) in station.items("vehicles").enumerated() {
+                let row = position / chipsPerRow, column = position % chipsPerRow
+                chips.append(Rect(
+                    x: inner.x + column * (kind.chipWidth + 1), y: inner.y + lineHeight + 1 + row * (kind.chipHeight + 1),
+                    width: kind.chipWidth, height: kind.chipHeight
+                ))
+                chipColours.append(kind.colours.colour(of: vehicle))
+            }
+        }
+        self.frames = frames
+        self.chips = chips
+        self.chipColours = chipColours
+        self.texts = texts
+    }
+
+    var bounds: Rect { rect }
+
+    static func == (lhs: StationPanel, rhs: StationPanel) -> Bool {
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.frames == rhs.frames && lhs.frameColour == rhs.frameColour
+            && lhs.chips == rhs.chips && lhs.chipColours == rhs.chipColours && lhs.texts == rhs.texts
+    }
+
+    func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
+        var runs: [TextArea.Run] = []
+        canvas.clipped(to: rect) { canvas in
+            if let frameColour { for frame in frames { canvas.strokeRectangle(frame, frameColour) } }
+            for (chip, colour) in zip(chips, chipColours) { canvas.fill(chip, colour) }
+            for text in texts { text.draw(on: &canvas, into: &output, runs: &runs) }
+        }
+        output.textAreas.append(TextArea(id: id, rect: rect, runs: runs, fontHeight: chain.lineHeight))
+    }
+}
