@@ -19,6 +19,7 @@ package final class PostgresSession: @unchecked Sendable {
     private let configuration: PostgresSourceConfiguration
     private let logger: Logger
     private var settledCalls: SettledCalls?
+    private var yesterday: YesterdayRows?
     private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
 
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
@@ -65,9 +66,11 @@ package final class PostgresSession: @unchecked Sendable {
             let clock = try DataClock.read(blocking)
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil)
             query.settledCalls = self.settledCalls
+            query.yesterday = self.yesterday
             var snapshot = try query.read(blocking, sourceVersion: nil)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
             self.settledCalls = query.settledCalls
+            self.yesterday = query.yesterday
             return snapshot
         }
     }

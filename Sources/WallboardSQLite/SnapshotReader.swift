@@ -56,6 +56,7 @@ public final class SQLiteSnapshotReader {
     private var openedFile: FileIdentity?
     private var checkedSchemaVersion: Int?
     private var settledCalls: SettledCalls?
+    private var yesterday: YesterdayRows?
     /// `PRAGMA data_version` as of the last snapshot read.
     public private(set) var snapshotDataVersion: Int64?
 
@@ -71,6 +72,7 @@ public final class SQLiteSnapshotReader {
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
         settledCalls = nil
+        yesterday = nil
     }
 
     /// Opens the file read-only; throws `unreachable`, `notADatabase` or `locked`.
@@ -139,9 +141,11 @@ public final class SQLiteSnapshotReader {
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
             var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil)
             query.settledCalls = settledCalls
+            query.yesterday = yesterday
             var snapshot = try query.read(SQLiteConnection(db: db), sourceVersion: version)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
             settledCalls = query.settledCalls
+            yesterday = query.yesterday
             snapshotDataVersion = version
             return snapshot
         }

@@ -121,3 +121,47 @@ import WallboardTestKit
         #expect(simulated.dataTime(atWall: timeline.wallTakenAt.addingTimeInterval(2)) == simulated.takenAt.addingTimeInterval(20))
     }
 }
+
+/// The figures over the day, computed with the snapshot from today's and yesterday's rows.
+@Suite struct DayFiguresFromTheDatabaseTests {
+    @Test func hoursStationsCategoriesSeatsAndEmptyRunsComeFromTheRows() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        try makeFixtureDatabase(at: path)
+        // 2026-11-20 in Shanghai starts at 16:00 UTC the day before; the reading is at 10:30.
+        let dayStart = 1_795_104_000.0
+        let hour = { (day: Double, hour: Double, minute: Double) in dayStart + day * 86_400 + hour * 3600 + minute * 60 }
+        try SQLiteShell.run(path, """
+            INSERT INTO calls (id, received_at, answered_at, ended_at, seat_id, outcome) VALUES
+                ('C1', \(hour(0, 8, 10)), \(hour(0, 8, 10.1)), \(hour(0, 8, 12)), 'D1', 'valid'),
+                ('C2', \(hour(0, 9, 20)), NULL, \(hour(0, 9, 21)), NULL, 'silent'),
+                ('C3', \(hour(0, 9, 25)), NULL, \(hour(0, 9, 26)), NULL, 'silent'),
+                ('C0', \(hour(-1, 9, 5)), \(hour(-1, 9, 5.1)), \(hour(-1, 9, 8)), 'D1', 'valid');
+            INSERT INTO incidents (id, received_at, priority, category) VALUES
+                ('I1', \(hour(0, 8, 55)), 2, '创伤'), ('I2', \(hour(0, 8, 25)), 3, '疾病'), ('I0', \(hour(-1, 9, 35)), 3, '疾病');
+            INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at, departed_at, completed_at, empty_run_reason) VALUES
+                ('T1', 'I1', 'V1', \(hour(0, 9, 0)), \(hour(0, 9, 2)), NULL, NULL),
+                ('T2', 'I2', 'V3', \(hour(0, 8, 30)), \(hour(0, 8, 36)), \(hour(0, 8, 50)), '病人已离开'),
+                ('T0', 'I0', 'V2', \(hour(-1, 9, 40)), \(hour(-1, 9, 41)), \(hour(-1, 10, 30)), NULL);
+            """)
+        let wall = Date(timeIntervalSince1970: hour(0, 10, 30))
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, wallClock: { wall }))
+        try reader.open()
+        defer { reader.close() }
+        let day = try #require(try reader.readSnapshot().day)
+        #expect(day.hours[8].calls == 1)
+        #expect(day.hours[9].calls == 2)
+        #expect(day.hours[9].callsYesterday == 1)
+        #expect(day.hours[8].dispatches == 1)
+        #expect(day.hours[9].dispatches == 1)
+        #expect(day.hours[9].dispatchesYesterday == 1)
+        #expect(day.hours[11].calls == nil, "an hour still to come")
+        let stations = Dictionary(uniqueKeysWithValues: day.stations.map { ($0.stationID, $0) })
+        #expect(stations["S1"]?.dispatches == 1)
+        #expect(stations["S1"]?.averageDepartureSeconds == 120)
+        #expect(stations["S2"]?.averageDepartureSeconds == 360)
+        #expect(day.categories.map(\.name).sorted() == ["创伤", "疾病"])
+        #expect(day.emptyRuns.map(\.name) == ["病人已离开"])
+        #expect(day.seats.first { $0.seatID == "D1" }?.callsHandled == 1)
+    }
+}

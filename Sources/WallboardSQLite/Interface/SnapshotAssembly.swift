@@ -65,10 +65,22 @@ extension StateQuery {
             calls: rows.callTally, runs: rows.runTally, vehicles: vehicles, stations: stations,
             now: now, dayStart: dayStart
         )
+        let seats = rows.seats.sorted { $0.id < $1.id }
+        let stationOfVehicle = Dictionary(vehicles.map { ($0.id, $0.stationID) }, uniquingKeysWith: { first, _ in first })
+        let runs = ((rows.yesterday?.runs ?? []) + dayRuns).map { run in
+            DayRun(
+                dispatchedAt: run.dispatchedAt, departedAt: run.departedAt, completedAt: run.completedAt,
+                stationID: stationOfVehicle[run.vehicleID] ?? "", vehicleID: run.vehicleID, category: run.category,
+                emptyRunReason: run.emptyRunReason
+            )
+        }
+        let day = DayFigures(
+            calls: (rows.yesterday?.calls ?? []) + dayCalls, runs: runs, stations: stations, seats: seats, now: now, dayStart: dayStart,
+            yesterdayStart: configuration.dayBoundary.dayStart(containing: dayStart.addingTimeInterval(-1))
+        )
         return DispatchSnapshot(
             takenAt: now, dayStart: dayStart, sourceVersion: sourceVersion, stations: stations, vehicles: vehicles,
-            incidents: incidents, waitingCalls: waiting, seats: rows.seats.sorted { $0.id < $1.id }, figures: figures,
-            issues: decoder.issues
+            incidents: incidents, waitingCalls: waiting, seats: seats, figures: figures, issues: decoder.issues, day: day
         )
     }
 

@@ -49,6 +49,7 @@ struct Rows {
     var callTally = CallTally(calls: [], now: .distantPast, dayStart: .distantPast)
     var waitingCalls: [Call] = []
     var seats: [Seat] = []
+    var yesterday: YesterdayRows?
 }
 
 /// Reads the current state, or the state at a past `moment`, inside the caller's read transaction:
@@ -62,6 +63,11 @@ package struct StateQuery {
     var decoder: RowDecoder
     /// Counts of the day's settled calls, carried from one read to the next by the reader.
     package var settledCalls: SettledCalls?
+    /// Yesterday's rows for the figures over the day, carried by the reader until the day changes.
+    package var yesterday: YesterdayRows?
+    /// Today's calls and runs as the counts read them, for the figures over the day.
+    var dayCalls: [DayCall] = []
+    var dayRuns: [DayRunRow] = []
 
     package init(configuration: QuerySettings, now: Date, moment: Date?) {
         self.configuration = configuration
@@ -81,6 +87,7 @@ package struct StateQuery {
         }
         rows.callTally = try tallyCalls(db)
         rows.runTally = try tallyRuns(db)
+        rows.yesterday = try readYesterday(db)
         return assemble(rows, sourceVersion: sourceVersion)
     }
 
