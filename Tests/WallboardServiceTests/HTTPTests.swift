@@ -184,6 +184,15 @@ import WallboardTestKit
                 try await client.execute(uri: "/healthz", method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(String(buffer: response.body).contains(#""status":"ok""#))
+                    #expect(String(buffer: response.body).contains(#""database":"sqlite""#))
+                }
+                try await client.execute(uri: "/api/v1/source", method: .get) { response in
+                    let decoder = JSONDecoder()
+                    decoder.dateDecodingStrategy = .iso8601
+                    let report = try decoder.decode(SourceReport.self, from: Data(buffer: response.body))
+                    #expect(report.database == "sqlite")
+                    #expect(report.configured.first?.hasSuffix(".db") == true, "\(report.configured)")
+                    #expect(report.host == nil, "a file has no host")
                 }
                 try await client.execute(uri: "/metrics", method: .get) { response in
                     let text = String(buffer: response.body)
