@@ -107,7 +107,7 @@ let package = Package(
             resources: [.embedInCode("schema-postgres.sql"), .embedInCode("notify-postgres.sql")]
         ),
         // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and benchmarks.
-        .target(name: "WallboardLocalPostgres"),
+        .target(name: "WallboardLocalPostgres", dependencies: ["WallboardSupport"]),
         // The one place where the configuration's `source:` becomes a dispatch state source.
         .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
@@ -181,7 +181,7 @@ let package = Package(
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
-                "WallboardTestKit",
+                "WallboardSupport", "WallboardTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

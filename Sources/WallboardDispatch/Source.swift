@@ -65,7 +65,7 @@ public struct SourceHealth: Sendable, Hashable {
 }
 
 /// Which server a source reads, and what that server is.
-public struct SourceEndpoint: Sendable, Hashable, Codable {
+public struct SourceEndpoint: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Role: String, Sendable, Hashable, Codable {
         /// Takes writes; changes are announced with NOTIFY.
         case primary

@@ -1,4 +1,5 @@
 import Foundation
+import WallboardSupport
 import Glibc
 
 public struct PostgresFailure: Error, CustomStringConvertible {
@@ -28,7 +29,7 @@ public final class LocalPostgresServer: @unchecked Sendable {
 
     /// A new primary with WAL kept for a streaming standby.
     public static func primary(maxConnections: Int = 100) throws -> LocalPostgresServer {
-        let server = try LocalPostgresServer(folder: makeFolder(), port: freePort())
+        let server = try LocalPostgresServer(folder: makeFolder(), port: LoopbackPort.unused())
         server.maxConnections = maxConnections
         try server.run("\(binaries)/initdb", ["-D", server.data.path, "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C"])
         try server.start()
@@ -37,7 +38,7 @@ public final class LocalPostgresServer: @unchecked Sendable {
 
     /// A hot standby of this server, streaming from it (`pg_basebackup -R`), on a port of its own.
     public func standby() throws -> LocalPostgresServer {
-        let standby = try LocalPostgresServer(folder: Self.makeFolder(), port: Self.freePort())
+        let standby = try LocalPostgresServer(folder: Self.makeFolder(), port: LoopbackPort.unused())
         // A hot standby needs at least the primary's connection slots.
         standby.maxConnections = maxConnections
         try standby.run(
@@ -143,22 +144,5 @@ public final class LocalPostgresServer: @unchecked Sendable {
             try FileManager.default.setAttributes([.ownerAccountName: "postgres", .groupOwnerAccountName: "postgres"], ofItemAtPath: folder.path)
         }
         return folder
-    }
-
-    /// A loopback port nothing listens on now.
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw PostgresFailure("socket() failed: \(String(cString: strerror(errno)))") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw PostgresFailure("cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -26,8 +26,8 @@ public final class PostgresSimulationStore: SimulationStore {
     public static func open(_ settings: PostgresSettings, logger: Logger = Logger(label: "wallboard.simulator")) async throws -> PostgresSimulationStore {
         do {
             let (host, connection) = try await settings.connectToFirstHost(logger: logger) { connection in
-                let recovering = try await connection.query("SELECT pg_is_in_recovery()", logger: logger)
-                for try await (standby) in recovering.decode(Bool.self) where standby { return "a standby (read-only)" }
+                let rows = try await connection.query("SELECT pg_is_in_recovery()", logger: logger)
+                for try await inRecovery in rows.decode(Bool.self) where inRecovery { return "a standby (read-only)" }
                 return nil
             }
             return PostgresSimulationStore(name: "\(host)/\(settings.database)", connection: connection, logger: logger)

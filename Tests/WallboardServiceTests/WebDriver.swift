@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import WallboardExport
+import WallboardSupport
 
 /// Headless Chromium driven through chromedriver's WebDriver protocol (HTTP and JSON), with no
 /// client library: the few commands the console tests need.
@@ -21,7 +22,7 @@ final class WebDriver: Sendable {
 
     /// Starts chromedriver on a free port and a browser session with a window `width`×`height`.
     init(width: Int, height: Int) async throws {
-        let port = try Self.freePort()
+        let port = try LoopbackPort.unused()
         driver = Process()
         driver.executableURL = URL(fileURLWithPath: Self.chromedriver)
         driver.arguments = ["--port=\(port)"]
@@ -150,22 +151,5 @@ final class WebDriver: Sendable {
             throw Failure(description: "\(method) \(url): not a JSON object")
         }
         return object
-    }
-
-    /// A loopback port nothing listens on (the kernel's pick, released at once).
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure(description: "bind: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

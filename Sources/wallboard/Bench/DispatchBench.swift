@@ -71,46 +71,18 @@ enum DispatchBench {
         let poller = Task { await source.run() }
         defer { poller.cancel() }
 
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: try sqliteExecutable())
-        writer.arguments = [path]
-        let input = Pipe()
-        writer.standardInput = input
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
+        let (writer, input) = try writerProcess(sqliteExecutable(), [path])
         defer { writer.terminate() }
-
-        let states = source.states()
-        var iterator = states.makeAsyncIterator()
-        var previous: Date?
-        while previous == nil {
-            guard let state = await iterator.next() else { throw BenchError(description: "the source stopped") }
-            if let problem = state.health.problem { throw BenchError(description: "\(problem)") }
-            previous = state.snapshot?.vehicle(id: "V001")?.statusSince
-        }
         // A writer waits for readers like a dispatch system would; in WAL mode commits skip the fsync,
         // as WAL applications usually do, so the stamp is close to the commit.
-        try input.fileHandleForWriting.write(contentsOf: Data(
+        try input.write(contentsOf: Data(
             ".timeout 2000\n\(journal == .wal ? "PRAGMA synchronous = NORMAL;\n" : "")".utf8
         ))
-        var delays: [Double] = []
-        var random = SystemRandomNumberGenerator()
-        for _ in 0..<200 {
-            try input.fileHandleForWriting.write(contentsOf: Data(
-                "UPDATE vehicles SET status_since = (julianday('now') - 2440587.5) * 86400.0 WHERE id = 'V001';\n".utf8
-            ))
-            while true {
-                guard let state = await iterator.next() else { throw BenchError(description: "the source stopped") }
-                let noticed = Date()
-                guard let stamp = state.snapshot?.vehicle(id: "V001")?.statusSince, stamp != previous else { continue }
-                previous = stamp
-                delays.append(noticed.timeIntervalSince(stamp) * 1000)
-                break
-            }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &random)))
-        }
-        try input.fileHandleForWriting.close()
-        delays.sort()
+        let delays = try await commitDelays(
+            source, vehicle: "V001", writer: input,
+            update: "UPDATE vehicles SET status_since = (julianday('now') - 2440587.5) * 86400.0 WHERE id = 'V001';"
+        )
+        try input.close()
         return [
             "commits": delays.count,
             "journal": journal.rawValue,
@@ -237,6 +209,49 @@ enum DispatchBench {
                 + "('C\(call)', \(received), \(received + 4), \(received + 90), 'D1', \(outcomes[call % outcomes.count]), '13900139000');\n"
         }
         return sql
+    }
+
+    /// A writer in another process (sqlite3, psql) reading statements from the returned handle.
+    static func writerProcess(_ executable: String, _ arguments: [String]) throws -> (Process, FileHandle) {
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: executable)
+        writer.arguments = arguments
+        let input = Pipe()
+        writer.standardInput = input
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        return (writer, input.fileHandleForWriting)
+    }
+
+    /// Sends `update` (which stamps `vehicle`'s status time with the writer's clock) to a writer
+    /// process 200 times, spaced irregularly so that the commits fall at every phase of a poll, and
+    /// returns each delay in milliseconds from the stamp until a snapshot holding it is published, sorted.
+    static func commitDelays(_ source: any DispatchStateSource, vehicle: String, writer: FileHandle, update: String) async throws -> [Double] {
+        var iterator = source.states().makeAsyncIterator()
+        func next() async throws -> SourceState {
+            guard let state = await iterator.next() else { throw BenchError(description: "the source stopped") }
+            if let problem = state.health.problem { throw BenchError(description: "\(problem)") }
+            return state
+        }
+        var previous: Date?
+        while previous == nil {
+            previous = try await next().snapshot?.vehicle(id: vehicle)?.statusSince
+        }
+        var delays: [Double] = []
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            try writer.write(contentsOf: Data((update + "\n").utf8))
+            while true {
+                let state = try await next()
+                let noticed = Date()
+                guard let stamp = state.snapshot?.vehicle(id: vehicle)?.statusSince, stamp != previous else { continue }
+                previous = stamp
+                delays.append(noticed.timeIntervalSince(stamp) * 1000)
+                break
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &random)))
+        }
+        return delays.sorted()
     }
 
     /// CPU time of the calling thread: unlike wall time, not inflated when other work shares the cores.

@@ -51,40 +51,16 @@ enum PostgresBench {
         let reader = Task { await source.run() }
         defer { reader.cancel() }
 
-        let writer = Process()
-        writer.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        writer.arguments = ["-h", "127.0.0.1", "-p", String(primary.port), "-U", LocalPostgresServer.user, "-d", database, "-q", "-X"]
-        let input = Pipe()
-        writer.standardInput = input
-        writer.standardOutput = FileHandle.nullDevice
-        try writer.run()
+        let (writer, input) = try DispatchBench.writerProcess(
+            "/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(primary.port), "-U", LocalPostgresServer.user, "-d", database, "-q", "-X"]
+        )
         defer { writer.terminate() }
 
-        var iterator = source.states().makeAsyncIterator()
-        var previous: Date?
-        while previous == nil {
-            guard let state = await iterator.next() else { throw BenchError(description: "the source stopped") }
-            previous = state.snapshot?.vehicle(id: "V300")?.statusSince
-        }
-        var delays: [Double] = []
-        var random = SystemRandomNumberGenerator()
-        for _ in 0..<200 {
-            try input.fileHandleForWriting.write(contentsOf: Data(
-                "UPDATE vehicles SET status_since = extract(epoch FROM clock_timestamp()) WHERE id = 'V300';\n".utf8
-            ))
-            while true {
-                guard let state = await iterator.next() else { throw BenchError(description: "the source stopped") }
-                let noticed = Date()
-                if let problem = state.health.problem { throw BenchError(description: "\(problem)") }
-                guard let stamp = state.snapshot?.vehicle(id: "V300")?.statusSince, stamp != previous else { continue }
-                previous = stamp
-                delays.append(noticed.timeIntervalSince(stamp) * 1000)
-                break
-            }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &random)))
-        }
-        try input.fileHandleForWriting.close()
-        delays.sort()
+        let delays = try await DispatchBench.commitDelays(
+            source, vehicle: "V300", writer: input,
+            update: "UPDATE vehicles SET status_since = extract(epoch FROM clock_timestamp()) WHERE id = 'V300';"
+        )
+        try input.close()
         return [
             "commits": delays.count,
             "through": throughStandby ? "standby, polling the replay position every 20 ms" : "primary, LISTEN/NOTIFY",
