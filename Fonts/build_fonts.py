@@ -272,6 +272,10 @@ def main():
     write_bdf(subset(load_pcf("5x7.pcf.gz"), latin), "fixed-5x7.bdf", "Fixed", "Medium", 7)
     write_bdf(subset(load_pcf("6x10.pcf.gz"), latin), "fixed-6x10.bdf", "Fixed", "Medium", 10)
 
+    # Terminus stops at 32 px: the 4K wall's key figures are Noto Sans CJK's Latin at 64 px.
+    figures = ASCII + ["·", "—"]
+    write_bdf(subset(rasterise_noto(64, figures), figures), "digits-64.bdf", "Wallboard Digits", "Bold", 64)
+
     # Terminus Font has "Terminus Font" as Reserved Font Name: the converted copy is renamed.
     for size in (16, 24, 32):
         digits = subset(load_pcf(f"ter-u{size}b_iso-8859-1.pcf.gz"), ASCII + ["·"])

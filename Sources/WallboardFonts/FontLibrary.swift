@@ -33,6 +33,7 @@ public final class FontLibrary: Sendable {
         ("clock-16", ["digits-16", "isas-16", "unifont-16"]),
         ("clock-24", ["digits-24", "isas-24", "unifont-16"]),
         ("clock-32", ["digits-32", "noto-32", "unifont-16"]),
+        ("clock-64", ["digits-64", "noto-32", "unifont-16"]),
         ("latin-7", ["fixed-5x7"]),
         ("latin-10", ["fixed-6x10"]),
     ]

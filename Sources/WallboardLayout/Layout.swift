@@ -33,6 +33,8 @@ public struct Layout: Sendable {
     public var hold: TimeInterval
     /// Door boards: seconds each of several concurrent alerts is shown.
     public var rotation: TimeInterval
+    /// Where the screens of a splicing wall meet; `.none` for one screen.
+    public var bezels: Bezels
     /// Widgets per state, drawn in order.
     public var states: [String: [Widget]]
     /// Where the "data interrupted since" banner goes when the snapshot is stale.

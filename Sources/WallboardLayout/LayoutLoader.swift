@@ -31,7 +31,7 @@ public struct LayoutLoader: Sendable {
         let root = try YAMLValue.parse(text, file: file).mapping()
         try root.rejectUnknownKeys(["board", "stale", "states"])
         let board = try root.required("board").mapping()
-        try board.rejectUnknownKeys(["kind", "width", "height", "format", "privacy", "hold", "rotation"])
+        try board.rejectUnknownKeys(["kind", "width", "height", "format", "privacy", "hold", "rotation", "bezels"])
         let kind = try board.required("kind").choice(BoardKind.allCases.map { ($0.rawValue, $0) })
         let width = try board.required("width").int(in: 1...8192)
         let height = try board.required("height").int(in: 1...8192)
@@ -39,12 +39,14 @@ public struct LayoutLoader: Sendable {
         let privacy = try board.required("privacy").choice(PrivacyClass.allCases.map { ($0.rawValue, $0) })
         let hold = try board.optional("hold")?.double(in: 0...3600) ?? 30
         let rotation = try board.optional("rotation")?.double(in: 1...600) ?? 8
+        let bezels = try board.optional("bezels").map { try Self.bezels($0, width: width, height: height) } ?? .none
 
         let scope = Scope(
             bounds: Rect(x: 0, y: 0, width: width, height: height),
             context: SampleContext.context(kind: kind, privacy: privacy),
             privacy: privacy,
-            fontNames: fontNames
+            fontNames: fontNames,
+            bezels: bezels
         )
         let statesValue = try root.required("states")
         let statesMapping = try statesValue.mapping()
@@ -59,8 +61,26 @@ public struct LayoutLoader: Sendable {
         let staleBanner = try root.optional("stale").map(scope.staleBanner) ?? scope.defaultStaleBanner()
         return Layout(
             name: name, kind: kind, width: width, height: height, format: format, privacy: privacy,
-            hold: hold, rotation: rotation, states: states, staleBanner: staleBanner
+            hold: hold, rotation: rotation, bezels: bezels, states: states, staleBanner: staleBanner
         )
+    }
+
+    /// `bezels: {columns: [x, …], rows: [y, …]}`: the lines where a splicing wall's screens meet.
+    static func bezels(_ value: YAMLValue, width: Int, height: Int) throws -> Bezels {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["columns", "rows"])
+        func lines(_ key: String, across size: Int) throws -> [Int] {
+            guard let list = fields.optional(key) else { return [] }
+            guard size > 1 else { throw list.error("a board \(size) px across has no room for a bezel") }
+            let numbers = try list.sequence().map { try $0.int(in: 1...(size - 1)) }
+            guard zip(numbers, numbers.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw list.error("'\(key)' lists the bezel lines from the \(key == "columns" ? "left" : "top"), each further than the one before")
+            }
+            return numbers
+        }
+        let bezels = Bezels(columns: try lines("columns", across: width), rows: try lines("rows", across: height))
+        guard bezels != .none else { throw value.error("'bezels' names at least one line in 'columns' (x) or 'rows' (y)") }
+        return bezels
     }
 }
 
@@ -70,6 +90,7 @@ struct Scope {
     let context: ContextValue
     let privacy: PrivacyClass
     let fontNames: [String]
+    var bezels: Bezels = .none
 
     static let widgetKinds = registeredWidgetKinds.map { $0.name }
     static let commonKeys = ["rect", "when", "blink"]
@@ -92,6 +113,9 @@ struct Scope {
         let blink = try fields.optional("blink").map(condition)
         try fields.rejectUnknownKeys([kindType.name] + kindType.keys + Scope.commonKeys)
         let kind = try kindType.parse(kindValue, fields: fields, rect: rect, scope: self)
+        if !kindType.maySpanBezels, let refusal = bezels.refusal(of: "'\(kindType.name)'", at: rect) {
+            throw value.error(refusal)
+        }
         return Widget(kind: kind, rect: rect, when: when, blink: blink, location: value.location)
     }
 
@@ -214,19 +238,24 @@ struct Scope {
     func staleBanner(_ value: YAMLValue) throws -> StaleBanner {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys(["rect", "font", "colour", "text"])
+        let rectValue = try fields.required("rect")
+        let bannerRect = try rect(rectValue)
+        if let refusal = bezels.refusal(of: "the stale-data banner", at: bannerRect) { throw rectValue.error(refusal) }
         return StaleBanner(
-            rect: try rect(fields.required("rect")),
+            rect: bannerRect,
             fonts: try fonts(fields.required("font")),
             colour: try fields.optional("colour").map(colour) ?? .red,
             text: try fields.optional("text")?.string() ?? StaleBanner.defaultText
         )
     }
 
-    /// The bottom of the board, in the smallest font that holds the banner.
+    /// The bottom of the board (of its bottom-left screen on a splicing wall), in the smallest
+    /// font that holds the banner.
     func defaultStaleBanner() -> StaleBanner {
-        let height = min(bounds.height, bounds.height >= 64 ? 32 : 16)
+        let screen = bezels.tile(column: 0, row: bezels.tileRows - 1, width: bounds.width, height: bounds.height) ?? bounds
+        let height = min(screen.height, screen.height >= 64 ? 32 : 16)
         return StaleBanner(
-            rect: Rect(x: 0, y: bounds.height - height, width: bounds.width, height: height),
+            rect: Rect(x: screen.x, y: screen.maxY - height, width: screen.width, height: height),
             fonts: fontNames, colour: .red, text: StaleBanner.defaultText
         )
     }

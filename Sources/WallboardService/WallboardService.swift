@@ -106,7 +106,7 @@ public final class WallboardService: Sendable {
             let monitor = BoardMonitor(
                 id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,
                 layoutName: layout.name, stationID: board.stationID, width: layout.width, height: layout.height,
-                format: layout.format, controlsBrightness: sink?.takesCommands ?? false
+                format: layout.format, controlsBrightness: sink?.takesCommands ?? false, bezels: layout.bezels
             )
             boards.append(BoardRuntime(
                 configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),

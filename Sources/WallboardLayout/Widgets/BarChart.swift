@@ -8,6 +8,7 @@ struct BarChartKind: WidgetKind, Equatable {
     enum Orientation: String, Sendable, CaseIterable { case horizontal, vertical }
 
     static let name = "bars"
+    static let maySpanBezels = true
     static let keys: [String] = []
 
     var rows: String

@@ -5,6 +5,7 @@ import WallboardYAML
 /// `box:` a filled or outlined rectangle in a colour, for rules and frames.
 struct BoxKind: WidgetKind {
     static let name = "box"
+    static let maySpanBezels = true
     static let keys = ["filled"]
 
     let colour: Color

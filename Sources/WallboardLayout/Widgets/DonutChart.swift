@@ -7,6 +7,7 @@ import WallboardYAML
 /// (a colour swatch, the label and the value per item) beside it.
 struct DonutKind: WidgetKind, Equatable {
     static let name = "donut"
+    static let maySpanBezels = true
     static let keys: [String] = []
 
     var rows: String

@@ -15,6 +15,7 @@ struct LineChartKind: WidgetKind, Equatable {
     }
 
     static let name = "line"
+    static let maySpanBezels = true
     static let keys: [String] = []
 
     var rows: String

@@ -10,6 +10,7 @@ import WallboardYAML
 /// line from each vehicle to its incident.
 struct MapKind: WidgetKind {
     static let name = "map"
+    static let maySpanBezels = true
     static let keys: [String] = []
 
     let base: BaseMapRaster

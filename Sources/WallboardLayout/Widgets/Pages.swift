@@ -5,6 +5,7 @@ import WallboardYAML
 /// `pages:` groups of widgets shown in turn, `every` seconds each.
 struct PagesKind: WidgetKind {
     static let name = "pages"
+    static let maySpanBezels = true
     static let keys = ["every"]
     /// Pages hold widgets with rectangles of their own; they need none.
     static let fillsTheBoardWithoutRect = true

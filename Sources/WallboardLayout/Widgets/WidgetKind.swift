@@ -33,6 +33,9 @@ protocol WidgetKind: Sendable {
     static var keys: [String] { get }
     /// True when the widget may leave out `rect` and then fills the board.
     static var fillsTheBoardWithoutRect: Bool { get }
+    /// True when its rectangle may cross a splicing wall's bezels: charts, the map, boxes, and
+    /// pages (whose widgets are checked one by one). Widgets that draw text may not.
+    static var maySpanBezels: Bool { get }
     /// Reads the kind from its value and the widget's other fields, checked against `scope`.
     static func parse(_ value: YAMLValue, fields: YAMLMapping, rect: Rect, scope: Scope) throws -> Self
 
@@ -56,6 +59,7 @@ protocol WidgetKind: Sendable {
 
 extension WidgetKind {
     static var fillsTheBoardWithoutRect: Bool { false }
+    static var maySpanBezels: Bool { false }
     var templateRootFields: Set<String> { [] }
     var animates: Bool { false }
     var pages: [[Widget]] { [] }

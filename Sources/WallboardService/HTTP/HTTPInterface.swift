@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import NIOCore
 import WallboardDispatch
 import WallboardExport
+import WallboardLayout
 import WallboardRender
 
 /// The HTTP side: the console and the board pages, the pages' font, frames as PNG and over
@@ -59,33 +60,40 @@ public struct HTTPInterface: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: piece))
             )
         }
-        router.get("/boards/{id}") { _, context in
+        // `?tile=COLUMN,ROW`: one screen of a splicing wall, its part of the same frame.
+        router.get("/boards/{id}") { request, context in
             let monitor = try Self.monitor(service, context)
-            return Self.html(Pages.board(monitor.report))
+            let tile = try Self.tile(request, of: monitor)
+            return Self.html(Pages.board(monitor.report, tile: tile))
         }
-        router.get("/boards/{id}/frame.png") { _, context in
+        router.get("/boards/{id}/frame.png") { request, context in
             let monitor = try Self.monitor(service, context)
+            let tile = try Self.tile(request, of: monitor)
             guard let frame = monitor.frame else {
                 throw HTTPError(.serviceUnavailable, message: "board '\(monitor.id)' has not drawn a frame yet")
             }
+            let bitmap = tile.map { frame.bitmap.cropped(to: $0.rect) } ?? frame.bitmap
             return Response(
                 status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(bytes: PNG.encode(frame.bitmap)))
+                body: .init(byteBuffer: ByteBuffer(bytes: PNG.encode(bitmap)))
             )
         }
-        router.ws("/boards/{id}/ws") { _, context in
-            guard let id = context.parameters.get("id"), service.monitor(id: id) != nil else { return .dontUpgrade }
+        router.ws("/boards/{id}/ws") { request, context in
+            guard let id = context.parameters.get("id"), let monitor = service.monitor(id: id) else { return .dontUpgrade }
+            _ = try Self.tile(request, of: monitor)
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id"), let monitor = service.monitor(id: id) else { return }
+            let tile = try Self.tile(context.request, of: monitor)
             // Frames go out until the browser closes (its inbound stream ends) or the board stops.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     var previous: Bitmap?
                     for await frame in monitor.frames() {
-                        let regions = FrameUpdates.changedRegions(frame.bitmap, since: previous)
-                        previous = frame.bitmap
-                        guard let message = FrameUpdates.message(frame.bitmap, regions: regions) else { continue }
+                        let bitmap = tile.map { frame.bitmap.cropped(to: $0.rect) } ?? frame.bitmap
+                        let regions = FrameUpdates.changedRegions(bitmap, since: previous)
+                        previous = bitmap
+                        guard let message = FrameUpdates.message(bitmap, regions: regions) else { continue }
                         try await outbound.write(.binary(ByteBuffer(bytes: message)))
                     }
                 }
@@ -213,6 +221,30 @@ public struct HTTPInterface: Sendable {
 
     struct BrightnessRequest: Decodable {
         var level: Double?
+    }
+
+    /// One screen of a splicing wall, as `?tile=COLUMN,ROW` names it.
+    struct Tile: Sendable, Hashable {
+        var column: Int
+        var row: Int
+        var rect: Rect
+
+        var query: String { "?tile=\(column),\(row)" }
+    }
+
+    /// The tile the request asks for; nil when it asks for the whole board.
+    static func tile(_ request: Request, of monitor: BoardMonitor) throws -> Tile? {
+        guard let value = request.uri.queryParameters.get("tile") else { return nil }
+        let bezels = monitor.bezels
+        let screens = "board '\(monitor.id)' is \(bezels.tileColumns)×\(bezels.tileRows) screens: COLUMN 0–\(bezels.tileColumns - 1), ROW 0–\(bezels.tileRows - 1)"
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let column = Int(parts[0]), let row = Int(parts[1]) else {
+            throw HTTPError(.badRequest, message: "'tile' is COLUMN,ROW counted from 0 at the top left (e.g. tile=1,0), not '\(value)'; \(screens)")
+        }
+        guard let rect = bezels.tile(column: column, row: row, width: monitor.width, height: monitor.height) else {
+            throw HTTPError(.badRequest, message: "there is no tile \(column),\(row): \(screens)")
+        }
+        return Tile(column: column, row: row, rect: rect)
     }
 
     static func monitor(_ service: WallboardService, _ context: Context) throws -> BoardMonitor {

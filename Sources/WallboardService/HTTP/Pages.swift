@@ -222,13 +222,16 @@ enum Pages {
         """
     }
 
-    static func board(_ board: BoardReport) -> String {
-        """
+    /// The kiosk page of a board, or of one screen of a splicing wall (`tile`).
+    static func board(_ board: BoardReport, tile: HTTPInterface.Tile? = nil) -> String {
+        let width = tile?.rect.width ?? board.width, height = tile?.rect.height ?? board.height
+        let title = tile.map { "\(board.name) \($0.column),\($0.row)" } ?? board.name
+        return """
         <!doctype html>
         <html lang="zh-CN">
         <head>
         <meta charset="utf-8">
-        <title>\(escape(board.name))</title>
+        <title>\(escape(title))</title>
         <style>
         html, body { margin: 0; height: 100%; background: #000; overflow: hidden; cursor: none; }
         body { display: flex; align-items: center; justify-content: center; }
@@ -236,7 +239,7 @@ enum Pages {
         </style>
         </head>
         <body>
-        <canvas id="board" width="\(board.width)" height="\(board.height)"></canvas>
+        <canvas id="board" width="\(width)" height="\(height)"></canvas>
         <script>
         \(frameScript)
         const canvas = document.getElementById('board');
@@ -250,7 +253,7 @@ enum Pages {
         }
         window.addEventListener('resize', fit);
         fit();
-        attachBoard(canvas, \(jsString(board.id)), fit);
+        attachBoard(canvas, \(jsString(board.id)), fit, \(jsString(tile?.query ?? "")));
         </script>
         </body>
         </html>
@@ -258,12 +261,13 @@ enum Pages {
     }
 
     /// Opens the board's WebSocket and paints each changed region; reconnects after a second.
+    /// `query` (`?tile=1,0`) asks for one screen of a splicing wall.
     static let frameScript = """
-    function attachBoard(canvas, id, resized) {
+    function attachBoard(canvas, id, resized, query = '') {
       const context = canvas.getContext('2d');
       function connect() {
         const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-        const socket = new WebSocket(scheme + location.host + '/boards/' + encodeURIComponent(id) + '/ws');
+        const socket = new WebSocket(scheme + location.host + '/boards/' + encodeURIComponent(id) + '/ws' + query);
         socket.binaryType = 'arraybuffer';
         // Messages are inflated in order: a later small one must not overtake an earlier big one.
         let pending = Promise.resolve();

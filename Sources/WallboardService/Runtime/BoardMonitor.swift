@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WallboardLayout
 import WallboardRender
 
 /// What the HTTP side may know about one board: its newest frame, how delivery is going, and
@@ -18,6 +19,8 @@ public final class BoardMonitor: Sendable {
     public let format: PixelFormat
     /// Whether the board's brightness can be set (protocol boards only).
     public let controlsBrightness: Bool
+    /// A splicing wall's bezels: each screen shows its tile of the frame.
+    public let bezels: Bezels
 
     /// A text an operator put on the board for a while (a test, or an announcement).
     public struct TestMessage: Sendable, Hashable {
@@ -61,7 +64,7 @@ public final class BoardMonitor: Sendable {
     let deliveryBell = Doorbell()
 
     init(id: String, name: String, output: String, device: String?, layoutName: String, stationID: String?,
-         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool)
+         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, bezels: Bezels = .none)
     {
         self.id = id
         self.name = name
@@ -73,6 +76,7 @@ public final class BoardMonitor: Sendable {
         self.height = height
         self.format = format
         self.controlsBrightness = controlsBrightness
+        self.bezels = bezels
     }
 
     /// The newest frame, nil before the first render.
