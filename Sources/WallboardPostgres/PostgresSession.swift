@@ -18,7 +18,7 @@ package final class PostgresSession: @unchecked Sendable {
     let role: SourceEndpoint.Role
     private let configuration: PostgresSourceConfiguration
     private let logger: Logger
-    private var settledCalls: SettledCalls?
+    private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
 
@@ -62,14 +62,14 @@ package final class PostgresSession: @unchecked Sendable {
 
     /// The current state, read in one REPEATABLE READ READ ONLY transaction.
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction { blocking, wall in
-            let clock = try DataClock.read(blocking)
+        try await inTransaction { blocking in
+            let (clock, wall) = try self.readClocks(blocking)
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil)
-            query.settledCalls = self.settledCalls
+            query.settled = self.settled
             query.yesterday = self.yesterday
             var snapshot = try query.read(blocking, sourceVersion: nil)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
-            self.settledCalls = query.settledCalls
+            self.settled = query.settled
             self.yesterday = query.yesterday
             return snapshot
         }
@@ -77,8 +77,8 @@ package final class PostgresSession: @unchecked Sendable {
 
     /// The state at `moment`, rebuilt from the status log.
     func readSnapshot(at moment: Date) async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction { blocking, wall in
-            let clock = try DataClock.read(blocking)
+        try await inTransaction { blocking in
+            let (clock, wall) = try self.readClocks(blocking)
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment)
             return try query.read(blocking, sourceVersion: nil)
         }
@@ -106,13 +106,18 @@ package final class PostgresSession: @unchecked Sendable {
         }
     }
 
-    private func inTransaction(_ body: @escaping @Sendable (BlockingConnection, Date) throws -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
+    /// The data's clock, the transaction's first statement (which takes its snapshot), then the
+    /// wall clock: nothing the snapshot holds can carry a later time than the wall clock read.
+    private func readClocks(_ blocking: BlockingConnection) throws -> (DataClock, Date) {
+        let clock = try DataClock.read(blocking)
+        return (clock, configuration.wallClock())
+    }
+
+    private func inTransaction(_ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
         try await run { blocking in
             try blocking.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
-                // The clock is read once the transaction holds its snapshot, so nothing it sees carries a later time.
-                try blocking.execute("SELECT 1")
-                let snapshot = try body(blocking, self.configuration.wallClock())
+                let snapshot = try body(blocking)
                 try blocking.execute("COMMIT")
                 return snapshot
             } catch {

@@ -18,18 +18,23 @@ public struct SQLiteSourceConfiguration: Sendable {
     public var futureTolerance: TimeInterval
     /// The wall clock; tests pass a fixed one.
     public var wallClock: @Sendable () -> Date
-    /// Seconds between full counts of the day's calls. In between, calls that ended and were
-    /// received over ten minutes ago keep their counts, so a late correction to such a row shows up
-    /// within this time; everything newer is counted on every snapshot.
-    public var settledCallsRecount: TimeInterval
+    /// Seconds between full counts of the day's calls and runs. In between, calls that ended and
+    /// were received over ten minutes ago, and runs completed over ten minutes ago, keep their
+    /// counts, so a late correction to such a row shows up within this time; everything newer is
+    /// counted on every snapshot.
+    public var settledRecount: TimeInterval
+    /// Whether snapshots carry the figures over the day (`DispatchSnapshot.day`): only layouts
+    /// that show them need them, and they cost a read of yesterday and a pass over the day.
+    public var figuresOverTheDay: Bool
 
     public init(
         path: String, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
         lockWait: Duration = .milliseconds(50),
         futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
-        settledCallsRecount: TimeInterval = 60
+        settledRecount: TimeInterval = 60, figuresOverTheDay: Bool = true
     ) {
-        self.settledCallsRecount = settledCallsRecount
+        self.settledRecount = settledRecount
+        self.figuresOverTheDay = figuresOverTheDay
         self.path = path
         self.pollInterval = pollInterval
         self.retryInterval = retryInterval
@@ -42,7 +47,8 @@ public struct SQLiteSourceConfiguration: Sendable {
 
 extension SQLiteSourceConfiguration {
     var querySettings: QuerySettings {
-        QuerySettings(dayBoundary: dayBoundary, futureTolerance: futureTolerance, settledCallsRecount: settledCallsRecount, wallClock: wallClock)
+        QuerySettings(dayBoundary: dayBoundary, futureTolerance: futureTolerance, settledRecount: settledRecount,
+                      figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
     }
 }
 
@@ -55,7 +61,7 @@ public final class SQLiteSnapshotReader {
     /// Which file the connection has open, to notice the path being removed or replaced under it.
     private var openedFile: FileIdentity?
     private var checkedSchemaVersion: Int?
-    private var settledCalls: SettledCalls?
+    private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     /// `PRAGMA data_version` as of the last snapshot read.
     public private(set) var snapshotDataVersion: Int64?
@@ -71,7 +77,7 @@ public final class SQLiteSnapshotReader {
         openedFile = nil
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
-        settledCalls = nil
+        settled = nil
         yesterday = nil
     }
 
@@ -140,11 +146,11 @@ public final class SQLiteSnapshotReader {
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
             var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil)
-            query.settledCalls = settledCalls
+            query.settled = settled
             query.yesterday = yesterday
             var snapshot = try query.read(SQLiteConnection(db: db), sourceVersion: version)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
-            settledCalls = query.settledCalls
+            settled = query.settled
             yesterday = query.yesterday
             snapshotDataVersion = version
             return snapshot

@@ -7,17 +7,20 @@ package struct QuerySettings: Sendable {
     package var dayBoundary: DayBoundary
     /// Time stamps later than now plus this many seconds are treated as bad.
     package var futureTolerance: TimeInterval
-    /// Seconds between full counts of the day's calls (see `SQLiteSourceConfiguration`).
-    package var settledCallsRecount: TimeInterval
+    /// Seconds between full counts of the day's calls and runs (see `SQLiteSourceConfiguration`).
+    package var settledRecount: TimeInterval
+    /// Whether to compute the figures over the day (`DispatchSnapshot.day`), which also reads yesterday.
+    package var figuresOverTheDay: Bool
     package var wallClock: @Sendable () -> Date
 
     package init(
-        dayBoundary: DayBoundary, futureTolerance: TimeInterval = 120, settledCallsRecount: TimeInterval = 60,
-        wallClock: @escaping @Sendable () -> Date
+        dayBoundary: DayBoundary, futureTolerance: TimeInterval = 120, settledRecount: TimeInterval = 60,
+        figuresOverTheDay: Bool = true, wallClock: @escaping @Sendable () -> Date
     ) {
         self.dayBoundary = dayBoundary
         self.futureTolerance = futureTolerance
-        self.settledCallsRecount = settledCallsRecount
+        self.settledRecount = settledRecount
+        self.figuresOverTheDay = figuresOverTheDay
         self.wallClock = wallClock
     }
 }
@@ -61,8 +64,8 @@ package struct StateQuery {
     let now: Date
     let dayStart: Date
     var decoder: RowDecoder
-    /// Counts of the day's settled calls, carried from one read to the next by the reader.
-    package var settledCalls: SettledCalls?
+    /// Counts of the day's settled calls and runs, carried from one read to the next by the reader.
+    package var settled: SettledDay?
     /// Yesterday's rows for the figures over the day, carried by the reader until the day changes.
     package var yesterday: YesterdayRows?
     /// Today's calls and runs as the counts read them, for the figures over the day.
@@ -85,9 +88,8 @@ package struct StateQuery {
         } else {
             try readLive(db, into: &rows)
         }
-        rows.callTally = try tallyCalls(db)
-        rows.runTally = try tallyRuns(db)
-        rows.yesterday = try readYesterday(db)
+        (rows.callTally, rows.runTally) = try tallyDay(db)
+        if configuration.figuresOverTheDay { rows.yesterday = try readYesterday(db) }
         return assemble(rows, sourceVersion: sourceVersion)
     }
 
