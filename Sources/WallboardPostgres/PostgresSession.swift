@@ -16,6 +16,8 @@ package final class PostgresSession: @unchecked Sendable {
     let connection: PostgresConnection
     let host: PostgresSettings.Host
     let role: SourceEndpoint.Role
+    /// Whether the interface's `vehicles` has the position columns, as checked on connecting.
+    private let vehiclePositions: Bool
     private let configuration: PostgresSourceConfiguration
     private let logger: Logger
     private var settled: SettledDay?
@@ -25,11 +27,12 @@ package final class PostgresSession: @unchecked Sendable {
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
 
 
-    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role,
+    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role, vehiclePositions: Bool,
                  configuration: PostgresSourceConfiguration, logger: Logger) {
         self.connection = connection
         self.host = host
         self.role = role
+        self.vehiclePositions = vehiclePositions
         self.configuration = configuration
         self.logger = logger
     }
@@ -45,8 +48,8 @@ package final class PostgresSession: @unchecked Sendable {
             let session = try await readQueue.perform {
                 let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2))
                 let recovering = try blocking.firstFlag("SELECT pg_is_in_recovery()")
-                try PostgresInterfaceCheck.verify(blocking)
-                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary,
+                let vehiclePositions = try PostgresInterfaceCheck.verify(blocking)
+                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary, vehiclePositions: vehiclePositions,
                                        configuration: configuration, logger: logger)
             }
             return session
@@ -64,7 +67,7 @@ package final class PostgresSession: @unchecked Sendable {
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
         try await inTransaction { blocking in
             let (clock, wall) = try self.readClocks(blocking)
-            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, vehiclePositions: self.vehiclePositions)
             query.settled = self.settled
             query.yesterday = self.yesterday
             var snapshot = try query.read(blocking, sourceVersion: nil)
@@ -79,7 +82,7 @@ package final class PostgresSession: @unchecked Sendable {
     func readSnapshot(at moment: Date) async throws(SourceProblem) -> DispatchSnapshot {
         try await inTransaction { blocking in
             let (clock, wall) = try self.readClocks(blocking)
-            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment, vehiclePositions: self.vehiclePositions)
             return try query.read(blocking, sourceVersion: nil)
         }
     }

@@ -61,6 +61,8 @@ public final class SQLiteSnapshotReader {
     /// Which file the connection has open, to notice the path being removed or replaced under it.
     private var openedFile: FileIdentity?
     private var checkedSchemaVersion: Int?
+    /// Whether the checked schema's `vehicles` has the position columns.
+    private var vehiclePositions = false
     private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     /// `PRAGMA data_version` as of the last snapshot read.
@@ -145,7 +147,7 @@ public final class SQLiteSnapshotReader {
             let clock = try DataClock.read(SQLiteConnection(db: db))
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
-            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil, vehiclePositions: vehiclePositions)
             query.settled = settled
             query.yesterday = yesterday
             var snapshot = try query.read(SQLiteConnection(db: db), sourceVersion: version)
@@ -161,7 +163,7 @@ public final class SQLiteSnapshotReader {
     public func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let now = try DataClock.read(SQLiteConnection(db: db)).now(wall: wall)
-            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment, vehiclePositions: vehiclePositions)
             return try query.read(SQLiteConnection(db: db), sourceVersion: nil)
         }
     }
@@ -175,7 +177,7 @@ public final class SQLiteSnapshotReader {
                 // the snapshot carries a time later than `now`.
                 let wall = configuration.wallClock()
                 if schemaVersion != checkedSchemaVersion {
-                    try InterfaceCheck.verify(db, path: configuration.path)
+                    vehiclePositions = try InterfaceCheck.verify(db, path: configuration.path)
                     checkedSchemaVersion = schemaVersion
                 }
                 return try body(db, wall)
@@ -206,7 +208,9 @@ struct FileIdentity: Hashable {
 
 /// Checks that every table or view and column of the interface is there.
 enum InterfaceCheck {
-    static func verify(_ db: Database, path: String) throws {
+    /// Returns whether `vehicles` has the optional position columns.
+    static func verify(_ db: Database, path: String) throws -> Bool {
+        var vehicleColumns: Set<String> = []
         for (table, columns) in InterfaceSchema.requiredColumns {
             let present = try Set(String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0.lowercased() })
             if present.isEmpty {
@@ -216,7 +220,9 @@ enum InterfaceCheck {
             if !missing.isEmpty {
                 throw SourceProblem(kind: .interfaceMismatch, message: "\(path): '\(table)' lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); see SCHEMA.md")
             }
+            if table == "vehicles" { vehicleColumns = present }
         }
+        return try InterfaceSchema.hasVehiclePositions(vehicleColumns, problemPrefix: "\(path): ")
     }
 }
 

@@ -28,7 +28,11 @@ package struct QuerySettings: Sendable {
 /// The columns each query selects, in the order the row mappers read them.
 enum SelectList {
     static let stations = "id, name, district, sort_order, latitude, longitude"
-    static let vehicles = "id, call_sign, plate, station_id, status, status_since, incident_id, task_id"
+    /// A site's vehicles without the position columns read them as NULL.
+    static func vehicles(withPositions positions: Bool) -> String {
+        "id, call_sign, plate, station_id, status, status_since, incident_id, task_id, "
+            + (positions ? "latitude, longitude, heading, position_at" : "NULL, NULL, NULL, NULL")
+    }
     static let incidents = """
         id, call_id, received_at, answered_at, dispatched_at, closed_at, priority, category, complaint, incident_address, \
         pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age, \
@@ -61,6 +65,8 @@ package struct StateQuery {
     let configuration: QuerySettings
     /// nil: the state now.
     let moment: Date?
+    /// Whether `vehicles` has the optional position columns (see `InterfaceSchema.hasVehiclePositions`).
+    let vehiclePositions: Bool
     let now: Date
     let dayStart: Date
     var decoder: RowDecoder
@@ -72,9 +78,10 @@ package struct StateQuery {
     var dayCalls: [DayCall] = []
     var dayRuns: [DayRunRow] = []
 
-    package init(configuration: QuerySettings, now: Date, moment: Date?) {
+    package init(configuration: QuerySettings, now: Date, moment: Date?, vehiclePositions: Bool) {
         self.configuration = configuration
         self.moment = moment
+        self.vehiclePositions = vehiclePositions
         self.now = moment ?? now
         dayStart = configuration.dayBoundary.dayStart(containing: moment ?? now)
         decoder = RowDecoder(latestAcceptable: now.addingTimeInterval(configuration.futureTolerance))
