@@ -293,6 +293,16 @@ public struct RunTally: Sendable, Hashable {
 
     public init() {}
 
+    /// Adds the counts of runs tallied separately (a disjoint set of runs).
+    public mutating func merge(_ other: RunTally) {
+        dispatches += other.dispatches
+        emptyRuns += other.emptyRuns
+        departedWithin3Min += other.departedWithin3Min
+        departureTarget += other.departureTarget
+        responseTotalSeconds += other.responseTotalSeconds
+        responseCount += other.responseCount
+    }
+
     /// Counts one more run, if it was dispatched between `dayStart` and `now`.
     public mutating func add(_ run: RunTimes, now: Date, dayStart: Date) {
         guard let dispatchedAt = run.dispatchedAt, dispatchedAt >= dayStart, dispatchedAt <= now else { return }

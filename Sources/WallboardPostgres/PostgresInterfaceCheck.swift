@@ -6,7 +6,9 @@ import WallboardSQLite
 /// that each column's type is one the reader can decode and compare: a view that returns a
 /// `timestamptz` where the interface wants Unix seconds is named, with the fix.
 enum PostgresInterfaceCheck {
-    static func verify(_ connection: BlockingConnection) throws {
+    /// Returns whether `vehicles` has the optional position columns.
+    static func verify(_ connection: BlockingConnection) throws -> Bool {
+        var vehiclePositions = false
         for (table, columns) in InterfaceSchema.requiredColumns {
             var types: [String: (id: UInt32, name: String)] = [:]
             var exists = false
@@ -27,7 +29,9 @@ enum PostgresInterfaceCheck {
             if !missing.isEmpty {
                 throw SourceProblem(kind: .interfaceMismatch, message: "'\(table)' lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); see SCHEMA.md")
             }
-            for column in columns {
+            if table == "vehicles" { vehiclePositions = try InterfaceSchema.hasVehiclePositions(Set(types.keys)) }
+            let optional = table == "vehicles" && vehiclePositions ? InterfaceSchema.vehiclePositionColumns : []
+            for column in columns + optional {
                 guard let type = types[column] else { continue }
                 let isNumber = InterfaceSchema.numberColumns.contains("\(table).\(column)")
                 let accepted = isNumber ? PostgresCells.numberTypes : PostgresCells.textTypes.union(PostgresCells.integerTypes)
@@ -40,5 +44,6 @@ enum PostgresInterfaceCheck {
                 }
             }
         }
+        return vehiclePositions
     }
 }

@@ -16,20 +16,23 @@ package final class PostgresSession: @unchecked Sendable {
     let connection: PostgresConnection
     let host: PostgresSettings.Host
     let role: SourceEndpoint.Role
+    /// Whether the interface's `vehicles` has the position columns, as checked on connecting.
+    private let vehiclePositions: Bool
     private let configuration: PostgresSourceConfiguration
     private let logger: Logger
-    private var settledCalls: SettledCalls?
+    private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
 
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
 
 
-    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role,
+    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role, vehiclePositions: Bool,
                  configuration: PostgresSourceConfiguration, logger: Logger) {
         self.connection = connection
         self.host = host
         self.role = role
+        self.vehiclePositions = vehiclePositions
         self.configuration = configuration
         self.logger = logger
     }
@@ -45,8 +48,8 @@ package final class PostgresSession: @unchecked Sendable {
             let session = try await readQueue.perform {
                 let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2))
                 let recovering = try blocking.firstFlag("SELECT pg_is_in_recovery()")
-                try PostgresInterfaceCheck.verify(blocking)
-                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary,
+                let vehiclePositions = try PostgresInterfaceCheck.verify(blocking)
+                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary, vehiclePositions: vehiclePositions,
                                        configuration: configuration, logger: logger)
             }
             return session
@@ -62,14 +65,14 @@ package final class PostgresSession: @unchecked Sendable {
 
     /// The current state, read in one REPEATABLE READ READ ONLY transaction.
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction { blocking, wall in
-            let clock = try DataClock.read(blocking)
-            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil)
-            query.settledCalls = self.settledCalls
+        try await inTransaction { blocking in
+            let (clock, wall) = try self.readClocks(blocking)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, vehiclePositions: self.vehiclePositions)
+            query.settled = self.settled
             query.yesterday = self.yesterday
             var snapshot = try query.read(blocking, sourceVersion: nil)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
-            self.settledCalls = query.settledCalls
+            self.settled = query.settled
             self.yesterday = query.yesterday
             return snapshot
         }
@@ -77,9 +80,9 @@ package final class PostgresSession: @unchecked Sendable {
 
     /// The state at `moment`, rebuilt from the status log.
     func readSnapshot(at moment: Date) async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction { blocking, wall in
-            let clock = try DataClock.read(blocking)
-            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment)
+        try await inTransaction { blocking in
+            let (clock, wall) = try self.readClocks(blocking)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment, vehiclePositions: self.vehiclePositions)
             return try query.read(blocking, sourceVersion: nil)
         }
     }
@@ -106,13 +109,18 @@ package final class PostgresSession: @unchecked Sendable {
         }
     }
 
-    private func inTransaction(_ body: @escaping @Sendable (BlockingConnection, Date) throws -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
+    /// The data's clock, the transaction's first statement (which takes its snapshot), then the
+    /// wall clock: nothing the snapshot holds can carry a later time than the wall clock read.
+    private func readClocks(_ blocking: BlockingConnection) throws -> (DataClock, Date) {
+        let clock = try DataClock.read(blocking)
+        return (clock, configuration.wallClock())
+    }
+
+    private func inTransaction(_ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
         try await run { blocking in
             try blocking.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
-                // The clock is read once the transaction holds its snapshot, so nothing it sees carries a later time.
-                try blocking.execute("SELECT 1")
-                let snapshot = try body(blocking, self.configuration.wallClock())
+                let snapshot = try body(blocking)
                 try blocking.execute("COMMIT")
                 return snapshot
             } catch {

@@ -44,6 +44,11 @@ public final class PostgresSimulationStore: SimulationStore {
         for statement in PostgresInterface.statements(in: PostgresInterface.schemaScript) + PostgresInterface.statements(in: PostgresInterface.notifyScript) {
             try run(statement, [])
         }
+        // A database made before the interface had positions gets their columns.
+        try run("""
+            ALTER TABLE vehicles ADD COLUMN IF NOT EXISTS latitude double precision, ADD COLUMN IF NOT EXISTS longitude double precision, \
+            ADD COLUMN IF NOT EXISTS heading double precision, ADD COLUMN IF NOT EXISTS position_at double precision
+            """, [])
     }
 
     package func transaction(_ body: () throws -> Void) throws {

@@ -18,13 +18,16 @@ public struct PostgresSourceConfiguration: Sendable {
     /// How long one statement may run before the server cancels it.
     public var statementTimeout: Duration
     public var dayBoundary: DayBoundary
+    /// Whether snapshots carry the figures over the day (see `SQLiteSourceConfiguration`).
+    public var figuresOverTheDay: Bool
     public var wallClock: @Sendable () -> Date
 
     public init(
         connection: PostgresSettings, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(20),
         safetyPollInterval: Duration = .seconds(2), retryInterval: Duration = .seconds(1), connectTimeout: Duration = .seconds(3),
-        statementTimeout: Duration = .seconds(5), wallClock: @escaping @Sendable () -> Date = { Date() }
+        statementTimeout: Duration = .seconds(5), figuresOverTheDay: Bool = true, wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.figuresOverTheDay = figuresOverTheDay
         self.connection = connection
         self.dayBoundary = dayBoundary
         self.pollInterval = pollInterval
@@ -36,6 +39,6 @@ public struct PostgresSourceConfiguration: Sendable {
     }
 
     var querySettings: QuerySettings {
-        QuerySettings(dayBoundary: dayBoundary, wallClock: wallClock)
+        QuerySettings(dayBoundary: dayBoundary, figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
     }
 }

@@ -28,7 +28,11 @@ CREATE TABLE IF NOT EXISTS vehicles (
     status integer NOT NULL DEFAULT 7,
     status_since double precision,
     incident_id text,
-    task_id text
+    task_id text,
+    latitude double precision,
+    longitude double precision,
+    heading double precision,
+    position_at double precision
 );
 
 CREATE TABLE IF NOT EXISTS incidents (

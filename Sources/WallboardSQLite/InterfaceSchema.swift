@@ -1,3 +1,5 @@
+import WallboardDispatch
+
 /// The interface's tables, as shipped in `schema.sql` beside this file (a test keeps the two equal).
 public enum InterfaceSchema {
     /// The interface version this reader understands (`wallboard_interface.version`).
@@ -31,7 +33,11 @@ CREATE TABLE IF NOT EXISTS vehicles (
     status INTEGER NOT NULL DEFAULT 7,
     status_since REAL,
     incident_id TEXT,
-    task_id TEXT
+    task_id TEXT,
+    latitude REAL,
+    longitude REAL,
+    heading REAL,
+    position_at REAL
 );
 
 CREATE TABLE IF NOT EXISTS incidents (
@@ -127,11 +133,27 @@ CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
         ("vehicle_status_log", ["vehicle_id", "status", "at", "incident_id", "task_id"]),
     ]
 
+    /// The optional columns of `vehicles`: a site that reports positions has all four.
+    package static let vehiclePositionColumns = ["latitude", "longitude", "heading", "position_at"]
+
+    /// Whether `vehicles`, having `columns`, reports positions; some of the four without the rest is a mismatch.
+    package static func hasVehiclePositions(_ columns: Set<String>, problemPrefix: String = "") throws(SourceProblem) -> Bool {
+        let missing = vehiclePositionColumns.filter { !columns.contains($0) }
+        guard !missing.isEmpty else { return true }
+        guard missing.count < vehiclePositionColumns.count else { return false }
+        let present = vehiclePositionColumns.filter(columns.contains)
+        throw SourceProblem(kind: .interfaceMismatch, message: """
+            \(problemPrefix)'vehicles' has \(present.joined(separator: ", ")) but lacks \(missing.joined(separator: ", ")); \
+            a position needs all four (see SCHEMA.md)
+            """)
+    }
+
     /// The columns that hold numbers (time stamps in Unix seconds, codes, counts, coordinates), as
     /// `table.column`; every other column holds text or a key.
     package static let numberColumns: Set<String> = [
         "stations.sort_order", "stations.latitude", "stations.longitude",
         "vehicles.status", "vehicles.status_since",
+        "vehicles.latitude", "vehicles.longitude", "vehicles.heading", "vehicles.position_at",
         "incidents.received_at", "incidents.answered_at", "incidents.dispatched_at", "incidents.closed_at", "incidents.priority",
         "incidents.casualties", "incidents.patient_age", "incidents.latitude", "incidents.longitude",
         "vehicle_tasks.dispatched_at", "vehicle_tasks.departed_at", "vehicle_tasks.at_scene_at", "vehicle_tasks.patient_on_board_at",

@@ -18,18 +18,23 @@ public struct SQLiteSourceConfiguration: Sendable {
     public var futureTolerance: TimeInterval
     /// The wall clock; tests pass a fixed one.
     public var wallClock: @Sendable () -> Date
-    /// Seconds between full counts of the day's calls. In between, calls that ended and were
-    /// received over ten minutes ago keep their counts, so a late correction to such a row shows up
-    /// within this time; everything newer is counted on every snapshot.
-    public var settledCallsRecount: TimeInterval
+    /// Seconds between full counts of the day's calls and runs. In between, calls that ended and
+    /// were received over ten minutes ago, and runs completed over ten minutes ago, keep their
+    /// counts, so a late correction to such a row shows up within this time; everything newer is
+    /// counted on every snapshot.
+    public var settledRecount: TimeInterval
+    /// Whether snapshots carry the figures over the day (`DispatchSnapshot.day`): only layouts
+    /// that show them need them, and they cost a read of yesterday and a pass over the day.
+    public var figuresOverTheDay: Bool
 
     public init(
         path: String, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
         lockWait: Duration = .milliseconds(50),
         futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
-        settledCallsRecount: TimeInterval = 60
+        settledRecount: TimeInterval = 60, figuresOverTheDay: Bool = true
     ) {
-        self.settledCallsRecount = settledCallsRecount
+        self.settledRecount = settledRecount
+        self.figuresOverTheDay = figuresOverTheDay
         self.path = path
         self.pollInterval = pollInterval
         self.retryInterval = retryInterval
@@ -42,7 +47,8 @@ public struct SQLiteSourceConfiguration: Sendable {
 
 extension SQLiteSourceConfiguration {
     var querySettings: QuerySettings {
-        QuerySettings(dayBoundary: dayBoundary, futureTolerance: futureTolerance, settledCallsRecount: settledCallsRecount, wallClock: wallClock)
+        QuerySettings(dayBoundary: dayBoundary, futureTolerance: futureTolerance, settledRecount: settledRecount,
+                      figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
     }
 }
 
@@ -55,7 +61,9 @@ public final class SQLiteSnapshotReader {
     /// Which file the connection has open, to notice the path being removed or replaced under it.
     private var openedFile: FileIdentity?
     private var checkedSchemaVersion: Int?
-    private var settledCalls: SettledCalls?
+    /// Whether the checked schema's `vehicles` has the position columns.
+    private var vehiclePositions = false
+    private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     /// `PRAGMA data_version` as of the last snapshot read.
     public private(set) var snapshotDataVersion: Int64?
@@ -71,7 +79,7 @@ public final class SQLiteSnapshotReader {
         openedFile = nil
         checkedSchemaVersion = nil
         snapshotDataVersion = nil
-        settledCalls = nil
+        settled = nil
         yesterday = nil
     }
 
@@ -139,12 +147,12 @@ public final class SQLiteSnapshotReader {
             let clock = try DataClock.read(SQLiteConnection(db: db))
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
-            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil)
-            query.settledCalls = settledCalls
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil, vehiclePositions: vehiclePositions)
+            query.settled = settled
             query.yesterday = yesterday
             var snapshot = try query.read(SQLiteConnection(db: db), sourceVersion: version)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
-            settledCalls = query.settledCalls
+            settled = query.settled
             yesterday = query.yesterday
             snapshotDataVersion = version
             return snapshot
@@ -155,7 +163,7 @@ public final class SQLiteSnapshotReader {
     public func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let now = try DataClock.read(SQLiteConnection(db: db)).now(wall: wall)
-            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment, vehiclePositions: vehiclePositions)
             return try query.read(SQLiteConnection(db: db), sourceVersion: nil)
         }
     }
@@ -169,7 +177,7 @@ public final class SQLiteSnapshotReader {
                 // the snapshot carries a time later than `now`.
                 let wall = configuration.wallClock()
                 if schemaVersion != checkedSchemaVersion {
-                    try InterfaceCheck.verify(db, path: configuration.path)
+                    vehiclePositions = try InterfaceCheck.verify(db, path: configuration.path)
                     checkedSchemaVersion = schemaVersion
                 }
                 return try body(db, wall)
@@ -200,7 +208,9 @@ struct FileIdentity: Hashable {
 
 /// Checks that every table or view and column of the interface is there.
 enum InterfaceCheck {
-    static func verify(_ db: Database, path: String) throws {
+    /// Returns whether `vehicles` has the optional position columns.
+    static func verify(_ db: Database, path: String) throws -> Bool {
+        var vehicleColumns: Set<String> = []
         for (table, columns) in InterfaceSchema.requiredColumns {
             let present = try Set(String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0.lowercased() })
             if present.isEmpty {
@@ -210,7 +220,9 @@ enum InterfaceCheck {
             if !missing.isEmpty {
                 throw SourceProblem(kind: .interfaceMismatch, message: "\(path): '\(table)' lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); see SCHEMA.md")
             }
+            if table == "vehicles" { vehicleColumns = present }
         }
+        return try InterfaceSchema.hasVehiclePositions(vehicleColumns, problemPrefix: "\(path): ")
     }
 }
 

@@ -24,7 +24,11 @@ CREATE TABLE IF NOT EXISTS vehicles (
     status INTEGER NOT NULL DEFAULT 7,
     status_since REAL,
     incident_id TEXT,
-    task_id TEXT
+    task_id TEXT,
+    latitude REAL,
+    longitude REAL,
+    heading REAL,
+    position_at REAL
 );
 
 CREATE TABLE IF NOT EXISTS incidents (

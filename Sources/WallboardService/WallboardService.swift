@@ -80,13 +80,15 @@ public final class WallboardService: Sendable {
         }
         pageFont = PageFont(fonts: fonts)
         let settings = configuration.source
-        let source = source ?? DispatchSources.make(settings, wallClock: wallClock)
+        let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
+        let layouts = try configuration.boards.map { try loader.load(contentsOf: URL(fileURLWithPath: $0.layoutPath)) }
+        // Seats show the calls each handled today, which the figures over the day count.
+        let figuresOverTheDay = layouts.contains { !$0.rootFields.isDisjoint(with: ["day", "seats"]) }
+        let source = source ?? DispatchSources.make(settings, figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
         feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger)
         metrics = ServiceMetrics()
-        let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         var boards: [BoardRuntime] = []
-        for board in configuration.boards {
-            let layout = try loader.load(contentsOf: URL(fileURLWithPath: board.layoutPath))
+        for (board, layout) in zip(configuration.boards, layouts) {
             if layout.kind == .door, board.stationID == nil {
                 throw ServiceSetupError("\(board.location): board '\(board.id)' shows a door layout (\(layout.name)) and needs 'station'")
             }

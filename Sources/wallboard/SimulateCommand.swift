@@ -18,7 +18,7 @@ struct SimulateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The SQLite database file to write (created if missing). Required unless --postgres or --print-schema.")
+    @Option(help: "The SQLite database file to write (created if missing). Required unless --postgres, --geojson or --print-schema.")
     var db: String?
 
     @Option(help: ArgumentHelp(
@@ -66,12 +66,26 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .customLong("print-schema"), help: "Print the interface schema (schema.sql) and exit.")
     var printSchema = false
 
+    @Option(help: ArgumentHelp(
+        "Write the simulated city's map (districts and main roads, as in its addresses) as GeoJSON to this file.",
+        discussion: "Without --db or --postgres nothing is simulated. Layouts/city.geojson is this map.", valueName: "path"
+    ))
+    var geojson: String?
+
     @OptionGroup var zone: TimeZoneOptions
 
     func run() async throws {
         if printSchema {
             FileHandle.standardOutput.write(Data((InterfaceSchema.sql + "\n").utf8))
             return
+        }
+        if let geojson {
+            do {
+                try Data(SimulatedCityMap.geoJSON.utf8).write(to: URL(fileURLWithPath: geojson))
+            } catch {
+                throw ValidationError("cannot write the map to \(geojson): \(error.localizedDescription)")
+            }
+            if db == nil, postgres == nil { return }
         }
         let boundary = try zone.dayBoundary()
         let startDate = try start.resolve(in: boundary)

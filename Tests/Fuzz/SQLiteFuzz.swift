@@ -59,7 +59,7 @@ final class SQLiteRowFuzzing: @unchecked Sendable {
                 guard sqlite3_open(path, &writer) == SQLITE_OK, let writer else { throw DatabaseError(message: "cannot open \(path)") }
                 // Nothing here needs to survive a power cut: no syncing, no journal file per run.
                 sqlite3_exec(writer, "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", nil, nil, nil)
-                let configuration = SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, wallClock: { SQLiteRowFuzzing.now }, settledCallsRecount: 0)
+                let configuration = SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, wallClock: { SQLiteRowFuzzing.now }, settledRecount: 0)
                 return Database(path: path, writer: writer, reader: SQLiteSnapshotReader(configuration: configuration))
             }
             strict = try database(strictPath)

@@ -240,7 +240,7 @@ private let dayStart = 1_795_190_400.0
     }
 }
 
-@Suite struct SettledCallTests {
+@Suite struct SettledDayTests {
     /// Calls that ended over ten minutes ago are counted once and kept until the next full count;
     /// newer calls are counted on every read.
     @Test func settledCallsKeepTheirCountsUntilTheNextFullCount() throws {
@@ -256,7 +256,7 @@ private let dayStart = 1_795_190_400.0
             """)
         let clock = Locked(now)
         let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
-            path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: clock.withLock { $0 }) }, settledCallsRecount: 60
+            path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: clock.withLock { $0 }) }, settledRecount: 60
         ))
         try reader.open()
         defer { reader.close() }
@@ -277,5 +277,67 @@ private let dayStart = 1_795_190_400.0
         clock.withLock { $0 += 61 }
         let third = try reader.readSnapshot().figures
         #expect((third.silentCalls, third.misdialCalls, third.callsToday) == (0, 1, 4))
+    }
+
+    /// Runs completed over ten minutes ago are counted once the same way; open and recent runs on every read.
+    @Test func settledRunsKeepTheirCountsUntilTheNextFullCount() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("runs.db")
+        try makeFixtureDatabase(at: path)
+        let now = dayStart + 36_000
+        try SQLiteShell.run(path, """
+            INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at, departed_at, at_scene_at, completed_at, empty_run_reason) VALUES
+                ('done', 'I-done', 'V1', \(now - 7200), \(now - 7100), \(now - 6600), \(now - 5400), NULL),
+                ('recent', 'I-recent', 'V2', \(now - 3000), \(now - 2900), \(now - 2400), \(now - 300), NULL),
+                ('open', 'I-open', 'V3', \(now - 600), \(now - 500), NULL, NULL, NULL);
+            """)
+        let clock = Locked(now)
+        let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
+            path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: clock.withLock { $0 }) }, settledRecount: 60
+        ))
+        try reader.open()
+        defer { reader.close() }
+        let first = try reader.readSnapshot()
+        let dispatchesBefore = first.figures.dispatchesToday
+        let emptyBefore = first.figures.emptyRunsToday
+        #expect(first.day?.hours.reduce(0) { $0 + ($1.dispatches ?? 0) } == dispatchesBefore)
+
+        // A new run, a late correction to the settled one and one to the recent one.
+        try SQLiteShell.run(path, """
+            INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES ('new', 'I-new', 'V4', \(now - 30));
+            UPDATE vehicle_tasks SET empty_run_reason = '空车' WHERE id IN ('done', 'recent');
+            """)
+        let second = try reader.readSnapshot()
+        #expect(second.figures.dispatchesToday == dispatchesBefore + 1)
+        #expect(second.figures.emptyRunsToday == emptyBefore + 1, "the recent run is counted afresh, the settled one stands")
+        #expect(second.day?.hours.reduce(0) { $0 + ($1.dispatches ?? 0) } == dispatchesBefore + 1)
+
+        clock.withLock { $0 += 61 }
+        let third = try reader.readSnapshot()
+        #expect((third.figures.dispatchesToday, third.figures.emptyRunsToday) == (dispatchesBefore + 1, emptyBefore + 2))
+    }
+
+    /// A reader for boards that show no figures over the day neither reads yesterday nor computes them.
+    @Test func figuresOverTheDayOnlyWhenAsked() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("plain.db")
+        try makeFixtureDatabase(at: path)
+        let now = Date(timeIntervalSince1970: dayStart + 36_000)
+        let withDay = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, wallClock: { now }))
+        let without = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
+            path: path, dayBoundary: .shanghai, wallClock: { now }, figuresOverTheDay: false
+        ))
+        try withDay.open()
+        try without.open()
+        defer {
+            withDay.close()
+            without.close()
+        }
+        let full = try withDay.readSnapshot()
+        let plain = try without.readSnapshot()
+        #expect(full.day != nil)
+        #expect(plain.day == nil)
+        #expect(plain.figures == full.figures)
+        #expect(plain.vehicles == full.vehicles)
     }
 }

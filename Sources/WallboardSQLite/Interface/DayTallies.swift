@@ -1,14 +1,19 @@
 import Foundation
 import WallboardDispatch
 
-/// The day's calls that no longer change (ended, and received over ten minutes ago), counted once.
-package struct SettledCalls {
+/// The day's calls and runs that no longer change, counted once: calls that ended and were
+/// received over ten minutes ago, and runs completed over ten minutes ago.
+package struct SettledDay {
     let dayStart: Date
     /// Every call received from the day's start up to (not including) this Unix time is counted here.
-    let before: Double
-    let tally: CallTally
-    /// The same calls for the figures over the day.
-    let calls: [DayCall]
+    let callsBefore: Double
+    /// Every run of the day completed before this Unix time is counted here.
+    let runsCompletedBefore: Double
+    let calls: CallTally
+    let runs: RunTally
+    /// The same calls and runs for the figures over the day.
+    let dayCalls: [DayCall]
+    let dayRuns: [DayRunRow]
     let issues: [DataIssue]
     /// Wall-clock time of the full count.
     let countedAt: Date
@@ -33,34 +38,45 @@ struct DayRunRow {
 
 /// Today's calls and vehicle runs, counted straight off the statements.
 extension StateQuery {
-    /// Counts the day's calls in one pass straight off the statement: a busy day has ten thousand,
-    /// too many to turn into values on every change.
-    mutating func tallyCalls<DB: InterfaceConnection>(_ db: DB) throws -> CallTally {
+    /// Counts the day's calls and runs straight off the statements: a busy day has ten thousand
+    /// calls, too many to turn into values on every change. What has settled is counted once and
+    /// kept; only the rest is read again, until the next full count.
+    mutating func tallyDay<DB: InterfaceConnection>(_ db: DB) throws -> (calls: CallTally, runs: RunTally) {
         let start = dayStart.timeIntervalSince1970
         let end = now.timeIntervalSince1970
-        guard moment == nil else { return try countCalls(db, from: start, through: end) }
-        let wall = configuration.wallClock()
-        if let settled = settledCalls, settled.dayStart == dayStart,
-           wall.timeIntervalSince(settled.countedAt) < configuration.settledCallsRecount {
-            decoder.append(settled.issues)
-            dayCalls = settled.calls
-            var tally = settled.tally
-            tally.merge(try countCalls(db, from: settled.before, through: end))
-            return tally
+        let dispatchedToday = "t.dispatched_at >= ? AND t.dispatched_at <= ?"
+        guard moment == nil else {
+            return (try countCalls(db, from: start, through: end), try countRuns(db, dispatchedToday, [start, end]))
         }
-        // Calls received over ten minutes ago, before the oldest call still open, have all ended: their
-        // counts are kept and only the rest is read again, until the next full count.
+        let wall = configuration.wallClock()
+        if let settled, settled.dayStart == dayStart, wall.timeIntervalSince(settled.countedAt) < configuration.settledRecount {
+            decoder.append(settled.issues)
+            dayCalls = settled.dayCalls
+            dayRuns = settled.dayRuns
+            var calls = settled.calls
+            calls.merge(try countCalls(db, from: settled.callsBefore, through: end))
+            var runs = settled.runs
+            runs.merge(try countRuns(db, dispatchedToday + " AND (t.completed_at IS NULL OR t.completed_at >= ?)", [start, end, settled.runsCompletedBefore]))
+            return (calls, runs)
+        }
+        // Calls received over ten minutes ago, before the oldest call still open, have all ended.
         let firstOpen = try db.firstNumber("SELECT min(received_at) FROM calls WHERE received_at >= ? AND ended_at IS NULL", [start])
-        let before = max(start, min(firstOpen ?? .infinity, end - 600))
+        let callsBefore = max(start, min(firstOpen ?? .infinity, end - 600))
+        let runsCompletedBefore = end - 600
         let issueCount = decoder.issues.count
         dayCalls = []
-        let settled = try countCalls(db, from: start, below: before)
-        settledCalls = SettledCalls(
-            dayStart: dayStart, before: before, tally: settled, calls: dayCalls, issues: Array(decoder.issues[issueCount...]), countedAt: wall
+        dayRuns = []
+        let settledCalls = try countCalls(db, from: start, below: callsBefore)
+        let settledRuns = try countRuns(db, dispatchedToday + " AND t.completed_at < ?", [start, end, runsCompletedBefore])
+        settled = SettledDay(
+            dayStart: dayStart, callsBefore: callsBefore, runsCompletedBefore: runsCompletedBefore, calls: settledCalls, runs: settledRuns,
+            dayCalls: dayCalls, dayRuns: dayRuns, issues: Array(decoder.issues[issueCount...]), countedAt: wall
         )
-        var tally = settled
-        tally.merge(try countCalls(db, from: before, through: end))
-        return tally
+        var calls = settledCalls
+        calls.merge(try countCalls(db, from: callsBefore, through: end))
+        var runs = settledRuns
+        runs.merge(try countRuns(db, dispatchedToday + " AND (t.completed_at IS NULL OR t.completed_at >= ?)", [start, end, runsCompletedBefore]))
+        return (calls, runs)
     }
 
     private mutating func countCalls<DB: InterfaceConnection>(_ db: DB, from start: Double, through end: Double) throws -> CallTally {
@@ -87,11 +103,11 @@ extension StateQuery {
         return tally
     }
 
-    /// Counts the day's vehicle runs the same way, keeping each for the figures over the day.
-    mutating func tallyRuns<DB: InterfaceConnection>(_ db: DB) throws -> RunTally {
+    /// Counts the day's vehicle runs that match `condition`, keeping each for the figures over the day.
+    private mutating func countRuns<DB: InterfaceConnection>(_ db: DB, _ condition: String, _ arguments: [Double]) throws -> RunTally {
         let (now, dayStart) = (self.now, self.dayStart)
         var tally = RunTally()
-        dayRuns = try readRuns(db, from: dayStart, through: now) { run, row in
+        dayRuns += try readRuns(db, condition, arguments) { run, row in
             tally.add(RunTimes(
                 dispatchedAt: run.dispatchedAt, departedAt: run.departedAt, atSceneAt: run.atSceneAt, completedAt: run.completedAt,
                 isEmptyRun: run.completedAt != nil && row.emptyRunReason != nil
@@ -110,23 +126,23 @@ extension StateQuery {
             guard let receivedAt = decoder.date(row, 0, "calls", "#\(position)", "received_at") else { return }
             calls.append(DayCall(receivedAt: receivedAt, answeredAt: decoder.date(row, 1, "calls", "#\(position)", "answered_at"), seatID: decoder.reference(row[2])))
         }
-        let runs = try readRuns(db, from: yesterdayStart, through: dayStart.addingTimeInterval(-0.001)) { _, _ in }
+        let runs = try readRuns(db, "t.dispatched_at >= ? AND t.dispatched_at < ?", [yesterdayStart.timeIntervalSince1970, dayStart.timeIntervalSince1970]) { _, _ in }
         let rows = YesterdayRows(dayStart: dayStart, calls: calls, runs: runs)
         if moment == nil { yesterday = rows }
         return rows
     }
 
-    /// The runs dispatched from `start` through `end`, with their incident's category; `each` sees
-    /// every run (times masked to the moment being replayed) beside its row.
+    /// The runs that match `condition` (on `vehicle_tasks AS t`), with their incident's category;
+    /// `each` sees every run (times masked to the moment being replayed) beside its row.
     private mutating func readRuns<DB: InterfaceConnection>(
-        _ db: DB, from start: Date, through end: Date, _ each: (RunTimes, DayRunRow) -> Void
+        _ db: DB, _ condition: String, _ arguments: [Double], _ each: (RunTimes, DayRunRow) -> Void
     ) throws -> [DayRunRow] {
         let moment = self.moment
         var runs: [DayRunRow] = []
         try db.each("""
             SELECT t.dispatched_at, t.departed_at, t.at_scene_at, t.completed_at, t.vehicle_id, i.category, t.empty_run_reason \
-            FROM vehicle_tasks AS t LEFT JOIN incidents AS i ON i.id = t.incident_id WHERE t.dispatched_at >= ? AND t.dispatched_at <= ?
-            """, [start.timeIntervalSince1970, end.timeIntervalSince1970]) { row, position in
+            FROM vehicle_tasks AS t LEFT JOIN incidents AS i ON i.id = t.incident_id WHERE \(condition)
+            """, arguments) { row, position in
             let table = "vehicle_tasks"
             func masked(_ date: Date?) -> Date? {
                 guard let moment, let date else { return date }

@@ -4,7 +4,7 @@ import WallboardDispatch
 /// The state now: every table as it stands.
 extension StateQuery {
     mutating func readLive<DB: InterfaceConnection>(_ db: DB, into rows: inout Rows) throws {
-        rows.vehicles = try fetch(db, "SELECT \(SelectList.vehicles) FROM vehicles", [], Self.vehicle)
+        rows.vehicles = try fetch(db, "SELECT \(SelectList.vehicles(withPositions: vehiclePositions)) FROM vehicles", [], Self.vehicle)
         // Two indexed lookups; an OR would scan the whole table.
         rows.incidents = try fetch(db, """
             SELECT \(SelectList.incidents) FROM incidents WHERE closed_at IS NULL UNION ALL \

@@ -32,7 +32,7 @@ extension StateQuery {
             ))
         }
         let states = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        let vehicles = try fetch(db, "SELECT \(SelectList.vehicles) FROM vehicles", [], Self.vehicle)
+        let vehicles = try fetch(db, "SELECT \(SelectList.vehicles(withPositions: vehiclePositions)) FROM vehicles", [], Self.vehicle)
         return vehicles.map { vehicle in
             var vehicle = vehicle
             let state = states[vehicle.id]
@@ -41,6 +41,10 @@ extension StateQuery {
             vehicle.statusSince = state?.at
             vehicle.incidentID = state?.incidentID
             vehicle.task = nil
+            // The table holds only the latest report: one made after the moment hides where the vehicle was then.
+            if !(vehicle.positionAt.map { $0 <= moment } ?? false) {
+                (vehicle.latitude, vehicle.longitude, vehicle.heading, vehicle.positionAt) = (nil, nil, nil, nil)
+            }
             if let taskID = state?.taskID { vehicle.task = VehicleTask(id: taskID, incidentID: state?.incidentID ?? "", vehicleID: vehicle.id, dispatchedAt: nil) }
             return vehicle
         }

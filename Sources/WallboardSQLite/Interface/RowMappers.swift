@@ -19,7 +19,9 @@ extension StateQuery {
             id: id, callSign: decoder.text(row[1], "vehicles", id, "call_sign"), plate: decoder.text(row[2], "vehicles", id, "plate"),
             stationID: decoder.reference(row[3]) ?? "", statusCode: decoder.integer(row[4], "vehicles", id, "status"),
             statusSince: decoder.date(row, 5, "vehicles", id, "status_since"), incidentID: decoder.reference(row[6]),
-            task: taskID.map { VehicleTask(id: $0, incidentID: "", vehicleID: id, dispatchedAt: nil) }
+            task: taskID.map { VehicleTask(id: $0, incidentID: "", vehicleID: id, dispatchedAt: nil) },
+            latitude: decoder.real(row[8]), longitude: decoder.real(row[9]), heading: decoder.real(row[10]),
+            positionAt: decoder.date(row, 11, "vehicles", id, "position_at")
         )
     }
 

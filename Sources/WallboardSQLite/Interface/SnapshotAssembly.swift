@@ -66,6 +66,14 @@ extension StateQuery {
             now: now, dayStart: dayStart
         )
         let seats = rows.seats.sorted { $0.id < $1.id }
+        return DispatchSnapshot(
+            takenAt: now, dayStart: dayStart, sourceVersion: sourceVersion, stations: stations, vehicles: vehicles,
+            incidents: incidents, waitingCalls: waiting, seats: seats, figures: figures, issues: decoder.issues,
+            day: configuration.figuresOverTheDay ? dayFigures(rows, vehicles: vehicles, stations: stations, seats: seats) : nil
+        )
+    }
+
+    private func dayFigures(_ rows: Rows, vehicles: [Vehicle], stations: [Station], seats: [Seat]) -> DayFigures {
         let stationOfVehicle = Dictionary(vehicles.map { ($0.id, $0.stationID) }, uniquingKeysWith: { first, _ in first })
         let runs = ((rows.yesterday?.runs ?? []) + dayRuns).map { run in
             DayRun(
@@ -74,13 +82,9 @@ extension StateQuery {
                 emptyRunReason: run.emptyRunReason
             )
         }
-        let day = DayFigures(
+        return DayFigures(
             calls: (rows.yesterday?.calls ?? []) + dayCalls, runs: runs, stations: stations, seats: seats, now: now, dayStart: dayStart,
             yesterdayStart: configuration.dayBoundary.dayStart(containing: dayStart.addingTimeInterval(-1))
-        )
-        return DispatchSnapshot(
-            takenAt: now, dayStart: dayStart, sourceVersion: sourceVersion, stations: stations, vehicles: vehicles,
-            incidents: incidents, waitingCalls: waiting, seats: seats, figures: figures, issues: decoder.issues, day: day
         )
     }
 

@@ -7,17 +7,20 @@ package struct QuerySettings: Sendable {
     package var dayBoundary: DayBoundary
     /// Time stamps later than now plus this many seconds are treated as bad.
     package var futureTolerance: TimeInterval
-    /// Seconds between full counts of the day's calls (see `SQLiteSourceConfiguration`).
-    package var settledCallsRecount: TimeInterval
+    /// Seconds between full counts of the day's calls and runs (see `SQLiteSourceConfiguration`).
+    package var settledRecount: TimeInterval
+    /// Whether to compute the figures over the day (`DispatchSnapshot.day`), which also reads yesterday.
+    package var figuresOverTheDay: Bool
     package var wallClock: @Sendable () -> Date
 
     package init(
-        dayBoundary: DayBoundary, futureTolerance: TimeInterval = 120, settledCallsRecount: TimeInterval = 60,
-        wallClock: @escaping @Sendable () -> Date
+        dayBoundary: DayBoundary, futureTolerance: TimeInterval = 120, settledRecount: TimeInterval = 60,
+        figuresOverTheDay: Bool = true, wallClock: @escaping @Sendable () -> Date
     ) {
         self.dayBoundary = dayBoundary
         self.futureTolerance = futureTolerance
-        self.settledCallsRecount = settledCallsRecount
+        self.settledRecount = settledRecount
+        self.figuresOverTheDay = figuresOverTheDay
         self.wallClock = wallClock
     }
 }
@@ -25,7 +28,11 @@ package struct QuerySettings: Sendable {
 /// The columns each query selects, in the order the row mappers read them.
 enum SelectList {
     static let stations = "id, name, district, sort_order, latitude, longitude"
-    static let vehicles = "id, call_sign, plate, station_id, status, status_since, incident_id, task_id"
+    /// A site's vehicles without the position columns read them as NULL.
+    static func vehicles(withPositions positions: Bool) -> String {
+        "id, call_sign, plate, station_id, status, status_since, incident_id, task_id, "
+            + (positions ? "latitude, longitude, heading, position_at" : "NULL, NULL, NULL, NULL")
+    }
     static let incidents = """
         id, call_id, received_at, answered_at, dispatched_at, closed_at, priority, category, complaint, incident_address, \
         pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age, \
@@ -58,20 +65,23 @@ package struct StateQuery {
     let configuration: QuerySettings
     /// nil: the state now.
     let moment: Date?
+    /// Whether `vehicles` has the optional position columns (see `InterfaceSchema.hasVehiclePositions`).
+    let vehiclePositions: Bool
     let now: Date
     let dayStart: Date
     var decoder: RowDecoder
-    /// Counts of the day's settled calls, carried from one read to the next by the reader.
-    package var settledCalls: SettledCalls?
+    /// Counts of the day's settled calls and runs, carried from one read to the next by the reader.
+    package var settled: SettledDay?
     /// Yesterday's rows for the figures over the day, carried by the reader until the day changes.
     package var yesterday: YesterdayRows?
     /// Today's calls and runs as the counts read them, for the figures over the day.
     var dayCalls: [DayCall] = []
     var dayRuns: [DayRunRow] = []
 
-    package init(configuration: QuerySettings, now: Date, moment: Date?) {
+    package init(configuration: QuerySettings, now: Date, moment: Date?, vehiclePositions: Bool) {
         self.configuration = configuration
         self.moment = moment
+        self.vehiclePositions = vehiclePositions
         self.now = moment ?? now
         dayStart = configuration.dayBoundary.dayStart(containing: moment ?? now)
         decoder = RowDecoder(latestAcceptable: now.addingTimeInterval(configuration.futureTolerance))
@@ -85,9 +95,8 @@ package struct StateQuery {
         } else {
             try readLive(db, into: &rows)
         }
-        rows.callTally = try tallyCalls(db)
-        rows.runTally = try tallyRuns(db)
-        rows.yesterday = try readYesterday(db)
+        (rows.callTally, rows.runTally) = try tallyDay(db)
+        if configuration.figuresOverTheDay { rows.yesterday = try readYesterday(db) }
         return assemble(rows, sourceVersion: sourceVersion)
     }
 

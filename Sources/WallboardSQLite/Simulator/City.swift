@@ -44,6 +44,24 @@ struct City {
 
     /// Half the width of the square city, in kilometres.
     static let radius = 15.0
+    /// The two central districts (east and west) lie within this many kilometres of the centre;
+    /// the rest of the city is cut into equal sectors round them.
+    static let centralRadius = 4.0
+    static let outerSectors = 6
+
+    struct Road {
+        let name: String
+        let points: [CityPoint]
+    }
+
+    /// The main roads, drawn on the map.
+    static let mainRoads = [
+        Road(name: "环城路", points: SimulatedCityMap.arc(radius: 8, from: 0, to: 360)),
+        Road(name: "人民路", points: [CityPoint(x: -radius, y: 0), CityPoint(x: radius, y: 0)]),
+        Road(name: "解放路", points: [CityPoint(x: 0, y: -radius), CityPoint(x: 0, y: radius)]),
+        Road(name: "滨江大道", points: [CityPoint(x: -radius, y: -11), CityPoint(x: -4, y: -9.5), CityPoint(x: 6, y: -10.5), CityPoint(x: radius, y: -9)]),
+        Road(name: "迎宾大道", points: [CityPoint(x: 2, y: 2), CityPoint(x: radius, y: 12)]),
+    ]
 
     let stations: [StationInfo]
     let vehicles: [VehicleInfo]
@@ -104,8 +122,8 @@ struct City {
     /// Districts by compass sector and distance from the centre.
     static func district(at point: CityPoint) -> String {
         let distance = (point.x * point.x + point.y * point.y).squareRoot()
-        if distance < 4 { return point.x < 0 ? CityWords.districts[1] : CityWords.districts[0] }
-        let sector = Int(((atan2(point.y, point.x) + Double.pi) / (2 * Double.pi) * 6).rounded(.down)) % 6
+        if distance < centralRadius { return point.x < 0 ? CityWords.districts[1] : CityWords.districts[0] }
+        let sector = Int(((atan2(point.y, point.x) + Double.pi) / (2 * Double.pi) * Double(outerSectors)).rounded(.down)) % outerSectors
         return CityWords.districts[2 + sector]
     }
 

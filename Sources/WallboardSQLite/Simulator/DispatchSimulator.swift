@@ -153,6 +153,7 @@ public final class DispatchSimulator {
             while let next = model.nextEventTime, next < limit {
                 last = try model.processNext(store)
             }
+            try model.writePositions(store)
             let clockTime = limit.isFinite ? limit : last
             let clock: [(String, String)] = [
                 ("simulated_time", String(clockTime)),

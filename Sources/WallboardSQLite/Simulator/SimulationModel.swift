@@ -16,6 +16,8 @@ struct SimulationModel {
         case backAtStation(vehicle: Int, generation: Int)
         case serviceStarts(vehicle: Int)
         case serviceEnds(vehicle: Int)
+        /// Every moving vehicle reports where it is.
+        case positions
     }
 
     private struct SimCall {
@@ -33,7 +35,13 @@ struct SimulationModel {
 
     private struct SimVehicle {
         var status = VehicleStatus.standby
+        /// Where the vehicle stands, or where its drive began.
         var location: CityPoint
+        var drive: Drive?
+        /// The way it faced when it last moved.
+        var heading: Double?
+        /// A position not yet written to the database.
+        var unwrittenPosition: (point: CityPoint, heading: Double?, at: Double)?
         var incident: Int?
         var taskID: String?
         /// Bumped on every dispatch so that events for an earlier run are ignored.
@@ -67,6 +75,9 @@ struct SimulationModel {
     private let peakFactor: Double
     private let massCasualtyChance: Double
     private(set) var lastEventTime: Double
+    /// Seconds between the reports of a moving vehicle's position.
+    private let positionInterval = 6.0
+    private var positionsScheduled = false
 
     init(settings: SimulationSettings) {
         self.settings = settings
@@ -101,8 +112,11 @@ struct SimulationModel {
                            [station.id, station.name, station.district, index + 1, station.location.latitude, station.location.longitude])
         }
         for vehicle in city.vehicles {
-            try db.execute("INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since) VALUES (?, ?, ?, ?, 7, ?)",
-                           [vehicle.id, vehicle.callSign, vehicle.plate, city.stations[vehicle.stationIndex].id, start])
+            let station = city.stations[vehicle.stationIndex]
+            try db.execute("""
+                INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since, latitude, longitude, position_at)
+                VALUES (?, ?, ?, ?, 7, ?, ?, ?, ?)
+                """, [vehicle.id, vehicle.callSign, vehicle.plate, station.id, start, station.location.latitude, station.location.longitude, start])
             try db.execute("INSERT INTO vehicle_status_log (vehicle_id, status, at) VALUES (?, 7, ?)", [vehicle.id, start])
         }
         for seat in city.seats {
@@ -132,7 +146,7 @@ struct SimulationModel {
             }
         case .backAtStation(let vehicle, let generation):
             if vehicles[vehicle].generation == generation, vehicles[vehicle].status == .availableOnRoad {
-                vehicles[vehicle].location = city.stations[city.vehicles[vehicle].stationIndex].location
+                arrive(vehicle, at: time)
                 try setStatus(db, vehicle: vehicle, .standby, at: time)
             }
         case .serviceStarts(let vehicle): try serviceStarts(db, vehicle: vehicle, at: time)
@@ -140,8 +154,60 @@ struct SimulationModel {
             try setStatus(db, vehicle: vehicle, .standby, at: time)
             scheduleService(vehicle: vehicle, after: time)
             try dispatchPending(db, at: time)
+        case .positions:
+            positionsScheduled = false
+            for index in vehicles.indices where vehicles[index].drive != nil { notePosition(index, at: time) }
+            if vehicles.contains(where: { $0.drive != nil }) { schedulePositions(after: time) }
         }
         return time
+    }
+
+    // MARK: Positions
+
+    /// Where the vehicle is at `time`.
+    private func position(of vehicle: Int, at time: Double) -> CityPoint {
+        vehicles[vehicle].drive?.position(at: time).point ?? vehicles[vehicle].location
+    }
+
+    /// Sets the vehicle driving from where it is to `destination`, arriving at `arrival`.
+    private mutating func startDriving(_ vehicle: Int, to destination: CityPoint, at time: Double, arriving arrival: Double) {
+        let from = position(of: vehicle, at: time)
+        vehicles[vehicle].location = from
+        vehicles[vehicle].drive = Drive(from: from, to: destination, start: time, end: arrival)
+        notePosition(vehicle, at: time)
+        schedulePositions(after: time)
+    }
+
+    /// Stops the vehicle where its drive has taken it by `time` (its destination once it is due).
+    private mutating func arrive(_ vehicle: Int, at time: Double) {
+        guard vehicles[vehicle].drive != nil else { return }
+        notePosition(vehicle, at: time)
+        vehicles[vehicle].location = position(of: vehicle, at: time)
+        vehicles[vehicle].drive = nil
+    }
+
+    private mutating func notePosition(_ vehicle: Int, at time: Double) {
+        let point = position(of: vehicle, at: time)
+        if let heading = vehicles[vehicle].drive?.position(at: time).heading { vehicles[vehicle].heading = heading }
+        vehicles[vehicle].unwrittenPosition = (point, vehicles[vehicle].heading, time)
+    }
+
+    /// The next report, on the next multiple of the interval, so that all moving vehicles report together.
+    private mutating func schedulePositions(after time: Double) {
+        guard !positionsScheduled else { return }
+        positionsScheduled = true
+        events.schedule(.positions, at: ((time / positionInterval).rounded(.down) + 1) * positionInterval)
+    }
+
+    /// Writes each vehicle's latest position since the last call: one row per vehicle and transaction.
+    mutating func writePositions(_ db: any SimulationStore) throws {
+        for index in vehicles.indices {
+            guard let position = vehicles[index].unwrittenPosition else { continue }
+            try db.execute("UPDATE vehicles SET latitude = ?, longitude = ?, heading = ?, position_at = ? WHERE id = ?", [
+                position.point.latitude, position.point.longitude, position.heading, position.at, city.vehicles[index].id,
+            ])
+            vehicles[index].unwrittenPosition = nil
+        }
     }
 
     private mutating func schedule(_ event: Event, at time: Double) {
@@ -298,7 +364,7 @@ struct SimulationModel {
         let order = pendingIncidents.enumerated().sorted { (incidents[$0.element].priority, $0.offset) < (incidents[$1.element].priority, $1.offset) }
         var stillPending: [Int] = []
         for (_, incidentIndex) in order {
-            while incidents[incidentIndex].vehiclesStillNeeded > 0, let vehicle = nearestDispatchable(to: incidents[incidentIndex].location) {
+            while incidents[incidentIndex].vehiclesStillNeeded > 0, let vehicle = nearestDispatchable(to: incidents[incidentIndex].location, at: time) {
                 try dispatch(db, vehicle: vehicle, incident: incidentIndex, at: time)
             }
             if incidents[incidentIndex].vehiclesStillNeeded > 0 { stillPending.append(incidentIndex) }
@@ -306,10 +372,10 @@ struct SimulationModel {
         pendingIncidents = pendingIncidents.filter(stillPending.contains)
     }
 
-    private func nearestDispatchable(to point: CityPoint) -> Int? {
+    private func nearestDispatchable(to point: CityPoint, at time: Double) -> Int? {
         var best: (index: Int, distance: Double)?
         for index in vehicles.indices where vehicles[index].status.isDispatchable {
-            let distance = vehicles[index].location.distance(to: point)
+            let distance = position(of: index, at: time).distance(to: point)
             if best.map({ distance < $0.distance }) ?? true { best = (index, distance) }
         }
         return best?.index
@@ -323,6 +389,8 @@ struct SimulationModel {
         vehicles[vehicle].generation += 1
         vehicles[vehicle].incident = incident
         vehicles[vehicle].taskID = taskID
+        // A crew on its way home stops where it is to take the order.
+        arrive(vehicle, at: time)
         let incidentID = incidents[incident].id
         try db.execute("INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)", [taskID, incidentID, city.vehicles[vehicle].id, time])
         if !incidents[incident].dispatched {
@@ -358,9 +426,10 @@ struct SimulationModel {
             if random.chance(0.04) {
                 schedule(.emptyRun(vehicle: vehicle, generation: generation, reason: random.pick(CityWords.emptyRunReasonsEnRoute)), at: time + drive * random.uniform(0.2...0.9))
             }
+            startDriving(vehicle, to: incident.location, at: time, arriving: (time + drive).rounded(.up))
             schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .atScene), at: time + drive)
         case .atScene:
-            vehicles[vehicle].location = incident.location
+            arrive(vehicle, at: time)
             if random.chance(0.05) {
                 schedule(.emptyRun(vehicle: vehicle, generation: generation, reason: random.pick(CityWords.emptyRunReasonsAtScene)), at: time + random.uniform(180...900))
             } else {
@@ -368,9 +437,10 @@ struct SimulationModel {
             }
         case .patientOnBoard:
             let drive = driveSeconds(from: incident.location, to: hospital.location, urgent: incident.priority == 1)
+            startDriving(vehicle, to: hospital.location, at: time, arriving: (time + drive).rounded(.up))
             schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .atHospital), at: time + drive)
         case .atHospital:
-            vehicles[vehicle].location = hospital.location
+            arrive(vehicle, at: time)
             schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .availableOnRoad), at: time + random.logNormal(median: 900, sigma: 0.35, within: 300...2700))
         case .availableOnRoad:
             try finishTask(db, vehicle: vehicle, at: time, emptyRunReason: nil)
@@ -392,8 +462,12 @@ struct SimulationModel {
             incidents[incidentIndex].closed = true
             try db.execute("UPDATE incidents SET closed_at = ? WHERE id = ?", [time, incidents[incidentIndex].id])
         }
+        // An empty run en route turns round where the vehicle is.
+        arrive(vehicle, at: time)
         let home = city.stations[city.vehicles[vehicle].stationIndex].location
-        schedule(.backAtStation(vehicle: vehicle, generation: vehicles[vehicle].generation), at: time + driveSeconds(from: vehicles[vehicle].location, to: home, urgent: false))
+        let homecoming = (time + driveSeconds(from: vehicles[vehicle].location, to: home, urgent: false)).rounded(.up)
+        startDriving(vehicle, to: home, at: time, arriving: homecoming)
+        schedule(.backAtStation(vehicle: vehicle, generation: vehicles[vehicle].generation), at: homecoming)
         try dispatchPending(db, at: time)
     }
 

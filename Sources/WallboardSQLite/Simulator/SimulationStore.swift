@@ -68,7 +68,14 @@ final class SQLiteSimulationStore: SimulationStore {
                 _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = \(journalMode.rawValue)")
             }
         }
-        try queue.write { db in try db.execute(sql: InterfaceSchema.sql) }
+        try queue.write { db in
+            try db.execute(sql: InterfaceSchema.sql)
+            // A file made before the interface had positions gets their columns.
+            let present = try Set(String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('vehicles')"))
+            for column in InterfaceSchema.vehiclePositionColumns where !present.contains(column) {
+                try db.execute(sql: "ALTER TABLE vehicles ADD COLUMN \(column) REAL")
+            }
+        }
     }
 
     func transaction(_ body: () throws -> Void) throws {

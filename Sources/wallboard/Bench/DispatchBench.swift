@@ -152,7 +152,7 @@ enum DispatchBench {
         }
         cpuTimes.sort()
         // The same read with a full count of the day's calls every time (done once a minute by default).
-        let recounting = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, settledCallsRecount: 0))
+        let recounting = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, settledRecount: 0))
         try recounting.open()
         defer { recounting.close() }
         var recountTimes: [Double] = []
