@@ -22,6 +22,18 @@ public final class PostgresSimulationStore: SimulationStore {
         self.logger = logger
     }
 
+    /// Simulates `simulation` onto the primary among `settings`' hosts, then closes the connection.
+    public static func simulate(_ simulation: SimulationSettings, onto settings: PostgresSettings) async throws {
+        let store = try await open(settings)
+        do {
+            try await DispatchSimulator(store: store, settings: simulation).run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
     /// Connects to the first host that answers and is a primary.
     public static func open(_ settings: PostgresSettings, logger: Logger = Logger(label: "wallboard.simulator")) async throws -> PostgresSimulationStore {
         do {

@@ -109,14 +109,7 @@ struct SimulateCommand: AsyncParsableCommand {
             case (let db?, nil):
                 try await DispatchSimulator(path: db, settings: settings).run()
             case (nil, let url?):
-                let store = try await PostgresSimulationStore.open(try PostgresSettings(url: url))
-                do {
-                    try await DispatchSimulator(store: store, settings: settings).run()
-                } catch {
-                    await store.close()
-                    throw error
-                }
-                await store.close()
+                try await PostgresSimulationStore.simulate(settings, onto: try PostgresSettings(url: url))
             case (_?, _?):
                 throw ValidationError("give --db FILE or --postgres URL, not both")
             case (nil, nil):

@@ -15,17 +15,12 @@ import WallboardTestKit
     /// Seed 3's city from 08:00 to `end`, simulated into its own database on `server` and read back.
     static func simulatedCity(until end: Double, database: String, on server: LocalPostgresServer) async throws -> DispatchSnapshot {
         try server.psql("CREATE DATABASE \(database)")
-        let store = try await PostgresSimulationStore.open(try PostgresSettings(url: "postgresql://\(LocalPostgresServer.user)@\(server.address)/\(database)?sslmode=disable"))
         let settings = SimulationSettings(
             seed: 3, start: Date(timeIntervalSince1970: morning - 3600), end: Date(timeIntervalSince1970: end), followsClock: false
         )
-        do {
-            try await DispatchSimulator(store: store, settings: settings).run()
-        } catch {
-            await store.close()
-            throw error
-        }
-        await store.close()
+        try await PostgresSimulationStore.simulate(
+            settings, onto: try PostgresSettings(url: "postgresql://\(LocalPostgresServer.user)@\(server.address)/\(database)?sslmode=disable")
+        )
         let running = RunningSource(hosts: [server], user: LocalPostgresServer.user, database: database)
         return try await eventually("a snapshot of \(database)", describe: { running.describe() }) { running.state.snapshot }
     }

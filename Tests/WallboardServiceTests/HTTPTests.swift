@@ -207,30 +207,18 @@ import WallboardTestKit
 
     @Test func webSocketSendsTheWholeFrameThenChanges() async throws {
         try await Self.withService { service, http in
-            let app = Application(router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let strip = try #require(service.monitor(id: "strip"))
-            _ = try await app.test(.live) { client in
-                try await client.ws("/boards/strip/ws") { inbound, _, _ in
-                    var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                    guard case .binary(let first)? = try await messages.next() else {
-                        Issue.record("expected a binary frame message")
-                        return
-                    }
-                    let bytes = try #require(inflate(Array(buffer: first)), "the message inflates")
-                    func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
-                    let header: [Int] = [0, 2, 4, 6, 8, 10, 12].map(u16)
-                    #expect(header == [160, 16, 1, 0, 0, 160, 16], "board size, one region, the whole board")
-                    let wholeBoard = 14 + 160 * 16 * 3
-                    #expect(bytes.count == wholeBoard)
-                    strip.showMessage("变化", until: Date().addingTimeInterval(5))
-                    guard case .binary(let second)? = try await messages.next() else {
-                        Issue.record("expected a second frame message")
-                        return
-                    }
-                    let next = try #require(inflate(Array(buffer: second)))
-                    let regionCount = next.count > 6 ? Int(next[4]) | Int(next[5]) << 8 : 0
-                    #expect(regionCount >= 1)
-                }
+            try await frameMessages(from: http, path: "/boards/strip/ws") { next in
+                let bytes = try #require(try await next(), "an inflated binary frame message")
+                func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+                let header: [Int] = [0, 2, 4, 6, 8, 10, 12].map(u16)
+                #expect(header == [160, 16, 1, 0, 0, 160, 16], "board size, one region, the whole board")
+                let wholeBoard = 14 + 160 * 16 * 3
+                #expect(bytes.count == wholeBoard)
+                strip.showMessage("变化", until: Date().addingTimeInterval(5))
+                let next = try #require(try await next(), "a second frame message")
+                let regionCount = next.count > 6 ? Int(next[4]) | Int(next[5]) << 8 : 0
+                #expect(regionCount >= 1)
             }
         }
     }

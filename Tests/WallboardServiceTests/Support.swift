@@ -1,5 +1,9 @@
 import Foundation
 import GRDB
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSTesting
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -208,6 +212,26 @@ struct StalledSink: BoardSink {
 
     func setBrightness(_ level: Double) async throws(SinkError) -> Int { 0 }
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int { 0 }
+}
+
+/// The browser's frame messages from the WebSocket at `path`, on a live test server of `http`:
+/// `body` asks for each in turn, inflated (nil when the next is not a binary message or does not inflate).
+func frameMessages(
+    from http: HTTPInterface, path: String, _ body: @escaping @Sendable (_ next: () async throws -> [UInt8]?) async throws -> Void
+) async throws {
+    let app = Application(
+        router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()),
+        configuration: .init(address: .hostname("127.0.0.1", port: 0))
+    )
+    _ = try await app.test(.live) { client in
+        try await client.ws(path) { inbound, _, _ in
+            var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+            try await body {
+                guard case .binary(let message)? = try await messages.next() else { return nil }
+                return inflate(Array(buffer: message))
+            }
+        }
+    }
 }
 
 /// zlib inflate, for reading the browser's frame messages.

@@ -125,21 +125,13 @@ import WallboardTestKit
 
     @Test func theTilesWebSocketSendsOnlyItsScreen() async throws {
         try await Self.withWall { service, http in
-            let app = Application(router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let wall = try #require(service.monitor(id: "wall"))
-            _ = try await app.test(.live) { client in
-                try await client.ws("/boards/wall/ws?tile=1,0") { inbound, _, _ in
-                    var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                    guard case .binary(let first)? = try await messages.next() else {
-                        Issue.record("expected a binary frame message")
-                        return
-                    }
-                    let bytes = try #require(inflate(Array(buffer: first)), "the message inflates")
-                    func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
-                    #expect([0, 2, 4, 6, 8, 10, 12].map(u16) == [80, 32, 1, 0, 0, 80, 32], "the tile's size, one region, the whole tile")
-                    let crop = try #require(wall.frame).bitmap.cropped(to: Rect(x: 80, y: 0, width: 80, height: 32))
-                    #expect(Array(bytes[14...]) == Self.rgb(crop))
-                }
+            try await frameMessages(from: http, path: "/boards/wall/ws?tile=1,0") { next in
+                let bytes = try #require(try await next(), "an inflated binary frame message")
+                func u16(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+                #expect([0, 2, 4, 6, 8, 10, 12].map(u16) == [80, 32, 1, 0, 0, 80, 32], "the tile's size, one region, the whole tile")
+                let crop = try #require(wall.frame).bitmap.cropped(to: Rect(x: 80, y: 0, width: 80, height: 32))
+                #expect(Array(bytes[14...]) == Self.rgb(crop))
             }
         }
     }
