@@ -82,9 +82,7 @@ public final class WallboardService: Sendable {
         let settings = configuration.source
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         let layouts = try configuration.boards.map { try loader.load(contentsOf: URL(fileURLWithPath: $0.layoutPath)) }
-        // Seats show the calls each handled today, which the figures over the day count.
-        let figuresOverTheDay = layouts.contains { !$0.rootFields.isDisjoint(with: ["day", "seats"]) }
-        let source = source ?? DispatchSources.make(settings, figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
+        let source = source ?? DispatchSources.make(settings, figuresOverTheDay: Self.showFiguresOverTheDay(layouts), wallClock: wallClock)
         feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger)
         metrics = ServiceMetrics()
         var boards: [BoardRuntime] = []
@@ -118,6 +116,12 @@ public final class WallboardService: Sendable {
         }
         self.boards = boards
         allMonitors = Mutex(boards.map(\.monitor))
+    }
+
+    /// Whether any of `layouts` shows the figures over the day; seats show the calls each handled
+    /// today, which those figures count.
+    static func showFiguresOverTheDay(_ layouts: [Layout]) -> Bool {
+        layouts.contains { !$0.rootFields.isDisjoint(with: ["day", "seats"]) }
     }
 
     public func monitor(id: String) -> BoardMonitor? {

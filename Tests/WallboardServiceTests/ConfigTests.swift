@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import WallboardConfig
+import WallboardFonts
+import WallboardLayout
 import WallboardTransport
 import WallboardYAML
 @testable import WallboardService
@@ -202,5 +204,19 @@ import WallboardYAML
         } catch {
             #expect("\(error)".contains("c.yaml:6:5: board 'door' shows a door layout (door-192x32-bicolor) and needs 'station'"))
         }
+    }
+}
+
+/// A station's instance with only door boards has its source skip the figures over the day; a wall needs them.
+@Suite struct FiguresOverTheDayTests {
+    @Test func onlyLayoutsThatShowThemAskForThem() throws {
+        let fonts = try FontLibrary.locate(explicit: nil)
+        let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
+        func layouts(_ names: String...) throws -> [Layout] {
+            try names.map { try loader.load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("\($0).yaml")) }
+        }
+        #expect(!WallboardService.showFiguresOverTheDay(try layouts("door-192x32-bicolor", "door-256x64-bicolor", "door-64x32-mono")))
+        #expect(WallboardService.showFiguresOverTheDay(try layouts("door-192x32-bicolor", "wall-1920x1080")))
+        #expect(WallboardService.showFiguresOverTheDay(try layouts("wall-3840x2160")))
     }
 }

@@ -38,45 +38,53 @@ struct DayRunRow {
 
 /// Today's calls and vehicle runs, counted straight off the statements.
 extension StateQuery {
+    /// Runs dispatched from the day's start (first argument) through now (second).
+    private static let dispatchedToday = "t.dispatched_at >= ? AND t.dispatched_at <= ?"
+
     /// Counts the day's calls and runs straight off the statements: a busy day has ten thousand
     /// calls, too many to turn into values on every change. What has settled is counted once and
     /// kept; only the rest is read again, until the next full count.
     mutating func tallyDay<DB: InterfaceConnection>(_ db: DB) throws -> (calls: CallTally, runs: RunTally) {
         let start = dayStart.timeIntervalSince1970
         let end = now.timeIntervalSince1970
-        let dispatchedToday = "t.dispatched_at >= ? AND t.dispatched_at <= ?"
         guard moment == nil else {
-            return (try countCalls(db, from: start, through: end), try countRuns(db, dispatchedToday, [start, end]))
+            return (try countCalls(db, from: start, through: end), try countRuns(db, Self.dispatchedToday, [start, end]))
         }
         let wall = configuration.wallClock()
+        let carried: SettledDay
         if let settled, settled.dayStart == dayStart, wall.timeIntervalSince(settled.countedAt) < configuration.settledRecount {
             decoder.append(settled.issues)
             dayCalls = settled.dayCalls
             dayRuns = settled.dayRuns
-            var calls = settled.calls
-            calls.merge(try countCalls(db, from: settled.callsBefore, through: end))
-            var runs = settled.runs
-            runs.merge(try countRuns(db, dispatchedToday + " AND (t.completed_at IS NULL OR t.completed_at >= ?)", [start, end, settled.runsCompletedBefore]))
-            return (calls, runs)
+            carried = settled
+        } else {
+            carried = try countSettled(db, wall: wall)
+            settled = carried
         }
-        // Calls received over ten minutes ago, before the oldest call still open, have all ended.
+        var calls = carried.calls
+        calls.merge(try countCalls(db, from: carried.callsBefore, through: end))
+        var runs = carried.runs
+        runs.merge(try countRuns(db, Self.dispatchedToday + " AND (t.completed_at IS NULL OR t.completed_at >= ?)", [start, end, carried.runsCompletedBefore]))
+        return (calls, runs)
+    }
+
+    /// The full count of what has settled: calls received over ten minutes ago, before the oldest
+    /// call still open (all of them have ended), and runs completed over ten minutes ago.
+    private mutating func countSettled<DB: InterfaceConnection>(_ db: DB, wall: Date) throws -> SettledDay {
+        let start = dayStart.timeIntervalSince1970
+        let end = now.timeIntervalSince1970
         let firstOpen = try db.firstNumber("SELECT min(received_at) FROM calls WHERE received_at >= ? AND ended_at IS NULL", [start])
         let callsBefore = max(start, min(firstOpen ?? .infinity, end - 600))
         let runsCompletedBefore = end - 600
         let issueCount = decoder.issues.count
         dayCalls = []
         dayRuns = []
-        let settledCalls = try countCalls(db, from: start, below: callsBefore)
-        let settledRuns = try countRuns(db, dispatchedToday + " AND t.completed_at < ?", [start, end, runsCompletedBefore])
-        settled = SettledDay(
-            dayStart: dayStart, callsBefore: callsBefore, runsCompletedBefore: runsCompletedBefore, calls: settledCalls, runs: settledRuns,
+        let calls = try countCalls(db, from: start, below: callsBefore)
+        let runs = try countRuns(db, Self.dispatchedToday + " AND t.completed_at < ?", [start, end, runsCompletedBefore])
+        return SettledDay(
+            dayStart: dayStart, callsBefore: callsBefore, runsCompletedBefore: runsCompletedBefore, calls: calls, runs: runs,
             dayCalls: dayCalls, dayRuns: dayRuns, issues: Array(decoder.issues[issueCount...]), countedAt: wall
         )
-        var calls = settledCalls
-        calls.merge(try countCalls(db, from: callsBefore, through: end))
-        var runs = settledRuns
-        runs.merge(try countRuns(db, dispatchedToday + " AND (t.completed_at IS NULL OR t.completed_at >= ?)", [start, end, runsCompletedBefore]))
-        return (calls, runs)
     }
 
     private mutating func countCalls<DB: InterfaceConnection>(_ db: DB, from start: Double, through end: Double) throws -> CallTally {
@@ -88,7 +96,7 @@ extension StateQuery {
     }
 
     private mutating func countCalls<DB: InterfaceConnection>(_ db: DB, _ sql: String, _ start: Double, _ end: Double) throws -> CallTally {
-        let (now, dayStart, moment) = (self.now, self.dayStart, self.moment)
+        let (now, dayStart, moment, figuresOverTheDay) = (self.now, self.dayStart, self.moment, configuration.figuresOverTheDay)
         var tally = CallTally(calls: [], now: now, dayStart: dayStart)
         try db.each(sql, [start, end]) { row, position in
             guard let receivedAt = decoder.date(row, 0, "calls", "#\(position)", "received_at") else { return }
@@ -98,21 +106,22 @@ extension StateQuery {
             )
             if let moment { call = call.asOf(moment) }
             tally.add(call, now: now, dayStart: dayStart)
-            dayCalls.append(DayCall(receivedAt: receivedAt, answeredAt: call.answeredAt, seatID: decoder.reference(row[4])))
+            if figuresOverTheDay { dayCalls.append(DayCall(receivedAt: receivedAt, answeredAt: call.answeredAt, seatID: decoder.reference(row[4]))) }
         }
         return tally
     }
 
-    /// Counts the day's vehicle runs that match `condition`, keeping each for the figures over the day.
+    /// Counts the day's vehicle runs that match `condition`, keeping each for the figures over the day when they are wanted.
     private mutating func countRuns<DB: InterfaceConnection>(_ db: DB, _ condition: String, _ arguments: [Double]) throws -> RunTally {
         let (now, dayStart) = (self.now, self.dayStart)
         var tally = RunTally()
-        dayRuns += try readRuns(db, condition, arguments) { run, row in
+        let runs = try readRuns(db, condition, arguments) { run, row in
             tally.add(RunTimes(
                 dispatchedAt: run.dispatchedAt, departedAt: run.departedAt, atSceneAt: run.atSceneAt, completedAt: run.completedAt,
                 isEmptyRun: run.completedAt != nil && row.emptyRunReason != nil
             ), now: now, dayStart: dayStart)
         }
+        if configuration.figuresOverTheDay { dayRuns += runs }
         return tally
     }
 
