@@ -60,7 +60,7 @@ struct AlphaDriver: BoardDriver {
     /// The TEXT file's mode: scrolling text rotates, a blinking area flashes the sign (the
     /// protocol flashes whole TEXT files, not parts of one), anything else holds.
     static func mode(of areas: [TextArea]) -> AlphaMode {
-        if areas.contains(where: { $0.motion == .scrollLeft }) { return .rotate }
+        if areas.contains(where: \.motion.moves) { return .rotate }
         return areas.contains(where: \.blinks) ? .flash : .hold
     }
 

@@ -35,14 +35,8 @@ struct FontCardDriver: BoardDriver {
     }
 
     func onbonArea(_ area: TextArea, index: Int) throws -> OnbonTextArea {
-        var pieces: [OnbonTextPiece] = []
-        for run in area.runs {
-            if format != .mono { pieces.append(.colour(FontCardDriver.colour(run.colour))) }
-            let lines = run.text.split(separator: "\n", omittingEmptySubsequences: false)
-            for (number, line) in lines.enumerated() {
-                if number > 0 { pieces.append(.newline) }
-                if !line.isEmpty { pieces.append(.text(String(line))) }
-            }
+        if case .scrollToRead(let hold, let speed) = area.motion {
+            return pagedArea(area, index: index, hold: hold, speed: speed)
         }
         let horizontal: OnbonAlignment.Horizontal
         switch area.alignment {
@@ -58,8 +52,90 @@ struct FontCardDriver: BoardDriver {
             effect: area.motion == .scrollLeft ? .moveLeft : .staticText,
             speed: area.motion == .scrollLeft ? 4 : 0,
             stayHalfSeconds: area.motion == .scrollLeft ? 0 : 10,
-            text: OnbonText(pieces)
+            text: text(of: area.runs)
         )
+    }
+
+    /// Text that does not fit, as pages the controller turns rather than a line it scrolls in
+    /// from the right edge: each page a line that fits the area in the controller's font, shown
+    /// still from the left for the hold plus the time a drawn board takes to move one area's
+    /// width, so the crew can read at once and the line is never blank.
+    func pagedArea(_ area: TextArea, index: Int, hold: Double, speed: Double) -> OnbonTextArea {
+        let pages = FontCardDriver.pages(of: area.runs, width: area.rect.width)
+        let seconds = hold + Double(area.rect.width) / max(1, speed)
+        return OnbonTextArea(
+            id: UInt8(index),
+            frame: area.rect,
+            alignment: OnbonAlignment(horizontal: .left, vertical: .centre),
+            singleLine: false,
+            wrapsAutomatically: false,
+            effect: .staticText,
+            speed: 0,
+            stayHalfSeconds: UInt8(min(255, max(1, (seconds * 2).rounded()))),
+            text: OnbonText(Array(pages.map { text(of: $0).pieces }.joined(separator: [OnbonTextPiece.newline])))
+        )
+    }
+
+    /// Runs as the controller's text: a colour code before each run (none on mono panels), `\n`
+    /// as its newline code.
+    func text(of runs: [TextArea.Run]) -> OnbonText {
+        var pieces: [OnbonTextPiece] = []
+        for run in runs {
+            if format != .mono { pieces.append(.colour(FontCardDriver.colour(run.colour))) }
+            let lines = run.text.split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() {
+                if number > 0 { pieces.append(.newline) }
+                if !line.isEmpty { pieces.append(.text(String(line))) }
+            }
+        }
+        return OnbonText(pieces)
+    }
+
+    /// `runs` broken into lines no wider than `width` in the controller's default font: between
+    /// any two characters, except that a run of ASCII letters and digits (a building's "B座",
+    /// "SOHO") moves whole to the next line when the line has an earlier place to break.
+    static func pages(of runs: [TextArea.Run], width: Int) -> [[TextArea.Run]] {
+        var lines: [[(character: Character, colour: Color)]] = [[]]
+        var used = 0
+        func breakable(after character: Character, before next: Character) -> Bool {
+            !(isWordCharacter(character) && isWordCharacter(next))
+        }
+        for run in runs {
+            for character in run.text {
+                if character == "\n" {
+                    lines.append([])
+                    used = 0
+                    continue
+                }
+                let advance = OnbonFontCard.advance(of: character)
+                if used + advance > width, let current = lines.last, !current.isEmpty {
+                    var kept = current
+                    var carried: [(character: Character, colour: Color)] = []
+                    if let last = current.last, !breakable(after: last.character, before: character),
+                       let cut = current.indices.dropLast().last(where: { breakable(after: current[$0].character, before: current[$0 + 1].character) }) {
+                        kept = Array(current[...cut])
+                        carried = Array(current[(cut + 1)...])
+                    }
+                    lines[lines.count - 1] = kept
+                    lines.append(Array(carried.drop { $0.character == " " }))
+                    used = lines[lines.count - 1].reduce(0) { $0 + OnbonFontCard.advance(of: $1.character) }
+                    if character == " ", lines[lines.count - 1].isEmpty { continue }
+                }
+                lines[lines.count - 1].append((character, run.colour))
+                used += advance
+            }
+        }
+        return lines.map { line in
+            var runs: [TextArea.Run] = []
+            for (character, colour) in line {
+                if runs.last?.colour == colour { runs[runs.count - 1].text.append(character) } else { runs.append(TextArea.Run(String(character), colour: colour)) }
+            }
+            return runs
+        }
+    }
+
+    static func isWordCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber)
     }
 
     /// The font card's nearest inline colour: red and green dies, amber where both are lit.

@@ -15,11 +15,14 @@ public struct OnbonFontCardEmulator: BoardEmulator {
         public var charset: ControllerCharset
         /// The font files installed on the card.
         public var fonts: Set<String>
+        /// The time an area's pages are turned by.
+        public var clock: @Sendable () -> ContinuousClock.Instant
 
         public init(
             width: Int = 192, height: Int = 32, pixelFormat: PixelFormat = .bicolor, address: UInt16 = 0x0001,
             model: OnbonFontCardModel = .bx6k, charset: ControllerCharset = .gb2312,
-            fonts: Set<String> = ["O000", "O001", "O002", "E000", "E001", "E002"]
+            fonts: Set<String> = ["O000", "O001", "O002", "E000", "E001", "E002"],
+            clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
         ) {
             self.width = width
             self.height = height
@@ -28,6 +31,7 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             self.model = model
             self.charset = charset
             self.fonts = fonts
+            self.clock = clock
         }
     }
 
@@ -38,6 +42,8 @@ public struct OnbonFontCardEmulator: BoardEmulator {
 
     /// The dynamic areas shown, by id.
     public private(set) var areas: [UInt8: OnbonTextArea] = [:]
+    /// When each area was last written: its pages are turned from then.
+    private var writtenAt: [UInt8: ContinuousClock.Instant] = [:]
     /// 0–15.
     public private(set) var brightness: UInt8 = 15
     public private(set) var brightnessSchedule: [UInt8]?
@@ -128,6 +134,8 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             }
             guard next.count <= configuration.model.maximumAreas else { return .outOfMemory }
             areas = next
+            let now = configuration.clock()
+            for area in update.areas { writtenAt[area.id] = now }
         }
         return .none
     }
@@ -147,6 +155,7 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             canvas.fill(area.frame, .off)
             var block = TextBlock(lines: lines(of: area))
             if area.wrapsAutomatically && !area.singleLine { block = block.wrapped(to: area.frame.width, painter: painter) }
+            block = page(of: block, in: area, writtenAt: writtenAt[id])
             let horizontal: TextBlock.Horizontal = switch area.alignment.horizontal {
             case .left: .left
             case .centre: .centre
@@ -157,9 +166,33 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             case .centre: .centre
             case .bottom: .bottom
             }
-            block.draw(in: area.frame, horizontal: horizontal, vertical: vertical, lineSpacing: Int(area.lineSpacing), defaultHeight: 16, painter: painter, on: &canvas)
+            block.draw(in: area.frame, horizontal: horizontal, vertical: vertical, lineSpacing: Int(area.lineSpacing), defaultHeight: OnbonFontCard.defaultFontHeight, painter: painter, on: &canvas)
         }
         return canvas.bitmap
+    }
+
+    /// The page of `block` the area shows now: lines that do not all fit its height are shown a
+    /// page of whole lines at a time, each for the area's stay time, from the first page when
+    /// the area is written, looping or stopping on the last page by its run mode.
+    func page(of block: TextBlock, in area: OnbonTextArea, writtenAt: ContinuousClock.Instant?) -> TextBlock {
+        var pages: [[[TextRun]]] = [[]]
+        var used = 0
+        for line in block.lines {
+            let height = line.map(\.fontHeight).max() ?? OnbonFontCard.defaultFontHeight
+            let needed = pages[pages.count - 1].isEmpty ? height : used + Int(area.lineSpacing) + height
+            if needed > area.frame.height, !pages[pages.count - 1].isEmpty {
+                pages.append([line])
+                used = height
+            } else {
+                pages[pages.count - 1].append(line)
+                used = needed
+            }
+        }
+        guard pages.count > 1, let writtenAt else { return TextBlock(lines: pages[0]) }
+        let stay = Duration.milliseconds(500 * max(1, Int(area.stayHalfSeconds)))
+        let turned = max(0, Int((configuration.clock() - writtenAt) / stay))
+        let index = area.runMode == .holdLast ? min(turned, pages.count - 1) : turned % pages.count
+        return TextBlock(lines: pages[index])
     }
 
     /// The area's text as lines of runs: colour and font carry on until changed; a single-line
@@ -167,7 +200,7 @@ public struct OnbonFontCardEmulator: BoardEmulator {
     func lines(of area: OnbonTextArea) -> [[TextRun]] {
         var lines: [[TextRun]] = [[]]
         var colour = Color.red
-        var fontHeight = 16
+        var fontHeight = OnbonFontCard.defaultFontHeight
         func add(_ text: String) {
             lines[lines.count - 1].append(TextRun(text: text, colour: colour, fontHeight: fontHeight))
         }

@@ -15,11 +15,22 @@ public struct Frame: Hashable, Sendable {
 
 /// A rectangle of text that a font-card controller draws itself.
 public struct TextArea: Hashable, Sendable {
-    public enum Motion: String, Hashable, Sendable {
+    public enum Motion: Hashable, Sendable {
         /// Shown still.
         case still
-        /// Scrolls right to left, for text longer than the area.
+        /// A ticker: enters at the right edge, leaves at the left, and starts again.
         case scrollLeft
+        /// Text that moves because it does not fit: readable at the left for `hold` seconds,
+        /// then moving left at `speed` pixels a second, followed by itself.
+        case scrollToRead(hold: Double, speed: Double)
+
+        public var moves: Bool { self != .still }
+
+        /// Seconds text that does not fit rests at the left before each loop, on every board.
+        public static let readingHold = 2.0
+        /// Pixels a second at which text that does not fit moves, on every board.
+        public static let readingSpeed = 32.0
+        public static let toRead = Motion.scrollToRead(hold: readingHold, speed: readingSpeed)
     }
 
     public enum Alignment: String, Hashable, Sendable {

@@ -7,6 +7,7 @@ import WallboardFonts
 import WallboardLayout
 import WallboardProtocols
 import WallboardRender
+import WallboardTestKit
 import WallboardTransport
 
 /// Frames go through each driver into the board's emulator, which must end up showing them.
@@ -55,6 +56,36 @@ import WallboardTransport
         }.joined() }
         #expect(texts == ["越秀急救站", "14:30:01", "待命 急救5号 急救8号"])
         #expect(emulator.render().pixels.contains(PixelFormat.bicolorGreen), "the emulator draws the station name in green")
+    }
+
+    /// A line that does not fit, on a controller that draws its own text: pages shown still from
+    /// the left, each for the hold plus an area's width of scrolling, never a word of ASCII cut.
+    @Test func fontCardPagesALineThatDoesNotFit() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 16, format: .bicolor)
+        let address = "朝阳区建国路八十八号大SOHO现代城东门外公交站旁边"
+        let area = TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [.init(address, colour: .amber)], motion: .toRead)
+        let now = Locked(ContinuousClock.now)
+        let clock: @Sendable () -> ContinuousClock.Instant = { now.withLock { $0 } }
+        var card = OnbonFontCardEmulator(configuration: .init(width: 192, height: 16, model: .bx5k, clock: clock), painter: try Self.painter())
+        for message in try driver.messages(for: Self.frame([area], height: 16), previous: nil) { _ = card.receive(message) }
+        let sent = try #require(card.areas[0])
+        #expect(sent.effect == .staticText && !sent.singleLine && !sent.wrapsAutomatically)
+        #expect(sent.stayHalfSeconds == 16, "2 s at the left and 6 s for 192 px at 32 px/s")
+        let pages = sent.text.plainText.split(separator: "\n").map(String.init)
+        #expect(pages == ["朝阳区建国路八十八号大", "SOHO现代城东门外公交站旁", "边"])
+
+        var single = OnbonFontCardEmulator(configuration: .init(width: 192, height: 16, model: .bx5k, clock: clock), painter: try Self.painter())
+        var shown: [Bitmap] = []
+        for page in pages {
+            let still = TextArea(id: 1, rect: area.rect, runs: [.init(page, colour: .amber)])
+            for message in try driver.messages(for: Self.frame([still], height: 16), previous: nil) { _ = single.receive(message) }
+            shown.append(card.render())
+            #expect(card.render() == single.render(), "page \(page) is shown from the left")
+            #expect(card.render().pixels.contains { $0 != 0 }, "no page is blank")
+            now.withLock { $0 += .seconds(8) }
+        }
+        #expect(card.render() == shown[0], "after the last page the first comes back")
+        #expect(Set(shown.map(\.pixels)).count == 3)
     }
 
     @Test func fontCardRefusesMoreAreasThanTheControllerHas() throws {

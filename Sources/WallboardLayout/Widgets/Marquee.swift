@@ -38,11 +38,6 @@ struct MarqueeKind: StyledTextKind {
 /// it rests at the left for `hold` seconds, scrolls, and is followed by itself after `gap`
 /// pixels, so that a loop ends where the next begins and the line is never blank.
 struct Marquee: DrawnWidget {
-    /// Pixels per second for text that scrolls because it does not fit.
-    static let defaultSpeed = 32.0
-    /// Seconds text that does not fit rests at the left before each loop.
-    static let defaultHold = 2.0
-
     let id: Int
     let rect: Rect
     let text: String
@@ -118,6 +113,7 @@ struct Marquee: DrawnWidget {
             }
         }
         output.record(text, missing: drawn.missing)
-        output.textAreas.append(TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], motion: .scrollLeft, fontHeight: chain.lineHeight))
+        let motion: TextArea.Motion = hold.map { .scrollToRead(hold: $0, speed: speed) } ?? .scrollLeft
+        output.textAreas.append(TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], motion: motion, fontHeight: chain.lineHeight))
     }
 }

@@ -28,8 +28,8 @@ struct TextKind: StyledTextKind {
         }
         guard let chain = chains.first else { return nil }
         return Marquee(
-            id: binding.id, rect: binding.rect, text: text, chain: chain, speed: Marquee.defaultSpeed,
-            colour: style.colour.colour(for: colourValue), valign: style.valign, hold: Marquee.defaultHold
+            id: binding.id, rect: binding.rect, text: text, chain: chain, speed: TextArea.Motion.readingSpeed,
+            colour: style.colour.colour(for: colourValue), valign: style.valign, hold: TextArea.Motion.readingHold
         )
     }
 }

@@ -11,4 +11,12 @@ public enum OnbonFontCard {
     public static let headerLength = 14
     /// Replies as the controller documents them open with nine A5 bytes.
     public static let replyPreamble = 9
+    /// The dots of the font a dynamic area uses when its text names none (`O000`, 16-dot).
+    public static let defaultFontHeight = 16
+
+    /// The controller's advance for `character`: its GB2312 fonts are fixed-width, ASCII half as
+    /// wide as tall and everything else square.
+    public static func advance(of character: Character, fontHeight: Int = defaultFontHeight) -> Int {
+        character.unicodeScalars.allSatisfy(\.isASCII) ? fontHeight / 2 : fontHeight
+    }
 }

@@ -135,7 +135,7 @@ final class BoardRuntime: Service, Sendable {
         let missing = textLayout.draw(on: &canvas, in: area, horizontal: .centre, vertical: .middle, colour: colour)
         let textArea = TextArea(
             id: 1, rect: area, runs: [TextArea.Run(text, colour: colour)], alignment: .centre,
-            motion: textLayout.fits ? .still : .scrollLeft, fontHeight: textLayout.chain.lineHeight
+            motion: textLayout.fits ? .still : .toRead, fontHeight: textLayout.chain.lineHeight
         )
         return Frame(bitmap: canvas.bitmap, textAreas: [textArea], missingCharacters: Set(missing.map(Character.init)))
     }
