@@ -14,9 +14,9 @@ public enum OnbonFontCard {
     /// The dots of the font a dynamic area uses when its text names none (`O000`, 16-dot).
     public static let defaultFontHeight = 16
 
-    /// The controller's advance for `character`: its GB2312 fonts are fixed-width, ASCII half as
-    /// wide as tall and everything else square.
-    public static func advance(of character: Character, fontHeight: Int = defaultFontHeight) -> Int {
-        character.unicodeScalars.allSatisfy(\.isASCII) ? fontHeight / 2 : fontHeight
+    /// The controller's advance for `character` in its default font: its GB2312 fonts are
+    /// fixed-width, ASCII half as wide as tall and everything else square.
+    public static func advance(of character: Character) -> Int {
+        character.unicodeScalars.allSatisfy(\.isASCII) ? defaultFontHeight / 2 : defaultFontHeight
     }
 }
