@@ -152,6 +152,8 @@ let package = Package(
             dependencies: [
                 "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

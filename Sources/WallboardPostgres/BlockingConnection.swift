@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOConcurrencyHelpers
 import PostgresNIO
+import Synchronization
 import WallboardDispatch
 import WallboardSQLite
 
@@ -15,11 +16,11 @@ struct BlockingConnection: InterfaceConnection {
     /// The server's statement timeout and a margin: a connection that lost its server without
     /// noticing (or a query its closed connection never sent) cannot hold a read thread for ever.
     let timeout: Duration
+    /// The connection's prepared statements; nil runs every statement unprepared.
+    var prepared: PreparedStatements? = nil
 
     func each(_ sql: String, _ arguments: [Double], _ body: (CellRow, Int) throws -> Void) throws {
-        var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { binds.append(argument) }
-        let result = try answer(connection.query(PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: binds), logger: logger))
+        let result = try answer(connection.query(try query(sql, arguments), logger: logger))
         var position = 0
         for row in result.rows {
             position += 1
@@ -43,6 +44,36 @@ struct BlockingConnection: InterfaceConnection {
             if case .text(let value) = row[0] { text = value }
         }
         return text
+    }
+
+    /// The query to send for `sql`: an EXECUTE of its prepared statement, prepared now if this is
+    /// its first use on the connection, or `sql` itself with its arguments bound when nothing is prepared.
+    private func query(_ sql: String, _ arguments: [Double]) throws -> PostgresQuery {
+        let numbered = Self.numberedPlaceholders(sql)
+        guard let prepared else {
+            var binds = PostgresBindings(capacity: arguments.count)
+            for argument in arguments { binds.append(argument) }
+            return PostgresQuery(unsafeSQL: numbered, binds: binds)
+        }
+        let name: String
+        if let known = prepared.name(of: numbered) {
+            name = known
+        } else {
+            name = prepared.nextName()
+            let types = arguments.isEmpty ? "" : "(" + Array(repeating: "float8", count: arguments.count).joined(separator: ", ") + ")"
+            try execute("PREPARE \(name)\(types) AS \(numbered)")
+            prepared.add(name, for: numbered)
+        }
+        // EXECUTE takes no protocol parameters ("there is no parameter $1"), so its arguments are
+        // written as literals: they are the reader's own numbers, never text from outside.
+        return PostgresQuery(unsafeSQL: arguments.isEmpty ? "EXECUTE \(name)" : "EXECUTE \(name)(" + arguments.map(Self.literal).joined(separator: ", ") + ")")
+    }
+
+    /// `value` as a float8 literal that reads back as exactly `value`.
+    static func literal(_ value: Double) -> String {
+        if value.isNaN { return "'NaN'::float8" }
+        if value.isInfinite { return value > 0 ? "'Infinity'::float8" : "'-Infinity'::float8" }
+        return "\(value)::float8"
     }
 
     private func answer(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
@@ -85,5 +116,24 @@ struct BlockingConnection: InterfaceConnection {
             return .text(bytes.readString(length: count) ?? "")
         }
         return bytes.withUnsafeReadableBytes { PostgresCells.cell(type: cell.dataType.rawValue, bytes: $0) }
+    }
+}
+
+/// The statements prepared on one connection, by their SQL: a snapshot's dozen statements are
+/// parsed and planned once per connection rather than on every read. Prepared statements belong to
+/// the server's session, not to a transaction, so they outlive the read that prepared them.
+final class PreparedStatements: Sendable {
+    private let names = Mutex<[String: String]>([:])
+
+    func name(of sql: String) -> String? {
+        names.withLock { $0[sql] }
+    }
+
+    func nextName() -> String {
+        names.withLock { "wallboard_\($0.count + 1)" }
+    }
+
+    func add(_ name: String, for sql: String) {
+        names.withLock { $0[sql] = name }
     }
 }

@@ -22,6 +22,7 @@ package final class PostgresSession: @unchecked Sendable {
     private let logger: Logger
     private var settled: SettledDay?
     private var yesterday: YesterdayRows?
+    private let prepared = PreparedStatements()
     private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
 
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
@@ -131,7 +132,7 @@ package final class PostgresSession: @unchecked Sendable {
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (BlockingConnection) throws -> T) async throws(SourceProblem) -> T {
-        let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2))
+        let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2), prepared: prepared)
         let (host, settings) = (host, configuration.connection)
         do {
             return try await Self.readQueue.perform { try body(blocking) }

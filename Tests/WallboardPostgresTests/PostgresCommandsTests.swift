@@ -1,4 +1,6 @@
 import Foundation
+import HummingbirdTesting
+import NIOCore
 import Testing
 import WallboardEmulator
 import WallboardFonts
@@ -103,6 +105,7 @@ import WallboardTransport
                 user: \(DispatchDatabase.reader)
                 sslmode: disable
                 applicationName: wallboard-station-s1
+              staleAfter: 2s
             http:
               port: 0
             boards:
@@ -141,7 +144,48 @@ import WallboardTransport
                 await Self.texts(board).contains { $0.contains("测试路1号东门") } ? true : nil
             }
             #expect(delay < .seconds(2), "commit on the primary to the station's board took \(delay): \(alert)")
+
+            // Replay paused on the replica: a commit made meanwhile ages the data, the banner shows
+            // after staleAfter (2 s) and /healthz reports the age; resumed, the commit shows.
+            let address = try await eventually("the instance's address") {
+                (try? String(contentsOf: instance.output, encoding: .utf8))?.split(separator: " ").last.flatMap { URL(string: String($0.trimmingCharacters(in: .whitespacesAndNewlines))) }
+            }
+            try standby.psql("SELECT pg_wal_replay_pause()")
+            let paused = ContinuousClock.now
+            try database.write("UPDATE incidents SET pickup_address = '测试路2号西门' WHERE id = 'I1'")
+            _ = try await eventually("the banner on the door board", within: .seconds(8)) {
+                await Self.texts(board).contains { $0.contains("数据中断") } ? true : nil
+            }
+            #expect(ContinuousClock.now - paused >= .seconds(2), "the banner showed before staleAfter")
+            let stale = try await Self.health(address)
+            #expect(stale.status == "stale", "\(stale)")
+            #expect((stale.age ?? 0) >= 2, "\(stale)")
+            #expect(!(await Self.texts(board).contains { $0.contains("测试路2号西门") }))
+
+            try standby.psql("SELECT pg_wal_replay_resume()")
+            let resumed = ContinuousClock.now
+            _ = try await eventually("the banner to clear", within: .seconds(2)) {
+                await Self.texts(board).contains { $0.contains("数据中断") } ? nil : true
+            }
+            #expect(ContinuousClock.now - resumed < .seconds(2))
+            _ = try await eventually("the commit made while replay was paused", within: .seconds(10)) {
+                await Self.texts(board).contains { $0.contains("测试路2号西门") } ? true : nil
+            }
+            let current = try await Self.health(address)
+            #expect(current.status == "ok", "\(current)")
+            #expect((current.age ?? 99) < 1, "\(current)")
         }
+    }
+
+    /// `/healthz` of the instance at `address`: its status and the data's age in seconds.
+    static func health(_ address: URL) async throws -> (status: String, age: Double?) {
+        let host = try #require(address.host)
+        let port = try #require(address.port)
+        let response = try await TestClient.withClient(host: host, port: port, configuration: .init(timeout: .seconds(5))) { client in
+            try await client.execute(TestClient.Request("/healthz", method: .get))
+        }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body ?? ByteBuffer())) as? [String: Any])
+        return (json["status"] as? String ?? "", json["snapshotAgeSeconds"] as? Double)
     }
 
     static func texts(_ board: EmulatedBoard) async -> [String] {

@@ -1,8 +1,10 @@
 import Foundation
+import Logging
 import Testing
 import WallboardConfig
 import WallboardDispatch
 @testable import WallboardPostgres
+import WallboardLocalPostgres
 import WallboardSQLite
 
 @Suite struct PostgresURLTests {
@@ -102,5 +104,36 @@ import WallboardSQLite
     @Test func aStandbyThatLostItsPrimaryIsNotCurrent() {
         var lag = ReplayLag()
         #expect(lag.observe(position(received: 100, replayed: 100, streaming: false), at: start) == nil)
+    }
+}
+
+@Suite struct PreparedStatementTests {
+    @Test func eachStatementIsPreparedOnceAndItsArgumentsReadBackExactly() async throws {
+        let server = try LocalPostgresServer.primary()
+        defer { server.stop() }
+        let host = try #require(PostgresSettings.Host(server.address))
+        let settings = PostgresSettings(hosts: [host], database: "postgres", user: LocalPostgresServer.user, passwordFile: nil, tls: .disable, applicationName: "wallboard-test")
+        let logger = Logger(label: "wallboard-test")
+        let connection = try await settings.connect(to: host, logger: logger)
+        let values: [Double] = [1_733_180_000.123_456, 0.1, -2.5e-300, 5e-324, .greatestFiniteMagnitude, .pi, .infinity, -.infinity, .nan]
+        let (readBack, preparedCount) = try await DispatchQueue.global().perform {
+            let prepared = BlockingConnection(connection: connection, logger: logger, timeout: .seconds(10), prepared: PreparedStatements())
+            var readBack: [Double] = []
+            for value in values {
+                try prepared.each("SELECT ?", [value]) { row, _ in
+                    if case .number(let number) = row.stored(0) { readBack.append(number) }
+                }
+            }
+            let unprepared = BlockingConnection(connection: connection, logger: logger, timeout: .seconds(10))
+            var count: Double?
+            try unprepared.each("SELECT count(*)::float8 FROM pg_prepared_statements", []) { row, _ in
+                if case .number(let number) = row.stored(0) { count = number }
+            }
+            return (readBack, count)
+        }
+        try await connection.close()
+        #expect(readBack.dropLast() == values.dropLast())
+        #expect(readBack.last?.isNaN == true)
+        #expect(preparedCount == 1)
     }
 }

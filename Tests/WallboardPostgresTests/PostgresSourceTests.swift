@@ -194,4 +194,18 @@ final class RunningSource: @unchecked Sendable {
         try await running.waitFor(.standby)
         try await eventually("the problem to clear", describe: { running.describe() }) { running.state.health.problem == nil }
     }
+
+    @Test func aMissingColumnIsNamedUntilItIsBack() async throws {
+        let server = try LocalPostgresServer.primary()
+        let database = try DispatchDatabase.make(on: server)
+        try database.write("ALTER TABLE incidents RENAME COLUMN complaint TO chief_complaint")
+        let running = RunningSource(hosts: [server])
+        let missing = try await eventually("the missing column", describe: { running.describe() }) { running.state.health.problem }
+        #expect(missing.kind == .interfaceMismatch)
+        #expect(missing.message.contains("'incidents' lacks column complaint"), "\(missing)")
+        #expect(running.state.snapshot == nil)
+        try database.write("ALTER TABLE incidents RENAME COLUMN chief_complaint TO complaint")
+        try await running.waitFor(.standby)
+        #expect(running.state.health.problem == nil)
+    }
 }
