@@ -147,6 +147,23 @@ final class RunningSource: @unchecked Sendable {
         try await running.waitFor(.atHospital, within: .seconds(2))
     }
 
+    @Test func aPromotedStandbyIsReadAgainAsAPrimary() async throws {
+        let primary = try LocalPostgresServer.primary()
+        _ = try DispatchDatabase.make(on: primary)
+        let standby = try primary.standby()
+        let running = RunningSource(hosts: [standby])
+        try await running.waitFor(.standby)
+        #expect(running.state.health.endpoint?.role == .standby)
+        primary.stop()
+        try standby.psql("SELECT pg_promote()")
+        try await eventually("the source to read the promoted server as a primary", describe: { running.describe() }) {
+            running.state.health.endpoint == SourceEndpoint(host: standby.address, role: .primary) && running.state.health.problem == nil
+        }
+        try standby.psql("UPDATE vehicles SET status = 2, status_since = extract(epoch FROM now()) WHERE id = 'V1'", database: DispatchDatabase.name)
+        // Inside the safety poll (500 ms): the promoted server's notifications are listened to.
+        try await running.waitFor(.enRoute, within: .milliseconds(400))
+    }
+
     @Test func aWrongPasswordIsNamedWithoutThePasswordAndRetriedUntilFixed() async throws {
         let server = try LocalPostgresServer.primary()
         _ = try DispatchDatabase.make(on: server)
