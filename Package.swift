@@ -175,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WallboardLayoutTests",
-            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardTestKit"],
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardTestKit"],
             exclude: ["Golden"]
         ),
         .testTarget(

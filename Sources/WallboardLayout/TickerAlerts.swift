@@ -10,6 +10,12 @@ extension ContextBuilder {
     /// A vehicle not departed this long after dispatch appears in the alert ticker.
     public static let departureTargetSeconds: Double = 180
 
+    /// Where an incident is, as the ticker says it: its address, with its district in front
+    /// unless the address already starts with it.
+    static func place(of incident: Incident) -> String {
+        incident.incidentAddress.hasPrefix(incident.district) ? incident.incidentAddress : incident.district + incident.incidentAddress
+    }
+
     /// What the command room's ticker calls out: mass-casualty incidents, vehicles past their
     /// departure target, calls waiting too long.
     func tickerAlerts(_ snapshot: DispatchSnapshot) -> [ContextValue] {
@@ -18,7 +24,7 @@ extension ContextBuilder {
         for incident in snapshot.incidents where incident.casualties >= ContextBuilder.massCasualtyCount || incident.category == "成批伤员" {
             let scrubber = freeTextScrubber(for: incident, in: index)
             alerts.append(.object([
-                "text": .text("成批伤员 \(incident.casualties)人 \(scrubber.scrub(incident.district + incident.incidentAddress))"),
+                "text": .text("成批伤员 \(incident.casualties)人 \(scrubber.scrub(ContextBuilder.place(of: incident)))"),
                 "critical": .flag(true),
             ]))
         }

@@ -107,10 +107,14 @@ public struct Canvas: Sendable {
                 for row in area.y..<area.maxY {
                     let sourceRow = (row - y) * converted.width - x
                     let targetRow = row * targetWidth
+                    if !transparentOff {
+                        _ = UnsafeMutableBufferPointer(rebasing: target[(targetRow + area.x)..<(targetRow + area.maxX)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: pixels[(sourceRow + area.x)..<(sourceRow + area.maxX)]))
+                        continue
+                    }
                     for column in area.x..<area.maxX {
                         let pixel = pixels[sourceRow + column]
-                        if transparentOff && pixel == 0 { continue }
-                        target[targetRow + column] = pixel
+                        if pixel != 0 { target[targetRow + column] = pixel }
                     }
                 }
             }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WallboardDispatch
-import WallboardLayout
+@testable import WallboardLayout
 import WallboardRender
 import WallboardTestKit
 
@@ -118,6 +118,58 @@ import WallboardTestKit
             let value = AsciiPicture.value(for: Character(colour), format: .rgb)
             #expect(!bitmap.pixels.contains { $0 == value }, "nothing drawn in \(colour)")
         }
+    }
+
+    /// Vehicles moving one or many at a time, appearing, going and changing status, and the
+    /// critical incident blinking: a rebound map draws exactly what a map bound afresh draws.
+    @Test func aReboundMapDrawsWhatAFreshOneDraws() throws {
+        let file = try Self.file(Self.geojson)
+        let renderer = try WidgetPictureTests.board(
+            Self.map("        links: amber", file: file, width: 96, height: 72), kind: .wall, width: 96, height: 72, format: .rgb
+        )
+        var generator = SeededGenerator(seed: 12)
+        func random(_ range: ClosedRange<Double>) -> Double { range.lowerBound + Double(generator.next() % 10_000) / 10_000 * (range.upperBound - range.lowerBound) }
+        var snapshot = ChartWidgetTests.snapshot()
+        var bound = renderer.bind(snapshot, staleSince: nil)
+        for step in 0..<40 {
+            let count = step % 5 == 0 ? snapshot.vehicles.count : 1
+            for _ in 0..<count {
+                let index = Int(generator.next() % UInt64(snapshot.vehicles.count))
+                snapshot.vehicles[index].latitude = random(22.98...23.2)
+                snapshot.vehicles[index].longitude = random(113.2...113.4)
+            }
+            if step % 7 == 3 { snapshot.vehicles[0].statusCode = [2, 7][step % 2] }
+            if step % 11 == 5 { snapshot.vehicles.append(Vehicle(id: "N\(step)", callSign: "\(step)", plate: "", stationID: "S1", statusCode: 7, latitude: 23.1, longitude: 113.3)) }
+            if step % 13 == 8 { snapshot.vehicles.removeFirst() }
+            bound.rebind(snapshot, staleSince: nil)
+            for offset in [0.0, 0.5, 1.0] {
+                let moment = ChartWidgetTests.now.addingTimeInterval(Double(step) * 2 + offset)
+                let cached = bound.render(at: moment)
+                let fresh = renderer.render(snapshot, at: moment)
+                #expect(cached.frame.bitmap == fresh.frame.bitmap, "step \(step), +\(offset) s")
+                #expect(cached.frame.textAreas == fresh.frame.textAreas)
+            }
+        }
+    }
+
+    /// One vehicle moving redraws the boxes around where it was and where it is, not the map.
+    @Test func oneMovedVehicleRedrawsOnlyAroundIt() throws {
+        let file = try Self.file(Self.geojson)
+        let renderer = try WidgetPictureTests.board(Self.map(file: file, width: 96, height: 72), kind: .wall, width: 96, height: 72, format: .rgb)
+        var moved = ChartWidgetTests.snapshot()
+        moved.vehicles[3].latitude = 23.1
+        func resolved(_ snapshot: DispatchSnapshot, after previous: Resolution?) -> Resolution {
+            let context = renderer.builder.adding(nil, to: renderer.builder.base(for: snapshot, reusing: nil), of: snapshot)
+            let groups = renderer.resolveGroups(state: "main", context: context, prepared: { MustacheForm(renderer: renderer, context: context).value() }, reusing: previous)
+            return Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 })
+        }
+        let first = resolved(ChartWidgetTests.snapshot(), after: nil)
+        let second = resolved(moved, after: first)
+        let before = try #require(first.widgets.first as? MapWidget), after = try #require(second.widgets.first as? MapWidget)
+        let rects = after.changedRects(since: before)
+        #expect(rects.count == 2, "\(rects)")
+        #expect(rects.allSatisfy { $0.width == 5 && $0.height == 5 }, "\(rects)")
+        #expect(before.picture === after.picture, "the base is drawn once")
     }
 
     @Test func aBrokenGeoJSONFileIsAnErrorAtTheLayoutLine() throws {

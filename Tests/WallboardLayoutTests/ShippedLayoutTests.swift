@@ -32,20 +32,26 @@ import WallboardRender
     func matchesItsGoldenPicture(file: String) throws {
         let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
         let frame = try Fixture.renderer(layout).render(Fixture.snapshot(), at: Fixture.now).frame
-        let golden = Self.goldenDirectory.appendingPathComponent(file.replacingOccurrences(of: ".yaml", with: ".png"))
+        try Self.expectGolden(frame.bitmap, named: file.replacingOccurrences(of: ".yaml", with: ".png"))
+    }
+
+    /// `bitmap` must match the golden PNG `name` pixel for pixel; `WALLBOARD_UPDATE_GOLDEN=1`
+    /// writes it instead.
+    static func expectGolden(_ bitmap: Bitmap, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let golden = goldenDirectory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["WALLBOARD_UPDATE_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
-            try Data(PNG.encode(frame.bitmap)).write(to: golden)
+            try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
+            try Data(PNG.encode(bitmap)).write(to: golden)
         }
         let expected = try PNG.decode(Array(Data(contentsOf: golden)))
-        #expect(expected.width == frame.bitmap.width && expected.height == frame.bitmap.height)
+        #expect(expected.width == bitmap.width && expected.height == bitmap.height, sourceLocation: sourceLocation)
         var differing = 0
-        for y in 0..<min(expected.height, frame.bitmap.height) {
-            for x in 0..<min(expected.width, frame.bitmap.width) where expected.colour(x: x, y: y) != frame.bitmap.colour(x: x, y: y) {
+        for y in 0..<min(expected.height, bitmap.height) {
+            for x in 0..<min(expected.width, bitmap.width) where expected.colour(x: x, y: y) != bitmap.colour(x: x, y: y) {
                 differing += 1
             }
         }
-        #expect(differing == 0, "\(differing) pixels of \(file) differ from \(golden.path)")
+        #expect(differing == 0, "\(differing) pixels differ from \(golden.path)", sourceLocation: sourceLocation)
     }
 
     /// A wall is read from across the room: no font on the big screen is under 16 px.

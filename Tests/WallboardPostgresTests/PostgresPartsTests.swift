@@ -115,7 +115,7 @@ import WallboardSQLite
         let settings = PostgresSettings(hosts: [host], database: "postgres", user: LocalPostgresServer.user, passwordFile: nil, tls: .disable, applicationName: "wallboard-test")
         let logger = Logger(label: "wallboard-test")
         let connection = try await settings.connect(to: host, logger: logger)
-        let values: [Double] = [1_733_180_000.123_456, 0.1, -2.5e-300, 5e-324, .greatestFiniteMagnitude, .pi, .infinity, -.infinity, .nan]
+        let values: [Double] = [1_733_180_000.123_456, 0.1, -2.5e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .pi, .infinity, -.infinity, .nan]
         let (readBack, preparedCount) = try await DispatchQueue.global().perform {
             let prepared = BlockingConnection(connection: connection, logger: logger, timeout: .seconds(10), prepared: PreparedStatements())
             var readBack: [Double] = []

@@ -33,7 +33,10 @@ struct MapKind: WidgetKind {
 
     func bind(_ binding: WidgetBinding) -> (any DrawnWidget)? {
         guard let chain = binding.fonts(fonts).first else { return nil }
-        return MapWidget(id: binding.id, rect: binding.rect, kind: self, chain: chain, context: binding.context, memo: binding.renderer.memo)
+        return MapWidget(
+            id: binding.id, rect: binding.rect, kind: self, chain: chain, format: binding.renderer.layout.format, context: binding.context,
+            memo: binding.renderer.memo
+        )
     }
 
     static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> MapKind {
@@ -99,7 +102,9 @@ struct MapKind: WidgetKind {
     }
 }
 
-/// The map bound to one snapshot: the base (shared with every binding) and the live markers.
+/// The map bound to one snapshot: the base, drawn once for the board and shared by every binding, and
+/// the live markers over it. Critical incidents blink on their own (`companions`), so that the
+/// map itself stays still and a new snapshot redraws only the markers that moved.
 struct MapWidget: DrawnWidget {
     struct Marker: Sendable, Equatable {
         enum Shape: Sendable, Equatable { case disc, square, diamond }
@@ -112,28 +117,20 @@ struct MapWidget: DrawnWidget {
 
     let id: Int
     let rect: Rect
-    let base: BaseMapRaster
-    let outline: Color?
-    let road: Color?
-    let chain: FontChain
-    let names: [PlacedText]
+    let picture: MapBasePicture
     let links: [BaseMapRaster.Segment]
     let linkColour: Color?
+    /// The markers drawn with the map, in order: stations, incidents that do not blink, vehicles.
     let markers: [Marker]
     let radius: Int
+    let companions: [any DrawnWidget]
 
-    init(id: Int, rect: Rect, kind: MapKind, chain: FontChain, context: ContextValue, memo: LayoutMemo) {
+    init(id: Int, rect: Rect, kind: MapKind, chain: FontChain, format: PixelFormat, context: ContextValue, memo: LayoutMemo) {
         self.id = id
         self.rect = rect
-        base = kind.base
-        outline = kind.outline
-        road = kind.road
-        self.chain = chain
         radius = kind.vehicleRadius
-        names = kind.base.names.map { name in
-            let width = chain.measure(name.name)
-            let box = Rect(x: name.at.x - width / 2, y: name.at.y - chain.lineHeight / 2, width: max(1, width), height: chain.lineHeight)
-            return PlacedText(name.name, chain: chain, memo: memo, in: box, colour: kind.nameColour)
+        picture = memo.mapBase(id: id, isCurrent: { $0.draws(kind.base, in: rect, chain: chain, format: format) }) {
+            MapBasePicture(kind: kind, rect: rect, chain: chain, format: format, memo: memo)
         }
         func place(_ item: ContextValue) -> BaseMapRaster.Point? {
             // Positions come from the dispatch database: one off the earth is not drawn.
@@ -144,6 +141,7 @@ struct MapWidget: DrawnWidget {
             return BaseMapRaster.Point(x: x, y: y)
         }
         var markers: [Marker] = []
+        var blinking: [Marker] = []
         for station in context.items("stations") {
             if let at = place(station) { markers.append(Marker(x: at.x, y: at.y, shape: .square, colour: kind.stationColour, blinks: false)) }
         }
@@ -153,7 +151,8 @@ struct MapWidget: DrawnWidget {
             if let id = incident.lookup("id")?.display { incidentPlaces[id] = at }
             let priority = incident.finiteNumber("priorityCode").flatMap { (1...3).contains($0) ? IncidentPriority(rawValue: Int($0)) : nil }
             let colour = priority.flatMap { kind.priorities[$0] } ?? .on
-            markers.append(Marker(x: at.x, y: at.y, shape: .diamond, colour: colour, blinks: priority == .critical))
+            let marker = Marker(x: at.x, y: at.y, shape: .diamond, colour: colour, blinks: priority == .critical)
+            if marker.blinks { blinking.append(marker) } else { markers.append(marker) }
         }
         var links: [BaseMapRaster.Segment] = []
         for vehicle in context.items("vehicles") {
@@ -166,34 +165,72 @@ struct MapWidget: DrawnWidget {
         self.links = links
         linkColour = kind.links
         self.markers = markers
+        let radius = self.radius
+        companions = blinking.map { BlinkingMarker(marker: $0, radius: radius, map: rect) }
     }
 
     var bounds: Rect { rect }
-    var isAnimated: Bool { markers.contains(where: \.blinks) }
-
-    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
-        !isAnimated || Blinking.isVisible(at: now) == Blinking.isVisible(at: earlier)
-    }
 
     static func == (lhs: MapWidget, rhs: MapWidget) -> Bool {
-        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.base === rhs.base && lhs.outline == rhs.outline && lhs.road == rhs.road
-            && lhs.names == rhs.names && lhs.links == rhs.links && lhs.linkColour == rhs.linkColour && lhs.markers == rhs.markers
-            && lhs.radius == rhs.radius
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.picture === rhs.picture && lhs.links == rhs.links
+            && lhs.linkColour == rhs.linkColour && lhs.markers == rhs.markers && lhs.radius == rhs.radius
+    }
+
+    /// The boxes of the markers and links that changed, appeared or went; one box around them
+    /// all when there are many, since each box redraws the map once.
+    func changedRects(since previous: any DrawnWidget) -> [Rect] {
+        guard let previous = previous as? MapWidget, previous.rect == rect, previous.picture === picture,
+              previous.radius == radius, previous.linkColour == linkColour
+        else { return wholeBounds(since: previous) }
+        var changed: [Rect] = []
+        // By position: a marker drawn over another changes the pixels only if the order changed.
+        for index in 0..<max(markers.count, previous.markers.count) {
+            let current = index < markers.count ? markers[index] : nil, before = index < previous.markers.count ? previous.markers[index] : nil
+            guard current != before else { continue }
+            if let current { changed.append(MapWidget.box(current, radius: radius)) }
+            if let before { changed.append(MapWidget.box(before, radius: radius)) }
+        }
+        for index in 0..<max(links.count, previous.links.count) {
+            let current = index < links.count ? links[index] : nil, before = index < previous.links.count ? previous.links[index] : nil
+            guard current != before else { continue }
+            if let current { changed.append(MapWidget.box(current)) }
+            if let before { changed.append(MapWidget.box(before)) }
+        }
+        let inside = changed.map { $0.intersection(rect) }.filter { !$0.isEmpty }
+        guard inside.count > MapWidget.separateRectLimit, let first = inside.first else { return inside }
+        return [inside.dropFirst().reduce(first) { $0.union($1) }]
+    }
+
+    /// Up to this many changed boxes are redrawn each on its own.
+    static let separateRectLimit = 8
+
+    /// Every pixel a marker may draw.
+    static func box(_ marker: Marker, radius: Int) -> Rect {
+        Rect(x: marker.x - radius - 1, y: marker.y - radius - 1, width: 2 * radius + 3, height: 2 * radius + 3)
+    }
+
+    static func box(_ link: BaseMapRaster.Segment) -> Rect {
+        Rect(x: min(link.from.x, link.to.x), y: min(link.from.y, link.to.y), width: abs(link.to.x - link.from.x) + 1, height: abs(link.to.y - link.from.y) + 1)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
-        var runs: [TextArea.Run] = []
-        let visible = Blinking.isVisible(at: now)
         canvas.clipped(to: rect) { canvas in
-            base.draw(on: &canvas, outline: outline, road: road)
-            for name in names { name.draw(on: &canvas, into: &output, runs: &runs) }
-            if let linkColour { for link in links { canvas.line(from: (link.from.x, link.from.y), to: (link.to.x, link.to.y), linkColour) } }
-            for marker in markers where visible || !marker.blinks { draw(marker, on: &canvas) }
+            canvas.blit(picture.bitmap, x: rect.x, y: rect.y)
+            if let linkColour {
+                for link in links where MapWidget.box(link).intersects(canvas.clip) {
+                    canvas.line(from: (link.from.x, link.from.y), to: (link.to.x, link.to.y), linkColour)
+                }
+            }
+            for marker in markers where MapWidget.box(marker, radius: radius).intersects(canvas.clip) {
+                MapWidget.draw(marker, radius: radius, on: &canvas)
+            }
         }
-        output.textAreas.append(TextArea(id: id, rect: rect, runs: runs, fontHeight: chain.lineHeight))
+        output.strings += picture.names.strings
+        for scalar in picture.names.missing where !output.missing.contains(scalar) { output.missing.append(scalar) }
+        output.textAreas.append(TextArea(id: id, rect: rect, runs: picture.runs, fontHeight: picture.fontHeight))
     }
 
-    private func draw(_ marker: Marker, on canvas: inout Canvas) {
+    static func draw(_ marker: Marker, radius: Int, on canvas: inout Canvas) {
         let stored = canvas.value(for: marker.colour)
         switch marker.shape {
         case .disc:
@@ -211,5 +248,65 @@ struct MapWidget: DrawnWidget {
             let size = radius + 1
             canvas.strokeRectangle(Rect(x: marker.x - size, y: marker.y - size, width: 2 * size + 1, height: 2 * size + 1), marker.colour)
         }
+    }
+}
+
+/// A critical incident on the map, lit in the first half of every second: a widget of its own
+/// so that blinking restores and redraws its box only, not the map.
+struct BlinkingMarker: DrawnWidget {
+    let marker: MapWidget.Marker
+    let radius: Int
+    /// The map's rectangle, which nothing is drawn outside.
+    let map: Rect
+
+    var bounds: Rect { MapWidget.box(marker, radius: radius).intersection(map) }
+    var isAnimated: Bool { true }
+
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
+        Blinking.isVisible(at: now) == Blinking.isVisible(at: earlier)
+    }
+
+    func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
+        guard Blinking.isVisible(at: now) else { return }
+        canvas.clipped(to: bounds) { canvas in MapWidget.draw(marker, radius: radius, on: &canvas) }
+    }
+}
+
+/// The map's base drawn once for a board: district fills, roads, outlines and district names,
+/// in the map's rectangle and the board's pixel format, with the names' text as drawing gave it.
+final class MapBasePicture: Sendable {
+    let base: BaseMapRaster
+    let chainName: String
+    let origin: Rect
+    let bitmap: Bitmap
+    let names: RenderOutput
+    let runs: [TextArea.Run]
+    let fontHeight: Int
+
+    init(kind: MapKind, rect: Rect, chain: FontChain, format: PixelFormat, memo: LayoutMemo) {
+        base = kind.base
+        chainName = chain.name
+        origin = rect
+        fontHeight = chain.lineHeight
+        // Drawn where the map is on the board, on a canvas just large enough, then cut out.
+        var canvas = Canvas(width: rect.maxX, height: rect.maxY, format: format)
+        var names = RenderOutput()
+        var runs: [TextArea.Run] = []
+        canvas.clipped(to: rect) { canvas in
+            kind.base.draw(on: &canvas, outline: kind.outline, road: kind.road)
+            for name in kind.base.names {
+                let width = chain.measure(name.name)
+                let box = Rect(x: name.at.x - width / 2, y: name.at.y - chain.lineHeight / 2, width: max(1, width), height: chain.lineHeight)
+                PlacedText(name.name, chain: chain, memo: memo, in: box, colour: kind.nameColour).draw(on: &canvas, into: &names, runs: &runs)
+            }
+        }
+        bitmap = canvas.bitmap.cropped(to: rect)
+        self.names = names
+        self.runs = runs
+    }
+
+    /// True when this picture is what `base` draws in `rect` with `chain` on a board of `format`.
+    func draws(_ base: BaseMapRaster, in rect: Rect, chain: FontChain, format: PixelFormat) -> Bool {
+        self.base === base && origin == rect && chainName == chain.name && bitmap.format == format
     }
 }

@@ -87,9 +87,10 @@ extension BenchCatalog {
                 result["vehicles"] = 200
                 return result
             },
-            BenchCase(name: "layout-wall-1920x1080-one-vehicle-change") {
+        ] + ["wall-1920x1080", "wall-3840x2160"].map { wall in
+            BenchCase(name: "layout-\(wall)-one-vehicle-change") {
                 let scene = try await BenchScene.shared()
-                let renderer = try scene.renderer(for: "Layouts/wall-1920x1080.yaml")
+                let renderer = try scene.renderer(for: "Layouts/\(wall).yaml")
                 var changed = scene.snapshot
                 if let index = changed.vehicles.firstIndex(where: { $0.status == .standby }) {
                     changed.vehicles[index].statusCode = VehicleStatus.unavailable.rawValue
@@ -115,8 +116,8 @@ extension BenchCatalog {
                     bound.rebind(snapshots[flip], staleSince: nil)
                     _ = bound.render(at: scene.snapshot.takenAt)
                 }
-            },
-        ]
+            }
+        }
     }
 }
 
