@@ -32,8 +32,15 @@ public struct BoundBoard: Sendable {
     /// Rectangles where the working canvas no longer matches its state's layer.
     private var pendingDirty: [Rect] = []
     /// What the last frame on the working canvas drew for each widget that moves, by position
-    /// (the banner after the widgets), and the moment it drew it for.
-    private var drawnMoving: [Int: (moment: Date, output: RenderOutput)] = [:]
+    /// (the banner after the widgets): the widget, the moment it drew it for and its output.
+    /// Kept across a rebinding: a widget bound the same that nothing redrawn covers stays as drawn.
+    private var drawnMoving: [Int: DrawnMoving] = [:]
+
+    struct DrawnMoving: Sendable {
+        var widget: any DrawnWidget
+        var moment: Date
+        var output: RenderOutput
+    }
     /// The door board's alerts as last worked out, and the moments they hold for.
     private var doorAlerts: (state: DoorBoardState, start: Date, end: Date)?
 
@@ -77,7 +84,6 @@ public struct BoundBoard: Sendable {
         widgetCache = [:]
         previousBasis = basis ?? previousBasis
         basis = nil
-        drawnMoving = [:]
         doorAlerts = nil
     }
 
@@ -121,11 +127,18 @@ public struct BoundBoard: Sendable {
             widget.isAnimated || !layer.usable ? (index, widget) : nil
         }
         if let staleBanner { moving.append((widgets.count, staleBanner)) }
-        // Nothing is kept across a rebinding (see `rebind`), so the layer's changed rectangles
-        // never fall on a kept widget.
+        // Restored from the layer: where the layer changed, and where a moving widget drawn
+        // before is gone or bound otherwise since.
+        let current = Dictionary(moving.map { ($0.index, $0.widget) }) { first, _ in first }
+        var restore = pendingDirty
+        for (index, earlier) in kept where !(current[index].map { earlier.widget.drawsLike($0) } ?? false) {
+            restore.append(earlier.widget.bounds)
+        }
+        // A widget drawn before is kept if it is bound the same, draws the same now, and nothing
+        // restored falls on it.
         var redraw = moving.map { index, widget in
-            guard let earlier = kept[index] else { return true }
-            return !widget.drawsTheSame(at: now, asAt: earlier.moment)
+            guard let earlier = kept[index], earlier.widget.drawsLike(widget) else { return true }
+            return !widget.drawsTheSame(at: now, asAt: earlier.moment) || restore.contains { $0.intersects(widget.bounds) }
         }
         // Restoring a rectangle from the layer wipes whatever else moves inside it: that draws again too.
         var spreading = true
@@ -140,11 +153,11 @@ public struct BoundBoard: Sendable {
             }
         }
         if continuing {
-            for rect in pendingDirty { canvas.copy(rect, from: layer.bitmap) }
+            for rect in restore { canvas.copy(rect, from: layer.bitmap) }
             for (position, entry) in moving.enumerated() where redraw[position] { canvas.copy(entry.widget.bounds, from: layer.bitmap) }
         }
         pendingDirty = []
-        var drawn: [Int: (moment: Date, output: RenderOutput)] = [:]
+        var drawn: [Int: DrawnMoving] = [:]
         for (position, entry) in moving.enumerated() {
             if !redraw[position], let earlier = kept[entry.index] {
                 drawn[entry.index] = earlier
@@ -152,7 +165,7 @@ public struct BoundBoard: Sendable {
             }
             var output = RenderOutput()
             entry.widget.draw(on: &canvas, at: now, into: &output)
-            drawn[entry.index] = (now, output)
+            drawn[entry.index] = DrawnMoving(widget: entry.widget, moment: now, output: output)
         }
         var merged = RenderOutput()
         for index in 0...widgets.count {
@@ -194,8 +207,10 @@ public struct BoundBoard: Sendable {
             for index in changed {
                 for dirty in widgets[index].changedRects(since: previous.widgets[index]) {
                     if key == workingKey { pendingDirty.append(dirty) }
+                    // Nothing to clear where a widget that covers its rectangle is drawn over all of it.
+                    let covered = widgets.contains { !$0.isAnimated && $0.isOpaque && $0.bounds.contains(dirty) }
                     canvas.clipped(to: dirty) { canvas in
-                        canvas.clear()
+                        if !covered { canvas.clear() }
                         for (other, widget) in widgets.enumerated() where !widget.isAnimated && widget.bounds.intersects(dirty) {
                             var output = RenderOutput()
                             widget.draw(on: &canvas, at: snapshot.takenAt, into: &output)

@@ -92,13 +92,19 @@ public struct ContextBuilder: Sendable {
                 root["day"] = self.day(day)
             }
         }
-        if wants("stations") {
-            // A station shows its vehicles, so it is kept only when no vehicle changed.
-            let reusable = stationsUnchanged && old?.vehicles == snapshot.vehicles
-            root["stations"] = rows("stations", snapshot.stations, old?.stations, reusable: reusable) { station($0, in: index) }
-        }
         if wants("vehicles") {
-            root["vehicles"] = rows("vehicles", snapshot.vehicles, old?.vehicles, reusable: stationsUnchanged) { vehicle($0, in: index) }
+            let vehicles = rows("vehicles", snapshot.vehicles, old?.vehicles, reusable: stationsUnchanged) { vehicle($0, in: index) }
+            // Kept for the stations' lists of their vehicles, which show the same values.
+            if case .list(let values) = vehicles {
+                for (vehicle, value) in zip(snapshot.vehicles, values) { index.vehicleContexts[vehicle.id] = (vehicle, value) }
+            }
+            root["vehicles"] = vehicles
+        }
+        if wants("stations") {
+            // A station shows its vehicles: it is kept when neither it nor any of them changed.
+            let stationRows = StationRow.rows(of: snapshot, in: index)
+            let oldRows = old.map { StationRow.rows(of: $0, in: SnapshotIndex($0)) }
+            root["stations"] = rows("stations", stationRows, oldRows, reusable: true) { station($0.station, in: index) }
         }
         if wants("incidents") {
             root["incidents"] = rows("incidents", snapshot.incidents, old?.incidents, reusable: callSignsUnchanged) { incident($0, in: index) }
@@ -240,16 +246,16 @@ public struct ContextBuilder: Sendable {
 
     private func vehicle(_ vehicle: Vehicle, in index: SnapshotIndex) -> ContextValue {
         if let built = index.vehicleContexts[vehicle.id], built.vehicle == vehicle { return built.context }
-        var fields: [String: ContextValue] = [
-            "id": .text(vehicle.id),
-            "callSign": .text(vehicle.callSign),
-            "plate": .text(vehicle.plate),
-            "station": .text(index.stations[vehicle.stationID]?.name ?? ""),
-            "statusCode": vehicle.statusCode.map(count) ?? .number(.nan, display: "?"),
-            "statusName": .text(vehicle.status?.chineseName ?? "未知"),
-            "onTask": .flag(vehicle.status?.isOnTask ?? false),
-            "dispatchable": .flag(vehicle.status?.isDispatchable ?? false),
-        ]
+        // Room for every field at once: a moving fleet builds hundreds of these per snapshot.
+        var fields = [String: ContextValue](minimumCapacity: 13)
+        fields["id"] = .text(vehicle.id)
+        fields["callSign"] = .text(vehicle.callSign)
+        fields["plate"] = .text(vehicle.plate)
+        fields["station"] = .text(index.stations[vehicle.stationID]?.name ?? "")
+        fields["statusCode"] = vehicle.statusCode.map(count) ?? .number(.nan, display: "?")
+        fields["statusName"] = .text(vehicle.status?.chineseName ?? "未知")
+        fields["onTask"] = .flag(vehicle.status?.isOnTask ?? false)
+        fields["dispatchable"] = .flag(vehicle.status?.isDispatchable ?? false)
         if let since = vehicle.statusSince { fields["statusSince"] = time(since) }
         if let incidentID = vehicle.incidentID { fields["incidentID"] = .text(incidentID) }
         position(vehicle.latitude, vehicle.longitude, into: &fields)
@@ -319,6 +325,16 @@ public struct ContextBuilder: Sendable {
 
 /// A snapshot's rows by id, made on first use: a context that keeps most rows from the
 /// previous one looks up few.
+/// A station with its vehicles: what its context shows.
+struct StationRow: Equatable {
+    var station: Station
+    var vehicles: [Vehicle]
+
+    static func rows(of snapshot: DispatchSnapshot, in index: SnapshotIndex) -> [StationRow] {
+        snapshot.stations.map { StationRow(station: $0, vehicles: index.vehicles(atStation: $0.id)) }
+    }
+}
+
 final class SnapshotIndex {
     private let snapshot: DispatchSnapshot
 

@@ -289,6 +289,63 @@ import WallboardRender
         #expect(seen.count == Change.allCases.count)
     }
 
+    /// Widgets that move are kept as drawn across a rebinding when they are bound the same; one
+    /// that goes with the new snapshot, or comes back, or changes its place leaves no pixel behind.
+    @Test func movingWidgetsKeptAcrossARebindingLeaveNothingStale() throws {
+        let layout = try Fixture.loader().load("""
+            board: {kind: wall, width: 200, height: 48, format: rgb, privacy: internal}
+            states:
+              main:
+                - text: "来电{{figures.callsWaiting}}"
+                  rect: [0, 0, 100, 16]
+                  font: cjk-16
+                  colour: white
+                - clock: "HH:mm:ss"
+                  when: calls
+                  rect: [100, 0, 100, 16]
+                  font: clock-16
+                  colour: amber
+                - clock: "mm:ss"
+                  rect: [0, 16, 60, 16]
+                  font: clock-16
+                  colour: green
+                - table:
+                    rows: calls
+                    font: cjk-12
+                    rowHeight: 16
+                    colour: white
+                    columns:
+                      - title: "来电"
+                        value: "{{callerPhone}}"
+                        width: 100
+                      - title: "等待"
+                        elapsed: receivedAt
+                        width: 40
+                  rect: [60, 16, 140, 32]
+            """, file: "moving.yaml", name: "moving")
+        let renderer = try Fixture.renderer(layout)
+        var full = Fixture.snapshot()
+        var second = try #require(full.waitingCalls.first)
+        second.id = "C2"
+        second.callerPhone = "13600009999"
+        full.waitingCalls.append(second)
+        full = Self.refigured(full)
+        var none = full
+        none.waitingCalls = []
+        var fewer = full
+        fewer.waitingCalls = Array(full.waitingCalls.prefix(1))
+        let snapshots = [full, none, full, fewer, full, full]
+        #expect(full.waitingCalls.count > 1)
+        var bound = renderer.bind(snapshots[0], staleSince: nil)
+        for (step, snapshot) in snapshots.enumerated() {
+            if step > 0 { bound.rebind(snapshot, staleSince: nil) }
+            // Twice at one moment: the second frame keeps what the first drew.
+            for offset in [0.0, 0.0, 0.4, 1.0] {
+                Self.expectSameAsFresh(&bound, renderer, snapshot, at: Fixture.now.addingTimeInterval(Double(step / 2) + offset), "step \(step), +\(offset) s")
+            }
+        }
+    }
+
     /// The rebound board's personal data is masked exactly as a fresh binding masks it.
     @Test func rebindingKeepsPersonalDataMasked() throws {
         let layout = try Fixture.loader().load(Self.rowsLayout, file: "rows.yaml", name: "rows")

@@ -121,11 +121,11 @@ import WallboardTestKit
     }
 
     /// Vehicles moving one or many at a time, appearing, going and changing status, and the
-    /// critical incident blinking: a rebound map draws exactly what a map bound afresh draws.
+    /// critical incident blinking and moving: a rebound map draws exactly what a map bound afresh draws.
     @Test func aReboundMapDrawsWhatAFreshOneDraws() throws {
         let file = try Self.file(Self.geojson)
         let renderer = try WidgetPictureTests.board(
-            Self.map("        links: amber", file: file, width: 96, height: 72), kind: .wall, width: 96, height: 72, format: .rgb
+            Self.map("        links: amber", file: file, width: 300, height: 200), kind: .wall, width: 300, height: 200, format: .rgb
         )
         var generator = SeededGenerator(seed: 12)
         func random(_ range: ClosedRange<Double>) -> Double { range.lowerBound + Double(generator.next() % 10_000) / 10_000 * (range.upperBound - range.lowerBound) }
@@ -139,6 +139,11 @@ import WallboardTestKit
                 snapshot.vehicles[index].longitude = random(113.2...113.4)
             }
             if step % 7 == 3 { snapshot.vehicles[0].statusCode = [2, 7][step % 2] }
+            if step % 3 == 1 {
+                // The critical incident, which blinks on its own, moves.
+                snapshot.incidents[0].latitude = random(22.98...23.2)
+                snapshot.incidents[0].longitude = random(113.2...113.4)
+            }
             if step % 11 == 5 { snapshot.vehicles.append(Vehicle(id: "N\(step)", callSign: "\(step)", plate: "", stationID: "S1", statusCode: 7, latitude: 23.1, longitude: 113.3)) }
             if step % 13 == 8 { snapshot.vehicles.removeFirst() }
             bound.rebind(snapshot, staleSince: nil)
@@ -146,7 +151,8 @@ import WallboardTestKit
                 let moment = ChartWidgetTests.now.addingTimeInterval(Double(step) * 2 + offset)
                 let cached = bound.render(at: moment)
                 let fresh = renderer.render(snapshot, at: moment)
-                #expect(cached.frame.bitmap == fresh.frame.bitmap, "step \(step), +\(offset) s")
+                let samePixels = cached.frame.bitmap == fresh.frame.bitmap
+                #expect(samePixels, "step \(step), +\(offset) s")
                 #expect(cached.frame.textAreas == fresh.frame.textAreas)
             }
         }

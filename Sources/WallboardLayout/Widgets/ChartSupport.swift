@@ -29,8 +29,14 @@ struct PlacedText: Sendable, Equatable {
 
     /// Draws the text, records it and any character no font has, and adds it to `runs`.
     func draw(on canvas: inout Canvas, into output: inout RenderOutput, runs: inout [TextArea.Run]) {
+        _ = layout.draw(on: &canvas, in: rect, horizontal: align, vertical: valign, colour: colour)
+        record(into: &output, runs: &runs)
+    }
+
+    /// Records the text and any character no font has, and adds it to `runs`, drawing nothing.
+    func record(into output: inout RenderOutput, runs: inout [TextArea.Run]) {
         let text = self.text
-        output.record(text, missing: layout.draw(on: &canvas, in: rect, horizontal: align, vertical: valign, colour: colour))
+        output.record(text, missing: layout.missing)
         runs.append(.init(text + " ", colour: colour))
     }
 }

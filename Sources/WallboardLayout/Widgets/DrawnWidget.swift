@@ -37,6 +37,8 @@ protocol DrawnWidget: Sendable, Equatable {
     func changedRects(since previous: any DrawnWidget) -> [Rect]
     /// Widgets bound with this one and drawn after it (a table's timer columns).
     var companions: [any DrawnWidget] { get }
+    /// True when drawing sets every pixel of `bounds`, so that nothing drawn before shows through.
+    var isOpaque: Bool { get }
 }
 
 extension DrawnWidget {
@@ -48,6 +50,8 @@ extension DrawnWidget {
 
     var companions: [any DrawnWidget] { [] }
 
+    var isOpaque: Bool { false }
+
     /// True when `other` is a widget of the same type that draws the same.
     func drawsLike(_ other: any DrawnWidget) -> Bool {
         guard let other = other as? Self else { return false }
@@ -57,6 +61,13 @@ extension DrawnWidget {
     /// Both widgets' rectangles: where anything may differ.
     func wholeBounds(since previous: any DrawnWidget) -> [Rect] {
         previous.bounds == bounds ? [bounds] : [bounds, previous.bounds]
+    }
+
+    /// `rects`, or one rectangle around them all when there are more than `limit`: each
+    /// rectangle redraws the widget once, and past a few one redraw costs less.
+    func coalesced(_ rects: [Rect], beyond limit: Int) -> [Rect] {
+        guard rects.count > limit, let first = rects.first else { return rects }
+        return [rects.dropFirst().reduce(first) { $0.union($1) }]
     }
 }
 

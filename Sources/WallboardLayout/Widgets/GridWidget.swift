@@ -105,14 +105,9 @@ struct GridWidget: DrawnWidget {
             if let current, let before, current.looksLike(before) { return nil }
             return box(index)
         }
-        // Each rectangle redraws the grid once; when a vehicle comes or goes, the cells after
-        // it all shift, and one rectangle around them costs less than one per cell.
-        guard changed.count > GridWidget.separateRectLimit, let first = changed.first else { return changed }
-        return [changed.dropFirst().reduce(first) { $0.union($1) }]
+        // When a vehicle comes or goes, the cells after it all shift.
+        return coalesced(changed, beyond: 4)
     }
-
-    /// Up to this many changed cells are redrawn each in its own rectangle.
-    static let separateRectLimit = 4
 
     static func == (lhs: GridWidget, rhs: GridWidget) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.grid == rhs.grid && lhs.chain.name == rhs.chain.name

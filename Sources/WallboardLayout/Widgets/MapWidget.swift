@@ -170,14 +170,15 @@ struct MapWidget: DrawnWidget {
     }
 
     var bounds: Rect { rect }
+    /// The base covers the whole rectangle.
+    var isOpaque: Bool { true }
 
     static func == (lhs: MapWidget, rhs: MapWidget) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.picture === rhs.picture && lhs.links == rhs.links
             && lhs.linkColour == rhs.linkColour && lhs.markers == rhs.markers && lhs.radius == rhs.radius
     }
 
-    /// The boxes of the markers and links that changed, appeared or went; one box around them
-    /// all when there are many, since each box redraws the map once.
+    /// The boxes of the markers and links that changed, appeared or went.
     func changedRects(since previous: any DrawnWidget) -> [Rect] {
         guard let previous = previous as? MapWidget, previous.rect == rect, previous.picture === picture,
               previous.radius == radius, previous.linkColour == linkColour
@@ -196,13 +197,9 @@ struct MapWidget: DrawnWidget {
             if let current { changed.append(MapWidget.box(current)) }
             if let before { changed.append(MapWidget.box(before)) }
         }
-        let inside = changed.map { $0.intersection(rect) }.filter { !$0.isEmpty }
-        guard inside.count > MapWidget.separateRectLimit, let first = inside.first else { return inside }
-        return [inside.dropFirst().reduce(first) { $0.union($1) }]
+        // Links span the map: gathering many changes into tiles measured no faster than one box.
+        return coalesced(changed.map { $0.intersection(rect) }.filter { !$0.isEmpty }, beyond: 8)
     }
-
-    /// Up to this many changed boxes are redrawn each on its own.
-    static let separateRectLimit = 8
 
     /// Every pixel a marker may draw.
     static func box(_ marker: Marker, radius: Int) -> Rect {

@@ -57,14 +57,18 @@ struct StationPanelKind: WidgetKind, Equatable {
 /// Station cards in rows of `columns`: name on the left and counts on the right of the first
 /// line, the vehicles' chips below, wrapping within the card.
 struct StationPanel: DrawnWidget {
+    struct Card: Sendable, Equatable {
+        var frame: Rect
+        var chips: [Rect]
+        var chipColours: [Color]
+        var texts: [PlacedText]
+    }
+
     let id: Int
     let rect: Rect
     let chain: FontChain
-    let frames: [Rect]
     let frameColour: Color?
-    let chips: [Rect]
-    let chipColours: [Color]
-    let texts: [PlacedText]
+    let cards: [Card]
 
     init(id: Int, rect: Rect, kind: StationPanelKind, chain: FontChain, stations: [ContextValue], memo: LayoutMemo) {
         self.id = id
@@ -79,51 +83,69 @@ struct StationPanel: DrawnWidget {
         let mostVehicles = stations.map { $0.items("vehicles").count }.max() ?? 0
         let chipRows = max(1, (mostVehicles + chipsPerRow - 1) / chipsPerRow)
         let cardHeight = 2 * inset + lineHeight + 1 + chipRows * (kind.chipHeight + 1)
-        var frames: [Rect] = [], chips: [Rect] = [], chipColours: [Color] = [], texts: [PlacedText] = []
+        var cards: [Card] = []
         for (index, station) in stations.enumerated() {
-            let card = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - 1, height: cardHeight - 1)
-            guard card.maxY <= rect.maxY else { break }
-            frames.append(card)
-            let inner = Rect(x: card.x + inset, y: card.y + inset, width: card.width - 2 * inset, height: card.height - 2 * inset)
+            let frame = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - 1, height: cardHeight - 1)
+            guard frame.maxY <= rect.maxY else { break }
+            var card = Card(frame: frame, chips: [], chipColours: [], texts: [])
+            let inner = Rect(x: frame.x + inset, y: frame.y + inset, width: frame.width - 2 * inset, height: frame.height - 2 * inset)
             let countsText = kind.counts.render(station) { station.mustacheValue }
             let countsWidth = min(inner.width, chain.measure(countsText))
             let line = Rect(x: inner.x, y: inner.y, width: inner.width, height: lineHeight)
-            texts.append(PlacedText(
+            card.texts.append(PlacedText(
                 station.lookup("name")?.display ?? "", chain: chain, memo: memo,
                 in: Rect(x: line.x, y: line.y, width: max(1, line.width - countsWidth - 2), height: lineHeight), colour: kind.nameColour
             ))
-            texts.append(PlacedText(
+            card.texts.append(PlacedText(
                 countsText, chain: chain, memo: memo, in: Rect(x: line.maxX - countsWidth, y: line.y, width: max(1, countsWidth), height: lineHeight),
                 align: .right, colour: kind.countsColour
             ))
             for (position, vehicle) in station.items("vehicles").enumerated() {
                 let row = position / chipsPerRow, column = position % chipsPerRow
-                chips.append(Rect(
+                card.chips.append(Rect(
                     x: inner.x + column * (kind.chipWidth + 1), y: inner.y + lineHeight + 1 + row * (kind.chipHeight + 1),
                     width: kind.chipWidth, height: kind.chipHeight
                 ))
-                chipColours.append(kind.colours.colour(of: vehicle))
+                card.chipColours.append(kind.colours.colour(of: vehicle))
             }
+            cards.append(card)
         }
-        self.frames = frames
-        self.chips = chips
-        self.chipColours = chipColours
-        self.texts = texts
+        self.cards = cards
     }
 
     var bounds: Rect { rect }
 
     static func == (lhs: StationPanel, rhs: StationPanel) -> Bool {
-        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.frames == rhs.frames && lhs.frameColour == rhs.frameColour
-            && lhs.chips == rhs.chips && lhs.chipColours == rhs.chipColours && lhs.texts == rhs.texts
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.frameColour == rhs.frameColour && lhs.cards == rhs.cards
+    }
+
+    /// The cards that changed, appeared or went: a vehicle changing status redraws its station's card.
+    func changedRects(since previous: any DrawnWidget) -> [Rect] {
+        guard let previous = previous as? StationPanel, previous.rect == rect, previous.frameColour == frameColour else { return wholeBounds(since: previous) }
+        var changed: [Rect] = []
+        for index in 0..<max(cards.count, previous.cards.count) {
+            let current = index < cards.count ? cards[index] : nil, before = index < previous.cards.count ? previous.cards[index] : nil
+            guard current != before else { continue }
+            if let current { changed.append(current.frame) }
+            if let before, before.frame != current?.frame { changed.append(before.frame) }
+        }
+        return coalesced(changed, beyond: 4)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var runs: [TextArea.Run] = []
         canvas.clipped(to: rect) { canvas in
-            if let frameColour { for frame in frames { canvas.strokeRectangle(frame, frameColour) } }
-            for (chip, colour) in zip(chips, chipColours) { canvas.fill(chip, colour) }
-            for text in texts { text.draw(on: &canvas, into: &output, runs: &runs) }
+            for card in cards {
+                // Cards outside the clip (redrawing only changed cards) are not drawn, but their
+                // text still goes into the output.
+                guard card.frame.intersects(canvas.clip) else {
+                    for text in card.texts { text.record(into: &output, runs: &runs) }
+                    continue
+                }
+                if let frameColour { canvas.strokeRectangle(card.frame, frameColour) }
+                for (chip, colour) in zip(card.chips, card.chipColours) { canvas.fill(chip, colour) }
+                for text in card.texts { text.draw(on: &canvas, into: &output, runs: &runs) }
+            }
         }
         output.textAreas.append(TextArea(id: id, rect: rect, runs: runs, fontHeight: chain.lineHeight))
     }

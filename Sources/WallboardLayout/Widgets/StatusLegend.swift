@@ -48,12 +48,17 @@ struct LegendKind: WidgetKind, Equatable {
 
 /// Swatches and names in rows of `columns`, one line each.
 struct StatusLegend: DrawnWidget {
+    struct Entry: Sendable, Equatable {
+        var box: Rect
+        var swatch: Rect
+        var colour: Color
+        var text: PlacedText
+    }
+
     let id: Int
     let rect: Rect
     let chain: FontChain
-    let swatches: [Rect]
-    let swatchColours: [Color]
-    let texts: [PlacedText]
+    let entries: [Entry]
 
     init(id: Int, rect: Rect, kind: LegendKind, chain: FontChain, counts: [Int: String], memo: LayoutMemo) {
         self.id = id
@@ -62,31 +67,46 @@ struct StatusLegend: DrawnWidget {
         let line = chain.lineHeight + 2
         let cellWidth = rect.width / kind.columns
         let size = max(1, chain.lineHeight - 2)
-        var swatches: [Rect] = [], colours: [Color] = [], texts: [PlacedText] = []
+        var entries: [Entry] = []
         for (index, code) in kind.codes.enumerated() {
             let x = rect.x + (index % kind.columns) * cellWidth, y = rect.y + (index / kind.columns) * line
             guard y + line <= rect.maxY, let status = VehicleStatus(rawValue: code) else { continue }
-            swatches.append(Rect(x: x, y: y + (line - size) / 2, width: size, height: size))
-            colours.append(kind.colours.colour(code: code))
             let label = kind.counts ? "\(status.chineseName) \(counts[code] ?? "0")" : status.chineseName
-            texts.append(PlacedText(label, chain: chain, memo: memo, in: Rect(x: x + size + 2, y: y, width: max(1, cellWidth - size - 3), height: line), colour: kind.textColour))
+            entries.append(Entry(
+                box: Rect(x: x, y: y, width: cellWidth, height: line).intersection(rect),
+                swatch: Rect(x: x, y: y + (line - size) / 2, width: size, height: size),
+                colour: kind.colours.colour(code: code),
+                text: PlacedText(label, chain: chain, memo: memo, in: Rect(x: x + size + 2, y: y, width: max(1, cellWidth - size - 3), height: line), colour: kind.textColour)
+            ))
         }
-        self.swatches = swatches
-        swatchColours = colours
-        self.texts = texts
+        self.entries = entries
     }
 
     var bounds: Rect { rect }
 
     static func == (lhs: StatusLegend, rhs: StatusLegend) -> Bool {
-        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.swatches == rhs.swatches && lhs.swatchColours == rhs.swatchColours && lhs.texts == rhs.texts
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.entries == rhs.entries
+    }
+
+    /// The entries whose colour or count changed.
+    func changedRects(since previous: any DrawnWidget) -> [Rect] {
+        guard let previous = previous as? StatusLegend, previous.rect == rect, previous.entries.map(\.box) == entries.map(\.box) else {
+            return wholeBounds(since: previous)
+        }
+        return coalesced(zip(entries, previous.entries).filter { $0 != $1 }.map(\.0.box), beyond: 4)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var runs: [TextArea.Run] = []
         canvas.clipped(to: rect) { canvas in
-            for (swatch, colour) in zip(swatches, swatchColours) { canvas.fill(swatch, colour) }
-            for text in texts { text.draw(on: &canvas, into: &output, runs: &runs) }
+            for entry in entries {
+                guard entry.box.intersects(canvas.clip) else {
+                    entry.text.record(into: &output, runs: &runs)
+                    continue
+                }
+                canvas.fill(entry.swatch, entry.colour)
+                entry.text.draw(on: &canvas, into: &output, runs: &runs)
+            }
         }
         output.textAreas.append(TextArea(id: id, rect: rect, runs: runs, fontHeight: chain.lineHeight))
     }

@@ -21,6 +21,7 @@ extension BenchCatalog {
         BenchCase(name: "service-500-emulated-boards") { try await measureEmulatedFleet(count: 500, seconds: 30) },
         BenchCase(name: "service-wall-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false) },
         BenchCase(name: "service-wall-browser-bytes-ticker") { try await measureWallBrowserBytes(seconds: 10, withTicker: true) },
+        BenchCase(name: "service-wall-3840x2160-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false, wall: (3840, 2160)) },
     ]
 }
 
@@ -175,7 +176,7 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
 
 /// The 1920×1080 wall's WebSocket bytes per second against raw RGB at one frame a second.
 /// `withTicker`: a call has waited two minutes, so the wall's alert ticker scrolls at 10 frames a second.
-private func measureWallBrowserBytes(seconds: Double, withTicker: Bool) async throws -> [String: any Sendable] {
+private func measureWallBrowserBytes(seconds: Double, withTicker: Bool, wall: (width: Int, height: Int) = (1920, 1080)) async throws -> [String: any Sendable] {
     let database = try await BenchDatabase()
     defer { database.remove() }
     if withTicker {
@@ -185,7 +186,7 @@ private func measureWallBrowserBytes(seconds: Double, withTicker: Bool) async th
     }
     let service = try WallboardService(configuration: try database.configuration(boards: """
           - id: wall
-            layout: LAYOUTS/wall-1920x1080.yaml
+            layout: LAYOUTS/wall-\(wall.width)x\(wall.height).yaml
             transport: browser
         """))
     guard let monitor = service.monitor(id: "wall") else { throw BenchError("no wall") }
@@ -208,7 +209,7 @@ private func measureWallBrowserBytes(seconds: Double, withTicker: Bool) async th
         }
     }
     let perSecond = bytes.values.reduce(0, +) / seconds
-    let raw = Double(1920 * 1080 * 3)
+    let raw = Double(wall.width * wall.height * 3)
     return [
         "bytes_per_s": perSecond.rounded(), "raw_bytes_per_s": raw, "percent_of_raw": (perSecond / raw * 100_000).rounded() / 1000,
         "frames": bytes.values.count,
