@@ -323,8 +323,6 @@ public struct ContextBuilder: Sendable {
     }
 }
 
-/// A snapshot's rows by id, made on first use: a context that keeps most rows from the
-/// previous one looks up few.
 /// A station with its vehicles: what its context shows.
 struct StationRow: Equatable {
     var station: Station
@@ -335,6 +333,8 @@ struct StationRow: Equatable {
     }
 }
 
+/// A snapshot's rows by id, made on first use: a context that keeps most rows from the
+/// previous one looks up few.
 final class SnapshotIndex {
     private let snapshot: DispatchSnapshot
 

@@ -63,6 +63,19 @@ extension DrawnWidget {
         previous.bounds == bounds ? [bounds] : [bounds, previous.bounds]
     }
 
+    /// The boxes of the parts that differ by position between `current` and `previous`: the
+    /// box of each part that changed, appeared or went, before and after.
+    func changedBoxes<Part: Equatable>(_ current: [Part], _ previous: [Part], box: (Part) -> Rect) -> [Rect] {
+        var boxes: [Rect] = []
+        for index in 0..<max(current.count, previous.count) {
+            let now = index < current.count ? current[index] : nil, before = index < previous.count ? previous[index] : nil
+            guard now != before else { continue }
+            if let now { boxes.append(box(now)) }
+            if let before, now.map(box) != box(before) { boxes.append(box(before)) }
+        }
+        return boxes
+    }
+
     /// `rects`, or one rectangle around them all when there are more than `limit`: each
     /// rectangle redraws the widget once, and past a few one redraw costs less.
     func coalesced(_ rects: [Rect], beyond limit: Int) -> [Rect] {

@@ -183,20 +183,9 @@ struct MapWidget: DrawnWidget {
         guard let previous = previous as? MapWidget, previous.rect == rect, previous.picture === picture,
               previous.radius == radius, previous.linkColour == linkColour
         else { return wholeBounds(since: previous) }
-        var changed: [Rect] = []
         // By position: a marker drawn over another changes the pixels only if the order changed.
-        for index in 0..<max(markers.count, previous.markers.count) {
-            let current = index < markers.count ? markers[index] : nil, before = index < previous.markers.count ? previous.markers[index] : nil
-            guard current != before else { continue }
-            if let current { changed.append(MapWidget.box(current, radius: radius)) }
-            if let before { changed.append(MapWidget.box(before, radius: radius)) }
-        }
-        for index in 0..<max(links.count, previous.links.count) {
-            let current = index < links.count ? links[index] : nil, before = index < previous.links.count ? previous.links[index] : nil
-            guard current != before else { continue }
-            if let current { changed.append(MapWidget.box(current)) }
-            if let before { changed.append(MapWidget.box(before)) }
-        }
+        let changed = changedBoxes(markers, previous.markers) { MapWidget.box($0, radius: radius) }
+            + changedBoxes(links, previous.links, box: MapWidget.box)
         // Links span the map: gathering many changes into tiles measured no faster than one box.
         return coalesced(changed.map { $0.intersection(rect) }.filter { !$0.isEmpty }, beyond: 8)
     }

@@ -122,14 +122,7 @@ struct StationPanel: DrawnWidget {
     /// The cards that changed, appeared or went: a vehicle changing status redraws its station's card.
     func changedRects(since previous: any DrawnWidget) -> [Rect] {
         guard let previous = previous as? StationPanel, previous.rect == rect, previous.frameColour == frameColour else { return wholeBounds(since: previous) }
-        var changed: [Rect] = []
-        for index in 0..<max(cards.count, previous.cards.count) {
-            let current = index < cards.count ? cards[index] : nil, before = index < previous.cards.count ? previous.cards[index] : nil
-            guard current != before else { continue }
-            if let current { changed.append(current.frame) }
-            if let before, before.frame != current?.frame { changed.append(before.frame) }
-        }
-        return coalesced(changed, beyond: 4)
+        return coalesced(changedBoxes(cards, previous.cards, box: \.frame), beyond: 4)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {

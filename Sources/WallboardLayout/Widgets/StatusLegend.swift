@@ -93,7 +93,7 @@ struct StatusLegend: DrawnWidget {
         guard let previous = previous as? StatusLegend, previous.rect == rect, previous.entries.map(\.box) == entries.map(\.box) else {
             return wholeBounds(since: previous)
         }
-        return coalesced(zip(entries, previous.entries).filter { $0 != $1 }.map(\.0.box), beyond: 4)
+        return coalesced(changedBoxes(entries, previous.entries, box: \.box), beyond: 4)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
