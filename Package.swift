@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardText", "WallboardTestKit"]),
         .testTarget(name: "WallboardYAMLTests", dependencies: ["WallboardYAML"]),
         // Runs the built `wallboard` program; needs the whole package built (make test does).
-        .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport"]),
+        .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport", "WallboardTestKit"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.

@@ -1,45 +1,15 @@
 import Foundation
 import Testing
 import WallboardExport
+import WallboardTestKit
 
 /// The `wallboard` program as people run it: exit status, messages and files. `make test` builds
 /// it with the tests; it runs from the build directory beside the test bundle.
 @Suite(.serialized) struct CommandLineTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = WallboardProgram.repository
 
-    struct Finished {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
-
-    /// Runs `wallboard arguments…` to its end. Output goes through files: Foundation's pipe
-    /// reading traps on interrupted system calls.
-    static func wallboard(_ arguments: [String], in directory: URL) throws -> Finished {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wallboard")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw CommandFailure("\(executable.path) is missing; build everything first (make test does)")
-        }
-        let outputURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
-        let errorsURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        try Data().write(to: outputURL)
-        try Data().write(to: errorsURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["WALLBOARD_FONTS"] = repository.appendingPathComponent("Fonts").path
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorsURL)
-        try process.run()
-        process.waitUntilExit()
-        return Finished(
-            status: process.terminationStatus,
-            output: try String(contentsOf: outputURL, encoding: .utf8),
-            errors: try String(contentsOf: errorsURL, encoding: .utf8)
-        )
+    static func wallboard(_ arguments: [String], in directory: URL) throws -> WallboardProgram.Finished {
+        try WallboardProgram.run(arguments, in: directory)
     }
 
     static func scratch() throws -> URL {
@@ -49,7 +19,7 @@ import WallboardExport
     }
 
     /// `wallboard serve --config NAME --check` over a configuration file holding `text`.
-    static func serveCheck(_ text: String, named name: String) throws -> Finished {
+    static func serveCheck(_ text: String, named name: String) throws -> WallboardProgram.Finished {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -151,9 +121,4 @@ import WallboardExport
         #expect(unknown.status != 0)
         #expect(unknown.errors.contains("unknown protocol 'bx9z'"), "\(unknown.errors)")
     }
-}
-
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

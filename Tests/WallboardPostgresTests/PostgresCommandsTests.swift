@@ -13,52 +13,16 @@ import WallboardTransport
 /// primary, reading it back, and a station's own instance (another process) on a hot standby
 /// driving that station's emulated door board.
 @Suite(.serialized) struct PostgresCommandsTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wallboard")
-
-    /// A `wallboard` process started by a test, its output in files (Foundation's pipe reading
-    /// traps on interrupted system calls).
-    struct Started {
-        let process: Process
-        let output: URL
-        let errors: URL
-    }
-
-    /// Starts `wallboard arguments…`; its output goes to files in `folder`.
-    static func start(_ arguments: [String], in folder: URL) throws -> Started {
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw PostgresFailure("\(executable.path) is missing; build everything first (make test does)")
-        }
-        let name = UUID().uuidString
-        let started = Started(process: Process(), output: folder.appendingPathComponent("\(name).out"), errors: folder.appendingPathComponent("\(name).err"))
-        try Data().write(to: started.output)
-        try Data().write(to: started.errors)
-        started.process.executableURL = executable
-        started.process.arguments = arguments
-        started.process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["WALLBOARD_FONTS"] = repository.appendingPathComponent("Fonts").path
-        started.process.environment = environment
-        started.process.standardOutput = try FileHandle(forWritingTo: started.output)
-        started.process.standardError = try FileHandle(forWritingTo: started.errors)
-        try started.process.run()
-        return started
-    }
+    static let repository = WallboardProgram.repository
 
     /// Runs `wallboard arguments…` to its end; returns what it printed, or throws with its errors.
     @discardableResult
     static func run(_ arguments: [String], in folder: URL) throws -> String {
-        let started = try start(arguments, in: folder)
-        started.process.waitUntilExit()
-        defer {
-            try? FileManager.default.removeItem(at: started.output)
-            try? FileManager.default.removeItem(at: started.errors)
+        let finished = try WallboardProgram.run(arguments, in: folder)
+        guard finished.status == 0 else {
+            throw PostgresFailure("wallboard \(arguments.joined(separator: " ")) exited with \(finished.status): \(finished.errors)")
         }
-        guard started.process.terminationStatus == 0 else {
-            let errors = (try? String(contentsOf: started.errors, encoding: .utf8)) ?? ""
-            throw PostgresFailure("wallboard \(arguments.joined(separator: " ")) exited with \(started.process.terminationStatus): \(errors)")
-        }
-        return try String(contentsOf: started.output, encoding: .utf8)
+        return finished.output
     }
 
     static func url(_ server: LocalPostgresServer, user: String = LocalPostgresServer.user) -> String {
@@ -119,7 +83,7 @@ import WallboardTransport
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await line.run() }
             defer { group.cancelAll() }
-            let instance = try Self.start(["serve", "--config", config.path], in: standby.folder)
+            let instance = try WallboardProgram.start(["serve", "--config", config.path], in: standby.folder)
             defer { instance.process.terminate() }
             _ = try await eventually("the idle door board", within: .seconds(20)) {
                 let texts = await Self.texts(board)

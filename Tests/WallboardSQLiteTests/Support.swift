@@ -129,10 +129,12 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Creates a database with the interface schema and a small city: two stations, three vehicles, one seat.
+/// Creates a database with the interface schema and a small city: two stations, three vehicles, one
+/// seat, committed at once, so that a source watching the path never sees the tables without their rows.
 func makeFixtureDatabase(at path: String, journal: SimulationSettings.JournalMode = .delete) throws {
     let result = try SQLiteShell.run(path, """
         PRAGMA journal_mode = \(journal.rawValue);
+        BEGIN;
         \(InterfaceSchema.sql)
         INSERT INTO stations (id, name, district, sort_order) VALUES ('S1', '城东分站', '东城区', 1), ('S2', '城西分站', '西城区', 2);
         INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since) VALUES
@@ -140,6 +142,7 @@ func makeFixtureDatabase(at path: String, journal: SimulationSettings.JournalMod
             ('V2', '急救2号', '粤A·10002', 'S1', 7, \(sqlNow)),
             ('V3', '急救3号', '粤A·10003', 'S2', 7, \(sqlNow));
         INSERT INTO seats (id, name, dispatcher_name, state) VALUES ('D1', '1号台', '刘晓燕', 'idle');
+        COMMIT;
         """)
     guard result.status == 0 else { throw TestFailure("sqlite3 failed creating \(path): \(result.errors)") }
 }
