@@ -108,73 +108,39 @@ public struct DayFigures: Sendable, Codable, Hashable {
         calls: [DayCall], runs: [DayRun], stations: [Station], seats: [Seat],
         now: Date, dayStart: Date, yesterdayStart: Date
     ) {
+        var tally = DayTally(dayStart: dayStart, yesterdayStart: yesterdayStart)
+        for call in calls { tally.add(call, now: now) }
+        for run in runs { tally.add(run, now: now) }
+        self.init(tally: tally, stations: stations, seats: seats, now: now)
+    }
+
+    /// The figures at `now` from calls and runs already counted.
+    public init(tally: DayTally, stations: [Station], seats: [Seat], now: Date) {
+        let dayStart = tally.dayStart
         // Clamped before it becomes an Int: a day start far from `now` must not trap.
         let currentHour = Int(min(max(now.timeIntervalSince(dayStart) / 3600, -1), 24).rounded(.down))
-        var today = [Int](repeating: 0, count: 24), yesterday = [Int](repeating: 0, count: 24)
-        var dispatchesToday = [Int](repeating: 0, count: 24), dispatchesYesterday = [Int](repeating: 0, count: 24)
-        /// The hour of `date` in today (`true`) or yesterday (`false`); nil outside both or after `now`.
-        func hour(of date: Date) -> (today: Bool, hour: Int)? {
-            guard date >= yesterdayStart, date <= now else { return nil }
-            let isToday = date >= dayStart
-            let start = isToday ? dayStart : yesterdayStart
-            let hours = date.timeIntervalSince(start) / 3600
-            return hours < 24 ? (isToday, Int(hours.rounded(.down))) : nil
-        }
-        var handled: [String: Int] = [:]
-        for call in calls {
-            guard let slot = hour(of: call.receivedAt) else { continue }
-            if slot.today {
-                today[slot.hour] += 1
-                if call.answeredAt != nil, let seat = call.seatID { handled[seat, default: 0] += 1 }
-            } else {
-                yesterday[slot.hour] += 1
-            }
-        }
-        var departures: [String: [Double]] = [:]
-        var decided: [String: Int] = [:], withinTarget: [String: Int] = [:], perStation: [String: Int] = [:]
-        var categories: [String: Int] = [:], reasons: [String: Int] = [:]
-        for run in runs {
-            guard let slot = hour(of: run.dispatchedAt) else { continue }
-            guard slot.today else {
-                dispatchesYesterday[slot.hour] += 1
-                continue
-            }
-            dispatchesToday[slot.hour] += 1
-            perStation[run.stationID, default: 0] += 1
-            categories[run.category, default: 0] += 1
-            if let reason = run.emptyRunReason { reasons[reason, default: 0] += 1 }
-            if let departedAt = run.departedAt {
-                let delay = departedAt.timeIntervalSince(run.dispatchedAt)
-                departures[run.stationID, default: []].append(delay)
-                decided[run.stationID, default: 0] += 1
-                if delay <= 180 { withinTarget[run.stationID, default: 0] += 1 }
-            } else if run.completedAt == nil, now.timeIntervalSince(run.dispatchedAt) > 180 {
-                decided[run.stationID, default: 0] += 1
-            }
-        }
         hours = (0..<24).map { hour in
             let begun = hour <= currentHour
             return HourFigures(
-                hour: hour, calls: begun ? today[hour] : nil, dispatches: begun ? dispatchesToday[hour] : nil,
-                callsYesterday: yesterday[hour], dispatchesYesterday: dispatchesYesterday[hour]
+                hour: hour, calls: begun ? tally.callsToday[hour] : nil, dispatches: begun ? tally.dispatchesToday[hour] : nil,
+                callsYesterday: tally.callsYesterday[hour], dispatchesYesterday: tally.dispatchesYesterday[hour]
             )
         }
         hoursIntoDay = now.timeIntervalSince(dayStart) / 3600
         self.stations = stations.map { station in
-            let delays = departures[station.id] ?? []
-            let targetRuns = decided[station.id] ?? 0
+            let runs = tally.stations[station.id] ?? DayTally.StationRuns()
             return StationDayFigures(
-                stationID: station.id, stationName: station.name, dispatches: perStation[station.id] ?? 0,
-                averageDepartureSeconds: delays.isEmpty ? nil : delays.reduce(0, +) / Double(delays.count),
-                departure90thPercentileSeconds: DayFigures.percentile(90, of: delays),
-                departedWithin3MinRate: targetRuns > 0 ? Double(withinTarget[station.id] ?? 0) / Double(targetRuns) : nil
+                stationID: station.id, stationName: station.name, dispatches: runs.dispatches,
+                averageDepartureSeconds: runs.departureDelays.isEmpty ? nil : runs.departureDelays.reduce(0, +) / Double(runs.departureDelays.count),
+                departure90thPercentileSeconds: DayFigures.percentile(90, of: runs.departureDelays),
+                departedWithin3MinRate: runs.targetDecided > 0 ? Double(runs.departedWithin3Min) / Double(runs.targetDecided) : nil
             )
         }
-        self.categories = DayFigures.ranked(categories)
-        emptyRuns = DayFigures.ranked(reasons)
+        categories = DayFigures.ranked(tally.categories)
+        emptyRuns = DayFigures.ranked(tally.emptyRunReasons)
         self.seats = seats.map { seat in
             SeatDayFigures(
-                seatID: seat.id, seatName: seat.name, callsHandled: handled[seat.id] ?? 0,
+                seatID: seat.id, seatName: seat.name, callsHandled: tally.callsHandled[seat.id] ?? 0,
                 secondsInState: seat.stateSince.map { max(0, now.timeIntervalSince($0)) }
             )
         }
@@ -192,5 +158,100 @@ public struct DayFigures: Sendable, Codable, Hashable {
     private static func ranked(_ counts: [String: Int]) -> [NamedCount] {
         counts.map { NamedCount(name: $0.key, count: $0.value) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
+    }
+}
+
+/// The figures over the day as counts that can be added to: a reader counts the calls and runs
+/// that no longer change once and adds only the rest on each snapshot.
+public struct DayTally: Sendable, Hashable {
+    /// One station's runs today.
+    public struct StationRuns: Sendable, Hashable {
+        public var dispatches = 0
+        /// Dispatch to departure of the runs that departed, in seconds.
+        public var departureDelays: [Double] = []
+        /// Departed, or still not departed 3 minutes after dispatch.
+        public var targetDecided = 0
+        public var departedWithin3Min = 0
+
+        mutating func merge(_ other: StationRuns) {
+            dispatches += other.dispatches
+            departureDelays += other.departureDelays
+            targetDecided += other.targetDecided
+            departedWithin3Min += other.departedWithin3Min
+        }
+    }
+
+    public let dayStart: Date
+    public let yesterdayStart: Date
+    /// Per hour from each day's start, midnight first.
+    public private(set) var callsToday = [Int](repeating: 0, count: 24)
+    public private(set) var callsYesterday = [Int](repeating: 0, count: 24)
+    public private(set) var dispatchesToday = [Int](repeating: 0, count: 24)
+    public private(set) var dispatchesYesterday = [Int](repeating: 0, count: 24)
+    /// Today's answered calls by the seat that answered them.
+    public private(set) var callsHandled: [String: Int] = [:]
+    public private(set) var stations: [String: StationRuns] = [:]
+    /// Today's runs by their incident's category.
+    public private(set) var categories: [String: Int] = [:]
+    public private(set) var emptyRunReasons: [String: Int] = [:]
+
+    public init(dayStart: Date, yesterdayStart: Date) {
+        self.dayStart = dayStart
+        self.yesterdayStart = yesterdayStart
+    }
+
+    /// Counts `call` if it was received from `yesterdayStart` up to `now`.
+    public mutating func add(_ call: DayCall, now: Date) {
+        guard let slot = hour(of: call.receivedAt, now: now) else { return }
+        if slot.today {
+            callsToday[slot.hour] += 1
+            if call.answeredAt != nil, let seat = call.seatID { callsHandled[seat, default: 0] += 1 }
+        } else {
+            callsYesterday[slot.hour] += 1
+        }
+    }
+
+    /// Counts `run` if it was dispatched from `yesterdayStart` up to `now`. A run that has neither
+    /// departed nor completed is counted as of `now`: count it again at the next snapshot.
+    public mutating func add(_ run: DayRun, now: Date) {
+        guard let slot = hour(of: run.dispatchedAt, now: now) else { return }
+        guard slot.today else {
+            dispatchesYesterday[slot.hour] += 1
+            return
+        }
+        dispatchesToday[slot.hour] += 1
+        categories[run.category, default: 0] += 1
+        if let reason = run.emptyRunReason { emptyRunReasons[reason, default: 0] += 1 }
+        stations[run.stationID, default: StationRuns()].dispatches += 1
+        if let departedAt = run.departedAt {
+            let delay = departedAt.timeIntervalSince(run.dispatchedAt)
+            stations[run.stationID, default: StationRuns()].departureDelays.append(delay)
+            stations[run.stationID, default: StationRuns()].targetDecided += 1
+            if delay <= 180 { stations[run.stationID, default: StationRuns()].departedWithin3Min += 1 }
+        } else if run.completedAt == nil, now.timeIntervalSince(run.dispatchedAt) > 180 {
+            stations[run.stationID, default: StationRuns()].targetDecided += 1
+        }
+    }
+
+    /// Adds the counts of calls and runs tallied separately (a disjoint set) over the same days.
+    public mutating func merge(_ other: DayTally) {
+        for hour in 0..<24 {
+            callsToday[hour] += other.callsToday[hour]
+            callsYesterday[hour] += other.callsYesterday[hour]
+            dispatchesToday[hour] += other.dispatchesToday[hour]
+            dispatchesYesterday[hour] += other.dispatchesYesterday[hour]
+        }
+        callsHandled.merge(other.callsHandled, uniquingKeysWith: +)
+        categories.merge(other.categories, uniquingKeysWith: +)
+        emptyRunReasons.merge(other.emptyRunReasons, uniquingKeysWith: +)
+        for (station, runs) in other.stations { stations[station, default: StationRuns()].merge(runs) }
+    }
+
+    /// The hour of `date` in today (`true`) or yesterday (`false`); nil outside both or after `now`.
+    private func hour(of date: Date, now: Date) -> (today: Bool, hour: Int)? {
+        guard date >= yesterdayStart, date <= now else { return nil }
+        let isToday = date >= dayStart
+        let hours = date.timeIntervalSince(isToday ? dayStart : yesterdayStart) / 3600
+        return hours < 24 ? (isToday, Int(hours.rounded(.down))) : nil
     }
 }

@@ -18,9 +18,12 @@ struct BlockingConnection: InterfaceConnection {
     let timeout: Duration
     /// The connection's prepared statements; nil runs every statement unprepared.
     var prepared: PreparedStatements? = nil
+    /// Statements sent before they were asked for (see `expect`); nil sends each when it is asked for.
+    var ahead: StatementsAhead? = nil
 
     func each(_ sql: String, _ arguments: [Double], _ body: (CellRow, Int) throws -> Void) throws {
-        let result = try answer(connection.query(try query(sql, arguments), logger: logger))
+        let sent = try ahead?.take(sql, arguments) ?? connection.query(try query(sql, arguments), logger: logger)
+        let result = try answer(sent)
         var position = 0
         for row in result.rows {
             position += 1
@@ -28,8 +31,24 @@ struct BlockingConnection: InterfaceConnection {
         }
     }
 
+    /// Sends `sql` now: the server answers the statements on a connection in the order they were
+    /// sent, so the answers of `expect`ed statements queue behind each other without a wait between.
+    func expect(_ sql: String, _ arguments: [Double]) throws {
+        guard let ahead else { return }
+        ahead.keep(connection.query(try query(sql, arguments), logger: logger), for: sql, arguments)
+    }
+
     func execute(_ sql: String) throws {
-        _ = try answer(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+        try wait(send(sql))
+    }
+
+    /// Sends a statement that returns no rows; `wait` for its answer.
+    func send(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
+    func wait(_ sent: EventLoopFuture<PostgresQueryResult>) throws {
+        _ = try answer(sent)
     }
 
     func firstFlag(_ sql: String) throws -> Bool {
@@ -116,6 +135,25 @@ struct BlockingConnection: InterfaceConnection {
             return .text(bytes.readString(length: count) ?? "")
         }
         return bytes.withUnsafeReadableBytes { PostgresCells.cell(type: cell.dataType.rawValue, bytes: $0) }
+    }
+}
+
+/// The statements of one read sent ahead of the rows that come before them, by their SQL and
+/// arguments. One that is never asked for is answered and dropped.
+final class StatementsAhead: Sendable {
+    private struct Key: Hashable {
+        let sql: String
+        let arguments: [Double]
+    }
+
+    private let sent = Mutex<[Key: EventLoopFuture<PostgresQueryResult>]>([:])
+
+    func keep(_ answer: EventLoopFuture<PostgresQueryResult>, for sql: String, _ arguments: [Double]) {
+        sent.withLock { $0[Key(sql: sql, arguments: arguments)] = answer }
+    }
+
+    func take(_ sql: String, _ arguments: [Double]) -> EventLoopFuture<PostgresQueryResult>? {
+        sent.withLock { $0.removeValue(forKey: Key(sql: sql, arguments: arguments)) }
     }
 }
 

@@ -23,6 +23,8 @@ package final class PostgresSession: @unchecked Sendable {
     private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     private let prepared = PreparedStatements()
+    /// The last read's COMMIT, checked when the next read starts.
+    private var unconfirmedCommit: EventLoopFuture<PostgresQueryResult>?
     private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
 
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
@@ -64,9 +66,10 @@ package final class PostgresSession: @unchecked Sendable {
         try? await connection.close()
     }
 
-    /// The current state, read in one REPEATABLE READ READ ONLY transaction.
+    /// The current state, read in one REPEATABLE READ READ ONLY transaction. The statements that
+    /// take no arguments are all sent at its start.
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction { blocking in
+        try await inTransaction(sendingAhead: [DataClock.statement] + LiveStatements(vehiclePositions: vehiclePositions).all) { blocking in
             let (clock, wall) = try self.readClocks(blocking)
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, vehiclePositions: self.vehiclePositions)
             query.settled = self.settled
@@ -117,12 +120,24 @@ package final class PostgresSession: @unchecked Sendable {
         return (clock, configuration.wallClock())
     }
 
-    private func inTransaction(_ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
+    /// Runs `body` in a read-only transaction; `sendingAhead` are statements without arguments that
+    /// `body` asks for, sent right after BEGIN. BEGIN's answer is checked once the body has read
+    /// (it came before every answer the body waited for). COMMIT is not waited for, since nothing
+    /// read depends on it: the next read checks it, so that a transaction left open (where BEGIN
+    /// would only warn) can never hold every later read in its old snapshot.
+    private func inTransaction(
+        sendingAhead statements: [String] = [], _ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot
+    ) async throws(SourceProblem) -> DispatchSnapshot {
         try await run { blocking in
-            try blocking.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let commit = self.unconfirmedCommit
+            self.unconfirmedCommit = nil
+            let begun = blocking.send("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
+                for statement in statements { try blocking.expect(statement, []) }
+                if let commit { try blocking.wait(commit) }
                 let snapshot = try body(blocking)
-                try blocking.execute("COMMIT")
+                try blocking.wait(begun)
+                self.unconfirmedCommit = blocking.send("COMMIT")
                 return snapshot
             } catch {
                 try? blocking.execute("ROLLBACK")
@@ -132,7 +147,9 @@ package final class PostgresSession: @unchecked Sendable {
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (BlockingConnection) throws -> T) async throws(SourceProblem) -> T {
-        let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2), prepared: prepared)
+        let blocking = BlockingConnection(
+            connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2), prepared: prepared, ahead: StatementsAhead()
+        )
         let (host, settings) = (host, configuration.connection)
         do {
             return try await Self.readQueue.perform { try body(blocking) }

@@ -119,6 +119,29 @@ import WallboardDispatch
         #expect(seats[1].secondsInState == nil)
     }
 
+    /// A reader counts what has settled once and the rest on each snapshot: counts made in parts
+    /// and merged are the figures of the whole.
+    @Test func countsMadeInPartsAndMergedGiveTheSameFigures() {
+        var settled = DayTally(dayStart: Self.dayStart, yesterdayStart: Self.yesterdayStart)
+        var fresh = settled
+        for (index, call) in Self.calls.enumerated() {
+            if index.isMultiple(of: 2) { settled.add(call, now: Self.now) } else { fresh.add(call, now: Self.now) }
+        }
+        for (index, run) in Self.runs.enumerated() {
+            if index % 3 == 0 { fresh.add(run, now: Self.now) } else { settled.add(run, now: Self.now) }
+        }
+        #expect(DayFigures(tally: settled, stations: Self.stations, seats: Self.seats, now: Self.now) != Self.figures)
+        settled.merge(fresh)
+        let merged = DayFigures(tally: settled, stations: Self.stations, seats: Self.seats, now: Self.now)
+        #expect(merged.hours == Self.figures.hours)
+        #expect(merged.categories == Self.figures.categories)
+        #expect(merged.emptyRuns == Self.figures.emptyRuns)
+        #expect(merged.seats == Self.figures.seats)
+        #expect(merged.stations.map(\.departure90thPercentileSeconds) == Self.figures.stations.map(\.departure90thPercentileSeconds))
+        #expect(merged.stations.map(\.departedWithin3MinRate) == Self.figures.stations.map(\.departedWithin3MinRate))
+        #expect(merged.stations.map(\.dispatches) == Self.figures.stations.map(\.dispatches))
+    }
+
     @Test func anEmptyDayHasZerosAndNoRates() {
         let empty = DayFigures(calls: [], runs: [], stations: Self.stations, seats: [], now: Self.dayStart, dayStart: Self.dayStart, yesterdayStart: Self.yesterdayStart)
         #expect(empty.hours[0].calls == 0)

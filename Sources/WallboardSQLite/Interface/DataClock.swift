@@ -8,11 +8,13 @@ package struct DataClock {
     var simulatedWallTime: Double?
     package var speed: Double = 1
 
+    package static let statement = "SELECT key, value FROM wallboard_interface"
+
     package static func read<DB: InterfaceConnection>(_ db: DB) throws -> DataClock {
         var clock = DataClock()
         var version: String?
         let decoder = RowDecoder(latestAcceptable: .distantFuture)
-        try db.each("SELECT key, value FROM wallboard_interface", []) { row, _ in
+        try db.each(statement, []) { row, _ in
             let value = decoder.reference(row[1])
             switch decoder.reference(row[0]) {
             case "version": version = value

@@ -36,9 +36,15 @@ package protocol InterfaceConnection {
     associatedtype Row: InterfaceColumns
     /// Runs `sql` and hands each row to `body` with its position, counted from 1.
     func each(_ sql: String, _ arguments: [Double], _ body: (Row, Int) throws -> Void) throws
+    /// Says that `each` will soon be asked for `sql` with `arguments`: a connection to a server
+    /// may send it now, so that its answer is on its way while earlier rows are decoded.
+    func expect(_ sql: String, _ arguments: [Double]) throws
 }
 
 extension InterfaceConnection {
+    /// An embedded database answers at once: nothing to send ahead.
+    package func expect(_ sql: String, _ arguments: [Double]) throws {}
+
     /// The first column of the first row as a number; nil for no row, NULL or text.
     func firstNumber(_ sql: String, _ arguments: [Double]) throws -> Double? {
         var result: Double?

@@ -69,23 +69,14 @@ extension StateQuery {
         return DispatchSnapshot(
             takenAt: now, dayStart: dayStart, sourceVersion: sourceVersion, stations: stations, vehicles: vehicles,
             incidents: incidents, waitingCalls: waiting, seats: seats, figures: figures, issues: decoder.issues,
-            day: configuration.figuresOverTheDay ? dayFigures(rows, vehicles: vehicles, stations: stations, seats: seats) : nil
+            day: configuration.figuresOverTheDay ? dayFigures(rows, stations: stations, seats: seats) : nil
         )
     }
 
-    private func dayFigures(_ rows: Rows, vehicles: [Vehicle], stations: [Station], seats: [Seat]) -> DayFigures {
-        let stationOfVehicle = Dictionary(vehicles.map { ($0.id, $0.stationID) }, uniquingKeysWith: { first, _ in first })
-        let runs = ((rows.yesterday?.runs ?? []) + dayRuns).map { run in
-            DayRun(
-                dispatchedAt: run.dispatchedAt, departedAt: run.departedAt, completedAt: run.completedAt,
-                stationID: stationOfVehicle[run.vehicleID] ?? "", vehicleID: run.vehicleID, category: run.category,
-                emptyRunReason: run.emptyRunReason
-            )
-        }
-        return DayFigures(
-            calls: (rows.yesterday?.calls ?? []) + dayCalls, runs: runs, stations: stations, seats: seats, now: now, dayStart: dayStart,
-            yesterdayStart: configuration.dayBoundary.dayStart(containing: dayStart.addingTimeInterval(-1))
-        )
+    private func dayFigures(_ rows: Rows, stations: [Station], seats: [Seat]) -> DayFigures {
+        var tally = day
+        if let yesterday = rows.yesterday { tally.merge(yesterday.tally) }
+        return DayFigures(tally: tally, stations: stations, seats: seats, now: now)
     }
 
     /// The first run of ASCII digits in `text` as a number; Int.max when there is none.

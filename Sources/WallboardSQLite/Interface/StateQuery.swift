@@ -69,14 +69,16 @@ package struct StateQuery {
     let vehiclePositions: Bool
     let now: Date
     let dayStart: Date
+    let yesterdayStart: Date
     var decoder: RowDecoder
     /// Counts of the day's settled calls and runs, carried from one read to the next by the reader.
     package var settled: SettledDay?
     /// Yesterday's rows for the figures over the day, carried by the reader until the day changes.
     package var yesterday: YesterdayRows?
     /// Today's calls and runs as the counts read them, for the figures over the day.
-    var dayCalls: [DayCall] = []
-    var dayRuns: [DayRunRow] = []
+    var day: DayTally
+    /// Each vehicle's station, as the figures over the day count runs.
+    var stationOfVehicle: [String: String] = [:]
 
     package init(configuration: QuerySettings, now: Date, moment: Date?, vehiclePositions: Bool) {
         self.configuration = configuration
@@ -84,18 +86,27 @@ package struct StateQuery {
         self.vehiclePositions = vehiclePositions
         self.now = moment ?? now
         dayStart = configuration.dayBoundary.dayStart(containing: moment ?? now)
+        yesterdayStart = configuration.dayBoundary.dayStart(containing: dayStart.addingTimeInterval(-1))
+        day = DayTally(dayStart: dayStart, yesterdayStart: yesterdayStart)
         decoder = RowDecoder(latestAcceptable: now.addingTimeInterval(configuration.futureTolerance))
     }
 
     package mutating func read<DB: InterfaceConnection>(_ db: DB, sourceVersion: Int64?) throws -> DispatchSnapshot {
         var rows = Rows()
-        rows.stations = try fetch(db, "SELECT \(SelectList.stations) FROM stations", [], station)
+        let wall = configuration.wallClock()
+        if moment == nil, let carried = carriedSettled(wall: wall) {
+            let (calls, runs) = freshStatements(after: carried)
+            try db.expect(calls.sql, calls.arguments)
+            try db.expect(Self.runsSQL(runs.condition), runs.arguments)
+        }
+        rows.stations = try fetch(db, LiveStatements(vehiclePositions: vehiclePositions).stations, [], station)
         if let moment {
             try readPast(db, at: moment, into: &rows)
         } else {
             try readLive(db, into: &rows)
         }
-        (rows.callTally, rows.runTally) = try tallyDay(db)
+        stationOfVehicle = Dictionary(rows.vehicles.map { ($0.id, $0.stationID) }, uniquingKeysWith: { first, _ in first })
+        (rows.callTally, rows.runTally) = try tallyDay(db, wall: wall)
         if configuration.figuresOverTheDay { rows.yesterday = try readYesterday(db) }
         return assemble(rows, sourceVersion: sourceVersion)
     }

@@ -29,6 +29,9 @@ enum PostgresBench {
         try Data((PostgresInterface.schemaScript + "\n" + PostgresInterface.notifyScript + "\nBEGIN;\n" + DispatchBench.largeCentreRows() + "COMMIT;\n").utf8)
             .write(to: script)
         try server.psql(file: script.path, database: database)
+        // A centre's server has statistics on its tables (autovacuum keeps them); freshly loaded
+        // rows have none until it comes round, and the planner guesses without them.
+        try server.psql("ANALYZE", database: database)
         return server
     }
 
