@@ -47,6 +47,11 @@ public indirect enum ContextValue: Sendable, Hashable {
     /// The value at a dotted path (`alert.vehicle.plate`); nil when any step is missing.
     /// Walks the path without splitting it into an array: bindings look up thousands of paths.
     public func lookup(_ path: String) -> ContextValue? {
+        // Most paths are one field: looked up as they are, without taking the path apart.
+        if !path.utf8.contains(UInt8(ascii: ".")) {
+            guard case .object(let fields) = self else { return path.isEmpty ? self : nil }
+            return path.isEmpty ? self : fields[path]
+        }
         var current = self
         var rest = Substring(path)
         while !rest.isEmpty {

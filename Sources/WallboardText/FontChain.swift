@@ -9,9 +9,12 @@ public struct FontChain: Sendable {
     /// The largest ascent and descent of the fonts: a line of this chain fits any of them.
     public let ascent: Int
     public let descent: Int
+    /// The font names joined with `+`, as `wallboard` options spell a chain.
+    public let name: String
 
     public init(_ first: Font, fallbacks: [Font] = []) {
         fonts = [first] + fallbacks
+        name = fonts.map(\.name).joined(separator: "+")
         ascent = fonts.map(\.ascent).max() ?? first.ascent
         descent = fonts.map(\.descent).max() ?? first.descent
     }
@@ -23,9 +26,6 @@ public struct FontChain: Sendable {
     }
 
     public var lineHeight: Int { ascent + descent }
-
-    /// The font names joined with `+`, as `wallboard` options spell a chain.
-    public var name: String { fonts.map(\.name).joined(separator: "+") }
 
     /// The width of the box drawn for a character no font has, and the pen advance after it.
     public var replacementWidth: Int { max(3, lineHeight / 2 - 1) }

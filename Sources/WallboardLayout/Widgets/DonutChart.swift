@@ -101,24 +101,30 @@ struct DonutChart: DrawnWidget {
     }
 
     /// The share a pixel's centre falls in, by its angle clockwise from the top; nil outside the ring.
-    static func share(atX dx: Double, y dy: Double, radius: Double, hole: Double, shares: [Share]) -> Share? {
+    /// The position in `shares` of the one drawn at (`dx`, `dy`) from the ring's centre; nil off the ring.
+    static func share(atX dx: Double, y dy: Double, radius: Double, hole: Double, shares: [Share]) -> Int? {
         let distance = (dx * dx + dy * dy).squareRoot()
-        guard distance <= radius, distance >= radius * hole else { return nil }
+        guard distance <= radius, distance >= radius * hole, !shares.isEmpty else { return nil }
+        guard shares.count > 1 else { return 0 }
         var turn = atan2(dx, -dy) / (2 * Double.pi)
         if turn < 0 { turn += 1 }
-        return shares.first { turn < $0.end } ?? shares.last
+        return shares.firstIndex { turn < $0.end } ?? shares.count - 1
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var runs: [TextArea.Run] = []
         canvas.clipped(to: rect) { canvas in
             let radius = Double(ring.width) / 2
+            let values = shares.map { canvas.value(for: $0.colour) }
+            // Each row in runs of one share.
             for y in ring.y..<ring.maxY {
-                for x in ring.x..<ring.maxX {
+                var run: (start: Int, share: Int)?
+                for x in ring.x...ring.maxX {
                     let dx = Double(x - ring.x) + 0.5 - radius, dy = Double(y - ring.y) + 0.5 - radius
-                    if let share = DonutChart.share(atX: dx, y: dy, radius: radius, hole: hole, shares: shares) {
-                        canvas.setPixel(x: x, y: y, share.colour)
-                    }
+                    let share = x < ring.maxX ? DonutChart.share(atX: dx, y: dy, radius: radius, hole: hole, shares: shares) : nil
+                    guard share != run?.share else { continue }
+                    if let run { canvas.plotRun(x: run.start, y: y, count: x - run.start, values[run.share]) }
+                    run = share.map { (x, $0) }
                 }
             }
             for (swatch, colour) in swatches { canvas.fill(swatch, colour) }

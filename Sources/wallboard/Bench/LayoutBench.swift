@@ -87,7 +87,23 @@ extension BenchCatalog {
                 result["vehicles"] = 200
                 return result
             },
-        ] + ["wall-1920x1080", "wall-3840x2160"].map { wall in
+        ] + ["wall-3840x2160", "wall-5760x3240-3x3"].map { wall in
+            // A bound wall given the city a minute on, and back: what a new snapshot costs a
+            // running wall when a minute's dispatching has changed it (figures, vehicles, timers).
+            BenchCase(name: "layout-\(wall)-next-minute") {
+                let scene = try await BenchScene.shared()
+                let renderer = try scene.renderer(for: "Layouts/\(wall).yaml")
+                let snapshots = [scene.snapshot, scene.minuteLater]
+                var bound = renderer.bind(scene.snapshot, staleSince: nil)
+                _ = bound.render(at: scene.snapshot.takenAt)
+                var flip = 0
+                return measureThroughput {
+                    flip ^= 1
+                    bound.rebind(snapshots[flip], staleSince: nil)
+                    _ = bound.render(at: snapshots[flip].takenAt)
+                }
+            }
+        } + ["wall-1920x1080", "wall-3840x2160"].map { wall in
             BenchCase(name: "layout-\(wall)-one-vehicle-change") {
                 let scene = try await BenchScene.shared()
                 let renderer = try scene.renderer(for: "Layouts/\(wall).yaml")
@@ -145,6 +161,8 @@ actor BenchScene {
 
     struct Built: Sendable {
         let snapshot: DispatchSnapshot
+        /// The same city a minute later.
+        let minuteLater: DispatchSnapshot
         let fonts: FontLibrary
 
         func renderer(for path: String) throws -> BoardRenderer {
@@ -171,12 +189,14 @@ actor BenchScene {
         let midnight = boundary.dayStart(containing: Date())
         let afternoon = midnight.addingTimeInterval(14.5 * 3600)
         let settings = SimulationSettings(
-            seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon, followsClock: false, dayBoundary: boundary
+            seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon.addingTimeInterval(60), followsClock: false, dayBoundary: boundary
         )
         try await DispatchSimulator(path: path, settings: settings).run()
         let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: boundary.timeZone))
-        let snapshot = try await source.snapshot(at: afternoon)
-        let scene = Built(snapshot: snapshot, fonts: try FontLibrary.locate())
+        let scene = Built(
+            snapshot: try await source.snapshot(at: afternoon), minuteLater: try await source.snapshot(at: afternoon.addingTimeInterval(60)),
+            fonts: try FontLibrary.locate()
+        )
         built = scene
         return scene
     }
