@@ -93,15 +93,7 @@ extension BenchCatalog {
             BenchCase(name: "layout-\(wall)-next-minute") {
                 let scene = try await BenchScene.shared()
                 let renderer = try scene.renderer(for: "Layouts/\(wall).yaml")
-                let snapshots = [scene.snapshot, scene.minuteLater]
-                var bound = renderer.bind(scene.snapshot, staleSince: nil)
-                _ = bound.render(at: scene.snapshot.takenAt)
-                var flip = 0
-                return measureThroughput {
-                    flip ^= 1
-                    bound.rebind(snapshots[flip], staleSince: nil)
-                    _ = bound.render(at: snapshots[flip].takenAt)
-                }
+                return measureRebinding(renderer, alternating: scene.snapshot, scene.minuteLater)
             }
         } + ["wall-1920x1080", "wall-3840x2160"].map { wall in
             BenchCase(name: "layout-\(wall)-one-vehicle-change") {
@@ -123,17 +115,22 @@ extension BenchCatalog {
                 changed.figures.vehiclesOutOfService = recounted.vehiclesOutOfService
                 changed.figures.vehiclesUnknownStatus = recounted.vehiclesUnknownStatus
                 changed.figures.stations = recounted.stations
-                let snapshots = [scene.snapshot, changed]
-                var bound = renderer.bind(scene.snapshot, staleSince: nil)
-                _ = bound.render(at: scene.snapshot.takenAt)
-                var flip = 0
-                return measureThroughput {
-                    flip ^= 1
-                    bound.rebind(snapshots[flip], staleSince: nil)
-                    _ = bound.render(at: scene.snapshot.takenAt)
-                }
+                return measureRebinding(renderer, alternating: scene.snapshot, changed)
             }
         }
+    }
+}
+
+/// A board bound to `first`, then rebound to `second` and `first` by turns, drawing each at its moment.
+func measureRebinding(_ renderer: BoardRenderer, alternating first: DispatchSnapshot, _ second: DispatchSnapshot) -> [String: any Sendable] {
+    let snapshots = [first, second]
+    var bound = renderer.bind(first, staleSince: nil)
+    _ = bound.render(at: first.takenAt)
+    var flip = 0
+    return measureThroughput {
+        flip ^= 1
+        bound.rebind(snapshots[flip], staleSince: nil)
+        _ = bound.render(at: snapshots[flip].takenAt)
     }
 }
 
