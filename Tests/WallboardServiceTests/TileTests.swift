@@ -101,6 +101,34 @@ import WallboardTestKit
         }
     }
 
+    /// In a real browser (as BrowserTests opens boards), each screen's page draws its own tile of
+    /// the frame pixel for pixel, the bar across the bezel cut where the screens meet.
+    @Test func aBrowserOnEachScreenShowsItsTile() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: BrowserTests.chromium), "make test installs Debian's chromium")
+        let directory = try TemporaryDirectory()
+        try await Self.withWall { service, http in
+            let wall = try #require(service.monitor(id: "wall"))
+            let app = Application(router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                let frame = try #require(wall.frame).bitmap
+                for (column, row) in [(1, 0), (0, 1)] {
+                    let tile = frame.cropped(to: Rect(x: column * 80, y: row * 32, width: 80, height: 32))
+                    var differing = Int.max
+                    for attempt in 1...4 where differing > 0 {
+                        let shot = try BrowserTests.screenshot(
+                            "http://127.0.0.1:\(port)/boards/wall?tile=\(column),\(row)", width: 80, height: 32, scale: 3,
+                            waitMilliseconds: 2000 * attempt, directory: directory
+                        )
+                        #expect(shot.width == 240 && shot.height == 96)
+                        differing = BrowserTests.differences(tile, shot, scale: 3)
+                    }
+                    #expect(differing == 0, "the page of tile \(column),\(row) differs from its crop of the frame in \(differing) pixels")
+                }
+            }
+        }
+    }
+
     @Test func badTilesAreRefusedWithTheWallsShape() async throws {
         try await Self.withWall { _, http in
             let app = Application(router: http.router())
