@@ -50,9 +50,16 @@ public struct Canvas: Sendable {
 
     public mutating func fill(_ rect: Rect, _ colour: Color) {
         let area = rect.intersection(clip)
+        guard !area.isEmpty else { return }
         let stored = value(for: colour)
-        for y in area.y..<area.maxY {
-            plotRun(x: area.x, y: y, count: area.width, stored)
+        let width = storage.width
+        // One pass over the storage for the whole rectangle: a tall, narrow fill (a chart's
+        // column) would otherwise pay for reaching the storage on every row.
+        storage.storage.withUnsafeMutableBufferPointer { buffer in
+            for y in area.y..<area.maxY {
+                let row = y * width
+                UnsafeMutableBufferPointer(rebasing: buffer[(row + area.x)..<(row + area.maxX)]).update(repeating: stored)
+            }
         }
     }
 
