@@ -222,15 +222,17 @@ public struct DayTally: Sendable, Hashable {
         dispatchesToday[slot.hour] += 1
         categories[run.category, default: 0] += 1
         if let reason = run.emptyRunReason { emptyRunReasons[reason, default: 0] += 1 }
-        stations[run.stationID, default: StationRuns()].dispatches += 1
+        var station = stations[run.stationID] ?? StationRuns()
+        station.dispatches += 1
         if let departedAt = run.departedAt {
             let delay = departedAt.timeIntervalSince(run.dispatchedAt)
-            stations[run.stationID, default: StationRuns()].departureDelays.append(delay)
-            stations[run.stationID, default: StationRuns()].targetDecided += 1
-            if delay <= 180 { stations[run.stationID, default: StationRuns()].departedWithin3Min += 1 }
+            station.departureDelays.append(delay)
+            station.targetDecided += 1
+            if delay <= 180 { station.departedWithin3Min += 1 }
         } else if run.completedAt == nil, now.timeIntervalSince(run.dispatchedAt) > 180 {
-            stations[run.stationID, default: StationRuns()].targetDecided += 1
+            station.targetDecided += 1
         }
+        stations[run.stationID] = station
     }
 
     /// Adds the counts of calls and runs tallied separately (a disjoint set) over the same days.

@@ -48,9 +48,9 @@ public indirect enum ContextValue: Sendable, Hashable {
     /// Walks the path without splitting it into an array: bindings look up thousands of paths.
     public func lookup(_ path: String) -> ContextValue? {
         // Most paths are one field: looked up as they are, without taking the path apart.
-        if !path.utf8.contains(UInt8(ascii: ".")) {
-            guard case .object(let fields) = self else { return path.isEmpty ? self : nil }
-            return path.isEmpty ? self : fields[path]
+        if !path.isEmpty, !path.utf8.contains(UInt8(ascii: ".")) {
+            guard case .object(let fields) = self else { return nil }
+            return fields[path]
         }
         var current = self
         var rest = Substring(path)

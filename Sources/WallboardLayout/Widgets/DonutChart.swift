@@ -100,8 +100,8 @@ struct DonutChart: DrawnWidget {
             && zip(lhs.swatches, rhs.swatches).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     }
 
-    /// The share a pixel's centre falls in, by its angle clockwise from the top; nil outside the ring.
-    /// The position in `shares` of the one drawn at (`dx`, `dy`) from the ring's centre; nil off the ring.
+    /// The position in `shares` of the share a pixel's centre (`dx`, `dy` from the ring's centre)
+    /// falls in, by its angle clockwise from the top; nil outside the ring.
     static func share(atX dx: Double, y dy: Double, radius: Double, hole: Double, shares: [Share]) -> Int? {
         let distance = (dx * dx + dy * dy).squareRoot()
         guard distance <= radius, distance >= radius * hole, !shares.isEmpty else { return nil }

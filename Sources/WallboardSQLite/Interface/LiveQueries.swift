@@ -3,7 +3,7 @@ import WallboardDispatch
 
 /// The statements that read the state now, every table as it stands; none takes arguments.
 package struct LiveStatements {
-    package let stations = "SELECT \(SelectList.stations) FROM stations"
+    let stations = "SELECT \(SelectList.stations) FROM stations"
     let vehicles: String
     // Two indexed lookups; an OR would scan the whole table.
     let incidents = """
