@@ -47,30 +47,45 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(width)x\(height)+\(x)+\(y)" }
 }
 
-/// A frame's pixels: one `UInt32` per pixel, row-major, interpreted by `format`.
+/// A frame's pixels: one `UInt32` per pixel, row-major, interpreted by `format`. Copies share
+/// the pixels until one of them is drawn on.
 public struct Bitmap: Hashable, Sendable {
     public let width: Int
     public let height: Int
     public let format: PixelFormat
-    /// Stored values, row-major.
-    public var pixels: [UInt32] { storage }
-    @usableFromInline var storage: [UInt32]
+    @usableFromInline var buffer: PixelBuffer
 
     /// A bitmap of the given size, all pixels off. Negative sizes are treated as zero.
     public init(width: Int, height: Int, format: PixelFormat) {
         self.width = max(0, width)
         self.height = max(0, height)
         self.format = format
-        self.storage = Array(repeating: 0, count: self.width * self.height)
+        self.buffer = PixelBuffer(count: self.width * self.height)
     }
 
     /// A bitmap from stored values (see `PixelFormat`); nil when the count does not match.
     public init?(width: Int, height: Int, format: PixelFormat, pixels: [UInt32]) {
         guard width >= 0, height >= 0, pixels.count == width * height else { return nil }
-        self.width = width
-        self.height = height
-        self.format = format
-        self.storage = pixels
+        self.init(width: width, height: height, format: format)
+        _ = buffer.values.update(fromContentsOf: pixels)
+    }
+
+    /// The stored values, row-major, as an array of their own (code that reads a whole frame
+    /// reads them in place with `withUnsafePixels`).
+    public var pixels: [UInt32] { Array(buffer.values) }
+
+    /// Runs `body` over the stored values, row-major, in place.
+    @inlinable
+    public func withUnsafePixels<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
+        try withExtendedLifetime(buffer) { try body(UnsafeBufferPointer($0.values)) }
+    }
+
+    /// Runs `body` over the stored values to change them, copying them first if another bitmap
+    /// shares them.
+    @inlinable
+    mutating func withUnsafeMutablePixels<Result>(_ body: (UnsafeMutableBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = PixelBuffer(copying: buffer) }
+        return try withExtendedLifetime(buffer) { try body($0.values) }
     }
 
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
@@ -80,11 +95,12 @@ public struct Bitmap: Hashable, Sendable {
     public subscript(x: Int, y: Int) -> UInt32 {
         get {
             guard x >= 0, y >= 0, x < width, y < height else { return 0 }
-            return storage[y * width + x]
+            return withUnsafePixels { $0[y * width + x] }
         }
         set {
             guard x >= 0, y >= 0, x < width, y < height else { return }
-            storage[y * width + x] = newValue
+            let index = y * width + x
+            withUnsafeMutablePixels { $0[index] = newValue }
         }
     }
 
@@ -98,7 +114,11 @@ public struct Bitmap: Hashable, Sendable {
         guard target != format else { return self }
         var result = Bitmap(width: width, height: height, format: target)
         let source = format
-        result.storage = pixels.map { target.value(for: source.colour(of: $0)) }
+        withUnsafePixels { pixels in
+            result.withUnsafeMutablePixels { converted in
+                for index in pixels.indices { converted[index] = target.value(for: source.colour(of: pixels[index])) }
+            }
+        }
         return result
     }
 
@@ -106,9 +126,14 @@ public struct Bitmap: Hashable, Sendable {
     public func cropped(to rect: Rect) -> Bitmap {
         let area = rect.intersection(bounds)
         var result = Bitmap(width: area.width, height: area.height, format: format)
-        for row in 0..<area.height {
-            let from = (area.y + row) * width + area.x
-            result.storage.replaceSubrange(row * area.width..<(row + 1) * area.width, with: pixels[from..<from + area.width])
+        withUnsafePixels { pixels in
+            result.withUnsafeMutablePixels { cropped in
+                for row in 0..<area.height {
+                    let from = (area.y + row) * width + area.x
+                    _ = UnsafeMutableBufferPointer(rebasing: cropped[row * area.width..<(row + 1) * area.width])
+                        .update(fromContentsOf: UnsafeBufferPointer(rebasing: pixels[from..<from + area.width]))
+                }
+            }
         }
         return result
     }
@@ -118,16 +143,32 @@ public struct Bitmap: Hashable, Sendable {
     public func changedRegion(since other: Bitmap) -> Rect? {
         guard other.width == width, other.height == height, other.format == format else { return bounds }
         var minX = width, minY = height, maxX = -1, maxY = -1
-        for y in 0..<height {
-            let row = y * width
-            for x in 0..<width where pixels[row + x] != other.pixels[row + x] {
-                minX = min(minX, x)
-                maxX = max(maxX, x)
-                minY = min(minY, y)
-                maxY = max(maxY, y)
+        withUnsafePixels { pixels in
+            other.withUnsafePixels { earlier in
+                for y in 0..<height {
+                    let row = y * width
+                    for x in 0..<width where pixels[row + x] != earlier[row + x] {
+                        minX = min(minX, x)
+                        maxX = max(maxX, x)
+                        minY = min(minY, y)
+                        maxY = max(maxY, y)
+                    }
+                }
             }
         }
         guard maxX >= 0 else { return nil }
         return Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+    }
+
+    public static func == (lhs: Bitmap, rhs: Bitmap) -> Bool {
+        guard lhs.width == rhs.width, lhs.height == rhs.height, lhs.format == rhs.format else { return false }
+        return lhs.buffer === rhs.buffer || lhs.withUnsafePixels { left in rhs.withUnsafePixels { left.elementsEqual($0) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(width)
+        hasher.combine(height)
+        hasher.combine(format)
+        withUnsafePixels { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

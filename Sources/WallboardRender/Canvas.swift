@@ -28,7 +28,8 @@ public struct Canvas: Sendable {
     @inlinable
     public mutating func plot(_ x: Int, _ y: Int, _ value: UInt32) {
         guard clip.contains(x: x, y: y) else { return }
-        storage.storage[y * storage.width + x] = value
+        let index = y * storage.width + x
+        storage.withUnsafeMutablePixels { $0[index] = value }
     }
 
     public mutating func setPixel(x: Int, y: Int, _ colour: Color) {
@@ -43,7 +44,7 @@ public struct Canvas: Sendable {
         let end = min(x + count, clip.maxX)
         guard start < end else { return }
         let row = y * storage.width
-        storage.storage.withUnsafeMutableBufferPointer { buffer in
+        storage.withUnsafeMutablePixels { buffer in
             UnsafeMutableBufferPointer(rebasing: buffer[(row + start)..<(row + end)]).update(repeating: value)
         }
     }
@@ -55,7 +56,7 @@ public struct Canvas: Sendable {
         let width = storage.width
         // One pass over the storage for the whole rectangle: a tall, narrow fill (a chart's
         // column) would otherwise pay for reaching the storage on every row.
-        storage.storage.withUnsafeMutableBufferPointer { buffer in
+        storage.withUnsafeMutablePixels { buffer in
             for y in area.y..<area.maxY {
                 let row = y * width
                 UnsafeMutableBufferPointer(rebasing: buffer[(row + area.x)..<(row + area.maxX)]).update(repeating: stored)
@@ -109,8 +110,8 @@ public struct Canvas: Sendable {
         guard !area.isEmpty else { return }
         let converted = source.converted(to: bitmap.format)
         let targetWidth = bitmap.width
-        storage.storage.withUnsafeMutableBufferPointer { target in
-            converted.pixels.withUnsafeBufferPointer { pixels in
+        storage.withUnsafeMutablePixels { target in
+            converted.withUnsafePixels { pixels in
                 for row in area.y..<area.maxY {
                     let sourceRow = (row - y) * converted.width - x
                     let targetRow = row * targetWidth
@@ -135,8 +136,8 @@ public struct Canvas: Sendable {
         let area = rect.intersection(clip)
         guard !area.isEmpty else { return }
         let width = storage.width
-        storage.storage.withUnsafeMutableBufferPointer { target in
-            source.storage.withUnsafeBufferPointer { pixels in
+        storage.withUnsafeMutablePixels { target in
+            source.withUnsafePixels { pixels in
                 for row in area.y..<area.maxY {
                     let span = (row * width + area.x)..<(row * width + area.maxX)
                     _ = UnsafeMutableBufferPointer(rebasing: target[span]).update(fromContentsOf: UnsafeBufferPointer(rebasing: pixels[span]))

@@ -53,7 +53,7 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
         case .rgb888:
             var bytes = [UInt8](repeating: 0, count: width * height * 3)
             bytes.withUnsafeMutableBufferPointer { out in
-                source.pixels.withUnsafeBufferPointer { pixels in
+                source.withUnsafePixels { pixels in
                     for (index, value) in pixels.enumerated() {
                         out[3 * index] = UInt8(truncatingIfNeeded: value >> 16)
                         out[3 * index + 1] = UInt8(truncatingIfNeeded: value >> 8)
@@ -67,7 +67,7 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
             var bytes = [UInt8](repeating: 0xFF, count: units * planes * height)
             let planeCount = planes
             bytes.withUnsafeMutableBufferPointer { out in
-                source.pixels.withUnsafeBufferPointer { pixels in
+                source.withUnsafePixels { pixels in
                     for y in 0..<height {
                         // Walk the row with a running bit, collecting each byte's lit bits in
                         // registers and clearing them from the 1s when the byte is complete.
@@ -103,7 +103,7 @@ public enum OnbonBitmapFormat: Equatable, Sendable {
             let planeSize = units * height
             let planeCount = planes
             words.withUnsafeMutableBufferPointer { out in
-                source.pixels.withUnsafeBufferPointer { pixels in
+                source.withUnsafePixels { pixels in
                     for y in 0..<height {
                         var index = y * units
                         var bit = UInt32(0x8000_0000) >> UInt32(originX % 32)

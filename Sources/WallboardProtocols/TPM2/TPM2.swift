@@ -25,7 +25,7 @@ public enum TPM2 {
         bytes[size + 4] = end
         let rgb = bitmap.converted(to: .rgb)
         bytes.withUnsafeMutableBufferPointer { out in
-            rgb.pixels.withUnsafeBufferPointer { pixels in
+            rgb.withUnsafePixels { pixels in
                 var offset = 4
                 for value in pixels {
                     out[offset] = UInt8(truncatingIfNeeded: value >> 16)

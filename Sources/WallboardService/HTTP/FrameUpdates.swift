@@ -18,35 +18,38 @@ public enum FrameUpdates {
         guard let previous, previous.width == frame.width, previous.height == frame.height, previous.format == frame.format else {
             return [frame.bounds]
         }
-        let new = frame.pixels, old = previous.pixels
-        let width = frame.width
         var regions: [Rect] = []
-        var bandTop = 0
-        while bandTop < frame.height {
-            let bandBottom = min(frame.height, bandTop + bandHeight)
-            var minX = width, maxX = -1, minY = bandBottom, maxY = -1
-            for y in bandTop..<bandBottom {
-                let row = y * width
-                var x = 0
-                while x < width, new[row + x] == old[row + x] { x += 1 }
-                guard x < width else { continue }
-                var last = width - 1
-                while new[row + last] == old[row + last] { last -= 1 }
-                minX = min(minX, x)
-                maxX = max(maxX, last)
-                minY = min(minY, y)
-                maxY = y
-            }
-            if maxX >= 0 {
-                let region = Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-                // Join a region to the one above it when they touch and share columns.
-                if let above = regions.last, above.maxY == region.y, above.x == region.x, above.width == region.width {
-                    regions[regions.count - 1] = Rect(x: above.x, y: above.y, width: above.width, height: above.height + region.height)
-                } else {
-                    regions.append(region)
+        frame.withUnsafePixels { new in
+            previous.withUnsafePixels { old in
+                let width = frame.width
+                var bandTop = 0
+                while bandTop < frame.height {
+                    let bandBottom = min(frame.height, bandTop + bandHeight)
+                    var minX = width, maxX = -1, minY = bandBottom, maxY = -1
+                    for y in bandTop..<bandBottom {
+                        let row = y * width
+                        var x = 0
+                        while x < width, new[row + x] == old[row + x] { x += 1 }
+                        guard x < width else { continue }
+                        var last = width - 1
+                        while new[row + last] == old[row + last] { last -= 1 }
+                        minX = min(minX, x)
+                        maxX = max(maxX, last)
+                        minY = min(minY, y)
+                        maxY = y
+                    }
+                    if maxX >= 0 {
+                        let region = Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
+                        // Join a region to the one above it when they touch and share columns.
+                        if let above = regions.last, above.maxY == region.y, above.x == region.x, above.width == region.width {
+                            regions[regions.count - 1] = Rect(x: above.x, y: above.y, width: above.width, height: above.height + region.height)
+                        } else {
+                            regions.append(region)
+                        }
+                    }
+                    bandTop = bandBottom
                 }
             }
-            bandTop = bandBottom
         }
         return regions
     }
@@ -69,20 +72,21 @@ public enum FrameUpdates {
         put(frame.width)
         put(frame.height)
         put(regions.count)
-        let pixels = frame.pixels
         let format = frame.format
-        for region in regions {
-            put(region.x)
-            put(region.y)
-            put(region.width)
-            put(region.height)
-            for y in region.y..<region.maxY {
-                let row = y * frame.width
-                for x in region.x..<region.maxX {
-                    let rgb = format.colour(of: pixels[row + x])
-                    bytes.append(rgb.r)
-                    bytes.append(rgb.g)
-                    bytes.append(rgb.b)
+        frame.withUnsafePixels { pixels in
+            for region in regions {
+                put(region.x)
+                put(region.y)
+                put(region.width)
+                put(region.height)
+                for y in region.y..<region.maxY {
+                    let row = y * frame.width
+                    for x in region.x..<region.maxX {
+                        let rgb = format.colour(of: pixels[row + x])
+                        bytes.append(rgb.r)
+                        bytes.append(rgb.g)
+                        bytes.append(rgb.b)
+                    }
                 }
             }
         }
