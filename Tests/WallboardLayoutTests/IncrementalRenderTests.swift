@@ -346,6 +346,42 @@ import WallboardRender
         }
     }
 
+    /// A clock that goes when the calls do, under a larger one that comes with them gone: the
+    /// larger clock's rectangle is restored where the first clock was drawn, and must show the
+    /// background there, not the first clock.
+    @Test func aMovingWidgetThatComesOverOneThatWentLeavesNothingStale() throws {
+        let layout = try Fixture.loader().load("""
+            board: {kind: wall, width: 120, height: 32, format: rgb, privacy: internal}
+            states:
+              main:
+                - box: "#2080FF"
+                  rect: [0, 0, 120, 32]
+                - clock: "HH:mm:ss"
+                  when: calls
+                  rect: [8, 8, 64, 16]
+                  font: clock-16
+                  colour: amber
+                - clock: "ss"
+                  when: "!calls"
+                  rect: [0, 0, 110, 28]
+                  font: clock-16
+                  colour: green
+            """, file: "coming.yaml", name: "coming")
+        let renderer = try Fixture.renderer(layout)
+        let calling = Fixture.snapshot()
+        var quiet = calling
+        quiet.waitingCalls = []
+        quiet = Self.refigured(quiet)
+        #expect(!calling.waitingCalls.isEmpty)
+        var bound = renderer.bind(calling, staleSince: nil)
+        for (step, snapshot) in [calling, quiet, calling, quiet].enumerated() {
+            if step > 0 { bound.rebind(snapshot, staleSince: nil) }
+            for offset in [0.0, 1.0, 2.0] {
+                Self.expectSameAsFresh(&bound, renderer, snapshot, at: Fixture.now.addingTimeInterval(Double(step * 3) + offset), "step \(step), +\(offset) s")
+            }
+        }
+    }
+
     /// The rebound board's personal data is masked exactly as a fresh binding masks it.
     @Test func rebindingKeepsPersonalDataMasked() throws {
         let layout = try Fixture.loader().load(Self.rowsLayout, file: "rows.yaml", name: "rows")
