@@ -49,6 +49,16 @@ public struct Canvas: Sendable {
         }
     }
 
+    /// Runs `body` over the stored values (row-major, `width` to a row) to change them in place,
+    /// when `rect` lies wholly inside the clip; false, doing nothing, when it does not. For
+    /// drawing many short runs inside one rectangle (a glyph) without checking each.
+    @inlinable
+    public mutating func drawingInside(_ rect: Rect, _ body: (UnsafeMutableBufferPointer<UInt32>) -> Void) -> Bool {
+        guard clip.contains(rect) else { return false }
+        storage.withUnsafeMutablePixels(body)
+        return true
+    }
+
     public mutating func fill(_ rect: Rect, _ colour: Color) {
         let area = rect.intersection(clip)
         guard !area.isEmpty else { return }

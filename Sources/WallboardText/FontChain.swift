@@ -135,6 +135,24 @@ extension Font {
         let glyph = glyphs[index]
         let left = x + Int(glyph.xOffset)
         let top = baseline - Int(glyph.yOffset) - Int(glyph.height)
+        let width = canvas.width
+        // A glyph wholly inside the clip (nearly every one) is written straight into the pixels.
+        let inside = canvas.drawingInside(Rect(x: left, y: top, width: Int(glyph.width), height: Int(glyph.height))) { pixels in
+            forEachRun(of: glyph) { column, row, length in
+                let start = (top + row) * width + left + column
+                for pixel in start..<(start + length) { pixels[pixel] = value }
+            }
+        }
+        if !inside {
+            forEachRun(of: glyph) { column, row, length in canvas.plotRun(x: left + column, y: top + row, count: length, value) }
+        }
+        return Int(glyph.advance)
+    }
+
+    /// Calls `body` for each lit stretch of `glyph`'s mask: its column and row in the glyph's
+    /// box, and its length.
+    @inlinable
+    func forEachRun(of glyph: GlyphRecord, _ body: (_ column: Int, _ row: Int, _ length: Int) -> Void) {
         let chunks = glyph.chunks
         masks.withUnsafeBufferPointer { masks in
             var maskIndex = Int(glyph.firstMask)
@@ -142,20 +160,19 @@ extension Font {
                 for chunk in 0..<chunks {
                     var bits = masks[maskIndex]
                     maskIndex += 1
-                    // Each lit stretch of the mask becomes one run: skip the zeros, count the ones.
-                    var column = left + chunk << 6
+                    // Skip the zeros, count the ones.
+                    var column = chunk << 6
                     while bits != 0 {
                         let skip = bits.leadingZeroBitCount
                         bits <<= UInt64(skip)
                         let length = (~bits).leadingZeroBitCount
-                        canvas.plotRun(x: column + skip, y: top + row, count: length, value)
+                        body(column + skip, row, length)
                         column += skip + length
                         bits = length == 64 ? 0 : bits << UInt64(length)
                     }
                 }
             }
         }
-        return Int(glyph.advance)
     }
 
     /// Draws one character of this font alone: the glyph's advance, or nil when the font has no
