@@ -17,8 +17,9 @@ extension BenchCatalog {
             BenchCase(name: "layout-\(file.replacingOccurrences(of: ".yaml", with: ""))") {
                 let scene = try await BenchScene.shared()
                 let renderer = try scene.renderer(for: "Layouts/\(file)")
-                // The process's first board of this size: its frame's memory is new from the
-                // kernel, where the fresh boards measured below take what the one before let go of.
+                // The board's first frame: its renderer has laid out no text and drawn no map base
+                // yet, and the frame's memory is new from the kernel. The fresh bindings measured
+                // below share the renderer, and take the memory the one before let go of.
                 let clock = ContinuousClock()
                 let started = clock.now
                 var bound = renderer.bind(scene.snapshot, staleSince: nil)
