@@ -59,8 +59,8 @@ public struct BoundBoard: Sendable {
         /// is drawn whole every frame so that the order of drawing stays right.
         var usable: Bool
         /// Nil when `bitmap` holds the whole layer. When the layer has lent its pixels to the
-        /// working canvas, the parts it keeps: under the widgets that move. Everywhere else the
-        /// working canvas shows the layer as it is.
+        /// working canvas (`bitmap` is then empty), the parts it keeps: under the widgets that
+        /// move. Everywhere else the working canvas shows the layer as it is.
         var held: [HeldPixels]? = nil
 
         /// Copies the layer's pixels in `area` onto `canvas`, which shows this layer.

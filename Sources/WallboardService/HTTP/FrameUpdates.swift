@@ -19,39 +19,43 @@ public enum FrameUpdates {
             return [frame.bounds]
         }
         var regions: [Rect] = []
-        frame.withUnsafePixels { new in
-            previous.withUnsafePixels { old in
-                let width = frame.width
-                var bandTop = 0
-                while bandTop < frame.height {
-                    let bandBottom = min(frame.height, bandTop + bandHeight)
-                    var minX = width, maxX = -1, minY = bandBottom, maxY = -1
-                    for y in bandTop..<bandBottom {
-                        let row = y * width
-                        var x = 0
-                        while x < width, new[row + x] == old[row + x] { x += 1 }
-                        guard x < width else { continue }
-                        var last = width - 1
-                        while new[row + last] == old[row + last] { last -= 1 }
-                        minX = min(minX, x)
-                        maxX = max(maxX, last)
-                        minY = min(minY, y)
-                        maxY = y
-                    }
-                    if maxX >= 0 {
-                        let region = Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
-                        // Join a region to the one above it when they touch and share columns.
-                        if let above = regions.last, above.maxY == region.y, above.x == region.x, above.width == region.width {
-                            regions[regions.count - 1] = Rect(x: above.x, y: above.y, width: above.width, height: above.height + region.height)
-                        } else {
-                            regions.append(region)
-                        }
-                    }
-                    bandTop = bandBottom
+        var bandTop = 0
+        while bandTop < frame.height {
+            let band = bandTop..<min(frame.height, bandTop + bandHeight)
+            let changed = frame.withUnsafePixels { new in
+                previous.withUnsafePixels { old in changedRect(in: band, of: new, since: old, width: frame.width) }
+            }
+            if let region = changed {
+                // Join a region to the one above it when they touch and share columns.
+                if let above = regions.last, above.maxY == region.y, above.x == region.x, above.width == region.width {
+                    regions[regions.count - 1] = Rect(x: above.x, y: above.y, width: above.width, height: above.height + region.height)
+                } else {
+                    regions.append(region)
                 }
             }
+            bandTop = band.upperBound
         }
         return regions
+    }
+
+    /// The smallest rectangle holding the pixels of `rows` where `new` differs from `old` (both
+    /// `width` to a row); nil when those rows are the same.
+    private static func changedRect(in rows: Range<Int>, of new: UnsafeBufferPointer<UInt32>, since old: UnsafeBufferPointer<UInt32>, width: Int) -> Rect? {
+        var minX = width, maxX = -1, minY = rows.upperBound, maxY = -1
+        for y in rows {
+            let row = y * width
+            var x = 0
+            while x < width, new[row + x] == old[row + x] { x += 1 }
+            guard x < width else { continue }
+            var last = width - 1
+            while new[row + last] == old[row + last] { last -= 1 }
+            minX = min(minX, x)
+            maxX = max(maxX, last)
+            minY = min(minY, y)
+            maxY = y
+        }
+        guard maxX >= 0 else { return nil }
+        return Rect(x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1)
     }
 
     /// The compressed message for `regions` of `frame`; nil when nothing changed.
