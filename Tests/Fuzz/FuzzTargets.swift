@@ -55,6 +55,9 @@ let fuzzTargets: [FuzzTarget] = protocolFuzzTargets + [
             let text = ControllerTextCodec.decode(bytes, charset: charset)
             _ = OnbonTextCodec.decode(bytes, charset: charset)
             _ = try? ControllerTextCodec.encode(text, charset: charset)
+            // Whatever the data holds, what may go to a controller encodes.
+            let shown = ControllerRepertoire.chinese(charset).showable(String(decoding: bytes, as: UTF8.self))
+            precondition((try? ControllerTextCodec.encode(shown.text, charset: charset)) != nil, "\(charset) cannot encode \(shown.text.debugDescription)")
         }
     },
     // The Dream Cheeky has no byte-stream emulator: its HID reports are decoded directly.

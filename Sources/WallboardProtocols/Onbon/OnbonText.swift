@@ -59,6 +59,45 @@ public struct OnbonText: Equatable, Sendable, ExpressibleByStringLiteral {
         return OnbonText(result)
     }
 
+    /// The text cut so that it takes at most `limit` bytes on the wire, ending with '…' where it
+    /// was cut; unchanged when it fits. For text its character set can show (each character
+    /// other than ASCII is two bytes in GB2312 and GBK), see `ControllerRepertoire`.
+    public func cut(toFit limit: Int) -> OnbonText {
+        func size(_ scalar: Unicode.Scalar) -> Int { scalar.isASCII ? 1 : 2 }
+        func size(_ piece: OnbonTextPiece) -> Int {
+            switch piece {
+            case .text(let text): OnbonTextCodec.sanitise(text).unicodeScalars.reduce(0) { $0 + size($1) }
+            case .colour, .clock: 3
+            case .font(let name): 2 + name.utf8.count
+            case .newline: 2
+            }
+        }
+        guard pieces.reduce(0, { $0 + size($1) }) > limit else { return self }
+        let ellipsis: Unicode.Scalar = "\u{2026}"
+        var budget = limit - size(ellipsis)
+        var kept: [OnbonTextPiece] = []
+        for piece in pieces {
+            let cost = size(piece)
+            if cost <= budget {
+                kept.append(piece)
+                budget -= cost
+                continue
+            }
+            if case .text(let text) = piece {
+                var head = String.UnicodeScalarView()
+                for scalar in OnbonTextCodec.sanitise(text).unicodeScalars {
+                    guard size(scalar) <= budget else { break }
+                    head.append(scalar)
+                    budget -= size(scalar)
+                }
+                if !head.isEmpty { kept.append(.text(String(head))) }
+            }
+            break
+        }
+        if budget >= 0 { kept.append(.text(String(ellipsis))) }
+        return OnbonText(kept)
+    }
+
     /// The plain text without codes, lines joined with "\n" (for tests and previews).
     public var plainText: String {
         pieces.map { piece in

@@ -13,6 +13,11 @@ public enum OnbonFontCard {
     public static let replyPreamble = 9
     /// The dots of the font a dynamic area uses when its text names none (`O000`, 16-dot).
     public static let defaultFontHeight = 16
+    /// An area update's bytes besides the text of its areas: the command's head, deletion and
+    /// area count (7), then per area its record's length and settings (29).
+    public static let updateHeadBytes = 7
+    public static let areaRecordBytes = 29
+    static let updateOverhead = updateHeadBytes + areaRecordBytes
 
     /// The controller's advance for `character` in its default font: its GB2312 fonts are
     /// fixed-width, ASCII half as wide as tall and everything else square.

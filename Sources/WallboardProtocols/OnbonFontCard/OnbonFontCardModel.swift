@@ -9,6 +9,9 @@ public enum OnbonFontCardModel: String, Sendable, CaseIterable {
     public var maximumAreaBytes: Int { self == .bx5k ? 512 : 1024 }
     /// The data field of one packet must fit the receive buffer.
     public var receiveBuffer: Int { 1024 }
+    /// The most text one area can carry: its own limit, and what fits one update beside the
+    /// command's head and the area's settings (`OnbonFontCard.updateOverhead`).
+    public var largestAreaText: Int { min(maximumAreaBytes, receiveBuffer - OnbonFontCard.updateOverhead) }
 }
 
 /// How packets are addressed and what the controller can do.
