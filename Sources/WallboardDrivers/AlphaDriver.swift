@@ -16,6 +16,7 @@ struct AlphaDriver: BoardDriver {
     var pauseBetweenMessages: Duration { .milliseconds(Alpha.pauseMilliseconds) }
     /// The TEXT file's flash mode blinks the sign.
     var blinking: BlinkHandling { .byController }
+    var repertoire: ControllerRepertoire? { .printableASCII }
 
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
         let areas = frame.textAreas.sorted { ($0.rect.y, $0.rect.x, $0.id) < ($1.rect.y, $1.rect.x, $1.id) }
@@ -25,7 +26,10 @@ struct AlphaDriver: BoardDriver {
             }
             return label
         }
-        let strings = areas.map { String(Alpha.filtered($0.text.replacingOccurrences(of: "\n", with: " ")).prefix(Alpha.maximumStringLength)) }
+        let strings = areas.map { area in
+            let text = showable(area.runs).map(\.text).joined().replacingOccurrences(of: "\n", with: " ")
+            return String(Alpha.filtered(text).prefix(Alpha.maximumStringLength))
+        }
         var commands: [AlphaCommand] = []
         let before = previous?.textAreas.sorted { ($0.rect.y, $0.rect.x, $0.id) < ($1.rect.y, $1.rect.x, $1.id) }
         let sameFiles = before.map { $0.map(\.id) == areas.map(\.id) && zip($0, areas).allSatisfy { $0.runs.first?.colour == $1.runs.first?.colour && $0.motion == $1.motion && $0.blinks == $1.blinks } } ?? false

@@ -23,6 +23,9 @@ public protocol BoardDriver: Sendable {
     func brightness(_ level: Double) throws -> [[UInt8]]
     /// How the board shows the text areas a frame marks as blinking.
     var blinking: BlinkHandling { get }
+    /// What the controller's own fonts can show; nil for boards that take pixels (their missing
+    /// glyphs are drawn here as boxes, see `Frame.missingCharacters`).
+    var repertoire: ControllerRepertoire? { get }
 }
 
 extension BoardDriver {
@@ -31,6 +34,7 @@ extension BoardDriver {
     public func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] { [] }
     public func brightness(_ level: Double) throws -> [[UInt8]] { [] }
     public var blinking: BlinkHandling { .inPixels }
+    public var repertoire: ControllerRepertoire? { nil }
     public var replies: (any ReplyInterpreter)? { model.replyInterpreter }
 }
 
@@ -48,11 +52,35 @@ public struct DriverError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+extension BoardDriver {
+    /// `runs` with every character the controller cannot show replaced by its placeholder.
+    func showable(_ runs: [TextArea.Run]) -> [TextArea.Run] {
+        guard let repertoire else { return runs }
+        return runs.map { TextArea.Run(repertoire.showable($0.text).text, colour: $0.colour) }
+    }
+
+    /// The characters of `text` the controller cannot show (and would be sent placeholders
+    /// for), each once; empty for boards that take pixels.
+    public func unshowableCharacters(in text: String) -> [Character] {
+        repertoire?.showable(text).substituted ?? []
+    }
+
+    /// The characters of `frame`'s text areas the controller is sent placeholders for, each once.
+    public func substitutions(in frame: Frame) -> [Character] {
+        var found: [Character] = []
+        for area in frame.textAreas {
+            for character in unshowableCharacters(in: area.text) where !found.contains(character) { found.append(character) }
+        }
+        return found
+    }
+}
+
 /// Makes the driver for each registered model (`BoardProtocols`).
 public enum BoardDrivers {
-    public static func make(_ model: BoardModel, width: Int, height: Int, format: PixelFormat) -> any BoardDriver {
+    /// `charset`: the font library of a font-card controller (GB2312 unless the card has GBK).
+    public static func make(_ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312) -> any BoardDriver {
         switch model.family {
-        case .onbonFontCard(let card): FontCardDriver(card: card, format: format)
+        case .onbonFontCard(let card): FontCardDriver(card: card, format: format, charset: charset)
         case .onbonGraphicCard(let card): GraphicCardDriver(card: card, width: width, height: height)
         case .alpha: AlphaDriver(model: model)
         case .tpm2: TPM2Driver(model: model)

@@ -9,9 +9,11 @@ import WallboardTransport
 struct FontCardDriver: BoardDriver {
     let card: OnbonFontCardModel
     let format: PixelFormat
+    let charset: ControllerCharset
 
     var model: BoardModel { card.boardModel }
-    var link: OnbonFontCardLink { OnbonFontCardLink(model: card) }
+    var link: OnbonFontCardLink { OnbonFontCardLink(charset: charset, model: card) }
+    var repertoire: ControllerRepertoire? { .chinese(charset) }
     /// The card has no flashing display mode for dynamic areas, and its dynamic areas take at
     /// most one update a second (BX-5K/6K protocol v1.4, 2.1): the driver blinks them a second on, a second off.
     var blinking: BlinkHandling { .inPhases(.seconds(1)) }
@@ -25,16 +27,51 @@ struct FontCardDriver: BoardDriver {
         if let before, before.map(\.id) == areas.map(\.id) {
             let changed = areas.enumerated().filter { index, area in before[index] != area }
             guard !changed.isEmpty else { return [] }
-            let update = OnbonAreaUpdate(areas: try changed.map { try onbonArea($0.element, index: $0.offset) })
-            return [try encode(.updateAreas(update))]
+            return try updates(changed.map { onbonArea($0.element, index: $0.offset) }, deletingFirst: false)
         }
         // The set of areas changed (another state, or the board's contents are unknown):
         // replace them all.
-        let update = OnbonAreaUpdate(delete: .all, areas: try areas.enumerated().map { try onbonArea($0.element, index: $0.offset) })
-        return [try encode(.updateAreas(update))]
+        return try updates(areas.enumerated().map { onbonArea($0.element, index: $0.offset) }, deletingFirst: true)
     }
 
-    func onbonArea(_ area: TextArea, index: Int) throws -> OnbonTextArea {
+    /// `areas` in as few updates as the controller's receive buffer takes; the first deletes
+    /// the areas shown before when `deletingFirst`.
+    func updates(_ areas: [OnbonTextArea], deletingFirst: Bool) throws -> [[UInt8]] {
+        var batches: [[OnbonTextArea]] = []
+        var used = card.receiveBuffer
+        for area in areas {
+            let size = OnbonFontCard.areaRecordBytes + (try encodedText(area))
+            if used + size > card.receiveBuffer || batches.isEmpty {
+                batches.append([])
+                used = OnbonFontCard.updateHeadBytes
+            }
+            batches[batches.count - 1].append(area)
+            used += size
+        }
+        return try batches.enumerated().map { index, batch in
+            try encode(.updateAreas(OnbonAreaUpdate(delete: deletingFirst && index == 0 ? .all : .none, areas: batch)))
+        }
+    }
+
+    func encodedText(_ area: OnbonTextArea) throws -> Int {
+        do {
+            return try OnbonTextCodec.encode(area.text, charset: charset, context: "area \(area.id)").count
+        } catch {
+            throw DriverError("BX font card: \(error)")
+        }
+    }
+
+    /// The area as the controller is sent it: characters it cannot show replaced by its
+    /// placeholder, text longer than an area holds paged (or cut, past what it holds).
+    func onbonArea(_ area: TextArea, index: Int) -> OnbonTextArea {
+        var area = area
+        area.runs = showable(area.runs)
+        var onbon = layoutArea(area, index: index)
+        onbon.text = onbon.text.cut(toFit: card.largestAreaText)
+        return onbon
+    }
+
+    func layoutArea(_ area: TextArea, index: Int) -> OnbonTextArea {
         if case .scrollToRead(let hold, let speed) = area.motion {
             return pagedArea(area, index: index, hold: hold, speed: speed)
         }

@@ -132,11 +132,55 @@ import WallboardTransport
         #expect(driver.pauseBetweenMessages == .milliseconds(100))
     }
 
-    @Test func alphaReportsCharactersTheSignCannotShow() throws {
+    @Test func alphaShowsAQuestionMarkForWhatTheSignCannotShow() throws {
         let driver = try BoardDrivers.make(protocol: "alpha", width: 80, height: 16, format: .bicolor)
-        let chinese = [TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 80, height: 16), runs: [.init("急救3号", colour: .red)])]
-        let error = #expect(throws: DriverError.self) { try driver.messages(for: Self.frame(chinese, width: 80, height: 16), previous: nil) }
-        #expect(error?.description.contains("急") == true)
+        let frame = Self.frame([TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 80, height: 16), runs: [.init("急救3号 ¥¦", colour: .red)])], width: 80, height: 16)
+        var emulator = try #require(makeEmulator(for: Self.model("alpha"), width: 80, height: 16, painter: Self.painter()))
+        for message in try driver.messages(for: frame, previous: nil) { _ = emulator.receive(message) }
+        let sign = try #require(emulator as? AlphaEmulator)
+        #expect(sign.strings.values.sorted() == ["??3? ??"])
+        #expect(driver.substitutions(in: frame) == ["急", "救", "号", "¥", "¦"])
+    }
+
+    @Test func fontCardShowsAWhiteSquareForWhatItsFontsLack() throws {
+        let area = TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [.init("喆园小区\u{FFFD}", colour: .amber)])
+        for (charset, shown, substituted) in [(ControllerCharset.gb2312, "□园小区□", ["喆", "\u{FFFD}"] as [Character]), (.gbk, "喆园小区□", ["\u{FFFD}"])] {
+            let driver = BoardDrivers.make(try Self.model("bx5k"), width: 192, height: 16, format: .bicolor, charset: charset)
+            var emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 16, model: .bx5k, charset: charset), painter: try Self.painter())
+            for message in try driver.messages(for: Self.frame([area], height: 16), previous: nil) {
+                #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged)
+            }
+            #expect(emulator.areas[0]?.text.plainText == shown)
+            #expect(driver.substitutions(in: Self.frame([area], height: 16)) == substituted)
+        }
+    }
+
+    /// 256 characters of pickup address: more than the 512 bytes a BX-5K area holds, and on a
+    /// BX-6K more than one update's receive buffer beside other areas.
+    @Test(arguments: ["bx5k", "bx6k"])
+    func fontCardCutsTextLongerThanAnAreaHolds(name: String) throws {
+        let driver = try BoardDrivers.make(protocol: name, width: 192, height: 32, format: .bicolor)
+        var emulator = try #require(makeEmulator(for: Self.model(name), width: 192, height: 32, painter: Self.painter()))
+        let address = String(repeating: "东风路十二号", count: 43).prefix(256)
+        let long = String(repeating: "急", count: 600)
+        let areas = [
+            TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [.init(String(address), colour: .amber)], motion: .toRead),
+            TextArea(id: 2, rect: Rect(x: 0, y: 16, width: 96, height: 16), runs: [.init(long, colour: .red)], motion: .scrollLeft),
+            TextArea(id: 3, rect: Rect(x: 96, y: 16, width: 96, height: 16), runs: [.init(long, colour: .green)]),
+        ]
+        let messages = try driver.messages(for: Self.frame(areas), previous: nil)
+        for message in messages {
+            #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged)
+        }
+        let board = try #require(emulator as? OnbonFontCardEmulator)
+        #expect(board.areas.count == 3)
+        #expect(messages.count > 1, "more text than one update carries goes in several")
+        for (id, area) in board.areas {
+            // The address, 256 characters in 22 pages, is some 560 bytes: cut on a BX-5K, whole on a BX-6K.
+            #expect(area.text.plainText.hasSuffix("…") == (id > 0 || name == "bx5k"))
+            #expect(try OnbonTextCodec.encode(area.text, charset: .gb2312, context: "area").count <= (name == "bx5k" ? OnbonFontCardModel.bx5k : .bx6k).largestAreaText)
+        }
+        #expect(board.areas[0]?.text.plainText.hasPrefix("东风路十二号东风路十二号\n东风路十二号东风路十二号\n") == true, "the address is paged, then cut")
     }
 
     @Test func dreamCheekyRefreshesContinuously() throws {
