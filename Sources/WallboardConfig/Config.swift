@@ -93,6 +93,8 @@ public struct BoardConfiguration: Sendable {
     /// The layout file, resolved against the config file's directory.
     public var layoutPath: String
     public var output: BoardOutput
+    /// The font library of a font-card controller: GB2312, or GBK where the card has it.
+    public var charset: ControllerCharset
     public var brightness: BrightnessSchedule?
     /// When the board's clock is set each day (it is also set whenever the board reconnects).
     public var clockSync: TimeOfDay?
@@ -103,7 +105,7 @@ public struct BoardConfiguration: Sendable {
 
     public init(
         id: String, name: String, stationID: String? = nil, layoutPath: String, output: BoardOutput,
-        brightness: BrightnessSchedule? = nil, clockSync: TimeOfDay? = nil, frameInterval: Duration? = nil,
+        charset: ControllerCharset = .gb2312, brightness: BrightnessSchedule? = nil, clockSync: TimeOfDay? = nil, frameInterval: Duration? = nil,
         location: SourceLocation
     ) {
         self.id = id
@@ -111,6 +113,7 @@ public struct BoardConfiguration: Sendable {
         self.stationID = stationID
         self.layoutPath = layoutPath
         self.output = output
+        self.charset = charset
         self.brightness = brightness
         self.clockSync = clockSync
         self.frameInterval = frameInterval

@@ -111,7 +111,7 @@ public enum ConfigLoader {
 
     static func board(_ value: YAMLValue, base: URL) throws -> BoardConfiguration {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["id", "name", "station", "layout", "protocol", "transport", "brightness", "clockSync", "refresh"])
+        try fields.rejectUnknownKeys(["id", "name", "station", "layout", "protocol", "charset", "transport", "brightness", "clockSync", "refresh"])
         let idValue = try fields.required("id")
         let id = try idValue.string()
         guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -128,6 +128,13 @@ public enum ConfigLoader {
             output = .browser
         } else {
             output = try self.output(transportValue, protocolValue: protocolValue, owner: value)
+        }
+        var charset = ControllerCharset.gb2312
+        if let charsetValue = fields.optional("charset") {
+            guard case .device(let model, _) = output, case .onbonFontCard = model.family else {
+                throw charsetValue.error("'charset' names the font library of a font-card board (bx5k, bx6k); this board draws no text of its own")
+            }
+            charset = try charsetValue.choice(ControllerCharset.allCases.map { ($0.rawValue.lowercased(), $0) })
         }
         let brightness = try fields.optional("brightness").map(brightnessSchedule)
         var clockSync: TimeOfDay?
@@ -147,6 +154,7 @@ public enum ConfigLoader {
             stationID: try fields.optional("station")?.string(),
             layoutPath: try resolve(path: fields.required("layout"), against: base),
             output: output,
+            charset: charset,
             brightness: brightness,
             clockSync: clockSync,
             frameInterval: try fields.optional("refresh").map { try duration($0, in: .milliseconds(20)...(.seconds(60))) },

@@ -175,6 +175,17 @@ import WallboardYAML
         #expect(Self.error(text) == "8:15: 'boards[0].protocol' is 'bx5kk'; expected one of: bx5k, bx6k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky (did you mean 'bx5k'?)")
     }
 
+    @Test func aFontCardNamesItsFontLibrary() throws {
+        let gbk = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    charset: gbk\n    transport:\n      tcp: a:1")
+        #expect(try ConfigLoader.load(gbk, file: "/etc/wallboard/test.yaml").boards.first?.charset == .gbk)
+        let plain = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: a:1")
+        #expect(try ConfigLoader.load(plain, file: "/etc/wallboard/test.yaml").boards.first?.charset == .gb2312)
+        let big5 = gbk.replacingOccurrences(of: "charset: gbk", with: "charset: big5")
+        #expect(Self.error(big5) == "9:14: 'boards[0].charset' is 'big5'; expected one of: gb2312, gbk")
+        let graphic = gbk.replacingOccurrences(of: "bx5k", with: "bx6e")
+        #expect(Self.error(graphic) == "9:14: 'charset' names the font library of a font-card board (bx5k, bx6k); this board draws no text of its own")
+    }
+
     @Test func boardsNeedDistinctIDs() {
         let text = Self.minimal + "\n  - id: wall\n    layout: x.yaml\n    transport: browser\n"
         #expect(Self.error(text) == "9:5: board id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:6:5")

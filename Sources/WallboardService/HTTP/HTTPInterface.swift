@@ -131,6 +131,12 @@ public struct HTTPInterface: Sendable {
             }
             let seconds = body.seconds ?? 30
             guard (1...3600).contains(seconds) else { throw HTTPError(.badRequest, message: "'seconds' must be between 1 and 3600") }
+            if let board = service.boards.first(where: { $0.monitor === monitor }) {
+                let unshowable = board.unshowableCharacters(inMessage: text)
+                guard unshowable.isEmpty else {
+                    throw HTTPError(.badRequest, message: "board '\(monitor.id)' (\(monitor.output)) cannot show \(unshowable.map(\.named).joined(separator: ", ")); write the message without them")
+                }
+            }
             monitor.showMessage(text, until: service.wallClock().addingTimeInterval(seconds))
             return try Self.json(monitor.report, status: .accepted)
         }
@@ -328,6 +334,9 @@ public struct SourceReport: Codable, Sendable {
     public var lastSnapshotAt: Date?
     public var problem: String?
     public var problemSince: Date?
+    /// Boards that show placeholders for characters of the data their fonts lack: warnings
+    /// about the data, not board faults.
+    public var textSubstitutions: [TextSubstitutionReport]
 }
 
 extension WallboardService {
@@ -353,7 +362,8 @@ extension WallboardService {
         return SourceReport(
             database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
             snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
-            problem: health.problem?.description, problemSince: health.problemSince
+            problem: health.problem?.description, problemSince: health.problemSince,
+            textSubstitutions: monitors.compactMap(\.textSubstitutions)
         )
     }
 }

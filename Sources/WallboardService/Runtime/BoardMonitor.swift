@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import WallboardLayout
+import WallboardProtocols
 import WallboardRender
 
 /// What the HTTP side may know about one board: its newest frame, how delivery is going, and
@@ -41,6 +42,7 @@ public final class BoardMonitor: Sendable {
         var appliedBrightness: Double?
         var delivery = DeliveryRecord()
         var history = BoardHistory()
+        var substitutions = SubstitutionRecord()
         /// An operator asked for the board's clock to be set; the delivery task does it next.
         var clockRequested = false
         var subscribers: [UUID: AsyncStream<Frame>.Continuation] = [:]
@@ -190,6 +192,21 @@ public final class BoardMonitor: Sendable {
         for watcher in watchers { watcher.ring() }
     }
 
+    /// Notes characters of the data the board shows a placeholder for (a data warning, not a
+    /// fault); returns those not noted before.
+    func recordSubstitutions(_ characters: [Character], at now: Date) -> [Character] {
+        state.withLock { $0.substitutions.record(characters, at: now) }
+    }
+
+    /// The characters of the data this board has shown a placeholder for; nil when none.
+    public var textSubstitutions: TextSubstitutionReport? {
+        state.withLock { state in
+            let record = state.substitutions
+            guard let since = record.since, let lastAt = record.lastAt else { return nil }
+            return TextSubstitutionReport(board: id, characters: record.characters.map(\.named), count: record.characters.count, since: since, lastAt: lastAt)
+        }
+    }
+
     /// The board's health changes, newest first, each with how long it lasted until `now`.
     public func events(now: Date) -> [BoardEvent] {
         state.withLock { $0.history.events }.reversed().map { event in
@@ -309,4 +326,38 @@ public enum BoardDeliveryStatus: String, Codable, Sendable, Hashable, CaseIterab
     case ok
     /// The last delivery failed; see `lastError`.
     case failing
+}
+
+/// The characters of the data one board could not show, each once, first seen first: a data
+/// warning, never a board fault. At most `capacity` are kept, so hostile data cannot grow it.
+struct SubstitutionRecord {
+    static let capacity = 256
+    private(set) var characters: [Character] = []
+    private var noted: Set<Character> = []
+    private(set) var since: Date?
+    private(set) var lastAt: Date?
+
+    /// Returns the characters not noted before.
+    mutating func record(_ found: [Character], at now: Date) -> [Character] {
+        guard !found.isEmpty else { return [] }
+        lastAt = now
+        var new: [Character] = []
+        for character in found where noted.count < Self.capacity && noted.insert(character).inserted {
+            new.append(character)
+        }
+        if !new.isEmpty, since == nil { since = now }
+        characters += new
+        return new
+    }
+}
+
+/// What `/api/v1/source` reports for a board that shows placeholders for characters of the data.
+public struct TextSubstitutionReport: Codable, Sendable, Hashable {
+    public var board: String
+    /// Each character as '喆' (U+5586), first seen first (at most `SubstitutionRecord.capacity`).
+    public var characters: [String]
+    public var count: Int
+    /// When the first was seen, and when a frame last held one.
+    public var since: Date
+    public var lastAt: Date
 }

@@ -105,6 +105,7 @@ final class BoardRuntime: Service, Sendable {
                 lastFrame = frame
                 metrics.framesChanged.increment()
                 monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData)
+                noteSubstitutions(in: frame, at: now)
             }
             // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
             let blinks = lastFrame?.textAreas.contains(where: \.blinks) ?? false
@@ -123,12 +124,39 @@ final class BoardRuntime: Service, Sendable {
         return ContinuousClock.now.advanced(by: .milliseconds(Int64((wait * 1000).rounded(.up))))
     }
 
+    /// Characters of the data the board shows a placeholder for (a box drawn here, or the
+    /// controller's own): reported once per board and character, as a data warning.
+    private func noteSubstitutions(in frame: Frame, at now: Date) {
+        var found = frame.missingCharacters.sorted { $0.unicodeScalars.map(\.value).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
+        for character in sink?.substitutions(in: frame) ?? [] where !frame.missingCharacters.contains(character) { found.append(character) }
+        let new = monitor.recordSubstitutions(found, at: now)
+        guard !new.isEmpty else { return }
+        metrics.textSubstitutions.increment(by: Int64(new.count))
+        logger.notice(
+            "board \(configuration.id) shows a placeholder for \(new.map(\.named).joined(separator: ", ")) in the data: its fonts lack them",
+            metadata: ["board": "\(configuration.id)"]
+        )
+    }
+
+    /// The characters of an operator's `text` this board cannot show, each once: missing from
+    /// the fonts the message is drawn in, or from the controller's own.
+    func unshowableCharacters(inMessage text: String) -> [Character] {
+        let area = Rect(x: 0, y: 0, width: renderer.layout.width, height: renderer.layout.height)
+        var found = (messageLayout(text, in: area)?.missing ?? []).map(Character.init)
+        for character in sink?.unshowableCharacters(in: text) ?? [] where !found.contains(character) { found.append(character) }
+        return found
+    }
+
+    private func messageLayout(_ text: String, in area: Rect) -> TextLayout? {
+        TextLayout.largestFitting(text, chains: messageFonts, width: area.width, height: area.height)
+    }
+
     /// An operator's message over the whole board, in the largest font that fits.
     func messageFrame(_ text: String) -> Frame {
         let layout = renderer.layout
         var canvas = Canvas(width: layout.width, height: layout.height, format: layout.format)
         let area = canvas.bitmap.bounds
-        guard let textLayout = TextLayout.largestFitting(text, chains: messageFonts, width: area.width, height: area.height) else {
+        guard let textLayout = messageLayout(text, in: area) else {
             return Frame(bitmap: canvas.bitmap)
         }
         let colour: Color = layout.format == .bicolor ? .amber : .on

@@ -27,10 +27,17 @@ protocol BoardSink: Sendable {
     /// Waits after a failed delivery, as long as the device's delivery policy says, or less
     /// where the sink learns that its device is back.
     func waitAfterFailure() async
+    /// The characters of `text` the device's own fonts cannot show, each once (it is sent
+    /// placeholders for them); empty where this service draws the pixels.
+    func unshowableCharacters(in text: String) -> [Character]
+    /// The same for all the text areas of `frame`.
+    func substitutions(in frame: Frame) -> [Character]
 }
 
 extension BoardSink {
     func nextChange(of frame: Frame, after now: Date) -> Date? { nil }
+    func unshowableCharacters(in text: String) -> [Character] { [] }
+    func substitutions(in frame: Frame) -> [Character] { [] }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
     func waitAfterFailure() async {
@@ -79,6 +86,14 @@ final class DriverSink: BoardSink {
 
     func waitAfterFailure() async {
         await link.waitAfterFailure()
+    }
+
+    func unshowableCharacters(in text: String) -> [Character] {
+        driver.unshowableCharacters(in: text)
+    }
+
+    func substitutions(in frame: Frame) -> [Character] {
+        driver.substitutions(in: frame)
     }
 
     private func send(_ encode: () throws -> [[UInt8]]) async throws(SinkError) -> Int {

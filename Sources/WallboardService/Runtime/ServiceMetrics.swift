@@ -25,7 +25,8 @@ public final class ServiceMetrics: Sendable {
             framesChanged: CoreMetrics.Counter(label: "wallboard_frames_changed_total", dimensions: dimensions, factory: factory),
             bytesSent: CoreMetrics.Counter(label: "wallboard_bytes_sent_total", dimensions: dimensions, factory: factory),
             sendErrors: CoreMetrics.Counter(label: "wallboard_send_errors_total", dimensions: dimensions, factory: factory),
-            commitToWire: CoreMetrics.Timer(label: "wallboard_commit_to_wire_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
+            commitToWire: CoreMetrics.Timer(label: "wallboard_commit_to_wire_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory),
+            textSubstitutions: CoreMetrics.Counter(label: "wallboard_text_substitutions_total", dimensions: dimensions, factory: factory)
         )
     }
 
@@ -45,4 +46,6 @@ struct BoardMetrics: Sendable {
     let sendErrors: CoreMetrics.Counter
     /// From the snapshot read that followed a commit to the last byte of the frame written.
     let commitToWire: CoreMetrics.Timer
+    /// Characters in the data the board shows a placeholder for, each counted once.
+    let textSubstitutions: CoreMetrics.Counter
 }
