@@ -147,6 +147,31 @@ import WallboardTransport
         }
     }
 
+    /// A board whose pixels are drawn here shows a box where its fonts have no glyph, and the
+    /// character is reported the same way.
+    @Test func aGlyphNoFontHasIsReportedForABrowserBoard() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let queue = try DatabaseQueue(path: database.path)
+        try await queue.write { db in try db.execute(sql: "UPDATE stations SET name = '分站\u{F0000}' WHERE id = ?", arguments: [station.station]) }
+        try queue.close()
+        let config = try configuration(database: database.path, directory: directory, boards: """
+              - id: preview
+                station: \(station.station)
+                layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
+                transport: browser
+            """)
+        let service = try WallboardService(configuration: config)
+        try await withRunningBoards(service) {
+            let monitor = try #require(service.monitor(id: "preview"))
+            let shown = try await frame(of: monitor) { $0.texts.first == "分站\u{F0000}" }
+            #expect(shown.missingCharacters == ["\u{F0000}"])
+            let warning = try await eventually("the character is reported") { service.sourceReport(now: Date()).textSubstitutions.first }
+            #expect(warning.board == "preview" && warning.characters == ["'\u{F0000}' (U+F0000)"])
+        }
+    }
+
     @Test func aCardWithAGBKLibraryIsSentTheCharacterItself() async throws {
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
