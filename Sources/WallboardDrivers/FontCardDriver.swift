@@ -38,10 +38,10 @@ struct FontCardDriver: BoardDriver {
     /// the areas shown before when `deletingFirst`.
     func updates(_ areas: [OnbonTextArea], deletingFirst: Bool) throws -> [[UInt8]] {
         var batches: [[OnbonTextArea]] = []
-        var used = card.receiveBuffer
+        var used = 0
         for area in areas {
             let size = OnbonFontCard.areaRecordBytes + (try encodedText(area))
-            if used + size > card.receiveBuffer || batches.isEmpty {
+            if batches.isEmpty || used + size > card.receiveBuffer {
                 batches.append([])
                 used = OnbonFontCard.updateHeadBytes
             }
