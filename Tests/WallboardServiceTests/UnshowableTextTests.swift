@@ -134,7 +134,7 @@ import WallboardTransport
                         #expect(response.status == .badRequest)
                         let message = String(buffer: response.body)
                         #expect(message.contains("board 'door'"), "\(message)")
-                        for character in named { #expect(message.contains(character), "\(message)") }
+                        #expect(message.contains(named.joined(separator: ", ")), "each character once, in order: \(message)")
                     }
                 }
                 #expect(service.monitor(id: "door")?.report.message == nil, "nothing was accepted")

@@ -138,12 +138,16 @@ final class BoardRuntime: Service, Sendable {
         )
     }
 
-    /// The characters of an operator's `text` this board cannot show, each once: missing from
-    /// the fonts the message is drawn in, or from the controller's own.
+    /// The characters of an operator's `text` this board cannot show, each once, in the order
+    /// they appear: missing from the fonts the message is drawn in, or from the controller's own.
     func unshowableCharacters(inMessage text: String) -> [Character] {
         let area = Rect(x: 0, y: 0, width: renderer.layout.width, height: renderer.layout.height)
-        var found = (messageLayout(text, in: area)?.missing ?? []).map(Character.init)
-        for character in sink?.unshowableCharacters(in: text) ?? [] where !found.contains(character) { found.append(character) }
+        let notDrawn = Set(messageLayout(text, in: area)?.missing ?? [])
+        let notShown = Set(sink?.unshowableCharacters(in: text) ?? [])
+        var found: [Character] = []
+        for character in text where !found.contains(character) {
+            if notShown.contains(character) || character.unicodeScalars.contains(where: notDrawn.contains) { found.append(character) }
+        }
         return found
     }
 
