@@ -136,12 +136,12 @@ struct TextBlock {
 
 /// An emulator for `model` of the given size, for the same controller its driver speaks to.
 /// Boards that draw their own text (font cards, Alpha) use `painter`; pixel boards ignore it.
-/// Nil for boards with no byte-stream emulator (the Dream Cheeky is a USB HID device: decode
+/// `charset`: a font card's font library. Nil for boards with no byte-stream emulator (the Dream Cheeky is a USB HID device: decode
 /// its reports with `DreamCheeky.decode`).
-public func makeEmulator(for model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter) -> (any BoardEmulator)? {
+public func makeEmulator(for model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter, charset: ControllerCharset = .gb2312) -> (any BoardEmulator)? {
     switch model.family {
     case .onbonFontCard(let card):
-        OnbonFontCardEmulator(configuration: .init(width: width, height: height, model: card), painter: painter)
+        OnbonFontCardEmulator(configuration: .init(width: width, height: height, model: card, charset: charset), painter: painter)
     case .onbonGraphicCard(let card):
         OnbonGraphicEmulator(configuration: .init(width: width, height: height, model: card))
     case .alpha:

@@ -26,6 +26,9 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: "The board's size, WIDTHxHEIGHT.")
     var size = BoardSize(width: 192, height: 32)
 
+    @Option(help: "A font card's font library: gb2312 or gbk.")
+    var charset = ControllerCharset.gb2312
+
     @Option(help: "Write what the board shows to this PNG after every change.")
     var png: String?
 
@@ -43,7 +46,7 @@ struct EmulateCommand: AsyncParsableCommand {
         }
         let library = try fonts.library()
         let painter = FontChainPainter(chains: [12: try library.chain("cjk-12"), 16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
-        guard let emulated = EmulatedBoard(board, width: size.width, height: size.height, painter: painter) else {
+        guard let emulated = EmulatedBoard(board, width: size.width, height: size.height, painter: painter, charset: charset) else {
             throw ValidationError("no emulator for \(boardProtocol)")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -88,4 +91,12 @@ struct EmulateCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
     }
+}
+
+extension ControllerCharset: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.uppercased())
+    }
+
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }
 }

@@ -146,7 +146,7 @@ import WallboardTransport
         let area = TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [.init("喆园小区\u{FFFD}", colour: .amber)])
         for (charset, shown, substituted) in [(ControllerCharset.gb2312, "□园小区□", ["喆", "\u{FFFD}"] as [Character]), (.gbk, "喆园小区□", ["\u{FFFD}"])] {
             let driver = BoardDrivers.make(try Self.model("bx5k"), width: 192, height: 16, format: .bicolor, charset: charset)
-            var emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 16, model: .bx5k, charset: charset), painter: try Self.painter())
+            var emulator = try #require(makeEmulator(for: try Self.model("bx5k"), width: 192, height: 16, painter: Self.painter(), charset: charset) as? OnbonFontCardEmulator)
             for message in try driver.messages(for: Self.frame([area], height: 16), previous: nil) {
                 #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged)
             }

@@ -37,7 +37,8 @@ import WallboardTransport
     static func fontCard(charset: ControllerCharset = .gb2312) throws -> EmulatedBoard {
         let library = try EmulatedBoardTests.fonts.get()
         let painter = FontChainPainter(chains: [16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
-        return EmulatedBoard(OnbonFontCardEmulator(configuration: .init(model: .bx5k, charset: charset), painter: painter))
+        let model = try #require(BoardProtocols.model(named: "bx5k"))
+        return try #require(EmulatedBoard(model, width: 192, height: 32, painter: painter, charset: charset))
     }
 
     static func tcpDoorBoard(_ id: String, station: String, port: UInt16) -> String {
