@@ -23,7 +23,8 @@ import WallboardSQLite
     }
 
     /// The city read live at 09:00 is the state rebuilt for 09:00 from the city simulated on to
-    /// 10:00, seats included; without `seat_log` the seats come from the calls, and the issues say so.
+    /// 10:00, seats included; without `seat_log` the seats come from the calls, and the issues say so;
+    /// a `seat_log` view without all its columns, or with a time stamp that is not Unix seconds, is refused.
     /// (Half a second past: the simulator writes on whole seconds, and a change at the moment
     /// itself is not yet in the live read, which stops before it.)
     @Test func theLiveSnapshotAtAMomentIsTheStateRebuiltForIt() async throws {
@@ -51,6 +52,15 @@ import WallboardSQLite
             try await later.snapshot(at: Date(timeIntervalSince1970: moment))
         } throws: { error in
             (error as? SourceProblem)?.message.contains("'seat_log' lacks columns dispatcher_name, call_id") == true
+        }
+
+        try server.psql("""
+            DROP VIEW seat_log; CREATE VIEW seat_log AS SELECT id AS seat_id, to_timestamp(0) AS at, state, dispatcher_name, call_id FROM seats
+            """, database: "later")
+        await #expect {
+            try await later.snapshot(at: Date(timeIntervalSince1970: moment))
+        } throws: { error in
+            (error as? SourceProblem)?.message.contains("seat_log.at is timestamp with time zone; the interface needs Unix seconds") == true
         }
     }
 }
