@@ -229,10 +229,12 @@ public struct DataIssue: Sendable, Codable, Hashable, CustomStringConvertible {
         case controlCharacters = "control characters removed"
         case invalidText = "invalid UTF-8 replaced"
         case danglingReference = "refers to a missing row"
+        /// About the whole table: the seats at a past moment come from the calls instead.
+        case seatsDerivedFromCalls = "absent: the seats at a past moment are derived from the calls each one answered (see SCHEMA.md)"
     }
 
     public var table: String
-    /// The row's key, or its rowid when the key itself is missing.
+    /// The row's key, or its rowid when the key itself is missing; empty when the issue is about the whole table.
     public var rowID: String
     public var column: String
     public var problem: Problem
@@ -248,7 +250,8 @@ public struct DataIssue: Sendable, Codable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(table) row \(rowID), column \(column): \(problem.rawValue)\(rowSkipped ? " (row skipped)" : "")"
+        guard !rowID.isEmpty else { return "\(table): \(problem.rawValue)" }
+        return "\(table) row \(rowID), column \(column): \(problem.rawValue)\(rowSkipped ? " (row skipped)" : "")"
     }
 }
 

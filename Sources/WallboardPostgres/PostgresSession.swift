@@ -16,8 +16,8 @@ package final class PostgresSession: @unchecked Sendable {
     let connection: PostgresConnection
     let host: PostgresSettings.Host
     let role: SourceEndpoint.Role
-    /// Whether the interface's `vehicles` has the position columns, as checked on connecting.
-    private let vehiclePositions: Bool
+    /// The optional parts of the interface the server has, as checked on connecting.
+    private let features: InterfaceFeatures
     private let configuration: PostgresSourceConfiguration
     private let logger: Logger
     private var settled: SettledDay?
@@ -30,12 +30,12 @@ package final class PostgresSession: @unchecked Sendable {
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
 
 
-    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role, vehiclePositions: Bool,
+    private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role, features: InterfaceFeatures,
                  configuration: PostgresSourceConfiguration, logger: Logger) {
         self.connection = connection
         self.host = host
         self.role = role
-        self.vehiclePositions = vehiclePositions
+        self.features = features
         self.configuration = configuration
         self.logger = logger
     }
@@ -51,8 +51,8 @@ package final class PostgresSession: @unchecked Sendable {
             let session = try await readQueue.perform {
                 let blocking = BlockingConnection(connection: connection, logger: logger, timeout: configuration.statementTimeout + .seconds(2))
                 let recovering = try blocking.firstFlag("SELECT pg_is_in_recovery()")
-                let vehiclePositions = try PostgresInterfaceCheck.verify(blocking)
-                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary, vehiclePositions: vehiclePositions,
+                let features = try PostgresInterfaceCheck.verify(blocking)
+                return PostgresSession(connection: connection, host: host, role: recovering ? .standby : .primary, features: features,
                                        configuration: configuration, logger: logger)
             }
             return session
@@ -69,9 +69,9 @@ package final class PostgresSession: @unchecked Sendable {
     /// The current state, read in one REPEATABLE READ READ ONLY transaction. The statements that
     /// take no arguments are all sent at its start.
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction(sendingAhead: [DataClock.statement] + LiveStatements(vehiclePositions: vehiclePositions).all) { blocking in
+        try await inTransaction(sendingAhead: [DataClock.statement] + LiveStatements(vehiclePositions: features.vehiclePositions).all) { blocking in
             let (clock, wall) = try self.readClocks(blocking)
-            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, vehiclePositions: self.vehiclePositions)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, features: self.features)
             query.settled = self.settled
             query.yesterday = self.yesterday
             var snapshot = try query.read(blocking, sourceVersion: nil)
@@ -86,7 +86,7 @@ package final class PostgresSession: @unchecked Sendable {
     func readSnapshot(at moment: Date) async throws(SourceProblem) -> DispatchSnapshot {
         try await inTransaction { blocking in
             let (clock, wall) = try self.readClocks(blocking)
-            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment, vehiclePositions: self.vehiclePositions)
+            var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: moment, features: self.features)
             return try query.read(blocking, sourceVersion: nil)
         }
     }

@@ -25,6 +25,6 @@ $$;
 
 SELECT wallboard_watch(interface_table::regclass)
 FROM unnest(ARRAY['wallboard_interface', 'stations', 'vehicles', 'incidents', 'vehicle_tasks', 'calls', 'seats',
-                  'vehicle_status_log']) AS interface_table
+                  'vehicle_status_log', 'seat_log']) AS interface_table
 WHERE to_regclass(interface_table) IS NOT NULL
   AND (SELECT relkind FROM pg_class WHERE oid = to_regclass(interface_table)) IN ('r', 'p');

@@ -1,5 +1,18 @@
 import WallboardDispatch
 
+/// The optional parts of the interface that a site's tables or views have, found when the schema is checked.
+package struct InterfaceFeatures: Sendable, Equatable {
+    /// `vehicles` has the position columns (see `InterfaceSchema.hasVehiclePositions`).
+    package var vehiclePositions: Bool
+    /// `seat_log` is there: a past moment's seats come from it rather than from the calls they answered.
+    package var seatLog: Bool
+
+    package init(vehiclePositions: Bool = false, seatLog: Bool = false) {
+        self.vehiclePositions = vehiclePositions
+        self.seatLog = seatLog
+    }
+}
+
 /// The interface's tables, as shipped in `schema.sql` beside this file (a test keeps the two equal).
 public enum InterfaceSchema {
     /// The interface version this reader understands (`wallboard_interface.version`).
@@ -112,6 +125,16 @@ CREATE TABLE IF NOT EXISTS vehicle_status_log (
     task_id TEXT
 );
 CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
+
+CREATE TABLE IF NOT EXISTS seat_log (
+    id INTEGER PRIMARY KEY,
+    seat_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    state TEXT,
+    dispatcher_name TEXT NOT NULL DEFAULT '',
+    call_id TEXT
+);
+CREATE INDEX IF NOT EXISTS seat_log_at ON seat_log (at);
 """
 
     /// The columns the reader needs, per table or view, in the order it selects them.
@@ -148,6 +171,21 @@ CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
             """)
     }
 
+    /// The columns of the optional `seat_log`, in the order the reader selects them.
+    package static let seatLogColumns = ["seat_id", "at", "state", "dispatcher_name", "call_id"]
+
+    /// Whether the site keeps the seats' history: `seat_log` has `columns` (none when it is absent).
+    /// A `seat_log` without all of its columns is a mismatch.
+    package static func hasSeatLog(_ columns: Set<String>, problemPrefix: String = "") throws(SourceProblem) -> Bool {
+        guard !columns.isEmpty else { return false }
+        let missing = seatLogColumns.filter { !columns.contains($0) }
+        guard !missing.isEmpty else { return true }
+        throw SourceProblem(kind: .interfaceMismatch, message: """
+            \(problemPrefix)'seat_log' lacks column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")); \
+            the seats' history needs all of \(seatLogColumns.joined(separator: ", ")), or no seat_log at all (see SCHEMA.md)
+            """)
+    }
+
     /// The columns that hold numbers (time stamps in Unix seconds, codes, counts, coordinates), as
     /// `table.column`; every other column holds text or a key.
     package static let numberColumns: Set<String> = [
@@ -161,5 +199,6 @@ CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
         "calls.received_at", "calls.answered_at", "calls.ended_at",
         "seats.state_since",
         "vehicle_status_log.status", "vehicle_status_log.at",
+        "seat_log.at",
     ]
 }

@@ -61,8 +61,8 @@ public final class SQLiteSnapshotReader {
     /// Which file the connection has open, to notice the path being removed or replaced under it.
     private var openedFile: FileIdentity?
     private var checkedSchemaVersion: Int?
-    /// Whether the checked schema's `vehicles` has the position columns.
-    private var vehiclePositions = false
+    /// The optional parts of the interface the checked schema has.
+    private var features = InterfaceFeatures()
     private var settled: SettledDay?
     private var yesterday: YesterdayRows?
     /// `PRAGMA data_version` as of the last snapshot read.
@@ -147,7 +147,7 @@ public final class SQLiteSnapshotReader {
             let clock = try DataClock.read(SQLiteConnection(db: db))
             let now = clock.now(wall: wall)
             let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version"))
-            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil, vehiclePositions: vehiclePositions)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: nil, features: features)
             query.settled = settled
             query.yesterday = yesterday
             var snapshot = try query.read(SQLiteConnection(db: db), sourceVersion: version)
@@ -163,7 +163,7 @@ public final class SQLiteSnapshotReader {
     public func readSnapshot(at moment: Date) throws(SourceProblem) -> DispatchSnapshot {
         try read { db, wall in
             let now = try DataClock.read(SQLiteConnection(db: db)).now(wall: wall)
-            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment, vehiclePositions: vehiclePositions)
+            var query = StateQuery(configuration: configuration.querySettings, now: now, moment: moment, features: features)
             return try query.read(SQLiteConnection(db: db), sourceVersion: nil)
         }
     }
@@ -177,7 +177,7 @@ public final class SQLiteSnapshotReader {
                 // the snapshot carries a time later than `now`.
                 let wall = configuration.wallClock()
                 if schemaVersion != checkedSchemaVersion {
-                    vehiclePositions = try InterfaceCheck.verify(db, path: configuration.path)
+                    features = try InterfaceCheck.verify(db, path: configuration.path)
                     checkedSchemaVersion = schemaVersion
                 }
                 return try body(db, wall)
@@ -208,11 +208,14 @@ struct FileIdentity: Hashable {
 
 /// Checks that every table or view and column of the interface is there.
 enum InterfaceCheck {
-    /// Returns whether `vehicles` has the optional position columns.
-    static func verify(_ db: Database, path: String) throws -> Bool {
+    /// Returns the optional parts of the interface the database has.
+    static func verify(_ db: Database, path: String) throws -> InterfaceFeatures {
+        func columnNames(of table: String) throws -> Set<String> {
+            try Set(String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0.lowercased() })
+        }
         var vehicleColumns: Set<String> = []
         for (table, columns) in InterfaceSchema.requiredColumns {
-            let present = try Set(String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0.lowercased() })
+            let present = try columnNames(of: table)
             if present.isEmpty {
                 throw SourceProblem(kind: .interfaceMismatch, message: "\(path): table or view '\(table)' is missing; create it from schema.sql or map it with a view (see SCHEMA.md)")
             }
@@ -222,7 +225,10 @@ enum InterfaceCheck {
             }
             if table == "vehicles" { vehicleColumns = present }
         }
-        return try InterfaceSchema.hasVehiclePositions(vehicleColumns, problemPrefix: "\(path): ")
+        return InterfaceFeatures(
+            vehiclePositions: try InterfaceSchema.hasVehiclePositions(vehicleColumns, problemPrefix: "\(path): "),
+            seatLog: try InterfaceSchema.hasSeatLog(try columnNames(of: "seat_log"), problemPrefix: "\(path): ")
+        )
     }
 }
 

@@ -103,3 +103,13 @@ CREATE TABLE IF NOT EXISTS vehicle_status_log (
     task_id TEXT
 );
 CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
+
+CREATE TABLE IF NOT EXISTS seat_log (
+    id INTEGER PRIMARY KEY,
+    seat_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    state TEXT,
+    dispatcher_name TEXT NOT NULL DEFAULT '',
+    call_id TEXT
+);
+CREATE INDEX IF NOT EXISTS seat_log_at ON seat_log (at);

@@ -10,7 +10,7 @@ struct StateCommand: AsyncParsableCommand {
         abstract: "Print the current dispatch snapshot and figures (or the state at a past moment)."
     )
 
-    @Option(help: "Rebuild the state at this moment from the status log: ISO 8601 or local 'YYYY-MM-DD HH:MM'.")
+    @Option(help: "Rebuild the state at this moment from the status and seat logs: ISO 8601 or local 'YYYY-MM-DD HH:MM'.")
     var at: MomentArgument?
 
     @Flag(help: "Print JSON instead of text.")
@@ -130,6 +130,13 @@ enum SnapshotText {
         for incident in snapshot.incidents {
             let received = incident.receivedAt.map { time($0, boundary) } ?? "?"
             text += "  \(incident.id) \(received) [\(incident.priority?.chineseName ?? "?")] \(incident.category) \(incident.complaint) @ \(incident.pickupAddress) vehicles \(incident.vehicleIDs.joined(separator: ","))\n"
+        }
+        text += "\nseats:\n"
+        for seat in snapshot.seats {
+            text += "  \(seat.name) \(seat.dispatcherName.isEmpty ? "(nobody)" : seat.dispatcherName) \(seat.state?.chineseName ?? "–")"
+            if let since = seat.stateSince { text += " since \(time(since, boundary))" }
+            if let call = seat.currentCallID { text += " → \(call)" }
+            text += "\n"
         }
         if !snapshot.issues.isEmpty {
             text += "\ndata issues:\n"

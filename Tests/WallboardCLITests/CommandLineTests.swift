@@ -111,6 +111,20 @@ import WallboardTestKit
         #expect(unplaced.errors.contains("--station"), "\(unplaced.errors)")
     }
 
+    /// `state --at` lists the seats as they were: the simulator keeps their history.
+    @Test func stateAtAPastMomentListsTheSeatsAsTheyWere() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let simulated = try Self.wallboard(["simulate", "--db", "dispatch.db", "--start", "2026-11-20 08:00", "--duration", "2h", "--fast"], in: directory)
+        #expect(simulated.status == 0, "\(simulated.errors)")
+        let past = try Self.wallboard(["state", "--db", "dispatch.db", "--at", "2026-11-20 09:00"], in: directory)
+        #expect(past.status == 0, "\(past.errors)")
+        let seats = past.output.components(separatedBy: "\nseats:\n").last?.split(separator: "\n").prefix { $0.hasPrefix("  ") } ?? []
+        #expect(seats.count == 3, "\(past.output)")
+        #expect(seats.allSatisfy { !$0.contains("(nobody)") && $0.contains(" since 0") }, "\(seats)")
+        #expect(!past.output.contains("data issues"), "\(past.output)")
+    }
+
     @Test func emulatorNamesItsDeviceAndStopsWhenTold() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -29,13 +29,25 @@ import WallboardSQLite
 
     /// The city at `date`: the simulation from the day before up to it, as the source reads it.
     static func city(at date: Date) async throws -> DispatchSnapshot {
+        try await simulatedCity(until: date) { try $0.readSnapshotOnce() }
+    }
+
+    /// The city at `moment` as a replay rebuilds it from the simulation run on to `end`.
+    static func replay(at moment: Date, simulatedUntil end: Date) async throws -> DispatchSnapshot {
+        try await simulatedCity(until: end) { try await $0.snapshot(at: moment) }
+    }
+
+    /// The simulation from the day before up to `end`, read by `read` through the SQLite source.
+    private static func simulatedCity(
+        until end: Date, _ read: (SQLiteDispatchSource) async throws -> DispatchSnapshot
+    ) async throws -> DispatchSnapshot {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-day-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("city.db").path
-        let settings = SimulationSettings(seed: 3, start: Date(timeIntervalSince1970: dayStart - 86400), end: date, followsClock: false)
+        let settings = SimulationSettings(seed: 3, start: Date(timeIntervalSince1970: dayStart - 86400), end: end, followsClock: false)
         try await DispatchSimulator(path: path, settings: settings).run()
-        return try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        return try await read(SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)))
     }
 
     /// The three moments, simulated once for every test here.
@@ -92,6 +104,26 @@ import WallboardSQLite
         let (bitmap, output) = try Self.frame(file, try await Self.snapshot(moment))
         #expect(output.missing.isEmpty, "\(file) could not draw \(output.missing)")
         try ShippedLayoutTests.expectGolden(bitmap, named: file.replacingOccurrences(of: ".yaml", with: "-\(moment.rawValue).png"))
+    }
+
+    /// A replay of 10:30, rebuilt from the city simulated on to noon: the seats panel shows every
+    /// seat as its history left it, lit as the live wall was (not the empty panel of a past moment
+    /// without seats).
+    @Test func aReplayShowsTheSeatsPanelAsItWas() async throws {
+        let moment = Date(timeIntervalSince1970: Self.dayStart + 10.5 * 3600)
+        let replayed = try await Self.replay(at: moment, simulatedUntil: moment.addingTimeInterval(1.5 * 3600))
+        #expect(replayed.seats.count == 3 && replayed.seats.allSatisfy { $0.state != nil && !$0.dispatcherName.isEmpty }, "\(replayed.seats)")
+        let file = "wall-1920x1080.yaml"
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
+        let panel = try #require(layout.states.values.joined().first { $0.kind is SeatPanelKind }).rect
+        let (bitmap, output) = try Self.frame(file, replayed)
+        #expect(output.missing.isEmpty, "\(file) could not draw \(output.missing)")
+        var lit = 0
+        for y in panel.y..<panel.y + panel.height {
+            for x in panel.x..<panel.x + panel.width where bitmap.isLit(x: x, y: y) { lit += 1 }
+        }
+        #expect(lit >= 1000, "only \(lit) pixels of the seats panel are drawn")
+        try ShippedLayoutTests.expectGolden(bitmap, named: "wall-1920x1080-replay-1030.png")
     }
 
     /// The map on the wall shows the vehicles where they are: a minute later, some have moved.

@@ -27,6 +27,9 @@ private let dayStart = 1_795_190_400.0
             INSERT INTO calls (id, received_at, answered_at, ended_at, seat_id, outcome, incident_id) VALUES
                 ('C1', \(t(900)), \(t(904)), \(t(990)), 'D1', 'valid', 'E1'),
                 ('C2', \(t(1200)), \(t(1230)), \(t(1260)), 'D1', 'silent', NULL);
+            INSERT INTO seat_log (seat_id, at, state, dispatcher_name, call_id) VALUES
+                ('D1', \(t(0)), 'idle', '刘晓燕', NULL), ('D1', \(t(904)), 'talking', '刘晓燕', 'C1'),
+                ('D1', \(t(990)), 'wrap-up', '刘晓燕', NULL), ('D1', \(t(1010)), 'idle', '刘晓燕', NULL);
             """)
     }
 
@@ -57,7 +60,7 @@ private let dayStart = 1_795_190_400.0
         #expect(snapshot.figures.longestWaitSeconds == 10)
         #expect(snapshot.figures.dispatchesToday == 1)
         #expect(snapshot.figures.averageResponseSeconds == nil)
-        #expect(snapshot.seats.isEmpty, "seat history is not kept")
+        #expect(snapshot.seats == [Seat(id: "D1", name: "1号台", dispatcherName: "刘晓燕", state: .idle, stateSince: Date(timeIntervalSince1970: dayStart + 1010))])
     }
 
     @Test func stateAfterTheRun() async throws {

@@ -29,7 +29,7 @@ package struct LiveStatements {
 
 extension StateQuery {
     mutating func readLive<DB: InterfaceConnection>(_ db: DB, into rows: inout Rows) throws {
-        let statements = LiveStatements(vehiclePositions: vehiclePositions)
+        let statements = LiveStatements(vehiclePositions: features.vehiclePositions)
         rows.vehicles = try fetch(db, statements.vehicles, [], Self.vehicle)
         rows.incidents = try fetch(db, statements.incidents, [], incident)
         rows.activeTasks = try fetch(db, statements.tasks, [], task)

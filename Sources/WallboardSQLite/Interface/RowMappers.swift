@@ -84,12 +84,20 @@ extension StateQuery {
 
     func seat<Row: InterfaceColumns>(_ decoder: inout RowDecoder, _ row: Row, _ position: Int) -> Seat? {
         guard let id = decoder.key(row[0], table: "seats", position: position) else { return nil }
-        let stateWord = decoder.reference(row[3])
-        let state = stateWord.flatMap(SeatState.init(rawValue:))
-        if stateWord != nil, state == nil { decoder.note("seats", id, "state", .unknownCode) }
         return Seat(
             id: id, name: decoder.text(row[1], "seats", id, "name"), dispatcherName: decoder.text(row[2], "seats", id, "dispatcher_name"),
-            state: state, stateSince: decoder.date(row, 4, "seats", id, "state_since"), currentCallID: decoder.reference(row[5])
+            state: Self.seatState(&decoder, row[3], "seats", id), stateSince: decoder.date(row, 4, "seats", id, "state_since"),
+            currentCallID: decoder.reference(row[5])
         )
+    }
+
+    /// A seat state word; nil for NULL, and nil with a note for a word that is not a state.
+    static func seatState(_ decoder: inout RowDecoder, _ value: Cell, _ table: String, _ rowID: String) -> SeatState? {
+        guard let word = decoder.reference(value) else { return nil }
+        guard let state = SeatState(rawValue: word) else {
+            decoder.note(table, rowID, "state", .unknownCode)
+            return nil
+        }
+        return state
     }
 }

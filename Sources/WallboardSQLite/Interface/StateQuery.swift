@@ -65,8 +65,8 @@ package struct StateQuery {
     let configuration: QuerySettings
     /// nil: the state now.
     let moment: Date?
-    /// Whether `vehicles` has the optional position columns (see `InterfaceSchema.hasVehiclePositions`).
-    let vehiclePositions: Bool
+    /// The optional parts of the interface the site has.
+    let features: InterfaceFeatures
     let now: Date
     let dayStart: Date
     let yesterdayStart: Date
@@ -80,10 +80,10 @@ package struct StateQuery {
     /// Each vehicle's station, as the figures over the day count runs.
     var stationOfVehicle: [String: String] = [:]
 
-    package init(configuration: QuerySettings, now: Date, moment: Date?, vehiclePositions: Bool) {
+    package init(configuration: QuerySettings, now: Date, moment: Date?, features: InterfaceFeatures) {
         self.configuration = configuration
         self.moment = moment
-        self.vehiclePositions = vehiclePositions
+        self.features = features
         self.now = moment ?? now
         dayStart = configuration.dayBoundary.dayStart(containing: moment ?? now)
         yesterdayStart = configuration.dayBoundary.dayStart(containing: dayStart.addingTimeInterval(-1))
@@ -99,7 +99,7 @@ package struct StateQuery {
             try db.expect(calls.sql, calls.arguments)
             try db.expect(Self.runsSQL(runs.condition), runs.arguments)
         }
-        rows.stations = try fetch(db, LiveStatements(vehiclePositions: vehiclePositions).stations, [], station)
+        rows.stations = try fetch(db, LiveStatements(vehiclePositions: features.vehiclePositions).stations, [], station)
         if let moment {
             try readPast(db, at: moment, into: &rows)
         } else {

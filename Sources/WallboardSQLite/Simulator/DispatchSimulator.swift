@@ -97,7 +97,7 @@ public final class DispatchSimulator {
                 guard settings.replacesExistingData else {
                     throw SimulationError(description: "\(store.name) already holds dispatch data; pass --fresh to replace it")
                 }
-                for table in ["stations", "vehicles", "incidents", "vehicle_tasks", "calls", "seats", "vehicle_status_log"] {
+                for table in ["stations", "vehicles", "incidents", "vehicle_tasks", "calls", "seats", "vehicle_status_log", "seat_log"] {
                     try store.execute("DELETE FROM \(table)", [])
                 }
             }

@@ -119,9 +119,9 @@ struct SimulationModel {
                 """, [vehicle.id, vehicle.callSign, vehicle.plate, station.id, start, station.location.latitude, station.location.longitude, start])
             try db.execute("INSERT INTO vehicle_status_log (vehicle_id, status, at) VALUES (?, 7, ?)", [vehicle.id, start])
         }
-        for seat in city.seats {
-            try db.execute("INSERT INTO seats (id, name, dispatcher_name, state, state_since) VALUES (?, ?, ?, 'idle', ?)",
-                           [seat.id, seat.name, seat.dispatcherName, start])
+        for (index, seat) in city.seats.enumerated() {
+            try db.execute("INSERT INTO seats (id, name, dispatcher_name) VALUES (?, ?, ?)", [seat.id, seat.name, seat.dispatcherName])
+            try setSeat(db, index, .idle, at: start)
         }
     }
 
@@ -265,7 +265,7 @@ struct SimulationModel {
         }
         calls[call].answered = true
         try db.execute("UPDATE calls SET answered_at = ?, seat_id = ? WHERE id = ?", [time, city.seats[seat].id, calls[call].id])
-        try db.execute("UPDATE seats SET state = 'talking', state_since = ?, call_id = ? WHERE id = ?", [time, calls[call].id, city.seats[seat].id])
+        try setSeat(db, seat, .talking, at: time, call: calls[call].id)
         let talk: Double = switch calls[call].outcome {
         case .valid: random.logNormal(median: 95, sigma: 0.35, within: 40...360)
         case .information: random.logNormal(median: 60, sigma: 0.5, within: 15...300)
@@ -292,7 +292,7 @@ struct SimulationModel {
         }
         try db.execute("UPDATE calls SET ended_at = ?, outcome = ?, incident_id = ? WHERE id = ?", [time, calls[call].outcome.rawValue, incidentID, calls[call].id])
         guard let seatIndex else { return }
-        try db.execute("UPDATE seats SET state = 'wrap-up', state_since = ?, call_id = NULL WHERE id = ?", [time, city.seats[seatIndex].id])
+        try setSeat(db, seatIndex, .wrapUp, at: time)
         let wrapUp = calls[call].outcome == .valid ? random.logNormal(median: 20, sigma: 0.4, within: 5...90) : random.uniform(2...8)
         schedule(.seatReady(seat: seatIndex), at: time + wrapUp)
     }
@@ -306,19 +306,27 @@ struct SimulationModel {
         let othersAvailable = seats.indices.filter { $0 != seat && !seats[$0].away }.count
         if othersAvailable >= 2, random.chance(0.015) {
             seats[seat] = SimSeat(busy: false, away: true)
-            try db.execute("UPDATE seats SET state = 'away', state_since = ?, call_id = NULL WHERE id = ?", [time, city.seats[seat].id])
+            try setSeat(db, seat, .away, at: time)
             schedule(.seatBack(seat: seat), at: time + random.uniform(300...1200))
             return
         }
-        try db.execute("UPDATE seats SET state = 'idle', state_since = ?, call_id = NULL WHERE id = ?", [time, city.seats[seat].id])
+        try setSeat(db, seat, .idle, at: time)
         seats[seat].busy = false
         takeWaitingCall(seat: seat, at: time)
     }
 
     private mutating func seatBack(_ db: any SimulationStore, seat: Int, at time: Double) throws {
         seats[seat] = SimSeat()
-        try db.execute("UPDATE seats SET state = 'idle', state_since = ? WHERE id = ?", [time, city.seats[seat].id])
+        try setSeat(db, seat, .idle, at: time)
         takeWaitingCall(seat: seat, at: time)
+    }
+
+    /// Puts a seat in `state` from `time`: the seats table, and a row of its history in seat_log.
+    private func setSeat(_ db: any SimulationStore, _ seat: Int, _ state: SeatState, at time: Double, call callID: String? = nil) throws {
+        let info = city.seats[seat]
+        try db.execute("UPDATE seats SET state = ?, state_since = ?, call_id = ? WHERE id = ?", [state.rawValue, time, callID, info.id])
+        try db.execute("INSERT INTO seat_log (seat_id, at, state, dispatcher_name, call_id) VALUES (?, ?, ?, ?, ?)",
+                       [info.id, time, state.rawValue, info.dispatcherName, callID])
     }
 
     private mutating func takeWaitingCall(seat: Int, at time: Double) {
