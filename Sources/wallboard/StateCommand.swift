@@ -38,7 +38,7 @@ struct StateCommand: AsyncParsableCommand {
         }
         let poller = Task { await source.run() }
         defer { poller.cancel() }
-        var lastVersion: Int64?
+        var lastPrinted: DispatchSnapshot?
         var lastProblem: SourceProblem?
         for await state in source.states() {
             if let problem = state.health.problem, problem != lastProblem {
@@ -46,8 +46,8 @@ struct StateCommand: AsyncParsableCommand {
                 write("data interrupted since \(since): \(problem)\n")
             }
             lastProblem = state.health.problem
-            guard let snapshot = state.snapshot, snapshot.sourceVersion != lastVersion else { continue }
-            lastVersion = snapshot.sourceVersion
+            guard let snapshot = state.snapshot, snapshot.isAnotherRead(than: lastPrinted) else { continue }
+            lastPrinted = snapshot
             let noticed = Date()
             // Measured on the data's clock, which runs ahead of the wall clock in a sped-up simulation.
             let newest = SnapshotText.newestTimestamp(snapshot)
