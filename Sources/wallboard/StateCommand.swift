@@ -40,12 +40,17 @@ struct StateCommand: AsyncParsableCommand {
         defer { poller.cancel() }
         var lastPrinted: DispatchSnapshot?
         var lastProblem: SourceProblem?
+        var lastWarning: String?
         for await state in source.states() {
             if let problem = state.health.problem, problem != lastProblem {
                 let since = state.health.problemSince.map { SnapshotText.time($0, boundary) } ?? "?"
                 write("data interrupted since \(since): \(problem)\n")
             }
             lastProblem = state.health.problem
+            if let warning = state.health.warning, warning != lastWarning {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
+            lastWarning = state.health.warning
             guard let snapshot = state.snapshot, snapshot.isAnotherRead(than: lastPrinted) else { continue }
             lastPrinted = snapshot
             let noticed = Date()

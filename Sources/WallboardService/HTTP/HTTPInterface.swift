@@ -328,6 +328,8 @@ public struct SourceReport: Codable, Sendable {
     public var lastSnapshotAt: Date?
     public var problem: String?
     public var problemSince: Date?
+    /// What puts the dispatch system's writers at risk (a SQLite file with a rollback journal) and the fix.
+    public var warning: String?
 }
 
 extension WallboardService {
@@ -353,7 +355,7 @@ extension WallboardService {
         return SourceReport(
             database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
             snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
-            problem: health.problem?.description, problemSince: health.problemSince
+            problem: health.problem?.description, problemSince: health.problemSince, warning: health.warning
         )
     }
 }

@@ -85,5 +85,8 @@ public final class SourceFeed: Service, Sendable {
             let since = earlier.problemSince.map { " after \(Int((health.lastSnapshotAt ?? Date()).timeIntervalSince($0).rounded())) s" } ?? ""
             logger.notice("dispatch data read again\(since)", metadata: ["cause": "\(problem.kind)"])
         }
+        if let warning = health.warning, warning != earlier.warning {
+            logger.warning("\(warning)")
+        }
     }
 }
