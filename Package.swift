@@ -107,7 +107,7 @@ let package = Package(
             resources: [.embedInCode("schema-postgres.sql"), .embedInCode("notify-postgres.sql")]
         ),
         // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and benchmarks.
-        .target(name: "WallboardLocalPostgres", dependencies: ["WallboardSupport"]),
+        .target(name: "WallboardLocalPostgres", dependencies: ["WallboardSupport", "CWallboardSys"]),
         // The one place where the configuration's `source:` becomes a dispatch state source.
         .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.

@@ -5,6 +5,7 @@
 #include <linux/serial.h>
 #include <pthread.h>
 #include <pty.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -85,6 +86,10 @@ void wb_name_current_thread(const char *name) {
     strncpy(shortened, name, sizeof shortened - 1);
     shortened[sizeof shortened - 1] = '\0';
     pthread_setname_np(pthread_self(), shortened);
+}
+
+int wb_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
 }
 
 int wb_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }

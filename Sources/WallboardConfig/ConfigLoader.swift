@@ -60,7 +60,7 @@ public enum ConfigLoader {
         case (let sqlite?, nil): database = .sqlite(path: try resolve(path: sqlite, against: base))
         case (nil, let postgres?): database = .postgres(try postgresSettings(postgres, base: base))
         case (_?, _?): throw value.error("'source' names both sqlite and postgres; keep one")
-        case (nil, nil): throw value.error("'source' needs 'sqlite: PATH' or 'postgres: {hosts, database, user, …}'")
+        case (nil, nil): throw value.error("'source' needs 'sqlite: PATH', 'postgres: postgresql://USER@HOST/DATABASE' or 'postgres: {hosts, database, user, …}'")
         }
         return SourceSettings(
             database: database,
@@ -70,7 +70,22 @@ public enum ConfigLoader {
         )
     }
 
+    /// `postgres:` as a mapping, or as the URL every command takes (`postgresql://USER@HOST…/DATABASE?…`).
+    /// A relative `passwordFile` is resolved against the configuration's folder either way.
     static func postgresSettings(_ value: YAMLValue, base: URL) throws -> PostgresSettings {
+        if case .scalar = value.node {
+            let url = try value.string()
+            var settings: PostgresSettings
+            do {
+                settings = try PostgresSettings(url: url)
+            } catch {
+                throw value.error(error.message)
+            }
+            if let file = settings.passwordFile, !file.hasPrefix("/") {
+                settings.passwordFile = base.appendingPathComponent(file).standardized.path
+            }
+            return settings
+        }
         let fields = try value.mapping()
         try fields.rejectUnknownKeys(["hosts", "database", "user", "passwordFile", "sslmode", "applicationName"])
         let hostsValue = try fields.required("hosts")

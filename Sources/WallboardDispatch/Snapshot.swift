@@ -298,6 +298,12 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
         self.day = day
     }
 
+    /// Whether this snapshot comes from another read than `earlier`: read at another moment, or
+    /// of another version of the data. States that only confirm or report keep their snapshot.
+    public func isAnotherRead(than earlier: DispatchSnapshot?) -> Bool {
+        takenAt != earlier?.takenAt || sourceVersion != earlier?.sourceVersion
+    }
+
     /// What the data's clock reads at wall-clock moment `wall`: `wall` itself unless the data
     /// runs on a clock of its own.
     public func dataTime(atWall wall: Date) -> Date {

@@ -43,6 +43,9 @@ public struct SourceHealth: Sendable, Hashable {
     public var problemSince: Date?
     /// The server the data comes from, for sources that have a choice of several; nil for a file.
     public var endpoint: SourceEndpoint?
+    /// Something about the database that works but puts its writers at risk (a SQLite file with a
+    /// rollback journal), with what to do about it; nil when there is nothing to say.
+    public var warning: String?
 
     public init(confirmedAt: Date? = nil, lastSnapshotAt: Date? = nil, problem: SourceProblem? = nil, problemSince: Date? = nil) {
         self.confirmedAt = confirmedAt

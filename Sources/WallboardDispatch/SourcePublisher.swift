@@ -38,9 +38,20 @@ public final class SourcePublisher: Sendable {
         let now = wallClock()
         publish { state in
             state.snapshot = snapshot
+            let warning = state.health.warning
             state.health = SourceHealth(confirmedAt: now.addingTimeInterval(-(ContinuousClock.now - uptime).inSeconds), lastSnapshotAt: now)
             state.health.confirmedUptime = uptime
             state.health.endpoint = endpoint
+            state.health.warning = warning
+            return true
+        }
+    }
+
+    /// What the source found about the database that works but puts its writers at risk; nil once it is gone.
+    public func warn(_ warning: String?) {
+        publish { state in
+            guard state.health.warning != warning else { return false }
+            state.health.warning = warning
             return true
         }
     }

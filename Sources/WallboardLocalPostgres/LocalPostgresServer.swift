@@ -1,6 +1,7 @@
+import CWallboardSys
 import Foundation
-import WallboardSupport
 import Glibc
+import WallboardSupport
 
 public struct PostgresFailure: Error, CustomStringConvertible {
     public let description: String
@@ -9,7 +10,8 @@ public struct PostgresFailure: Error, CustomStringConvertible {
 
 /// A private PostgreSQL server for one test or benchmark: its own folder under /tmp, a free loopback port,
 /// run as the `postgres` user when the tests run as root (PostgreSQL refuses to run as root),
-/// stopped and removed when the test lets go of it. Nothing depends on a server the machine runs.
+/// stopped and removed when the test lets go of it. Nothing depends on a server the machine runs,
+/// and nothing it runs needs to enter the checkout, which may sit in a folder only root can open.
 public final class LocalPostgresServer: @unchecked Sendable {
     public static let binaries = "/usr/lib/postgresql/15/bin"
     /// The role every test server is made with; it may log in and replicate without a password.
@@ -89,15 +91,21 @@ public final class LocalPostgresServer: @unchecked Sendable {
         return try psql(database, "-A", "-t", "-f", script.path)
     }
 
-    /// Runs the script at `path` with psql.
+    /// Runs the script at `path` with psql. The script is opened by this process and given to psql
+    /// as its input, so the `postgres` user never needs to read it where it lies.
     @discardableResult
     public func psql(file path: String, database: String = "postgres") throws -> String {
-        try psql(database, "-q", "-f", path)
+        guard FileManager.default.isReadableFile(atPath: path) else { throw PostgresFailure("cannot read the script \(path)") }
+        return try run("/usr/bin/psql", psqlArguments(database) + ["-q", "-f", "-"], input: path)
+    }
+
+    private func psql(_ database: String, _ options: String...) throws -> String {
+        try run("/usr/bin/psql", psqlArguments(database) + options)
     }
 
     /// psql on this server's `database`, as the test role, stopping at the first error, without ~/.psqlrc.
-    private func psql(_ database: String, _ options: String...) throws -> String {
-        try run("/usr/bin/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X"] + options)
+    private func psqlArguments(_ database: String) -> [String] {
+        ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-X"]
     }
 
     deinit {
@@ -105,19 +113,23 @@ public final class LocalPostgresServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Runs a PostgreSQL program as the server's owner; throws with its messages when it fails.
+    /// Runs a PostgreSQL program as the server's owner, in the server's folder (PostgreSQL's programs
+    /// go back to the folder they started in, which the `postgres` user may not be allowed to
+    /// enter), reading `input` if given; throws with its messages when it fails.
     /// Spawned and waited for directly: Foundation's `Process` never saw `runuser` exit once
     /// `pg_ctl` had started a server under it.
     @discardableResult
-    private func run(_ program: String, _ arguments: [String]) throws -> String {
+    private func run(_ program: String, _ arguments: [String], input: String = "/dev/null") throws -> String {
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] + arguments : [program] + arguments
         let output = folder.appendingPathComponent("output-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // The files are opened before runuser changes user, with this process's rights.
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        wb_spawn_file_actions_addchdir(&actions, folder.path)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var argv = command.map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
@@ -130,7 +142,8 @@ public final class LocalPostgresServer: @unchecked Sendable {
         // Exited normally with status 0 (the low seven bits hold a killing signal, bits 8-15 the status).
         guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
             let serverLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw PostgresFailure("\(program) \(arguments.joined(separator: " ")) failed (status \(status)): \(text)\(serverLog.suffix(2000))")
+            let reading = input == "/dev/null" ? "" : " < \(input)"
+            throw PostgresFailure("\(program) \(arguments.joined(separator: " "))\(reading) failed (status \(status)): \(text)\(serverLog.suffix(2000))")
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

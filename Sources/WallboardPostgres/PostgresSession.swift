@@ -67,14 +67,17 @@ package final class PostgresSession: @unchecked Sendable {
     }
 
     /// The current state, read in one REPEATABLE READ READ ONLY transaction. The statements that
-    /// take no arguments are all sent at its start.
+    /// take no arguments are all sent at its start. Its version is the server's WAL position as the
+    /// transaction began (a standby's replayed position), which grows with every commit.
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
-        try await inTransaction(sendingAhead: [DataClock.statement] + LiveStatements(vehiclePositions: features.vehiclePositions).all) { blocking in
+        let position = role == .primary ? "SELECT (pg_current_wal_lsn() - '0/0')::float8" : "SELECT (pg_last_wal_replay_lsn() - '0/0')::float8"
+        return try await inTransaction(sendingAhead: [DataClock.statement, position] + LiveStatements(vehiclePositions: features.vehiclePositions).all) { blocking in
             let (clock, wall) = try self.readClocks(blocking)
+            let version = try blocking.firstNumber(position, []).flatMap { Int64(exactly: $0) }
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, features: self.features)
             query.settled = self.settled
             query.yesterday = self.yesterday
-            var snapshot = try query.read(blocking, sourceVersion: nil)
+            var snapshot = try query.read(blocking, sourceVersion: version)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
             self.settled = query.settled
             self.yesterday = query.yesterday

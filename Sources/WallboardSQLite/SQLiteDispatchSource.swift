@@ -7,7 +7,8 @@ import WallboardDispatch
 /// `PRAGMA data_version` on one dedicated connection every `pollInterval`, and on a change reads
 /// one snapshot in a single read transaction. Failures (file missing, not a database, locked,
 /// interface missing) are reported through `health`; the last good snapshot is kept, and the
-/// source retries every `retryInterval` until the cause goes away.
+/// source retries every `retryInterval` until the cause goes away. A file with a rollback journal
+/// is read, and named in `health.warning`: its writers need a busy timeout.
 ///
 ///     let source = SQLiteDispatchSource(configuration: .init(path: "dispatch.db"))
 ///     Task { await source.run() }
@@ -51,6 +52,7 @@ public final class SQLiteDispatchSource: DispatchStateSource {
                     let snapshot = try reader.readSnapshot()
                     needsRead = false
                     dayEndsAt = configuration.dayBoundary.nextDayStart(after: snapshot.dayStart)
+                    publisher.warn(reader.journalWarning)
                     publisher.publish(snapshot)
                 } else {
                     publisher.confirm()

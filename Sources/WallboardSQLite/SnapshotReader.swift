@@ -67,6 +67,9 @@ public final class SQLiteSnapshotReader {
     private var yesterday: YesterdayRows?
     /// `PRAGMA data_version` as of the last snapshot read.
     public private(set) var snapshotDataVersion: Int64?
+    /// Set when the file has a rollback journal (not WAL): each read then keeps writers from
+    /// committing while it lasts. Checked with the interface.
+    public private(set) var journalWarning: String?
 
     public init(configuration: SQLiteSourceConfiguration) {
         self.configuration = configuration
@@ -168,6 +171,16 @@ public final class SQLiteSnapshotReader {
         }
     }
 
+    /// In a rollback-journal mode a writer's commit waits until no reader holds the file, however
+    /// short each read is: a writer without a busy timeout then fails with "database is locked".
+    static func journalWarning(_ db: Database, path: String) throws -> String? {
+        let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"
+        guard mode.lowercased() != "wal" else { return nil }
+        return "database \(path) has a rollback journal (journal_mode \(mode)), not WAL: while a snapshot is read, "
+            + "a writer without a busy timeout fails with \"database is locked\"; switch the file to WAL "
+            + "(PRAGMA journal_mode = WAL, once) or give every writer a busy timeout of 1 s or more (SCHEMA.md, \"Writers\")"
+    }
+
     private func read(_ body: (Database, Date) throws -> DispatchSnapshot) throws(SourceProblem) -> DispatchSnapshot {
         guard let queue else { throw SourceProblem(kind: .unreachable, message: "database \(configuration.path) is not open") }
         do {
@@ -178,6 +191,7 @@ public final class SQLiteSnapshotReader {
                 let wall = configuration.wallClock()
                 if schemaVersion != checkedSchemaVersion {
                     features = try InterfaceCheck.verify(db, path: configuration.path)
+                    journalWarning = try Self.journalWarning(db, path: configuration.path)
                     checkedSchemaVersion = schemaVersion
                 }
                 return try body(db, wall)

@@ -137,7 +137,7 @@ struct DemoCommand: AsyncParsableCommand {
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: server.devicePath)
             let picture = URL(fileURLWithPath: pictures).appendingPathComponent("\(board.id).png").path
             let preview = try service.addPreview(
-                id: "\(board.id)-emulator", name: "\(board.name): the emulator's decoding", output: "emulator (\(model.name))",
+                id: "\(board.id)-emulator", name: "\(board.name)：仿真器解码画面", output: "仿真器 \(model.name)",
                 width: monitor.width, height: monitor.height, format: monitor.format
             )
             emulators.append(EmulatedBoardService(id: board.id, model: model, board: emulated, server: server, link: path, picture: picture, preview: preview))

@@ -38,16 +38,21 @@ struct StateCommand: AsyncParsableCommand {
         }
         let poller = Task { await source.run() }
         defer { poller.cancel() }
-        var lastVersion: Int64?
+        var lastPrinted: DispatchSnapshot?
         var lastProblem: SourceProblem?
+        var lastWarning: String?
         for await state in source.states() {
             if let problem = state.health.problem, problem != lastProblem {
                 let since = state.health.problemSince.map { SnapshotText.time($0, boundary) } ?? "?"
                 write("data interrupted since \(since): \(problem)\n")
             }
             lastProblem = state.health.problem
-            guard let snapshot = state.snapshot, snapshot.sourceVersion != lastVersion else { continue }
-            lastVersion = snapshot.sourceVersion
+            if let warning = state.health.warning, warning != lastWarning {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
+            lastWarning = state.health.warning
+            guard let snapshot = state.snapshot, snapshot.isAnotherRead(than: lastPrinted) else { continue }
+            lastPrinted = snapshot
             let noticed = Date()
             // Measured on the data's clock, which runs ahead of the wall clock in a sped-up simulation.
             let newest = SnapshotText.newestTimestamp(snapshot)

@@ -125,6 +125,39 @@ import WallboardTestKit
         #expect(!past.output.contains("data issues"), "\(past.output)")
     }
 
+    /// `state --watch` prints each change with its delay; a file with a rollback journal is named
+    /// once on standard error with what its writers need.
+    @Test func stateWatchPrintsEachChangeAndWarnsOfARollbackJournal() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let simulated = try Self.wallboard(
+            ["simulate", "--db", "dispatch.db", "--journal", "delete", "--fast", "--start", "2026-11-20 08:00", "--duration", "1h"], in: directory
+        )
+        #expect(simulated.status == 0, "\(simulated.errors)")
+        let watcher = try WallboardProgram.start(["state", "--db", "dispatch.db", "--watch"], in: directory)
+        defer { watcher.process.terminate() }
+        func changes() -> [String] {
+            let printed = (try? String(contentsOf: watcher.output, encoding: .utf8)) ?? ""
+            return Array(printed.components(separatedBy: "--- change noticed at ").dropFirst())
+        }
+        try await eventually("the first state", describe: { changes().joined() }) { !changes().isEmpty }
+        #expect(!(changes().first?.contains("暂停调用") ?? true))
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        writer.arguments = ["-cmd", ".timeout 1000", directory.appendingPathComponent("dispatch.db").path,
+                            "UPDATE vehicles SET status = 9 WHERE id = (SELECT min(id) FROM vehicles)"]
+        try writer.run()
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        let change = try await eventually("the change", describe: { changes().joined() }) {
+            changes().last.flatMap { $0.contains("暂停调用 1") ? $0 : nil }
+        }
+        #expect(change.contains(" s after the newest time stamp)"), "\(change)")
+        let warnings = try String(contentsOf: watcher.errors, encoding: .utf8).components(separatedBy: "warning: ").dropFirst()
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first?.hasPrefix("database dispatch.db has a rollback journal (journal_mode delete)") == true, "\(warnings)")
+    }
+
     @Test func emulatorNamesItsDeviceAndStopsWhenTold() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

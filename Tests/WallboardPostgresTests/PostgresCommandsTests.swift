@@ -49,6 +49,37 @@ import WallboardTransport
         #expect(refused == nil, "a database holding dispatch rows is refused without --fresh")
     }
 
+    /// `state --watch` prints each change with its delay, as it does from a SQLite file: from a
+    /// primary (notified) and from its hot standby (polled), both watched while the primary is written.
+    @Test func stateWatchPrintsEachChangeFromAPrimaryAndItsStandby() async throws {
+        let primary = try LocalPostgresServer.primary()
+        let database = try DispatchDatabase.make(on: primary)
+        let standby = try primary.standby()
+        let watchers = try [primary, standby].map { server in
+            try WallboardProgram.start(["state", "--postgres", Self.url(server, user: DispatchDatabase.reader), "--watch"], in: server.folder)
+        }
+        defer { for watcher in watchers { watcher.process.terminate() } }
+        /// What a watcher printed after each "--- change noticed at" line, in order.
+        func changes(_ watcher: WallboardProgram) -> [String] {
+            let printed = (try? String(contentsOf: watcher.output, encoding: .utf8)) ?? ""
+            return Array(printed.components(separatedBy: "--- change noticed at ").dropFirst())
+        }
+        for (watcher, role) in zip(watchers, ["primary", "standby"]) {
+            try await eventually("the first state from the \(role)", within: .seconds(10), describe: { changes(watcher).joined() }) {
+                changes(watcher).last?.contains("vehicles: 站内待命 1") == true
+            }
+        }
+        for (status, name) in [(1, "收到指令"), (2, "驶向现场"), (3, "到达现场")] {
+            try database.setStatus(status)
+            for (watcher, role) in zip(watchers, ["primary", "standby"]) {
+                let change = try await eventually("\(name) from the \(role)", within: .seconds(5), describe: { changes(watcher).joined() }) {
+                    changes(watcher).last.flatMap { $0.contains("vehicles: \(name) 1") ? $0 : nil }
+                }
+                #expect(change.contains(" s after the newest time stamp)"), "\(change)")
+            }
+        }
+    }
+
     @Test func aStationInstanceOnTheStandbyDrivesItsDoorBoard() async throws {
         let primary = try LocalPostgresServer.primary()
         let database = try DispatchDatabase.make(on: primary)

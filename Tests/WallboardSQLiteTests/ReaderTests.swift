@@ -32,6 +32,25 @@ import WallboardTestKit
         #expect(mode == journal.rawValue)
     }
 
+    /// With a rollback journal a writer's commit waits while a snapshot is read, so a writer
+    /// without a busy timeout can fail: the source names the file and the fix. WAL needs nothing.
+    @Test(arguments: [SimulationSettings.JournalMode.delete, .wal])
+    func aRollbackJournalIsReportedAsAWarning(journal: SimulationSettings.JournalMode) async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("dispatch.db")
+        try makeFixtureDatabase(at: path, journal: journal)
+        let running = RunningSource(path: path)
+        let state = try await running.wait { $0.snapshot != nil }
+        #expect(state.health.problem == nil)
+        if journal == .wal {
+            #expect(state.health.warning == nil)
+        } else {
+            let warning = try #require(state.health.warning)
+            #expect(warning.hasPrefix("database \(path) has a rollback journal (journal_mode delete), not WAL"), "\(warning)")
+            #expect(warning.contains("busy timeout of 1 s or more"), "\(warning)")
+        }
+    }
+
     /// A writer commits in a tight loop; every snapshot must show one committed state:
     /// each vehicle's incident exists and the call count matches the newest incident.
     /// The writer's busy timeout is 200 ms: if a read transaction ever kept it out longer,

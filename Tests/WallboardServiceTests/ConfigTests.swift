@@ -75,6 +75,22 @@ import WallboardYAML
         #expect(configuration.source.pollInterval == .milliseconds(20), "a standby serves many instances")
     }
 
+    /// The URL every command takes serves in the configuration too, with the same meaning as the mapping.
+    @Test func aStationMayNameItsServersByURL() throws {
+        let mapping = try #require(Self.station.range(of: "  postgres:\n(    .*\n)+", options: .regularExpression))
+        let url = "postgresql://station_07@db-standby.city:5433,db-primary.city/dispatch"
+            + "?sslmode=verify-full&application_name=wallboard-station-07&passwordFile=secrets/wallboard.pw"
+        let text = Self.station.replacingCharacters(in: mapping, with: "  postgres: \(url)\n")
+        let byURL = try ConfigLoader.load(text, file: "/etc/wallboard/station.yaml")
+        let byMapping = try ConfigLoader.load(Self.station, file: "/etc/wallboard/station.yaml")
+        #expect(byURL.source.database == byMapping.source.database)
+        #expect(byURL.source.pollInterval == .milliseconds(20))
+        let wrong = Self.error(Self.station.replacingCharacters(in: mapping, with: "  postgres: mysql://db/dispatch\n"))
+        #expect(wrong.hasPrefix("3:13: PostgreSQL URL: it must start with postgresql://"), "\(wrong)")
+        let password = Self.error(Self.station.replacingCharacters(in: mapping, with: "  postgres: postgresql://u:secret@db/dispatch\n"))
+        #expect(password.contains("put the password in a file"), "\(password)")
+    }
+
     @Test func aPostgresSourceWithAnErrorIsNamed() {
         func source(_ hosts: String) -> String {
             Self.error(Self.station.replacingOccurrences(of: "[db-standby.city:5433, \"db-primary.city\"]", with: hosts))
@@ -120,6 +136,23 @@ import WallboardYAML
             Issue.record("wall-fb should be a framebuffer board")
             return
         }
+    }
+
+    /// The example's commented PostgreSQL sources, uncommented in place of its sqlite line, load
+    /// and say the same thing.
+    @Test func shippedExamplesPostgresSourcesLoad() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/wallboard.example.yaml")
+        let example = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  sqlite: /var/lib/dispatch/wallboard.db\n", with: "")
+        let byURL = example.replacingOccurrences(of: "  # postgres: postgresql://", with: "  postgres: postgresql://")
+        let byMapping = example.replacingOccurrences(of: "  # postgres:\n", with: "  postgres:\n").replacingOccurrences(of: "  #   ", with: "    ")
+        let expected = SourceDatabase.postgres(PostgresSettings(
+            hosts: [PostgresSettings.Host(name: "db-standby.city", port: 5433), PostgresSettings.Host(name: "db-primary.city")],
+            database: "dispatch", user: "wallboard_reader", passwordFile: url.deletingLastPathComponent().appendingPathComponent("secrets/wallboard.pw").path,
+            tls: .verifyFull
+        ))
+        #expect(try ConfigLoader.load(byURL, file: url.path).source.database == expected)
+        #expect(try ConfigLoader.load(byMapping, file: url.path).source.database == expected)
     }
 
     @Test func demoConfigurationBuildsAService() throws {

@@ -118,6 +118,7 @@ import WallboardTestKit
                     #expect(page.contains("测试急救中心"))
                     #expect(page.contains("href=\"/boards/strip\""))
                     #expect(page.contains("data-board=\"sign\""))
+                    #expect(page.contains("</span> · 浏览器 · 160×16 双色 · "), "the page names outputs and formats in Chinese")
                 }
                 try await client.execute(uri: "/boards/sign", method: .get) { response in
                     #expect(String(buffer: response.body).contains("width=\"160\" height=\"16\""))
@@ -193,6 +194,7 @@ import WallboardTestKit
                     #expect(report.database == "sqlite")
                     #expect(report.configured.first?.hasSuffix(".db") == true, "\(report.configured)")
                     #expect(report.host == nil, "a file has no host")
+                    #expect(report.warning == nil, "a WAL file puts no writer at risk")
                 }
                 try await client.execute(uri: "/metrics", method: .get) { response in
                     let text = String(buffer: response.body)

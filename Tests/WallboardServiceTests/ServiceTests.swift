@@ -117,6 +117,8 @@ import WallboardTestKit
         let board = try #require(service.monitor(id: "door"))
         try await withRunningBoards(service) {
             _ = try await frame(of: board) { $0.texts.first == station.name && !$0.texts.contains { $0.hasPrefix("数据中断") } }
+            let warning = service.sourceReport(now: Date()).warning
+            #expect(warning?.contains("\(database.path) has a rollback journal") == true, "\(warning ?? "no warning")")
 
             try FileManager.default.removeItem(atPath: database.path)
             let removed = ContinuousClock.now
@@ -138,6 +140,7 @@ import WallboardTestKit
         #expect(log.entries(.error, containing: "removed while open").count == 1, "\(log.all)")
         #expect(log.all.filter { $0.level == .error }.count == 1, "\(log.all)")
         #expect(log.entries(.notice, containing: "dispatch data read again").count == 1, "\(log.all)")
+        #expect(log.entries(.warning, containing: "rollback journal").count == 1, "named once, though the file was replaced: \(log.all)")
     }
 
     /// The machine's clock is stepped (NTP) an hour forward, then two hours back: the door

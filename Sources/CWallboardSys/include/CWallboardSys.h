@@ -1,8 +1,9 @@
-// Thin wrappers for the pseudo-terminal, termios and ioctl calls that Swift's Glibc module
+// Thin wrappers for the pseudo-terminal, termios, ioctl and spawning calls that Swift's Glibc module
 // hides or cannot call (variadic ioctl, macros, bit fields).
 #ifndef CWALLBOARDSYS_H
 #define CWALLBOARDSYS_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <termios.h>
 
@@ -48,5 +49,7 @@ int wb_epoll_wait(int epoll_fd, int *descriptors, unsigned int *readiness, int c
 int wb_nonblocking_pipe(int ends[2]);
 /// pthread_setname_np(3) for the calling thread (names longer than 15 bytes are cut).
 void wb_name_current_thread(const char *name);
+/// posix_spawn_file_actions_addchdir_np(3): the spawned program starts in `path`.
+int wb_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
 #endif

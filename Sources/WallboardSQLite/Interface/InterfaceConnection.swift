@@ -46,7 +46,7 @@ extension InterfaceConnection {
     package func expect(_ sql: String, _ arguments: [Double]) throws {}
 
     /// The first column of the first row as a number; nil for no row, NULL or text.
-    func firstNumber(_ sql: String, _ arguments: [Double]) throws -> Double? {
+    package func firstNumber(_ sql: String, _ arguments: [Double]) throws -> Double? {
         var result: Double?
         try each(sql, arguments) { row, position in
             if position == 1, case .number(let number) = row.stored(0) { result = number }

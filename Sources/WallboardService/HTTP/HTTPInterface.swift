@@ -337,6 +337,8 @@ public struct SourceReport: Codable, Sendable {
     /// Boards that show placeholders for characters of the data their fonts lack: warnings
     /// about the data, not board faults.
     public var textSubstitutions: [TextSubstitutionReport]
+    /// What puts the dispatch system's writers at risk (a SQLite file with a rollback journal) and the fix.
+    public var warning: String?
 }
 
 extension WallboardService {
@@ -362,7 +364,7 @@ extension WallboardService {
         return SourceReport(
             database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
             snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
-            problem: health.problem?.description, problemSince: health.problemSince,
+            problem: health.problem?.description, problemSince: health.problemSince, warning: health.warning,
             textSubstitutions: monitors.compactMap(\.textSubstitutions)
         )
     }

@@ -1,3 +1,5 @@
+import WallboardRender
+
 /// The two HTML pages: the console and the bare kiosk page of one board. Both draw frames on a
 /// canvas at the board's own pixel size, scaled by whole multiples (fractions for boards wider
 /// than the console's cards), with smoothing off: what the page shows is the frame.
@@ -26,7 +28,7 @@ enum Pages {
                 <section class="board \(escape(board.status.rawValue))" data-board="\(escape(board.id))">
                   <h2><a href="/boards/\(escape(board.id))">\(escape(board.name))</a></h2>
                   <div class="screen"><canvas width="\(board.width)" height="\(board.height)"></canvas></div>
-                  <p class="status"><span class="state \(escape(board.status.rawValue))">\(stateName(board.status))</span> · \(escape(board.output))\(board.device.map { " · " + escape($0) } ?? "") · \(board.width)×\(board.height) \(escape(board.format)) · \(escape(board.layout))</p>
+                  <p class="status"><span class="state \(escape(board.status.rawValue))">\(stateName(board.status))</span> · \(escape(outputName(board.output)))\(board.device.map { " · " + escape($0) } ?? "") · \(board.width)×\(board.height) \(escape(formatName(board.format))) · \(escape(board.layout))</p>
                   <p class="counters"></p>
                   <ol class="events"></ol>
                 \(controls)\(commands)  <p class="reply"></p>
@@ -87,6 +89,26 @@ enum Pages {
         case .waiting: "等待"
         case .ok: "正常"
         case .failing: "故障"
+        }
+    }
+
+    /// How the console names an output: the configuration's words for it in Chinese, a controller
+    /// model (`bx5k`) by its name.
+    static func outputName(_ output: String) -> String {
+        switch output {
+        case "browser": "浏览器"
+        case "framebuffer": "帧缓冲"
+        default: output
+        }
+    }
+
+    /// How the console names a pixel format.
+    static func formatName(_ format: String) -> String {
+        switch PixelFormat(rawValue: format) {
+        case .mono: "单色"
+        case .bicolor: "双色"
+        case .rgb: "全彩"
+        case nil: format
         }
     }
 

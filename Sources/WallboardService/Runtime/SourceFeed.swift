@@ -65,7 +65,7 @@ public final class SourceFeed: Service, Sendable {
 
     private func publish(_ state: SourceState) {
         let (listeners, earlier) = shared.withLock { shared -> ([Doorbell], SourceHealth) in
-            if state.snapshot?.takenAt != shared.state.snapshot?.takenAt || state.snapshot?.sourceVersion != shared.state.snapshot?.sourceVersion {
+            if let snapshot = state.snapshot, snapshot.isAnotherRead(than: shared.state.snapshot) {
                 shared.snapshotGeneration += 1
             }
             let earlier = shared.state.health
@@ -84,6 +84,9 @@ public final class SourceFeed: Service, Sendable {
         } else if health.problem == nil, let problem = earlier.problem {
             let since = earlier.problemSince.map { " after \(Int((health.lastSnapshotAt ?? Date()).timeIntervalSince($0).rounded())) s" } ?? ""
             logger.notice("dispatch data read again\(since)", metadata: ["cause": "\(problem.kind)"])
+        }
+        if let warning = health.warning, warning != earlier.warning {
+            logger.warning("\(warning)")
         }
     }
 }
