@@ -38,6 +38,10 @@ public final class FontLibrary: Sendable {
         ("latin-10", ["fixed-6x10"]),
     ]
 
+    /// The fonts `make` rasterises from Debian's fonts-noto-cjk instead of the repository
+    /// holding them (Fonts/README.md).
+    public static func isMadeAtBuildTime(_ name: String) -> Bool { name.hasPrefix("noto-cjk-") }
+
     /// The fonts in `directory`; throws when it does not exist or holds no `.bdf` file.
     public init(directory: String) throws(FontsError) {
         let files: [String]
@@ -115,6 +119,9 @@ public final class FontLibrary: Sendable {
     public func font(named name: String) throws -> Font {
         if let font = cached(name) { return font }
         guard names.contains(name) else {
+            if FontLibrary.isMadeAtBuildTime(name) {
+                throw FontsError("\(path(of: name)) has not been made: `make large-fonts` (or `make build`, `make test`) rasterises it from Debian's fonts-noto-cjk")
+            }
             throw FontsError("unknown font '\(name)'; the fonts in \(directory) are: \(names.joined(separator: ", "))")
         }
         // Parsed outside the lock so that several fonts can load at once; should two threads
@@ -154,7 +161,7 @@ public final class FontLibrary: Sendable {
         guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
             throw FontsError("'\(spec)' is not a font chain; give a chain name (\(FontLibrary.namedChains.map(\.name).joined(separator: ", "))) or font names joined by '+'")
         }
-        for part in parts where !names.contains(part) {
+        for part in parts where !names.contains(part) && !FontLibrary.isMadeAtBuildTime(part) {
             throw FontsError(
                 "unknown font '\(part)' in '\(spec)'; the fonts are: \(names.joined(separator: ", ")); "
                     + "the chains are: \(FontLibrary.namedChains.map(\.name).joined(separator: ", "))"
