@@ -23,17 +23,20 @@ public final class FontLibrary: Sendable {
     /// The environment variable naming the Fonts directory.
     public static let environmentVariable = "WALLBOARD_FONTS"
 
-    /// Chains with their own names, for layouts and the command line: a CJK font (each carries
-    /// its own ASCII) with Unifont as the fallback where the line height allows it.
+    /// Chains with their own names, for layouts and the command line: CJK fonts (each carries its
+    /// own ASCII) that together have every CJK ideograph at the chain's size (Unifont's at 16 px,
+    /// Noto Sans CJK's above), so that no character is drawn smaller than the text around it.
+    /// Clock chains put digits first; `clock-64`'s other characters come from the 48 px font.
     public static let namedChains: [(name: String, fonts: [String])] = [
         ("cjk-12", ["wqy-12"]),
         ("cjk-16", ["isas-16", "unifont-16"]),
-        ("cjk-24", ["isas-24", "unifont-16"]),
-        ("cjk-32", ["noto-32", "unifont-16"]),
+        ("cjk-24", ["noto-cjk-24"]),
+        ("cjk-32", ["noto-32", "noto-cjk-32"]),
+        ("cjk-48", ["noto-cjk-48"]),
         ("clock-16", ["digits-16", "isas-16", "unifont-16"]),
-        ("clock-24", ["digits-24", "isas-24", "unifont-16"]),
-        ("clock-32", ["digits-32", "noto-32", "unifont-16"]),
-        ("clock-64", ["digits-64", "noto-32", "unifont-16"]),
+        ("clock-24", ["digits-24", "noto-cjk-24"]),
+        ("clock-32", ["digits-32", "noto-32", "noto-cjk-32"]),
+        ("clock-64", ["digits-64", "noto-cjk-48"]),
         ("latin-7", ["fixed-5x7"]),
         ("latin-10", ["fixed-6x10"]),
     ]

@@ -43,7 +43,7 @@ import WallboardText
     }
 
     @Test func namedChainsDrawAddressesOutsideGB2312() throws {
-        for name in ["cjk-16", "cjk-24", "cjk-32"] {
+        for name in ["cjk-16", "cjk-24", "cjk-32", "cjk-48", "clock-64"] {
             let chain = try library.chain(name)
             #expect(chain.missingCharacters(in: "西安市浐灞生态区 堃 喆 珺 玥 镕 䶮 粤A·12345 3#楼（东门）—号") == [], "\(name)")
         }
