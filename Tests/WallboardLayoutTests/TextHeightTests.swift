@@ -31,6 +31,14 @@ import WallboardText
         #expect(smallest.height >= required, "\(file): '\(smallest.font)' sets text \(smallest.height) px high")
     }
 
+    /// Whatever floor a shipped layout states (the LED wall's too), it keeps to it.
+    @Test(arguments: ShippedLayoutTests.files)
+    func everyShippedLayoutKeepsToTheFloorItStates(file: String) throws {
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
+        let report = try layout.textHeights(Self.textHeight)
+        #expect(report.belowFloor.isEmpty, "\(report.belowFloor.joined(separator: "\n"))")
+    }
+
     @Test func textUnderTheFloorIsNamedAtItsWidget() throws {
         let layout = try Fixture.loader().load("""
             board:
