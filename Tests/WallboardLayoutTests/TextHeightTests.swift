@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardRender
@@ -37,6 +38,27 @@ import WallboardText
         let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
         let report = try layout.textHeights(Self.textHeight)
         #expect(report.belowFloor.isEmpty, "\(report.belowFloor.joined(separator: "\n"))")
+    }
+
+    /// A city of 50 stations and a room of 20 seats on each room wall: every station and every
+    /// seat shows within a few turns of the pages, in text that keeps its size.
+    @Test(arguments: roomWalls.map(\.file))
+    func fiftyStationsAndTwentySeatsAllShowInTurn(file: String) throws {
+        var snapshot = Fixture.snapshot()
+        snapshot.stations = (1...50).map { Station(id: "S\($0)", name: "第\($0)站", district: "", sortOrder: $0) }
+        snapshot.seats = (1...20).map { Seat(id: "P\($0)", name: "\($0)号台", dispatcherName: "调度员", state: .idle) }
+        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
+        var bound = try Fixture.renderer(layout).bind(snapshot, staleSince: nil)
+        var drawn = Set<String>()
+        for page in 0..<10 {
+            let output = bound.render(at: Fixture.now.addingTimeInterval(Double(page) * 8)).output
+            #expect(output.missing.isEmpty, "\(file) could not draw \(output.missing)")
+            drawn.formUnion(output.strings)
+        }
+        let stationsMissing = snapshot.stations.map(\.name).filter { !drawn.contains($0) }
+        #expect(stationsMissing.isEmpty, "\(file) never showed \(stationsMissing)")
+        let seatsMissing = snapshot.seats.map { "\($0.name) 调度员" }.filter { !drawn.contains($0) }
+        #expect(seatsMissing.isEmpty, "\(file) never showed \(seatsMissing)")
     }
 
     @Test func textUnderTheFloorIsNamedAtItsWidget() throws {
