@@ -3,16 +3,17 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards).
+# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards), Noto Sans CJK and Pillow (the
+# walls' large fonts, rasterised here).
 # Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
 # and headless Chromium (the browser preview checked against the frames).
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev sqlite3 python3-pil chromium
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev fonts-noto-cjk python3-pil sqlite3 chromium
 # Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves,
 # and chromedriver, through which the console tests drive headless Chromium (WebDriver).
 TEST_PACKAGES := postgresql chromium-driver
 WALLBOARD := .build/release/wallboard
 
-.PHONY: demo test deps test-deps build release bench fonts soak
+.PHONY: demo test deps test-deps build release bench fonts large-fonts soak
 
 deps test-deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.2 or newer is needed on PATH (https://www.swift.org/install/linux/)"; exit 1; }
@@ -24,14 +25,22 @@ deps test-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
 
-build: deps
+# The walls' fonts with every CJK ideograph, rasterised from Debian's fonts-noto-cjk into Fonts/
+# (about 50 MB of BDF, so made here rather than committed; see Fonts/README.md).
+LARGE_FONTS := $(foreach size,24 32 48,Fonts/noto-cjk-$(size).bdf)
+Fonts/noto-cjk-%.bdf: Fonts/build_fonts.py Fonts/unifont-16.bdf | deps
+	/usr/bin/python3 Fonts/build_fonts.py --large $*
+
+large-fonts: $(LARGE_FONTS)
+
+build: deps $(LARGE_FONTS)
 	$(SWIFT) build
 
-release: deps
+release: deps $(LARGE_FONTS)
 	$(SWIFT) build -c release
 
 # Serially: several suites time real devices and a writer process, and would starve one another on two cores.
-test: test-deps
+test: test-deps $(LARGE_FONTS)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 
@@ -45,7 +54,7 @@ SOAK_SPEED ?= 20
 soak: release
 	$(WALLBOARD) soak --boards 50 --hours $(SOAK_HOURS) --speed $(SOAK_SPEED)
 
-# Rebuilds Fonts/ from Debian's font packages (the results are committed).
+# Rebuilds the committed fonts of Fonts/ from Debian's font packages.
 fonts:
 	Fonts/build-fonts.sh
 

@@ -210,16 +210,22 @@ def write_bdf(font, file_name, family, weight, pixel_size):
         lines += [f"{row << padding:0{digits}X}" for row in g.rows]
         lines.append("ENDCHAR")
     lines.append("ENDFONT")
-    with open(os.path.join(OUT, file_name), "w", encoding="ascii") as out:
+    # Written aside and renamed, so that an interrupted build leaves no font that looks finished.
+    path = os.path.join(OUT, file_name)
+    with open(path + ".part", "w", encoding="ascii") as out:
         out.write("\n".join(lines) + "\n")
+    os.replace(path + ".part", path)
     print(f"{file_name}: {len(glyphs)} glyphs, {os.path.getsize(os.path.join(OUT, file_name))} bytes")
 
 
 # --- Noto Sans CJK rasterised -------------------------------------------------------------------
 
 def rasterise_noto(pixel_size, chars):
-    """Noto Sans CJK SC Bold drawn at the largest em size whose ink fits `pixel_size` rows."""
-    from PIL import Image, ImageDraw, ImageFont
+    """Noto Sans CJK SC Bold drawn at the largest em size whose ink fits `pixel_size` rows.
+
+    Characters the face does not have (it would draw its .notdef box) are left out.
+    """
+    from PIL import Image, ImageFont
 
     probe = "国龍鬱（）Hgjy"
     for em in range(pixel_size, pixel_size // 2, -1):
@@ -229,25 +235,75 @@ def rasterise_noto(pixel_size, chars):
             break
     ascent = -min(tops)
     descent = pixel_size - ascent
-    canvas_size = (pixel_size * 3 + 7) // 8 * 8
+    threshold = [255 if value >= 128 else 0 for value in range(256)]
+
+    def ink(char):
+        """The glyph's pixels above the threshold: (width, height, offset from the pen on the
+        baseline, packed rows)."""
+        mask, offset = face.getmask2(char, mode="L", anchor="ls")
+        image = Image.Image()._new(mask)
+        return image.size, offset, image.point(threshold).convert("1").tobytes()
+
+    notdef = ink("\u0378")  # unassigned: the face draws its .notdef box
     glyphs = {}
     for char in chars:
-        image = Image.new("L", (canvas_size, canvas_size))
-        origin_x, baseline = pixel_size, pixel_size * 2
-        ImageDraw.Draw(image).text((origin_x, baseline), char, font=face, fill=255, anchor="ls")
+        drawn = ink(char)
+        if drawn == notdef:
+            continue
+        (width, height), (left, top), bits = drawn
+        stride = (width + 7) // 8
         # Only the cell's rows: a few diacritics above the probe set are cut rather than
         # making the font taller than its size.
-        bits = image.point(lambda value: 255 if value >= 128 else 0).convert("1").tobytes()
-        stride = canvas_size // 8
-        rows = [int.from_bytes(bits[y * stride:(y + 1) * stride], "big")
-                for y in range(baseline - ascent, baseline + descent)]
+        kept = [y for y in range(height) if -ascent <= top + y < descent]
+        rows = [int.from_bytes(bits[y * stride:(y + 1) * stride], "big") >> (stride * 8 - width) for y in kept]
+        box_top = top + kept[0] if kept else 0
         advance = round(face.getlength(char))
-        glyphs[ord(char)] = Glyph(advance, canvas_size, pixel_size, -origin_x, -descent, rows)
+        glyphs[ord(char)] = Glyph(advance, width, len(rows), left, -(box_top + len(rows)), rows)
     return Font(ascent, descent, glyphs,
                 "Copyright 2014-2021 Adobe (http://www.adobe.com/), with Reserved Font Name 'Source'")
 
 
 # --- the fonts ----------------------------------------------------------------------------------
+
+# Made at `make` time rather than committed (see README.md): Noto Sans CJK SC Bold with the whole
+# CJK Unified Ideographs block and Extension A, at the sizes the walls set text in, so that a
+# character outside GB2312 is drawn at the text's own size rather than by a 16 px fallback.
+LARGE_SIZES = (24, 32, 48)
+
+
+def scaled_into(font, source, codes):
+    """Adds to `font` the glyphs of `codes` it lacks, from `source` (Unifont's 16 px cell) scaled
+    nearest-neighbour to the box of its 中, so they stand as tall as its ideographs."""
+    reference = font.glyphs[ord("中")]
+    size = reference.height
+    for code in codes:
+        glyph = source.glyphs.get(code)
+        if code in font.glyphs or glyph is None:
+            continue
+        cell = [0] * 16  # Unifont's cell: 16 rows from 14 above the baseline, 16 columns
+        for index, row in enumerate(glyph.rows):
+            y = 14 - (glyph.y_offset + glyph.height) + index
+            if 0 <= y < 16:
+                cell[y] |= row << (16 - glyph.x_offset - glyph.width)
+        rows = []
+        for y in range(size):
+            source_row = cell[y * 16 // size]
+            row = 0
+            for x in range(size):
+                row = row << 1 | (source_row >> (15 - x * 16 // size)) & 1
+            rows.append(row)
+        font.glyphs[code] = Glyph(reference.advance, size, size, reference.x_offset, reference.y_offset, rows)
+
+
+def large_font(size):
+    chars = CJK_FULL + GB2312 + ASCII + LATIN1 + ADDRESS_PUNCTUATION
+    font = rasterise_noto(size, sorted(set(chars) | {"\u30fb", "\u2015"}))
+    # The ideographs Unicode 13 and 14 added (U+4DB6-4DBF, U+9FF0-9FFF) are not in Debian's Noto
+    # Sans CJK: Unifont's, enlarged, from the committed unifont-16.bdf.
+    with open(os.path.join(OUT, "unifont-16.bdf"), encoding="latin-1") as unifont:
+        scaled_into(font, read_bdf(unifont.read()), list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000)))
+    write_bdf(subset(font, chars), f"noto-cjk-{size}.bdf", "Noto Sans CJK SC", "Bold", size)
+
 
 def main():
     cjk_subset = GB2312 + ASCII + ADDRESS_PUNCTUATION
@@ -283,4 +339,13 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # `build_fonts.py` makes the committed fonts; `build_fonts.py --large 24 48` the large ones.
+    if sys.argv[1:2] == ["--large"]:
+        sizes = [int(size) for size in sys.argv[2:]] or LARGE_SIZES
+        unknown = [size for size in sizes if size not in LARGE_SIZES]
+        if unknown:
+            sys.exit(f"no large font of {unknown} px; the sizes are {', '.join(map(str, LARGE_SIZES))}")
+        for size in sizes:
+            large_font(size)
+    else:
+        main()

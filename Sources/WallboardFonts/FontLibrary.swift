@@ -23,20 +23,27 @@ public final class FontLibrary: Sendable {
     /// The environment variable naming the Fonts directory.
     public static let environmentVariable = "WALLBOARD_FONTS"
 
-    /// Chains with their own names, for layouts and the command line: a CJK font (each carries
-    /// its own ASCII) with Unifont as the fallback where the line height allows it.
+    /// Chains with their own names, for layouts and the command line: CJK fonts (each carries its
+    /// own ASCII) that together have every CJK ideograph at the chain's size (Unifont's at 16 px,
+    /// Noto Sans CJK's above), so that no character is drawn smaller than the text around it.
+    /// Clock chains put digits first; `clock-64`'s other characters come from the 48 px font.
     public static let namedChains: [(name: String, fonts: [String])] = [
         ("cjk-12", ["wqy-12"]),
         ("cjk-16", ["isas-16", "unifont-16"]),
-        ("cjk-24", ["isas-24", "unifont-16"]),
-        ("cjk-32", ["noto-32", "unifont-16"]),
+        ("cjk-24", ["noto-cjk-24"]),
+        ("cjk-32", ["noto-32", "noto-cjk-32"]),
+        ("cjk-48", ["noto-cjk-48"]),
         ("clock-16", ["digits-16", "isas-16", "unifont-16"]),
-        ("clock-24", ["digits-24", "isas-24", "unifont-16"]),
-        ("clock-32", ["digits-32", "noto-32", "unifont-16"]),
-        ("clock-64", ["digits-64", "noto-32", "unifont-16"]),
+        ("clock-24", ["digits-24", "noto-cjk-24"]),
+        ("clock-32", ["digits-32", "noto-32", "noto-cjk-32"]),
+        ("clock-64", ["digits-64", "noto-cjk-48"]),
         ("latin-7", ["fixed-5x7"]),
         ("latin-10", ["fixed-6x10"]),
     ]
+
+    /// The fonts `make` rasterises from Debian's fonts-noto-cjk instead of the repository
+    /// holding them (Fonts/README.md).
+    public static func isMadeAtBuildTime(_ name: String) -> Bool { name.hasPrefix("noto-cjk-") }
 
     /// The fonts in `directory`; throws when it does not exist or holds no `.bdf` file.
     public init(directory: String) throws(FontsError) {
@@ -115,6 +122,9 @@ public final class FontLibrary: Sendable {
     public func font(named name: String) throws -> Font {
         if let font = cached(name) { return font }
         guard names.contains(name) else {
+            if FontLibrary.isMadeAtBuildTime(name) {
+                throw FontsError("\(path(of: name)) has not been made: `make large-fonts` (or `make build`, `make test`) rasterises it from Debian's fonts-noto-cjk")
+            }
             throw FontsError("unknown font '\(name)'; the fonts in \(directory) are: \(names.joined(separator: ", "))")
         }
         // Parsed outside the lock so that several fonts can load at once; should two threads
@@ -154,7 +164,7 @@ public final class FontLibrary: Sendable {
         guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else {
             throw FontsError("'\(spec)' is not a font chain; give a chain name (\(FontLibrary.namedChains.map(\.name).joined(separator: ", "))) or font names joined by '+'")
         }
-        for part in parts where !names.contains(part) {
+        for part in parts where !names.contains(part) && !FontLibrary.isMadeAtBuildTime(part) {
             throw FontsError(
                 "unknown font '\(part)' in '\(spec)'; the fonts are: \(names.joined(separator: ", ")); "
                     + "the chains are: \(FontLibrary.namedChains.map(\.name).joined(separator: ", "))"

@@ -39,6 +39,15 @@ public struct Layout: Sendable {
     public var states: [String: [Widget]]
     /// Where the "data interrupted since" banner goes when the snapshot is stale.
     public var staleBanner: StaleBanner
+    /// The least text height its viewing distance allows (`board.minimumTextHeight`), if declared.
+    public var minimumTextHeight: TextHeightFloor?
+}
+
+/// How high text must be on a board read from a distance (about 1/250 of it), with where the
+/// layout declares it.
+public struct TextHeightFloor: Sendable, Hashable {
+    public var pixels: Int
+    public var location: SourceLocation
 }
 
 /// Where and how the stale-data banner shows.
@@ -48,6 +57,8 @@ public struct StaleBanner: Sendable {
     public var colour: Color
     /// `{time}` is replaced by the local time of the last good snapshot.
     public var text: String
+    /// Where the layout declares it; nil for the default banner.
+    public var location: SourceLocation?
 }
 
 /// A condition on the context: a field that must be truthy (or, with `!`, falsy).

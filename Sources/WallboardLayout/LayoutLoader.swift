@@ -31,7 +31,7 @@ public struct LayoutLoader: Sendable {
         let root = try YAMLValue.parse(text, file: file).mapping()
         try root.rejectUnknownKeys(["board", "stale", "states"])
         let board = try root.required("board").mapping()
-        try board.rejectUnknownKeys(["kind", "width", "height", "format", "privacy", "hold", "rotation", "bezels"])
+        try board.rejectUnknownKeys(["kind", "width", "height", "format", "privacy", "hold", "rotation", "bezels", "minimumTextHeight"])
         let kind = try board.required("kind").choice(BoardKind.allCases.map { ($0.rawValue, $0) })
         let width = try board.required("width").int(in: 1...8192)
         let height = try board.required("height").int(in: 1...8192)
@@ -40,6 +40,9 @@ public struct LayoutLoader: Sendable {
         let hold = try board.optional("hold")?.double(in: 0...3600) ?? 30
         let rotation = try board.optional("rotation")?.double(in: 1...600) ?? 8
         let bezels = try board.optional("bezels").map { try Self.bezels($0, width: width, height: height) } ?? .none
+        let minimumTextHeight = try board.optional("minimumTextHeight").map { value in
+            TextHeightFloor(pixels: try value.int(in: 1...height), location: value.location)
+        }
 
         let scope = Scope(
             bounds: Rect(x: 0, y: 0, width: width, height: height),
@@ -61,7 +64,8 @@ public struct LayoutLoader: Sendable {
         let staleBanner = try root.optional("stale").map(scope.staleBanner) ?? scope.defaultStaleBanner()
         return Layout(
             name: name, kind: kind, width: width, height: height, format: format, privacy: privacy,
-            hold: hold, rotation: rotation, bezels: bezels, states: states, staleBanner: staleBanner
+            hold: hold, rotation: rotation, bezels: bezels, states: states, staleBanner: staleBanner,
+            minimumTextHeight: minimumTextHeight
         )
     }
 
@@ -245,7 +249,8 @@ struct Scope {
             rect: bannerRect,
             fonts: try fonts(fields.required("font")),
             colour: try fields.optional("colour").map(colour) ?? .red,
-            text: try fields.optional("text")?.string() ?? StaleBanner.defaultText
+            text: try fields.optional("text")?.string() ?? StaleBanner.defaultText,
+            location: value.location
         )
     }
 

@@ -27,6 +27,13 @@ public struct FontChain: Sendable {
 
     public var lineHeight: Int { ascent + descent }
 
+    /// How high the chain sets text, as the eye reads it: how tall an ideograph (中) stands in
+    /// the smallest of its fonts (its pixel size for a font without one), since a character
+    /// that only a fallback has is drawn at the fallback's size.
+    public var textHeight: Int {
+        fonts.map { font in font.metrics(for: "中")?.height ?? font.pixelSize }.min() ?? 0
+    }
+
     /// The width of the box drawn for a character no font has, and the pen advance after it.
     public var replacementWidth: Int { max(3, lineHeight / 2 - 1) }
     public var replacementAdvance: Int { replacementWidth + 1 }

@@ -19,8 +19,11 @@ struct LayoutCommand: ParsableCommand {
 struct LayoutCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Load layout files and report every error at file:line:column.",
-        discussion: "Exits with status 1 when any file has an error."
+        abstract: "Load layout files and report every error at file:line:column, and each layout's smallest text.",
+        discussion: """
+            Exits with status 1 when any file has an error, or sets text under the \
+            board.minimumTextHeight it declares for its viewing distance.
+            """
     )
 
     @Argument(help: "Layout files (default: every .yaml file in ./Layouts).")
@@ -41,7 +44,15 @@ struct LayoutCheckCommand: ParsableCommand {
         for path in paths {
             do {
                 let layout = try loader.load(contentsOf: URL(fileURLWithPath: path))
-                print("\(path): ok — \(layout.kind.rawValue) \(layout.width)x\(layout.height) \(layout.format.rawValue), \(layout.privacy.rawValue)")
+                let heights = try layout.textHeights { try library.chain($0).textHeight }
+                for line in heights.belowFloor { print(line) }
+                failed = failed || !heights.belowFloor.isEmpty
+                let smallest = heights.smallest.map { "smallest text \($0.height) px (\($0.font))" } ?? "no text"
+                let floor = layout.minimumTextHeight.map { ", at least \($0.pixels) px for its viewing distance" } ?? ""
+                print(
+                    "\(path): \(heights.belowFloor.isEmpty ? "ok" : "text too small") — \(layout.kind.rawValue) \(layout.width)x\(layout.height) "
+                        + "\(layout.format.rawValue), \(layout.privacy.rawValue); \(smallest)\(floor)"
+                )
             } catch {
                 print("\(error)")
                 failed = true

@@ -70,6 +70,29 @@ import WallboardTestKit
         try #require(!shipped.isEmpty)
         let good = try Self.wallboard(["layout", "check"] + shipped, in: directory)
         #expect(good.status == 0, "\(good.output)\(good.errors)")
+        let wall = good.output.split(separator: "\n").first { $0.contains("wall-3840x2160.yaml: ok") } ?? ""
+        #expect(wall.contains("smallest text 40 px") && wall.contains("at least 40 px"), "each layout's smallest text: \(good.output)")
+
+        try """
+            board:
+              kind: wall
+              width: 1920
+              height: 1080
+              format: rgb
+              privacy: internal
+              minimumTextHeight: 20
+            stale:
+              rect: [0, 1032, 1920, 48]
+              font: cjk-32
+            states:
+              main:
+                - text: "{{figures.callsWaiting}}"
+                  rect: [0, 0, 640, 16]
+                  font: cjk-16
+            """.write(to: directory.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
+        let small = try Self.wallboard(["layout", "check", "small.yaml"], in: directory)
+        #expect(small.status != 0, "text under the wall's floor fails the check")
+        #expect(small.output.contains("small.yaml:13:") && small.output.contains("under the 20 px"), "\(small.output)\(small.errors)")
 
         try """
             board:

@@ -54,15 +54,6 @@ import WallboardRender
         #expect(differing == 0, "\(differing) pixels differ from \(golden.path)", sourceLocation: sourceLocation)
     }
 
-    /// A wall is read from across the room: no font on the big screen is under 16 px.
-    @Test func theBigWallUsesNoFontUnder16Pixels() throws {
-        let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent("wall-1920x1080.yaml"))
-        let library = try Fixture.fontLibrary.get()
-        for name in layout.fontNames {
-            #expect(try library.chain(name).lineHeight >= 16, "\(name) is under 16 px")
-        }
-    }
-
     /// On the LED wall each table column's text stays clear of the column before: the priority
     /// "一般" once ran into the address ("一般西城区").
     @Test func theLEDWallsColumnsNeverRunTogether() throws {

@@ -15,7 +15,7 @@ import WallboardText
         library = try FontLibrary(directory: RealFontsTests.fontsDirectory)
     }
 
-    static let cjkFonts = ["wqy-12", "isas-16", "isas-24", "noto-32", "unifont-16"]
+    static let cjkFonts = ["wqy-12", "isas-16", "isas-24", "noto-32", "unifont-16", "noto-cjk-24", "noto-cjk-32", "noto-cjk-48"]
     static let addressPunctuation = "·・—―、，（）#-号"
 
     @Test(arguments: cjkFonts)
@@ -32,15 +32,18 @@ import WallboardText
         }
     }
 
-    @Test func unifontCoversAllOfCJKUnifiedIdeographsAndExtensionA() throws {
-        let font = try library.font(named: "unifont-16")
+    /// The fonts `make` rasterises for the walls have every ideograph of both blocks, each in a
+    /// cell of their size.
+    @Test(arguments: ["unifont-16", "noto-cjk-24", "noto-cjk-32", "noto-cjk-48"])
+    func coversAllOfCJKUnifiedIdeographsAndExtensionA(name: String) throws {
+        let font = try library.font(named: name)
         #expect(font.glyphCount(in: UnicodeBlocks.cjkUnifiedIdeographs) == UnicodeBlocks.cjkUnifiedIdeographs.count)
         #expect(font.glyphCount(in: UnicodeBlocks.cjkExtensionA) == UnicodeBlocks.cjkExtensionA.count)
-        #expect(font.lineHeight == 16)
+        #expect(font.lineHeight == font.pixelSize)
     }
 
     @Test func namedChainsDrawAddressesOutsideGB2312() throws {
-        for name in ["cjk-16", "cjk-24", "cjk-32"] {
+        for name in ["cjk-16", "cjk-24", "cjk-32", "cjk-48", "clock-64"] {
             let chain = try library.chain(name)
             #expect(chain.missingCharacters(in: "西安市浐灞生态区 堃 喆 珺 玥 镕 䶮 粤A·12345 3#楼（东门）—号") == [], "\(name)")
         }
@@ -91,6 +94,19 @@ import WallboardText
             try FontLibrary.locate(explicit: "/nonexistent/fonts", environment: [:])
         } throws: { error in
             String(describing: error).contains("/nonexistent/fonts")
+        }
+    }
+
+    @Test func aLargeFontNotYetMadeSaysHowToMakeIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-fonts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: RealFontsTests.fontsDirectory + "/fixed-5x7.bdf", toPath: directory.appendingPathComponent("fixed-5x7.bdf").path)
+        let library = try FontLibrary(directory: directory.path)
+        #expect {
+            try library.chain("fixed-5x7+noto-cjk-48")
+        } throws: { error in
+            String(describing: error).contains("noto-cjk-48.bdf has not been made: `make large-fonts`")
         }
     }
 

@@ -4,6 +4,8 @@ import WallboardText
 import WallboardYAML
 
 /// `bars:` one bar per item of a context list, with its label and its value, coloured by thresholds.
+/// Horizontal bars that do not all fit a line of text each are shown a page at a time, `every`
+/// seconds each (8 by default), on one scale: the text keeps its size.
 struct BarChartKind: WidgetKind, Equatable {
     enum Orientation: String, Sendable, CaseIterable { case horizontal, vertical }
 
@@ -23,6 +25,7 @@ struct BarChartKind: WidgetKind, Equatable {
     var labelWidth: Int
     /// The value a full bar stands for; nil: the largest value shown.
     var scale: Double?
+    var pageSeconds: Double
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { [rows] }
     var fontNames: Set<String> { Set(fonts) }
@@ -35,7 +38,7 @@ struct BarChartKind: WidgetKind, Equatable {
 
     static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> BarChartKind {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["rows", "label", "value", "font", "orientation", "colour", "thresholds", "labelColour", "labelWidth", "max"])
+        try fields.rejectUnknownKeys(["rows", "label", "value", "font", "orientation", "colour", "thresholds", "labelColour", "labelWidth", "max", "every"])
         let list = try scope.list(fields.required("rows"))
         return BarChartKind(
             rows: list.path,
@@ -46,7 +49,8 @@ struct BarChartKind: WidgetKind, Equatable {
             colour: try scope.thresholds(fields.optional("thresholds"), base: try fields.optional("colour").map(scope.colour) ?? .green),
             labelColour: try fields.optional("labelColour").map(scope.colour) ?? .on,
             labelWidth: try fields.optional("labelWidth")?.int(in: 0...rect.width) ?? rect.width / 4,
-            scale: try fields.optional("max")?.double(in: 0.000001...1e12)
+            scale: try fields.optional("max")?.double(in: 0.000001...1e12),
+            pageSeconds: try fields.optional("every")?.double(in: 0.5...3600) ?? 8
         )
     }
 }
@@ -55,15 +59,19 @@ struct BarChartKind: WidgetKind, Equatable {
 /// value above each bar, label under it.
 struct BarChart: DrawnWidget {
     struct Bar: Sendable, Equatable {
+        var page: Int
         var rect: Rect
         var colour: Color
+        var label: PlacedText
+        var value: PlacedText
     }
 
     let id: Int
     let rect: Rect
     let chain: FontChain
     let bars: [Bar]
-    let texts: [PlacedText]
+    let pageCount: Int
+    let pageSeconds: Double
 
     init(id: Int, rect: Rect, kind: BarChartKind, chain: FontChain, items: [ContextValue], memo: LayoutMemo) {
         self.id = id
@@ -78,22 +86,28 @@ struct BarChart: DrawnWidget {
             guard let value, largest > 0 else { return 0 }
             return min(1, max(0, value / largest))
         }
-        var bars: [Bar] = [], texts: [PlacedText] = []
+        var bars: [Bar] = []
+        var pageCount = 1
         let lineHeight = chain.lineHeight
         switch kind.orientation {
         case .horizontal:
-            let band = entries.isEmpty ? 0 : min(rect.height / entries.count, lineHeight * 2)
+            let perPage = min(entries.count, max(1, rect.height / lineHeight))
+            pageCount = perPage == 0 ? 1 : (entries.count + perPage - 1) / perPage
+            let band = perPage == 0 ? 0 : min(rect.height / perPage, lineHeight * 2)
             let room = max(0, rect.width - kind.labelWidth - valueWidth)
             for (index, entry) in entries.enumerated() where band > 0 {
-                let top = rect.y + index * band
+                let top = rect.y + index % perPage * band
                 let length = Int((fraction(entry.value) * Double(room)).rounded())
                 let thickness = max(1, min(band - 1, lineHeight))
                 let barTop = top + (band - thickness) / 2
-                bars.append(Bar(rect: Rect(x: rect.x + kind.labelWidth, y: barTop, width: length, height: thickness), colour: kind.colour.colour(for: entry.value)))
-                texts.append(PlacedText(entry.label, chain: chain, memo: memo, in: Rect(x: rect.x, y: top, width: max(1, kind.labelWidth - 1), height: band), colour: kind.labelColour))
-                texts.append(PlacedText(
-                    entry.shown, chain: chain, memo: memo,
-                    in: Rect(x: rect.x + kind.labelWidth + length + 1, y: top, width: valueWidth, height: band), colour: kind.labelColour
+                bars.append(Bar(
+                    page: index / perPage,
+                    rect: Rect(x: rect.x + kind.labelWidth, y: barTop, width: length, height: thickness), colour: kind.colour.colour(for: entry.value),
+                    label: PlacedText(entry.label, chain: chain, memo: memo, in: Rect(x: rect.x, y: top, width: max(1, kind.labelWidth - 1), height: band), colour: kind.labelColour),
+                    value: PlacedText(
+                        entry.shown, chain: chain, memo: memo,
+                        in: Rect(x: rect.x + kind.labelWidth + length + 1, y: top, width: valueWidth, height: band), colour: kind.labelColour
+                    )
                 ))
             }
         case .vertical:
@@ -104,29 +118,43 @@ struct BarChart: DrawnWidget {
                 let length = Int((fraction(entry.value) * Double(room)).rounded())
                 let thickness = max(1, column * 2 / 3)
                 let base = rect.maxY - lineHeight
-                bars.append(Bar(rect: Rect(x: left + (column - thickness) / 2, y: base - length, width: thickness, height: length), colour: kind.colour.colour(for: entry.value)))
-                texts.append(PlacedText(entry.label, chain: chain, memo: memo, in: Rect(x: left, y: base, width: column, height: lineHeight), align: .centre, colour: kind.labelColour))
-                texts.append(PlacedText(
-                    entry.shown, chain: chain, memo: memo,
-                    in: Rect(x: left, y: base - length - lineHeight, width: column, height: lineHeight), align: .centre, colour: kind.labelColour
+                bars.append(Bar(
+                    page: 0,
+                    rect: Rect(x: left + (column - thickness) / 2, y: base - length, width: thickness, height: length), colour: kind.colour.colour(for: entry.value),
+                    label: PlacedText(entry.label, chain: chain, memo: memo, in: Rect(x: left, y: base, width: column, height: lineHeight), align: .centre, colour: kind.labelColour),
+                    value: PlacedText(
+                        entry.shown, chain: chain, memo: memo,
+                        in: Rect(x: left, y: base - length - lineHeight, width: column, height: lineHeight), align: .centre, colour: kind.labelColour
+                    )
                 ))
             }
         }
         self.bars = bars
-        self.texts = texts
+        self.pageCount = pageCount
+        pageSeconds = kind.pageSeconds
     }
 
     var bounds: Rect { rect }
+    var isAnimated: Bool { pageCount > 1 }
+
+    func page(at now: Date) -> Int { Pages.page(at: now, of: pageCount, every: pageSeconds) }
+
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { page(at: now) == page(at: earlier) }
 
     static func == (lhs: BarChart, rhs: BarChart) -> Bool {
-        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.bars == rhs.bars && lhs.texts == rhs.texts
+        lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.bars == rhs.bars && lhs.pageSeconds == rhs.pageSeconds
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var runs: [TextArea.Run] = []
+        let shown = page(at: now)
         canvas.clipped(to: rect) { canvas in
-            for bar in bars { canvas.fill(bar.rect, bar.colour) }
-            for text in texts { text.draw(on: &canvas, into: &output, runs: &runs) }
+            let barsShown = bars.filter { $0.page == shown }
+            for bar in barsShown { canvas.fill(bar.rect, bar.colour) }
+            for bar in barsShown {
+                bar.label.draw(on: &canvas, into: &output, runs: &runs)
+                bar.value.draw(on: &canvas, into: &output, runs: &runs)
+            }
         }
         output.textAreas.append(TextArea(id: id, rect: rect, runs: runs, fontHeight: chain.lineHeight))
     }

@@ -56,9 +56,13 @@ struct Pages: DrawnWidget {
         }
     }
 
-    func page(at now: Date) -> Int {
-        guard pages.count > 1, seconds > 0 else { return 0 }
-        return Int((now.timeIntervalSince1970 / seconds).rounded(.down)) % pages.count
+    func page(at now: Date) -> Int { Pages.page(at: now, of: pages.count, every: seconds) }
+
+    /// Which of `count` pages shows at `now` when each shows for `seconds`: the same page on
+    /// every board at the same moment. Panels whose items do not all fit page this way too.
+    static func page(at now: Date, of count: Int, every seconds: Double) -> Int {
+        guard count > 1, seconds > 0 else { return 0 }
+        return Int((now.timeIntervalSince1970 / seconds).rounded(.down)) % count
     }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {

@@ -5,7 +5,8 @@ import WallboardText
 import WallboardYAML
 
 /// `seatPanel:` a card per call-taker seat, coloured by its state: a title line, a detail line,
-/// and the time in the current state counting on the right of the detail line.
+/// and the time in the current state counting on the right of the detail line. Seats that do not
+/// all fit are shown a page at a time, `every` seconds each (8 by default): the text keeps its size.
 struct SeatPanelKind: WidgetKind, Equatable {
     static let name = "seatPanel"
     static let keys: [String] = []
@@ -17,6 +18,7 @@ struct SeatPanelKind: WidgetKind, Equatable {
     var columns: Int
     var colours: [SeatState: Color]
     var other: Color
+    var pageSeconds: Double
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { ["seats"] }
     var fontNames: Set<String> { Set(fonts) }
@@ -31,7 +33,7 @@ struct SeatPanelKind: WidgetKind, Equatable {
 
     static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> SeatPanelKind {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["font", "title", "detail", "columns", "colours", "other"])
+        try fields.rejectUnknownKeys(["font", "title", "detail", "columns", "colours", "other", "every"])
         let seat = scope.context.items("seats").first ?? .object([:])
         func template(_ key: String, _ standard: String) throws -> TextTemplate {
             try fields.optional(key).map { try scope.template($0, against: seat) }
@@ -53,14 +55,17 @@ struct SeatPanelKind: WidgetKind, Equatable {
             detail: try template("detail", "{{state}} 接听{{callsToday}}"),
             columns: try fields.optional("columns")?.int(in: 1...64) ?? 1,
             colours: colours,
-            other: try fields.optional("other").map(scope.colour) ?? .on
+            other: try fields.optional("other").map(scope.colour) ?? .on,
+            pageSeconds: try fields.optional("every")?.double(in: 0.5...3600) ?? 8
         )
     }
 }
 
-/// Seat cards in rows of `columns`, two lines each, with a bar of the state's colour on the left.
+/// Seat cards in rows of `columns`, two lines each, with a bar of the state's colour on the left;
+/// as many pages as the seats need.
 struct SeatPanel: DrawnWidget {
     struct Card: Sendable, Equatable {
+        var page: Int
         var bar: Rect
         var colour: Color
         var title: PlacedText
@@ -74,6 +79,8 @@ struct SeatPanel: DrawnWidget {
     let rect: Rect
     let chain: FontChain
     let cards: [Card]
+    let pageCount: Int
+    let pageSeconds: Double
 
     init(id: Int, rect: Rect, kind: SeatPanelKind, chain: FontChain, seats: [ContextValue], memo: LayoutMemo) {
         self.id = id
@@ -82,15 +89,17 @@ struct SeatPanel: DrawnWidget {
         let lineHeight = chain.lineHeight
         let cardWidth = rect.width / kind.columns, cardHeight = 2 * lineHeight + 2
         let timerWidth = chain.measure("00:00:00")
-        cards = seats.enumerated().compactMap { index, seat in
+        let perPage = kind.columns * max(1, rect.height / cardHeight)
+        cards = seats.enumerated().map { overall, seat in
+            let index = overall % perPage
             let card = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - 1, height: cardHeight - 1)
-            guard card.maxY <= rect.maxY else { return nil }
             let colour = SeatState(rawValue: seat.lookup("stateCode")?.display ?? "").flatMap { kind.colours[$0] } ?? kind.other
             let barWidth = max(2, lineHeight / 4)
             let left = card.x + barWidth + 2, width = max(1, card.maxX - left)
             let title = kind.title.render(seat) { seat.mustacheValue }
             let detail = kind.detail.render(seat) { seat.mustacheValue }
             return Card(
+                page: overall / perPage,
                 bar: Rect(x: card.x, y: card.y, width: barWidth, height: card.height),
                 colour: colour,
                 title: PlacedText(title, chain: chain, memo: memo, in: Rect(x: left, y: card.y, width: width, height: lineHeight), colour: .on),
@@ -99,25 +108,34 @@ struct SeatPanel: DrawnWidget {
                 since: seat.lookup("stateSince")?.date
             )
         }
+        pageCount = (seats.count + perPage - 1) / perPage
+        pageSeconds = kind.pageSeconds
     }
 
     var bounds: Rect { rect }
-    var isAnimated: Bool { cards.contains { $0.since != nil } }
+    var isAnimated: Bool { pageCount > 1 || cards.contains { $0.since != nil } }
+
+    func page(at now: Date) -> Int { Pages.page(at: now, of: pageCount, every: pageSeconds) }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
-        cards.allSatisfy { card in
-            card.since.map { TimeFormatter.elapsedShowsTheSame(since: $0, thresholds: Thresholds(base: card.colour, rules: []), at: now, asAt: earlier) } ?? true
+        let shown = page(at: now)
+        guard shown == page(at: earlier) else { return false }
+        return cards.allSatisfy { card in
+            guard card.page == shown, let since = card.since else { return true }
+            return TimeFormatter.elapsedShowsTheSame(since: since, thresholds: Thresholds(base: card.colour, rules: []), at: now, asAt: earlier)
         }
     }
 
     static func == (lhs: SeatPanel, rhs: SeatPanel) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.cards == rhs.cards && lhs.chain.name == rhs.chain.name
+            && lhs.pageSeconds == rhs.pageSeconds
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var runs: [TextArea.Run] = []
+        let shown = page(at: now)
         canvas.clipped(to: rect) { canvas in
-            for card in cards {
+            for card in cards where card.page == shown {
                 canvas.fill(card.bar, card.colour)
                 card.title.draw(on: &canvas, into: &output, runs: &runs)
                 card.detail.draw(on: &canvas, into: &output, runs: &runs)

@@ -4,7 +4,8 @@ import WallboardText
 import WallboardYAML
 
 /// `stationPanel:` a card per station: its name, a line of counts (standby, on task) and its
-/// vehicles as chips coloured by status.
+/// vehicles as chips coloured by status. Stations that do not all fit are shown a page at a
+/// time, `every` seconds each (8 by default): the text keeps its size.
 struct StationPanelKind: WidgetKind, Equatable {
     static let name = "stationPanel"
     static let keys: [String] = []
@@ -19,6 +20,7 @@ struct StationPanelKind: WidgetKind, Equatable {
     var nameColour: Color
     var countsColour: Color
     var frame: Color?
+    var pageSeconds: Double
 
     func inputs(mustacheFields: Set<String>) -> Set<String> { ["stations"] }
     var fontNames: Set<String> { Set(fonts) }
@@ -31,7 +33,7 @@ struct StationPanelKind: WidgetKind, Equatable {
 
     static func parse(_ value: YAMLValue, fields widgetFields: YAMLMapping, rect: Rect, scope: Scope) throws -> StationPanelKind {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["font", "counts", "columns", "chip", "colours", "other", "nameColour", "countsColour", "frame"])
+        try fields.rejectUnknownKeys(["font", "counts", "columns", "chip", "colours", "other", "nameColour", "countsColour", "frame", "every"])
         let station = scope.context.items("stations").first ?? .object([:])
         var chip = (16, 8)
         if let chipValue = fields.optional("chip") {
@@ -49,15 +51,17 @@ struct StationPanelKind: WidgetKind, Equatable {
             colours: try StatusColours.parse(fields, scope: scope),
             nameColour: try fields.optional("nameColour").map(scope.colour) ?? .on,
             countsColour: try fields.optional("countsColour").map(scope.colour) ?? .green,
-            frame: try fields.optional("frame").map(scope.colour)
+            frame: try fields.optional("frame").map(scope.colour),
+            pageSeconds: try fields.optional("every")?.double(in: 0.5...3600) ?? 8
         )
     }
 }
 
 /// Station cards in rows of `columns`: name on the left and counts on the right of the first
-/// line, the vehicles' chips below, wrapping within the card.
+/// line, the vehicles' chips below, wrapping within the card; as many pages as the stations need.
 struct StationPanel: DrawnWidget {
     struct Card: Sendable, Equatable {
+        var page: Int
         var frame: Rect
         var chips: [Rect]
         var chipColours: [Color]
@@ -69,6 +73,8 @@ struct StationPanel: DrawnWidget {
     let chain: FontChain
     let frameColour: Color?
     let cards: [Card]
+    let pageCount: Int
+    let pageSeconds: Double
 
     init(id: Int, rect: Rect, kind: StationPanelKind, chain: FontChain, stations: [ContextValue], memo: LayoutMemo) {
         self.id = id
@@ -83,11 +89,12 @@ struct StationPanel: DrawnWidget {
         let mostVehicles = stations.map { $0.items("vehicles").count }.max() ?? 0
         let chipRows = max(1, (mostVehicles + chipsPerRow - 1) / chipsPerRow)
         let cardHeight = 2 * inset + lineHeight + 1 + chipRows * (kind.chipHeight + 1)
+        let perPage = kind.columns * max(1, rect.height / cardHeight)
         var cards: [Card] = []
-        for (index, station) in stations.enumerated() {
+        for (overall, station) in stations.enumerated() {
+            let index = overall % perPage
             let frame = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - 1, height: cardHeight - 1)
-            guard frame.maxY <= rect.maxY else { break }
-            var card = Card(frame: frame, chips: [], chipColours: [], texts: [])
+            var card = Card(page: overall / perPage, frame: frame, chips: [], chipColours: [], texts: [])
             let inner = Rect(x: frame.x + inset, y: frame.y + inset, width: frame.width - 2 * inset, height: frame.height - 2 * inset)
             let countsText = kind.counts.render(station) { station.mustacheValue }
             let countsWidth = min(inner.width, chain.measure(countsText))
@@ -111,24 +118,35 @@ struct StationPanel: DrawnWidget {
             cards.append(card)
         }
         self.cards = cards
+        pageCount = (stations.count + perPage - 1) / perPage
+        pageSeconds = kind.pageSeconds
     }
 
     var bounds: Rect { rect }
+    var isAnimated: Bool { pageCount > 1 }
+
+    func page(at now: Date) -> Int { Pages.page(at: now, of: pageCount, every: pageSeconds) }
+
+    func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { page(at: now) == page(at: earlier) }
 
     static func == (lhs: StationPanel, rhs: StationPanel) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.frameColour == rhs.frameColour && lhs.cards == rhs.cards
+            && lhs.pageSeconds == rhs.pageSeconds
     }
 
     /// The cards that changed, appeared or went: a vehicle changing status redraws its station's card.
     func changedRects(since previous: any DrawnWidget) -> [Rect] {
-        guard let previous = previous as? StationPanel, previous.rect == rect, previous.frameColour == frameColour else { return wholeBounds(since: previous) }
+        guard let previous = previous as? StationPanel, previous.rect == rect, previous.frameColour == frameColour,
+              previous.pageCount == 1, pageCount == 1
+        else { return wholeBounds(since: previous) }
         return coalesced(changedBoxes(cards, previous.cards, box: \.frame), beyond: 4)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var runs: [TextArea.Run] = []
+        let shown = page(at: now)
         canvas.clipped(to: rect) { canvas in
-            for card in cards {
+            for card in cards where card.page == shown {
                 // Cards outside the clip (redrawing only changed cards) are not drawn, but their
                 // text still goes into the output.
                 guard card.frame.intersects(canvas.clip) else {
