@@ -53,6 +53,33 @@ import WallboardTestKit
         #expect(finished.output.contains("time zone Asia/Shanghai"), "\(finished.output)")
     }
 
+    /// `--check` reads every user's token file as the service would, and refuses one others may read.
+    @Test func checkRefusesATokenFileOthersCanRead() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokenFile = directory.appendingPathComponent("ops.token")
+        try "operator-token-0123456789abcdef\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tokenFile.path)
+        try """
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+            http:
+              users:
+                - {name: ops, role: operator, tokenFile: ops.token}
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            """.write(to: directory.appendingPathComponent("wallboard.yaml"), atomically: true, encoding: .utf8)
+        let refused = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("wallboard.yaml:6:7: user 'ops'") && refused.errors.contains("chmod 600"), "\(refused.errors)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
+        let accepted = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(accepted.status == 0, "\(accepted.errors)")
+    }
+
     @Test func helpShowsDefaultsAsTheyAreTyped() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
