@@ -79,13 +79,24 @@ public struct HTTPSettings: Sendable {
     /// Whether the pages, streams and frames of `public` boards (door boards that face the street)
     /// may be opened without a credential when readers must otherwise authenticate.
     public var publicBoardsOpen: Bool
+    /// Names clients reach the service by (lower case), besides IP addresses and `localhost`; a
+    /// request naming another host is refused (a rebound DNS name is not this service).
+    public var hosts: [String]
+    /// Origins besides the service's own whose pages may open its WebSockets and send changes
+    /// (`https://console.centre.example`).
+    public var origins: [String]
 
-    public init(address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false) {
+    public init(
+        address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
+        hosts: [String] = [], origins: [String] = []
+    ) {
         self.address = address
         self.port = port
         self.token = token
         self.users = users
         self.publicBoardsOpen = publicBoardsOpen
+        self.hosts = hosts
+        self.origins = origins
     }
 
     /// Whether `address` is reachable from this machine only.

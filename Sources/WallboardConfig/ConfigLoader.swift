@@ -97,7 +97,7 @@ public enum ConfigLoader {
 
     static func httpSettings(_ value: YAMLValue, base: URL) throws -> HTTPSettings {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["address", "port", "token", "users", "publicBoardsOpen"])
+        try fields.rejectUnknownKeys(["address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins"])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
         if let port = fields.optional("port") { settings.port = try port.int(in: 0...65535) }
@@ -120,6 +120,18 @@ public enum ConfigLoader {
             }
         }
         if let open = fields.optional("publicBoardsOpen") { settings.publicBoardsOpen = try open.bool() }
+        if let hosts = fields.optional("hosts") {
+            settings.hosts = try hosts.sequence().map { try $0.string().lowercased() }
+        }
+        if let origins = fields.optional("origins") {
+            settings.origins = try origins.sequence().map { value in
+                let origin = try value.string().lowercased()
+                guard origin.hasPrefix("http://") || origin.hasPrefix("https://"), !origin.dropFirst(8).contains("/") else {
+                    throw value.error("'\(origin)' is not an origin: write SCHEME://HOST[:PORT] with no path, such as https://console.centre.example")
+                }
+                return origin
+            }
+        }
         if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
             throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")
         }

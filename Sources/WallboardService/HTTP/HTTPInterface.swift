@@ -42,6 +42,9 @@ public struct HTTPInterface: Sendable {
         let router = Router(context: Context.self)
         let service = self.service
         let access = service.access
+        let routes = RouteTable()
+        let http = service.configuration.http
+        router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
         router.add(middleware: CredentialAuthenticator(access: access))
         addOperations(to: router)
         router.group()
@@ -64,10 +67,11 @@ public struct HTTPInterface: Sendable {
                     context: Context.self
                 ))
         )
+        routes.record(router)
         return router
     }
 
-    /// Health, metrics and the pages' font: for monitoring and for the login-less kiosk's first paint.
+    /// Health, metrics, the pages' font and scripts: for monitoring, and nothing of the boards' data.
     func addOperations(to router: Router<Context>) {
         let service = self.service
         router.get("/healthz") { _, _ in
@@ -87,6 +91,14 @@ public struct HTTPInterface: Sendable {
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: try service.pageFont.styleSheet()))
             )
+        }
+        for (name, script) in [("frames", Pages.frameScript), ("console", Pages.consoleScript), ("board", Pages.boardScript)] {
+            router.get("/scripts/\(name).js") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"],
+                    body: .init(byteBuffer: ByteBuffer(string: script))
+                )
+            }
         }
         router.get("/fonts/\(PageFont.chainName)/{piece}") { _, context in
             let name = context.parameters.get("piece") ?? ""
@@ -286,7 +298,7 @@ public struct HTTPInterface: Sendable {
     static func monitor(_ service: WallboardService, _ context: Context) throws -> BoardMonitor {
         let id = context.parameters.get("id") ?? ""
         guard let monitor = service.monitor(id: id) else {
-            throw HTTPError(.notFound, message: "no board '\(id)'; boards: \(service.monitors.map(\.id).joined(separator: ", "))")
+            throw HTTPError(.notFound, message: "no such board")
         }
         return monitor
     }
