@@ -85,10 +85,19 @@ public struct HTTPSettings: Sendable {
     /// Origins besides the service's own whose pages may open its WebSockets and send changes
     /// (`https://console.centre.example`).
     public var origins: [String]
+    /// How long a client may take to send a request's head, and how long a kept-alive connection
+    /// may sit idle, before it is closed.
+    public var timeout: Duration
+    /// Connections HTTP holds at most; fewer when the process's descriptor limit would leave the
+    /// boards and the database too few.
+    public var maxConnections: Int
+    /// Connections one client address holds at most (a console opens one WebSocket per board).
+    public var maxConnectionsPerClient: Int
 
     public init(
         address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
-        hosts: [String] = [], origins: [String] = []
+        hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
+        maxConnectionsPerClient: Int = 256
     ) {
         self.address = address
         self.port = port
@@ -97,6 +106,9 @@ public struct HTTPSettings: Sendable {
         self.publicBoardsOpen = publicBoardsOpen
         self.hosts = hosts
         self.origins = origins
+        self.timeout = timeout
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerClient = maxConnectionsPerClient
     }
 
     /// Whether `address` is reachable from this machine only.

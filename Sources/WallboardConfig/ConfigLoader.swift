@@ -97,7 +97,9 @@ public enum ConfigLoader {
 
     static func httpSettings(_ value: YAMLValue, base: URL) throws -> HTTPSettings {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins"])
+        try fields.rejectUnknownKeys([
+            "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
+        ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
         if let port = fields.optional("port") { settings.port = try port.int(in: 0...65535) }
@@ -132,6 +134,9 @@ public enum ConfigLoader {
                 return origin
             }
         }
+        if let timeout = fields.optional("timeout") { settings.timeout = try duration(timeout, in: .seconds(1)...(.seconds(300))) }
+        if let cap = fields.optional("maxConnections") { settings.maxConnections = try cap.int(in: 1...1_000_000) }
+        if let cap = fields.optional("maxConnectionsPerClient") { settings.maxConnectionsPerClient = try cap.int(in: 1...1_000_000) }
         if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
             throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")
         }

@@ -106,35 +106,35 @@ import WallboardTestKit
         let ops = "Authorization: Bearer \(AccessTests.tokens["ops"] ?? "")\r\n"
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            func head(_ request: String) throws -> String {
+            func head(_ request: String) async throws -> String {
                 let connection = try LoopbackClient(from: "127.0.0.1", to: port)
                 connection.send(request)
-                return connection.responseHead()
+                return await connection.responseHead()
             }
             func status(_ head: String) -> String { String(head.split(separator: " ").dropFirst().first ?? "") }
 
             for host in ["127.0.0.1:\(port)", "localhost:\(port)", "wallboard.centre.example:\(port)"] {
-                let answer = try head("GET /api/v1/boards HTTP/1.1\r\nHost: \(host)\r\n\(viewer)Connection: close\r\n\r\n")
+                let answer = try await head("GET /api/v1/boards HTTP/1.1\r\nHost: \(host)\r\n\(viewer)Connection: close\r\n\r\n")
                 #expect(status(answer) == "200", "\(host): \(answer)")
             }
-            let rebound = try head("GET /api/v1/boards HTTP/1.1\r\nHost: rebound.attacker.example:\(port)\r\n\(viewer)Connection: close\r\n\r\n")
+            let rebound = try await head("GET /api/v1/boards HTTP/1.1\r\nHost: rebound.attacker.example:\(port)\r\n\(viewer)Connection: close\r\n\r\n")
             #expect(status(rebound) == "421", "\(rebound)")
 
             let upgrade = "GET /boards/strip/ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(viewer)Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            #expect(status(try head(upgrade + "Origin: http://127.0.0.1:\(port)\r\n\r\n")) == "101", "the service's own page")
-            #expect(status(try head(upgrade + "Origin: https://console.centre.example\r\n\r\n")) == "101", "a configured origin")
+            #expect(status(try await head(upgrade + "Origin: http://127.0.0.1:\(port)\r\n\r\n")) == "101", "the service's own page")
+            #expect(status(try await head(upgrade + "Origin: https://console.centre.example\r\n\r\n")) == "101", "a configured origin")
             // hummingbird-websocket answers every refused upgrade with its own 400, whatever the router said.
-            let foreign = try head(upgrade + "Origin: http://attacker.example\r\n\r\n")
+            let foreign = try await head(upgrade + "Origin: http://attacker.example\r\n\r\n")
             #expect(status(foreign) == "400", "\(foreign)")
-            let withoutCredential = try head(upgrade.replacingOccurrences(of: viewer, with: "") + "Origin: http://127.0.0.1:\(port)\r\n\r\n")
+            let withoutCredential = try await head(upgrade.replacingOccurrences(of: viewer, with: "") + "Origin: http://127.0.0.1:\(port)\r\n\r\n")
             #expect(status(withoutCredential) == "400", "\(withoutCredential)")
 
             let message = #"{"text": "演练", "seconds": 5}"#
             let post = "POST /api/v1/boards/strip/message HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(ops)Content-Type: application/json\r\nContent-Length: \(message.utf8.count)\r\nConnection: close\r\n"
-            #expect(status(try head(post + "Origin: http://attacker.example\r\n\r\n" + message)) == "403")
+            #expect(status(try await head(post + "Origin: http://attacker.example\r\n\r\n" + message)) == "403")
             #expect(service.monitor(id: "strip")?.report.message == nil, "nothing changed")
-            #expect(status(try head(post + "Origin: http://127.0.0.1:\(port)\r\n\r\n" + message)) == "202")
-            #expect(status(try head(post + "\r\n" + message)) == "202", "a script sends no Origin")
+            #expect(status(try await head(post + "Origin: http://127.0.0.1:\(port)\r\n\r\n" + message)) == "202")
+            #expect(status(try await head(post + "\r\n" + message)) == "202", "a script sends no Origin")
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
+@testable import WallboardService
 
 /// A plain TCP client from a chosen loopback address (127.0.0.2, …: another machine as far as the
 /// server can tell), for what HummingbirdTesting's client cannot do: hold a connection idle, send
-/// half a request, or come from somewhere else.
+/// half a request, or come from somewhere else. Its waits sleep rather than block a thread.
 final class LoopbackClient {
     let descriptor: Int32
 
@@ -36,13 +37,16 @@ final class LoopbackClient {
 
     /// The head of the server's answer (status line and headers), or what came before it closed
     /// or `timeout` passed.
-    func responseHead(timeout: Duration = .seconds(10)) -> String {
+    func responseHead(timeout: Duration = .seconds(10)) async -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, !received.containsHeadEnd {
-            guard poll(&poller, 1, 100) > 0 else { continue }
+            guard poll(&poller, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
             let count = recv(descriptor, &buffer, buffer.count, 0)
             guard count > 0 else { break }
             received += buffer[0..<count]
@@ -50,10 +54,19 @@ final class LoopbackClient {
         let text = String(decoding: received, as: UTF8.self)
         return text.components(separatedBy: "\r\n\r\n").first ?? text
     }
-}
 
-extension [UInt8] {
-    var containsHeadEnd: Bool {
-        count >= 4 && indices.dropLast(3).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+    /// Whether the server closes the connection within `timeout`.
+    func isClosed(within timeout: Duration) async -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard poll(&poller, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
+            if recv(descriptor, &buffer, buffer.count, 0) <= 0 { return true }
+        }
+        return false
     }
 }

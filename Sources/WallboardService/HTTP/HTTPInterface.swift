@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdCore
 import HummingbirdWebSocket
 import NIOCore
 import WallboardDispatch
@@ -14,25 +15,54 @@ import WallboardRender
 public struct HTTPInterface: Sendable {
     public typealias Context = WallboardRequestContext
     let service: WallboardService
+    /// The connections each client holds, for `application()`'s per-client cap.
+    let connections: ClientConnections
 
     public init(service: WallboardService) {
         self.service = service
+        connections = ClientConnections(perClient: service.configuration.http.maxConnectionsPerClient)
     }
 
-    /// The application serving `router()` on the configured address.
+    /// The application serving `router()` on the configured address, with the connection limits:
+    /// a client that takes longer than `http.timeout` for a request's head or sits idle as long is
+    /// closed; one address holds at most `maxConnectionsPerClient`; and no new connection is
+    /// accepted while `maxConnections` are open (fewer if the descriptor limit says so), so the
+    /// boards' devices and the database always find descriptors.
     public func application(onListening: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = self.router()
         let http = service.configuration.http
+        let timeout = TimeAmount.nanoseconds(Int64(http.timeout.inSeconds * 1_000_000_000))
+        let connections = self.connections
+        let webSocketResponder = router.buildResponder()
+        let server = HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(http1: .init(idleTimeout: timeout))
+                ),
+                connections: connections, timeout: timeout
+            )
+        }
+        let cap = DescriptorBudget.httpConnections(configured: http.maxConnections, reserved: Self.reservedDescriptors(boards: service.monitors.count))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(http.address, port: http.port), serverName: "wallboard"),
+            server: server,
+            configuration: .init(
+                address: .hostname(http.address, port: http.port), serverName: "wallboard",
+                availableConnectionsDelegate: MaximumAvailableConnections(cap, logger: service.logger)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.port
                 await onListening("http://\(http.address.contains(":") ? "[\(http.address)]" : http.address):\(port)/")
             },
             logger: service.logger
         )
+    }
+
+    /// Descriptors kept from HTTP: two for each board (its device or socket, and a reconnect), the
+    /// database and its journal, the service's own files, and a margin.
+    static func reservedDescriptors(boards: Int) -> Int {
+        2 * boards + 64
     }
 
     /// The routes in groups by who may use them: the group's middleware decides, never a handler.
