@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdWebSocket
@@ -38,6 +39,8 @@ struct AccessList: Sendable {
     }
 
     let entries: [Entry]
+    /// Refused credentials by client address, shared by every router of the service.
+    let failures = FailedCredentials()
     /// See `HTTPSettings.readersMustAuthenticate`.
     let readersMustAuthenticate: Bool
     let publicBoardsOpen: Bool
@@ -100,20 +103,40 @@ enum Challenge {
 }
 
 /// Sets the caller from `Authorization: Bearer TOKEN`, or `Basic` with a user's name and token (what
-/// a browser sends for a page); a credential that is no user's is refused wherever it is sent.
+/// a browser sends for a page); a credential that is no user's is refused wherever it is sent, logged
+/// with the client's address (never the credential), and counted against that address.
 struct CredentialAuthenticator: AuthenticatorMiddleware {
     typealias Context = WallboardRequestContext
     let access: AccessList
+    let failures: FailedCredentials
+    let logger: Logger
+    let now: @Sendable () -> Date
 
     func authenticate(request: Request, context: Context) async throws -> Caller? {
         guard !access.entries.isEmpty, request.headers[.authorization] != nil else { return nil }
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        if let until = failures.blockedUntil(client, now: now()) {
+            throw Self.tooMany(client, until: until, now: now())
+        }
         if let bearer = request.headers.bearer, let caller = access.caller(token: bearer.token) {
             return caller
         }
         if let basic = request.headers.basic, let caller = access.caller(token: basic.password, name: basic.username) {
             return caller
         }
+        let time = now()
+        let blocked = failures.record(client, now: time)
+        logger.notice("refused a credential from \(client) for \(request.method) \(request.uri.path)\(blocked == nil ? "" : "; that address is refused for a minute")")
+        if let blocked { throw Self.tooMany(client, until: blocked, now: time) }
         throw Challenge.unauthorized(Challenge.bearer)
+    }
+
+    static func tooMany(_ client: String, until: Date, now: Date) -> HTTPError {
+        let seconds = Int(until.timeIntervalSince(now).rounded(.up))
+        return HTTPError(
+            .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
+            message: "too many refused credentials from \(client); try again in \(seconds) s"
+        )
     }
 }
 

@@ -75,7 +75,7 @@ public struct HTTPInterface: Sendable {
         let routes = RouteTable()
         let http = service.configuration.http
         router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
-        router.add(middleware: CredentialAuthenticator(access: access))
+        router.add(middleware: CredentialAuthenticator(access: access, failures: access.failures, logger: service.logger, now: service.wallClock))
         addOperations(to: router)
         router.group()
             .add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser))
