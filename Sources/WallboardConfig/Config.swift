@@ -93,11 +93,13 @@ public struct HTTPSettings: Sendable {
     public var maxConnections: Int
     /// Connections one client address holds at most (a console opens one WebSocket per board).
     public var maxConnectionsPerClient: Int
+    /// The audit trail of control actions (JSON lines, hash-chained); nil: none kept.
+    public var audit: String?
 
     public init(
         address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
         hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
-        maxConnectionsPerClient: Int = 256
+        maxConnectionsPerClient: Int = 256, audit: String? = nil
     ) {
         self.address = address
         self.port = port
@@ -109,6 +111,7 @@ public struct HTTPSettings: Sendable {
         self.timeout = timeout
         self.maxConnections = maxConnections
         self.maxConnectionsPerClient = maxConnectionsPerClient
+        self.audit = audit
     }
 
     /// Whether `address` is reachable from this machine only.

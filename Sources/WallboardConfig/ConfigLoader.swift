@@ -99,6 +99,7 @@ public enum ConfigLoader {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys([
             "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
+            "audit",
         ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
@@ -137,6 +138,7 @@ public enum ConfigLoader {
         if let timeout = fields.optional("timeout") { settings.timeout = try duration(timeout, in: .seconds(1)...(.seconds(300))) }
         if let cap = fields.optional("maxConnections") { settings.maxConnections = try cap.int(in: 1...1_000_000) }
         if let cap = fields.optional("maxConnectionsPerClient") { settings.maxConnectionsPerClient = try cap.int(in: 1...1_000_000) }
+        if let audit = fields.optional("audit") { settings.audit = try resolve(path: audit, against: base) }
         if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
             throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")
         }

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
+import WallboardAudit
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
@@ -36,6 +37,8 @@ public final class WallboardService: Sendable {
     let pageFont: PageFont
     /// The users' tokens and who must present one.
     let access: AccessList
+    /// Where control actions are recorded (`http.audit`).
+    let audit: AuditTrail?
 
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
@@ -82,6 +85,11 @@ public final class WallboardService: Sendable {
         }
         pageFont = PageFont(fonts: fonts)
         access = try AccessList(settings: configuration.http, logger: logger)
+        do {
+            audit = try configuration.http.audit.map(AuditTrail.init(path:))
+        } catch {
+            throw ServiceSetupError("\(configuration.file): http.audit: \(error)")
+        }
         let settings = configuration.source
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         let layouts = try configuration.boards.map { try loader.load(contentsOf: URL(fileURLWithPath: $0.layoutPath)) }

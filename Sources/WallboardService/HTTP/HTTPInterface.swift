@@ -88,8 +88,12 @@ public struct HTTPInterface: Sendable {
             }
         addBoardPages(to: router.group("/boards/{id}").add(middleware: BoardAudienceGate(access: access, service: service)))
         addReadAPI(to: router.group("/api/v1").add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser)))
+        let controls = router.group("/api/v1/boards/{id}")
+        if let audit = service.audit {
+            controls.add(middleware: AuditMiddleware(trail: audit, now: service.wallClock))
+        }
         addControls(
-            to: router.group("/api/v1/boards/{id}")
+            to: controls
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
                 .add(middleware: AuthorizationPolicyMiddleware(
                     RolePolicy<Caller>(.operator),
