@@ -14,7 +14,8 @@ import WallboardTestKit
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
         var config = try configuration(database: database.path, directory: directory, boards: HTTPTests.boards)
-        config.http.timeout = .seconds(2)
+        // Long enough that a loaded machine opens every socket and looks at them before it passes.
+        config.http.timeout = .seconds(5)
         config.http.maxConnectionsPerClient = 4
         config.http.maxConnections = 12
         let sink = RecordingSink(deviceName: "/dev/ttyTEST")
@@ -32,10 +33,10 @@ import WallboardTestKit
                 defer { group.cancelAll() }
                 try await eventually("the server listens", within: .seconds(10)) { listening.withLock { $0 } != nil }
                 let port = try #require(listening.withLock { $0 })
-                func health() async throws -> String {
+                func health(within timeout: Duration = .seconds(8)) async throws -> String {
                     let connection = try LoopbackClient(from: "127.0.0.1", to: port)
                     connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    return await connection.responseHead(timeout: .seconds(8)).components(separatedBy: "\r\n").first ?? ""
+                    return await connection.responseHead(timeout: timeout).components(separatedBy: "\r\n").first ?? ""
                 }
 
                 // One address, three times its share, half of them idle and half in the middle of a head.
@@ -45,13 +46,13 @@ import WallboardTestKit
                     if index % 2 == 1 { connection.send("GET /api/v1/boards HTTP/1.1\r\nHost: 127.0.0.1\r\n") }
                     held.append(connection)
                 }
-                try await Task.sleep(for: .milliseconds(500))
+                try await Task.sleep(for: .milliseconds(300))
                 var cutAtOnce = 0
                 for connection in held where await connection.isClosed(within: .milliseconds(20)) { cutAtOnce += 1 }
                 #expect(cutAtOnce == 8, "all but 4 of one address's connections are closed at once")
                 let started = ContinuousClock.now
                 #expect(try await health() == "HTTP/1.1 200 OK", "another client is answered while one address holds its share")
-                #expect(ContinuousClock.now - started < .seconds(1))
+                #expect(ContinuousClock.now - started < .seconds(3), "well before the held sockets time out")
 
                 // Eight more addresses, their share each: 36 in all, three times the total cap. HTTP
                 // stops accepting at the cap (the rest wait in the kernel's queue), so its descriptors
@@ -63,14 +64,15 @@ import WallboardTestKit
                 #expect((12...16).contains(http.connections.open), "the server holds the cap's 12 (and at most one accept batch more), not 36: \(http.connections.open)")
 
                 // A message sent now reaches the board's device, and health answers once the held
-                // sockets reach their timeout.
+                // sockets reach their timeout: the sockets queued before it are accepted first and
+                // held their own timeout, so it may wait for two of them.
                 service.monitor(id: "sign")?.showMessage("演练", until: Date().addingTimeInterval(30))
                 try await eventually("the sign shows the message", within: .seconds(10)) {
                     sink.delivered.contains { $0.texts == ["演练"] }
                 }
-                #expect(try await health() == "HTTP/1.1 200 OK")
+                #expect(try await health(within: .seconds(16)) == "HTTP/1.1 200 OK")
                 var stillOpen = 0
-                for connection in held where !(await connection.isClosed(within: .seconds(4))) { stillOpen += 1 }
+                for connection in held where !(await connection.isClosed(within: .seconds(8))) { stillOpen += 1 }
                 #expect(stillOpen == 0, "every idle or half-open socket is closed after the timeout")
             }
         }
