@@ -19,7 +19,6 @@ struct BrowserGuard: RouterMiddleware {
         .referrerPolicy: "no-referrer",
     ]
 
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
