@@ -72,14 +72,87 @@ public struct HTTPSettings: Sendable {
     public var address: String
     /// 0 picks a free port.
     public var port: Int
-    /// Needed (as `Authorization: Bearer …`) by every request that changes state; without one in
-    /// the config such requests are refused.
+    /// Deprecated: one shared token, taken as a user named `admin` with the admin role.
     public var token: String?
+    /// Who may use the service, each with a role and a token file.
+    public var users: [HTTPUser]
+    /// Whether the pages, streams and frames of `public` boards (door boards that face the street)
+    /// may be opened without a credential when readers must otherwise authenticate.
+    public var publicBoardsOpen: Bool
+    /// Names clients reach the service by (lower case), besides IP addresses and `localhost`; a
+    /// request naming another host is refused (a rebound DNS name is not this service).
+    public var hosts: [String]
+    /// Origins besides the service's own whose pages may open its WebSockets and send changes
+    /// (`https://console.centre.example`).
+    public var origins: [String]
+    /// How long a client may take to send a request's head, and how long a kept-alive connection
+    /// may sit idle, before it is closed.
+    public var timeout: Duration
+    /// Connections HTTP holds at most; fewer when the process's descriptor limit would leave the
+    /// boards and the database too few.
+    public var maxConnections: Int
+    /// Connections one client address holds at most (a console opens one WebSocket per board).
+    public var maxConnectionsPerClient: Int
+    /// The audit trail of control actions (JSON lines, hash-chained); nil: none kept.
+    public var audit: String?
 
-    public init(address: String = "127.0.0.1", port: Int = 8080, token: String? = nil) {
+    public init(
+        address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
+        hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
+        maxConnectionsPerClient: Int = 256, audit: String? = nil
+    ) {
         self.address = address
         self.port = port
         self.token = token
+        self.users = users
+        self.publicBoardsOpen = publicBoardsOpen
+        self.hosts = hosts
+        self.origins = origins
+        self.timeout = timeout
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerClient = maxConnectionsPerClient
+        self.audit = audit
+    }
+
+    /// Whether `address` is reachable from this machine only.
+    public var isLoopback: Bool {
+        address == "localhost" || address == "::1" || address.hasPrefix("127.")
+    }
+
+    /// Whether reading (pages, streams, frames, the read API) needs a credential: always once users
+    /// are configured, and on any address other machines can reach.
+    public var readersMustAuthenticate: Bool {
+        !users.isEmpty || !isLoopback
+    }
+}
+
+/// Someone who may use the HTTP side: a name for the record, a role, and the file holding the token.
+public struct HTTPUser: Sendable, Equatable {
+    /// Each role may do what the roles before it may.
+    public enum Role: String, Sendable, CaseIterable, Comparable {
+        /// Pages, streams, frames and the read API.
+        case viewer
+        /// Also messages, brightness and the clock.
+        case `operator`
+        /// Also what administers the service.
+        case admin
+
+        public static func < (lhs: Role, rhs: Role) -> Bool {
+            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+        }
+    }
+
+    public var name: String
+    public var role: Role
+    /// Read when the service starts (see `AccessTokens.read`).
+    public var tokenFile: String
+    public var location: SourceLocation
+
+    public init(name: String, role: Role, tokenFile: String, location: SourceLocation) {
+        self.name = name
+        self.role = role
+        self.tokenFile = tokenFile
+        self.location = location
     }
 }
 

@@ -26,7 +26,7 @@ public enum ConfigLoader {
         let centre = try root.required("centre").string()
         let fonts = try root.optional("fonts").map { try resolve(path: $0, against: base) }
         let source = try sourceSettings(root.required("source"), base: base)
-        let http = try root.optional("http").map(httpSettings) ?? HTTPSettings()
+        let http = try root.optional("http").map { try httpSettings($0, base: base) } ?? HTTPSettings()
         let boardsValue = try root.required("boards")
         let boardValues = try boardsValue.sequence()
         guard !boardValues.isEmpty else { throw boardsValue.error("'boards' lists no board; add at least one") }
@@ -110,18 +110,70 @@ public enum ConfigLoader {
         )
     }
 
-    static func httpSettings(_ value: YAMLValue) throws -> HTTPSettings {
+    static func httpSettings(_ value: YAMLValue, base: URL) throws -> HTTPSettings {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["address", "port", "token"])
+        try fields.rejectUnknownKeys([
+            "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
+            "audit",
+        ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
         if let port = fields.optional("port") { settings.port = try port.int(in: 0...65535) }
         if let tokenValue = fields.optional("token") {
             let token = try tokenValue.string()
-            guard token.count >= 8 else { throw tokenValue.error("the token is too short to guard anything; use at least 8 characters") }
+            if let problem = AccessTokens.problem(with: token, minimumLength: AccessTokens.minimumInlineTokenLength) {
+                throw tokenValue.error(problem)
+            }
             settings.token = token
         }
+        if let usersValue = fields.optional("users") {
+            var seen: [String: SourceLocation] = [:]
+            for userValue in try usersValue.sequence() {
+                let user = try self.user(userValue, base: base)
+                if let first = seen[user.name] {
+                    throw userValue.error("user '\(user.name)' is listed twice; the first is at \(first)")
+                }
+                seen[user.name] = user.location
+                settings.users.append(user)
+            }
+        }
+        if let open = fields.optional("publicBoardsOpen") { settings.publicBoardsOpen = try open.bool() }
+        if let hosts = fields.optional("hosts") {
+            settings.hosts = try hosts.sequence().map { try $0.string().lowercased() }
+        }
+        if let origins = fields.optional("origins") {
+            settings.origins = try origins.sequence().map { value in
+                let origin = try value.string().lowercased()
+                guard origin.hasPrefix("http://") || origin.hasPrefix("https://"), !origin.dropFirst(8).contains("/") else {
+                    throw value.error("'\(origin)' is not an origin: write SCHEME://HOST[:PORT] with no path, such as https://console.centre.example")
+                }
+                return origin
+            }
+        }
+        if let timeout = fields.optional("timeout") { settings.timeout = try duration(timeout, in: .seconds(1)...(.seconds(300))) }
+        if let cap = fields.optional("maxConnections") { settings.maxConnections = try cap.int(in: 1...1_000_000) }
+        if let cap = fields.optional("maxConnectionsPerClient") { settings.maxConnectionsPerClient = try cap.int(in: 1...1_000_000) }
+        if let audit = fields.optional("audit") { settings.audit = try resolve(path: audit, against: base) }
+        if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
+            throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")
+        }
         return settings
+    }
+
+    static func user(_ value: YAMLValue, base: URL) throws -> HTTPUser {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["name", "role", "tokenFile"])
+        let nameValue = try fields.required("name")
+        let name = try nameValue.string()
+        guard !name.isEmpty, name.allSatisfy({ !$0.isWhitespace && !$0.isNewline && $0 != ":" }) else {
+            throw nameValue.error("user name '\(name)' must not be empty or hold spaces or ':'")
+        }
+        return HTTPUser(
+            name: name,
+            role: try fields.required("role").choice(HTTPUser.Role.allCases.map { ($0.rawValue, $0) }),
+            tokenFile: try resolve(path: fields.required("tokenFile"), against: base),
+            location: value.location
+        )
     }
 
     static func board(_ value: YAMLValue, base: URL) throws -> BoardConfiguration {

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
+import WallboardAudit
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
@@ -34,6 +35,10 @@ public final class WallboardService: Sendable {
     let wallClock: @Sendable () -> Date
     /// The font the pages bring with them.
     let pageFont: PageFont
+    /// The users' tokens and who must present one.
+    let access: AccessList
+    /// Where control actions are recorded (`http.audit`).
+    let audit: AuditTrail?
 
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
@@ -79,6 +84,12 @@ public final class WallboardService: Sendable {
             throw ServiceSetupError("\(configuration.file): \(error)")
         }
         pageFont = PageFont(fonts: fonts)
+        access = try AccessList(settings: configuration.http, logger: logger)
+        do {
+            audit = try configuration.http.audit.map(AuditTrail.init(path:))
+        } catch {
+            throw ServiceSetupError("\(configuration.file): http.audit: \(error)")
+        }
         let settings = configuration.source
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         let layouts = try configuration.boards.map { try loader.load(contentsOf: URL(fileURLWithPath: $0.layoutPath)) }
@@ -106,7 +117,7 @@ public final class WallboardService: Sendable {
             let monitor = BoardMonitor(
                 id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,
                 layoutName: layout.name, stationID: board.stationID, width: layout.width, height: layout.height,
-                format: layout.format, controlsBrightness: sink?.takesCommands ?? false, bezels: layout.bezels
+                format: layout.format, controlsBrightness: sink?.takesCommands ?? false, bezels: layout.bezels, privacy: layout.privacy
             )
             boards.append(BoardRuntime(
                 configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),

@@ -6,6 +6,7 @@ struct Wallboard: AsyncParsableCommand {
         commandName: "wallboard",
         abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
         subcommands: [
+            AuditCommand.self,
             BenchCommand.self,
             DemoCommand.self,
             FontsCommand.self,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WallboardAudit
 import WallboardExport
 import WallboardTestKit
 
@@ -51,6 +52,55 @@ import WallboardTestKit
             """, named: "minimal.yaml")
         #expect(finished.status == 0, "\(finished.errors)")
         #expect(finished.output.contains("time zone Asia/Shanghai"), "\(finished.output)")
+    }
+
+    /// `--check` reads every user's token file as the service would, and refuses one others may read.
+    @Test func checkRefusesATokenFileOthersCanRead() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokenFile = directory.appendingPathComponent("ops.token")
+        try "operator-token-0123456789abcdef\n".write(to: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tokenFile.path)
+        try """
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+            http:
+              users:
+                - {name: ops, role: operator, tokenFile: ops.token}
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            """.write(to: directory.appendingPathComponent("wallboard.yaml"), atomically: true, encoding: .utf8)
+        let refused = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("wallboard.yaml:6:7: user 'ops'") && refused.errors.contains("chmod 600"), "\(refused.errors)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
+        let accepted = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(accepted.status == 0, "\(accepted.errors)")
+    }
+
+    @Test func auditVerifyFindsAnEditedLine() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("audit.jsonl").path
+        let trail = try AuditTrail(path: path)
+        for text in ["演练", "测试", "清除"] {
+            try trail.append(AuditEntry(
+                time: Date(), user: "duty-leader", role: "operator", client: "10.1.2.3",
+                action: "POST /api/v1/boards/door-s01/message", text: text, status: 202
+            ))
+        }
+        let intact = try Self.wallboard(["audit", "verify", path], in: directory)
+        #expect(intact.status == 0, "\(intact.errors)")
+        #expect(intact.output.contains("3 lines, the chain holds"), "\(intact.output)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"text\":\"测试\""))
+        try text.replacingOccurrences(of: "\"text\":\"测试\"", with: "\"text\":\"改过\"").write(toFile: path, atomically: true, encoding: .utf8)
+        let edited = try Self.wallboard(["audit", "verify", path], in: directory)
+        #expect(edited.status != 0)
+        #expect(edited.errors.contains("line 2 was changed after it was written"), "\(edited.errors)")
     }
 
     @Test func helpShowsDefaultsAsTheyAreTyped() throws {

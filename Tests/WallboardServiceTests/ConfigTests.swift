@@ -107,7 +107,9 @@ import WallboardYAML
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("config/wallboard.example.yaml")
         let configuration = try ConfigLoader.load(contentsOf: url)
-        #expect(configuration.http.token == "change-this-token")
+        #expect(configuration.http.token == nil)
+        #expect(configuration.http.users.map(\.name) == ["wall-pc", "duty-leader", "it-desk"])
+        #expect(configuration.http.users.map(\.role) == [.viewer, .operator, .admin])
         #expect(configuration.boards.map(\.id) == ["wall", "wall-fb", "door-s01", "door-s02", "calls"])
         let door = configuration.boards[2]
         #expect(door.stationID == "S01")

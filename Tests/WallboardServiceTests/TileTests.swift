@@ -94,8 +94,7 @@ import WallboardTestKit
                 try await client.execute(uri: "/boards/wall?tile=1,1", method: .get) { response in
                     #expect(response.status == .ok)
                     let page = String(buffer: response.body)
-                    #expect(page.contains(#"<canvas id="board" width="80" height="32">"#))
-                    #expect(page.contains("'?tile=1,1'"))
+                    #expect(page.contains(#"<canvas id="board" width="80" height="32" data-board="wall" data-query="?tile=1,1">"#))
                 }
             }
         }

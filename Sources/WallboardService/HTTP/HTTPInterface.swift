@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
+import HummingbirdCore
 import HummingbirdWebSocket
 import NIOCore
 import WallboardDispatch
@@ -9,23 +11,46 @@ import WallboardRender
 
 /// The HTTP side: the console and the board pages, the pages' font, frames as PNG and over
 /// WebSocket, the status API with each board's health history, live status over WebSocket,
-/// health, metrics, and the operator actions that need the configured token.
+/// health, metrics, and the operator actions; who may use which is decided by the route groups' middleware (`Access.swift`).
 public struct HTTPInterface: Sendable {
-    public typealias Context = BasicWebSocketRequestContext
+    public typealias Context = WallboardRequestContext
     let service: WallboardService
+    /// The connections each client holds, for `application()`'s per-client cap.
+    let connections: ClientConnections
 
     public init(service: WallboardService) {
         self.service = service
+        connections = ClientConnections(perClient: service.configuration.http.maxConnectionsPerClient)
     }
 
-    /// The application serving `router()` on the configured address.
+    /// The application serving `router()` on the configured address, with the connection limits:
+    /// a client that takes longer than `http.timeout` for a request's head or sits idle as long is
+    /// closed; one address holds at most `maxConnectionsPerClient`; and no new connection is
+    /// accepted while `maxConnections` are open (fewer if the descriptor limit says so), so the
+    /// boards' devices and the database always find descriptors.
     public func application(onListening: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = self.router()
         let http = service.configuration.http
+        let timeout = TimeAmount.nanoseconds(Int64(http.timeout.inSeconds * 1_000_000_000))
+        let connections = self.connections
+        let webSocketResponder = router.buildResponder()
+        let server = HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: webSocketResponder,
+                    configuration: .init(http1: .init(idleTimeout: timeout))
+                ),
+                connections: connections, timeout: timeout
+            )
+        }
+        let cap = DescriptorBudget.httpConnections(configured: http.maxConnections, reserved: Self.reservedDescriptors(boards: service.monitors.count))
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(http.address, port: http.port), serverName: "wallboard"),
+            server: server,
+            configuration: .init(
+                address: .hostname(http.address, port: http.port), serverName: "wallboard",
+                availableConnectionsDelegate: MaximumAvailableConnections(cap, logger: service.logger)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.port
                 await onListening("http://\(http.address.contains(":") ? "[\(http.address)]" : http.address):\(port)/")
@@ -34,21 +59,80 @@ public struct HTTPInterface: Sendable {
         )
     }
 
+    /// Descriptors kept from HTTP: two for each board (its device or socket, and a reconnect), the
+    /// database and its journal, the service's own files, and a margin.
+    static func reservedDescriptors(boards: Int) -> Int {
+        2 * boards + 64
+    }
+
+    /// The routes in groups by who may use them: the group's middleware decides, never a handler.
+    /// Open to anyone: health, metrics and the pages' font. Readers: the console, the boards' pages,
+    /// streams and frames, the read API. Operators: the controls.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         let service = self.service
-        router.get("/") { _, _ in
-            Self.html(Pages.console(
-                centre: service.configuration.centreName, timeZone: service.configuration.source.timeZone.identifier,
-                fontSize: try service.pageFont.lineHeight(), boards: service.monitors.map(\.report),
-                controlled: Set(service.configuration.boards.map(\.id))
-            ))
+        let access = service.access
+        let routes = RouteTable()
+        let http = service.configuration.http
+        router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
+        router.add(middleware: CredentialAuthenticator(access: access, failures: access.failures, logger: service.logger, now: service.wallClock))
+        addOperations(to: router)
+        router.group()
+            .add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser))
+            .get("/") { _, _ in
+                Self.html(Pages.console(
+                    centre: service.configuration.centreName, timeZone: service.configuration.source.timeZone.identifier,
+                    fontSize: try service.pageFont.lineHeight(), boards: service.monitors.map(\.report),
+                    controlled: Set(service.configuration.boards.map(\.id))
+                ))
+            }
+        addBoardPages(to: router.group("/boards/{id}").add(middleware: BoardAudienceGate(access: access, service: service)))
+        addReadAPI(to: router.group("/api/v1").add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser)))
+        let controls = router.group("/api/v1/boards/{id}")
+        if let audit = service.audit {
+            controls.add(middleware: AuditMiddleware(trail: audit, now: service.wallClock))
+        }
+        addControls(
+            to: controls
+                .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
+                .add(middleware: AuthorizationPolicyMiddleware(
+                    RolePolicy<Caller>(.operator),
+                    deniedError: HTTPError(.forbidden, message: "changing a board needs the operator or admin role"),
+                    context: Context.self
+                ))
+        )
+        routes.record(router)
+        return router
+    }
+
+    /// Health, metrics, the pages' font and scripts: for monitoring, and nothing of the boards' data.
+    func addOperations(to router: Router<Context>) {
+        let service = self.service
+        router.get("/healthz") { _, _ in
+            let health = service.health(now: service.wallClock())
+            return try Self.json(health, status: health.isOK ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            let now = service.wallClock()
+            let text = service.metrics.exposition(snapshotAge: service.feed.current.state.health.age(now: now))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text))
+            )
         }
         router.get("/fonts/page.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(byteBuffer: ByteBuffer(string: try service.pageFont.styleSheet()))
             )
+        }
+        for (name, script) in [("frames", Pages.frameScript), ("console", Pages.consoleScript), ("board", Pages.boardScript)] {
+            router.get("/scripts/\(name).js") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"],
+                    body: .init(byteBuffer: ByteBuffer(string: script))
+                )
+            }
         }
         router.get("/fonts/\(PageFont.chainName)/{piece}") { _, context in
             let name = context.parameters.get("piece") ?? ""
@@ -60,13 +144,18 @@ public struct HTTPInterface: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: piece))
             )
         }
-        // `?tile=COLUMN,ROW`: one screen of a splicing wall, its part of the same frame.
-        router.get("/boards/{id}") { request, context in
+    }
+
+    /// A board's kiosk page, its frame as PNG and its frames over WebSocket.
+    /// `?tile=COLUMN,ROW`: one screen of a splicing wall, its part of the same frame.
+    func addBoardPages(to board: RouterGroup<Context>) {
+        let service = self.service
+        board.get { request, context in
             let monitor = try Self.monitor(service, context)
             let tile = try Self.tile(request, of: monitor)
             return Self.html(Pages.board(monitor.report, tile: tile))
         }
-        router.get("/boards/{id}/frame.png") { request, context in
+        board.get("frame.png") { request, context in
             let monitor = try Self.monitor(service, context)
             let tile = try Self.tile(request, of: monitor)
             guard let frame = monitor.frame else {
@@ -78,7 +167,7 @@ public struct HTTPInterface: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: PNG.encode(bitmap)))
             )
         }
-        router.ws("/boards/{id}/ws") { request, context in
+        board.ws("ws") { request, context in
             guard let id = context.parameters.get("id"), let monitor = service.monitor(id: id) else { return .dontUpgrade }
             _ = try Self.tile(request, of: monitor)
             return .upgrade([:])
@@ -104,25 +193,34 @@ public struct HTTPInterface: Sendable {
                 group.cancelAll()
             }
         }
-        router.ws("/api/v1/live") { _, _ in
+    }
+
+    /// The boards' reports and health history, the source, and live status over WebSocket.
+    func addReadAPI(to api: RouterGroup<Context>) {
+        let service = self.service
+        api.ws("live") { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, _ in
             try await Self.sendLiveStatus(service, to: outbound, until: inbound)
         }
-        router.get("/api/v1/source") { _, _ in
+        api.get("source") { _, _ in
             try Self.json(service.sourceReport(now: service.wallClock()))
         }
-        router.get("/api/v1/boards") { _, _ in
+        api.get("boards") { _, _ in
             try Self.json(service.monitors.map(\.report))
         }
-        router.get("/api/v1/boards/{id}") { _, context in
+        api.get("boards/{id}") { _, context in
             try Self.json(try Self.monitor(service, context).report)
         }
-        router.get("/api/v1/boards/{id}/events") { _, context in
+        api.get("boards/{id}/events") { _, context in
             try Self.json(try Self.monitor(service, context).events(now: service.wallClock()))
         }
-        router.post("/api/v1/boards/{id}/message") { request, context in
-            try Self.authorize(request, token: service.configuration.http.token)
+    }
+
+    /// What operators do to a board: a test message, clearing it, brightness, the clock.
+    func addControls(to board: RouterGroup<Context>) {
+        let service = self.service
+        board.post("message") { request, context in
             let monitor = try Self.monitor(service, context)
             let body = try await Self.decode(MessageRequest.self, from: request)
             let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -140,8 +238,7 @@ public struct HTTPInterface: Sendable {
             monitor.showMessage(text, until: service.wallClock().addingTimeInterval(seconds))
             return try Self.json(monitor.report, status: .accepted)
         }
-        router.post("/api/v1/boards/{id}/brightness") { request, context in
-            try Self.authorize(request, token: service.configuration.http.token)
+        board.post("brightness") { request, context in
             let monitor = try Self.monitor(service, context)
             guard monitor.controlsBrightness else {
                 throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no brightness control")
@@ -153,14 +250,12 @@ public struct HTTPInterface: Sendable {
             monitor.overrideBrightness(body.level)
             return try Self.json(monitor.report, status: .accepted)
         }
-        router.delete("/api/v1/boards/{id}/message") { request, context in
-            try Self.authorize(request, token: service.configuration.http.token)
+        board.delete("message") { _, context in
             let monitor = try Self.monitor(service, context)
             monitor.clearMessage()
             return try Self.json(monitor.report, status: .accepted)
         }
-        router.post("/api/v1/boards/{id}/clock") { request, context in
-            try Self.authorize(request, token: service.configuration.http.token)
+        board.post("clock") { _, context in
             let monitor = try Self.monitor(service, context)
             guard monitor.controlsBrightness else {
                 throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no clock to set")
@@ -168,19 +263,6 @@ public struct HTTPInterface: Sendable {
             monitor.setClockNow()
             return try Self.json(monitor.report, status: .accepted)
         }
-        router.get("/healthz") { _, _ in
-            let health = service.health(now: service.wallClock())
-            return try Self.json(health, status: health.status == .ok ? .ok : .serviceUnavailable)
-        }
-        router.get("/metrics") { _, _ in
-            let now = service.wallClock()
-            let text = service.metrics.exposition(snapshotAge: service.feed.current.state.health.age(now: now))
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: text))
-            )
-        }
-        return router
     }
 
     /// What the console's live socket sends: every board with its newest health changes.
@@ -256,27 +338,9 @@ public struct HTTPInterface: Sendable {
     static func monitor(_ service: WallboardService, _ context: Context) throws -> BoardMonitor {
         let id = context.parameters.get("id") ?? ""
         guard let monitor = service.monitor(id: id) else {
-            throw HTTPError(.notFound, message: "no board '\(id)'; boards: \(service.monitors.map(\.id).joined(separator: ", "))")
+            throw HTTPError(.notFound, message: "no such board")
         }
         return monitor
-    }
-
-    /// Accepts `Authorization: Bearer TOKEN` with the configured token, compared in constant time.
-    static func authorize(_ request: Request, token: String?) throws {
-        guard let token else {
-            throw HTTPError(.forbidden, message: "this service has no http.token in its configuration, so it accepts no changes")
-        }
-        let given = request.headers[.authorization].flatMap { header -> String? in
-            header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : nil
-        }
-        guard let given, constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
-            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "send the configured token as 'Authorization: Bearer TOKEN'")
-        }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
@@ -301,71 +365,5 @@ public struct HTTPInterface: Sendable {
 
     static func html(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// What `/healthz` reports.
-public struct ServiceHealth: Codable, Sendable {
-    public enum Status: String, Codable, Sendable {
-        case ok
-        /// The dispatch data has not been confirmed within `staleAfter`.
-        case stale
-    }
-
-    public var status: Status
-    public var snapshotAgeSeconds: Double?
-    public var sourceProblem: String?
-    /// What the data is read from: the file, or the server and whether it is a primary or a standby.
-    public var source: SourceReport
-    public var boardsFailing: [String]
-}
-
-/// What `/api/v1/source` reports: where the data comes from and how current it is.
-public struct SourceReport: Codable, Sendable {
-    /// `sqlite` or `postgres`.
-    public var database: String
-    /// The SQLite file, or the PostgreSQL hosts in the order they are tried.
-    public var configured: [String]
-    /// The server being read (`host:port`); nil for a file or while no server answers.
-    public var host: String?
-    /// `primary` or `standby`, once connected.
-    public var role: SourceEndpoint.Role?
-    public var snapshotAgeSeconds: Double?
-    public var lastSnapshotAt: Date?
-    public var problem: String?
-    public var problemSince: Date?
-    /// Boards that show placeholders for characters of the data their fonts lack: warnings
-    /// about the data, not board faults.
-    public var textSubstitutions: [TextSubstitutionReport]
-    /// What puts the dispatch system's writers at risk (a SQLite file with a rollback journal) and the fix.
-    public var warning: String?
-}
-
-extension WallboardService {
-    public func health(now: Date) -> ServiceHealth {
-        let health = feed.current.state.health
-        let stale = feed.staleSince(health, now: now) != nil
-        return ServiceHealth(
-            status: stale ? .stale : .ok,
-            snapshotAgeSeconds: health.age(now: now),
-            sourceProblem: health.problem?.description,
-            source: sourceReport(now: now),
-            boardsFailing: monitors.filter { $0.report.status == .failing }.map(\.id)
-        )
-    }
-
-    public func sourceReport(now: Date) -> SourceReport {
-        let health = feed.current.state.health
-        let (database, configured): (String, [String])
-        switch configuration.source.database {
-        case .sqlite(let path): (database, configured) = ("sqlite", [path])
-        case .postgres(let settings): (database, configured) = ("postgres", settings.hosts.map(\.description))
-        }
-        return SourceReport(
-            database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
-            snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
-            problem: health.problem?.description, problemSince: health.problemSince, warning: health.warning,
-            textSubstitutions: monitors.compactMap(\.textSubstitutions)
-        )
     }
 }

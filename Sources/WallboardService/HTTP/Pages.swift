@@ -62,7 +62,7 @@ enum Pages {
         .reply.refused { color: #f88; } .reply.accepted { color: #6c6; }
         </style>
         </head>
-        <body>
+        <body data-zone="\(escape(timeZone))">
         <h1>\(escape(centre))</h1>
         <div class="boards">
         \(cards)
@@ -74,10 +74,8 @@ enum Pages {
             <button value="ok">确定</button> <button value="cancel" formnovalidate>取消</button>
           </form>
         </dialog>
-        <script>
-        \(frameScript)
-        \(consoleScript(timeZone: timeZone))
-        </script>
+        <script src="/scripts/frames.js"></script>
+        <script src="/scripts/console.js"></script>
         </body>
         </html>
         """
@@ -112,10 +110,10 @@ enum Pages {
         }
     }
 
-    /// The console's behaviour: previews, live status, and the controls with the token.
-    static func consoleScript(timeZone: String) -> String {
-        """
-        const zone = \(jsString(timeZone));
+    /// The console's behaviour: previews, live status, and the controls with the token. Served as
+    /// its own file (the pages run no inline script); the time zone comes from the page's body.
+    static let consoleScript = """
+        const zone = document.body.dataset.zone;
         const clock = new Intl.DateTimeFormat('zh-CN', { timeZone: zone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
         const day = new Intl.DateTimeFormat('zh-CN', { timeZone: zone, month: '2-digit', day: '2-digit' });
         const stateNames = { \(BoardDeliveryStatus.allCases.map { "\($0.rawValue): \(jsString(stateName($0)))" }.joined(separator: ", ")) };
@@ -242,7 +240,6 @@ enum Pages {
           }
         });
         """
-    }
 
     /// The kiosk page of a board, or of one screen of a splicing wall (`tile`).
     static func board(_ board: BoardReport, tile: HTTPInterface.Tile? = nil) -> String {
@@ -261,9 +258,17 @@ enum Pages {
         </style>
         </head>
         <body>
-        <canvas id="board" width="\(width)" height="\(height)"></canvas>
-        <script>
-        \(frameScript)
+        <canvas id="board" width="\(width)" height="\(height)" data-board="\(escape(board.id))" data-query="\(escape(tile?.query ?? ""))"></canvas>
+        <script src="/scripts/frames.js"></script>
+        <script src="/scripts/board.js"></script>
+        </body>
+        </html>
+        """
+    }
+
+    /// The kiosk page's behaviour: the canvas fills the screen by whole multiples and shows the
+    /// board named in its `data-board` (one screen of a wall with `data-query`).
+    static let boardScript = """
         const canvas = document.getElementById('board');
         function fit() {
           const ratio = window.devicePixelRatio || 1;
@@ -275,12 +280,8 @@ enum Pages {
         }
         window.addEventListener('resize', fit);
         fit();
-        attachBoard(canvas, \(jsString(board.id)), fit, \(jsString(tile?.query ?? "")));
-        </script>
-        </body>
-        </html>
+        attachBoard(canvas, canvas.dataset.board, fit, canvas.dataset.query);
         """
-    }
 
     /// Opens the board's WebSocket and paints each changed region; reconnects after a second.
     /// `query` (`?tile=1,0`) asks for one screen of a splicing wall.

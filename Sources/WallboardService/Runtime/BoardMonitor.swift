@@ -22,6 +22,8 @@ public final class BoardMonitor: Sendable {
     public let controlsBrightness: Bool
     /// A splicing wall's bezels: each screen shows its tile of the frame.
     public let bezels: Bezels
+    /// Who may look: a `public` board faces the street; anything else (a preview too) is internal.
+    public let privacy: PrivacyClass
 
     /// A text an operator put on the board for a while (a test, or an announcement).
     public struct TestMessage: Sendable, Hashable {
@@ -66,7 +68,7 @@ public final class BoardMonitor: Sendable {
     let deliveryBell = Doorbell()
 
     init(id: String, name: String, output: String, device: String?, layoutName: String, stationID: String?,
-         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, bezels: Bezels = .none)
+         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, bezels: Bezels = .none, privacy: PrivacyClass = .internal)
     {
         self.id = id
         self.name = name
@@ -79,6 +81,7 @@ public final class BoardMonitor: Sendable {
         self.format = format
         self.controlsBrightness = controlsBrightness
         self.bezels = bezels
+        self.privacy = privacy
     }
 
     /// The newest frame, nil before the first render.

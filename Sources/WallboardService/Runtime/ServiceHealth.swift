@@ -1,0 +1,71 @@
+import Foundation
+import WallboardDispatch
+
+/// What `/healthz` reports.
+public struct ServiceHealth: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        case ok
+        /// The dispatch data has not been confirmed within `staleAfter`.
+        case stale
+    }
+
+    /// What `/healthz` answers with: 200 only when the data is current.
+    public var isOK: Bool { status == .ok }
+
+    public var status: Status
+    public var snapshotAgeSeconds: Double?
+    public var sourceProblem: String?
+    /// What the data is read from: the file, or the server and whether it is a primary or a standby.
+    public var source: SourceReport
+    public var boardsFailing: [String]
+}
+
+/// What `/api/v1/source` reports: where the data comes from and how current it is.
+public struct SourceReport: Codable, Sendable {
+    /// `sqlite` or `postgres`.
+    public var database: String
+    /// The SQLite file, or the PostgreSQL hosts in the order they are tried.
+    public var configured: [String]
+    /// The server being read (`host:port`); nil for a file or while no server answers.
+    public var host: String?
+    /// `primary` or `standby`, once connected.
+    public var role: SourceEndpoint.Role?
+    public var snapshotAgeSeconds: Double?
+    public var lastSnapshotAt: Date?
+    public var problem: String?
+    public var problemSince: Date?
+    /// Boards that show placeholders for characters of the data their fonts lack: warnings
+    /// about the data, not board faults.
+    public var textSubstitutions: [TextSubstitutionReport]
+    /// What puts the dispatch system's writers at risk (a SQLite file with a rollback journal) and the fix.
+    public var warning: String?
+}
+
+extension WallboardService {
+    public func health(now: Date) -> ServiceHealth {
+        let health = feed.current.state.health
+        let stale = feed.staleSince(health, now: now) != nil
+        return ServiceHealth(
+            status: stale ? .stale : .ok,
+            snapshotAgeSeconds: health.age(now: now),
+            sourceProblem: health.problem?.description,
+            source: sourceReport(now: now),
+            boardsFailing: monitors.filter { $0.report.status == .failing }.map(\.id)
+        )
+    }
+
+    public func sourceReport(now: Date) -> SourceReport {
+        let health = feed.current.state.health
+        let (database, configured): (String, [String])
+        switch configuration.source.database {
+        case .sqlite(let path): (database, configured) = ("sqlite", [path])
+        case .postgres(let settings): (database, configured) = ("postgres", settings.hosts.map(\.description))
+        }
+        return SourceReport(
+            database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
+            snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
+            problem: health.problem?.description, problemSince: health.problemSince, warning: health.warning,
+            textSubstitutions: monitors.compactMap(\.textSubstitutions)
+        )
+    }
+}
