@@ -64,8 +64,8 @@ extension WallboardService {
         return SourceReport(
             database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
             snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
-            problem: health.problem?.description, problemSince: health.problemSince, warning: health.warning,
-            textSubstitutions: monitors.compactMap(\.textSubstitutions)
+            problem: health.problem?.description, problemSince: health.problemSince,
+            textSubstitutions: monitors.compactMap(\.textSubstitutions), warning: health.warning
         )
     }
 }
