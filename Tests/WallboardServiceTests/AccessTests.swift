@@ -88,6 +88,27 @@ import WallboardTestKit
         }
     }
 
+    /// Without a credential `/healthz` says only ok, stale or failing; a viewer gets the full report
+    /// with the database file and the failing boards. (`HTTPTests.healthAndMetrics`: on loopback
+    /// without users everyone gets the full report, as every reader does there.)
+    @Test func healthWithoutACredentialSaysOnlyTheState() async throws {
+        let directory = try TemporaryDirectory()
+        let service = try Self.serviceWithUsers(directory: directory)
+        try await Application(router: HTTPInterface(service: service).router()).test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable, "no snapshot has been read yet")
+                #expect(String(buffer: response.body) == #"{"status":"stale"}"#)
+            }
+            try await client.execute(uri: "/healthz", method: .get, headers: Self.bearer("viewer")) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .serviceUnavailable)
+                #expect(body.contains(#""status":"stale""#))
+                #expect(body.contains(directory.path("dispatch.db")), "the viewer sees the file: \(body)")
+                #expect(body.contains(#""boardsFailing":[]"#))
+            }
+        }
+    }
+
     @Test func eachRoleMayDoWhatItsRoleAllows() async throws {
         let directory = try TemporaryDirectory()
         let service = try Self.serviceWithUsers(directory: directory)

@@ -105,12 +105,18 @@ public struct HTTPInterface: Sendable {
         return router
     }
 
-    /// Health, metrics, the pages' font and scripts: for monitoring, and nothing of the boards' data.
+    /// Health, metrics, the pages' font and scripts: for monitoring, and nothing of the boards' data
+    /// (`/healthz` gives its full report only to those who may read).
     func addOperations(to router: Router<Context>) {
         let service = self.service
-        router.get("/healthz") { _, _ in
+        router.get("/healthz") { _, context in
             let health = service.health(now: service.wallClock())
-            return try Self.json(health, status: health.isOK ? .ok : .serviceUnavailable)
+            let status: HTTPResponse.Status = health.isOK ? .ok : .serviceUnavailable
+            // Where reading needs a credential, a stranger learns the state and nothing of hosts, files or boards.
+            guard context.identity != nil || !service.access.readersMustAuthenticate else {
+                return try Self.json(health.summary, status: status)
+            }
+            return try Self.json(health, status: status)
         }
         router.get("/metrics") { _, _ in
             let now = service.wallClock()

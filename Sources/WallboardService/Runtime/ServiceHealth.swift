@@ -7,10 +7,12 @@ public struct ServiceHealth: Codable, Sendable {
         case ok
         /// The dispatch data has not been confirmed within `staleAfter`.
         case stale
+        /// The data is current, but one board or more cannot be reached.
+        case failing
     }
 
-    /// What `/healthz` answers with: 200 only when the data is current.
-    public var isOK: Bool { status == .ok }
+    /// What `/healthz` answers with: 200 while the data is current, 503 when it is stale.
+    public var isOK: Bool { status != .stale }
 
     public var status: Status
     public var snapshotAgeSeconds: Double?
@@ -18,6 +20,14 @@ public struct ServiceHealth: Codable, Sendable {
     /// What the data is read from: the file, or the server and whether it is a primary or a standby.
     public var source: SourceReport
     public var boardsFailing: [String]
+
+    /// All that `/healthz` tells a caller without a credential where reading needs one: no host,
+    /// file or board.
+    public struct Summary: Codable, Sendable {
+        public var status: Status
+    }
+
+    public var summary: Summary { Summary(status: status) }
 }
 
 /// What `/api/v1/source` reports: where the data comes from and how current it is.
@@ -45,12 +55,13 @@ extension WallboardService {
     public func health(now: Date) -> ServiceHealth {
         let health = feed.current.state.health
         let stale = feed.staleSince(health, now: now) != nil
+        let failing = monitors.filter { $0.report.status == .failing }.map(\.id)
         return ServiceHealth(
-            status: stale ? .stale : .ok,
+            status: stale ? .stale : failing.isEmpty ? .ok : .failing,
             snapshotAgeSeconds: health.age(now: now),
             sourceProblem: health.problem?.description,
             source: sourceReport(now: now),
-            boardsFailing: monitors.filter { $0.report.status == .failing }.map(\.id)
+            boardsFailing: failing
         )
     }
 
