@@ -145,9 +145,12 @@ import WallboardYAML
     @Test func shippedExamplesPostgresSourcesLoad() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("config/wallboard.example.yaml")
-        let example = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  sqlite: /var/lib/dispatch/wallboard.db\n", with: "")
-        let byURL = example.replacingOccurrences(of: "  # postgres: postgresql://", with: "  postgres: postgresql://")
-        let byMapping = example.replacingOccurrences(of: "  # postgres:\n", with: "  postgres:\n").replacingOccurrences(of: "  #   ", with: "    ")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  sqlite: /var/lib/dispatch/wallboard.db\n", with: "")
+        // Only the source section's comments are uncommented; the rest of the file has indented comments of its own.
+        let sourceEnd = try #require(text.range(of: "\nhttp:"))
+        let (source, rest) = (String(text[..<sourceEnd.lowerBound]), String(text[sourceEnd.lowerBound...]))
+        let byURL = source.replacingOccurrences(of: "  # postgres: postgresql://", with: "  postgres: postgresql://") + rest
+        let byMapping = source.replacingOccurrences(of: "  # postgres:\n", with: "  postgres:\n").replacingOccurrences(of: "  #   ", with: "    ") + rest
         let expected = SourceDatabase.postgres(PostgresSettings(
             hosts: [PostgresSettings.Host(name: "db-standby.city", port: 5433), PostgresSettings.Host(name: "db-primary.city")],
             database: "dispatch", user: "wallboard_reader", passwordFile: url.deletingLastPathComponent().appendingPathComponent("secrets/wallboard.pw").path,
