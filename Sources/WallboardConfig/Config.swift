@@ -95,11 +95,14 @@ public struct HTTPSettings: Sendable {
     public var maxConnectionsPerClient: Int
     /// The audit trail of control actions (JSON lines, hash-chained); nil: none kept.
     public var audit: String?
+    /// The lowest level a brightness override may ask for; 0 (a dark board) only where the
+    /// configuration says so.
+    public var brightnessFloor: Double
 
     public init(
         address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
         hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
-        maxConnectionsPerClient: Int = 256, audit: String? = nil
+        maxConnectionsPerClient: Int = 256, audit: String? = nil, brightnessFloor: Double = 0.1
     ) {
         self.address = address
         self.port = port
@@ -112,6 +115,7 @@ public struct HTTPSettings: Sendable {
         self.maxConnections = maxConnections
         self.maxConnectionsPerClient = maxConnectionsPerClient
         self.audit = audit
+        self.brightnessFloor = brightnessFloor
     }
 
     /// Whether `address` is reachable from this machine only.
@@ -259,6 +263,9 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// Brightness by time of day: each entry holds from its time until the next (night dimming).
 public struct BrightnessSchedule: Sendable, Hashable {
+    /// What a board without a schedule returns to after an override.
+    public static let fullLevel = 1.0
+
     public struct Entry: Sendable, Hashable {
         public var from: TimeOfDay
         /// 0 (darkest the board goes) to 1 (full).

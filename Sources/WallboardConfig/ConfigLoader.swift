@@ -114,7 +114,7 @@ public enum ConfigLoader {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys([
             "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
-            "audit",
+            "audit", "brightnessFloor",
         ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
@@ -154,6 +154,7 @@ public enum ConfigLoader {
         if let cap = fields.optional("maxConnections") { settings.maxConnections = try cap.int(in: 1...1_000_000) }
         if let cap = fields.optional("maxConnectionsPerClient") { settings.maxConnectionsPerClient = try cap.int(in: 1...1_000_000) }
         if let audit = fields.optional("audit") { settings.audit = try resolve(path: audit, against: base) }
+        if let floor = fields.optional("brightnessFloor") { settings.brightnessFloor = try floor.double(in: 0...1) }
         if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
             throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")
         }
@@ -278,7 +279,11 @@ public enum ConfigLoader {
         }
     }
 
+    /// A list of `{from, level}`, or one level the board keeps all day.
     static func brightnessSchedule(_ value: YAMLValue) throws -> BrightnessSchedule {
+        if case .scalar = value.node, let schedule = BrightnessSchedule([.init(from: TimeOfDay(hour: 0, minute: 0), level: try value.double(in: 0...1))]) {
+            return schedule
+        }
         let entries = try value.sequence().map { item -> BrightnessSchedule.Entry in
             let fields = try item.mapping()
             try fields.rejectUnknownKeys(["from", "level"])

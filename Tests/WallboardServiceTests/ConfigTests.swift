@@ -195,6 +195,18 @@ import WallboardYAML
         #expect(Self.error(Self.minimal.replacingOccurrences(of: "id: wall", with: "id: wall/1")).hasPrefix("6:9: board id 'wall/1' may hold only"))
     }
 
+    /// An override may not go below `http.brightnessFloor` (0.1 unless configured, 0 only when written);
+    /// a board may keep one level all day instead of a schedule.
+    @Test func brightnessFloorAndAFixedLevel() throws {
+        #expect(try ConfigLoader.load(Self.minimal, file: "/etc/wallboard/test.yaml").http.brightnessFloor == 0.1)
+        let dark = try ConfigLoader.load(Self.minimal + "\nhttp:\n  brightnessFloor: 0\n", file: "/etc/wallboard/test.yaml")
+        #expect(dark.http.brightnessFloor == 0)
+        #expect(Self.error(Self.minimal + "\nhttp:\n  brightnessFloor: 1.5\n") == "10:20: 'http.brightnessFloor' must be between 0.0 and 1.0, not 1.5")
+        let fixed = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: 10.0.0.1:5005\n    brightness: 0.6")
+        let schedule = try #require(try ConfigLoader.load(fixed, file: "/etc/wallboard/test.yaml").boards.first?.brightness)
+        #expect(schedule.level(at: TimeOfDay(hour: 3, minute: 0)) == 0.6 && schedule.level(at: TimeOfDay(hour: 15, minute: 30)) == 0.6)
+    }
+
     @Test func transportsAreChecked() {
         let serialWithoutProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport:\n      serial: /dev/ttyUSB0")
         #expect(Self.error(serialWithoutProtocol) == "6:5: a board on serial needs a 'protocol' (the wire protocol it speaks)")

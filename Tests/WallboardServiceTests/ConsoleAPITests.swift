@@ -150,6 +150,43 @@ import WallboardTestKit
         }
     }
 
+    /// An override below the configured floor is refused with the floor named; one with `seconds`
+    /// ends by itself, and the sign, which has no schedule, returns to full brightness, not to the
+    /// level it was dimmed to.
+    @Test func brightnessOverridesHaveAFloorAndMayEndByThemselves() async throws {
+        try await Self.withService { service, http, _ in
+            let sign = try #require(service.monitor(id: "sign"))
+            #expect(sign.report.brightness == nil, "a board without a schedule is left at its own level")
+            let app = Application(router: http.router())
+            let token: HTTPFields = [.authorization: "Bearer test-token-1234"]
+            try await app.test(.router) { client in
+                for body in [#"{"level": 0}"#, #"{"level": 0.05}"#] {
+                    try await client.execute(uri: "/api/v1/boards/sign/brightness", method: .post, headers: token, body: ByteBuffer(string: body)) { response in
+                        #expect(response.status == .badRequest, "\(body)")
+                        #expect(String(buffer: response.body).contains("between 0.1 (http.brightnessFloor) and 1"))
+                    }
+                }
+                try await client.execute(uri: "/api/v1/boards/sign/brightness", method: .post, headers: token, body: ByteBuffer(string: #"{"level": 0.3, "seconds": 0}"#)) { response in
+                    #expect(response.status == .badRequest)
+                }
+                #expect(sign.report.brightnessOverride == nil)
+                let before = Date()
+                try await client.execute(uri: "/api/v1/boards/sign/brightness", method: .post, headers: token, body: ByteBuffer(string: #"{"level": 0.3, "seconds": 2}"#)) { response in
+                    #expect(response.status == .accepted)
+                    let report = try Self.decoder().decode(BoardReport.self, from: Data(buffer: response.body))
+                    #expect(report.brightnessOverride == 0.3)
+                    let until = try #require(report.brightnessOverrideUntil)
+                    // The API's times are whole seconds.
+                    #expect(abs(until.timeIntervalSince(before) - 2) <= 1)
+                }
+            }
+            try await eventually("the sign is dimmed", within: .seconds(5)) { sign.report.brightness == 0.3 }
+            try await eventually("the override ends", within: .seconds(6)) { sign.report.brightnessOverride == nil }
+            try await eventually("the sign is back at full brightness", within: .seconds(5)) { sign.report.brightness == 1.0 }
+            #expect(sign.report.brightnessOverrideUntil == nil)
+        }
+    }
+
     @Test func clockAndClearingTheMessage() async throws {
         try await Self.withService { service, http, sink in
             let app = Application(router: http.router())

@@ -250,10 +250,14 @@ public struct HTTPInterface: Sendable {
                 throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no brightness control")
             }
             let body = try await Self.decode(BrightnessRequest.self, from: request)
-            if let level = body.level, !(0...1).contains(level) {
-                throw HTTPError(.badRequest, message: "'level' must be between 0 and 1, or null to follow the schedule")
+            let floor = service.configuration.http.brightnessFloor
+            if let level = body.level, !(floor...1).contains(level) {
+                throw HTTPError(.badRequest, message: "'level' must be between \(floor) (http.brightnessFloor) and 1, or null to follow the schedule")
             }
-            monitor.overrideBrightness(body.level)
+            if let seconds = body.seconds, !(1...86400).contains(seconds) {
+                throw HTTPError(.badRequest, message: "'seconds' must be between 1 and 86400, or left out to keep the level until the board is returned to its schedule")
+            }
+            monitor.overrideBrightness(body.level, until: body.seconds.map { service.wallClock().addingTimeInterval($0) })
             return try Self.json(monitor.report, status: .accepted)
         }
         board.delete("message") { _, context in
@@ -315,6 +319,8 @@ public struct HTTPInterface: Sendable {
 
     struct BrightnessRequest: Decodable {
         var level: Double?
+        /// How long the level holds before the board returns to its schedule.
+        var seconds: Double?
     }
 
     /// One screen of a splicing wall, as `?tile=COLUMN,ROW` names it.

@@ -25,6 +25,12 @@ public final class BoardMonitor: Sendable {
     /// Who may look: a `public` board faces the street; anything else (a preview too) is internal.
     public let privacy: PrivacyClass
 
+    /// A level an operator set, until a moment or until they return the board to its schedule.
+    public struct BrightnessOverride: Sendable, Hashable {
+        public var level: Double
+        public var until: Date?
+    }
+
     /// A text an operator put on the board for a while (a test, or an announcement).
     public struct TestMessage: Sendable, Hashable {
         public var text: String
@@ -40,7 +46,7 @@ public final class BoardMonitor: Sendable {
         /// When the snapshot behind a frame bound to new data was read, until that frame is on the wire.
         var freshSnapshotTakenAt: Date?
         var message: TestMessage?
-        var brightnessOverride: Double?
+        var brightnessOverride: BrightnessOverride?
         var appliedBrightness: Double?
         var delivery = DeliveryRecord()
         var history = BoardHistory()
@@ -156,13 +162,23 @@ public final class BoardMonitor: Sendable {
         }
     }
 
-    /// Overrides the brightness schedule; nil returns to it.
-    public func overrideBrightness(_ level: Double?) {
-        state.withLock { $0.brightnessOverride = level }
+    /// Overrides the brightness schedule, until `until` when given; nil returns to it.
+    public func overrideBrightness(_ level: Double?, until: Date? = nil) {
+        state.withLock { $0.brightnessOverride = level.map { BrightnessOverride(level: $0, until: until) } }
         deliveryBell.ring()
     }
 
-    var brightnessOverride: Double? { state.withLock { $0.brightnessOverride } }
+    /// The level an operator set, while it lasts; an expired override is dropped.
+    func brightnessOverride(now: Date) -> Double? {
+        state.withLock { state in
+            guard let override = state.brightnessOverride else { return nil }
+            if let until = override.until, until <= now {
+                state.brightnessOverride = nil
+                return nil
+            }
+            return override.level
+        }
+    }
 
     func recordDelivery(bytes: Int, at now: Date, brightness: Double?) {
         let watchers = state.withLock { state in
@@ -177,8 +193,12 @@ public final class BoardMonitor: Sendable {
         for watcher in watchers { watcher.ring() }
     }
 
-    func recordBytes(_ bytes: Int) {
-        state.withLock { $0.delivery.bytesSent += bytes }
+    /// Bytes sent without a new frame (a brightness change or the clock), and the level now applied.
+    func recordBytes(_ bytes: Int, brightness: Double?) {
+        state.withLock { state in
+            state.delivery.bytesSent += bytes
+            state.appliedBrightness = brightness
+        }
     }
 
     func recordFailure(_ message: String, at now: Date, bytes: Int) {
@@ -256,7 +276,8 @@ public final class BoardMonitor: Sendable {
                 lastError: state.delivery.lastError, lastErrorAt: state.delivery.lastErrorAt,
                 bytesSent: state.delivery.bytesSent, framesDelivered: state.delivery.framesDelivered,
                 sendErrors: state.delivery.sendErrors,
-                brightness: state.appliedBrightness, brightnessOverride: state.brightnessOverride,
+                brightness: state.appliedBrightness, brightnessOverride: state.brightnessOverride?.level,
+                brightnessOverrideUntil: state.brightnessOverride?.until,
                 message: state.message?.text, messageUntil: state.message?.until
             )
         }
@@ -285,6 +306,8 @@ public struct BoardReport: Codable, Sendable, Hashable {
     public var sendErrors: Int
     public var brightness: Double?
     public var brightnessOverride: Double?
+    /// When the override ends and the board returns to its schedule; nil: until an operator returns it.
+    public var brightnessOverrideUntil: Date?
     public var message: String?
     public var messageUntil: Date?
 }

@@ -177,6 +177,7 @@ final class BoardRuntime: Service, Sendable {
     private func deliveryLoop(_ sink: any BoardSink) async {
         var delivered: (frame: Frame, version: Int, at: Date)?
         var appliedBrightness: Double?
+        var brightnessEverSet = false
         var clockSetAt: Date?
         var lastFullSend: ContinuousClock.Instant?
         var failures = 0
@@ -184,7 +185,11 @@ final class BoardRuntime: Service, Sendable {
         while !Task.isCancelled {
             let now = wallClock()
             let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
-            let wantedBrightness = monitor.brightnessOverride ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
+            // A board without a schedule is left alone until an operator sets it, and after that
+            // returns to full brightness, the controllers' own default, rather than stay dimmed.
+            let wantedBrightness = monitor.brightnessOverride(now: now)
+                ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
+                ?? (brightnessEverSet ? BrightnessSchedule.fullLevel : nil)
             var bytes = 0
             let clockRequested = monitor.takeClockRequest()
             do throws(SinkError) {
@@ -196,6 +201,7 @@ final class BoardRuntime: Service, Sendable {
                 if sink.takesCommands, let wantedBrightness, wantedBrightness != appliedBrightness {
                     bytes += try await sink.setBrightness(wantedBrightness)
                     appliedBrightness = wantedBrightness
+                    brightnessEverSet = true
                 }
                 let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
                 let phaseDue = delivered.flatMap { sink.nextChange(of: $0.frame, after: $0.at) }.map { now >= $0 } ?? false
@@ -214,7 +220,7 @@ final class BoardRuntime: Service, Sendable {
                     }
                     monitor.recordDelivery(bytes: bytes, at: sentAt, brightness: appliedBrightness)
                 } else if bytes > 0 {
-                    monitor.recordBytes(bytes)
+                    monitor.recordBytes(bytes, brightness: appliedBrightness)
                 }
                 metrics.bytesSent.increment(by: Int64(bytes))
                 if let since = failingSince {
