@@ -94,8 +94,8 @@ public final class WallboardService: Sendable {
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         let layouts = try configuration.boards.map { try loader.load(contentsOf: URL(fileURLWithPath: $0.layoutPath)) }
         let source = source ?? DispatchSources.make(settings, figuresOverTheDay: Self.showFiguresOverTheDay(layouts), wallClock: wallClock)
-        feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger)
         metrics = ServiceMetrics()
+        feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger, metrics: metrics)
         var boards: [BoardRuntime] = []
         for (board, layout) in zip(configuration.boards, layouts) {
             if layout.kind == .door, board.stationID == nil {

@@ -49,6 +49,13 @@ public struct SourceReport: Codable, Sendable {
     public var textSubstitutions: [TextSubstitutionReport]
     /// What puts the dispatch system's writers at risk (a SQLite file with a rollback journal) and the fix.
     public var warning: String?
+    /// Rows of the newest snapshot the reader could not take as they were, the first `dataIssuesListed`.
+    public var dataIssues: [DataIssue]
+    /// How many there are in all.
+    public var dataIssueCount: Int
+
+    /// A database full of bad rows must not make every answer huge.
+    public static let dataIssuesListed = 200
 }
 
 extension WallboardService {
@@ -66,7 +73,9 @@ extension WallboardService {
     }
 
     public func sourceReport(now: Date) -> SourceReport {
-        let health = feed.current.state.health
+        let (state, _) = feed.current
+        let health = state.health
+        let issues = state.snapshot?.issues ?? []
         let (database, configured): (String, [String])
         switch configuration.source.database {
         case .sqlite(let path): (database, configured) = ("sqlite", [path])
@@ -76,7 +85,8 @@ extension WallboardService {
             database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
             snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
             problem: health.problem?.description, problemSince: health.problemSince,
-            textSubstitutions: monitors.compactMap(\.textSubstitutions), warning: health.warning
+            textSubstitutions: monitors.compactMap(\.textSubstitutions), warning: health.warning,
+            dataIssues: Array(issues.prefix(SourceReport.dataIssuesListed)), dataIssueCount: issues.count
         )
     }
 }

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import WallboardDispatch
 
 /// The service's metrics, kept in a registry of its own (so two services in one process, as in
 /// tests, never share counters) and read out in Prometheus' text format at `/metrics`.
@@ -30,10 +31,24 @@ public final class ServiceMetrics: Sendable {
         )
     }
 
+    /// Rows the reader found a problem in, by table and problem, each counted when it first appears.
+    func dataIssues(table: String, problem: DataIssue.Problem) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "wallboard_data_issues_total", dimensions: [("table", table), ("problem", problem.prometheusName)], factory: factory)
+    }
+
     /// The Prometheus text, with the snapshot age as of `now`.
     func exposition(snapshotAge age: TimeInterval?) -> String {
         snapshotAge.record(age ?? -1)
         return registry.emitToString()
+    }
+}
+
+extension DataIssue.Problem {
+    /// The problem as a label value: its case name in snake case (`future_timestamp`).
+    var prometheusName: String {
+        String(describing: self).reduce(into: "") { name, character in
+            if character.isUppercase { name += "_" + character.lowercased() } else { name.append(character) }
+        }
     }
 }
 

@@ -12,20 +12,25 @@ public final class SourceFeed: Service, Sendable {
     public let staleAfter: TimeInterval
     /// Where a problem with the data, and its end, are written: once each, not on every retry.
     let logger: Logger
+    /// Counts each row the reader found a problem in when the problem first appears.
+    let metrics: ServiceMetrics
 
     private struct Shared {
         var state = SourceState(snapshot: nil, health: SourceHealth())
         /// Counts new snapshots, so a board rebinds its layout only when the data changed.
         var snapshotGeneration = 0
         var listeners: [Doorbell] = []
+        /// The previous snapshot's data issues: an issue still there is not logged or counted again.
+        var knownIssues: Set<DataIssue> = []
     }
 
     private let shared = Mutex(Shared())
 
-    public init(source: any DispatchStateSource, staleAfter: TimeInterval, logger: Logger) {
+    public init(source: any DispatchStateSource, staleAfter: TimeInterval, logger: Logger, metrics: ServiceMetrics) {
         self.source = source
         self.staleAfter = staleAfter
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The newest state and its snapshot generation. The health's `confirmedAt` comes straight
@@ -64,16 +69,23 @@ public final class SourceFeed: Service, Sendable {
     }
 
     private func publish(_ state: SourceState) {
-        let (listeners, earlier) = shared.withLock { shared -> ([Doorbell], SourceHealth) in
+        let (listeners, earlier, newIssues) = shared.withLock { shared -> ([Doorbell], SourceHealth, [DataIssue]) in
+            var newIssues: [DataIssue] = []
             if let snapshot = state.snapshot, snapshot.isAnotherRead(than: shared.state.snapshot) {
                 shared.snapshotGeneration += 1
+                newIssues = snapshot.issues.filter { !shared.knownIssues.contains($0) }
+                shared.knownIssues = Set(snapshot.issues)
             }
             let earlier = shared.state.health
             shared.state = state
-            return (shared.listeners, earlier)
+            return (shared.listeners, earlier, newIssues)
         }
         for bell in listeners { bell.ring() }
         log(from: earlier, to: state.health)
+        for issue in newIssues {
+            logger.warning("dispatch data: \(issue)", metadata: ["table": "\(issue.table)"])
+            metrics.dataIssues(table: issue.table, problem: issue.problem).increment()
+        }
     }
 
     /// A new kind of problem is written, not each wording of it (a file "removed while open" is
