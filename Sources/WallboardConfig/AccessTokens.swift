@@ -29,30 +29,34 @@ public enum AccessTokens {
     /// The token in `path`, refused when the file is readable by group or others, or when the token
     /// is too short or a shipped example. A final newline is not part of the token.
     public static func read(file path: String) throws -> String {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw AccessTokenError(path, "cannot read the token file: \(String(cString: strerror(errno)))")
-        }
-        let mode = status.st_mode & 0o777
-        if mode & 0o077 != 0 {
-            throw AccessTokenError(path, "the token file is readable by group or others (mode \(String(mode, radix: 8))); chmod 600 it, owned by the service's user")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw AccessTokenError(path, "cannot read the token file: \(error.localizedDescription)")
-        }
-        var token = String(decoding: data, as: UTF8.self)
+        var token = String(decoding: try readSecret(file: path, holding: "token"), as: UTF8.self)
         while let last = token.last, last.isNewline { token.removeLast() }
         if let problem = problem(with: token, minimumLength: minimumFileTokenLength) {
             throw AccessTokenError(path, problem)
         }
         return token
     }
+
+    /// The contents of `path`, a file holding a secret (`what`: a token, a password), refused when
+    /// it is missing, unreadable, or readable by group or others.
+    public static func readSecret(file path: String, holding what: String) throws -> Data {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw AccessTokenError(path, "cannot read the \(what) file: \(String(cString: strerror(errno)))")
+        }
+        let mode = status.st_mode & 0o777
+        if mode & 0o077 != 0 {
+            throw AccessTokenError(path, "the \(what) file is readable by group or others (mode \(String(mode, radix: 8))); chmod 600 it, owned by the service's user")
+        }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw AccessTokenError(path, "cannot read the \(what) file: \(error.localizedDescription)")
+        }
+    }
 }
 
-/// A token file that cannot be used, with the file and the fix.
+/// A token or password file that cannot be used, with the file and the fix.
 public struct AccessTokenError: Error, CustomStringConvertible {
     public let path: String
     public let problem: String

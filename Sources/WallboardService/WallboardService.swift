@@ -85,6 +85,13 @@ public final class WallboardService: Sendable {
         }
         pageFont = PageFont(fonts: fonts)
         access = try AccessList(settings: configuration.http, logger: logger)
+        if case .postgres(let postgres) = configuration.source.database, let passwordFile = postgres.passwordFile {
+            do {
+                _ = try AccessTokens.readSecret(file: passwordFile, holding: "password")
+            } catch {
+                throw ServiceSetupError("\(configuration.file): source.postgres.passwordFile: \(error)")
+            }
+        }
         do {
             audit = try configuration.http.audit.map(AuditTrail.init(path:))
         } catch {

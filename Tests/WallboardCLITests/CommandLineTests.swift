@@ -81,6 +81,37 @@ import WallboardTestKit
         #expect(accepted.status == 0, "\(accepted.errors)")
     }
 
+    /// `--check` refuses a PostgreSQL password file that is missing or that others may read, as it
+    /// does a token file, before any server is asked.
+    @Test func checkRefusesAPasswordFileThatIsMissingOrOthersCanRead() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            centre: 测试中心
+            source:
+              postgres: postgresql://wallboard_reader@127.0.0.1:1/dispatch?passwordFile=secrets/wallboard.pw
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            """.write(to: directory.appendingPathComponent("wallboard.yaml"), atomically: true, encoding: .utf8)
+        let passwordFile = directory.appendingPathComponent("secrets/wallboard.pw")
+        let missing = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("source.postgres.passwordFile: \(passwordFile.path): cannot read the password file: No such file"), "\(missing.errors)")
+
+        try FileManager.default.createDirectory(at: passwordFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "secret\n".write(to: passwordFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: passwordFile.path)
+        let open = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(open.status != 0)
+        #expect(open.errors.contains("the password file is readable by group or others (mode 640); chmod 600 it"), "\(open.errors)")
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passwordFile.path)
+        let accepted = try Self.wallboard(["serve", "--config", "wallboard.yaml", "--check"], in: directory)
+        #expect(accepted.status == 0, "\(accepted.errors)")
+    }
+
     @Test func auditVerifyFindsAnEditedLine() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
