@@ -93,8 +93,11 @@ public struct HTTPSettings: Sendable {
     public var maxConnections: Int
     /// Connections one client address holds at most (a console opens one WebSocket per board).
     public var maxConnectionsPerClient: Int
-    /// The audit trail of control actions (JSON lines, hash-chained); nil: none kept.
+    /// The audit trail of control actions and refused requests (JSON lines, hash-chained, one
+    /// file per day beside this path); nil: none kept.
     public var audit: String?
+    /// Days of the audit trail kept; older days' files are removed.
+    public var auditRetentionDays: Int
     /// The lowest level a brightness override may ask for; 0 (a dark board) only where the
     /// configuration says so.
     public var brightnessFloor: Double
@@ -102,7 +105,7 @@ public struct HTTPSettings: Sendable {
     public init(
         address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
         hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
-        maxConnectionsPerClient: Int = 256, audit: String? = nil, brightnessFloor: Double = 0.1
+        maxConnectionsPerClient: Int = 256, audit: String? = nil, auditRetentionDays: Int = 180, brightnessFloor: Double = 0.1
     ) {
         self.address = address
         self.port = port
@@ -115,6 +118,7 @@ public struct HTTPSettings: Sendable {
         self.maxConnections = maxConnections
         self.maxConnectionsPerClient = maxConnectionsPerClient
         self.audit = audit
+        self.auditRetentionDays = auditRetentionDays
         self.brightnessFloor = brightnessFloor
     }
 

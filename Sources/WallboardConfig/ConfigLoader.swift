@@ -114,7 +114,7 @@ public enum ConfigLoader {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys([
             "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
-            "audit", "brightnessFloor",
+            "audit", "auditRetentionDays", "brightnessFloor",
         ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
@@ -154,6 +154,12 @@ public enum ConfigLoader {
         if let cap = fields.optional("maxConnections") { settings.maxConnections = try cap.int(in: 1...1_000_000) }
         if let cap = fields.optional("maxConnectionsPerClient") { settings.maxConnectionsPerClient = try cap.int(in: 1...1_000_000) }
         if let audit = fields.optional("audit") { settings.audit = try resolve(path: audit, against: base) }
+        if let days = fields.optional("auditRetentionDays") {
+            let value = try days.int()
+            // 等保 2.0 level 3 and the Cybersecurity Law: logs kept six months at least.
+            guard value >= 180 else { throw days.error("http.auditRetentionDays is \(value); keep the audit trail 180 days (six months) at least") }
+            settings.auditRetentionDays = value
+        }
         if let floor = fields.optional("brightnessFloor") { settings.brightnessFloor = try floor.double(in: 0...1) }
         if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
             throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")

@@ -93,7 +93,9 @@ public final class WallboardService: Sendable {
             }
         }
         do {
-            audit = try configuration.http.audit.map(AuditTrail.init(path:))
+            audit = try configuration.http.audit.map {
+                try AuditTrail(path: $0, retentionDays: configuration.http.auditRetentionDays, timeZone: configuration.source.timeZone)
+            }
         } catch {
             throw ServiceSetupError("\(configuration.file): http.audit: \(error)")
         }

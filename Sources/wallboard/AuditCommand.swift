@@ -15,14 +15,15 @@ struct AuditCommand: ParsableCommand {
 struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check that no line of an audit trail was changed, inserted or removed; exits non-zero naming the first that was."
+        abstract: "Check that no line or day of an audit trail was changed, inserted or removed; exits non-zero naming the first file and line that was."
     )
 
-    @Argument(help: "The audit trail (JSON lines).")
+    @Argument(help: "The audit trail: the configured http.audit path (all its days' files), the folder holding them, or one day's file.")
     var path: String
 
     func run() throws {
         let verified = try AuditTrail.verify(path: path)
-        FileHandle.standardOutput.write(Data("\(path): \(verified.lines) lines, the chain holds\n".utf8))
+        let start = verified.startsAtTheBeginning ? "" : "; the oldest day continues days removed after the retention period"
+        FileHandle.standardOutput.write(Data("\(path): \(verified.lines) lines in \(verified.files) day files, the chain holds\(start)\n".utf8))
     }
 }

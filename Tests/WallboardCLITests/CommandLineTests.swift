@@ -125,11 +125,12 @@ import WallboardTestKit
         }
         let intact = try Self.wallboard(["audit", "verify", path], in: directory)
         #expect(intact.status == 0, "\(intact.errors)")
-        #expect(intact.output.contains("3 lines, the chain holds"), "\(intact.output)")
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(intact.output.contains("3 lines in 1 day files, the chain holds"), "\(intact.output)")
+        let day = try #require(AuditTrail.dayFiles(of: path).first?.path)
+        let text = try String(contentsOfFile: day, encoding: .utf8)
         #expect(text.contains("\"text\":\"测试\""))
-        try text.replacingOccurrences(of: "\"text\":\"测试\"", with: "\"text\":\"改过\"").write(toFile: path, atomically: true, encoding: .utf8)
-        let edited = try Self.wallboard(["audit", "verify", path], in: directory)
+        try text.replacingOccurrences(of: "\"text\":\"测试\"", with: "\"text\":\"改过\"").write(toFile: day, atomically: true, encoding: .utf8)
+        let edited = try Self.wallboard(["audit", "verify", directory.path], in: directory)
         #expect(edited.status != 0)
         #expect(edited.errors.contains("line 2 was changed after it was written"), "\(edited.errors)")
     }

@@ -27,12 +27,7 @@ import WallboardAudit
             }
         }
         #expect(try AuditTrail.verify(path: path).lines == 2, "reading is not a control")
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        struct Line: Decodable { var entry: AuditEntry }
-        let entries = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            try decoder.decode(Line.self, from: Data($0.utf8)).entry
-        }
+        let entries = try #require(service.audit).entries(since: nil, limit: 10)
         #expect(entries.map(\.user) == ["viewer", "ops"])
         #expect(entries.map(\.role) == ["viewer", "operator"])
         #expect(entries.map(\.status) == [403, 202])

@@ -207,6 +207,13 @@ import WallboardYAML
         #expect(schedule.level(at: TimeOfDay(hour: 3, minute: 0)) == 0.6 && schedule.level(at: TimeOfDay(hour: 15, minute: 30)) == 0.6)
     }
 
+    @Test func theAuditTrailIsKeptSixMonthsAtLeast() throws {
+        #expect(try ConfigLoader.load(Self.minimal, file: "/etc/wallboard/test.yaml").http.auditRetentionDays == 180)
+        let year = try ConfigLoader.load(Self.minimal + "\nhttp:\n  auditRetentionDays: 365\n", file: "/etc/wallboard/test.yaml")
+        #expect(year.http.auditRetentionDays == 365)
+        #expect(Self.error(Self.minimal + "\nhttp:\n  auditRetentionDays: 90\n") == "10:23: http.auditRetentionDays is 90; keep the audit trail 180 days (six months) at least")
+    }
+
     @Test func transportsAreChecked() {
         let serialWithoutProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport:\n      serial: /dev/ttyUSB0")
         #expect(Self.error(serialWithoutProtocol) == "6:5: a board on serial needs a 'protocol' (the wire protocol it speaks)")
