@@ -33,4 +33,82 @@ import WallboardAudit
         #expect(entries.map(\.status) == [403, 202])
         #expect(entries.allSatisfy { $0.action == "POST /api/v1/boards/strip/message" && $0.text == "演练" })
     }
+
+    /// A refused request is recorded on any route, not only on the controls: no credential for a
+    /// page (401), a token that is no user's (401), a page from another site (403), and the lock-out (429).
+    @Test func refusedRequestsAreRecordedOnEveryRoute() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("audit.jsonl")
+        let service = try AccessTests.serviceWithUsers(directory: directory, extra: "  audit: \(path)\n")
+        try await Application(router: HTTPInterface(service: service).router()).test(.router) { client in
+            try await client.execute(uri: "/boards/strip", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/boards", method: .get, headers: [.authorization: "Bearer not-a-users-token-0123456789"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/boards/strip/message", method: .delete, headers: [.authorization: AccessTests.bearer("ops")[.authorization] ?? "", .origin: "https://elsewhere.example"]) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/v1/audit", method: .get, headers: AccessTests.bearer("viewer")) { response in
+                #expect(response.status == .forbidden)
+            }
+            for _ in 0..<11 {
+                try await client.execute(uri: "/healthz", method: .get, headers: [.authorization: "Bearer guess-0123456789abcdefghijkl"]) { _ in }
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok, "an answered read is not recorded")
+            }
+        }
+        let entries = try #require(service.audit).entries(since: nil, limit: 100)
+        let summary = entries.map { "\($0.status) \($0.action) \($0.user ?? "-")" }
+        #expect(Array(summary.prefix(4)) == [
+            "401 GET /boards/strip -", "401 GET /api/v1/boards -", "403 DELETE /api/v1/boards/strip/message -",
+            "403 GET /api/v1/audit viewer",
+        ])
+        // The token that was no user's counts too: the tenth guess after it is the eleventh refusal.
+        #expect(Array(summary.dropFirst(4)) == Array(repeating: "401 GET /healthz -", count: 9) + Array(repeating: "429 GET /healthz -", count: 2))
+        #expect(try AuditTrail.verify(path: path).lines == entries.count)
+    }
+
+    /// The trail is for admins: viewers and operators get 403; `since` and `limit` choose the lines.
+    @Test func onlyAdminsReadTheTrail() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("audit.jsonl")
+        let service = try AccessTests.serviceWithUsers(directory: directory, extra: "  audit: \(path)\n")
+        let trail = try #require(service.audit)
+        let start = Date(timeIntervalSince1970: 1_900_000_000)
+        for index in 0..<5 {
+            try trail.append(AuditEntry(
+                time: start.addingTimeInterval(Double(index) * 60), user: "ops", role: "operator", client: "10.1.2.3",
+                action: "POST /api/v1/boards/strip/message", text: "演练 \(index)", status: 202
+            ))
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        try await Application(router: HTTPInterface(service: service).router()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/audit", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            for name in ["viewer", "ops"] {
+                try await client.execute(uri: "/api/v1/audit", method: .get, headers: AccessTests.bearer(name)) { response in
+                    #expect(response.status == .forbidden, "\(name)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/audit?limit=2", method: .get, headers: AccessTests.bearer("root")) { response in
+                #expect(response.status == .ok)
+                let entries = try decoder.decode([AuditEntry].self, from: Data(buffer: response.body))
+                #expect(entries.map(\.user) == ["viewer", "ops"], "the newest: the refused reads before this one")
+            }
+            try await client.execute(uri: "/api/v1/audit?since=2030-03-17T17:47:40Z&limit=2", method: .get, headers: AccessTests.bearer("root")) { response in
+                let entries = try decoder.decode([AuditEntry].self, from: Data(buffer: response.body))
+                #expect(entries.map(\.text) == ["演练 1", "演练 2"])
+            }
+            for query in ["since=yesterday", "limit=0", "limit=5000"] {
+                try await client.execute(uri: "/api/v1/audit?\(query)", method: .get, headers: AccessTests.bearer("root")) { response in
+                    #expect(response.status == .badRequest, "\(query)")
+                }
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ import HummingbirdAuth
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import Synchronization
 import WallboardLayout
 
 /// A configured user who presented their token.
@@ -22,12 +23,25 @@ public struct WallboardRequestContext: AuthRequestContext, WebSocketRequestConte
     public let webSocket: WebSocketHandlerReference<Self>
     public var identity: Caller?
     public let remoteAddress: SocketAddress?
+    /// The caller as the authenticator found it, for the audit middleware that runs before it.
+    let authenticated = AuthenticatedCaller()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
         identity = nil
         remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// Who one request turned out to be: shared by every copy of its context, so that a middleware
+/// outside the authenticator learns it once the request is answered.
+final class AuthenticatedCaller: Sendable {
+    private let caller = Mutex<Caller?>(nil)
+
+    var value: Caller? {
+        get { caller.withLock { $0 } }
+        set { caller.withLock { $0 = newValue } }
     }
 }
 
@@ -119,9 +133,11 @@ struct CredentialAuthenticator: AuthenticatorMiddleware {
             throw Self.tooMany(client, until: until, now: now())
         }
         if let bearer = request.headers.bearer, let caller = access.caller(token: bearer.token) {
+            context.authenticated.value = caller
             return caller
         }
         if let basic = request.headers.basic, let caller = access.caller(token: basic.password, name: basic.username) {
+            context.authenticated.value = caller
             return caller
         }
         let time = now()

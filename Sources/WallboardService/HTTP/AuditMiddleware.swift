@@ -2,8 +2,10 @@ import Foundation
 import Hummingbird
 import WallboardAudit
 
-/// Records every request of its group in the audit trail (who, from where, what, the text sent,
-/// and the answer, refusals included) and answers only once the line is on disk.
+/// Records in the audit trail every request that changes something (who, from where, what, the
+/// text sent, and the answer, refusals included) and every request refused on any route (401,
+/// 403, 429), and answers only once the line is on disk. It runs before every other middleware,
+/// so that refusals by the browser guard and the authenticator are recorded too.
 struct AuditMiddleware: RouterMiddleware {
     typealias Context = WallboardRequestContext
     let trail: AuditTrail
@@ -14,10 +16,16 @@ struct AuditMiddleware: RouterMiddleware {
         var text: String?
     }
 
+    static let refusals: Set<HTTPResponse.Status> = [.unauthorized, .forbidden, .tooManyRequests]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
-        let text = (try? JSONDecoder().decode(Sent.self, from: Data(buffer: body)))?.text
+        let changes = request.method != .get && request.method != .head
+        var text: String?
+        if changes {
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            text = (try? JSONDecoder().decode(Sent.self, from: Data(buffer: body)))?.text
+        }
         let status: HTTPResponse.Status
         let outcome: Result<Response, any Error>
         do {
@@ -26,11 +34,14 @@ struct AuditMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             (status, outcome) = (error.status, .failure(error))
         }
-        try trail.append(AuditEntry(
-            time: now(), user: context.identity?.name, role: context.identity?.role.rawValue,
-            client: context.remoteAddress?.ipAddress ?? "unknown", action: "\(request.method) \(request.uri.path)",
-            text: text, status: status.code
-        ))
+        if changes || Self.refusals.contains(status) {
+            let caller = context.authenticated.value
+            try trail.append(AuditEntry(
+                time: now(), user: caller?.name, role: caller?.role.rawValue,
+                client: context.remoteAddress?.ipAddress ?? "unknown", action: "\(request.method) \(request.uri.path)",
+                text: text, status: status.code
+            ))
+        }
         return try outcome.get()
     }
 }

@@ -67,13 +67,16 @@ public struct HTTPInterface: Sendable {
 
     /// The routes in groups by who may use them: the group's middleware decides, never a handler.
     /// Open to anyone: health, metrics and the pages' font. Readers: the console, the boards' pages,
-    /// streams and frames, the read API. Operators: the controls.
+    /// streams and frames, the read API. Operators: the controls. Admins: the audit trail.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         let service = self.service
         let access = service.access
         let routes = RouteTable()
         let http = service.configuration.http
+        if let audit = service.audit {
+            router.add(middleware: AuditMiddleware(trail: audit, now: service.wallClock))
+        }
         router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
         router.add(middleware: CredentialAuthenticator(access: access, failures: access.failures, logger: service.logger, now: service.wallClock))
         addOperations(to: router)
@@ -88,12 +91,17 @@ public struct HTTPInterface: Sendable {
             }
         addBoardPages(to: router.group("/boards/{id}").add(middleware: BoardAudienceGate(access: access, service: service)))
         addReadAPI(to: router.group("/api/v1").add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser)))
-        let controls = router.group("/api/v1/boards/{id}")
-        if let audit = service.audit {
-            controls.add(middleware: AuditMiddleware(trail: audit, now: service.wallClock))
-        }
+        addAuditTrail(
+            to: router.group("/api/v1/audit")
+                .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.browser))
+                .add(middleware: AuthorizationPolicyMiddleware(
+                    RolePolicy<Caller>(.admin),
+                    deniedError: HTTPError(.forbidden, message: "the audit trail is for the admin role"),
+                    context: Context.self
+                ))
+        )
         addControls(
-            to: controls
+            to: router.group("/api/v1/boards/{id}")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
                 .add(middleware: AuthorizationPolicyMiddleware(
                     RolePolicy<Caller>(.operator),
@@ -220,6 +228,33 @@ public struct HTTPInterface: Sendable {
         }
         api.get("boards/{id}/events") { _, context in
             try Self.json(try Self.monitor(service, context).events(now: service.wallClock()))
+        }
+    }
+
+    /// The audit trail's entries: `?since=ISO-8601` for those from then on (oldest first), else the
+    /// newest; `limit` 1 … 1000 (100).
+    func addAuditTrail(to audit: RouterGroup<Context>) {
+        let service = self.service
+        audit.get { request, _ in
+            guard let trail = service.audit else {
+                throw HTTPError(.notFound, message: "this service keeps no audit trail; set http.audit")
+            }
+            let query = request.uri.queryParameters
+            var since: Date?
+            if let text = query["since"].map(String.init) {
+                guard let date = ISO8601DateFormatter().date(from: text) else {
+                    throw HTTPError(.badRequest, message: "'since' is a time such as 2026-12-05T08:00:00Z, not '\(text)'")
+                }
+                since = date
+            }
+            var limit = 100
+            if let text = query["limit"].map(String.init) {
+                guard let value = Int(text), (1...1000).contains(value) else {
+                    throw HTTPError(.badRequest, message: "'limit' is a whole number from 1 to 1000, not '\(text)'")
+                }
+                limit = value
+            }
+            return try Self.json(try trail.entries(since: since, limit: limit))
         }
     }
 
