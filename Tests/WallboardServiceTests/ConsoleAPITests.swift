@@ -99,6 +99,13 @@ import WallboardTestKit
             // A new frame to send: the message.
             sign.showMessage("故障演练", until: Date().addingTimeInterval(30))
             try await eventually("the sign is failing", within: .seconds(5)) { sign.report.status == .failing }
+            try await Application(router: http.router()).test(.router) { client in
+                try await client.execute(uri: "/healthz", method: .get) { response in
+                    #expect(response.status == .ok, "the data is current: a failing board is not a stale service")
+                    #expect(String(buffer: response.body).contains(#""status":"failing""#))
+                    #expect(String(buffer: response.body).contains(#""boardsFailing":["sign"]"#))
+                }
+            }
             sink.failing.withLock { $0 = false }
             try await eventually("the sign is back", within: .seconds(5)) { sign.report.status == .ok }
             let app = Application(router: http.router())
