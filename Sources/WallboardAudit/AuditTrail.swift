@@ -204,6 +204,9 @@ public final class AuditTrail: Sendable {
         } else {
             files = dayFiles(of: path).map(\.path)
         }
+        guard !files.isEmpty else {
+            throw AuditError(path, "holds no audit trail: no file or folder of that name, and no days' files beside it (\(URL(fileURLWithPath: file(of: path, day: "YYYY-MM-DD")).lastPathComponent))")
+        }
         return try verify(files: files, from: nil)
     }
 

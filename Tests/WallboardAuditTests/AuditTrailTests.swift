@@ -86,6 +86,8 @@ struct AuditTrailTests {
         let since = try trail.entries(since: start.addingTimeInterval(390 * 43200), limit: 4)
         #expect(since.map(\.text) == ["演练 390", "演练 391", "演练 392", "演练 393"])
 
+        #expect(verifyError(folder + "/elsewhere.jsonl").hasSuffix("holds no audit trail: no file or folder of that name, and no days' files beside it (elsewhere-YYYY-MM-DD.jsonl)"), "a mistyped path is not an empty trail")
+
         try FileManager.default.removeItem(atPath: days[100].path)
         #expect(verifyError(folder).contains("\(days[101].path): line 1 does not follow the last line of \(URL(fileURLWithPath: days[99].path).lastPathComponent)"), "\(verifyError(folder))")
     }
