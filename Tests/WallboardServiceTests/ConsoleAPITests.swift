@@ -167,6 +167,9 @@ import WallboardTestKit
             let app = Application(router: http.router())
             let token: HTTPFields = [.authorization: "Bearer test-token-1234"]
             try await app.test(.router) { client in
+                try await client.execute(uri: "/", method: .get) { response in
+                    #expect(String(buffer: response.body).contains(#"name="level" type="number" min="10" max="100""#), "the console offers nothing under the floor")
+                }
                 for body in [#"{"level": 0}"#, #"{"level": 0.05}"#] {
                     try await client.execute(uri: "/api/v1/boards/sign/brightness", method: .post, headers: token, body: ByteBuffer(string: body)) { response in
                         #expect(response.status == .badRequest, "\(body)")

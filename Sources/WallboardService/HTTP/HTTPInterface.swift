@@ -86,7 +86,7 @@ public struct HTTPInterface: Sendable {
                 Self.html(Pages.console(
                     centre: service.configuration.centreName, timeZone: service.configuration.source.timeZone.identifier,
                     fontSize: try service.pageFont.lineHeight(), boards: service.monitors.map(\.report),
-                    controlled: Set(service.configuration.boards.map(\.id))
+                    controlled: Set(service.configuration.boards.map(\.id)), brightnessFloor: http.brightnessFloor
                 ))
             }
         addBoardPages(to: router.group("/boards/{id}").add(middleware: BoardAudienceGate(access: access, service: service)))

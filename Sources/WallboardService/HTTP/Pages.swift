@@ -6,7 +6,8 @@ import WallboardRender
 enum Pages {
     /// The operator's console: every board's live picture, health and latest faults, counters, and
     /// the controls, all in the page's own font (`PageFont`) at `fontSize` pixels or twice that.
-    static func console(centre: String, timeZone: String, fontSize: Int, boards: [BoardReport], controlled: Set<String>) -> String {
+    /// `brightnessFloor`: the lowest level (0 … 1) the brightness field offers, as `http.brightnessFloor` allows.
+    static func console(centre: String, timeZone: String, fontSize: Int, boards: [BoardReport], controlled: Set<String>, brightnessFloor: Double) -> String {
         let cards = boards.map { board -> String in
             let controls = controlled.contains(board.id) ? """
                   <form class="message">
@@ -18,7 +19,7 @@ enum Pages {
                 """ : ""
             let commands = controlled.contains(board.id) && board.device != nil && board.output != "framebuffer" ? """
                   <div class="commands">
-                    亮度 <input name="level" type="number" min="0" max="100" step="5" value="50"> %
+                    亮度 <input name="level" type="number" min="\(Int((brightnessFloor * 100).rounded(.up)))" max="100" step="5" value="50"> %
                     <button type="button" class="brightness">设定</button>
                     <button type="button" class="schedule">按时间表</button>
                     <button type="button" class="clock">校准时钟</button>
