@@ -6,64 +6,9 @@ import WallboardTestKit
 /// `wallboard serve` over HTTPS, with a certificate authority and server certificates this test makes
 /// with openssl, and real TLS clients (curl, openssl s_client) on loopback.
 @Suite(.serialized) struct TLSServeTests {
-    static let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
     static let curl = URL(fileURLWithPath: "/usr/bin/curl")
     static let operatorToken = "operator-token-0123456789abcdef"
     static let wallLayout = WallboardProgram.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path
-
-    /// A test CA (`ca.pem`) in `directory`, and server certificates for localhost and 127.0.0.1 it signs.
-    struct Authority {
-        let directory: URL
-
-        init(in directory: URL) throws {
-            self.directory = directory
-            try run(TLSServeTests.openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=test CA"])
-            try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(to: directory.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
-        }
-
-        /// `NAME.pem` and its own key `NAME.key` (mode 600), with serial number `serial`.
-        func issue(_ name: String, serial: Int) throws {
-            try run(TLSServeTests.openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=localhost"])
-            try run(TLSServeTests.openssl, [
-                "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "\(serial)", "-days", "2",
-                "-extfile", "san.ext", "-out", "\(name).pem",
-            ])
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent("\(name).key").path)
-        }
-
-        /// The serial number as openssl prints it (`serial=03E9`), of a PEM file or of what a server sends.
-        func serial(ofFile name: String) throws -> String {
-            try run(TLSServeTests.openssl, ["x509", "-in", name, "-noout", "-serial"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        func serial(servedOn port: Int) throws -> String {
-            let served = try run(TLSServeTests.openssl, ["s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", "ca.pem", "-verify_return_error"], input: "/dev/null")
-            let pem = directory.appendingPathComponent("served-\(UUID().uuidString).pem")
-            try served.write(to: pem, atomically: true, encoding: .utf8)
-            return try serial(ofFile: pem.path)
-        }
-
-        /// Installs `name`'s certificate and key as the ones the configuration names.
-        func install(_ name: String) throws {
-            for suffix in ["pem", "key"] {
-                let target = directory.appendingPathComponent("server.\(suffix)")
-                try? FileManager.default.removeItem(at: target)
-                try FileManager.default.copyItem(at: directory.appendingPathComponent("\(name).\(suffix)"), to: target)
-            }
-        }
-
-        @discardableResult
-        func run(_ program: URL, _ arguments: [String], input: String? = nil) throws -> String {
-            let finished = try WallboardProgram.run(arguments, in: directory, program: program, input: input.map { URL(fileURLWithPath: $0) })
-            guard finished.status == 0 else { throw TestFailure("\(program.lastPathComponent) \(arguments.joined(separator: " ")): \(finished.errors)") }
-            return finished.output
-        }
-    }
-
-    struct TestFailure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
 
     static func scratch() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-tls-\(UUID().uuidString)")
@@ -118,7 +63,7 @@ import WallboardTestKit
     @Test func httpsServesTheConsoleAMessageAndARenewedCertificateWithoutDroppingTheBoardsStream() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let authority = try Authority(in: directory)
+        let authority = try TestCertificateAuthority(in: directory)
         try authority.issue("first", serial: 1001)
         try authority.issue("renewed", serial: 1002)
         try authority.install("first")
@@ -169,7 +114,7 @@ import WallboardTestKit
         ).utf8).write(to: upgrade)
         let stream = try WallboardProgram.start(
             ["s_client", "-quiet", "-connect", "127.0.0.1:\(port)", "-CAfile", "ca.pem", "-verify_return_error"],
-            in: directory, program: Self.openssl, input: upgrade
+            in: directory, program: TestCertificateAuthority.openssl, input: upgrade
         )
         defer { stream.process.terminate() }
         func messages() -> Int { Self.webSocketMessages(in: (try? Data(contentsOf: stream.output)) ?? Data()) }
@@ -205,7 +150,7 @@ import WallboardTestKit
     @Test func checkReadsTheCertificateAndKey() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let authority = try Authority(in: directory)
+        let authority = try TestCertificateAuthority(in: directory)
         try authority.issue("first", serial: 1001)
         try authority.issue("other", serial: 1002)
         try Self.writeToken(in: directory)
