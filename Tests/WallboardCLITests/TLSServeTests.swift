@@ -59,7 +59,8 @@ import WallboardTestKit
 
     /// The console and an operator's message over HTTPS verified against the test CA; plain HTTP on
     /// the same port gets no HTTP answer; a certificate replaced on disk and SIGHUP is what the next
-    /// connection gets, while the wall's WebSocket stream, opened over TLS before, keeps every frame.
+    /// connection gets (and a pair that does not match is refused, the renewed one kept), while the
+    /// wall's WebSocket stream, opened over TLS before, keeps every frame.
     @Test func httpsServesTheConsoleAMessageAndARenewedCertificateWithoutDroppingTheBoardsStream() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -137,6 +138,14 @@ import WallboardTestKit
         #expect(server.process.isRunning)
         let afterReload = try authority.run(Self.curl, ["-sS", "--fail", "--cacert", "ca.pem", "-u", "ops:\(Self.operatorToken)", "\(base)/api/v1/boards/wall"])
         #expect(afterReload.contains(#""id":"wall""#), "\(afterReload)")
+
+        // A pair that fails the checks (the first certificate with the renewed key) is not served.
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("server.pem"))
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("first.pem"), to: directory.appendingPathComponent("server.pem"))
+        #expect(kill(server.process.processIdentifier, SIGHUP) == 0)
+        try await eventually("the refused pair in the log", describe: { logged() }) { logged().contains("SIGHUP: kept the certificate served so far") }
+        #expect(logged().contains("does not belong to the certificate"), "\(logged())")
+        #expect(try authority.serial(servedOn: port) == renewedSerial)
 
         // The wall's clock shows seconds: a frame each second, none missed across the reload.
         try await Task.sleep(for: .seconds(3))
