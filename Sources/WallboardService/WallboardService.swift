@@ -93,6 +93,9 @@ public final class WallboardService: Sendable {
             throw ServiceSetupError("\(configuration.file): http.audit: \(error)")
         }
         certificate = try configuration.http.tls.map(ServedCertificate.init(files:))
+        if let warning = certificate?.expiryWarning(now: wallClock()) {
+            logger.warning("\(warning)")
+        }
         if certificate == nil, !configuration.http.isLoopback {
             logger.warning("http.insecure: serving plain HTTP on \(configuration.http.address), which other machines reach: tokens and the boards' data cross the network in clear; give http.tls a certificate and key")
         }

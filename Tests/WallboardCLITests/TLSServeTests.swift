@@ -174,6 +174,7 @@ import WallboardTestKit
         let good = try check(certificate: "first.pem", key: "first.key")
         #expect(good.status == 0, "\(good.errors)")
         #expect(good.output.contains("HTTPS with \(directory.path)/first.pem (serial 03:E9, valid until"), "\(good.output)")
+        #expect(good.errors.contains("the certificate \(directory.path)/first.pem expires at") && good.errors.contains("in 1 day; renew it"), "made for 2 days: \(good.errors)")
 
         let mismatched = try check(certificate: "first.pem", key: "other.key")
         #expect(mismatched.status != 0)

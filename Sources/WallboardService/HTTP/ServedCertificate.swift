@@ -16,11 +16,12 @@ public final class ServedCertificate: Sendable {
         var chain: [NIOSSLCertificate]
         var key: NIOSSLPrivateKey
 
+        var validUntil: Date { Date(timeIntervalSince1970: TimeInterval(chain[0].notValidAfter)) }
+
         /// How a person tells two certificates apart: the serial number and the end of validity.
         var summary: String {
             let serial = Hex.bytes(chain[0].serialNumber).replacingOccurrences(of: " ", with: ":")
-            let until = Date(timeIntervalSince1970: TimeInterval(chain[0].notValidAfter))
-            return "serial \(serial), valid until \(until.formatted(.iso8601))"
+            return "serial \(serial), valid until \(validUntil.formatted(.iso8601))"
         }
     }
 
@@ -35,6 +36,15 @@ public final class ServedCertificate: Sendable {
 
     /// What is served now, for the log and `--check`.
     public var summary: String { current.withLock { $0.summary } }
+
+    /// A warning when what is served has expired or expires within 30 days; nil otherwise.
+    public func expiryWarning(now: Date) -> String? {
+        let until = current.withLock { $0.validUntil }
+        let days = Int(until.timeIntervalSince(now) / 86_400)
+        guard days < 30 else { return nil }
+        let when = until < now ? "expired at \(until.formatted(.iso8601)): browsers refuse it" : "expires at \(until.formatted(.iso8601)), in \(days == 1 ? "1 day" : "\(days) days")"
+        return "http.tls: the certificate \(files.certificate) \(when); renew it and send SIGHUP (systemctl reload wallboard)"
+    }
 
     /// Reads the files again and serves them from the next handshake on; on any problem the pair
     /// served so far stays and the error says why.
@@ -114,6 +124,7 @@ struct CertificateReloader: Service {
             do {
                 let summary = try certificate.reload()
                 logger.notice("SIGHUP: serving the certificate \(certificate.files.certificate) (\(summary)) to new connections")
+                if let warning = certificate.expiryWarning(now: Date()) { logger.warning("\(warning)") }
             } catch {
                 logger.error("SIGHUP: kept the certificate served so far: \(error)")
             }
