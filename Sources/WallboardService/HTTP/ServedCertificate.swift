@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import HummingbirdTLS
 import Logging
 import NIOSSL
 import ServiceLifecycle
