@@ -101,11 +101,15 @@ public struct HTTPSettings: Sendable {
     /// The lowest level a brightness override may ask for; 0 (a dark board) only where the
     /// configuration says so.
     public var brightnessFloor: Double
+    /// The certificate and key HTTPS is served with; nil: plain HTTP.
+    public var tls: TLSFiles?
+    /// Plain HTTP on an address other machines can reach, allowed in so many words (a warning at every start).
+    public var insecure: Bool
 
     public init(
         address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
         hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
-        maxConnectionsPerClient: Int = 256, audit: String? = nil, auditRetentionDays: Int = 180, brightnessFloor: Double = 0.1
+        maxConnectionsPerClient: Int = 256, audit: String? = nil, auditRetentionDays: Int = 180, brightnessFloor: Double = 0.1, tls: TLSFiles? = nil, insecure: Bool = false
     ) {
         self.address = address
         self.port = port
@@ -120,6 +124,8 @@ public struct HTTPSettings: Sendable {
         self.audit = audit
         self.auditRetentionDays = auditRetentionDays
         self.brightnessFloor = brightnessFloor
+        self.tls = tls
+        self.insecure = insecure
     }
 
     /// Whether `address` is reachable from this machine only.
@@ -131,6 +137,21 @@ public struct HTTPSettings: Sendable {
     /// are configured, and on any address other machines can reach.
     public var readersMustAuthenticate: Bool {
         !users.isEmpty || !isLoopback
+    }
+}
+
+/// The PEM files HTTPS is served with, read at start and again on SIGHUP.
+public struct TLSFiles: Sendable, Equatable {
+    /// The server's certificate, followed by any intermediate certificates.
+    public var certificate: String
+    /// The certificate's private key, readable by the service's user only.
+    public var key: String
+    public var location: SourceLocation
+
+    public init(certificate: String, key: String, location: SourceLocation) {
+        self.certificate = certificate
+        self.key = key
+        self.location = location
     }
 }
 

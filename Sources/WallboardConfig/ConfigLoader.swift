@@ -114,7 +114,7 @@ public enum ConfigLoader {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys([
             "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
-            "audit", "auditRetentionDays", "brightnessFloor",
+            "audit", "auditRetentionDays", "brightnessFloor", "tls", "insecure",
         ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
@@ -161,8 +161,23 @@ public enum ConfigLoader {
             settings.auditRetentionDays = value
         }
         if let floor = fields.optional("brightnessFloor") { settings.brightnessFloor = try floor.double(in: 0...1) }
+        if let tls = fields.optional("tls") {
+            let files = try tls.mapping()
+            try files.rejectUnknownKeys(["certificate", "key"])
+            settings.tls = TLSFiles(
+                certificate: try resolve(path: files.required("certificate"), against: base),
+                key: try resolve(path: files.required("key"), against: base), location: tls.location
+            )
+        }
+        if let insecure = fields.optional("insecure") { settings.insecure = try insecure.bool() }
         if !settings.isLoopback, settings.users.isEmpty, settings.token == nil {
             throw value.error("http.address \(settings.address) is reachable from other machines: list who may use it under 'users' ({name, role, tokenFile})")
+        }
+        if !settings.isLoopback, settings.tls == nil, !settings.insecure {
+            throw value.error(
+                "http.address \(settings.address) is reachable from other machines and would carry tokens and the boards' data in clear: "
+                    + "give http.tls {certificate: FILE, key: FILE} (PEM), or write http.insecure: true to serve plain HTTP anyway"
+            )
         }
         return settings
     }

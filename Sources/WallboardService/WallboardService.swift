@@ -39,6 +39,8 @@ public final class WallboardService: Sendable {
     let access: AccessList
     /// Where control actions are recorded (`http.audit`).
     let audit: AuditTrail?
+    /// What HTTPS is served with (`http.tls`); nil: plain HTTP.
+    public let certificate: ServedCertificate?
 
     /// Loads every layout and font, and opens nothing yet: devices open when their board's task
     /// starts. Throws a `ServiceSetupError` or a layout's located error for anything wrong.
@@ -98,6 +100,13 @@ public final class WallboardService: Sendable {
             }
         } catch {
             throw ServiceSetupError("\(configuration.file): http.audit: \(error)")
+        }
+        certificate = try configuration.http.tls.map(ServedCertificate.init(files:))
+        if let warning = certificate?.expiryWarning(now: wallClock()) {
+            logger.warning("\(warning)")
+        }
+        if certificate == nil, !configuration.http.isLoopback {
+            logger.warning("http.insecure: serving plain HTTP on \(configuration.http.address), which other machines reach: tokens and the boards' data cross the network in clear; give http.tls a certificate and key")
         }
         let settings = configuration.source
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
@@ -167,12 +176,12 @@ public final class WallboardService: Sendable {
     public var boardServices: [any Service] { [feed] + boards }
 
     /// Runs the source, the boards and the HTTP server until SIGTERM or SIGINT (or until the
-    /// task is cancelled). `onListening` gets the address the server took (port 0 picks one).
+    /// task is cancelled); SIGHUP reloads the TLS certificate. `onListening` gets the address the server took (port 0 picks one).
     /// `companions` run in the same group (the demo's simulator).
     public func run(companions: [any Service] = [], onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
         let application = HTTPInterface(service: self).application(onListening: onListening)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: companions + boardServices + [application],
+            services: companions + boardServices + [application, CertificateReloader(certificate: certificate, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

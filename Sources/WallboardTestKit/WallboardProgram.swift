@@ -23,16 +23,21 @@ public struct WallboardProgram {
         public var description: String { "\(WallboardProgram.executable.path) is missing; build everything first (make test does)" }
     }
 
-    /// Starts `wallboard arguments…` in `directory`; its output goes to files there.
-    public static func start(_ arguments: [String], in directory: URL) throws -> WallboardProgram {
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else { throw Missing() }
+    /// Starts `wallboard arguments…` in `directory` (or another `program` beside it in a test, such
+    /// as openssl or curl); its output goes to files there, its input comes from the file `input`.
+    public static func start(_ arguments: [String], in directory: URL, program: URL = executable, input: URL? = nil) throws -> WallboardProgram {
+        guard FileManager.default.isExecutableFile(atPath: program.path) else {
+            if program == executable { throw Missing() }
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: program.path])
+        }
         let name = UUID().uuidString
         let started = WallboardProgram(
             process: Process(), output: directory.appendingPathComponent("\(name).out"), errors: directory.appendingPathComponent("\(name).err")
         )
         try Data().write(to: started.output)
         try Data().write(to: started.errors)
-        started.process.executableURL = executable
+        started.process.executableURL = program
+        if let input { started.process.standardInput = try FileHandle(forReadingFrom: input) }
         started.process.arguments = arguments
         started.process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
@@ -44,9 +49,9 @@ public struct WallboardProgram {
         return started
     }
 
-    /// Runs `wallboard arguments…` in `directory` to its end.
-    public static func run(_ arguments: [String], in directory: URL) throws -> Finished {
-        let started = try start(arguments, in: directory)
+    /// Runs `wallboard arguments…` (or `program`'s) in `directory` to its end.
+    public static func run(_ arguments: [String], in directory: URL, program: URL = executable, input: URL? = nil) throws -> Finished {
+        let started = try start(arguments, in: directory, program: program, input: input)
         started.process.waitUntilExit()
         defer {
             try? FileManager.default.removeItem(at: started.output)

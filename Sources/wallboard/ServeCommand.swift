@@ -9,7 +9,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Keep every configured board current and serve the live preview, API, health and metrics.",
         discussion: """
             Reads the dispatch database named in the configuration, renders each board's layout on every \
-            change and clock tick, and sends what changed to each board. Stops cleanly on SIGTERM or SIGINT. \
+            change and clock tick, and sends what changed to each board. Stops cleanly on SIGTERM or SIGINT; \
+            SIGHUP reloads the TLS certificate and key (http.tls) for new connections. \
             See config/wallboard.example.yaml for every setting.
             """
     )
@@ -17,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The service configuration (YAML).")
     var config: String
 
-    @Flag(help: "Check the configuration, its layouts and fonts, then exit.")
+    @Flag(help: "Check the configuration, its layouts, fonts, token files and TLS certificate and key, then exit.")
     var check = false
 
     func run() async throws {
@@ -25,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try WallboardService(configuration: configuration)
         if check {
             let zone = configuration.source.timeZone.identifier
+            if let certificate = service.certificate {
+                FileHandle.standardOutput.write(Data("\(config): HTTPS with \(certificate.files.certificate) (\(certificate.summary))\n".utf8))
+            }
             FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards, time zone \(zone), configuration OK\n".utf8))
             return
         }

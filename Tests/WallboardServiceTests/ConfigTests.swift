@@ -145,12 +145,9 @@ import WallboardYAML
     @Test func shippedExamplesPostgresSourcesLoad() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("config/wallboard.example.yaml")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  sqlite: /var/lib/dispatch/wallboard.db\n", with: "")
-        // Only the source section's comments are uncommented; the rest of the file has indented comments of its own.
-        let sourceEnd = try #require(text.range(of: "\nhttp:"))
-        let (source, rest) = (String(text[..<sourceEnd.lowerBound]), String(text[sourceEnd.lowerBound...]))
-        let byURL = source.replacingOccurrences(of: "  # postgres: postgresql://", with: "  postgres: postgresql://") + rest
-        let byMapping = source.replacingOccurrences(of: "  # postgres:\n", with: "  postgres:\n").replacingOccurrences(of: "  #   ", with: "    ") + rest
+        let example = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  sqlite: /var/lib/dispatch/wallboard.db\n", with: "")
+        let byURL = example.replacingOccurrences(of: "  # postgres: postgresql://", with: "  postgres: postgresql://")
+        let byMapping = Self.uncommenting("  # postgres:", in: example)
         let expected = SourceDatabase.postgres(PostgresSettings(
             hosts: [PostgresSettings.Host(name: "db-standby.city", port: 5433), PostgresSettings.Host(name: "db-primary.city")],
             database: "dispatch", user: "wallboard_reader", passwordFile: url.deletingLastPathComponent().appendingPathComponent("secrets/wallboard.pw").path,
@@ -158,6 +155,32 @@ import WallboardYAML
         ))
         #expect(try ConfigLoader.load(byURL, file: url.path).source.database == expected)
         #expect(try ConfigLoader.load(byMapping, file: url.path).source.database == expected)
+    }
+
+    /// `text` with the commented mapping that starts at the line `first` (`  # KEY:`, then lines
+    /// `  #   …`) uncommented, and nothing else.
+    static func uncommenting(_ first: String, in text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let start = lines.firstIndex(of: first) else { return text }
+        lines[start] = "  " + lines[start].dropFirst(4)
+        var index = start + 1
+        while index < lines.count, lines[index].hasPrefix("  #   ") {
+            lines[index] = "    " + lines[index].dropFirst(6)
+            index += 1
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The example's commented TLS block, uncommented, names the certificate and key.
+    @Test func shippedExamplesTLSBlockLoads() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/wallboard.example.yaml")
+        let example = try String(contentsOf: url, encoding: .utf8)
+        #expect(try ConfigLoader.load(example, file: url.path).http.tls == nil)
+        let http = try ConfigLoader.load(Self.uncommenting("  # tls:", in: example).replacingOccurrences(of: "  # insecure:", with: "  insecure:"), file: url.path).http
+        #expect(http.tls?.certificate == "/etc/wallboard/tls/wallboard.pem")
+        #expect(http.tls?.key == "/etc/wallboard/tls/wallboard.key")
+        #expect(!http.insecure)
     }
 
     @Test func demoConfigurationBuildsAService() throws {

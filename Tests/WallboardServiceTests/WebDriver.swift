@@ -20,8 +20,9 @@ final class WebDriver: Sendable {
     private let base: String
     private let session: String
 
-    /// Starts chromedriver on a free port and a browser session with a window `width`×`height`.
-    init(width: Int, height: Int) async throws {
+    /// Starts chromedriver on a free port and a browser session with a window `width`×`height`,
+    /// Chromium started with `arguments` besides the usual ones.
+    init(width: Int, height: Int, arguments: [String] = []) async throws {
         let port = try LoopbackPort.unused()
         driver = Process()
         driver.executableURL = URL(fileURLWithPath: Self.chromedriver)
@@ -50,7 +51,7 @@ final class WebDriver: Sendable {
             "goog:chromeOptions": [
                 "binary": Self.chromium,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
-                         "--window-size=\(width),\(height)", "--font-render-hinting=none"],
+                         "--window-size=\(width),\(height)", "--font-render-hinting=none"] + arguments,
             ] as [String: Any],
         ] as [String: Any]]]
         do {

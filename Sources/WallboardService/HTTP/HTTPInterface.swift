@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import NIOCore
 import WallboardDispatch
@@ -23,7 +24,8 @@ public struct HTTPInterface: Sendable {
         connections = ClientConnections(perClient: service.configuration.http.maxConnectionsPerClient)
     }
 
-    /// The application serving `router()` on the configured address, with the connection limits:
+    /// The application serving `router()` on the configured address, over TLS when `http.tls` says
+    /// so (`ServedCertificate`), with the connection limits:
     /// a client that takes longer than `http.timeout` for a request's head or sits idle as long is
     /// closed; one address holds at most `maxConnectionsPerClient`; and no new connection is
     /// accepted while `maxConnections` are open (fewer if the descriptor limit says so), so the
@@ -34,14 +36,18 @@ public struct HTTPInterface: Sendable {
         let timeout = TimeAmount.nanoseconds(Int64(http.timeout.inSeconds * 1_000_000_000))
         let connections = self.connections
         let webSocketResponder = router.buildResponder()
+        let tls = service.certificate?.tlsConfiguration
         let server = HTTPServerBuilder { responder in
-            GuardedChildChannel(
+            let guarded = GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: webSocketResponder,
                     configuration: .init(http1: .init(idleTimeout: timeout))
                 ),
                 connections: connections, timeout: timeout
             )
+            // TLS first in the pipeline, so that the guard reads the request heads it times.
+            guard let tls else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tls)
         }
         let cap = DescriptorBudget.httpConnections(configured: http.maxConnections, reserved: Self.reservedDescriptors(boards: service.monitors.count))
         return Application(
@@ -53,7 +59,7 @@ public struct HTTPInterface: Sendable {
             ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.port
-                await onListening("http://\(http.address.contains(":") ? "[\(http.address)]" : http.address):\(port)/")
+                await onListening("\(tls == nil ? "http" : "https")://\(http.address.contains(":") ? "[\(http.address)]" : http.address):\(port)/")
             },
             logger: service.logger
         )
