@@ -88,11 +88,13 @@ struct SeatPanel: DrawnWidget {
         self.chain = chain
         let lineHeight = chain.lineHeight
         let cardWidth = rect.width / kind.columns, cardHeight = 2 * lineHeight + 2
+        // Between columns, so that one card's timer never runs into the next card's text.
+        let gutter = kind.columns > 1 ? lineHeight / 2 : 1
         let timerWidth = chain.measure("00:00:00")
         let perPage = kind.columns * max(1, rect.height / cardHeight)
         cards = seats.enumerated().map { overall, seat in
             let index = overall % perPage
-            let card = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - 1, height: cardHeight - 1)
+            let card = Rect(x: rect.x + (index % kind.columns) * cardWidth, y: rect.y + (index / kind.columns) * cardHeight, width: cardWidth - gutter, height: cardHeight - 1)
             let colour = SeatState(rawValue: seat.lookup("stateCode")?.display ?? "").flatMap { kind.colours[$0] } ?? kind.other
             let barWidth = max(2, lineHeight / 4)
             let left = card.x + barWidth + 2, width = max(1, card.maxX - left)
