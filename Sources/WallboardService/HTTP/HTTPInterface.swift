@@ -100,20 +100,12 @@ public struct HTTPInterface: Sendable {
         addAuditTrail(
             to: router.group("/api/v1/audit")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.browser))
-                .add(middleware: AuthorizationPolicyMiddleware(
-                    RolePolicy<Caller>(.admin),
-                    deniedError: HTTPError(.forbidden, message: "the audit trail is for the admin role"),
-                    context: Context.self
-                ))
+                .add(middleware: Self.requiring(.admin, or: "the audit trail is for the admin role"))
         )
         addControls(
             to: router.group("/api/v1/boards/{id}")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
-                .add(middleware: AuthorizationPolicyMiddleware(
-                    RolePolicy<Caller>(.operator),
-                    deniedError: HTTPError(.forbidden, message: "changing a board needs the operator or admin role"),
-                    context: Context.self
-                ))
+                .add(middleware: Self.requiring(.operator, or: "changing a board needs the operator or admin role"))
         )
         routes.record(router)
         return router
@@ -314,6 +306,11 @@ public struct HTTPInterface: Sendable {
             monitor.setClockNow()
             return try Self.json(monitor.report, status: .accepted)
         }
+    }
+
+    /// Lets a caller with `role` or a higher one through; anyone else gets 403 with `refusal`.
+    static func requiring(_ role: HTTPUser.Role, or refusal: String) -> AuthorizationPolicyMiddleware<RolePolicy<Caller>, Context, HTTPError> {
+        AuthorizationPolicyMiddleware(RolePolicy<Caller>(role), deniedError: HTTPError(.forbidden, message: refusal), context: Context.self)
     }
 
     /// What the console's live socket sends: every board with its newest health changes.
