@@ -82,22 +82,26 @@ let package = Package(
         // controller models (`BoardProtocols`). Glibc only for iconv.
         .target(name: "WallboardProtocols", dependencies: ["WallboardRender"]),
         // Board emulators: bytes in, replies out, the board's state and what it shows; served on transports.
-        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText", "WallboardTransport"]),
+        .target(name: "WallboardEmulator", dependencies: ["WallboardProtocols", "WallboardRender", "WallboardText", "WallboardTransportCore"]),
         // Pseudo-terminal, termios and ioctl calls that Swift's Glibc module hides.
         .target(name: "CWallboardSys"),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
-        // The transport interface and its errors (Glibc only), for fakes that need no devices.
-        .target(name: "WallboardTransportCore"),
-        // Moving bytes to boards: serial, TCP, USB; delivery with replies, retries and status.
-        .target(name: "WallboardTransport", dependencies: ["WallboardSupport", "WallboardTransportCore", "CWallboardSys", "CLibUSB"]),
+        // What a transport is, as everything above it sees one: the `Transport` interface and its
+        // errors, `TransportSetting` (a kind's configuration keys and the transport it makes), the
+        // reply vocabulary and `ServedBoard`. No devices, no libusb: fakes, the configuration,
+        // drivers and emulators need only this.
+        .target(name: "WallboardTransportCore", dependencies: ["WallboardYAML"]),
+        // Moving bytes to boards: serial, TCP, USB, each with its setting, registered in
+        // `TransportKinds.all`; delivery with replies, retries and status.
+        .target(name: "WallboardTransport", dependencies: ["WallboardSupport", "WallboardTransportCore", "WallboardYAML", "CWallboardSys", "CLibUSB"]),
         // Frames to wire messages per protocol, only what changed; replies for delivery.
-        .target(name: "WallboardDrivers", dependencies: ["WallboardSupport", "WallboardRender", "WallboardProtocols", "WallboardTransport"]),
+        .target(name: "WallboardDrivers", dependencies: ["WallboardSupport", "WallboardRender", "WallboardProtocols", "WallboardTransportCore"]),
         // ASCII-picture assertions for bitmaps, and a transport that records what it is sent, for
         // every module's tests.
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransport"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransportCore"]),
         // The dispatch interface on a PostgreSQL server (primary or hot standby): the same queries and
         // row decoding as SQLite, LISTEN/NOTIFY or replay polling for changes, several hosts.
         .target(
@@ -120,7 +124,7 @@ let package = Package(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
                 "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -141,7 +145,7 @@ let package = Package(
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
-                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
+                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardService",
                 "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres", "WallboardAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -177,7 +181,7 @@ let package = Package(
             name: "WallboardEmulatorTests",
             dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
         ),
-        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport", "WallboardTestKit"]),
+        .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport", "WallboardTransportCore", "WallboardTestKit", "WallboardYAML"]),
         .testTarget(
             name: "WallboardDriversTests",
             dependencies: [
@@ -194,7 +198,7 @@ let package = Package(
             name: "WallboardServiceTests",
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
-                "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
+                "WallboardLayout", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
                 "WallboardSupport", "WallboardTestKit", "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,7 +2,7 @@ import Foundation
 import WallboardDispatch
 import WallboardProtocols
 import WallboardSupport
-import WallboardTransport
+import WallboardTransportCore
 import WallboardYAML
 
 /// The whole service configuration: one YAML file, checked at start (see `ConfigLoader`).
@@ -230,7 +230,7 @@ public enum BoardOutput: Sendable {
     /// A Linux framebuffer device (or a file of the same size, for tests).
     case framebuffer(path: String, format: FramebufferFormat)
     /// A board of `model` (its protocol and controller) on `transport`.
-    case device(model: BoardModel, transport: TransportSetting)
+    case device(model: BoardModel, transport: any TransportSetting)
 
     public var kindName: String {
         switch self {

@@ -2,24 +2,25 @@ import Foundation
 import WallboardDispatch
 import WallboardProtocols
 import WallboardSupport
-import WallboardTransport
+import WallboardTransportCore
 import WallboardYAML
 
 /// Reads the service's YAML configuration and checks every value up front: an unknown key, a
-/// missing one, a bad duration, port or time — each an error at file:line:column.
+/// missing one, a bad duration, port or time — each an error at file:line:column. `transports`
+/// are the kinds a board's `transport:` may name (`TransportKinds.all` in `WallboardTransport`).
 public enum ConfigLoader {
-    public static func load(contentsOf url: URL) throws -> ServiceConfiguration {
+    public static func load(contentsOf url: URL, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw YAMLFileError(SourceLocation(file: url.path, line: 1, column: 1), "cannot read the configuration: \(error.localizedDescription)")
         }
-        return try load(text, file: url.path)
+        return try load(text, file: url.path, transports: transports)
     }
 
     /// `file` names the text in errors, and its directory anchors relative paths.
-    public static func load(_ text: String, file: String) throws -> ServiceConfiguration {
+    public static func load(_ text: String, file: String, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         let root = try YAMLValue.parse(text, file: file).mapping()
         try root.rejectUnknownKeys(["centre", "fonts", "source", "http", "boards"])
@@ -33,7 +34,7 @@ public enum ConfigLoader {
         var seen: [String: SourceLocation] = [:]
         var boards: [BoardConfiguration] = []
         for value in boardValues {
-            let board = try self.board(value, base: base)
+            let board = try self.board(value, base: base, transports: transports)
             if let first = seen[board.id] {
                 throw value.error("board id '\(board.id)' is used twice; the first is at \(first)")
             }
@@ -198,7 +199,7 @@ public enum ConfigLoader {
         )
     }
 
-    static func board(_ value: YAMLValue, base: URL) throws -> BoardConfiguration {
+    static func board(_ value: YAMLValue, base: URL, transports: [any TransportSetting.Type]) throws -> BoardConfiguration {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys(["id", "name", "station", "layout", "protocol", "charset", "transport", "brightness", "clockSync", "refresh"])
         let idValue = try fields.required("id")
@@ -211,12 +212,12 @@ public enum ConfigLoader {
         let output: BoardOutput
         if case .scalar = transportValue.node {
             guard try transportValue.string() == "browser" else {
-                throw transportValue.error("'transport' is 'browser' or a mapping with one of serial, tcp, usb, framebuffer")
+                throw transportValue.error("'transport' is 'browser' or a mapping with one of \(outputNames(transports).joined(separator: ", "))")
             }
             if let protocolValue { throw protocolValue.error("a browser board has no protocol; remove 'protocol'") }
             output = .browser
         } else {
-            output = try self.output(transportValue, protocolValue: protocolValue, owner: value)
+            output = try self.output(transportValue, protocolValue: protocolValue, owner: value, transports: transports)
         }
         var charset = ControllerCharset.gb2312
         if let charsetValue = fields.optional("charset") {
@@ -251,53 +252,35 @@ public enum ConfigLoader {
         )
     }
 
-    static func output(_ value: YAMLValue, protocolValue: YAMLValue?, owner: YAMLValue) throws -> BoardOutput {
+    /// The keys a `transport:` mapping may be named by: every transport kind, then `framebuffer`.
+    static func outputNames(_ transports: [any TransportSetting.Type]) -> [String] {
+        transports.map { $0.name } + ["framebuffer"]
+    }
+
+    static func output(_ value: YAMLValue, protocolValue: YAMLValue?, owner: YAMLValue, transports: [any TransportSetting.Type]) throws -> BoardOutput {
         let fields = try value.mapping()
-        let kinds = ["serial", "tcp", "usb", "framebuffer"].filter { fields.optional($0) != nil }
-        guard kinds.count == 1, let kind = kinds.first, let target = fields.optional(kind) else {
-            throw value.error("'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser')\(kinds.isEmpty ? "" : "; it has \(kinds.joined(separator: " and "))")")
+        let names = outputNames(transports)
+        let present = names.filter { fields.optional($0) != nil }
+        guard present.count == 1, let name = present.first, let target = fields.optional(name) else {
+            if present.isEmpty, let first = fields.entriesInOrder.first {
+                throw YAMLFileError(
+                    first.keyLocation,
+                    "unknown transport '\(first.key)'; the kinds are \(names.joined(separator: ", ")) (or 'transport: browser')\(suggestion(for: first.key, among: names))"
+                )
+            }
+            throw value.error("'transport' needs exactly one of \(names.joined(separator: ", ")) (or is just 'browser')\(present.isEmpty ? "" : "; it has \(present.joined(separator: " and "))")")
         }
-        if kind == "framebuffer" {
+        guard let kind = transports.first(where: { $0.name == name }) else {
+            // The one name that is not a transport kind: the frame goes to a framebuffer device.
             try fields.rejectUnknownKeys(["framebuffer", "format"])
             if let protocolValue { throw protocolValue.error("a framebuffer board has no protocol; remove 'protocol'") }
             let format = try fields.optional("format")?.choice(FramebufferFormat.allCases.map { ($0.rawValue, $0) }) ?? .xrgb8888
             return .framebuffer(path: try target.string(), format: format)
         }
-        guard let protocolValue else { throw owner.error("a board on \(kind) needs a 'protocol' (the wire protocol it speaks)") }
+        guard let protocolValue else { throw owner.error("a board on \(name) needs a 'protocol' (the wire protocol it speaks)") }
         let model = try protocolValue.choice(BoardProtocols.models.map { ($0.name, $0) })
-        switch kind {
-        case "serial":
-            try fields.rejectUnknownKeys(["serial", "baud", "dataBits", "parity", "stopBits", "flowControl", "rs485"])
-            var settings = SerialSettings()
-            if let baud = fields.optional("baud") { settings.baudRate = try baud.int(in: 50...4_000_000) }
-            if let bits = fields.optional("dataBits") { settings.dataBits = try bits.int(in: 5...8) }
-            if let parity = fields.optional("parity") {
-                settings.parity = try parity.choice([("none", .none), ("even", .even), ("odd", .odd), ("mark", .mark), ("space", .space)])
-            }
-            if let stop = fields.optional("stopBits") { settings.stopBits = try stop.choice([("1", .one), ("2", .two)]) }
-            if let flow = fields.optional("flowControl") { settings.flowControl = try flow.choice([("none", .none), ("rtscts", .hardware)]) }
-            if let rs485 = fields.optional("rs485") {
-                settings.rs485 = try rs485.choice([("adapter", .adapterControlled), ("rts", .kernelControlledRTS())])
-            }
-            return .device(model: model, transport: .serial(path: try target.string(), settings: settings))
-        case "tcp":
-            try fields.rejectUnknownKeys(["tcp"])
-            let text = try target.string()
-            guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port > 0,
-                  colon != text.startIndex
-            else { throw target.error("'tcp' is host:port (such as 10.1.2.3:5005), not '\(text)'") }
-            return .device(model: model, transport: .tcp(host: String(text[..<colon]), port: port))
-        default:
-            try fields.rejectUnknownKeys(["usb", "serialNumber", "mode"])
-            let text = try target.string()
-            guard let parsed = USBDeviceMatch(text) else {
-                throw target.error("'usb' is VID:PID in hex as lsusb prints it (such as 8765:1234), not '\(text)'")
-            }
-            let serialNumber = try fields.optional("serialNumber")?.string() ?? parsed.serialNumber
-            let match = USBDeviceMatch(vendorID: parsed.vendorID, productID: parsed.productID, serialNumber: serialNumber)
-            let mode = try fields.optional("mode")?.choice(USBMode.allCases.map { ($0.rawValue, $0) }) ?? .bulk
-            return .device(model: model, transport: .usb(match, mode: mode))
-        }
+        try fields.rejectUnknownKeys([name] + kind.keys)
+        return .device(model: model, transport: try kind.parse(target, fields: fields))
     }
 
     /// A list of `{from, level}`, or one level the board keeps all day.

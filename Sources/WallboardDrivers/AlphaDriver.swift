@@ -2,7 +2,7 @@ import Foundation
 import WallboardProtocols
 import WallboardRender
 import WallboardSupport
-import WallboardTransport
+import WallboardTransportCore
 
 /// Alpha signs: a TEXT file that calls one STRING file per text area, set up once; after that
 /// only the STRING files whose text changed are sent (the protocol's fast-update path).

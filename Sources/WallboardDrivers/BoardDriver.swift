@@ -1,7 +1,7 @@
 import Foundation
 import WallboardProtocols
 import WallboardRender
-import WallboardTransport
+import WallboardTransportCore
 
 /// Turns frames into what one kind of board understands: the bridge between layouts (frames),
 /// protocols (bytes) and delivery (replies).

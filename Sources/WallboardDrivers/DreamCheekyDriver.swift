@@ -1,6 +1,5 @@
 import WallboardProtocols
 import WallboardRender
-import WallboardTransport
 
 /// Dream Cheeky 21×7 USB message board: four HID reports per frame, repeated continuously
 /// because the board forgets its picture within a fraction of a second.

@@ -2,7 +2,6 @@ import Foundation
 import WallboardProtocols
 import WallboardRender
 import WallboardSupport
-import WallboardTransport
 
 /// Onbon BX-5K/6K: the frame's text areas become dynamic areas; only areas whose text changed
 /// are sent, so a door-board update is tens of bytes.

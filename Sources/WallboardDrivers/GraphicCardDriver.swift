@@ -1,6 +1,5 @@
 import WallboardProtocols
 import WallboardRender
-import WallboardTransport
 
 /// Onbon BX-5E/6E/6Q: the whole frame as one dynamic area's bitmap, sent when any pixel changed.
 struct GraphicCardDriver: BoardDriver {

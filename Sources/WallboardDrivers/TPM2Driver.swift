@@ -1,6 +1,5 @@
 import WallboardProtocols
 import WallboardRender
-import WallboardTransport
 
 /// TPM2 pixel matrices: the whole frame in RGB when any pixel changed.
 struct TPM2Driver: BoardDriver {

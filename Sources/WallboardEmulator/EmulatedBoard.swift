@@ -1,6 +1,6 @@
 import WallboardProtocols
 import WallboardRender
-import WallboardTransport
+import WallboardTransportCore
 
 /// A board emulator served on a transport: bytes from the line in, the controller's answers out,
 /// and what the board shows for previews and tests.

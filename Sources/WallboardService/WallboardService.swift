@@ -15,6 +15,7 @@ import WallboardSources
 import WallboardSupport
 import WallboardText
 import WallboardTransport
+import WallboardTransportCore
 
 /// The running service: the source poller, one runtime per board, and the HTTP server, in one
 /// service group that stops cleanly on SIGTERM and SIGINT.
@@ -49,7 +50,7 @@ public final class WallboardService: Sendable {
     ///   - transports: opens a protocol board's transport; tests and the demo pass emulated ones.
     public convenience init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
-        transports: @escaping (BoardConfiguration, TransportSetting) throws -> any Transport = { _, setting in try setting.makeTransport() },
+        transports: @escaping (BoardConfiguration, any TransportSetting) throws -> any Transport = { _, setting in try setting.makeTransport() },
         logger: Logger = Logger(label: "wallboard")
     ) throws {
         try self.init(configuration: configuration, source: source, logger: logger) { board, layout in

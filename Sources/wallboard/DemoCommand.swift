@@ -125,7 +125,7 @@ struct DemoCommand: AsyncParsableCommand {
         let painter = FontChainPainter(chains: [12: try fonts.chain("cjk-12"), 16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
         var emulators: [EmulatedBoardService] = []
         for board in configuration.boards {
-            guard case .device(let model, .serial(let path, _)) = board.output,
+            guard case .device(let model, let transport) = board.output, let path = (transport as? SerialTransportSetting)?.path,
                   let monitor = service.monitor(id: board.id),
                   let emulated = EmulatedBoard(model, width: monitor.width, height: monitor.height, painter: painter)
             else { continue }

@@ -5,6 +5,7 @@ import Synchronization
 import WallboardEmulator
 import WallboardProtocols
 import WallboardTransport
+import WallboardTransportCore
 
 /// `wallboard emulate-fleet`: many Onbon font-card door boards on pseudo-terminals in one process,
 /// logging when each text reached each board. The soak and scale runs drive a service against it,

@@ -5,6 +5,7 @@ import WallboardFonts
 import WallboardLayout
 import WallboardRender
 import WallboardText
+import WallboardTransport
 import WallboardYAML
 
 /// Layout files from arbitrary bytes. Loading either gives a layout or throws an error located in
@@ -70,7 +71,7 @@ struct LayoutFuzzing: Sendable {
 func fuzzConfiguration(_ bytes: [UInt8]) {
     let file = "/etc/wallboard/wallboard.yaml"
     do {
-        _ = try ConfigLoader.load(String(decoding: bytes, as: UTF8.self), file: file)
+        _ = try ConfigLoader.load(String(decoding: bytes, as: UTF8.self), file: file, transports: TransportKinds.all)
     } catch let error as YAMLFileError {
         expectLocated(error, in: file)
     } catch {

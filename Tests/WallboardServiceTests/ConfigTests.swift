@@ -114,26 +114,25 @@ import WallboardYAML
         let door = configuration.boards[2]
         #expect(door.stationID == "S01")
         #expect(door.clockSync == TimeOfDay(hour: 3, minute: 0))
-        guard case .device(let model, .serial(let path, let settings)) = door.output, model.name == "bx5k" else {
+        guard case .device(let model, let transport) = door.output, model.name == "bx5k", let serial = transport as? SerialTransportSetting else {
             Issue.record("door-s01 should be a serial board: \(door.output)")
             return
         }
-        #expect(path == "/dev/wallboard/door-s01")
-        #expect(settings == SerialSettings(baudRate: 9600, rs485: .adapterControlled))
+        #expect(serial == SerialTransportSetting(path: "/dev/wallboard/door-s01", settings: SerialSettings(baudRate: 9600, rs485: .adapterControlled)))
         let schedule = try #require(door.brightness)
         #expect(schedule.level(at: TimeOfDay(hour: 12, minute: 0)) == 1.0)
         #expect(schedule.level(at: TimeOfDay(hour: 21, minute: 0)) == 0.6)
         #expect(schedule.level(at: TimeOfDay(hour: 2, minute: 0)) == 0.25, "before the first entry, last night's level holds")
-        guard case .device(_, .tcp("10.20.2.50", 5005)) = configuration.boards[3].output else {
+        guard case .device(_, let transport) = configuration.boards[3].output, transport as? TCPTransportSetting == TCPTransportSetting(host: "10.20.2.50", port: 5005) else {
             Issue.record("door-s02 should be on TCP: \(configuration.boards[3].output)")
             return
         }
         #expect(configuration.boards[3].frameInterval == .seconds(1))
-        guard case .device(let model, .usb(let match, .bulk)) = configuration.boards[4].output, model.name == "alpha" else {
+        guard case .device(let model, let transport) = configuration.boards[4].output, model.name == "alpha", let usb = transport as? USBTransportSetting else {
             Issue.record("calls should be on USB: \(configuration.boards[4].output)")
             return
         }
-        #expect(match == USBDeviceMatch(vendorID: 0x8765, productID: 0x1234, serialNumber: "A1B2C3"))
+        #expect(usb == USBTransportSetting(match: USBDeviceMatch(vendorID: 0x8765, productID: 0x1234, serialNumber: "A1B2C3"), mode: .bulk))
         guard case .framebuffer("/dev/fb0", .xrgb8888) = configuration.boards[1].output else {
             Issue.record("wall-fb should be a framebuffer board")
             return
@@ -244,6 +243,12 @@ import WallboardYAML
         #expect(Self.error(badTCP) == "10:12: 'tcp' is host:port (such as 10.1.2.3:5005), not '10.0.0.1'")
         let two = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: a:1\n      serial: /dev/x")
         #expect(Self.error(two) == "10:7: 'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser'); it has serial and tcp")
+        let unknown = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      pipe: /tmp/board")
+        #expect(Self.error(unknown) == "10:7: unknown transport 'pipe'; the kinds are serial, tcp, usb, framebuffer (or 'transport: browser')")
+        let misspelt = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      seriall: /dev/x")
+        #expect(Self.error(misspelt) == "10:7: unknown transport 'seriall'; the kinds are serial, tcp, usb, framebuffer (or 'transport: browser') (did you mean 'serial'?)")
+        let otherKindsKey = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: a:1\n      baud: 9600")
+        #expect(Self.error(otherKindsKey) == "11:7: unknown key 'baud' in 'boards[0].transport'; valid keys: tcp")
         let browserWithProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    protocol: alpha")
         #expect(Self.error(browserWithProtocol) == "9:15: a browser board has no protocol; remove 'protocol'")
         let parity = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: alpha\n    transport:\n      serial: /dev/x\n      parity: evn")

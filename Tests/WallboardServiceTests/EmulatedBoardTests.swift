@@ -4,9 +4,10 @@ import WallboardDrivers
 import WallboardEmulator
 import WallboardFonts
 import WallboardProtocols
+@testable import WallboardService
 import WallboardTestKit
 import WallboardTransport
-@testable import WallboardService
+import WallboardTransportCore
 
 /// The simulator's database → the service → a serial line (a pseudo-terminal) → the board's
 /// emulator, which decodes the same bytes a real Onbon font card would get.

@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 import WallboardTestKit
 @testable import WallboardTransport
+import WallboardTransportCore
 
 @Suite("Delivery over the recording transport")
 struct BoardLinkRecordingTests {

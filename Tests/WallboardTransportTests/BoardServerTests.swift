@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 @testable import WallboardTransport
+import WallboardTransportCore
 
 /// A board that collects bytes until its frame end byte and answers each whole frame with `AC`,
 /// as a TPM2 device does.

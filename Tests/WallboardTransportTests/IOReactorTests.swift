@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WallboardTransport
+import WallboardTransportCore
 
 @Suite("The shared I/O wait loop")
 struct IOReactorTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import WallboardTransport
+import WallboardTransportCore
 
 /// Boards played at the controlling end of real pseudo-terminals, delivery through termios.
 @Suite("Delivery over pseudo-terminals")

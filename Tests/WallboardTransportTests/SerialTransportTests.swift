@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WallboardTransport
+import WallboardTransportCore
 
 @Suite("Serial transport over real pseudo-terminals")
 struct SerialTransportTests {

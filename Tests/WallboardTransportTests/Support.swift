@@ -1,5 +1,6 @@
 import Glibc
 @testable import WallboardTransport
+import WallboardTransportCore
 
 /// A reply format simple enough to define here: `AC` acknowledges (as TPM2 boards do), `15 nn`
 /// refuses with error nn (5, a CRC error, is worth retrying), anything else is garbage.

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WallboardTransport
+import WallboardTransportCore
 
 @Suite("TCP transport against a local listener")
 struct TCPTransportTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import WallboardTransport
+import WallboardTransportCore
 
 @Suite("USB through libusb")
 struct LibUSBTests {

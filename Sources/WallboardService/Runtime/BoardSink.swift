@@ -5,6 +5,7 @@ import WallboardLayout
 import WallboardProtocols
 import WallboardRender
 import WallboardTransport
+import WallboardTransportCore
 
 /// Where a board's frames go besides the browser preview: a protocol board through its link,
 /// or a framebuffer. Each board has its own sink, used only by that board's delivery task.

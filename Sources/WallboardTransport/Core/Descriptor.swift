@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import WallboardTransportCore
 
 /// Owns one non-blocking file descriptor (a serial port, a socket, a pseudo-terminal end) and
 /// closes it once, explicitly or in deinit. Reads and writes suspend in the `IOReactor`.

@@ -1,4 +1,5 @@
 import WallboardSupport
+import WallboardTransportCore
 
 /// Delivers frames to one board: opens the transport when needed, writes, waits for the reply
 /// where the protocol has one, retries with backoff, reconnects, and keeps the board's status.

@@ -1,3 +1,5 @@
+import WallboardTransportCore
+
 /// How a board is doing, as the last delivery found it.
 public enum BoardHealth: Sendable, Equatable, CustomStringConvertible {
     /// Nothing has been sent yet.

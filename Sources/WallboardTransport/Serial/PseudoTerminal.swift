@@ -1,5 +1,6 @@
 import CWallboardSys
 import Glibc
+import WallboardTransportCore
 
 /// A pseudo-terminal pair: `devicePath` behaves like a serial port for a `SerialTransport`, and
 /// the controlling end is read and written here, playing the board. For tests and the emulator.

@@ -1,5 +1,6 @@
 import CWallboardSys
 import Glibc
+import WallboardTransportCore
 
 /// A board on a serial port: RS-232, a USB-serial adapter (CH340, CP210x, FTDI) or RS-485.
 /// The port is raw, non-blocking and exclusive; reads and writes wait in the shared poll() loop.

@@ -1,9 +1,4 @@
-/// The board's side of a served connection: an emulator, or a fake board in tests.
-public protocol ServedBoard: Sendable {
-    /// Takes bytes as they arrived from the sender, in whatever chunks the line delivered, and
-    /// returns the bytes the board answers with (empty for none).
-    func receive(_ bytes: [UInt8]) async -> [UInt8]
-}
+import WallboardTransportCore
 
 /// Plays a board on a pseudo-terminal: a `SerialTransport` (or any serial program) opens
 /// `devicePath` and talks to `board` as it would to a board on a serial port.

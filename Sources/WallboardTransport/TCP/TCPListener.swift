@@ -1,4 +1,5 @@
 import Glibc
+import WallboardTransportCore
 
 /// A listening IPv4 TCP socket whose accepts wait in the shared poll() loop.
 final class TCPListener: Sendable {

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import WallboardTransportCore
 
 /// A networked controller over TCP (Onbon BX-5E/6E/6Q and Ethernet font cards listen on 5005).
 /// Connects without blocking, with a timeout; names are resolved off the cooperative pool.

@@ -1,5 +1,6 @@
 import Dispatch
 import WallboardSupport
+import WallboardTransportCore
 
 /// A board on USB through libusb: the BetaBrite Prism (bulk OUT, each packet followed by a
 /// zero-length write) or the Dream Cheeky message board (8-byte HID output reports). Found by

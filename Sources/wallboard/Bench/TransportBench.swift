@@ -1,5 +1,6 @@
 import WallboardSupport
 import WallboardTransport
+import WallboardTransportCore
 
 extension BenchCatalog {
     /// Delivery round trips through real pseudo-terminals and loopback TCP: what one frame with

@@ -1,0 +1,6 @@
+/// The board's side of a served connection: an emulator, or a fake board in tests.
+public protocol ServedBoard: Sendable {
+    /// Takes bytes as they arrived from the sender, in whatever chunks the line delivered, and
+    /// returns the bytes the board answers with (empty for none).
+    func receive(_ bytes: [UInt8]) async -> [UInt8]
+}
