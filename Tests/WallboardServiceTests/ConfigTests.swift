@@ -237,16 +237,18 @@ import WallboardYAML
     }
 
     @Test func transportsAreChecked() {
+        // Every registered kind, then the framebuffer.
+        let outputs = (TransportKinds.all.map { $0.name } + ["framebuffer"]).joined(separator: ", ")
         let serialWithoutProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport:\n      serial: /dev/ttyUSB0")
         #expect(Self.error(serialWithoutProtocol) == "6:5: a board on serial needs a 'protocol' (the wire protocol it speaks)")
         let badTCP = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: 10.0.0.1")
         #expect(Self.error(badTCP) == "10:12: 'tcp' is host:port (such as 10.1.2.3:5005), not '10.0.0.1'")
         let two = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: a:1\n      serial: /dev/x")
-        #expect(Self.error(two) == "10:7: 'transport' needs exactly one of serial, tcp, usb, framebuffer (or is just 'browser'); it has serial and tcp")
+        #expect(Self.error(two) == "10:7: 'transport' needs exactly one of \(outputs) (or is just 'browser'); it has serial and tcp")
         let unknown = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      pipe: /tmp/board")
-        #expect(Self.error(unknown) == "10:7: unknown transport 'pipe'; the kinds are serial, tcp, usb, framebuffer (or 'transport: browser')")
+        #expect(Self.error(unknown) == "10:7: unknown transport 'pipe'; the kinds are \(outputs) (or 'transport: browser')")
         let misspelt = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      seriall: /dev/x")
-        #expect(Self.error(misspelt) == "10:7: unknown transport 'seriall'; the kinds are serial, tcp, usb, framebuffer (or 'transport: browser') (did you mean 'serial'?)")
+        #expect(Self.error(misspelt) == "10:7: unknown transport 'seriall'; the kinds are \(outputs) (or 'transport: browser') (did you mean 'serial'?)")
         let otherKindsKey = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5k\n    transport:\n      tcp: a:1\n      baud: 9600")
         #expect(Self.error(otherKindsKey) == "11:7: unknown key 'baud' in 'boards[0].transport'; valid keys: tcp")
         let browserWithProtocol = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    protocol: alpha")
