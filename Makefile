@@ -12,8 +12,9 @@ DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev fonts-n
 # and chromedriver, through which the console tests drive headless Chromium (WebDriver).
 TEST_PACKAGES := postgresql chromium-driver
 WALLBOARD := .build/release/wallboard
+WALLBOARD_DEV := .build/release/wallboard-dev
 
-.PHONY: demo test deps test-deps build release bench fonts large-fonts soak
+.PHONY: demo test deps test-deps build release release-dev bench fonts large-fonts soak
 
 deps test-deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.2 or newer is needed on PATH (https://www.swift.org/install/linux/)"; exit 1; }
@@ -36,7 +37,12 @@ large-fonts: $(LARGE_FONTS)
 build: deps $(LARGE_FONTS)
 	$(SWIFT) build
 
+# What a centre runs: the wallboard program alone.
 release: deps $(LARGE_FONTS)
+	$(SWIFT) build -c release --product wallboard
+
+# The development tools (wallboard-dev: bench, soak, emulate-fleet) with the wallboard they drive.
+release-dev: deps $(LARGE_FONTS)
 	$(SWIFT) build -c release
 
 # Serially: several suites time real devices and a writer process, and would starve one another on two cores.
@@ -44,15 +50,15 @@ test: test-deps $(LARGE_FONTS)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 
-bench: release
-	$(WALLBOARD) bench
+bench: release-dev
+	$(WALLBOARD_DEV) bench
 
 # A simulated 24-hour dispatch day at 20x speed (72 minutes) through the service and 50 emulated
 # door boards; fails if memory or descriptors grow or a dispatch never reaches its station's boards.
 SOAK_HOURS ?= 24
 SOAK_SPEED ?= 20
-soak: release
-	$(WALLBOARD) soak --boards 50 --hours $(SOAK_HOURS) --speed $(SOAK_SPEED)
+soak: release-dev
+	$(WALLBOARD_DEV) soak --boards 50 --hours $(SOAK_HOURS) --speed $(SOAK_SPEED)
 
 # Rebuilds the committed fonts of Fonts/ from Debian's font packages.
 fonts:

@@ -4,27 +4,10 @@ import PackageDescription
 let package = Package(
     name: "Wallboard",
     platforms: [.macOS(.v14)],
+    // Nothing outside the package uses the modules: only the two programs are products.
     products: [
         .executable(name: "wallboard", targets: ["wallboard"]),
-        .library(name: "WallboardRender", targets: ["WallboardRender"]),
-        .library(name: "WallboardText", targets: ["WallboardText"]),
-        .library(name: "WallboardFonts", targets: ["WallboardFonts"]),
-        .library(name: "WallboardExport", targets: ["WallboardExport"]),
-        .library(name: "WallboardDispatch", targets: ["WallboardDispatch"]),
-        .library(name: "WallboardSQLite", targets: ["WallboardSQLite"]),
-        .library(name: "WallboardLayout", targets: ["WallboardLayout"]),
-        .library(name: "WallboardProtocols", targets: ["WallboardProtocols"]),
-        .library(name: "WallboardEmulator", targets: ["WallboardEmulator"]),
-        .library(name: "WallboardTransportCore", targets: ["WallboardTransportCore"]),
-        .library(name: "WallboardTransport", targets: ["WallboardTransport"]),
-        .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
-        .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
-        .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
-        .library(name: "WallboardSources", targets: ["WallboardSources"]),
-        .library(name: "WallboardPostgres", targets: ["WallboardPostgres"]),
-        .library(name: "WallboardLocalPostgres", targets: ["WallboardLocalPostgres"]),
-        .library(name: "WallboardSupport", targets: ["WallboardSupport"]),
-        .library(name: "WallboardService", targets: ["WallboardService"]),
+        .executable(name: "wallboard-dev", targets: ["wallboard-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -113,7 +96,7 @@ let package = Package(
             ],
             resources: [.embedInCode("schema-postgres.sql"), .embedInCode("notify-postgres.sql")]
         ),
-        // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and benchmarks.
+        // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and wallboard-dev.
         .target(name: "WallboardLocalPostgres", dependencies: ["WallboardSupport", "CWallboardSys"]),
         // The one place where the configuration's `source:` becomes a dispatch state source.
         .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
@@ -139,18 +122,33 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // The command line: one root command, a subcommand per job.
+        // Command-line pieces both programs use: where the fonts are.
+        .target(
+            name: "WallboardCommandLine",
+            dependencies: ["WallboardFonts", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The command line a centre runs: one root command, a subcommand per job.
         .executableTarget(
             name: "wallboard",
             dependencies: [
-                "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
-                "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
-                "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardService",
-                "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres", "WallboardAudit",
+                "WallboardAudit", "WallboardCommandLine", "WallboardConfig", "WallboardDispatch", "WallboardDrivers", "WallboardEmulator",
+                "WallboardExport", "WallboardFonts", "WallboardLayout", "WallboardPostgres", "WallboardProtocols", "WallboardRender",
+                "WallboardSQLite", "WallboardService", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The workshop, kept out of the product: benchmarks, the soak run, the emulated door-board
+        // fleet and private PostgreSQL servers. Runs the `wallboard` built beside it.
+        .executableTarget(
+            name: "wallboard-dev",
+            dependencies: [
+                "WallboardCommandLine", "WallboardConfig", "WallboardDispatch", "WallboardDrivers", "WallboardEmulator", "WallboardFonts",
+                "WallboardLayout", "WallboardLocalPostgres", "WallboardPostgres", "WallboardProtocols", "WallboardRender", "WallboardSQLite",
+                "WallboardService", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardTransportCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Synchronization
+import WallboardCommandLine
 import WallboardEmulator
 import WallboardProtocols
 import WallboardTransport
 import WallboardTransportCore
 
-/// `wallboard emulate-fleet`: many Onbon font-card door boards on pseudo-terminals in one process,
+/// `wallboard-dev emulate-fleet`: many Onbon font-card door boards on pseudo-terminals in one process,
 /// logging when each text reached each board. The soak and scale runs drive a service against it,
 /// so the service's CPU, memory and descriptors are measured apart from the boards'.
 struct EmulateFleetCommand: AsyncParsableCommand {

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import WallboardService
 
-/// `wallboard soak`: a simulated dispatch day at high speed through the whole service, with the
+/// `wallboard-dev soak`: a simulated dispatch day at high speed through the whole service, with the
 /// simulator writing from one process and the door boards played by another. Fails unless memory
 /// and descriptors stay flat and every dispatch reached its station's boards.
 struct SoakCommand: AsyncParsableCommand {
@@ -41,7 +41,7 @@ struct SoakCommand: AsyncParsableCommand {
         let stationCount = (boards + 1) / 2
 
         let simulator = Process()
-        simulator.executableURL = try EmulatorFleet.thisProgram()
+        simulator.executableURL = try EmulatorFleet.productProgram()
         simulator.arguments = [
             "simulate", "--db", database, "--start", "now", "--duration", "\(Int(hours * 3600))s", "--speed", "\(speed)",
             "--stations", "\(stationCount)", "--vehicles", "\(stationCount * 3)", "--journal", "wal", "--seed", "11",

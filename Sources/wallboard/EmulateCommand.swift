@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WallboardCommandLine
 import WallboardEmulator
 import WallboardExport
 import WallboardProtocols

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WallboardCommandLine
 import WallboardFonts
 import WallboardSupport
 import WallboardText
@@ -11,22 +12,6 @@ struct FontsCommand: ParsableCommand {
         abstract: "Inspect the bitmap fonts in the Fonts directory.",
         subcommands: [FontsCheckCommand.self]
     )
-}
-
-/// Where to find the fonts, shared by every command that draws text.
-struct FontsOptions: ParsableArguments {
-    @Option(
-        name: .customLong("fonts"),
-        help: ArgumentHelp(
-            "The Fonts directory (default: $WALLBOARD_FONTS, then Fonts beside the executable or in the source tree).",
-            valueName: "path"
-        )
-    )
-    var directory: String?
-
-    func library() throws -> FontLibrary {
-        try FontLibrary.locate(explicit: directory)
-    }
 }
 
 struct FontsCheckCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WallboardCommandLine
 import WallboardExport
 import WallboardRender
 import WallboardSupport

@@ -7,18 +7,15 @@ struct Wallboard: AsyncParsableCommand {
         abstract: "LED and wallboard displays for a 120 emergency-medical dispatch centre.",
         subcommands: [
             AuditCommand.self,
-            BenchCommand.self,
             DemoCommand.self,
             FontsCommand.self,
             TextCommand.self,
             LayoutCommand.self,
             EmulateCommand.self,
-            EmulateFleetCommand.self,
             ReplayCommand.self,
             PostgresCommand.self,
             ServeCommand.self,
             SimulateCommand.self,
-            SoakCommand.self,
             StateCommand.self,
             DevicesCommand.self,
         ]

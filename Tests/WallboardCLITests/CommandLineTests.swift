@@ -27,6 +27,27 @@ import WallboardTestKit
         return try wallboard(["serve", "--config", name, "--check"], in: directory)
     }
 
+    @Test func theProductCarriesWhatACentreRunsAndTheWorkshopIsApart() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let product = try Self.wallboard(["--help"], in: directory)
+        #expect(product.status == 0)
+        for command in ["serve", "demo", "simulate", "state", "layout", "text", "fonts", "emulate", "replay", "postgres", "devices", "audit"] {
+            #expect(product.output.contains("\n  \(command) "), "wallboard has \(command): \(product.output)")
+        }
+        for command in ["bench", "soak", "emulate-fleet"] {
+            #expect(!product.output.contains("\n  \(command) "), "wallboard has no \(command): \(product.output)")
+        }
+        let workshop = WallboardProgram.executable.deletingLastPathComponent().appendingPathComponent("wallboard-dev")
+        let listed = try WallboardProgram.run(["bench", "--list"], in: directory, program: workshop)
+        #expect(listed.status == 0)
+        #expect(listed.output.split(separator: "\n").contains("service-500-emulated-boards"), "\(listed.output)")
+        let development = try WallboardProgram.run(["--help"], in: directory, program: workshop)
+        for command in ["bench", "soak", "emulate-fleet"] {
+            #expect(development.output.contains("\n  \(command) "), "wallboard-dev has \(command): \(development.output)")
+        }
+    }
+
     @Test func configurationWithAnErrorIsNamedAndExitsNonZero() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import WallboardSupport
 
-/// `wallboard bench`: every benchmark case, one JSON object per line. Judge only release builds.
+/// `wallboard-dev bench`: every benchmark case, one JSON object per line. Judge only release builds.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -37,7 +37,7 @@ struct BenchCase: Sendable {
     let run: @Sendable () async throws -> [String: any Sendable]
 }
 
-/// The cases `wallboard bench` runs, gathered from each module's bench file.
+/// The cases `wallboard-dev bench` runs, gathered from each module's bench file.
 enum BenchCatalog {
     static var all: [BenchCase] {
         render + text + layouts + dispatch + postgres + protocols + transport + service

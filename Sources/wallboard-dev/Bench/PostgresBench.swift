@@ -136,7 +136,7 @@ enum PostgresBench {
                 \(board)
                 """.write(to: config, atomically: true, encoding: .utf8)
             let instance = Process()
-            instance.executableURL = try EmulatorFleet.thisProgram()
+            instance.executableURL = try EmulatorFleet.productProgram()
             instance.arguments = ["serve", "--config", config.path]
             instance.standardOutput = FileHandle.nullDevice
             instance.standardError = FileHandle.nullDevice

@@ -222,7 +222,7 @@ private final class LatenessLog: Sendable {
     var values: [Double] { stored.withLock { $0 } }
 }
 
-/// `count` BX-5K door boards on pseudo-terminals, played by `wallboard emulate-fleet` in another
+/// `count` BX-5K door boards on pseudo-terminals, played by `wallboard-dev emulate-fleet` in another
 /// process, spread over 50 stations. After a warm-up, a vehicle is dispatched every 2 s at an idle
 /// station and stood down 3 s later. Reports the service's CPU and memory, how late each clock
 /// second reached each board, and how long each dispatch took from commit to its station's boards.
@@ -286,6 +286,6 @@ private func measureEmulatedFleet(count: Int, seconds: Double) async throws -> [
         "peak_rss_mb": measured.peakRSS, "open_descriptors": measured.descriptors,
         "clock_lateness": percentiles(lateness),
         "commit_to_board": percentiles(delays), "dispatches": measured.dispatches.count, "dispatches_not_shown": missed,
-        "what": "service in this process; boards in wallboard emulate-fleet; lateness: arrival at the emulator after the second began",
+        "what": "service in this process; boards in wallboard-dev emulate-fleet; lateness: arrival at the emulator after the second began",
     ]
 }

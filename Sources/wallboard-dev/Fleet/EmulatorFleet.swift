@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// Door boards played by `wallboard emulate-fleet` in a child process, for the scale benchmark
+/// Door boards played by `wallboard-dev emulate-fleet` in a child process, for the scale benchmark
 /// and the soak run: the service under test sees real pseudo-terminals and real protocol bytes,
 /// and its own CPU, memory and descriptors are measured without the boards'.
 final class EmulatorFleet {
@@ -22,17 +22,26 @@ final class EmulatorFleet {
         try process.run()
         let started = ContinuousClock.now
         while !FileManager.default.fileExists(atPath: devicesPath) {
-            guard process.isRunning else { throw FleetError("wallboard emulate-fleet ended with status \(process.terminationStatus) before its boards were ready") }
-            guard ContinuousClock.now - started < .seconds(60) else { throw FleetError("wallboard emulate-fleet did not open \(count) boards within 60 s") }
+            guard process.isRunning else { throw FleetError("wallboard-dev emulate-fleet ended with status \(process.terminationStatus) before its boards were ready") }
+            guard ContinuousClock.now - started < .seconds(60) else { throw FleetError("wallboard-dev emulate-fleet did not open \(count) boards within 60 s") }
             try await Task.sleep(for: .milliseconds(20))
         }
         devices = try String(contentsOfFile: devicesPath, encoding: .utf8).split(separator: "\n").map(String.init)
         guard devices.count == count else { throw FleetError("emulate-fleet listed \(devices.count) devices, not \(count)") }
     }
 
-    /// This program, to run its own subcommands in other processes.
+    /// This program, to run its own subcommands (`emulate-fleet`) in other processes.
     static func thisProgram() throws -> URL {
         URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    }
+
+    /// The `wallboard` built beside this program, for what the product runs (`simulate`, `serve`).
+    static func productProgram() throws -> URL {
+        let product = try thisProgram().deletingLastPathComponent().appendingPathComponent("wallboard")
+        guard FileManager.default.isExecutableFile(atPath: product.path) else {
+            throw FleetError("\(product.path) is missing: build both programs (swift build -c release builds wallboard and wallboard-dev)")
+        }
+        return product
     }
 
     /// The boards as configuration list items: door board `i` at `stations[i % count]`, 9600 baud.
@@ -60,11 +69,11 @@ final class EmulatorFleet {
         while process.isRunning {
             guard ContinuousClock.now - stopping < .seconds(60) else {
                 process.terminate()
-                throw FleetError("wallboard emulate-fleet did not stop within 60 s")
+                throw FleetError("wallboard-dev emulate-fleet did not stop within 60 s")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        guard process.terminationStatus == 0 else { throw FleetError("wallboard emulate-fleet ended with status \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else { throw FleetError("wallboard-dev emulate-fleet ended with status \(process.terminationStatus)") }
         return try FleetArrivals(log: String(contentsOfFile: logPath, encoding: .utf8))
     }
 
