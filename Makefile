@@ -46,7 +46,9 @@ release-dev: deps $(LARGE_FONTS)
 	$(SWIFT) build -c release
 
 # Serially: several suites time real devices and a writer process, and would starve one another on two cores.
+# First, Package.swift must declare what each target imports, and import what it declares.
 test: test-deps $(LARGE_FONTS)
+	/usr/bin/python3 Tests/check-imports.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --no-parallel
 

@@ -24,11 +24,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Render core: pixels, colours, canvas. Imports nothing.
         .target(name: "WallboardRender"),
-        // Bitmap fonts (BDF), font chains, measuring, drawing and laying out text. Imports nothing.
+        // Bitmap fonts (BDF), font chains, measuring, drawing and laying out text. Imports the render core only.
         .target(name: "WallboardText", dependencies: ["WallboardRender"]),
         // Finds the Fonts directory and loads fonts and chains by name (file I/O).
         .target(name: "WallboardFonts", dependencies: ["WallboardText"]),
@@ -92,6 +94,9 @@ let package = Package(
             dependencies: [
                 "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.embedInCode("schema-postgres.sql"), .embedInCode("notify-postgres.sql")]
@@ -106,8 +111,8 @@ let package = Package(
         .target(
             name: "WallboardService",
             dependencies: [
-                "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
+                "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch", "WallboardLayout", "WallboardProtocols",
+                "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
                 "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -118,8 +123,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Command-line pieces both programs use: where the fonts are.
@@ -159,7 +166,10 @@ let package = Package(
         // Runs the built `wallboard` program; needs the whole package built (make test does).
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport", "WallboardTestKit", "WallboardAudit"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
-        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
+        .testTarget(
+            name: "WallboardSQLiteTests",
+            dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
         .testTarget(
             name: "WallboardPostgresTests",
@@ -168,6 +178,7 @@ let package = Package(
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -189,7 +200,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WallboardLayoutTests",
-            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardTestKit"],
+            dependencies: [
+                "WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardTestKit",
+                "WallboardText", "WallboardYAML",
+            ],
             exclude: ["Golden"]
         ),
         .testTarget(
@@ -197,7 +211,7 @@ let package = Package(
             dependencies: [
                 "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
-                "WallboardSupport", "WallboardTestKit", "WallboardAudit",
+                "WallboardSupport", "WallboardTestKit", "WallboardAudit", "WallboardConfig", "WallboardText", "WallboardYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -205,6 +219,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],
