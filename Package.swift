@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "WallboardDrivers", targets: ["WallboardDrivers"]),
         .library(name: "WallboardTestKit", targets: ["WallboardTestKit"]),
         .library(name: "WallboardConfig", targets: ["WallboardConfig"]),
+        .library(name: "WallboardSourceKit", targets: ["WallboardSourceKit"]),
         .library(name: "WallboardSources", targets: ["WallboardSources"]),
         .library(name: "WallboardPostgres", targets: ["WallboardPostgres"]),
         .library(name: "WallboardLocalPostgres", targets: ["WallboardLocalPostgres"]),
@@ -60,11 +61,14 @@ let package = Package(
         .target(name: "WallboardSupport"),
         // Dispatch state: the snapshot model, derived figures, the source interface. Foundation only.
         .target(name: "WallboardDispatch", dependencies: ["WallboardSupport"]),
+        // What a kind of dispatch source declares (its `source:` key and command-line option, how it is
+        // made, what it reports), the source settings, and the registry type that reads them.
+        .target(name: "WallboardSourceKit", dependencies: ["WallboardDispatch", "WallboardYAML"]),
         // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
         .target(
             name: "WallboardSQLite",
             dependencies: [
-                "WallboardDispatch", "WallboardSupport",
+                "WallboardDispatch", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -97,13 +101,13 @@ let package = Package(
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransport"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSourceKit", "WallboardSupport", "WallboardProtocols", "WallboardTransport"]),
         // The dispatch interface on a PostgreSQL server (primary or hot standby): the same queries and
         // row decoding as SQLite, LISTEN/NOTIFY or replay polling for changes, several hosts.
         .target(
             name: "WallboardPostgres",
             dependencies: [
-                "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSupport",
+                "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,8 +115,8 @@ let package = Package(
         ),
         // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and benchmarks.
         .target(name: "WallboardLocalPostgres", dependencies: ["WallboardSupport", "CWallboardSys"]),
-        // The one place where the configuration's `source:` becomes a dispatch state source.
-        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
+        // The registry of source kinds (one line per kind), and the one place where settings become a source.
+        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSourceKit", "WallboardSQLite", "WallboardPostgres"]),
         // The audit trail: append-only JSON lines, each chained to the one before by its hash.
         .target(name: "WallboardAudit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
@@ -120,7 +124,7 @@ let package = Package(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch",
-                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
+                "WallboardSQLite", "WallboardLayout", "WallboardYAML", "WallboardTransport", "WallboardDrivers", "WallboardConfig", "WallboardSourceKit", "WallboardSources", "WallboardSupport",
                 "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -142,7 +146,7 @@ let package = Package(
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
                 "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
-                "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres", "WallboardAudit",
+                "WallboardConfig", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres", "WallboardAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -193,7 +197,8 @@ let package = Package(
         .testTarget(
             name: "WallboardServiceTests",
             dependencies: [
-                "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
+                "WallboardService", "WallboardConfig", "WallboardSourceKit", "WallboardSources", "WallboardSQLite", "WallboardPostgres",
+                "WallboardDispatch", "WallboardRender", "WallboardExport", "WallboardYAML",
                 "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
                 "WallboardSupport", "WallboardTestKit", "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -109,8 +109,13 @@ public protocol DispatchStateSource: Sendable {
     func states() -> AsyncStream<SourceState>
     /// The state now, without waiting.
     var currentState: SourceState { get }
-    /// The state as it was at `moment`, rebuilt from the status log and the time stamps.
-    func snapshot(at moment: Date) async throws -> DispatchSnapshot
     /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
     func readSnapshotOnce() async throws -> DispatchSnapshot
+}
+
+/// A source that keeps the history to rebuild a past moment (a database with the status and seat
+/// logs); a feed that only knows the present does not conform.
+public protocol PastMomentSource: DispatchStateSource {
+    /// The state as it was at `moment`, rebuilt from the status log and the time stamps.
+    func snapshot(at moment: Date) async throws -> DispatchSnapshot
 }

@@ -20,7 +20,7 @@ import WallboardSupport
 /// After every connect it reads in full before trusting notifications, so a change committed while
 /// it was away is never lost. When the host is lost it tries the hosts again in order.
 /// Each snapshot is one `REPEATABLE READ READ ONLY` transaction; the session cannot write.
-public final class PostgresDispatchSource: DispatchStateSource {
+public final class PostgresDispatchSource: PastMomentSource {
     public let configuration: PostgresSourceConfiguration
     private let publisher: SourcePublisher
     private let logger: Logger

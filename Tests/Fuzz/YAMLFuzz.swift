@@ -4,6 +4,8 @@ import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardRender
+import WallboardSQLite
+import WallboardSourceKit
 import WallboardText
 import WallboardYAML
 
@@ -67,10 +69,11 @@ struct LayoutFuzzing: Sendable {
 }
 
 /// A configuration from arbitrary bytes: a checked configuration or an error located in the file.
+/// The fuzz build has no PostgreSQL client, so `source:` knows the SQLite kind only.
 func fuzzConfiguration(_ bytes: [UInt8]) {
     let file = "/etc/wallboard/wallboard.yaml"
     do {
-        _ = try ConfigLoader.load(String(decoding: bytes, as: UTF8.self), file: file)
+        _ = try ConfigLoader.load(String(decoding: bytes, as: UTF8.self), file: file, sources: SourceKinds([SQLiteSourceKind()]))
     } catch let error as YAMLFileError {
         expectLocated(error, in: file)
     } catch {
