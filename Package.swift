@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "WallboardPostgres",
             dependencies: [
-                "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
+                "WallboardDispatch", "WallboardSQLite", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "WallboardPostgresTests",
             dependencies: [
-                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
+                "WallboardPostgres", "WallboardLocalPostgres", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import PostgresNIO
 import Synchronization
-import WallboardConfig
 import WallboardDispatch
 import WallboardSupport
 

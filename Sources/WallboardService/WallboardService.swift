@@ -1,11 +1,10 @@
-// The configuration is part of the service's interface: whoever starts the service reads one.
-@_exported import WallboardConfig
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
 import WallboardAudit
+import WallboardConfig
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
