@@ -95,9 +95,10 @@ public final class PostgresDispatchSource: PastMomentSource {
 
     /// Reads and watches one session until it is lost (throws) or the task is cancelled.
     private func follow(_ session: PostgresSession) async throws {
-        switch session.role {
-        case .primary: try await followPrimary(session)
-        case .standby: try await followStandby(session)
+        if session.role == .standby {
+            try await followStandby(session)
+        } else {
+            try await followPrimary(session)
         }
     }
 
