@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WallboardConfig
 import WallboardDispatch
+import WallboardPostgres
 import WallboardSQLite
 import WallboardSourceKit
 import WallboardSources
@@ -36,7 +37,7 @@ import WallboardYAML
     /// line of the configuration, the service or the report knowing its name.
     @Test func aRegisteredKindIsConfiguredMadeAndReported() async throws {
         let directory = try TemporaryDirectory()
-        let kinds = SourceKinds(DispatchSources.kinds.all + [FixedSourceKind()])
+        let kinds = SourceKinds([SQLiteSourceKind(), PostgresSourceKind(), FixedSourceKind()])
         let text = """
             centre: 测试急救中心
             source:
@@ -85,7 +86,7 @@ import WallboardYAML
     /// Every command reads its source from the same arguments: each kind's option, with its value
     /// after a space or an equals sign; two sources, an unknown option or a missing value are refused.
     @Test func commandLineArgumentsNameOneSourceOfAnyKind() throws {
-        let kinds = SourceKinds(DispatchSources.kinds.all + [FixedSourceKind()])
+        let kinds = SourceKinds([SQLiteSourceKind(), PostgresSourceKind(), FixedSourceKind()])
         #expect(try kinds.address(arguments: []) == nil)
         #expect(try kinds.address(arguments: ["--db", "/tmp/d.db"]) as? SQLiteFile == SQLiteFile(path: "/tmp/d.db"))
         #expect(try kinds.address(arguments: ["--db=/tmp/d.db"]) as? SQLiteFile == SQLiteFile(path: "/tmp/d.db"))
