@@ -126,13 +126,14 @@ FUZZ_DEPS_WallboardYAML := Yams
 FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
 FUZZ_DEPS_WallboardDispatch := WallboardSupport
-FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSupport GRDB
+FUZZ_DEPS_WallboardSourceKit := WallboardDispatch WallboardYAML
+FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSourceKit WallboardSupport WallboardYAML GRDB
 FUZZ_DEPS_WallboardTransportCore := WallboardYAML
 FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore WallboardSupport WallboardYAML
 FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransportCore WallboardSupport
-FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardProtocols WallboardTransportCore
+FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSourceKit WallboardSupport WallboardProtocols WallboardTransportCore
 FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
-  WallboardFonts WallboardLayout WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
+  WallboardFonts WallboardLayout WallboardSourceKit WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
 FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
 FUZZ_C_MODULES := CYaml CWallboardSys
 $(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \

@@ -45,11 +45,14 @@ let package = Package(
         .target(name: "WallboardSupport"),
         // Dispatch state: the snapshot model, derived figures, the source interface. Foundation only.
         .target(name: "WallboardDispatch", dependencies: ["WallboardSupport"]),
+        // What a kind of dispatch source declares (its `source:` key and command-line option, how it is
+        // made, what it reports), the source settings, and the registry type that reads them.
+        .target(name: "WallboardSourceKit", dependencies: ["WallboardDispatch", "WallboardYAML"]),
         // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
         .target(
             name: "WallboardSQLite",
             dependencies: [
-                "WallboardDispatch", "WallboardSupport",
+                "WallboardDispatch", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -86,13 +89,13 @@ let package = Package(
         .target(name: "WallboardTestKit", dependencies: ["WallboardRender", "WallboardTransportCore"]),
         // The service configuration: one YAML file read and checked up front. Its own module, free of the
         // HTTP stack, so that `make fuzz` can compile it with the fuzzer.
-        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSupport", "WallboardProtocols", "WallboardTransportCore"]),
+        .target(name: "WallboardConfig", dependencies: ["WallboardYAML", "WallboardDispatch", "WallboardSourceKit", "WallboardSupport", "WallboardProtocols", "WallboardTransportCore"]),
         // The dispatch interface on a PostgreSQL server (primary or hot standby): the same queries and
         // row decoding as SQLite, LISTEN/NOTIFY or replay polling for changes, several hosts.
         .target(
             name: "WallboardPostgres",
             dependencies: [
-                "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSupport",
+                "WallboardDispatch", "WallboardSQLite", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -103,8 +106,8 @@ let package = Package(
         ),
         // Private PostgreSQL servers (a primary, hot standbys) in temporary folders, for tests and wallboard-dev.
         .target(name: "WallboardLocalPostgres", dependencies: ["WallboardSupport", "CWallboardSys"]),
-        // The one place where the configuration's `source:` becomes a dispatch state source.
-        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardPostgres"]),
+        // The registry of source kinds (one line per kind), and the one place where settings become a source.
+        .target(name: "WallboardSources", dependencies: ["WallboardConfig", "WallboardDispatch", "WallboardSourceKit", "WallboardSQLite", "WallboardPostgres"]),
         // The audit trail: append-only JSON lines, each chained to the one before by its hash.
         .target(name: "WallboardAudit", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The service: one task per board, the source poller, HTTP preview, health and metrics.
@@ -112,7 +115,7 @@ let package = Package(
             name: "WallboardService",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch", "WallboardLayout", "WallboardProtocols",
-                "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardConfig", "WallboardSources", "WallboardSupport",
+                "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardConfig", "WallboardSourceKit", "WallboardSources", "WallboardSupport",
                 "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -140,7 +143,7 @@ let package = Package(
             dependencies: [
                 "WallboardAudit", "WallboardCommandLine", "WallboardConfig", "WallboardDispatch", "WallboardDrivers", "WallboardEmulator",
                 "WallboardExport", "WallboardFonts", "WallboardLayout", "WallboardPostgres", "WallboardProtocols", "WallboardRender",
-                "WallboardSQLite", "WallboardService", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardYAML",
+                "WallboardSQLite", "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -154,7 +157,7 @@ let package = Package(
             dependencies: [
                 "WallboardCommandLine", "WallboardConfig", "WallboardDispatch", "WallboardDrivers", "WallboardEmulator", "WallboardFonts",
                 "WallboardLayout", "WallboardLocalPostgres", "WallboardPostgres", "WallboardProtocols", "WallboardRender", "WallboardSQLite",
-                "WallboardService", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardTransportCore",
+                "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardTransportCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -174,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "WallboardPostgresTests",
             dependencies: [
-                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
+                "WallboardPostgres", "WallboardLocalPostgres", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -209,7 +212,7 @@ let package = Package(
         .testTarget(
             name: "WallboardServiceTests",
             dependencies: [
-                "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
+                "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardPostgres", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
                 "WallboardSupport", "WallboardTestKit", "WallboardAudit", "WallboardConfig", "WallboardText", "WallboardYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,6 +1,7 @@
 import Foundation
 import WallboardDispatch
 import WallboardProtocols
+import WallboardSourceKit
 import WallboardSupport
 import WallboardTransportCore
 import WallboardYAML
@@ -25,45 +26,6 @@ public struct ServiceConfiguration: Sendable {
         self.fontsDirectory = fontsDirectory
         self.boards = boards
     }
-}
-
-/// Which database holds the dispatch interface.
-public enum SourceDatabase: Sendable, Equatable {
-    /// A SQLite file that the dispatch system writes (the embedded default).
-    case sqlite(path: String)
-    /// The centre's PostgreSQL server, or its hot standbys.
-    case postgres(PostgresSettings)
-
-    /// How often the database is asked whether it changed, unless the configuration says: a local
-    /// file is cheap to ask; a standby serves many instances.
-    public var defaultPollInterval: Duration {
-        switch self {
-        case .sqlite: .milliseconds(10)
-        case .postgres: .milliseconds(20)
-        }
-    }
-}
-
-/// Where the dispatch state comes from and when it counts as stale.
-public struct SourceSettings: Sendable {
-    public var database: SourceDatabase
-    /// How often the database is asked whether it changed (a PostgreSQL primary announces changes
-    /// instead; its standbys are polled).
-    public var pollInterval: Duration
-    /// The dispatch centre's time zone: clocks, dates, the stale banner's time and the midnight
-    /// at which today's figures start again.
-    public var timeZone: TimeZone
-    /// After this long without a confirmed read, boards show the "data interrupted" banner.
-    public var staleAfter: Duration
-
-    public init(database: SourceDatabase, pollInterval: Duration? = nil, timeZone: TimeZone, staleAfter: Duration = .seconds(10)) {
-        self.database = database
-        self.pollInterval = pollInterval ?? database.defaultPollInterval
-        self.timeZone = timeZone
-        self.staleAfter = staleAfter
-    }
-
-    public var dayBoundary: DayBoundary { DayBoundary(timeZone: timeZone) }
 }
 
 /// The preview, API, health and metrics server.

@@ -1,6 +1,7 @@
 import Foundation
 import WallboardDispatch
 import WallboardProtocols
+import WallboardSourceKit
 import WallboardSupport
 import WallboardTransportCore
 import WallboardYAML
@@ -9,24 +10,25 @@ import WallboardYAML
 /// missing one, a bad duration, port or time — each an error at file:line:column. `transports`
 /// are the kinds a board's `transport:` may name (`TransportKinds.all` in `WallboardTransport`).
 public enum ConfigLoader {
-    public static func load(contentsOf url: URL, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
+    /// `sources`: the kinds `source:` may name (the product's are `DispatchSources.kinds`).
+    public static func load(contentsOf url: URL, sources: SourceKinds, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
             throw YAMLFileError(SourceLocation(file: url.path, line: 1, column: 1), "cannot read the configuration: \(error.localizedDescription)")
         }
-        return try load(text, file: url.path, transports: transports)
+        return try load(text, file: url.path, sources: sources, transports: transports)
     }
 
     /// `file` names the text in errors, and its directory anchors relative paths.
-    public static func load(_ text: String, file: String, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
+    public static func load(_ text: String, file: String, sources: SourceKinds, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         let root = try YAMLValue.parse(text, file: file).mapping()
         try root.rejectUnknownKeys(["centre", "fonts", "source", "http", "boards"])
         let centre = try root.required("centre").string()
         let fonts = try root.optional("fonts").map { try resolve(path: $0, against: base) }
-        let source = try sourceSettings(root.required("source"), base: base)
+        let source = try sourceSettings(root.required("source"), base: base, kinds: sources)
         let http = try root.optional("http").map { try httpSettings($0, base: base) } ?? HTTPSettings()
         let boardsValue = try root.required("boards")
         let boardValues = try boardsValue.sequence()
@@ -44,9 +46,9 @@ public enum ConfigLoader {
         return ServiceConfiguration(file: file, centreName: centre, source: source, http: http, fontsDirectory: fonts, boards: boards)
     }
 
-    static func sourceSettings(_ value: YAMLValue, base: URL) throws -> SourceSettings {
+    static func sourceSettings(_ value: YAMLValue, base: URL, kinds: SourceKinds) throws -> SourceSettings {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["sqlite", "postgres", "poll", "timeZone", "staleAfter"])
+        try fields.rejectUnknownKeys(kinds.names + ["poll", "timeZone", "staleAfter"])
         // Every command defaults to the zone of China's 120 centres; so does the service.
         var zone = DayBoundary.shanghai.timeZone
         if let zoneValue = fields.optional("timeZone") {
@@ -56,58 +58,11 @@ public enum ConfigLoader {
             }
             zone = named
         }
-        let database: SourceDatabase
-        switch (fields.optional("sqlite"), fields.optional("postgres")) {
-        case (let sqlite?, nil): database = .sqlite(path: try resolve(path: sqlite, against: base))
-        case (nil, let postgres?): database = .postgres(try postgresSettings(postgres, base: base))
-        case (_?, _?): throw value.error("'source' names both sqlite and postgres; keep one")
-        case (nil, nil): throw value.error("'source' needs 'sqlite: PATH', 'postgres: postgresql://USER@HOST/DATABASE' or 'postgres: {hosts, database, user, …}'")
-        }
         return SourceSettings(
-            database: database,
+            address: try kinds.address(in: fields, base: base),
             pollInterval: try fields.optional("poll").map { try duration($0, in: .milliseconds(1)...(.seconds(60))) },
             timeZone: zone,
             staleAfter: try fields.optional("staleAfter").map { try duration($0, in: .milliseconds(100)...(.seconds(3600))) } ?? .seconds(10)
-        )
-    }
-
-    /// `postgres:` as a mapping, or as the URL every command takes (`postgresql://USER@HOST…/DATABASE?…`).
-    /// A relative `passwordFile` is resolved against the configuration's folder either way.
-    static func postgresSettings(_ value: YAMLValue, base: URL) throws -> PostgresSettings {
-        if case .scalar = value.node {
-            let url = try value.string()
-            var settings: PostgresSettings
-            do {
-                settings = try PostgresSettings(url: url)
-            } catch {
-                throw value.error(error.message)
-            }
-            if let file = settings.passwordFile, !file.hasPrefix("/") {
-                settings.passwordFile = base.appendingPathComponent(file).standardized.path
-            }
-            return settings
-        }
-        let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["hosts", "database", "user", "passwordFile", "sslmode", "applicationName"])
-        let hostsValue = try fields.required("hosts")
-        let hosts = try hostsValue.sequence().map { hostValue in
-            let text = try hostValue.string()
-            guard let host = PostgresSettings.Host(text) else { throw hostValue.error("'\(text)' is not HOST or HOST:PORT") }
-            return host
-        }
-        guard !hosts.isEmpty else { throw hostsValue.error("'hosts' lists no server; add at least one HOST:PORT") }
-        var tls = PostgresSettings.TLSMode.prefer
-        if let tlsValue = fields.optional("sslmode") {
-            let word = try tlsValue.string()
-            guard let mode = PostgresSettings.TLSMode(rawValue: word) else {
-                throw tlsValue.error("sslmode '\(word)' is not one of \(PostgresSettings.TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            tls = mode
-        }
-        return PostgresSettings(
-            hosts: hosts, database: try fields.required("database").string(), user: try fields.required("user").string(),
-            passwordFile: try fields.optional("passwordFile").map { try resolve(path: $0, against: base) }, tls: tls,
-            applicationName: try fields.optional("applicationName")?.string() ?? "wallboard"
         )
     }
 
@@ -331,9 +286,6 @@ public enum ConfigLoader {
     }
 
     static func resolve(path value: YAMLValue, against base: URL) throws -> String {
-        let path = try value.string()
-        guard !path.isEmpty else { throw value.error("the path is empty") }
-        if path.hasPrefix("/") { return path }
-        return base.appendingPathComponent(path).standardized.path
+        try value.path(relativeTo: base)
     }
 }

@@ -3,17 +3,22 @@ import WallboardSupport
 
 /// Why a source could not deliver a current snapshot.
 public struct SourceProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Codable, Hashable {
-        /// The database file (or server) is not there or cannot be opened.
-        case unreachable
-        /// The file exists but is not a database.
-        case notADatabase
-        /// A writer holds a lock that keeps readers out.
-        case locked
-        /// A table, view or column of the interface is missing, or the interface version is unsupported.
-        case interfaceMismatch
-        /// Anything else the database reported.
-        case readFailed
+    /// What went wrong, in words every kind of source shares; a kind adds its own (a SQLite file
+    /// that is not a database, a lock held by a writer) beside its source.
+    public struct Kind: RawRepresentable, Sendable, Codable, Hashable {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
+        /// The source (its file, server or feed) is not there or cannot be opened.
+        public static let unreachable = Kind(rawValue: "unreachable")
+        /// What the source offers is not the interface Wallboard reads: a table or field missing,
+        /// an unsupported interface version.
+        public static let interfaceMismatch = Kind(rawValue: "interfaceMismatch")
+        /// Anything else the source reported.
+        public static let readFailed = Kind(rawValue: "readFailed")
     }
 
     public var kind: Kind
@@ -43,7 +48,7 @@ public struct SourceHealth: Sendable, Hashable {
     public var problemSince: Date?
     /// The server the data comes from, for sources that have a choice of several; nil for a file.
     public var endpoint: SourceEndpoint?
-    /// Something about the database that works but puts its writers at risk (a SQLite file with a
+    /// Something about the source that works but puts its writers at risk (a SQLite file with a
     /// rollback journal), with what to do about it; nil when there is nothing to say.
     public var warning: String?
 
@@ -69,11 +74,13 @@ public struct SourceHealth: Sendable, Hashable {
 
 /// Which server a source reads, and what that server is.
 public struct SourceEndpoint: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Role: String, Sendable, Hashable, Codable {
-        /// Takes writes; changes are announced with NOTIFY.
-        case primary
-        /// A hot standby replaying the primary's log; changes are found by polling the replay position.
-        case standby
+    /// What the server is to the source, in the words of its kind (a PostgreSQL primary or standby).
+    public struct Role: RawRepresentable, Sendable, Hashable, Codable {
+        public var rawValue: String
+
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
     }
 
     /// `host:port` as configured.
@@ -109,8 +116,13 @@ public protocol DispatchStateSource: Sendable {
     func states() -> AsyncStream<SourceState>
     /// The state now, without waiting.
     var currentState: SourceState { get }
-    /// The state as it was at `moment`, rebuilt from the status log and the time stamps.
-    func snapshot(at moment: Date) async throws -> DispatchSnapshot
     /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
     func readSnapshotOnce() async throws -> DispatchSnapshot
+}
+
+/// A source that keeps the history to rebuild a past moment (a database with the status and seat
+/// logs); a feed that only knows the present does not conform.
+public protocol PastMomentSource: DispatchStateSource {
+    /// The state as it was at `moment`, rebuilt from the status log and the time stamps.
+    func snapshot(at moment: Date) async throws -> DispatchSnapshot
 }

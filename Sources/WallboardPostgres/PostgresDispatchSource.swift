@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import PostgresNIO
 import Synchronization
-import WallboardConfig
 import WallboardDispatch
 import WallboardSupport
 
@@ -20,7 +19,7 @@ import WallboardSupport
 /// After every connect it reads in full before trusting notifications, so a change committed while
 /// it was away is never lost. When the host is lost it tries the hosts again in order.
 /// Each snapshot is one `REPEATABLE READ READ ONLY` transaction; the session cannot write.
-public final class PostgresDispatchSource: DispatchStateSource {
+public final class PostgresDispatchSource: PastMomentSource {
     public let configuration: PostgresSourceConfiguration
     private let publisher: SourcePublisher
     private let logger: Logger
@@ -96,9 +95,10 @@ public final class PostgresDispatchSource: DispatchStateSource {
 
     /// Reads and watches one session until it is lost (throws) or the task is cancelled.
     private func follow(_ session: PostgresSession) async throws {
-        switch session.role {
-        case .primary: try await followPrimary(session)
-        case .standby: try await followStandby(session)
+        if session.role == .standby {
+            try await followStandby(session)
+        } else {
+            try await followPrimary(session)
         }
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import PostgresNIO
-import WallboardConfig
 import WallboardDispatch
 
 /// PostgreSQL's errors as source problems that name the host and say what to do; never the password.

@@ -4,7 +4,6 @@ import NIOCore
 import NIOSSL
 import PostgresNIO
 import Synchronization
-import WallboardConfig
 import WallboardDispatch
 import WallboardSQLite
 

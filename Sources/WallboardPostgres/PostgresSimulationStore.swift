@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
-import WallboardConfig
 import WallboardDispatch
 import WallboardSQLite
 

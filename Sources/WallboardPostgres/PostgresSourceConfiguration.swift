@@ -1,5 +1,4 @@
 import Foundation
-import WallboardConfig
 import WallboardDispatch
 import WallboardSQLite
 

@@ -13,7 +13,7 @@ import WallboardDispatch
 ///     let source = SQLiteDispatchSource(configuration: .init(path: "dispatch.db"))
 ///     Task { await source.run() }
 ///     for await state in source.states() { render(state.snapshot, state.health) }
-public final class SQLiteDispatchSource: DispatchStateSource {
+public final class SQLiteDispatchSource: PastMomentSource {
     public let configuration: SQLiteSourceConfiguration
     private let publisher: SourcePublisher
 

@@ -4,6 +4,7 @@ import WallboardConfig
 import WallboardDispatch
 import WallboardExport
 import WallboardRender
+import WallboardSourceKit
 import WallboardSources
 
 /// What every configured board showed over a past period, rebuilt from the database's time
@@ -26,13 +27,13 @@ public struct Replay {
     }
 
     /// Renders every board at each `step` from `from` to `to` (both included), from the database
-    /// named in the configuration (or `database`).
-    public func run(database: SourceDatabase? = nil, from: Date, to: Date, step: TimeInterval) async throws -> [BoardFilm] {
+    /// named in the configuration (or at `address`).
+    public func run(address: (any SourceAddress)? = nil, from: Date, to: Date, step: TimeInterval) async throws -> [BoardFilm] {
         guard to >= from else { throw ServiceSetupError("the replay ends (\(to)) before it starts (\(from))") }
         guard step > 0 else { throw ServiceSetupError("the replay step must be more than 0 seconds") }
         let count = Int(((to.timeIntervalSince(from)) / step).rounded(.down)) + 1
         guard count <= 100_000 else { throw ServiceSetupError("\(count) moments is too many for one replay; use a longer --step") }
-        let source = source(database: database)
+        let source = try source(address: address)
         var films = service.boards.map { BoardFilm(id: $0.configuration.id, frames: []) }
         for index in 0..<count {
             let moment = from.addingTimeInterval(Double(index) * step)
@@ -44,11 +45,11 @@ public struct Replay {
         return films
     }
 
-    /// The configured source, or `database` read as the configuration would read it.
-    func source(database: SourceDatabase?) -> any DispatchStateSource {
+    /// The configured source, or the one at `address`, read as the configuration would read it.
+    func source(address: (any SourceAddress)?) throws -> any PastMomentSource {
         var settings = configuration.source
-        if let database { settings.database = database }
-        return DispatchSources.make(settings)
+        if let address { settings = SourceSettings(address: address, timeZone: settings.timeZone, staleAfter: settings.staleAfter) }
+        return try DispatchSources.makePastMoments(settings)
     }
 
     /// Writes `ID.gif` for every board (consecutive equal frames merged, each held for its real

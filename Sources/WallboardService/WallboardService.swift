@@ -1,11 +1,10 @@
-// The configuration is part of the service's interface: whoever starts the service reads one.
-@_exported import WallboardConfig
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
 import WallboardAudit
+import WallboardConfig
 import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
@@ -88,11 +87,12 @@ public final class WallboardService: Sendable {
         }
         pageFont = PageFont(fonts: fonts)
         access = try AccessList(settings: configuration.http, logger: logger)
-        if case .postgres(let postgres) = configuration.source.database, let passwordFile = postgres.passwordFile {
+        let address = configuration.source.address
+        for secret in address.secretFiles {
             do {
-                _ = try AccessTokens.readSecret(file: passwordFile, holding: "password")
+                _ = try AccessTokens.readSecret(file: secret.path, holding: secret.holding)
             } catch {
-                throw ServiceSetupError("\(configuration.file): source.postgres.passwordFile: \(error)")
+                throw ServiceSetupError("\(configuration.file): source.\(address.kind.name).\(secret.setting): \(error)")
             }
         }
         do {

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A place in a YAML file, for error messages a person can act on.
@@ -64,6 +65,14 @@ public struct YAMLValue {
     public func mapping() throws -> YAMLMapping {
         guard case .mapping(let mapping) = node else { throw error("\(described) must be a mapping of keys to values") }
         return YAMLMapping(mapping, owner: self)
+    }
+
+    /// A file's path; a relative one is taken against `base` (the folder of the file it was read from).
+    public func path(relativeTo base: URL) throws -> String {
+        let path = try string()
+        guard !path.isEmpty else { throw error("the path is empty") }
+        if path.hasPrefix("/") { return path }
+        return base.appendingPathComponent(path).standardized.path
     }
 
     public func sequence() throws -> [YAMLValue] {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import WallboardConfig
 import WallboardService
+import WallboardSources
 
 /// `wallboard-dev soak`: a simulated dispatch day at high speed through the whole service, with the
 /// simulator writing from one process and the door boards played by another. Fails unless memory

@@ -8,11 +8,12 @@ import WallboardEmulator
 import WallboardExport
 import WallboardFonts
 import WallboardLayout
-import WallboardPostgres
 import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
 import WallboardService
+import WallboardSourceKit
+import WallboardSources
 import WallboardTransport
 
 /// `wallboard demo`: the whole system on one machine, with a simulated centre.
@@ -33,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The demo configuration (default: config/demo.yaml of the source tree or the working directory).")
     var config: String?
 
-    @Option(name: .customLong("work-dir"), help: "Where to create the demo database (default: the directory of the configured database).")
+    @Option(name: .customLong("work-dir"), help: "Where to create the demo database and pictures (default: the directory of the configured database).")
     var workDirectory: String?
 
     @Option(help: "The HTTP port (0 picks a free one).")
@@ -45,41 +46,33 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed for the simulation; the same seed gives the same day.")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp(
-        "Simulate the centre onto this PostgreSQL primary (its dispatch rows are replaced) and serve the boards from it.",
-        valueName: "url"
-    ))
-    var postgres: String?
+    /// Where to simulate the centre instead of the configured source (its dispatch rows are replaced),
+    /// and serve the boards from: `--postgres URL` for a PostgreSQL primary.
+    @OptionGroup var source: SourceOptions
 
     func run() async throws {
         let configURL = try locateConfig()
         var configuration = try ConfigLoader.load(contentsOf: configURL)
-        // The demo simulates its centre in a SQLite file beside the configured one, or on --postgres.
-        let directory: String
-        switch configuration.source.database {
-        case .sqlite(let path): directory = workDirectory ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
-        case .postgres: directory = workDirectory ?? "/tmp/wallboard-demo"
+        // The demo simulates its centre where the command line says, or in the configured source.
+        let target = try source.address() ?? configuration.source.address
+        guard let simulated = target as? any SimulatedSourceAddress else {
+            throw ValidationError("source kind \(target.kind.name) cannot be simulated; the demo needs a source it can write, such as --db FILE")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let port { configuration.http.port = port }
-        var settings = SimulationSettings(
+        let settings = SimulationSettings(
             seed: seed, start: Date().addingTimeInterval(-3 * 3600), speed: speed, dayBoundary: configuration.source.dayBoundary,
             journalMode: .wal, replacesExistingData: true
         )
         // Prepared before the service starts, so the first read already finds the city.
-        let simulator: DispatchSimulator
-        let database: String
-        if let postgres {
-            let connection = try PostgresSettings(url: postgres)
-            settings.journalMode = nil
-            simulator = try DispatchSimulator(store: try await PostgresSimulationStore.open(connection), settings: settings)
-            configuration.source.database = .postgres(connection)
-            database = postgres
-        } else {
-            database = URL(fileURLWithPath: directory).appendingPathComponent("dispatch.db").path
-            configuration.source.database = .sqlite(path: database)
-            simulator = try DispatchSimulator(path: database, settings: settings)
-        }
+        let simulation = try await simulated.simulation(settings, workDirectory: workDirectory)
+        let simulator = simulation.simulator
+        let database = simulation.address.description
+        configuration.source = SourceSettings(
+            address: simulation.address, pollInterval: configuration.source.pollInterval, timeZone: configuration.source.timeZone,
+            staleAfter: configuration.source.staleAfter
+        )
+        let directory = workDirectory ?? simulation.folder ?? "/tmp/wallboard-demo"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let service = try WallboardService(configuration: configuration)
         let emulators = try emulatedBoards(configuration, service: service, pictures: directory)
         let token = configuration.http.token

@@ -74,6 +74,8 @@ struct LayoutRenderCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
+    @OptionGroup var zone: TimeZoneOptions
+
     @Option(help: "The station a door board belongs to (its id in the stations table).")
     var station: String?
 
@@ -106,11 +108,12 @@ struct LayoutRenderCommand: AsyncParsableCommand {
         if loaded.kind == .door && station == nil {
             throw ValidationError("\(layout) is a door board: name its station with --station")
         }
-        let settings = try self.source.settings()
+        let settings = try self.source.settings(zone: zone)
         let boundary = settings.dayBoundary
-        let source = DispatchSources.make(settings)
         let moment = try at?.resolve(in: boundary) ?? Date()
-        let snapshot = at == nil ? try await source.readSnapshotOnce() : try await source.snapshot(at: moment)
+        let snapshot = at == nil
+            ? try await DispatchSources.make(settings).readSnapshotOnce()
+            : try await DispatchSources.makePastMoments(settings).snapshot(at: moment)
         let identity = BoardIdentity(centreName: centre, stationID: station, privacy: loaded.privacy, timeZone: boundary.timeZone)
         let renderer = BoardRenderer(layout: loaded, identity: identity, fonts: try FontSet(layout: loaded) { try library.chain($0) })
         var bound = renderer.bind(snapshot, staleSince: nil)

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import WallboardConfig
-import WallboardDispatch
 import WallboardService
+import WallboardSources
 
 /// `wallboard replay`: what every configured board showed over a past period.
 struct ReplayCommand: AsyncParsableCommand {
@@ -16,11 +16,8 @@ struct ReplayCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The dispatch SQLite database (default: the one the configuration names).")
-    var db: String?
-
-    @Option(help: ArgumentHelp("The dispatch database on PostgreSQL, instead of the configured one.", valueName: "url"))
-    var postgres: String?
+    /// Instead of the configured source.
+    @OptionGroup var source: SourceOptions
 
     @Option(help: "The service configuration (YAML) whose boards to replay.")
     var config: String
@@ -46,14 +43,7 @@ struct ReplayCommand: AsyncParsableCommand {
         guard speedUp > 0 else { throw ValidationError("--speed-up must be more than 0") }
         let replay = try Replay(configuration: configuration)
         let seconds = step?.seconds ?? 1
-        var database: SourceDatabase?
-        switch (db, postgres) {
-        case (let path?, nil): database = .sqlite(path: path)
-        case (nil, let url?): database = .postgres(try PostgresSettings(url: url))
-        case (_?, _?): throw ValidationError("give --db FILE or --postgres URL, not both")
-        case (nil, nil): database = nil
-        }
-        let films = try await replay.run(database: database, from: try from.resolve(in: boundary), to: try to.resolve(in: boundary), step: seconds)
+        let films = try await replay.run(address: try source.address(), from: try from.resolve(in: boundary), to: try to.resolve(in: boundary), step: seconds)
         let files = try Replay.write(films, step: seconds, speedUp: speedUp, to: URL(fileURLWithPath: out))
         FileHandle.standardOutput.write(Data((files.map(\.path).joined(separator: "\n") + "\n").utf8))
     }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import WallboardConfig
 import WallboardService
+import WallboardSourceKit
+import WallboardSources
 
 /// `wallboard serve`: runs the service from a configuration file.
 struct ServeCommand: AsyncParsableCommand {
@@ -21,8 +24,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Check the configuration, its layouts, fonts, token files and TLS certificate and key, then exit.")
     var check = false
 
+    /// Instead of the configured source, with the configuration's pace and time zone.
+    @OptionGroup var source: SourceOptions
+
     func run() async throws {
-        let configuration = try ConfigLoader.load(contentsOf: URL(fileURLWithPath: config))
+        let configuration = try configurationWithSource()
         let service = try WallboardService(configuration: configuration)
         if check {
             let zone = configuration.source.timeZone.identifier
@@ -35,5 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
         try await service.run { url in
             FileHandle.standardOutput.write(Data("Wallboard serving \(configuration.boards.count) boards at \(url)\n".utf8))
         }
+    }
+
+    /// The configuration, its source replaced by the one the command line names, if any.
+    private func configurationWithSource() throws -> ServiceConfiguration {
+        var configuration = try ConfigLoader.load(contentsOf: URL(fileURLWithPath: config))
+        if let address = try source.address() {
+            configuration.source = SourceSettings(address: address, timeZone: configuration.source.timeZone, staleAfter: configuration.source.staleAfter)
+        }
+        return configuration
     }
 }

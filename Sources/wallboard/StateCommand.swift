@@ -24,14 +24,16 @@ struct StateCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
+    @OptionGroup var zone: TimeZoneOptions
+
     func run() async throws {
-        let settings = try self.source.settings(pollInterval: .milliseconds(pollMilliseconds))
+        let settings = try self.source.settings(zone: zone, pollInterval: .milliseconds(pollMilliseconds))
         let boundary = settings.dayBoundary
-        let source = DispatchSources.make(settings)
         if let at {
-            try output(await source.snapshot(at: at.resolve(in: boundary)), boundary: boundary)
+            try output(await DispatchSources.makePastMoments(settings).snapshot(at: at.resolve(in: boundary)), boundary: boundary)
             return
         }
+        let source = DispatchSources.make(settings)
         guard watch else {
             try output(await source.readSnapshotOnce(), boundary: boundary)
             return

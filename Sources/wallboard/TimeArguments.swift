@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import WallboardConfig
 import WallboardDispatch
+import WallboardSourceKit
+import WallboardSources
 
 /// A length of time on the command line: `90s`, `45m`, `2h`, `1d`, or combined, `1h30m`.
 struct DurationArgument: ExpressibleByArgument {
@@ -72,31 +73,39 @@ struct MomentArgument: ExpressibleByArgument {
     }
 }
 
-/// The database a one-shot command reads, as the configuration's `source:` would name it.
+/// The dispatch source a command reads, named as the configuration's `source:` would name it:
+/// one option per registered kind (`--db PATH`, `--postgres URL`). The kinds' options are not
+/// declared here one by one: what the command does not recognise is collected and read by
+/// `DispatchSources.kinds`, so that a new kind's option needs no line in any command.
 struct SourceOptions: ParsableArguments {
-    @Option(help: "The dispatch SQLite database (opened read-only).")
-    var db: String?
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "The dispatch source, one of:\n" + DispatchSources.kinds.optionsHelp,
+            valueName: DispatchSources.kinds.synopsis
+        )
+    )
+    var sourceArguments: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "The dispatch database on PostgreSQL (read-only), instead of --db.",
-        discussion: "postgresql://USER@HOST[:PORT][,HOST[:PORT]…]/DATABASE[?sslmode=…&passwordFile=PATH&application_name=…]",
-        valueName: "url"
-    ))
-    var postgres: String?
+    func validate() throws {
+        _ = try address()
+    }
 
-    @OptionGroup var zone: TimeZoneOptions
-
-    func database() throws -> SourceDatabase {
-        switch (db, postgres) {
-        case (let path?, nil): return .sqlite(path: path)
-        case (nil, let url?): return .postgres(try PostgresSettings(url: url))
-        case (_?, _?): throw ValidationError("give --db FILE or --postgres URL, not both")
-        case (nil, nil): throw ValidationError("give the dispatch database: --db FILE (SQLite) or --postgres URL")
+    /// The source named on the command line; nil when none is.
+    func address() throws -> (any SourceAddress)? {
+        do {
+            return try DispatchSources.kinds.address(arguments: sourceArguments)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
-    func settings(pollInterval: Duration? = nil) throws -> SourceSettings {
-        SourceSettings(database: try database(), pollInterval: pollInterval, timeZone: try zone.dayBoundary().timeZone)
+    /// For commands that need a source on the command line.
+    func settings(zone: TimeZoneOptions, pollInterval: Duration? = nil) throws -> SourceSettings {
+        guard let address = try address() else {
+            throw ValidationError("give the dispatch source: \(DispatchSources.kinds.synopsis)")
+        }
+        return SourceSettings(address: address, pollInterval: pollInterval, timeZone: try zone.dayBoundary().timeZone)
     }
 }
 

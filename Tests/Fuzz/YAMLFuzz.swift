@@ -4,6 +4,8 @@ import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardRender
+import WallboardSQLite
+import WallboardSourceKit
 import WallboardText
 import WallboardTransport
 import WallboardYAML
@@ -68,10 +70,11 @@ struct LayoutFuzzing: Sendable {
 }
 
 /// A configuration from arbitrary bytes: a checked configuration or an error located in the file.
+/// The fuzz build has no PostgreSQL client, so `source:` knows the SQLite kind only.
 func fuzzConfiguration(_ bytes: [UInt8]) {
     let file = "/etc/wallboard/wallboard.yaml"
     do {
-        _ = try ConfigLoader.load(String(decoding: bytes, as: UTF8.self), file: file, transports: TransportKinds.all)
+        _ = try ConfigLoader.load(String(decoding: bytes, as: UTF8.self), file: file, sources: SourceKinds([SQLiteSourceKind()]), transports: TransportKinds.all)
     } catch let error as YAMLFileError {
         expectLocated(error, in: file)
     } catch {

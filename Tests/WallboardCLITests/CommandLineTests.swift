@@ -165,6 +165,26 @@ import WallboardTestKit
         #expect(!finished.output.contains("MomentArgument"))
     }
 
+    /// Every command that reads a source lists each registered kind's option, and none has an
+    /// option of its own by that name, which would take it first (`state --json` is a flag).
+    @Test func everySourceCommandTakesEveryKindsOptionAndNoneShadowsOne() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for command in [["state"], ["layout", "render"], ["replay"], ["demo"], ["serve"]] {
+            let help = try Self.wallboard(command + ["--help"], in: directory).output
+            let usage = try #require(help.split(separator: "\n").first { $0.hasPrefix("USAGE:") }, "\(command): \(help)")
+            let start = try #require(usage.range(of: "[<--db path | --postgres url"), "\(command): \(usage)")
+            let synopsis = usage[start.upperBound...].prefix { $0 != ">" }
+            let kindOptions = ("--db path | --postgres url" + synopsis).components(separatedBy: " | ").compactMap { $0.split(separator: " ").first.map(String.init) }
+            #expect(kindOptions.contains("--db") && kindOptions.contains("--postgres"), "\(command): \(kindOptions)")
+            let ownOptions = help.components(separatedBy: "OPTIONS:").last?.split(separator: "\n")
+                .compactMap { $0.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) } ?? []
+            for option in kindOptions {
+                #expect(!ownOptions.contains(option), "\(command.joined(separator: " ")) has an option \(option) of its own")
+            }
+        }
+    }
+
     @Test func everyShippedLayoutChecksAndABrokenOneIsNamed() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

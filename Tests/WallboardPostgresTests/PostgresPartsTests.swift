@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Testing
-import WallboardConfig
 import WallboardDispatch
 @testable import WallboardPostgres
 import WallboardLocalPostgres

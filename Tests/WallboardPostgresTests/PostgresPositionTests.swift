@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import WallboardConfig
 import WallboardDispatch
 import WallboardLocalPostgres
 import WallboardPostgres

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+import WallboardConfig
+import WallboardSources
 import WallboardTestKit
 @testable import WallboardService
 

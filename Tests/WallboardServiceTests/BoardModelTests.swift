@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import WallboardConfig
 import WallboardProtocols
 import WallboardService
+import WallboardSources
 import WallboardTestKit
 import WallboardTransport
 

@@ -3,6 +3,9 @@ import Testing
 import WallboardConfig
 import WallboardFonts
 import WallboardLayout
+import WallboardPostgres
+import WallboardSQLite
+import WallboardSources
 import WallboardTransport
 import WallboardYAML
 @testable import WallboardService
@@ -35,7 +38,7 @@ import WallboardYAML
     @Test func minimalConfigTakesTheDefaults() throws {
         let configuration = try ConfigLoader.load(Self.minimal, file: "/etc/wallboard/test.yaml")
         #expect(configuration.centreName == "测试急救中心")
-        #expect(configuration.source.database == .sqlite(path: "/etc/wallboard/dispatch.db"), "relative to the config file")
+        #expect(configuration.source.address as? SQLiteFile == SQLiteFile(path: "/etc/wallboard/dispatch.db"), "relative to the config file")
         #expect(configuration.source.pollInterval == .milliseconds(10))
         #expect(configuration.source.staleAfter == .seconds(10))
         #expect(configuration.http.address == "127.0.0.1")
@@ -71,7 +74,7 @@ import WallboardYAML
             database: "dispatch", user: "station_07", passwordFile: "/etc/wallboard/secrets/wallboard.pw", tls: .verifyFull,
             applicationName: "wallboard-station-07"
         )
-        #expect(configuration.source.database == .postgres(expected))
+        #expect(configuration.source.address as? PostgresSettings == expected)
         #expect(configuration.source.pollInterval == .milliseconds(20), "a standby serves many instances")
     }
 
@@ -83,7 +86,7 @@ import WallboardYAML
         let text = Self.station.replacingCharacters(in: mapping, with: "  postgres: \(url)\n")
         let byURL = try ConfigLoader.load(text, file: "/etc/wallboard/station.yaml")
         let byMapping = try ConfigLoader.load(Self.station, file: "/etc/wallboard/station.yaml")
-        #expect(byURL.source.database == byMapping.source.database)
+        #expect(byURL.source.address as? PostgresSettings == byMapping.source.address as? PostgresSettings)
         #expect(byURL.source.pollInterval == .milliseconds(20))
         let wrong = Self.error(Self.station.replacingCharacters(in: mapping, with: "  postgres: mysql://db/dispatch\n"))
         #expect(wrong.hasPrefix("3:13: PostgreSQL URL: it must start with postgresql://"), "\(wrong)")
@@ -98,7 +101,7 @@ import WallboardYAML
         #expect(source("[db:70000]").hasPrefix("4:13: 'db:70000' is not HOST or HOST:PORT"), "\(source("[db:70000]"))")
         #expect(source("[]").hasPrefix("4:12: 'hosts' lists no server"), "\(source("[]"))")
         let both = Self.error(Self.minimal.replacingOccurrences(of: "  sqlite: dispatch.db", with: "  sqlite: dispatch.db\n  postgres: {hosts: [db], database: d, user: u}"))
-        #expect(both.contains("'source' names both sqlite and postgres"), "\(both)")
+        #expect(both.contains("'source' names both sqlite and postgres; keep one"), "\(both)")
         let mode = Self.error(Self.station.replacingOccurrences(of: "verify-full", with: "sometimes"))
         #expect(mode.contains("sslmode 'sometimes' is not one of disable, prefer, require, verify-full"), "\(mode)")
     }
@@ -147,13 +150,13 @@ import WallboardYAML
         let example = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "  sqlite: /var/lib/dispatch/wallboard.db\n", with: "")
         let byURL = example.replacingOccurrences(of: "  # postgres: postgresql://", with: "  postgres: postgresql://")
         let byMapping = Self.uncommenting("  # postgres:", in: example)
-        let expected = SourceDatabase.postgres(PostgresSettings(
+        let expected = PostgresSettings(
             hosts: [PostgresSettings.Host(name: "db-standby.city", port: 5433), PostgresSettings.Host(name: "db-primary.city")],
             database: "dispatch", user: "wallboard_reader", passwordFile: url.deletingLastPathComponent().appendingPathComponent("secrets/wallboard.pw").path,
             tls: .verifyFull
-        ))
-        #expect(try ConfigLoader.load(byURL, file: url.path).source.database == expected)
-        #expect(try ConfigLoader.load(byMapping, file: url.path).source.database == expected)
+        )
+        #expect(try ConfigLoader.load(byURL, file: url.path).source.address as? PostgresSettings == expected)
+        #expect(try ConfigLoader.load(byMapping, file: url.path).source.address as? PostgresSettings == expected)
     }
 
     /// `text` with the commented mapping that starts at the line `first` (`  # KEY:`, then lines
@@ -201,7 +204,9 @@ import WallboardYAML
 
     @Test func unknownKeyIsNamedWithItsPlaceAndASuggestion() {
         let text = Self.minimal.replacingOccurrences(of: "  timeZone:", with: "  timezone:")
-        #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: sqlite, postgres, poll, timeZone, staleAfter (did you mean 'timeZone'?)")
+        let keys = (DispatchSources.kinds.names + ["poll", "timeZone", "staleAfter"]).joined(separator: ", ")
+        #expect(keys.hasPrefix("sqlite, postgres, "))
+        #expect(Self.error(text) == "4:3: unknown key 'timezone' in 'source'; valid keys: \(keys) (did you mean 'timeZone'?)")
     }
 
     @Test func badValuesAreReportedWhereTheyAre() {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Testing
+import WallboardConfig
 import WallboardTestKit
 import WallboardYAML
 @testable import WallboardService

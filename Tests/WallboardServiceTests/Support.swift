@@ -8,10 +8,12 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
+import WallboardConfig
 import WallboardDispatch
 import WallboardExport
 import WallboardRender
 import WallboardSQLite
+import WallboardSources
 import WallboardTestKit
 @testable import WallboardService
 

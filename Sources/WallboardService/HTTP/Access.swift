@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Synchronization
+import WallboardConfig
 import WallboardLayout
 
 /// A configured user who presented their token.

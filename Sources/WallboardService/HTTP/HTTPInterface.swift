@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import NIOCore
+import WallboardConfig
 import WallboardDispatch
 import WallboardExport
 import WallboardLayout

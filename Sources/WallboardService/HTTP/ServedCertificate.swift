@@ -5,6 +5,7 @@ import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
+import WallboardConfig
 import WallboardSupport
 
 /// The certificate and key HTTPS is served with (`http.tls`), read at start and again by `reload()`.

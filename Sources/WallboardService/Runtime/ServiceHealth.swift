@@ -32,7 +32,7 @@ public struct ServiceHealth: Codable, Sendable {
 
 /// What `/api/v1/source` reports: where the data comes from and how current it is.
 public struct SourceReport: Codable, Sendable {
-    /// `sqlite` or `postgres`.
+    /// The source's kind, as `source:` names it: `sqlite`, `postgres`.
     public var database: String
     /// The SQLite file, or the PostgreSQL hosts in the order they are tried.
     public var configured: [String]
@@ -76,13 +76,9 @@ extension WallboardService {
         let (state, _) = feed.current
         let health = state.health
         let issues = state.snapshot?.issues ?? []
-        let (database, configured): (String, [String])
-        switch configuration.source.database {
-        case .sqlite(let path): (database, configured) = ("sqlite", [path])
-        case .postgres(let settings): (database, configured) = ("postgres", settings.hosts.map(\.description))
-        }
+        let address = configuration.source.address
         return SourceReport(
-            database: database, configured: configured, host: health.endpoint?.host, role: health.endpoint?.role,
+            database: address.kind.name, configured: address.configured, host: health.endpoint?.host, role: health.endpoint?.role,
             snapshotAgeSeconds: health.age(now: now), lastSnapshotAt: health.lastSnapshotAt,
             problem: health.problem?.description, problemSince: health.problemSince,
             textSubstitutions: monitors.compactMap(\.textSubstitutions), warning: health.warning,

@@ -5,6 +5,7 @@ import Glibc
 import WallboardConfig
 import WallboardDispatch
 import WallboardSQLite
+import WallboardSourceKit
 import WallboardSources
 import WallboardSupport
 #endif
@@ -67,7 +68,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: journal)
-        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: DayBoundary.shanghai.timeZone))
+        let source = DispatchSources.make(SourceSettings(address: SQLiteFile(path: path), timeZone: DayBoundary.shanghai.timeZone))
         let poller = Task { await source.run() }
         defer { poller.cancel() }
 
@@ -98,7 +99,7 @@ enum DispatchBench {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: .wal)
-        let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: DayBoundary.shanghai.timeZone))
+        let source = DispatchSources.make(SourceSettings(address: SQLiteFile(path: path), timeZone: DayBoundary.shanghai.timeZone))
         let poller = Task { await source.run() }
         defer { poller.cancel() }
         var iterator = source.states().makeAsyncIterator()

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Synchronization
+import WallboardConfig
 import WallboardDrivers
 import WallboardEmulator
 import WallboardFonts
@@ -8,6 +9,7 @@ import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
 import WallboardService
+import WallboardSources
 import WallboardSupport
 import WallboardTransport
 
