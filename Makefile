@@ -118,17 +118,27 @@ FUZZ_DEPS_WallboardYAML := Yams
 FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
 FUZZ_DEPS_WallboardDispatch := WallboardSupport
-FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSupport GRDB
+FUZZ_DEPS_WallboardInterface := WallboardDispatch
+FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardInterface WallboardSupport GRDB
+# Of PostgreSQL only the pure cell decoder, without PostgresNIO.
+FUZZ_DEPS_WallboardPostgres := WallboardInterface
 FUZZ_DEPS_WallboardTransportCore :=
 FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore WallboardSupport
 FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransport WallboardSupport
 FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSupport WallboardProtocols WallboardTransport
 FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
-  WallboardFonts WallboardLayout WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
-FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
+  WallboardFonts WallboardLayout WallboardInterface WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
+FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES) WallboardPostgres
 FUZZ_C_MODULES := CYaml CWallboardSys
 $(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \
   $(eval FUZZ_FLAGS_$(module) := -swift-version 6 -package-name Wallboard))
+FUZZ_SOURCES_WallboardPostgres := Sources/WallboardPostgres/PostgresCells.swift
+FUZZ_FLAGS_WallboardPostgres := -swift-version 6 -package-name Wallboard
+# schema.sql built into WallboardInterface, as SwiftPM's embedInCode does.
+FUZZ_SOURCES_WallboardInterface += $(FUZZ_DIR)/WallboardInterface-resources.swift
+$(FUZZ_DIR)/WallboardInterface-resources.swift: Sources/WallboardInterface/schema.sql
+	@mkdir -p $(FUZZ_DIR)
+	@{ printf 'struct PackageResources {\n    static let schema_sql: [UInt8] = Array(#"""\n'; cat $<; printf '"""#.utf8)\n}\n'; } > $@
 
 define FUZZ_SWIFT_MODULE
 $(FUZZ_DIR)/$(1).o: $(FUZZ_SOURCES_$(1)) $(foreach dep,$(FUZZ_DEPS_$(1)),$(FUZZ_DIR)/$(dep).o)

@@ -60,15 +60,22 @@ let package = Package(
         .target(name: "WallboardSupport"),
         // Dispatch state: the snapshot model, derived figures, the source interface. Foundation only.
         .target(name: "WallboardDispatch", dependencies: ["WallboardSupport"]),
-        // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
+        // The dispatch interface whichever SQL database holds it: the schema (`schema.sql`, built in),
+        // its queries, row decoding and snapshot assembly over a connection the database provides.
+        .target(
+            name: "WallboardInterface",
+            dependencies: ["WallboardDispatch"],
+            exclude: ["SCHEMA.md"],
+            resources: [.embedInCode("schema.sql")]
+        ),
+        // The interface on SQLite: the read-only change-polling reader, past-moment replay, the simulator's store.
         .target(
             name: "WallboardSQLite",
             dependencies: [
-                "WallboardDispatch", "WallboardSupport",
+                "WallboardDispatch", "WallboardInterface", "WallboardSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ],
-            exclude: ["schema.sql", "SCHEMA.md"]
+            ]
         ),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
         .target(
@@ -103,7 +110,7 @@ let package = Package(
         .target(
             name: "WallboardPostgres",
             dependencies: [
-                "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardSupport",
+                "WallboardConfig", "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,7 +147,7 @@ let package = Package(
             name: "wallboard",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
-                "WallboardDispatch", "WallboardSQLite", "WallboardLayout",
+                "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
                 "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres", "WallboardAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -157,12 +164,13 @@ let package = Package(
         // Runs the built `wallboard` program; needs the whole package built (make test does).
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport", "WallboardTestKit", "WallboardAudit"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
-        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit"]),
+        .testTarget(name: "WallboardInterfaceTests", dependencies: ["WallboardInterface"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardInterface", "WallboardDispatch", "WallboardTestKit"]),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
         .testTarget(
             name: "WallboardPostgresTests",
             dependencies: [
-                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
+                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,3 +1,4 @@
+import Foundation
 import WallboardDispatch
 
 /// The optional parts of the interface that a site's tables or views have, found when the schema is checked.
@@ -13,148 +14,37 @@ package struct InterfaceFeatures: Sendable, Equatable {
     }
 }
 
-/// The interface's tables, as shipped in `schema.sql` beside this file (a test keeps the two equal).
+/// The interface's tables, from `schema.sql` beside this file (built into the program): the file
+/// is the one statement of the tables and columns; the lists the checks need are read from it.
 public enum InterfaceSchema {
     /// The interface version this reader understands (`wallboard_interface.version`).
     public static let version = 1
 
     /// `schema.sql`: creates whatever is missing; safe to run on a database that has it.
-    public static let sql = """
--- Wallboard dispatch interface, version 1. Every column is described in SCHEMA.md.
--- Time stamps are Unix time in seconds (INTEGER or REAL), UTC. Keys are TEXT.
+    public static let sql = String(decoding: PackageResources.schema_sql, as: UTF8.self)
 
-CREATE TABLE IF NOT EXISTS wallboard_interface (
-    key TEXT PRIMARY KEY NOT NULL,
-    value TEXT
-);
-INSERT OR IGNORE INTO wallboard_interface (key, value) VALUES ('version', '1');
+    package struct Column: Sendable, Equatable {
+        package let name: String
+        /// INTEGER or REAL: time stamps in Unix seconds, codes, counts, coordinates.
+        package let isNumber: Bool
+        /// A log's `INTEGER PRIMARY KEY`, which the reader never selects.
+        package let isRowID: Bool
+    }
 
-CREATE TABLE IF NOT EXISTS stations (
-    id TEXT PRIMARY KEY NOT NULL,
-    name TEXT NOT NULL,
-    district TEXT NOT NULL DEFAULT '',
-    sort_order INTEGER NOT NULL DEFAULT 0,
-    latitude REAL,
-    longitude REAL
-);
+    package struct Table: Sendable {
+        package let name: String
+        package let columns: [Column]
+    }
 
-CREATE TABLE IF NOT EXISTS vehicles (
-    id TEXT PRIMARY KEY NOT NULL,
-    call_sign TEXT NOT NULL,
-    plate TEXT NOT NULL DEFAULT '',
-    station_id TEXT NOT NULL,
-    status INTEGER NOT NULL DEFAULT 7,
-    status_since REAL,
-    incident_id TEXT,
-    task_id TEXT,
-    latitude REAL,
-    longitude REAL,
-    heading REAL,
-    position_at REAL
-);
+    /// Each `CREATE TABLE` of `schema.sql` with its columns, in the file's order.
+    package static let tables = parseTables(sql)
 
-CREATE TABLE IF NOT EXISTS incidents (
-    id TEXT PRIMARY KEY NOT NULL,
-    call_id TEXT,
-    received_at REAL,
-    answered_at REAL,
-    dispatched_at REAL,
-    closed_at REAL,
-    priority INTEGER,
-    category TEXT NOT NULL DEFAULT '',
-    complaint TEXT NOT NULL DEFAULT '',
-    incident_address TEXT NOT NULL DEFAULT '',
-    pickup_address TEXT NOT NULL DEFAULT '',
-    landmark TEXT NOT NULL DEFAULT '',
-    district TEXT NOT NULL DEFAULT '',
-    casualties INTEGER NOT NULL DEFAULT 1,
-    destination_hospital TEXT NOT NULL DEFAULT '',
-    patient_name TEXT NOT NULL DEFAULT '',
-    patient_sex TEXT NOT NULL DEFAULT '',
-    patient_age INTEGER,
-    callback_phone TEXT NOT NULL DEFAULT '',
-    latitude REAL,
-    longitude REAL
-);
-CREATE INDEX IF NOT EXISTS incidents_active ON incidents (received_at) WHERE closed_at IS NULL;
-CREATE INDEX IF NOT EXISTS incidents_received ON incidents (received_at);
-
-CREATE TABLE IF NOT EXISTS vehicle_tasks (
-    id TEXT PRIMARY KEY NOT NULL,
-    incident_id TEXT NOT NULL,
-    vehicle_id TEXT NOT NULL,
-    dispatched_at REAL,
-    departed_at REAL,
-    at_scene_at REAL,
-    patient_on_board_at REAL,
-    at_hospital_at REAL,
-    completed_at REAL,
-    empty_run_reason TEXT
-);
-CREATE INDEX IF NOT EXISTS vehicle_tasks_active ON vehicle_tasks (dispatched_at) WHERE completed_at IS NULL;
-CREATE INDEX IF NOT EXISTS vehicle_tasks_dispatched ON vehicle_tasks (dispatched_at);
-
-CREATE TABLE IF NOT EXISTS calls (
-    id TEXT PRIMARY KEY NOT NULL,
-    received_at REAL NOT NULL,
-    answered_at REAL,
-    ended_at REAL,
-    seat_id TEXT,
-    outcome TEXT,
-    incident_id TEXT,
-    caller_phone TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS calls_received ON calls (received_at, answered_at, ended_at, outcome);
-CREATE INDEX IF NOT EXISTS calls_waiting ON calls (received_at) WHERE answered_at IS NULL AND ended_at IS NULL;
-
-CREATE TABLE IF NOT EXISTS seats (
-    id TEXT PRIMARY KEY NOT NULL,
-    name TEXT NOT NULL DEFAULT '',
-    dispatcher_name TEXT NOT NULL DEFAULT '',
-    state TEXT,
-    state_since REAL,
-    call_id TEXT
-);
-
-CREATE TABLE IF NOT EXISTS vehicle_status_log (
-    id INTEGER PRIMARY KEY,
-    vehicle_id TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    at REAL NOT NULL,
-    incident_id TEXT,
-    task_id TEXT
-);
-CREATE INDEX IF NOT EXISTS vehicle_status_log_at ON vehicle_status_log (at);
-
-CREATE TABLE IF NOT EXISTS seat_log (
-    id INTEGER PRIMARY KEY,
-    seat_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    state TEXT,
-    dispatcher_name TEXT NOT NULL DEFAULT '',
-    call_id TEXT
-);
-CREATE INDEX IF NOT EXISTS seat_log_at ON seat_log (at);
-"""
-
-    /// The columns the reader needs, per table or view, in the order it selects them.
-    package static let requiredColumns: [(table: String, columns: [String])] = [
-        ("wallboard_interface", ["key", "value"]),
-        ("stations", ["id", "name", "district", "sort_order", "latitude", "longitude"]),
-        ("vehicles", ["id", "call_sign", "plate", "station_id", "status", "status_since", "incident_id", "task_id"]),
-        ("incidents", [
-            "id", "call_id", "received_at", "answered_at", "dispatched_at", "closed_at", "priority", "category",
-            "complaint", "incident_address", "pickup_address", "landmark", "district", "casualties",
-            "destination_hospital", "patient_name", "patient_sex", "patient_age", "callback_phone", "latitude", "longitude",
-        ]),
-        ("vehicle_tasks", [
-            "id", "incident_id", "vehicle_id", "dispatched_at", "departed_at", "at_scene_at", "patient_on_board_at",
-            "at_hospital_at", "completed_at", "empty_run_reason",
-        ]),
-        ("calls", ["id", "received_at", "answered_at", "ended_at", "seat_id", "outcome", "incident_id", "caller_phone"]),
-        ("seats", ["id", "name", "dispatcher_name", "state", "state_since", "call_id"]),
-        ("vehicle_status_log", ["vehicle_id", "status", "at", "incident_id", "task_id"]),
-    ]
+    /// The columns the reader needs, per table or view, in the order it selects them: every table
+    /// but the optional `seat_log`, without the logs' row ids and the optional vehicle positions.
+    package static let requiredColumns: [(table: String, columns: [String])] = tables.filter { $0.name != "seat_log" }.map { table in
+        let columns = table.columns.filter { !$0.isRowID && !(table.name == "vehicles" && vehiclePositionColumns.contains($0.name)) }
+        return (table.name, columns.map(\.name))
+    }
 
     /// The optional columns of `vehicles`: a site that reports positions has all four.
     package static let vehiclePositionColumns = ["latitude", "longitude", "heading", "position_at"]
@@ -172,7 +62,7 @@ CREATE INDEX IF NOT EXISTS seat_log_at ON seat_log (at);
     }
 
     /// The columns of the optional `seat_log`, in the order the reader selects them.
-    package static let seatLogColumns = ["seat_id", "at", "state", "dispatcher_name", "call_id"]
+    package static let seatLogColumns = tables.first { $0.name == "seat_log" }?.columns.filter { !$0.isRowID }.map(\.name) ?? []
 
     /// Whether the site keeps the seats' history: `seat_log` has `columns` (none when it is absent).
     /// A `seat_log` without all of its columns is a mismatch.
@@ -188,17 +78,29 @@ CREATE INDEX IF NOT EXISTS seat_log_at ON seat_log (at);
 
     /// The columns that hold numbers (time stamps in Unix seconds, codes, counts, coordinates), as
     /// `table.column`; every other column holds text or a key.
-    package static let numberColumns: Set<String> = [
-        "stations.sort_order", "stations.latitude", "stations.longitude",
-        "vehicles.status", "vehicles.status_since",
-        "vehicles.latitude", "vehicles.longitude", "vehicles.heading", "vehicles.position_at",
-        "incidents.received_at", "incidents.answered_at", "incidents.dispatched_at", "incidents.closed_at", "incidents.priority",
-        "incidents.casualties", "incidents.patient_age", "incidents.latitude", "incidents.longitude",
-        "vehicle_tasks.dispatched_at", "vehicle_tasks.departed_at", "vehicle_tasks.at_scene_at", "vehicle_tasks.patient_on_board_at",
-        "vehicle_tasks.at_hospital_at", "vehicle_tasks.completed_at",
-        "calls.received_at", "calls.answered_at", "calls.ended_at",
-        "seats.state_since",
-        "vehicle_status_log.status", "vehicle_status_log.at",
-        "seat_log.at",
-    ]
+    package static let numberColumns = Set(tables.flatMap { table in
+        table.columns.filter { $0.isNumber && !$0.isRowID }.map { "\(table.name).\($0.name)" }
+    })
+
+    /// The tables of a script written as `schema.sql` is: `CREATE TABLE IF NOT EXISTS name (` on a
+    /// line, then one column per line (`name TYPE …`), then `);`.
+    static func parseTables(_ script: String) -> [Table] {
+        var tables: [Table] = []
+        var current: (name: String, columns: [Column])?
+        for line in script.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("CREATE TABLE") {
+                current = (line.split(separator: " ").last { $0 != "(" }.map(String.init) ?? "", [])
+            } else if line.hasPrefix(")"), let table = current {
+                tables.append(Table(name: table.name, columns: table.columns))
+                current = nil
+            } else if current != nil {
+                let words = line.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",")).uppercased() }
+                guard words.count >= 2 else { continue }
+                let number = words[1] == "INTEGER" || words[1] == "REAL"
+                let rowID = words[1] == "INTEGER" && line.uppercased().contains("PRIMARY KEY")
+                current?.columns.append(Column(name: words[0].lowercased(), isNumber: number, isRowID: rowID))
+            }
+        }
+        return tables
+    }
 }

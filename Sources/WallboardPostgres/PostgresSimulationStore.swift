@@ -4,6 +4,7 @@ import NIOCore
 import PostgresNIO
 import WallboardConfig
 import WallboardDispatch
+import WallboardInterface
 import WallboardSQLite
 
 /// The simulator's rows on a PostgreSQL primary, in short transactions as a dispatch system would

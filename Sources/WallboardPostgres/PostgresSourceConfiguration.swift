@@ -1,7 +1,7 @@
 import Foundation
 import WallboardConfig
 import WallboardDispatch
-import WallboardSQLite
+import WallboardInterface
 
 /// Where and how to read the dispatch interface on PostgreSQL servers, and at what pace.
 public struct PostgresSourceConfiguration: Sendable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WallboardConfig
 import WallboardDispatch
+import WallboardInterface
 import WallboardPostgres
 import WallboardSQLite
 

@@ -29,7 +29,7 @@ import WallboardSQLite
 
     /// The city at `date`: the simulation from the day before up to it, as the source reads it.
     static func city(at date: Date) async throws -> DispatchSnapshot {
-        try await simulatedCity(until: date) { try $0.readSnapshotOnce() }
+        try await simulatedCity(until: date) { try await $0.readSnapshotOnce() }
     }
 
     /// The city at `moment` as a replay rebuilds it from the simulation run on to `end`.

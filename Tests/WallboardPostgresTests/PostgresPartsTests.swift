@@ -3,6 +3,7 @@ import Logging
 import Testing
 import WallboardConfig
 import WallboardDispatch
+import WallboardInterface
 @testable import WallboardPostgres
 import WallboardLocalPostgres
 import WallboardSQLite

@@ -1,18 +1,9 @@
 import Foundation
 import Testing
 import WallboardDispatch
+import WallboardInterface
 import WallboardTestKit
 @testable import WallboardSQLite
-
-@Suite struct SchemaFileTests {
-    @Test func embeddedSchemaMatchesTheShippedFile() throws {
-        let file = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/WallboardSQLite/schema.sql")
-        let shipped = try String(contentsOf: file, encoding: .utf8)
-        #expect(shipped == InterfaceSchema.sql + "\n")
-    }
-}
 
 @Suite struct ChangeDetectionTests {
     @Test(arguments: [SimulationSettings.JournalMode.delete, .wal])

@@ -108,7 +108,7 @@ private let dayStart = 1_795_190_400.0
         let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
             path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: now) }
         ))
-        let figures = try source.readSnapshotOnce().figures
+        let figures = try await source.readSnapshotOnce().figures
         #expect(figures.callsToday == 9)
         #expect(figures.validCallRate == 2.0 / 6.0)
         #expect(figures.answeredWithin10sRate == 5.0 / 8.0)
@@ -191,7 +191,7 @@ private let dayStart = 1_795_190_400.0
             #expect(address.contains("区") && address.contains("号"))
         }
         // The reader sees the simulator's clock: the end of the simulated day.
-        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        let snapshot = try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
         #expect(snapshot.takenAt == Date(timeIntervalSince1970: dayStart + 86_400))
         #expect(snapshot.issues.isEmpty)
     }
@@ -238,7 +238,7 @@ private let dayStart = 1_795_190_400.0
         #expect(throws: SimulationError.self) { try DispatchSimulator(path: path, settings: settings) }
         settings.replacesExistingData = true
         try await DispatchSimulator(path: path, settings: settings).run()
-        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        let snapshot = try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
         #expect(snapshot.vehicles.count == 36)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardInterface
 import WallboardTestKit
 @testable import WallboardSQLite
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardInterface
 @testable import WallboardSQLite
 
 /// 2026-11-21 09:00 in Shanghai: the morning peak.
@@ -28,7 +29,7 @@ extension Vehicle {
             seed: 3, start: Date(timeIntervalSince1970: morning - 3600), end: Date(timeIntervalSince1970: end), followsClock: false
         )
         try await DispatchSimulator(path: path, settings: settings).run()
-        return try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        return try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
     }
 
     @Test func theCitysVehiclesMoveBetweenTwoMomentsAMinuteApart() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import WallboardDispatch
+import WallboardInterface
 
 /// What to simulate and how fast.
 public struct SimulationSettings: Sendable {

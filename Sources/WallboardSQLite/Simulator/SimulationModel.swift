@@ -1,5 +1,6 @@
 import Foundation
 import WallboardDispatch
+import WallboardInterface
 
 /// The simulated centre: calls, seats, incidents and vehicles, advanced one event at a time.
 /// Every decision draws from one seeded generator in a fixed order, so a seed replays exactly.

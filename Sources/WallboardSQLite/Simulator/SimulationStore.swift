@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import WallboardDispatch
+import WallboardInterface
 
 /// A value the simulator writes into a column.
 package protocol CellConvertible {

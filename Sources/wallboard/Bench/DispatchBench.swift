@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import WallboardConfig
 import WallboardDispatch
+import WallboardInterface
 import WallboardSQLite
 import WallboardSources
 import WallboardSupport
