@@ -77,6 +77,9 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The simulator: a seeded 120 centre's day, kept in its own state and written as interface SQL
+        // through a store (SQLite's or PostgreSQL's).
+        .target(name: "WallboardSimulator", dependencies: ["WallboardDispatch", "WallboardInterface"]),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
         .target(
             name: "WallboardLayout",
@@ -110,7 +113,7 @@ let package = Package(
         .target(
             name: "WallboardPostgres",
             dependencies: [
-                "WallboardConfig", "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardSupport",
+                "WallboardConfig", "WallboardDispatch", "WallboardInterface", "WallboardSimulator", "WallboardSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -147,7 +150,7 @@ let package = Package(
             name: "wallboard",
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardText", "WallboardFonts",
-                "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardLayout",
+                "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardSimulator", "WallboardLayout",
                 "WallboardProtocols", "WallboardEmulator", "WallboardTransport", "WallboardDrivers", "WallboardService",
                 "WallboardConfig", "WallboardSources", "WallboardSupport", "WallboardPostgres", "WallboardLocalPostgres", "WallboardAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -165,12 +168,12 @@ let package = Package(
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport", "WallboardTestKit", "WallboardAudit"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardInterfaceTests", dependencies: ["WallboardInterface"]),
-        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardInterface", "WallboardDispatch", "WallboardTestKit"]),
+        .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardInterface", "WallboardSimulator", "WallboardDispatch", "WallboardTestKit"]),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
         .testTarget(
             name: "WallboardPostgresTests",
             dependencies: [
-                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardInterface", "WallboardSQLite", "WallboardTestKit",
+                "WallboardPostgres", "WallboardLocalPostgres", "WallboardConfig", "WallboardDispatch", "WallboardInterface", "WallboardSimulator", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -195,13 +198,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WallboardLayoutTests",
-            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardTestKit"],
+            dependencies: ["WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardSimulator", "WallboardTestKit"],
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "WallboardServiceTests",
             dependencies: [
-                "WallboardService", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
+                "WallboardService", "WallboardSQLite", "WallboardSimulator", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
                 "WallboardSupport", "WallboardTestKit", "WallboardAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,6 +13,7 @@ import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
 import WallboardService
+import WallboardSimulator
 import WallboardTransport
 
 /// `wallboard demo`: the whole system on one machine, with a simulated centre.
@@ -62,23 +63,22 @@ struct DemoCommand: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let port { configuration.http.port = port }
-        var settings = SimulationSettings(
+        let settings = SimulationSettings(
             seed: seed, start: Date().addingTimeInterval(-3 * 3600), speed: speed, dayBoundary: configuration.source.dayBoundary,
-            journalMode: .wal, replacesExistingData: true
+            replacesExistingData: true
         )
         // Prepared before the service starts, so the first read already finds the city.
         let simulator: DispatchSimulator
         let database: String
         if let postgres {
             let connection = try PostgresSettings(url: postgres)
-            settings.journalMode = nil
-            simulator = try DispatchSimulator(store: try await PostgresSimulationStore.open(connection), settings: settings)
+            simulator = try await DispatchSimulator(store: try await PostgresSimulationStore.open(connection), settings: settings)
             configuration.source.database = .postgres(connection)
             database = postgres
         } else {
             database = URL(fileURLWithPath: directory).appendingPathComponent("dispatch.db").path
             configuration.source.database = .sqlite(path: database)
-            simulator = try DispatchSimulator(path: database, settings: settings)
+            simulator = try await DispatchSimulator(store: SQLiteSimulationStore(path: database, journalMode: .wal), settings: settings)
         }
         let service = try WallboardService(configuration: configuration)
         let emulators = try emulatedBoards(configuration, service: service, pictures: directory)
@@ -202,8 +202,7 @@ final class EmulatedBoardService: Service, Sendable {
 }
 
 /// The simulator as a member of the service group: it stops when the group does.
-final class SimulatorService: Service, @unchecked Sendable {
-    // Used only from `run()`, which the group calls once.
+final class SimulatorService: Service, Sendable {
     private let simulator: DispatchSimulator
 
     init(simulator: DispatchSimulator) {
@@ -211,11 +210,9 @@ final class SimulatorService: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        // Only the one task below ever touches the simulator.
-        nonisolated(unsafe) let simulator = self.simulator
         do {
             try await cancelWhenGracefulShutdown {
-                try await simulator.run()
+                try await self.simulator.run()
             }
         } catch is CancellationError {
             // Stopping is what was asked for.

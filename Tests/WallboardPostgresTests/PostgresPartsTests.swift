@@ -6,7 +6,6 @@ import WallboardDispatch
 import WallboardInterface
 @testable import WallboardPostgres
 import WallboardLocalPostgres
-import WallboardSQLite
 
 @Suite struct PostgresURLTests {
     @Test func aURLNamesHostsDatabaseUserAndOptions() throws {

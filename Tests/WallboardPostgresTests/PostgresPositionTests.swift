@@ -4,7 +4,7 @@ import WallboardConfig
 import WallboardDispatch
 import WallboardLocalPostgres
 import WallboardPostgres
-import WallboardSQLite
+import WallboardSimulator
 import WallboardTestKit
 
 /// The simulator's moving vehicles on a real PostgreSQL primary, read back by the PostgreSQL source.

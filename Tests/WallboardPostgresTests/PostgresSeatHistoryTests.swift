@@ -4,7 +4,7 @@ import WallboardConfig
 import WallboardDispatch
 import WallboardLocalPostgres
 import WallboardPostgres
-import WallboardSQLite
+import WallboardSimulator
 
 /// The seats' history (`seat_log`) on a real PostgreSQL primary, written by the simulator and read
 /// back for a past moment by the PostgreSQL source.

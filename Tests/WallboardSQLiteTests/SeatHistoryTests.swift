@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardSimulator
 import WallboardTestKit
 @testable import WallboardSQLite
 
@@ -120,7 +121,7 @@ private func at(_ offset: Double) -> Date { Date(timeIntervalSince1970: dayStart
         func simulate(_ name: String, until end: Date) async throws -> String {
             let path = directory.path(name)
             let settings = SimulationSettings(seed: 5, start: at(6 * 3600), end: end, followsClock: false)
-            try await DispatchSimulator(path: path, settings: settings).run()
+            try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
             return path
         }
         let later = try await simulate("later.db", until: at(11.5 * 3600))

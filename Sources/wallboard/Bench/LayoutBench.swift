@@ -4,6 +4,7 @@ import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardSQLite
+import WallboardSimulator
 import WallboardSources
 import WallboardSupport
 
@@ -197,7 +198,7 @@ actor BenchScene {
         let settings = SimulationSettings(
             seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon.addingTimeInterval(60), followsClock: false, dayBoundary: boundary
         )
-        try await DispatchSimulator(path: path, settings: settings).run()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
         let source = DispatchSources.make(SourceSettings(database: .sqlite(path: path), timeZone: boundary.timeZone))
         let scene = Built(
             snapshot: try await source.snapshot(at: afternoon), minuteLater: try await source.snapshot(at: afternoon.addingTimeInterval(60)),
