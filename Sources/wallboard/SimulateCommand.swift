@@ -78,7 +78,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         if printSchema {
-            FileHandle.standardOutput.write(Data((InterfaceSchema.sql + "\n").utf8))
+            FileHandle.standardOutput.write(Data(InterfaceSchema.sql.utf8))
             return
         }
         if let geojson {
