@@ -1,7 +1,6 @@
 import Foundation
 import WallboardDispatch
 import WallboardSupport
-import WallboardInterface
 
 /// The dispatch state from a SQLite database that another process writes.
 ///

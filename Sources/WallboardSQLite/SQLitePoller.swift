@@ -13,7 +13,7 @@ final class SQLitePoller: Sendable {
     }
 
     private let queue = DispatchQueue(label: "wallboard.sqlite.reader")
-    /// Only ever locked on `queue`: the lock is what lets the compiler check that.
+    /// Locked only on `queue`, so never contended: the Mutex makes the reader's sharing checked by the compiler.
     private let reader: Mutex<SQLiteSnapshotReader>
 
     init(configuration: SQLiteSourceConfiguration) {
