@@ -168,6 +168,7 @@ let package = Package(
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport", "WallboardTestKit", "WallboardAudit"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
         .testTarget(name: "WallboardInterfaceTests", dependencies: ["WallboardInterface"]),
+        .testTarget(name: "WallboardSimulatorTests", dependencies: ["WallboardSimulator", "WallboardInterface"]),
         .testTarget(name: "WallboardSQLiteTests", dependencies: ["WallboardSQLite", "WallboardInterface", "WallboardSimulator", "WallboardDispatch", "WallboardTestKit"]),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
         .testTarget(
