@@ -147,8 +147,8 @@ package final class PostgresSession: Sendable {
                 if let commit { try blocking.wait(commit) }
                 let snapshot = try body(blocking)
                 try blocking.wait(begun)
-                let commit = blocking.send("COMMIT")
-                self.carried.withLock { $0.unconfirmedCommit = commit }
+                let sentCommit = blocking.send("COMMIT")
+                self.carried.withLock { $0.unconfirmedCommit = sentCommit }
                 return snapshot
             } catch {
                 try? blocking.execute("ROLLBACK")
