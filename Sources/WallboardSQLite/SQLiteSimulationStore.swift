@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import WallboardInterface
+import WallboardSupport
 
 /// How the simulator leaves a SQLite file's journal.
 public enum SQLiteJournalMode: String, Sendable, CaseIterable {
@@ -15,15 +16,18 @@ package final class SQLiteSimulationStore: SimulationStore {
     private let queue: DatabaseQueue
     private let journalMode: SQLiteJournalMode?
 
-    /// Opens (creating if needed) the file; `journalMode` is set when the interface is installed, nil leaves it as it is.
-    package init(path: String, journalMode: SQLiteJournalMode? = nil) throws {
+    /// Opens (creating if needed) the file, on a queue of its own; `journalMode` is set when the
+    /// interface is installed, nil leaves it as it is.
+    package init(path: String, journalMode: SQLiteJournalMode? = nil) async throws {
         name = path
         self.journalMode = journalMode
-        var configuration = Configuration()
-        configuration.label = "wallboard.simulator"
-        configuration.busyMode = .timeout(5)
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try await DispatchQueue(label: "wallboard.simulator.open").perform {
+                var configuration = Configuration()
+                configuration.label = "wallboard.simulator"
+                configuration.busyMode = .timeout(5)
+                return try DatabaseQueue(path: path, configuration: configuration)
+            }
         } catch {
             throw SimulationError(description: "cannot open \(path) for writing: \(error)")
         }
