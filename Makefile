@@ -127,17 +127,29 @@ FUZZ_DEPS_WallboardFonts := WallboardText
 FUZZ_DEPS_WallboardLayout := WallboardRender WallboardText WallboardDispatch WallboardYAML Mustache
 FUZZ_DEPS_WallboardDispatch := WallboardSupport
 FUZZ_DEPS_WallboardSourceKit := WallboardDispatch WallboardYAML
-FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardSourceKit WallboardSupport WallboardYAML GRDB
+FUZZ_DEPS_WallboardInterface := WallboardDispatch
+FUZZ_DEPS_WallboardSimulator := WallboardDispatch WallboardInterface WallboardSourceKit
+FUZZ_DEPS_WallboardSQLite := WallboardDispatch WallboardInterface WallboardSimulator WallboardSourceKit WallboardSupport WallboardYAML GRDB
+# Of PostgreSQL only the pure cell decoder, without PostgresNIO.
+FUZZ_DEPS_WallboardPostgres := WallboardInterface
 FUZZ_DEPS_WallboardTransportCore := WallboardYAML
 FUZZ_DEPS_WallboardTransport := CWallboardSys WallboardTransportCore WallboardSupport WallboardYAML
 FUZZ_DEPS_WallboardDrivers := WallboardRender WallboardProtocols WallboardTransportCore WallboardSupport
 FUZZ_DEPS_WallboardConfig := WallboardYAML WallboardDispatch WallboardSourceKit WallboardSupport WallboardProtocols WallboardTransportCore
 FUZZ_OUR_MODULES := WallboardRender WallboardText WallboardProtocols WallboardEmulator WallboardYAML WallboardSupport WallboardDispatch \
-  WallboardFonts WallboardLayout WallboardSourceKit WallboardSQLite WallboardTransportCore WallboardTransport WallboardDrivers WallboardConfig
-FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES)
+  WallboardFonts WallboardLayout WallboardSourceKit WallboardInterface WallboardSimulator WallboardSQLite WallboardTransportCore \
+  WallboardTransport WallboardDrivers WallboardConfig
+FUZZ_SWIFT_MODULES := Yams Mustache GRDB $(FUZZ_OUR_MODULES) WallboardPostgres
 FUZZ_C_MODULES := CYaml CWallboardSys
 $(foreach module,$(FUZZ_OUR_MODULES),$(eval FUZZ_SOURCES_$(module) := $(shell find Sources/$(module) -name '*.swift')) \
   $(eval FUZZ_FLAGS_$(module) := -swift-version 6 -package-name Wallboard))
+FUZZ_SOURCES_WallboardPostgres := Sources/WallboardPostgres/PostgresCells.swift
+FUZZ_FLAGS_WallboardPostgres := -swift-version 6 -package-name Wallboard
+# schema.sql built into WallboardInterface, as SwiftPM's embedInCode does.
+FUZZ_SOURCES_WallboardInterface += $(FUZZ_DIR)/WallboardInterface-resources.swift
+$(FUZZ_DIR)/WallboardInterface-resources.swift: Sources/WallboardInterface/schema.sql
+	@mkdir -p $(FUZZ_DIR)
+	@{ printf 'struct PackageResources {\n    static let schema_sql: [UInt8] = Array(#"""\n'; cat $<; printf '"""#.utf8)\n}\n'; } > $@
 
 define FUZZ_SWIFT_MODULE
 $(FUZZ_DIR)/$(1).o: $(FUZZ_SOURCES_$(1)) $(foreach dep,$(FUZZ_DEPS_$(1)),$(FUZZ_DIR)/$(dep).o)

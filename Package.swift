@@ -48,16 +48,26 @@ let package = Package(
         // What a kind of dispatch source declares (its `source:` key and command-line option, how it is
         // made, what it reports), the source settings, and the registry type that reads them.
         .target(name: "WallboardSourceKit", dependencies: ["WallboardDispatch", "WallboardYAML"]),
-        // The SQLite interface: schema, read-only change-polling reader, past-moment replay, simulator.
+        // The dispatch interface whichever SQL database holds it: the schema (`schema.sql`, built in),
+        // its queries, row decoding and snapshot assembly over a connection the database provides.
+        .target(
+            name: "WallboardInterface",
+            dependencies: ["WallboardDispatch"],
+            exclude: ["SCHEMA.md"],
+            resources: [.embedInCode("schema.sql")]
+        ),
+        // The interface on SQLite: the read-only change-polling reader, past-moment replay, the simulator's store.
         .target(
             name: "WallboardSQLite",
             dependencies: [
-                "WallboardDispatch", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
+                "WallboardDispatch", "WallboardInterface", "WallboardSimulator", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ],
-            exclude: ["schema.sql", "SCHEMA.md"]
+            ]
         ),
+        // The simulator: a seeded 120 centre's day, kept in its own state and written as interface SQL
+        // through a store (SQLite's or PostgreSQL's).
+        .target(name: "WallboardSimulator", dependencies: ["WallboardDispatch", "WallboardInterface", "WallboardSourceKit"]),
         // Layouts and widgets: a layout file plus a snapshot and a moment make a frame.
         .target(
             name: "WallboardLayout",
@@ -95,7 +105,7 @@ let package = Package(
         .target(
             name: "WallboardPostgres",
             dependencies: [
-                "WallboardDispatch", "WallboardSQLite", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
+                "WallboardDispatch", "WallboardInterface", "WallboardSimulator", "WallboardSourceKit", "WallboardSupport", "WallboardYAML",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -142,8 +152,8 @@ let package = Package(
             name: "wallboard",
             dependencies: [
                 "WallboardAudit", "WallboardCommandLine", "WallboardConfig", "WallboardDispatch", "WallboardDrivers", "WallboardEmulator",
-                "WallboardExport", "WallboardFonts", "WallboardLayout", "WallboardPostgres", "WallboardProtocols", "WallboardRender",
-                "WallboardSQLite", "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardYAML",
+                "WallboardExport", "WallboardFonts", "WallboardInterface", "WallboardLayout", "WallboardPostgres", "WallboardProtocols", "WallboardRender",
+                "WallboardSQLite", "WallboardService", "WallboardSimulator", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -156,8 +166,9 @@ let package = Package(
             name: "wallboard-dev",
             dependencies: [
                 "WallboardCommandLine", "WallboardConfig", "WallboardDispatch", "WallboardDrivers", "WallboardEmulator", "WallboardFonts",
-                "WallboardLayout", "WallboardLocalPostgres", "WallboardPostgres", "WallboardProtocols", "WallboardRender", "WallboardSQLite",
-                "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport", "WallboardTransportCore",
+                "WallboardInterface", "WallboardLayout", "WallboardLocalPostgres", "WallboardPostgres", "WallboardProtocols", "WallboardRender", "WallboardSQLite",
+                "WallboardService", "WallboardSimulator", "WallboardSourceKit", "WallboardSources", "WallboardSupport", "WallboardText", "WallboardTransport",
+                "WallboardTransportCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -169,15 +180,20 @@ let package = Package(
         // Runs the built `wallboard` program; needs the whole package built (make test does).
         .testTarget(name: "WallboardCLITests", dependencies: ["WallboardExport", "WallboardTestKit", "WallboardAudit"]),
         .testTarget(name: "WallboardDispatchTests", dependencies: ["WallboardDispatch"]),
+        .testTarget(name: "WallboardInterfaceTests", dependencies: ["WallboardInterface"]),
+        .testTarget(name: "WallboardSimulatorTests", dependencies: ["WallboardSimulator", "WallboardInterface"]),
         .testTarget(
             name: "WallboardSQLiteTests",
-            dependencies: ["WallboardSQLite", "WallboardDispatch", "WallboardTestKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "WallboardSQLite", "WallboardInterface", "WallboardSimulator", "WallboardDispatch", "WallboardTestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Starts private PostgreSQL servers (a primary and a hot standby) in temporary folders.
         .testTarget(
             name: "WallboardPostgresTests",
             dependencies: [
-                "WallboardPostgres", "WallboardLocalPostgres", "WallboardDispatch", "WallboardSQLite", "WallboardTestKit",
+                "WallboardPostgres", "WallboardLocalPostgres", "WallboardDispatch", "WallboardInterface", "WallboardSimulator", "WallboardTestKit",
                 "WallboardEmulator", "WallboardFonts", "WallboardProtocols", "WallboardTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -204,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "WallboardLayoutTests",
             dependencies: [
-                "WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardTestKit",
+                "WallboardLayout", "WallboardFonts", "WallboardDispatch", "WallboardExport", "WallboardRender", "WallboardSQLite", "WallboardSimulator", "WallboardTestKit",
                 "WallboardText", "WallboardYAML",
             ],
             exclude: ["Golden"]
@@ -212,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "WallboardServiceTests",
             dependencies: [
-                "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardPostgres", "WallboardSQLite", "WallboardDispatch", "WallboardRender", "WallboardExport",
+                "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardPostgres", "WallboardSQLite", "WallboardSimulator", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
                 "WallboardSupport", "WallboardTestKit", "WallboardAudit", "WallboardConfig", "WallboardText", "WallboardYAML",
                 .product(name: "Hummingbird", package: "hummingbird"),

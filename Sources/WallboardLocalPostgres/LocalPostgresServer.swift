@@ -12,7 +12,7 @@ public struct PostgresFailure: Error, CustomStringConvertible {
 /// run as the `postgres` user when the tests run as root (PostgreSQL refuses to run as root),
 /// stopped and removed when the test lets go of it. Nothing depends on a server the machine runs,
 /// and nothing it runs needs to enter the checkout, which may sit in a folder only root can open.
-public final class LocalPostgresServer: @unchecked Sendable {
+public final class LocalPostgresServer: Sendable {
     public static let binaries = "/usr/lib/postgresql/15/bin"
     /// The role every test server is made with; it may log in and replicate without a password.
     public static let user = "wb"
@@ -20,19 +20,19 @@ public final class LocalPostgresServer: @unchecked Sendable {
     public let folder: URL
     public let port: Int
     /// More than the default 100 connections, for many instances at once.
-    public var maxConnections = 100
+    public let maxConnections: Int
     private var data: URL { folder.appendingPathComponent("data") }
     private var log: URL { folder.appendingPathComponent("server.log") }
 
-    private init(folder: URL, port: Int) {
+    private init(folder: URL, port: Int, maxConnections: Int) {
         self.folder = folder
         self.port = port
+        self.maxConnections = maxConnections
     }
 
     /// A new primary with WAL kept for a streaming standby.
     public static func primary(maxConnections: Int = 100) throws -> LocalPostgresServer {
-        let server = try LocalPostgresServer(folder: makeFolder(), port: LoopbackPort.unused())
-        server.maxConnections = maxConnections
+        let server = try LocalPostgresServer(folder: makeFolder(), port: LoopbackPort.unused(), maxConnections: maxConnections)
         try server.run("\(binaries)/initdb", ["-D", server.data.path, "-A", "trust", "-U", user, "-E", "UTF8", "--locale=C"])
         try server.start()
         return server
@@ -40,9 +40,8 @@ public final class LocalPostgresServer: @unchecked Sendable {
 
     /// A hot standby of this server, streaming from it (`pg_basebackup -R`), on a port of its own.
     public func standby() throws -> LocalPostgresServer {
-        let standby = try LocalPostgresServer(folder: Self.makeFolder(), port: LoopbackPort.unused())
         // A hot standby needs at least the primary's connection slots.
-        standby.maxConnections = maxConnections
+        let standby = try LocalPostgresServer(folder: Self.makeFolder(), port: LoopbackPort.unused(), maxConnections: maxConnections)
         try standby.run(
             "\(Self.binaries)/pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-D", standby.data.path, "-R", "--checkpoint=fast"]
         )

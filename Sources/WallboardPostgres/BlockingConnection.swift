@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 import PostgresNIO
 import Synchronization
 import WallboardDispatch
-import WallboardSQLite
+import WallboardInterface
 
 /// The interface's shared, synchronous queries on a PostgreSQL connection: each statement waits
 /// for its answer, at most `timeout`. Only for `PostgresSession`'s read threads, never an event

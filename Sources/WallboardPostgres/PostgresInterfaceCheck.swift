@@ -1,6 +1,6 @@
 import Foundation
 import WallboardDispatch
-import WallboardSQLite
+import WallboardInterface
 
 /// Checks, once per connection, that every interface table or view is there with every column, and
 /// that each column's type is one the reader can decode and compare: a view that returns a

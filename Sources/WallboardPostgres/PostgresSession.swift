@@ -5,13 +5,21 @@ import NIOSSL
 import PostgresNIO
 import Synchronization
 import WallboardDispatch
-import WallboardSQLite
+import WallboardInterface
+import WallboardSupport
 
 /// One connection to one server, read-only, with what the source learnt about the server.
 /// Queries run on threads of their own (`readQueue`), never on Swift's cooperative pool, so that
 /// the shared synchronous query code can wait for each answer.
-package final class PostgresSession: @unchecked Sendable {
-    // Unchecked: used by one task at a time, as `PostgresDispatchSource` does.
+package final class PostgresSession: Sendable {
+    /// What one read leaves for the next.
+    private struct Carried: Sendable {
+        var settled: SettledDay?
+        var yesterday: YesterdayRows?
+        /// The last read's COMMIT, checked when the next read starts.
+        var unconfirmedCommit: EventLoopFuture<PostgresQueryResult>?
+    }
+
     let connection: PostgresConnection
     let host: PostgresSettings.Host
     let role: SourceEndpoint.Role
@@ -19,15 +27,11 @@ package final class PostgresSession: @unchecked Sendable {
     private let features: InterfaceFeatures
     private let configuration: PostgresSourceConfiguration
     private let logger: Logger
-    private var settled: SettledDay?
-    private var yesterday: YesterdayRows?
+    private let carried = Mutex(Carried())
     private let prepared = PreparedStatements()
-    /// The last read's COMMIT, checked when the next read starts.
-    private var unconfirmedCommit: EventLoopFuture<PostgresQueryResult>?
     private static let readQueue = DispatchQueue(label: "wallboard.postgres.read", attributes: .concurrent)
 
     var endpoint: SourceEndpoint { SourceEndpoint(host: host.description, role: role) }
-
 
     private init(connection: PostgresConnection, host: PostgresSettings.Host, role: SourceEndpoint.Role, features: InterfaceFeatures,
                  configuration: PostgresSourceConfiguration, logger: Logger) {
@@ -74,12 +78,13 @@ package final class PostgresSession: @unchecked Sendable {
             let (clock, wall) = try self.readClocks(blocking)
             let version = try blocking.firstNumber(position, []).flatMap { Int64(exactly: $0) }
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, features: self.features)
-            query.settled = self.settled
-            query.yesterday = self.yesterday
+            (query.settled, query.yesterday) = self.carried.withLock { ($0.settled, $0.yesterday) }
             var snapshot = try query.read(blocking, sourceVersion: version)
             if clock.simulatedTime != nil { snapshot.timeline = DataTimeline(wallTakenAt: wall, speed: clock.speed) }
-            self.settled = query.settled
-            self.yesterday = query.yesterday
+            self.carried.withLock { [settled = query.settled, yesterday = query.yesterday] in
+                $0.settled = settled
+                $0.yesterday = yesterday
+            }
             return snapshot
         }
     }
@@ -131,15 +136,18 @@ package final class PostgresSession: @unchecked Sendable {
         sendingAhead statements: [String] = [], _ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot
     ) async throws(SourceProblem) -> DispatchSnapshot {
         try await run { blocking in
-            let commit = self.unconfirmedCommit
-            self.unconfirmedCommit = nil
+            let commit = self.carried.withLock { carried in
+                defer { carried.unconfirmedCommit = nil }
+                return carried.unconfirmedCommit
+            }
             let begun = blocking.send("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 for statement in statements { try blocking.expect(statement, []) }
                 if let commit { try blocking.wait(commit) }
                 let snapshot = try body(blocking)
                 try blocking.wait(begun)
-                self.unconfirmedCommit = blocking.send("COMMIT")
+                let sentCommit = blocking.send("COMMIT")
+                self.carried.withLock { $0.unconfirmedCommit = sentCommit }
                 return snapshot
             } catch {
                 try? blocking.execute("ROLLBACK")
@@ -168,15 +176,6 @@ struct ReplayPosition: Sendable {
     var replayed: Double?
     /// Whether a WAL receiver is connected to the primary.
     var streaming = false
-}
-
-extension DispatchQueue {
-    /// Runs `body` on this queue and waits for it without blocking the caller's thread.
-    func perform<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            async { continuation.resume(with: Result { try body() }) }
-        }
-    }
 }
 
 extension PostgresSettings {

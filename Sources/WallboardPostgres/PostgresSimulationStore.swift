@@ -3,13 +3,12 @@ import Logging
 import NIOCore
 import PostgresNIO
 import WallboardDispatch
-import WallboardSQLite
+import WallboardInterface
+import WallboardSimulator
 
 /// The simulator's rows on a PostgreSQL primary, in short transactions as a dispatch system would
-/// write them. It installs the interface and the NOTIFY triggers first.
-///
-/// Its statements wait for their answers on the calling thread: the simulator is a program of its
-/// own, with nothing else to run meanwhile.
+/// write them. It installs the interface and the NOTIFY triggers first. Every statement is awaited:
+/// nothing waits on a thread for the server.
 public final class PostgresSimulationStore: SimulationStore {
     public let name: String
     private let connection: PostgresConnection
@@ -51,51 +50,42 @@ public final class PostgresSimulationStore: SimulationStore {
         try? await connection.close()
     }
 
-    package func installInterface() throws {
+    package func installInterface() async throws {
         for statement in PostgresInterface.statements(in: PostgresInterface.schemaScript) + PostgresInterface.statements(in: PostgresInterface.notifyScript) {
-            try run(statement, [])
+            try await run(InterfaceStatement(statement))
         }
         // A database made before the interface had positions gets their columns.
-        try run("""
+        try await run(InterfaceStatement("""
             ALTER TABLE vehicles ADD COLUMN IF NOT EXISTS latitude double precision, ADD COLUMN IF NOT EXISTS longitude double precision, \
             ADD COLUMN IF NOT EXISTS heading double precision, ADD COLUMN IF NOT EXISTS position_at double precision
-            """, [])
+            """))
     }
 
-    package func transaction(_ body: () throws -> Void) throws {
-        try run("BEGIN", [])
+    package func commit(_ statements: [InterfaceStatement]) async throws {
+        try await run(InterfaceStatement("BEGIN"))
         do {
-            try body()
-            try run("COMMIT", [])
+            for statement in statements { try await run(statement) }
+            try await run(InterfaceStatement("COMMIT"))
         } catch {
-            _ = try? run("ROLLBACK", [])
+            _ = try? await run(InterfaceStatement("ROLLBACK"))
             throw error
         }
     }
 
-    package func setDurable(_ durable: Bool) throws {
-        try run("SET synchronous_commit = \(durable ? "on" : "off")", [])
+    package func setDurable(_ durable: Bool) async throws {
+        try await run(InterfaceStatement("SET synchronous_commit = \(durable ? "on" : "off")"))
     }
 
-    package func execute(_ sql: String, _ arguments: [any CellConvertible]) throws {
-        try run(sql, arguments)
-    }
-
-    package func text(_ sql: String, _ arguments: [any CellConvertible]) throws -> String? {
-        guard let row = try run(sql, arguments).first, case .text(let text) = row[0] else { return nil }
-        return text
-    }
-
-    package func number(_ sql: String, _ arguments: [any CellConvertible]) throws -> Double? {
-        guard let row = try run(sql, arguments).first, case .number(let number) = row.stored(0) else { return nil }
+    package func number(_ sql: String) async throws -> Double? {
+        guard let row = try await run(InterfaceStatement(sql)).first, case .number(let number) = row.stored(0) else { return nil }
         return number
     }
 
     @discardableResult
-    private func run(_ sql: String, _ arguments: [any CellConvertible]) throws -> [CellRow] {
-        var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments {
-            switch argument.cell {
+    private func run(_ statement: InterfaceStatement) async throws -> [CellRow] {
+        var binds = PostgresBindings(capacity: statement.arguments.count)
+        for argument in statement.arguments {
+            switch argument {
             case .null: binds.appendNull()
             case .integer(let number): binds.append(number)
             case .real(let number): binds.append(number)
@@ -104,10 +94,14 @@ public final class PostgresSimulationStore: SimulationStore {
             }
         }
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: BlockingConnection.numberedPlaceholders(sql), binds: binds), logger: logger).wait()
-            return result.rows.map { CellRow($0.map(BlockingConnection.cell)) }
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: BlockingConnection.numberedPlaceholders(statement.sql), binds: binds), logger: logger)
+            var result: [CellRow] = []
+            for try await row in rows {
+                result.append(CellRow(row.map(BlockingConnection.cell)))
+            }
+            return result
         } catch let error as PSQLError {
-            throw SimulationError(description: "\(name): \(error.serverInfo?[.message] ?? "\(error.code)") in \(sql)")
+            throw SimulationError(description: "\(name): \(error.serverInfo?[.message] ?? "\(error.code)") in \(statement.sql)")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import WallboardDispatch
-import WallboardSQLite
+import WallboardInterface
 
 /// Where and how to read the dispatch interface on PostgreSQL servers, and at what pace.
 public struct PostgresSourceConfiguration: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import WallboardDispatch
-import WallboardSQLite
+import WallboardSimulator
 import WallboardSourceKit
 import WallboardYAML
 
@@ -84,9 +84,7 @@ extension PostgresSettings: SourceAddress {
 extension PostgresSettings: SimulatedSourceAddress {
     /// The primary among the hosts, its dispatch rows replaced.
     public func simulation(_ settings: SimulationSettings, workDirectory: String?) async throws -> SimulatedSource {
-        var settings = settings
-        settings.journalMode = nil
-        let simulator = try DispatchSimulator(store: try await PostgresSimulationStore.open(self), settings: settings)
+        let simulator = try await DispatchSimulator(store: try await PostgresSimulationStore.open(self), settings: settings)
         return SimulatedSource(simulator: simulator, address: self, folder: nil)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import WallboardDispatch
+import WallboardInterface
 
 /// The current row of a stepped statement. Reading values straight from the statement is several
 /// times faster than through GRDB's `Row` for the ten thousand calls of a busy day.

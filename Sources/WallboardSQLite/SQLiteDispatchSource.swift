@@ -1,5 +1,6 @@
 import Foundation
 import WallboardDispatch
+import WallboardSupport
 
 /// The dispatch state from a SQLite database that another process writes.
 ///
@@ -35,7 +36,7 @@ public final class SQLiteDispatchSource: PastMomentSource {
     }
 
     public func run() async {
-        let reader = SQLiteSnapshotReader(configuration: configuration)
+        let poller = SQLitePoller(configuration: configuration)
         let clock = ContinuousClock()
         var needsRead = true
         var dayEndsAt: Date?
@@ -43,25 +44,20 @@ public final class SQLiteDispatchSource: PastMomentSource {
         while !Task.isCancelled {
             let delay: Duration
             do {
-                if !reader.isOpen {
-                    try reader.open()
-                    needsRead = true
-                }
-                let version = try reader.dataVersion()
-                if needsRead || version != reader.snapshotDataVersion || dayEnded(dayEndsAt) {
-                    let snapshot = try reader.readSnapshot()
+                switch try await poller.poll(readAnyway: needsRead || dayEnded(dayEndsAt)) {
+                case .changed(let snapshot, let journalWarning):
                     needsRead = false
                     dayEndsAt = configuration.dayBoundary.nextDayStart(after: snapshot.dayStart)
-                    publisher.warn(reader.journalWarning)
+                    publisher.warn(journalWarning)
                     publisher.publish(snapshot)
-                } else {
+                case .unchanged:
                     publisher.confirm()
                 }
                 delay = configuration.pollInterval
             } catch {
                 needsRead = true
                 // A file that vanished or turned into something else is reopened from scratch.
-                if error.kind == .unreachable || error.kind == .notADatabase { reader.close() }
+                if error.kind == .unreachable || error.kind == .notADatabase { await poller.close() }
                 publisher.report(error)
                 delay = configuration.retryInterval
             }
@@ -69,24 +65,28 @@ public final class SQLiteDispatchSource: PastMomentSource {
             nextPoll = max(nextPoll.advanced(by: delay), clock.now)
             try? await Task.sleep(until: nextPoll, clock: clock)
         }
-        reader.close()
+        await poller.close()
         publisher.finish()
     }
 
     public func snapshot(at moment: Date) async throws -> DispatchSnapshot {
         // A connection of its own, so a long replay read never delays the live poll.
-        let reader = SQLiteSnapshotReader(configuration: configuration)
-        try reader.open()
-        defer { reader.close() }
-        return try reader.readSnapshot(at: moment)
+        try await readOnce { reader throws(SourceProblem) in try reader.readSnapshot(at: moment) }
     }
 
     /// Reads one snapshot now, outside `run()`: for one-shot commands and measurements.
-    public func readSnapshotOnce() throws -> DispatchSnapshot {
-        let reader = SQLiteSnapshotReader(configuration: configuration)
-        try reader.open()
-        defer { reader.close() }
-        return try reader.readSnapshot()
+    public func readSnapshotOnce() async throws -> DispatchSnapshot {
+        try await readOnce { reader throws(SourceProblem) in try reader.readSnapshot() }
+    }
+
+    /// Opens a connection of its own on a queue of its own, reads, and closes.
+    private func readOnce(_ read: @escaping @Sendable (SQLiteSnapshotReader) throws(SourceProblem) -> DispatchSnapshot) async throws(SourceProblem) -> DispatchSnapshot {
+        try await DispatchQueue(label: "wallboard.sqlite.once").perform { [configuration] () throws(SourceProblem) -> DispatchSnapshot in
+            let reader = SQLiteSnapshotReader(configuration: configuration)
+            try reader.open()
+            defer { reader.close() }
+            return try read(reader)
+        }
     }
 
     /// Whether the data's clock has reached `dayEndsAt` (the midnight after the current snapshot's

@@ -1,5 +1,6 @@
 import Foundation
 import WallboardDispatch
+import WallboardSimulator
 import WallboardSourceKit
 import WallboardYAML
 
@@ -50,6 +51,9 @@ extension SQLiteFile: SimulatedSourceAddress {
         let file = workDirectory.map { SQLiteFile(path: URL(fileURLWithPath: $0).appendingPathComponent("dispatch.db").path) } ?? self
         let folder = URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return SimulatedSource(simulator: try DispatchSimulator(path: file.path, settings: settings), address: file, folder: folder)
+        return SimulatedSource(
+            simulator: try await DispatchSimulator(store: SQLiteSimulationStore(path: file.path, journalMode: .wal), settings: settings),
+            address: file, folder: folder
+        )
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import WallboardDispatch
+import WallboardInterface
 import WallboardSupport
 
 /// Settings for reading a dispatch database through the Wallboard interface.

@@ -12,6 +12,7 @@ import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
 import WallboardService
+import WallboardSimulator
 import WallboardSourceKit
 import WallboardSources
 import WallboardTransport
@@ -61,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let port { configuration.http.port = port }
         let settings = SimulationSettings(
             seed: seed, start: Date().addingTimeInterval(-3 * 3600), speed: speed, dayBoundary: configuration.source.dayBoundary,
-            journalMode: .wal, replacesExistingData: true
+            replacesExistingData: true
         )
         // Prepared before the service starts, so the first read already finds the city.
         let simulation = try await simulated.simulation(settings, workDirectory: workDirectory)
@@ -195,8 +196,7 @@ final class EmulatedBoardService: Service, Sendable {
 }
 
 /// The simulator as a member of the service group: it stops when the group does.
-final class SimulatorService: Service, @unchecked Sendable {
-    // Used only from `run()`, which the group calls once.
+final class SimulatorService: Service, Sendable {
     private let simulator: DispatchSimulator
 
     init(simulator: DispatchSimulator) {
@@ -204,11 +204,9 @@ final class SimulatorService: Service, @unchecked Sendable {
     }
 
     func run() async throws {
-        // Only the one task below ever touches the simulator.
-        nonisolated(unsafe) let simulator = self.simulator
         do {
             try await cancelWhenGracefulShutdown {
-                try await simulator.run()
+                try await self.simulator.run()
             }
         } catch is CancellationError {
             // Stopping is what was asked for.

@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import WallboardConfig
 import WallboardDispatch
+import WallboardInterface
 import WallboardPostgres
 import WallboardSQLite
+import WallboardSimulator
 
 /// `wallboard simulate`: fills a SQLite file or a PostgreSQL database with a simulated 120 centre's activity.
 struct SimulateCommand: AsyncParsableCommand {
@@ -76,7 +78,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         if printSchema {
-            FileHandle.standardOutput.write(Data((InterfaceSchema.sql + "\n").utf8))
+            FileHandle.standardOutput.write(Data(InterfaceSchema.sql.utf8))
             return
         }
         if let geojson {
@@ -92,9 +94,9 @@ struct SimulateCommand: AsyncParsableCommand {
         var end: Date?
         if let duration { end = startDate.addingTimeInterval(duration.seconds) }
         if let until { end = try until.resolve(in: boundary) }
-        var journalMode: SimulationSettings.JournalMode?
+        var journalMode: SQLiteJournalMode?
         if let journal {
-            guard let mode = SimulationSettings.JournalMode(rawValue: journal.lowercased()) else {
+            guard let mode = SQLiteJournalMode(rawValue: journal.lowercased()) else {
                 throw ValidationError("--journal must be wal or delete")
             }
             journalMode = mode
@@ -102,12 +104,12 @@ struct SimulateCommand: AsyncParsableCommand {
         let settings = SimulationSettings(
             seed: seed, stationCount: stations, vehicleCount: vehicles, seatCount: seats, callsPerDay: callsPerDay,
             start: startDate, end: end, speed: speed, followsClock: !fast, dayBoundary: boundary,
-            journalMode: journalMode, replacesExistingData: fresh
+            replacesExistingData: fresh
         )
         do {
             switch (db, postgres) {
             case (let db?, nil):
-                try await DispatchSimulator(path: db, settings: settings).run()
+                try await DispatchSimulator(store: SQLiteSimulationStore(path: db, journalMode: journalMode), settings: settings).run()
             case (nil, let url?):
                 try await PostgresSimulationStore.simulate(settings, onto: try PostgresSettings(url: url))
             case (_?, _?):

@@ -1,5 +1,6 @@
 import Foundation
-import WallboardSQLite
+import WallboardInterface
+import WallboardPostgres
 
 /// PostgreSQL's binary column values, as any server or view might send them, through the cell
 /// decoder and then the row decoder that SQLite's rows go through too: every interface column type

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import WallboardDispatch
+import WallboardInterface
 import WallboardLayout
 import WallboardSQLite
 

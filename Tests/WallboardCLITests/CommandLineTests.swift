@@ -185,6 +185,16 @@ import WallboardTestKit
         }
     }
 
+    /// The schema a dispatch system is given is the shipped file, byte for byte: the program carries it built in.
+    @Test func printedSchemaIsTheShippedFile() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = try Self.wallboard(["simulate", "--print-schema"], in: directory)
+        #expect(finished.status == 0)
+        let shipped = try String(contentsOf: Self.repository.appendingPathComponent("Sources/WallboardInterface/schema.sql"), encoding: .utf8)
+        #expect(finished.output == shipped)
+    }
+
     @Test func everyShippedLayoutChecksAndABrokenOneIsNamed() throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

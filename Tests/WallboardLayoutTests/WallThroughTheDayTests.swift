@@ -5,6 +5,7 @@ import WallboardExport
 @testable import WallboardLayout
 import WallboardRender
 import WallboardSQLite
+import WallboardSimulator
 
 /// The wall layouts drawn from the simulated city (seed 3, a day and a half from 2026-11-19 00:00,
 /// read through the SQLite source) at three moments of 2026-11-20: the small hours, the morning
@@ -29,7 +30,7 @@ import WallboardSQLite
 
     /// The city at `date`: the simulation from the day before up to it, as the source reads it.
     static func city(at date: Date) async throws -> DispatchSnapshot {
-        try await simulatedCity(until: date) { try $0.readSnapshotOnce() }
+        try await simulatedCity(until: date) { try await $0.readSnapshotOnce() }
     }
 
     /// The city at `moment` as a replay rebuilds it from the simulation run on to `end`.
@@ -46,7 +47,7 @@ import WallboardSQLite
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("city.db").path
         let settings = SimulationSettings(seed: 3, start: Date(timeIntervalSince1970: dayStart - 86400), end: end, followsClock: false)
-        try await DispatchSimulator(path: path, settings: settings).run()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
         return try await read(SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)))
     }
 

@@ -6,7 +6,7 @@ import WallboardTestKit
 /// The dispatch interface as PostgreSQL scripts, installed on real servers that each test starts.
 @Suite(.serialized) struct InterfaceScriptTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/WallboardSQLite")
+        .deletingLastPathComponent().appendingPathComponent("Sources/WallboardInterface")
     static let postgresSources = sources.deletingLastPathComponent().appendingPathComponent("WallboardPostgres")
     static let schema = postgresSources.appendingPathComponent("schema-postgres.sql").path
     static let notify = postgresSources.appendingPathComponent("notify-postgres.sql").path

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import Testing
 import WallboardDispatch
+import WallboardInterface
 @testable import WallboardPostgres
 import WallboardLocalPostgres
-import WallboardSQLite
 
 @Suite struct PostgresURLTests {
     @Test func aURLNamesHostsDatabaseUserAndOptions() throws {

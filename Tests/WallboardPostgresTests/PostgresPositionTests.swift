@@ -3,7 +3,7 @@ import Testing
 import WallboardDispatch
 import WallboardLocalPostgres
 import WallboardPostgres
-import WallboardSQLite
+import WallboardSimulator
 import WallboardTestKit
 
 /// The simulator's moving vehicles on a real PostgreSQL primary, read back by the PostgreSQL source.

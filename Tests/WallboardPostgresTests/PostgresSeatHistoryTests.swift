@@ -3,7 +3,7 @@ import Testing
 import WallboardDispatch
 import WallboardLocalPostgres
 import WallboardPostgres
-import WallboardSQLite
+import WallboardSimulator
 
 /// The seats' history (`seat_log`) on a real PostgreSQL primary, written by the simulator and read
 /// back for a past moment by the PostgreSQL source.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WallboardDispatch
+import WallboardInterface
 import WallboardTestKit
 @testable import WallboardSQLite
 

@@ -1,22 +1,13 @@
 import Foundation
 import Testing
 import WallboardDispatch
+import WallboardInterface
 import WallboardTestKit
 @testable import WallboardSQLite
 
-@Suite struct SchemaFileTests {
-    @Test func embeddedSchemaMatchesTheShippedFile() throws {
-        let file = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/WallboardSQLite/schema.sql")
-        let shipped = try String(contentsOf: file, encoding: .utf8)
-        #expect(shipped == InterfaceSchema.sql + "\n")
-    }
-}
-
 @Suite struct ChangeDetectionTests {
-    @Test(arguments: [SimulationSettings.JournalMode.delete, .wal])
-    func noticesAnotherProcessCommit(journal: SimulationSettings.JournalMode) async throws {
+    @Test(arguments: [SQLiteJournalMode.delete, .wal])
+    func noticesAnotherProcessCommit(journal: SQLiteJournalMode) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("dispatch.db")
         try makeFixtureDatabase(at: path, journal: journal)
@@ -34,8 +25,8 @@ import WallboardTestKit
 
     /// With a rollback journal a writer's commit waits while a snapshot is read, so a writer
     /// without a busy timeout can fail: the source names the file and the fix. WAL needs nothing.
-    @Test(arguments: [SimulationSettings.JournalMode.delete, .wal])
-    func aRollbackJournalIsReportedAsAWarning(journal: SimulationSettings.JournalMode) async throws {
+    @Test(arguments: [SQLiteJournalMode.delete, .wal])
+    func aRollbackJournalIsReportedAsAWarning(journal: SQLiteJournalMode) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("dispatch.db")
         try makeFixtureDatabase(at: path, journal: journal)
@@ -55,8 +46,8 @@ import WallboardTestKit
     /// each vehicle's incident exists and the call count matches the newest incident.
     /// The writer's busy timeout is 200 ms: if a read transaction ever kept it out longer,
     /// sqlite3 would stop with "database is locked".
-    @Test(arguments: [SimulationSettings.JournalMode.delete, .wal])
-    func noTornSnapshotWhileWriterCommitsInATightLoop(journal: SimulationSettings.JournalMode) async throws {
+    @Test(arguments: [SQLiteJournalMode.delete, .wal])
+    func noTornSnapshotWhileWriterCommitsInATightLoop(journal: SQLiteJournalMode) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("dispatch.db")
         try makeFixtureDatabase(at: path, journal: journal)

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardInterface
+import WallboardSimulator
 import WallboardTestKit
 @testable import WallboardSQLite
 
@@ -108,7 +110,7 @@ private let dayStart = 1_795_190_400.0
         let source = SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
             path: path, dayBoundary: .shanghai, wallClock: { Date(timeIntervalSince1970: now) }
         ))
-        let figures = try source.readSnapshotOnce().figures
+        let figures = try await source.readSnapshotOnce().figures
         #expect(figures.callsToday == 9)
         #expect(figures.validCallRate == 2.0 / 6.0)
         #expect(figures.answeredWithin10sRate == 5.0 / 8.0)
@@ -124,13 +126,13 @@ private let dayStart = 1_795_190_400.0
 }
 
 @Suite struct SimulatorTests {
-    private func simulate(_ path: String, seed: UInt64, hours: Double, vehicles: Int = 36, journal: SimulationSettings.JournalMode? = nil) async throws {
+    private func simulate(_ path: String, seed: UInt64, hours: Double, vehicles: Int = 36, journal: SQLiteJournalMode? = nil) async throws {
         let start = Date(timeIntervalSince1970: dayStart)
         let settings = SimulationSettings(
             seed: seed, stationCount: 12, vehicleCount: vehicles, start: start, end: start.addingTimeInterval(hours * 3600),
-            followsClock: false, journalMode: journal
+            followsClock: false
         )
-        try await DispatchSimulator(path: path, settings: settings).run()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path, journalMode: journal), settings: settings).run()
     }
 
     /// Every row of the dispatch tables, in key order, as text.
@@ -191,7 +193,7 @@ private let dayStart = 1_795_190_400.0
             #expect(address.contains("区") && address.contains("号"))
         }
         // The reader sees the simulator's clock: the end of the simulated day.
-        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        let snapshot = try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
         #expect(snapshot.takenAt == Date(timeIntervalSince1970: dayStart + 86_400))
         #expect(snapshot.issues.isEmpty)
     }
@@ -220,7 +222,7 @@ private let dayStart = 1_795_190_400.0
             seed: 3, stationCount: 2, vehicleCount: 2, start: start, end: start.addingTimeInterval(18 * 60), speed: 600
         )
         let began = ContinuousClock.now
-        try await DispatchSimulator(path: path, settings: settings).run()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
         let took = ContinuousClock.now - began
         #expect(took >= .milliseconds(1700), "18 simulated minutes at 600× take 1.8 s; it stopped after \(took)")
         let clock = try await DatabaseQueue(path: path).read { db in
@@ -235,10 +237,10 @@ private let dayStart = 1_795_190_400.0
         try makeFixtureDatabase(at: path)
         let start = Date(timeIntervalSince1970: dayStart)
         var settings = SimulationSettings(start: start, end: start.addingTimeInterval(600), followsClock: false)
-        #expect(throws: SimulationError.self) { try DispatchSimulator(path: path, settings: settings) }
+        await #expect(throws: SimulationError.self) { try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings) }
         settings.replacesExistingData = true
-        try await DispatchSimulator(path: path, settings: settings).run()
-        let snapshot = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
+        let snapshot = try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
         #expect(snapshot.vehicles.count == 36)
     }
 }

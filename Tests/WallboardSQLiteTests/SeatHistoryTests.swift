@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardSimulator
 import WallboardTestKit
 @testable import WallboardSQLite
 
@@ -62,7 +63,7 @@ private func at(_ offset: Double) -> Date { Date(timeIntervalSince1970: dayStart
             Seat(id: "D1", name: "1号台", dispatcherName: "刘晓燕", state: .idle, stateSince: at(1900)),
             Seat(id: "D2", name: "2号台", dispatcherName: "", state: nil, stateSince: at(2000)),
         ], "王芳 had logged out")
-        #expect(try await seats(3600) == (try source.readSnapshotOnce().seats), "from the handover on, the seats are as they are now")
+        #expect(try await seats(3600) == (try await source.readSnapshotOnce().seats), "from the handover on, the seats are as they are now")
     }
 
     @Test func withoutASeatLogThePastIsDerivedFromTheCallsAndSaysSo() async throws {
@@ -89,7 +90,7 @@ private func at(_ offset: Double) -> Date { Date(timeIntervalSince1970: dayStart
             Seat(id: "D1", name: "1号台", dispatcherName: "", state: nil), Seat(id: "D2", name: "2号台", dispatcherName: "", state: nil),
         ], "no call answered in the twelve hours before")
         #expect(derived.description == "seat_log: absent: the seats at a past moment are derived from the calls each one answered (see SCHEMA.md)")
-        #expect(try source.readSnapshotOnce().issues.isEmpty, "the seats now are read from seats")
+        #expect(try await source.readSnapshotOnce().issues.isEmpty, "the seats now are read from seats")
     }
 
     @Test func aSeatLogWithoutAllItsColumnsIsRefused() throws {
@@ -120,7 +121,7 @@ private func at(_ offset: Double) -> Date { Date(timeIntervalSince1970: dayStart
         func simulate(_ name: String, until end: Date) async throws -> String {
             let path = directory.path(name)
             let settings = SimulationSettings(seed: 5, start: at(6 * 3600), end: end, followsClock: false)
-            try await DispatchSimulator(path: path, settings: settings).run()
+            try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
             return path
         }
         let later = try await simulate("later.db", until: at(11.5 * 3600))
@@ -129,7 +130,7 @@ private func at(_ offset: Double) -> Date { Date(timeIntervalSince1970: dayStart
         }
         let moment = Date(timeIntervalSince1970: try #require(answered) + 10.5)
         let simulatedToTheMoment = try await simulate("live.db", until: moment)
-        let live = try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: simulatedToTheMoment, dayBoundary: .shanghai)).readSnapshotOnce()
+        let live = try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: simulatedToTheMoment, dayBoundary: .shanghai)).readSnapshotOnce()
         let past = try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: later, dayBoundary: .shanghai)).snapshot(at: moment)
         #expect(live.takenAt == moment && past.takenAt == moment)
         #expect(live.seats.count == 3 && live.seats.contains { $0.state == .talking && $0.currentCallID != nil }, "\(live.seats)")

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardInterface
 import WallboardTestKit
 @testable import WallboardSQLite
 
@@ -131,7 +132,7 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Creates a database with the interface schema and a small city: two stations, three vehicles, one
 /// seat, committed at once, so that a source watching the path never sees the tables without their rows.
-func makeFixtureDatabase(at path: String, journal: SimulationSettings.JournalMode = .delete) throws {
+func makeFixtureDatabase(at path: String, journal: SQLiteJournalMode = .delete) throws {
     let result = try SQLiteShell.run(path, """
         PRAGMA journal_mode = \(journal.rawValue);
         BEGIN;

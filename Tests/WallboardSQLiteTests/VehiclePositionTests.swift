@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Testing
 import WallboardDispatch
+import WallboardInterface
+import WallboardSimulator
 @testable import WallboardSQLite
 
 /// 2026-11-21 09:00 in Shanghai: the morning peak.
@@ -27,8 +29,8 @@ extension Vehicle {
         let settings = SimulationSettings(
             seed: 3, start: Date(timeIntervalSince1970: morning - 3600), end: Date(timeIntervalSince1970: end), followsClock: false
         )
-        try await DispatchSimulator(path: path, settings: settings).run()
-        return try SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
+        return try await SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai)).readSnapshotOnce()
     }
 
     @Test func theCitysVehiclesMoveBetweenTwoMomentsAMinuteApart() async throws {

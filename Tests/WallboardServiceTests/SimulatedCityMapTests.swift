@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WallboardDispatch
 @testable import WallboardLayout
-@testable import WallboardSQLite
+@testable import WallboardSimulator
 
 /// The map the simulator writes, read by the map widget's own GeoJSON loader, against the
 /// districts the simulator puts in its addresses.

@@ -13,6 +13,7 @@ import WallboardDispatch
 import WallboardExport
 import WallboardRender
 import WallboardSQLite
+import WallboardSimulator
 import WallboardSources
 import WallboardTestKit
 @testable import WallboardService
@@ -48,15 +49,15 @@ struct DemoDatabase {
 
     /// Ninety simulated minutes of history ending an hour ago: a copy of one simulation per
     /// journal mode, made once per test run (simulating is the slow part).
-    init(directory: TemporaryDirectory, name: String = "dispatch.db", journalMode: SimulationSettings.JournalMode = .wal) async throws {
+    init(directory: TemporaryDirectory, name: String = "dispatch.db", journalMode: SQLiteJournalMode = .wal) async throws {
         path = directory.path(name)
         let template = try await DemoDatabase.template(journalMode).value
         try FileManager.default.copyItem(atPath: template, toPath: path)
     }
 
-    private static let templates = Locked<[SimulationSettings.JournalMode: Task<String, any Error>]>([:])
+    private static let templates = Locked<[SQLiteJournalMode: Task<String, any Error>]>([:])
 
-    private static func template(_ journalMode: SimulationSettings.JournalMode) -> Task<String, any Error> {
+    private static func template(_ journalMode: SQLiteJournalMode) -> Task<String, any Error> {
         templates.withLock { templates in
             if let task = templates[journalMode] { return task }
             let task = Task {
@@ -66,9 +67,9 @@ struct DemoDatabase {
                 let now = Date()
                 let settings = SimulationSettings(
                     seed: 7, stationCount: 6, vehicleCount: 12, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
-                    followsClock: false, journalMode: journalMode
+                    followsClock: false
                 )
-                try await DispatchSimulator(path: path, settings: settings).run()
+                try await DispatchSimulator(store: SQLiteSimulationStore(path: path, journalMode: journalMode), settings: settings).run()
                 let queue = try DatabaseQueue(path: path)
                 try await queue.write { db in
                     try db.execute(sql: "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%'")

@@ -4,7 +4,9 @@ import Foundation
 import Glibc
 import WallboardConfig
 import WallboardDispatch
+import WallboardInterface
 import WallboardSQLite
+import WallboardSimulator
 import WallboardSourceKit
 import WallboardSources
 import WallboardSupport
@@ -33,13 +35,13 @@ enum DispatchBench {
 
     /// A simulated half day in a fresh file, with the simulator's clock rows removed so that the
     /// reader runs on the wall clock like against a real dispatch system.
-    static func simulatedDatabase(in directory: URL, journal: SimulationSettings.JournalMode) async throws -> String {
+    static func simulatedDatabase(in directory: URL, journal: SQLiteJournalMode) async throws -> String {
         let path = directory.appendingPathComponent("dispatch.db").path
         let now = Date()
         let settings = SimulationSettings(
-            seed: 1, start: now.addingTimeInterval(-12 * 3600), end: now, followsClock: false, journalMode: journal
+            seed: 1, start: now.addingTimeInterval(-12 * 3600), end: now, followsClock: false
         )
-        try await DispatchSimulator(path: path, settings: settings).run()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path, journalMode: journal), settings: settings).run()
         try runSQLite(path, "DELETE FROM wallboard_interface WHERE key LIKE 'simulated_%';")
         return path
     }
@@ -64,7 +66,7 @@ enum DispatchBench {
     /// A `sqlite3` process stamps a vehicle's status time with its own clock and commits; the
     /// delay is from that stamp until a snapshot holding it is published. 200 commits, spaced
     /// irregularly so that they fall at every phase of the poll.
-    static func commitToSnapshot(journal: SimulationSettings.JournalMode) async throws -> [String: any Sendable] {
+    static func commitToSnapshot(journal: SQLiteJournalMode) async throws -> [String: any Sendable] {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = try await simulatedDatabase(in: directory, journal: journal)

@@ -4,6 +4,7 @@ import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardSQLite
+import WallboardSimulator
 import WallboardSourceKit
 import WallboardSources
 import WallboardSupport
@@ -198,7 +199,7 @@ actor BenchScene {
         let settings = SimulationSettings(
             seed: 7, stationCount: 40, vehicleCount: 120, start: midnight, end: afternoon.addingTimeInterval(60), followsClock: false, dayBoundary: boundary
         )
-        try await DispatchSimulator(path: path, settings: settings).run()
+        try await DispatchSimulator(store: SQLiteSimulationStore(path: path), settings: settings).run()
         let source = try DispatchSources.makePastMoments(SourceSettings(address: SQLiteFile(path: path), timeZone: boundary.timeZone))
         let scene = Built(
             snapshot: try await source.snapshot(at: afternoon), minuteLater: try await source.snapshot(at: afternoon.addingTimeInterval(60)),

@@ -9,6 +9,7 @@ import WallboardProtocols
 import WallboardRender
 import WallboardSQLite
 import WallboardService
+import WallboardSimulator
 import WallboardSources
 import WallboardSupport
 import WallboardTransport
@@ -38,9 +39,9 @@ private struct BenchDatabase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("dispatch.db").path
         let now = Date()
-        let simulator = try DispatchSimulator(path: path, settings: SimulationSettings(
+        let simulator = try await DispatchSimulator(store: SQLiteSimulationStore(path: path, journalMode: .wal), settings: SimulationSettings(
             seed: 3, stationCount: stations, vehicleCount: vehicles, start: now.addingTimeInterval(-9000), end: now.addingTimeInterval(-3600),
-            followsClock: false, journalMode: .wal
+            followsClock: false
         ))
         try await simulator.run()
         try await DatabaseQueue(path: path).write { db in

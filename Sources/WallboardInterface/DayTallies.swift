@@ -3,7 +3,7 @@ import WallboardDispatch
 
 /// The day's calls and runs that no longer change, counted once: calls that ended and were
 /// received over ten minutes ago, and runs completed over ten minutes ago.
-package struct SettledDay {
+package struct SettledDay: Sendable {
     let dayStart: Date
     /// Every call received from the day's start up to (not including) this Unix time is counted here.
     let callsBefore: Double
@@ -20,7 +20,7 @@ package struct SettledDay {
 }
 
 /// Yesterday's calls and runs counted for the figures over the day beside today's: read once a day.
-package struct YesterdayRows {
+package struct YesterdayRows: Sendable {
     let dayStart: Date
     let tally: DayTally
 }

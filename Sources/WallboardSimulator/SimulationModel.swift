@@ -3,6 +3,8 @@ import WallboardDispatch
 
 /// The simulated centre: calls, seats, incidents and vehicles, advanced one event at a time.
 /// Every decision draws from one seeded generator in a fixed order, so a seed replays exactly.
+/// It keeps all of its state and writes nothing: what each event changed is collected as
+/// `SimulatedChange`s for `DispatchSimulator` to write.
 struct SimulationModel {
     private enum Event {
         case callArrives
@@ -24,7 +26,10 @@ struct SimulationModel {
         let id: String
         let received: Double
         let outcome: CallOutcome
-        var answered = false
+        let callerPhone: String
+        var answeredAt: Double?
+        /// The seat that answered it.
+        var seat: Int?
         var ended = false
     }
 
@@ -40,7 +45,7 @@ struct SimulationModel {
         var drive: Drive?
         /// The way it faced when it last moved.
         var heading: Double?
-        /// A position not yet written to the database.
+        /// A position not yet reported.
         var unwrittenPosition: (point: CityPoint, heading: Double?, at: Double)?
         var incident: Int?
         var taskID: String?
@@ -78,6 +83,8 @@ struct SimulationModel {
     /// Seconds between the reports of a moving vehicle's position.
     private let positionInterval = 6.0
     private var positionsScheduled = false
+    /// What the events changed since the last `takeChanges()`.
+    private var changes: [SimulatedChange] = []
 
     init(settings: SimulationSettings) {
         self.settings = settings
@@ -103,57 +110,59 @@ struct SimulationModel {
 
     var nextEventTime: Double? { events.nextTime }
 
+    /// The changes made since the last call, in order.
+    mutating func takeChanges() -> [SimulatedChange] {
+        defer { changes = [] }
+        return changes
+    }
+
     // MARK: The fixed rows
 
-    func writeCity(_ db: any SimulationStore) throws {
+    /// The stations, vehicles and seats as the simulation starts.
+    mutating func recordCity() {
         let start = settings.start.timeIntervalSince1970
         for (index, station) in city.stations.enumerated() {
-            try db.execute("INSERT INTO stations (id, name, district, sort_order, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)",
-                           [station.id, station.name, station.district, index + 1, station.location.latitude, station.location.longitude])
+            changes.append(.station(id: station.id, name: station.name, district: station.district, order: index + 1, location: station.location))
         }
         for vehicle in city.vehicles {
             let station = city.stations[vehicle.stationIndex]
-            try db.execute("""
-                INSERT INTO vehicles (id, call_sign, plate, station_id, status, status_since, latitude, longitude, position_at)
-                VALUES (?, ?, ?, ?, 7, ?, ?, ?, ?)
-                """, [vehicle.id, vehicle.callSign, vehicle.plate, station.id, start, station.location.latitude, station.location.longitude, start])
-            try db.execute("INSERT INTO vehicle_status_log (vehicle_id, status, at) VALUES (?, 7, ?)", [vehicle.id, start])
+            changes.append(.vehicle(id: vehicle.id, callSign: vehicle.callSign, plate: vehicle.plate, stationID: station.id, at: start, location: station.location))
         }
         for (index, seat) in city.seats.enumerated() {
-            try db.execute("INSERT INTO seats (id, name, dispatcher_name) VALUES (?, ?, ?)", [seat.id, seat.name, seat.dispatcherName])
-            try setSeat(db, index, .idle, at: start)
+            changes.append(.seat(id: seat.id, name: seat.name, dispatcherName: seat.dispatcherName))
+            setSeat(index, .idle, at: start)
         }
     }
 
     // MARK: Events
 
-    /// Applies the next event, writing its rows; returns its time.
-    mutating func processNext(_ db: any SimulationStore) throws -> Double {
+    /// Applies the next event, recording its changes; returns its time.
+    mutating func processNext() -> Double {
         guard let (time, event) = events.pop() else { return lastEventTime }
         lastEventTime = time
         switch event {
-        case .callArrives: try callArrives(db, at: time)
-        case .callAnswered(let call, let seat): try callAnswered(db, call: call, seat: seat, at: time)
-        case .callAbandoned(let call): try callAbandoned(db, call: call, at: time)
-        case .callEnds(let call): try callEnds(db, call: call, at: time)
-        case .seatReady(let seat): try seatReady(db, seat: seat, at: time)
-        case .seatBack(let seat): try seatBack(db, seat: seat, at: time)
+        case .callArrives: callArrives(at: time)
+        case .callAnswered(let call, let seat): callAnswered(call: call, seat: seat, at: time)
+        case .callAbandoned(let call): callAbandoned(call: call, at: time)
+        case .callEnds(let call): callEnds(call: call, at: time)
+        case .seatReady(let seat): seatReady(seat: seat, at: time)
+        case .seatBack(let seat): seatBack(seat: seat, at: time)
         case .vehicleStep(let vehicle, let generation, let status):
-            if vehicles[vehicle].generation == generation { try vehicleStep(db, vehicle: vehicle, to: status, at: time) }
+            if vehicles[vehicle].generation == generation { vehicleStep(vehicle: vehicle, to: status, at: time) }
         case .emptyRun(let vehicle, let generation, let reason):
             if vehicles[vehicle].generation == generation, vehicles[vehicle].status.isOnTask {
-                try finishTask(db, vehicle: vehicle, at: time, emptyRunReason: reason)
+                finishTask(vehicle: vehicle, at: time, emptyRunReason: reason)
             }
         case .backAtStation(let vehicle, let generation):
             if vehicles[vehicle].generation == generation, vehicles[vehicle].status == .availableOnRoad {
                 arrive(vehicle, at: time)
-                try setStatus(db, vehicle: vehicle, .standby, at: time)
+                setStatus(vehicle: vehicle, .standby, at: time)
             }
-        case .serviceStarts(let vehicle): try serviceStarts(db, vehicle: vehicle, at: time)
+        case .serviceStarts(let vehicle): serviceStarts(vehicle: vehicle, at: time)
         case .serviceEnds(let vehicle):
-            try setStatus(db, vehicle: vehicle, .standby, at: time)
+            setStatus(vehicle: vehicle, .standby, at: time)
             scheduleService(vehicle: vehicle, after: time)
-            try dispatchPending(db, at: time)
+            dispatchPending(at: time)
         case .positions:
             positionsScheduled = false
             for index in vehicles.indices where vehicles[index].drive != nil { notePosition(index, at: time) }
@@ -199,13 +208,11 @@ struct SimulationModel {
         events.schedule(.positions, at: ((time / positionInterval).rounded(.down) + 1) * positionInterval)
     }
 
-    /// Writes each vehicle's latest position since the last call: one row per vehicle and transaction.
-    mutating func writePositions(_ db: any SimulationStore) throws {
+    /// Records each vehicle's latest position since the last call: one per vehicle and transaction.
+    mutating func reportPositions() {
         for index in vehicles.indices {
             guard let position = vehicles[index].unwrittenPosition else { continue }
-            try db.execute("UPDATE vehicles SET latitude = ?, longitude = ?, heading = ?, position_at = ? WHERE id = ?", [
-                position.point.latitude, position.point.longitude, position.heading, position.at, city.vehicles[index].id,
-            ])
+            changes.append(.position(vehicleID: city.vehicles[index].id, position.point, heading: position.heading, at: position.at))
             vehicles[index].unwrittenPosition = nil
         }
     }
@@ -236,15 +243,15 @@ struct SimulationModel {
         return (profile[hour] * (1 - fraction) + profile[(hour + 1) % 24] * fraction) / mean
     }
 
-    private mutating func callArrives(_ db: any SimulationStore, at time: Double) throws {
+    private mutating func callArrives(at time: Double) {
         scheduleNextCall(after: time)
         let outcome = random.weighted([
             (CallOutcome.valid, 55.0), (.information, 15), (.nuisance, 9), (.silent, 13), (.misdial, 8),
         ])
         let index = calls.count
-        let call = SimCall(id: String(format: "C%07d", index + 1), received: time, outcome: outcome)
+        let call = SimCall(id: String(format: "C%07d", index + 1), received: time, outcome: outcome, callerPhone: IncidentDetails.phoneNumber(&random))
         calls.append(call)
-        try db.execute("INSERT INTO calls (id, received_at, caller_phone) VALUES (?, ?, ?)", [call.id, time, IncidentDetails.phoneNumber(&random)])
+        changes.append(.callReceived(id: call.id, at: time, callerPhone: call.callerPhone))
         if let seat = freeSeat() {
             seats[seat].busy = true
             schedule(.callAnswered(call: index, seat: seat), at: time + random.logNormal(median: 4, sigma: 0.45, within: 1...25))
@@ -258,14 +265,15 @@ struct SimulationModel {
         seats.indices.first { !seats[$0].busy && !seats[$0].away }
     }
 
-    private mutating func callAnswered(_ db: any SimulationStore, call: Int, seat: Int, at time: Double) throws {
+    private mutating func callAnswered(call: Int, seat: Int, at time: Double) {
         guard !calls[call].ended else {
-            try seatReady(db, seat: seat, at: time)
+            seatReady(seat: seat, at: time)
             return
         }
-        calls[call].answered = true
-        try db.execute("UPDATE calls SET answered_at = ?, seat_id = ? WHERE id = ?", [time, city.seats[seat].id, calls[call].id])
-        try setSeat(db, seat, .talking, at: time, call: calls[call].id)
+        calls[call].answeredAt = time
+        calls[call].seat = seat
+        changes.append(.callAnswered(id: calls[call].id, at: time, seatID: city.seats[seat].id))
+        setSeat(seat, .talking, at: time, call: calls[call].id)
         let talk: Double = switch calls[call].outcome {
         case .valid: random.logNormal(median: 95, sigma: 0.35, within: 40...360)
         case .information: random.logNormal(median: 60, sigma: 0.5, within: 15...300)
@@ -276,57 +284,50 @@ struct SimulationModel {
         schedule(.callEnds(call: call), at: time + talk)
     }
 
-    private mutating func callAbandoned(_ db: any SimulationStore, call: Int, at time: Double) throws {
+    private mutating func callAbandoned(call: Int, at time: Double) {
         guard let position = waitingCalls.firstIndex(of: call) else { return }
         waitingCalls.remove(at: position)
         calls[call].ended = true
-        try db.execute("UPDATE calls SET ended_at = ? WHERE id = ?", [time, calls[call].id])
+        changes.append(.callAbandoned(id: calls[call].id, at: time))
     }
 
-    private mutating func callEnds(_ db: any SimulationStore, call: Int, at time: Double) throws {
+    private mutating func callEnds(call: Int, at time: Double) {
         calls[call].ended = true
-        let seatIndex = try seatOf(db, call: call)
+        let seatIndex = calls[call].seat
         var incidentID: String?
         if calls[call].outcome == .valid {
-            incidentID = try createIncident(db, call: call, at: time)
+            incidentID = createIncident(call: call, at: time)
         }
-        try db.execute("UPDATE calls SET ended_at = ?, outcome = ?, incident_id = ? WHERE id = ?", [time, calls[call].outcome.rawValue, incidentID, calls[call].id])
+        changes.append(.callEnded(id: calls[call].id, at: time, outcome: calls[call].outcome, incidentID: incidentID))
         guard let seatIndex else { return }
-        try setSeat(db, seatIndex, .wrapUp, at: time)
+        setSeat(seatIndex, .wrapUp, at: time)
         let wrapUp = calls[call].outcome == .valid ? random.logNormal(median: 20, sigma: 0.4, within: 5...90) : random.uniform(2...8)
         schedule(.seatReady(seat: seatIndex), at: time + wrapUp)
     }
 
-    private func seatOf(_ db: any SimulationStore, call: Int) throws -> Int? {
-        let seatID = try db.text("SELECT seat_id FROM calls WHERE id = ?", [calls[call].id])
-        return city.seats.firstIndex { $0.id == seatID }
-    }
-
-    private mutating func seatReady(_ db: any SimulationStore, seat: Int, at time: Double) throws {
+    private mutating func seatReady(seat: Int, at time: Double) {
         let othersAvailable = seats.indices.filter { $0 != seat && !seats[$0].away }.count
         if othersAvailable >= 2, random.chance(0.015) {
             seats[seat] = SimSeat(busy: false, away: true)
-            try setSeat(db, seat, .away, at: time)
+            setSeat(seat, .away, at: time)
             schedule(.seatBack(seat: seat), at: time + random.uniform(300...1200))
             return
         }
-        try setSeat(db, seat, .idle, at: time)
+        setSeat(seat, .idle, at: time)
         seats[seat].busy = false
         takeWaitingCall(seat: seat, at: time)
     }
 
-    private mutating func seatBack(_ db: any SimulationStore, seat: Int, at time: Double) throws {
+    private mutating func seatBack(seat: Int, at time: Double) {
         seats[seat] = SimSeat()
-        try setSeat(db, seat, .idle, at: time)
+        setSeat(seat, .idle, at: time)
         takeWaitingCall(seat: seat, at: time)
     }
 
-    /// Puts a seat in `state` from `time`: the seats table, and a row of its history in seat_log.
-    private func setSeat(_ db: any SimulationStore, _ seat: Int, _ state: SeatState, at time: Double, call callID: String? = nil) throws {
+    /// Puts a seat in `state` from `time`.
+    private mutating func setSeat(_ seat: Int, _ state: SeatState, at time: Double, call callID: String? = nil) {
         let info = city.seats[seat]
-        try db.execute("UPDATE seats SET state = ?, state_since = ?, call_id = ? WHERE id = ?", [state.rawValue, time, callID, info.id])
-        try db.execute("INSERT INTO seat_log (seat_id, at, state, dispatcher_name, call_id) VALUES (?, ?, ?, ?, ?)",
-                       [info.id, time, state.rawValue, info.dispatcherName, callID])
+        changes.append(.seatState(seatID: info.id, state, at: time, dispatcherName: info.dispatcherName, callID: callID))
     }
 
     private mutating func takeWaitingCall(seat: Int, at time: Double) {
@@ -338,7 +339,7 @@ struct SimulationModel {
 
     // MARK: Incidents and vehicles
 
-    private mutating func createIncident(_ db: any SimulationStore, call: Int, at time: Double) throws -> String {
+    private mutating func createIncident(call: Int, at time: Double) -> String {
         let location = City.randomLocation(&random)
         let massCasualty = random.chance(massCasualtyChance)
         let details = IncidentDetails(at: location, massCasualty: massCasualty, random: &random)
@@ -349,31 +350,23 @@ struct SimulationModel {
             priority: details.priority, vehiclesStillNeeded: vehiclesNeeded
         )
         incidents.append(incident)
-        let answered = try db.number("SELECT answered_at FROM calls WHERE id = ?", [calls[call].id])
         let hospital = city.nearestHospital(to: location, maternity: incident.maternity)
-        try db.execute("""
-            INSERT INTO incidents (id, call_id, received_at, answered_at, priority, category, complaint, incident_address,
-                pickup_address, landmark, district, casualties, destination_hospital, patient_name, patient_sex, patient_age,
-                callback_phone, latitude, longitude)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT caller_phone FROM calls WHERE id = ?), ?, ?)
-            """, [
-                incident.id, calls[call].id, calls[call].received, answered, details.priority, details.category, details.complaint,
-                details.incidentAddress, details.pickupAddress, "\(details.landmark)附近", details.district, details.casualties,
-                hospital.name, details.patientName, details.patientSex, details.patientAge, calls[call].id,
-                location.latitude, location.longitude,
-            ])
+        changes.append(.incident(SimulatedIncident(
+            id: incident.id, callID: calls[call].id, received: calls[call].received, answered: calls[call].answeredAt, details: details,
+            hospital: hospital.name, callerPhone: calls[call].callerPhone, location: location
+        )))
         pendingIncidents.append(index)
-        try dispatchPending(db, at: time)
+        dispatchPending(at: time)
         return incident.id
     }
 
     /// Sends the nearest dispatchable vehicle to each waiting incident, most urgent first.
-    private mutating func dispatchPending(_ db: any SimulationStore, at time: Double) throws {
+    private mutating func dispatchPending(at time: Double) {
         let order = pendingIncidents.enumerated().sorted { (incidents[$0.element].priority, $0.offset) < (incidents[$1.element].priority, $1.offset) }
         var stillPending: [Int] = []
         for (_, incidentIndex) in order {
             while incidents[incidentIndex].vehiclesStillNeeded > 0, let vehicle = nearestDispatchable(to: incidents[incidentIndex].location, at: time) {
-                try dispatch(db, vehicle: vehicle, incident: incidentIndex, at: time)
+                dispatch(vehicle: vehicle, incident: incidentIndex, at: time)
             }
             if incidents[incidentIndex].vehiclesStillNeeded > 0 { stillPending.append(incidentIndex) }
         }
@@ -389,7 +382,7 @@ struct SimulationModel {
         return best?.index
     }
 
-    private mutating func dispatch(_ db: any SimulationStore, vehicle: Int, incident: Int, at time: Double) throws {
+    private mutating func dispatch(vehicle: Int, incident: Int, at time: Double) {
         taskCount += 1
         let taskID = String(format: "T%07d", taskCount)
         incidents[incident].vehiclesStillNeeded -= 1
@@ -400,12 +393,9 @@ struct SimulationModel {
         // A crew on its way home stops where it is to take the order.
         arrive(vehicle, at: time)
         let incidentID = incidents[incident].id
-        try db.execute("INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)", [taskID, incidentID, city.vehicles[vehicle].id, time])
-        if !incidents[incident].dispatched {
-            incidents[incident].dispatched = true
-            try db.execute("UPDATE incidents SET dispatched_at = ? WHERE id = ?", [time, incidentID])
-        }
-        try setStatus(db, vehicle: vehicle, .assigning, at: time)
+        changes.append(.taskDispatched(id: taskID, incidentID: incidentID, vehicleID: city.vehicles[vehicle].id, at: time, firstOfIncident: !incidents[incident].dispatched))
+        incidents[incident].dispatched = true
+        setStatus(vehicle: vehicle, .assigning, at: time)
         let generation = vehicles[vehicle].generation
         let orderReceived = time + random.uniform(5...20)
         schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .orderReceived), at: orderReceived)
@@ -421,12 +411,12 @@ struct SimulationModel {
         return (kilometres / speed * 3600 + 60) * random.logNormal(median: 1, sigma: 0.2, within: 0.7...1.8)
     }
 
-    private mutating func vehicleStep(_ db: any SimulationStore, vehicle: Int, to status: VehicleStatus, at time: Double) throws {
+    private mutating func vehicleStep(vehicle: Int, to status: VehicleStatus, at time: Double) {
         guard let incidentIndex = vehicles[vehicle].incident else { return }
         let incident = incidents[incidentIndex]
         let generation = vehicles[vehicle].generation
         // The run's end is written by finishTask, which also frees the vehicle.
-        if status != .availableOnRoad { try setStatus(db, vehicle: vehicle, status, at: time) }
+        if status != .availableOnRoad { setStatus(vehicle: vehicle, status, at: time) }
         let hospital = city.nearestHospital(to: incident.location, maternity: incident.maternity, skipping: vehicle % 2 == 0 ? 0 : (incident.vehiclesStillNeeded + incident.openTasks > 1 ? 1 : 0))
         switch status {
         case .enRoute:
@@ -451,24 +441,24 @@ struct SimulationModel {
             arrive(vehicle, at: time)
             schedule(.vehicleStep(vehicle: vehicle, generation: generation, status: .availableOnRoad), at: time + random.logNormal(median: 900, sigma: 0.35, within: 300...2700))
         case .availableOnRoad:
-            try finishTask(db, vehicle: vehicle, at: time, emptyRunReason: nil)
+            finishTask(vehicle: vehicle, at: time, emptyRunReason: nil)
         default:
             break
         }
     }
 
     /// Ends the vehicle's run (handed over, or an empty run), frees it and sends it home.
-    private mutating func finishTask(_ db: any SimulationStore, vehicle: Int, at time: Double, emptyRunReason: String?) throws {
+    private mutating func finishTask(vehicle: Int, at time: Double, emptyRunReason: String?) {
         guard let incidentIndex = vehicles[vehicle].incident, let taskID = vehicles[vehicle].taskID else { return }
-        try db.execute("UPDATE vehicle_tasks SET completed_at = ?, empty_run_reason = ? WHERE id = ?", [time, emptyRunReason, taskID])
+        changes.append(.taskCompleted(id: taskID, at: time, emptyRunReason: emptyRunReason))
         vehicles[vehicle].incident = nil
         vehicles[vehicle].taskID = nil
         vehicles[vehicle].generation += 1
-        try setStatus(db, vehicle: vehicle, .availableOnRoad, at: time)
+        setStatus(vehicle: vehicle, .availableOnRoad, at: time)
         incidents[incidentIndex].openTasks -= 1
         if incidents[incidentIndex].openTasks == 0, incidents[incidentIndex].vehiclesStillNeeded == 0 {
             incidents[incidentIndex].closed = true
-            try db.execute("UPDATE incidents SET closed_at = ? WHERE id = ?", [time, incidents[incidentIndex].id])
+            changes.append(.incidentClosed(id: incidents[incidentIndex].id, at: time))
         }
         // An empty run en route turns round where the vehicle is.
         arrive(vehicle, at: time)
@@ -476,27 +466,16 @@ struct SimulationModel {
         let homecoming = (time + driveSeconds(from: vehicles[vehicle].location, to: home, urgent: false)).rounded(.up)
         startDriving(vehicle, to: home, at: time, arriving: homecoming)
         schedule(.backAtStation(vehicle: vehicle, generation: vehicles[vehicle].generation), at: homecoming)
-        try dispatchPending(db, at: time)
+        dispatchPending(at: time)
     }
 
-    /// Writes a status change to the vehicle row and the status log, with the matching task time stamp.
-    private mutating func setStatus(_ db: any SimulationStore, vehicle: Int, _ status: VehicleStatus, at time: Double) throws {
+    /// A vehicle's status change (its row, the status log and the matching task time stamp).
+    private mutating func setStatus(vehicle: Int, _ status: VehicleStatus, at time: Double) {
         vehicles[vehicle].status = status
         let vehicleID = city.vehicles[vehicle].id
         let incidentID = vehicles[vehicle].incident.map { incidents[$0].id }
         let taskID = vehicles[vehicle].taskID
-        try db.execute("UPDATE vehicles SET status = ?, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?", [status.rawValue, time, incidentID, taskID, vehicleID])
-        try db.execute("INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, ?, ?, ?, ?)", [vehicleID, status.rawValue, time, incidentID, taskID])
-        let column: String? = switch status {
-        case .enRoute: "departed_at"
-        case .atScene: "at_scene_at"
-        case .patientOnBoard: "patient_on_board_at"
-        case .atHospital: "at_hospital_at"
-        default: nil
-        }
-        if let column, let taskID {
-            try db.execute("UPDATE vehicle_tasks SET \(column) = ? WHERE id = ?", [time, taskID])
-        }
+        changes.append(.vehicleStatus(vehicleID: vehicleID, status, at: time, incidentID: incidentID, taskID: taskID))
     }
 
     // MARK: Maintenance
@@ -506,16 +485,16 @@ struct SimulationModel {
         schedule(.serviceStarts(vehicle: vehicle), at: time + random.exponential(mean: 86_400 / 0.2))
     }
 
-    private mutating func serviceStarts(_ db: any SimulationStore, vehicle: Int, at time: Double) throws {
+    private mutating func serviceStarts(vehicle: Int, at time: Double) {
         guard vehicles[vehicle].status == .standby else {
             schedule(.serviceStarts(vehicle: vehicle), at: time + 1800)
             return
         }
         if random.chance(0.15) {
-            try setStatus(db, vehicle: vehicle, .unavailable, at: time)
+            setStatus(vehicle: vehicle, .unavailable, at: time)
             schedule(.serviceEnds(vehicle: vehicle), at: time + random.uniform(7200...21_600))
         } else {
-            try setStatus(db, vehicle: vehicle, .suspended, at: time)
+            setStatus(vehicle: vehicle, .suspended, at: time)
             schedule(.serviceEnds(vehicle: vehicle), at: time + random.uniform(1800...9000))
         }
     }

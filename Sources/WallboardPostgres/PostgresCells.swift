@@ -1,4 +1,5 @@
 import Foundation
+import WallboardInterface
 
 /// PostgreSQL's binary wire format for the column types an interface view can return, decoded into
 /// cells for the shared row decoder. Pure (no networking), so that `make fuzz` reaches it.
