@@ -12,7 +12,7 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var client: String
     /// `POST /api/v1/boards/door-s01/message` and the like.
     public var action: String
-    /// The text sent, when the action sends one.
+    /// The text sent, when the action sends one (a message's text, the name of a kiosk being enrolled).
     public var text: String?
     /// The HTTP status it was answered with.
     public var status: Int

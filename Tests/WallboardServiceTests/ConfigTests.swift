@@ -108,7 +108,8 @@ import WallboardYAML
             .appendingPathComponent("config/wallboard.example.yaml")
         let configuration = try ConfigLoader.load(contentsOf: url)
         #expect(configuration.http.token == nil)
-        #expect(configuration.http.users.map(\.name) == ["wall-pc", "duty-leader", "it-desk"])
+        #expect(configuration.http.users.map(\.name) == ["prometheus", "duty-leader", "it-desk"])
+        #expect(configuration.http.kiosks == "/var/lib/wallboard/kiosks.json", "the wall PCs are kiosks, not users")
         #expect(configuration.http.users.map(\.role) == [.viewer, .operator, .admin])
         #expect(configuration.boards.map(\.id) == ["wall", "wall-fb", "door-s01", "door-s02", "calls"])
         let door = configuration.boards[2]

@@ -72,8 +72,9 @@ public struct HTTPInterface: Sendable {
     }
 
     /// The routes in groups by who may use them: the group's middleware decides, never a handler.
-    /// Open to anyone: health, metrics and the pages' font. Readers: the console, the boards' pages,
-    /// streams and frames, the read API. Operators: the controls. Admins: the audit trail.
+    /// Open to anyone: health, metrics, the pages' font and a kiosk's enrolment link. Readers: the
+    /// console, the boards' pages, streams and frames, the read API. Operators: the controls. Admins:
+    /// the audit trail and the kiosks.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         let service = self.service
@@ -85,7 +86,11 @@ public struct HTTPInterface: Sendable {
         }
         router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
         router.add(middleware: CredentialAuthenticator(access: access, failures: access.failures, logger: service.logger, now: service.wallClock))
+        if let kiosks = access.kiosks {
+            router.add(middleware: KioskAuthenticator(kiosks: kiosks, logger: service.logger, now: service.wallClock))
+        }
         addOperations(to: router)
+        addKioskEnrolment(to: router)
         router.group()
             .add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser))
             .get("/") { _, _ in
@@ -101,6 +106,11 @@ public struct HTTPInterface: Sendable {
             to: router.group("/api/v1/audit")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.browser))
                 .add(middleware: Self.requiring(.admin, or: "the audit trail is for the admin role"))
+        )
+        addKioskAdministration(
+            to: router.group("/api/v1/kiosks")
+                .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
+                .add(middleware: Self.requiring(.admin, or: "kiosks are for the admin role"))
         )
         addControls(
             to: router.group("/api/v1/boards/{id}")
@@ -186,11 +196,14 @@ public struct HTTPInterface: Sendable {
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id"), let monitor = service.monitor(id: id) else { return }
             let tile = try Self.tile(context.request, of: monitor)
-            // Frames go out until the browser closes (its inbound stream ends) or the board stops.
+            let caller = context.requestContext.identity
+            // Frames go out until the browser closes (its inbound stream ends), the board stops, or
+            // the kiosk watching is revoked (its page's next connection is then refused).
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     var previous: Bitmap?
                     for await frame in monitor.frames() {
+                        guard service.access.stillAdmits(caller) else { return }
                         let bitmap = tile.map { frame.bitmap.cropped(to: $0.rect) } ?? frame.bitmap
                         let regions = FrameUpdates.changedRegions(bitmap, since: previous)
                         previous = bitmap
@@ -212,8 +225,9 @@ public struct HTTPInterface: Sendable {
         let service = self.service
         api.ws("live") { _, _ in
             .upgrade([:])
-        } onUpgrade: { inbound, outbound, _ in
-            try await Self.sendLiveStatus(service, to: outbound, until: inbound)
+        } onUpgrade: { inbound, outbound, context in
+            let caller = context.requestContext.identity
+            try await Self.sendLiveStatus(service, to: outbound, until: inbound) { service.access.stillAdmits(caller) }
         }
         api.get("source") { _, _ in
             try Self.json(service.sourceReport(now: service.wallClock()))
@@ -325,8 +339,11 @@ public struct HTTPInterface: Sendable {
     }
 
     /// The boards' status now, then again at once whenever a board's health changes and every
-    /// second for the counters, until the browser closes the socket.
-    static func sendLiveStatus(_ service: WallboardService, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream) async throws {
+    /// second for the counters, until the browser closes the socket or the caller is no longer
+    /// `admitted` (a revoked kiosk).
+    static func sendLiveStatus(
+        _ service: WallboardService, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream, admitted: @escaping @Sendable () -> Bool
+    ) async throws {
         let bell = Doorbell()
         let monitors = service.monitors
         let keys = monitors.map { $0.watchHealth(bell) }
@@ -335,7 +352,7 @@ public struct HTTPInterface: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                while !Task.isCancelled {
+                while !Task.isCancelled, admitted() {
                     let now = service.wallClock()
                     let status = LiveStatus(time: now, boards: monitors.map { LiveStatus.Board(report: $0.report, events: Array($0.events(now: now).prefix(5))) })
                     try await outbound.write(.text(String(decoding: try encoder.encode(status), as: UTF8.self)))

@@ -61,6 +61,10 @@ enum Pages {
         .message, .commands { margin: 8px 0 0; }
         .state.ok { color: #6c6; } .state.failing { color: #f66; } .state.waiting { color: #cc6; }
         .reply.refused { color: #f88; } .reply.accepted { color: #6c6; }
+        .admin { margin: 24px 0 0; } .admin summary { cursor: pointer; color: #9cf; }
+        .admin table { border-collapse: collapse; margin: 8px 0 16px; }
+        .admin th, .admin td { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
+        .enrol-link { color: #999; word-break: break-all; }
         </style>
         </head>
         <body data-zone="\(escape(timeZone))">
@@ -68,9 +72,21 @@ enum Pages {
         <div class="boards">
         \(cards)
         </div>
+        <details class="admin">
+          <summary>管理（管理员）</summary>
+          <h2>信息屏</h2>
+          <form class="enrol">
+            名称 <input name="name" maxlength="64" placeholder="hall-wall" required>
+            显示 <select name="board"><option value="">控制台</option>\(boards.map { "<option value=\"\(escape($0.id))\">\(escape($0.name))</option>" }.joined())</select>
+            <button type="submit">生成登记链接</button>
+            <button type="button" class="list-kiosks">刷新</button>
+          </form>
+          <p class="enrol-link"></p>
+          <table class="kiosks"><thead><tr><th>名称</th><th>显示</th><th>登记人</th><th>登记于</th><th>最近使用</th><th>到期</th><th></th></tr></thead><tbody></tbody></table>
+        </details>
         <dialog id="token">
           <form method="dialog">
-            <p>操作口令（配置中的 http.token）</p>
+            <p>您的令牌（http.users 中的 tokenFile）</p>
             <input name="token" type="password" autocomplete="off">
             <button value="ok">确定</button> <button value="cancel" formnovalidate>取消</button>
           </form>
@@ -188,35 +204,43 @@ enum Pages {
             tokenDialog.showModal();
           });
         }
-        async function command(card, method, path, body) {
-          const reply = card.querySelector('.reply');
+        // A request with the user's token; null when none was given. A refused token is forgotten.
+        async function authorized(method, path, body) {
           let token = sessionStorage.getItem('wallboard-token');
           if (!token) {
             token = await askToken();
-            if (!token) return;
+            if (!token) return null;
             sessionStorage.setItem('wallboard-token', token);
           }
+          const response = await fetch(path, {
+            method, credentials: 'omit',
+            headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          if (response.status === 401) sessionStorage.removeItem('wallboard-token');
+          return response;
+        }
+        async function refusal(response) {
+          try {
+            const answer = await response.json();
+            if (answer.error && answer.error.message) return answer.error.message;
+          } catch (error) { }
+          return response.status + ' ' + response.statusText;
+        }
+        async function command(card, method, path, body) {
+          const reply = card.querySelector('.reply');
           reply.className = 'reply';
           reply.textContent = '发送中…';
           try {
-            const response = await fetch(path, {
-              method, credentials: 'omit',
-              headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
-              body: body === undefined ? undefined : JSON.stringify(body),
-            });
+            const response = await authorized(method, path, body);
+            if (!response) { reply.textContent = ''; return; }
             if (response.ok) {
               reply.className = 'reply accepted';
               reply.textContent = '已受理 ' + clock.format(new Date());
               return;
             }
-            let text = response.status + ' ' + response.statusText;
-            try {
-              const refusal = await response.json();
-              if (refusal.error && refusal.error.message) text = refusal.error.message;
-            } catch (error) { }
-            if (response.status === 401) sessionStorage.removeItem('wallboard-token');
             reply.className = 'reply refused';
-            reply.textContent = text;
+            reply.textContent = await refusal(response);
           } catch (error) {
             reply.className = 'reply refused';
             reply.textContent = String(error);
@@ -240,6 +264,50 @@ enum Pages {
             commands.querySelector('.clock').addEventListener('click', () => command(card, 'POST', path + '/clock'));
           }
         });
+
+        // Administration: kiosks. Every text from the service goes in as text.
+        function row(cells) {
+          const item = document.createElement('tr');
+          for (const cell of cells) {
+            const data = document.createElement('td');
+            if (cell instanceof Node) data.append(cell); else data.textContent = cell === null || cell === undefined ? '' : String(cell);
+            item.append(data);
+          }
+          return item;
+        }
+        const admin = document.querySelector('.admin');
+        const enrolForm = admin.querySelector('form.enrol');
+        const enrolLink = admin.querySelector('.enrol-link');
+        async function listKiosks() {
+          const response = await authorized('GET', '/api/v1/kiosks');
+          if (!response) return;
+          if (!response.ok) { enrolLink.textContent = await refusal(response); return; }
+          const kiosks = await response.json();
+          admin.querySelector('table.kiosks tbody').replaceChildren(...kiosks.map(kiosk => {
+            const revoke = document.createElement('button');
+            revoke.type = 'button';
+            revoke.textContent = '撤销';
+            revoke.addEventListener('click', async () => {
+              if (!confirm('撤销信息屏「' + kiosk.name + '」？')) return;
+              const answer = await authorized('DELETE', '/api/v1/kiosks/' + encodeURIComponent(kiosk.name));
+              if (answer && !answer.ok) enrolLink.textContent = await refusal(answer);
+              listKiosks();
+            });
+            return row([kiosk.name, kiosk.board || '控制台', kiosk.enrolledBy, time(kiosk.created), time(kiosk.lastSeen), time(kiosk.expires), revoke]);
+          }));
+        }
+        enrolForm.addEventListener('submit', async event => {
+          event.preventDefault();
+          const body = { name: enrolForm.elements.name.value };
+          if (enrolForm.elements.board.value) body.board = enrolForm.elements.board.value;
+          const response = await authorized('POST', '/api/v1/kiosks', body);
+          if (!response) return;
+          if (!response.ok) { enrolLink.textContent = await refusal(response); return; }
+          const link = await response.json();
+          enrolLink.textContent = '在信息屏的浏览器中打开（' + time(link.expires) + ' 前有效，仅一次）：' + link.link;
+          listKiosks();
+        });
+        admin.querySelector('.list-kiosks').addEventListener('click', listKiosks);
         """
 
     /// The kiosk page of a board, or of one screen of a splicing wall (`tile`).
