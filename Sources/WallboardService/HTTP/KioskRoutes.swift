@@ -72,7 +72,11 @@ extension HTTPInterface {
             guard let kiosks = service.access.kiosks, let code = request.uri.queryParameters.get("code"),
                   let link = kiosks.pendingLink(code: code, now: service.wallClock())
             else { throw refuse(request, context) }
-            return Self.html(KioskPages.confirmation(code: code, kiosk: link.name, board: link.board.flatMap { service.monitor(id: $0)?.name }))
+            var page = Self.html(KioskPages.confirmation(code: code, kiosk: link.name, board: link.board.flatMap { service.monitor(id: $0)?.name }))
+            // Under `no-referrer` a browser sends its form as from `Origin: null`, which the browser
+            // guard refuses; the origin alone lets the button's request say where it comes from.
+            page.headers[.referrerPolicy] = "origin"
+            return page
         }
         router.post(RouterPath(stringLiteral: KioskPages.enrolPath)) { request, context in
             try checkLockOut(context)
