@@ -64,7 +64,7 @@ enum Pages {
         .admin { margin: 24px 0 0; } .admin summary { cursor: pointer; color: #9cf; }
         .admin table { border-collapse: collapse; margin: 8px 0 16px; }
         .admin th, .admin td { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
-        .enrol-link { color: #999; word-break: break-all; }
+        .admin td.refused { color: #f88; } .enrol-link, .audit-state { color: #999; word-break: break-all; }
         </style>
         </head>
         <body data-zone="\(escape(timeZone))">
@@ -83,6 +83,15 @@ enum Pages {
           </form>
           <p class="enrol-link"></p>
           <table class="kiosks"><thead><tr><th>名称</th><th>显示</th><th>登记人</th><th>登记于</th><th>最近使用</th><th>到期</th><th></th></tr></thead><tbody></tbody></table>
+          <h2>审计记录</h2>
+          <form class="audit-query">
+            自 <input name="since" type="datetime-local" step="1">（空：最新）
+            每页 <input name="limit" type="number" min="1" max="1000" value="100"> 条
+            <button type="submit">查看</button>
+            <button type="button" class="audit-next" disabled>下一页</button>
+          </form>
+          <p class="audit-state"></p>
+          <table class="audit"><thead><tr><th>时间</th><th>用户</th><th>角色</th><th>来源</th><th>操作</th><th>内容</th><th>结果</th></tr></thead><tbody></tbody></table>
         </details>
         <dialog id="token">
           <form method="dialog">
@@ -265,14 +274,16 @@ enum Pages {
           }
         });
 
-        // Administration: kiosks. Every text from the service goes in as text.
-        function row(cells) {
+        // Administration: kiosks and the audit trail. Every text from the service goes in as text:
+        // the audit holds what anyone sent.
+        function row(cells, refused) {
           const item = document.createElement('tr');
           for (const cell of cells) {
             const data = document.createElement('td');
             if (cell instanceof Node) data.append(cell); else data.textContent = cell === null || cell === undefined ? '' : String(cell);
             item.append(data);
           }
+          if (refused) item.lastChild.className = 'refused';
           return item;
         }
         const admin = document.querySelector('.admin');
@@ -308,6 +319,36 @@ enum Pages {
           listKiosks();
         });
         admin.querySelector('.list-kiosks').addEventListener('click', listKiosks);
+
+        // The trail newest first: the newest page, or the entries from a moment on, page by page.
+        const auditForm = admin.querySelector('form.audit-query');
+        const auditState = admin.querySelector('.audit-state');
+        const nextPage = admin.querySelector('.audit-next');
+        let following = null;
+        async function readAudit(since, skip) {
+          const limit = Number(auditForm.elements.limit.value) || 100;
+          const query = '?limit=' + Math.min(1000, limit + skip) + (since ? '&since=' + encodeURIComponent(since) : '');
+          const response = await authorized('GET', '/api/v1/audit' + query);
+          if (!response) return;
+          if (!response.ok) { auditState.textContent = await refusal(response); return; }
+          // From `since` on, the first `skip` entries are those the last page ended with.
+          const entries = (await response.json()).slice(since ? skip : 0);
+          admin.querySelector('table.audit tbody').replaceChildren(...entries.slice().reverse().map(entry =>
+            row([time(entry.time), entry.user || '-', entry.role || '-', entry.client, entry.action, entry.text, entry.status], entry.status >= 400)));
+          auditState.textContent = entries.length + ' 条' + (entries.length ? '，' + time(entries[0].time) + ' 至 ' + time(entries[entries.length - 1].time) : '');
+          following = null;
+          if (since && entries.length) {
+            const last = entries[entries.length - 1].time;
+            following = { since: last, skip: entries.filter(entry => entry.time === last).length + (last === since ? skip : 0) };
+          }
+          nextPage.disabled = following === null;
+        }
+        auditForm.addEventListener('submit', event => {
+          event.preventDefault();
+          const value = auditForm.elements.since.value;
+          readAudit(value ? new Date(value).toISOString().replace(/\\.\\d{3}Z$/, 'Z') : null, 0);
+        });
+        nextPage.addEventListener('click', () => { if (following) readAudit(following.since, following.skip); });
         """
 
     /// The kiosk page of a board, or of one screen of a splicing wall (`tile`).
