@@ -18,7 +18,6 @@ import WallboardYAML
         let service: WallboardService
         let port: Int
         let browser: WebDriver
-        let log: LogRecord
         let tls: TLSConfiguration
     }
 
@@ -47,8 +46,7 @@ import WallboardYAML
         config.http.kiosks = directory.path("kiosks.json")
         config.http.audit = directory.path("audit.jsonl")
         config.http.tls = TLSFiles(certificate: directory.path("server.pem"), key: directory.path("server.key"), location: location)
-        let log = LogRecord()
-        let service = try WallboardService(configuration: config, logger: log.logger)
+        let service = try WallboardService(configuration: config)
         let tls = try #require(service.certificate).tlsConfiguration
         let listening = Locked<String?>(nil)
         let application = HTTPInterface(service: service).application { url in listening.withLock { $0 = url } }
@@ -60,7 +58,7 @@ import WallboardYAML
             let port = try #require(URL(string: url)?.port)
             let browser = try await WebDriver(width: 1400, height: 900, arguments: ["--ignore-certificate-errors-spki-list=\(trusted)"])
             do {
-                try await body(Running(service: service, port: port, browser: browser, log: log, tls: tls))
+                try await body(Running(service: service, port: port, browser: browser, tls: tls))
             } catch {
                 await browser.quit()
                 throw error
@@ -111,5 +109,64 @@ import WallboardYAML
             let linked = try await browser.waitUntil("return document.querySelector('.enrol-link').textContent.includes('/kiosk/enrol?code=')", within: .seconds(10))
             #expect(linked != nil, "the admin gets a link for the next kiosk")
         }
+    }
+
+    /// The kiosk's own page streams the wall; a page of another origin on the same host (another
+    /// port: the same site, so the kiosk's cookie goes along) cannot open that stream: 403.
+    @Test func anotherOriginCannotOpenTheWallsStreamInTheKiosksBrowser() async throws {
+        try await Self.withService { running in
+            let browser = running.browser
+            let foreign = try await ForeignPage(tls: running.tls, script: """
+                const socket = new WebSocket('wss://localhost:\(running.port)/boards/wall/ws');
+                socket.onopen = () => { document.title = 'opened'; };
+                socket.onclose = () => { if (document.title === 'waiting') document.title = 'refused'; };
+                """)
+            defer { foreign.stop() }
+            try await Self.enrol(running, name: "hall-wall", board: "wall")
+            let painted = try await browser.waitUntil("""
+                const canvas = document.getElementById('board');
+                if (!canvas || location.pathname !== '/boards/wall') return false;
+                const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                return pixels.some((value, index) => index % 4 !== 3 && value > 0);
+                """, within: .seconds(20))
+            let page = try await browser.execute("return location.href + ' ' + document.title") ?? ""
+            #expect(painted != nil, "the kiosk's own page shows the wall over its WebSocket: \(page)")
+
+            try await browser.open("https://localhost:\(foreign.port)/")
+            let settled = try await browser.waitUntil("return document.title !== 'waiting'", within: .seconds(10))
+            let title = try await browser.execute("return document.title") as? String
+            #expect(settled != nil && title == "refused", "another origin's page: \(title ?? "-")")
+            let upgrades = try #require(running.service.audit).entries(since: nil, limit: 1000).filter { $0.action == "GET /boards/wall/ws" }
+            #expect(upgrades.map(\.status) == [403], "the other origin's upgrade is refused with 403: \(upgrades)")
+        }
+    }
+}
+
+/// A page served over HTTPS on another port of this machine: another origin, the same site.
+final class ForeignPage: Sendable {
+    let port: Int
+    private let serving: Task<Void, any Error>
+
+    /// Serves at `/` a page titled `waiting` that runs `script`.
+    init(tls: TLSConfiguration, script: String) async throws {
+        let router = Router()
+        router.get("/") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><title>waiting</title><script>\(script)</script>"))
+            )
+        }
+        let listening = Locked<Int?>(nil)
+        let application = Application(
+            router: router, server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in listening.withLock { $0 = channel.localAddress?.port } }
+        )
+        serving = Task { try await application.runService() }
+        port = try await eventually("the other origin's port") { listening.withLock { $0 } }
+    }
+
+    func stop() {
+        serving.cancel()
     }
 }

@@ -37,11 +37,15 @@ public struct HTTPInterface: Sendable {
         let connections = self.connections
         let webSocketResponder = router.buildResponder()
         let tls = service.certificate?.tlsConfiguration
+        let policy = Self.browserPolicy(http)
         let server = HTTPServerBuilder { responder in
             let guarded = GuardedChildChannel(
-                inner: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, webSocketResponder: webSocketResponder,
-                    configuration: .init(http1: .init(idleTimeout: timeout))
+                inner: DefusedUpgradeChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(http1: .init(idleTimeout: timeout))
+                    ),
+                    policy: policy
                 ),
                 connections: connections, timeout: timeout
             )
@@ -65,6 +69,10 @@ public struct HTTPInterface: Sendable {
         )
     }
 
+    static func browserPolicy(_ http: HTTPSettings) -> BrowserPolicy {
+        BrowserPolicy(hosts: Set(http.hosts), origins: Set(http.origins))
+    }
+
     /// Descriptors kept from HTTP: two for each board (its device or socket, and a reconnect), the
     /// database and its journal, the service's own files, and a margin.
     static func reservedDescriptors(boards: Int) -> Int {
@@ -84,7 +92,7 @@ public struct HTTPInterface: Sendable {
         if let audit = service.audit {
             router.add(middleware: AuditMiddleware(trail: audit, now: service.wallClock))
         }
-        router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
+        router.add(middleware: BrowserGuard(policy: Self.browserPolicy(http), routes: routes))
         router.add(middleware: CredentialAuthenticator(access: access, failures: access.failures, logger: service.logger, now: service.wallClock))
         if let kiosks = access.kiosks {
             router.add(middleware: KioskAuthenticator(kiosks: kiosks, logger: service.logger, now: service.wallClock))
