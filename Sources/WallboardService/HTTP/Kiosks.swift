@@ -85,7 +85,7 @@ final class KioskRegistry: Sendable {
     /// for `linkLifetime`; a newer link for the same name replaces an older one.
     func link(name: String, board: String?, by user: String, now: Date) throws(EnrolmentRefusal) -> (code: String, expires: Date) {
         guard Self.isValidName(name) else { throw .badName }
-        let code = Self.secret()
+        let code = AccessTokens.random()
         let expires = now.addingTimeInterval(Self.linkLifetime)
         try state.withLock { (state: inout State) throws(EnrolmentRefusal) in
             guard !state.kiosks.values.contains(where: { $0.name == name }) else { throw .taken }
@@ -109,7 +109,7 @@ final class KioskRegistry: Sendable {
             guard let link = state.links.removeValue(forKey: Self.hash(code)), link.expires > now,
                   !state.kiosks.values.contains(where: { $0.name == link.name })
             else { return nil }
-            let secret = Self.secret()
+            let secret = AccessTokens.random()
             let kiosk = Kiosk(name: link.name, board: link.board, enrolledBy: link.by, created: now, lastSeen: now, secretHash: Self.hash(secret))
             var kiosks = state.kiosks
             kiosks[kiosk.secretHash] = kiosk
@@ -187,14 +187,6 @@ final class KioskRegistry: Sendable {
 
     static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.count) && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
-    }
-
-    /// 256 random bits as unpadded base64url (43 characters), fit for a cookie and a URL.
-    static func secret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func hash(_ secret: String) -> String {
