@@ -106,6 +106,21 @@ public final class AuditTrail: Sendable {
         }
     }
 
+    /// Checks the newest day's file, the one being written, while no line is being written: every
+    /// line holds, and the last is the one this trail wrote last (none was removed from the end
+    /// since). Throws naming the file and line that fail; the day and its lines when all hold.
+    public func verifyNewestDay() throws -> (day: String, lines: Int) {
+        try state.withLock { state in
+            guard !state.day.isEmpty else { return ("", 0) }
+            let file = Self.file(of: path, day: state.day)
+            let verified = try Self.verify(files: [file], from: nil)
+            guard verified.lastHash == state.last else {
+                throw AuditError(file, "its last line is not the last one written (line \(verified.lines + 1) or more was removed, or the file replaced)")
+            }
+            return (state.day, verified.lines)
+        }
+    }
+
     /// Entries from `since` on, oldest first, at most `limit`; without `since`, the newest `limit`.
     public func entries(since: Date?, limit: Int) throws -> [AuditEntry] {
         var files = Self.dayFiles(of: path)

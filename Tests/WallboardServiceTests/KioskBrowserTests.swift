@@ -98,6 +98,8 @@ import WallboardYAML
             #expect(first?.dropFirst().elementsEqual(["ops", "operator", "10.0.0.7", "POST /api/v1/boards/wall/message", hostile, "202"]) == true, "newest first, as text: \(first ?? [])")
             #expect(try await browser.execute("return document.querySelectorAll('table.audit img').length") as? Int == 0)
             #expect(try await browser.execute("return document.title") as? String != "owned")
+            let chain = try await browser.waitUntil("return document.querySelector('.audit-state').textContent.includes('今日记录链完整')", within: .seconds(10))
+            #expect(chain != nil, "the panel says the day's chain holds")
             let rows = try await browser.execute("return [...document.querySelectorAll('table.audit tbody tr')].map(row => row.children[4].textContent)") as? [String]
             #expect(rows?.last == "POST /kiosk/enrol", "the kiosk's enrolment is the oldest line: \(rows ?? [])")
 

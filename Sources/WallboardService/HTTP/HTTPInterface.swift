@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import NIOCore
+import WallboardAudit
 import WallboardDispatch
 import WallboardExport
 import WallboardLayout
@@ -252,7 +253,7 @@ public struct HTTPInterface: Sendable {
     }
 
     /// The audit trail's entries: `?since=ISO-8601` for those from then on (oldest first), else the
-    /// newest; `limit` 1 … 1000 (100).
+    /// newest; `limit` 1 … 1000 (100). `chain`: whether the newest day's lines hold.
     func addAuditTrail(to audit: RouterGroup<Context>) {
         let service = self.service
         audit.get { request, _ in
@@ -276,6 +277,25 @@ public struct HTTPInterface: Sendable {
             }
             return try Self.json(try trail.entries(since: since, limit: limit))
         }
+        audit.get("chain") { _, _ in
+            guard let trail = service.audit else {
+                throw HTTPError(.notFound, message: "this service keeps no audit trail; set http.audit")
+            }
+            do {
+                let checked = try trail.verifyNewestDay()
+                return try Self.json(AuditChain(day: checked.day, lines: checked.lines, intact: true, problem: nil))
+            } catch let error as AuditError {
+                return try Self.json(AuditChain(day: nil, lines: nil, intact: false, problem: error.description))
+            }
+        }
+    }
+
+    /// Whether the newest day of the audit trail holds (`AuditTrail.verifyNewestDay`).
+    struct AuditChain: Encodable {
+        var day: String?
+        var lines: Int?
+        var intact: Bool
+        var problem: String?
     }
 
     /// What operators do to a board: a test message, clearing it, brightness, the clock.

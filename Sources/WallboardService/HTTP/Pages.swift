@@ -64,7 +64,7 @@ enum Pages {
         .admin { margin: 24px 0 0; } .admin summary { cursor: pointer; color: #9cf; }
         .admin table { border-collapse: collapse; margin: 8px 0 16px; }
         .admin th, .admin td { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
-        .admin td.refused { color: #f88; } .enrol-link, .audit-state { color: #999; word-break: break-all; }
+        .admin td.refused { color: #f88; } .enrol-link, .audit-state { color: #999; word-break: break-all; } .audit-state.broken { color: #f88; }
         </style>
         </head>
         <body data-zone="\(escape(timeZone))">
@@ -336,6 +336,12 @@ enum Pages {
           admin.querySelector('table.audit tbody').replaceChildren(...entries.slice().reverse().map(entry =>
             row([time(entry.time), entry.user || '-', entry.role || '-', entry.client, entry.action, entry.text, entry.status], entry.status >= 400)));
           auditState.textContent = entries.length + ' 条' + (entries.length ? '，' + time(entries[0].time) + ' 至 ' + time(entries[entries.length - 1].time) : '');
+          const chain = await authorized('GET', '/api/v1/audit/chain');
+          if (chain && chain.ok) {
+            const state = await chain.json();
+            auditState.textContent += state.intact ? '。今日记录链完整（' + state.lines + ' 条）' : '。记录链断裂：' + state.problem;
+            auditState.classList.toggle('broken', !state.intact);
+          }
           following = null;
           if (since && entries.length) {
             const last = entries[entries.length - 1].time;
