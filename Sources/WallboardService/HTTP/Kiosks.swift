@@ -10,7 +10,7 @@ import Synchronization
 /// restart voids those not yet used.
 final class KioskRegistry: Sendable {
     /// An enrolled kiosk as the file keeps it.
-    struct Kiosk: Codable, Sendable, Equatable {
+    struct Kiosk: Codable, Sendable {
         var name: String
         /// The board whose page the kiosk was enrolled for; nil: the console.
         var board: String?
@@ -22,7 +22,7 @@ final class KioskRegistry: Sendable {
     }
 
     /// What the console lists of a kiosk.
-    struct Report: Encodable, Equatable {
+    struct Report: Encodable {
         var name: String
         var board: String?
         var enrolledBy: String
