@@ -189,18 +189,18 @@ struct KioskAuthenticator: RouterMiddleware {
         guard context.identity == nil, !request.uri.path.hasPrefix(KioskPages.enrolPath),
               let secret = request.cookies[KioskRegistry.cookieName]?.value, !secret.isEmpty
         else { return try await next(request, context) }
-        guard let (kiosk, renew) = kiosks.kiosk(secret: secret, now: now()).map({ ($0.kiosk, $0.renew) }) else {
+        guard let found = kiosks.kiosk(secret: secret, now: now()) else {
             logger.notice("refused a kiosk cookie (revoked or lapsed) from \(context.remoteAddress?.ipAddress ?? "unknown") for \(request.method) \(request.uri.path)")
             var response = try Challenge.unauthorized(Challenge.browser).response(from: request, context: context)
             response.setCookie(Self.cookie(""))
             return response
         }
-        let caller = Caller(name: kiosk.name, role: .viewer, isKiosk: true)
+        let caller = Caller(name: found.kiosk.name, role: .viewer, isKiosk: true)
         var context = context
         context.identity = caller
         context.authenticated.value = caller
         var response = try await next(request, context)
-        if renew { response.setCookie(Self.cookie(secret)) }
+        if found.renew { response.setCookie(Self.cookie(secret)) }
         return response
     }
 

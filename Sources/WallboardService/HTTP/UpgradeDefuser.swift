@@ -24,7 +24,8 @@ final class UpgradeDefuser: ChannelInboundHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
-        let upgrade = head.headers["upgrade"].contains { $0.lowercased() == "websocket" }
+        // Read as the upgrade handler reads it: each comma-separated protocol.
+        let upgrade = head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
         if upgrade, policy.refusal(authority: head.headers["host"].first, webSocket: true, writes: false, origin: head.headers["origin"].first) != nil {
             head.headers.remove(name: "upgrade")
         }
