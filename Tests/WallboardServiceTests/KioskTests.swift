@@ -184,19 +184,26 @@ import WallboardTestKit
         #expect(registry.kiosk(secret: "not-a-kiosk", now: start) == nil)
     }
 
-    /// A revoked kiosk's open stream ends, and the page's reconnection is refused.
+    /// A revoked kiosk's open stream ends, and the page's reconnection is refused: 401, not the
+    /// upgrade's bare 400.
     @Test func revokingClosesTheKiosksOpenStream() async throws {
         let directory = try TemporaryDirectory()
         let service = try Self.service(directory: directory)
-        let http = HTTPInterface(service: service)
-        let app = Application(
-            router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0))
-        )
-        try await app.test(.live) { client in
+        try await HTTPInterface(service: service).application().test(.live) { client in
             let code = try await Self.link(client, name: "console-pc").code
             let secret = try await Self.enrol(client, code: code, expecting: "/boards/strip")
             let headers = Self.cookie(secret)
+            let port = try #require(client.port)
+            func upgrade() async throws -> String {
+                let connection = try LoopbackClient(from: "127.0.0.1", to: port)
+                connection.send(
+                    "GET /boards/strip/ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nCookie: \(KioskRegistry.cookieName)=\(secret)\r\n"
+                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+                )
+                return await connection.responseHead()
+            }
+            let opened = try await upgrade()
+            #expect(opened.hasPrefix("HTTP/1.1 101"), "\(opened)")
             let received = Locked(0)
             let started = ContinuousClock.now
             try await client.ws("/api/v1/live", configuration: .init(additionalHeaders: headers)) { inbound, _, _ in
@@ -222,6 +229,9 @@ import WallboardTestKit
             try await client.execute(uri: "/api/v1/live", method: .get, headers: headers) { response in
                 #expect(response.status == .unauthorized)
             }
+            let refused = try await upgrade()
+            #expect(refused.hasPrefix("HTTP/1.1 401"), "\(refused)")
+            #expect(refused.contains("Max-Age=0"), "and the cookie cleared: \(refused)")
         }
     }
 }

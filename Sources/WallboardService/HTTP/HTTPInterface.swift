@@ -46,7 +46,7 @@ public struct HTTPInterface: Sendable {
                         responder: responder, webSocketResponder: webSocketResponder,
                         configuration: .init(http1: .init(idleTimeout: timeout))
                     ),
-                    policy: policy
+                    policy: policy, kiosks: service.access.kiosks, now: service.wallClock
                 ),
                 connections: connections, timeout: timeout
             )

@@ -137,6 +137,13 @@ final class KioskRegistry: Sendable {
         }
     }
 
+    /// Whether `secret` is an enrolled kiosk's that has not lapsed; nothing is renewed.
+    func admits(secret: String, now: Date) -> Bool {
+        state.withLock { state in
+            state.kiosks[Self.hash(secret)].map { now.timeIntervalSince($0.lastSeen) < Self.lifetime } ?? false
+        }
+    }
+
     /// Whether a kiosk of that name is enrolled now (a revoked one is not).
     func isEnrolled(_ name: String) -> Bool {
         state.withLock { $0.kiosks.values.contains { $0.name == name } }
