@@ -184,6 +184,27 @@ import WallboardTestKit
         #expect(registry.kiosk(secret: "not-a-kiosk", now: start) == nil)
     }
 
+    /// The file holds what lets a browser in: refused when others may read it, or when it is not Wallboard's.
+    @Test func theKiosksFileIsRefusedWhenOthersMayReadItOrItIsNotAList() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("kiosks.json")
+        let registry = try KioskRegistry(path: path)
+        let code = try registry.link(name: "hall-wall", board: nil, by: "root", now: Date()).code
+        _ = try registry.redeem(code: code, now: Date())
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        #expect(throws: (any Error).self) { try KioskRegistry(path: path) }
+        #expect(throws: ServiceSetupError.self, "nor does the service start on it") { try Self.service(directory: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        #expect(try KioskRegistry(path: path).reports.map(\.name) == ["hall-wall"])
+        try Data("{\"kiosks\": 1}".utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try KioskRegistry(path: path)
+            Issue.record("a file that is not a list of kiosks was taken")
+        } catch {
+            #expect("\(error)".contains("\(path): is not a list of kiosks"), "\(error)")
+        }
+    }
+
     /// A revoked kiosk's open stream ends, and the page's reconnection is refused: 401, not the
     /// upgrade's bare 400.
     @Test func revokingClosesTheKiosksOpenStream() async throws {
