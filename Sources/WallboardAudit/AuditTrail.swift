@@ -12,7 +12,7 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var client: String
     /// `POST /api/v1/boards/door-s01/message` and the like.
     public var action: String
-    /// The text sent, when the action sends one.
+    /// The text sent, when the action sends one (a message's text, the name of a kiosk being enrolled).
     public var text: String?
     /// The HTTP status it was answered with.
     public var status: Int
@@ -103,6 +103,21 @@ public final class AuditTrail: Sendable {
     private func removeDays(before cutoff: String) {
         for old in Self.dayFiles(of: path) where old.day < cutoff {
             try? FileManager.default.removeItem(atPath: old.path)
+        }
+    }
+
+    /// Checks the newest day's file, the one being written, while no line is being written: every
+    /// line holds, and the last is the one this trail wrote last (none was removed from the end
+    /// since). Throws naming the file and line that fail; the day and its lines when all hold.
+    public func verifyNewestDay() throws -> (day: String, lines: Int) {
+        try state.withLock { state in
+            guard !state.day.isEmpty else { return ("", 0) }
+            let file = Self.file(of: path, day: state.day)
+            let verified = try Self.verify(files: [file], from: nil)
+            guard verified.lastHash == state.last else {
+                throw AuditError(file, "its last line is not the last one written (line \(verified.lines + 1) or more was removed, or the file replaced)")
+            }
+            return (state.day, verified.lines)
         }
     }
 

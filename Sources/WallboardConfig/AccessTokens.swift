@@ -26,6 +26,30 @@ public enum AccessTokens {
         return nil
     }
 
+    /// A new secret of 256 random bits as unpadded base64url (43 characters): a token, and fit for
+    /// a URL and a cookie as it is.
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Writes a new token (`random()`) to a new file at `path`, readable by this user only (mode
+    /// 600 from the start), replacing any file there; the token.
+    public static func writeNew(file path: String) throws -> String {
+        let token = random()
+        unlink(path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw AccessTokenError(path, "cannot create the token file: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let bytes = Array((token + "\n").utf8)
+        guard bytes.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw AccessTokenError(path, "cannot write the token file: \(String(cString: strerror(errno)))")
+        }
+        return token
+    }
+
     /// The token in `path`, refused when the file is readable by group or others, or when the token
     /// is too short or a shipped example. A final newline is not part of the token.
     public static func read(file path: String) throws -> String {

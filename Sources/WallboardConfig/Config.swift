@@ -60,6 +60,8 @@ public struct HTTPSettings: Sendable {
     public var audit: String?
     /// Days of the audit trail kept; older days' files are removed.
     public var auditRetentionDays: Int
+    /// Where the enrolled kiosks are kept (the hashes of their cookies); nil: no kiosk can be enrolled.
+    public var kiosks: String?
     /// The lowest level a brightness override may ask for; 0 (a dark board) only where the
     /// configuration says so.
     public var brightnessFloor: Double
@@ -71,7 +73,7 @@ public struct HTTPSettings: Sendable {
     public init(
         address: String = "127.0.0.1", port: Int = 8080, token: String? = nil, users: [HTTPUser] = [], publicBoardsOpen: Bool = false,
         hosts: [String] = [], origins: [String] = [], timeout: Duration = .seconds(10), maxConnections: Int = 1024,
-        maxConnectionsPerClient: Int = 256, audit: String? = nil, auditRetentionDays: Int = 180, brightnessFloor: Double = 0.1, tls: TLSFiles? = nil, insecure: Bool = false
+        maxConnectionsPerClient: Int = 256, audit: String? = nil, auditRetentionDays: Int = 180, kiosks: String? = nil, brightnessFloor: Double = 0.1, tls: TLSFiles? = nil, insecure: Bool = false
     ) {
         self.address = address
         self.port = port
@@ -85,6 +87,7 @@ public struct HTTPSettings: Sendable {
         self.maxConnectionsPerClient = maxConnectionsPerClient
         self.audit = audit
         self.auditRetentionDays = auditRetentionDays
+        self.kiosks = kiosks
         self.brightnessFloor = brightnessFloor
         self.tls = tls
         self.insecure = insecure

@@ -70,7 +70,7 @@ public enum ConfigLoader {
         let fields = try value.mapping()
         try fields.rejectUnknownKeys([
             "address", "port", "token", "users", "publicBoardsOpen", "hosts", "origins", "timeout", "maxConnections", "maxConnectionsPerClient",
-            "audit", "auditRetentionDays", "brightnessFloor", "tls", "insecure",
+            "audit", "auditRetentionDays", "kiosks", "brightnessFloor", "tls", "insecure",
         ])
         var settings = HTTPSettings()
         if let address = fields.optional("address") { settings.address = try address.string() }
@@ -116,6 +116,7 @@ public enum ConfigLoader {
             guard value >= 180 else { throw days.error("http.auditRetentionDays is \(value); keep the audit trail 180 days (six months) at least") }
             settings.auditRetentionDays = value
         }
+        if let kiosks = fields.optional("kiosks") { settings.kiosks = try resolve(path: kiosks, against: base) }
         if let floor = fields.optional("brightnessFloor") { settings.brightnessFloor = try floor.double(in: 0...1) }
         if let tls = fields.optional("tls") {
             let files = try tls.mapping()

@@ -74,20 +74,23 @@ struct DemoCommand: AsyncParsableCommand {
         )
         let directory = workDirectory ?? simulation.folder ?? "/tmp/wallboard-demo"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // One admin with a new token each run, in a file only this user reads; the actions go in an audit trail beside it.
+        let tokenFile = URL(fileURLWithPath: directory).appendingPathComponent("demo.token").path
+        let token = try AccessTokens.writeNew(file: tokenFile)
+        configuration.http.users = [HTTPUser(name: "demo", role: .admin, tokenFile: tokenFile, location: .init(file: configURL.path, line: 1, column: 1))]
+        configuration.http.audit = configuration.http.audit ?? URL(fileURLWithPath: directory).appendingPathComponent("audit.jsonl").path
         let service = try WallboardService(configuration: configuration)
         let emulators = try emulatedBoards(configuration, service: service, pictures: directory)
-        let token = configuration.http.token
         try await service.run(companions: [SimulatorService(simulator: simulator)] + emulators) { url in
             var lines = [
                 "Wallboard demo: simulated dispatch database \(database)",
                 "Open \(url) for every board; \(url)boards/wall is the command-room wall.",
+                "The browser asks for a user name and token: demo, \(token) (also \(tokenFile); a new one each run).",
             ]
             for emulator in emulators {
                 lines.append("Emulated \(emulator.model.name) board '\(emulator.id)' on \(emulator.server.devicePath) (\(emulator.link)); it shows \(emulator.picture)")
             }
-            if let token {
-                lines.append("Test message: curl -H 'Authorization: Bearer \(token)' -d '{\"text\":\"测试\"}' \(url)api/v1/boards/door-s01/message")
-            }
+            lines.append("Test message: curl -H 'Authorization: Bearer \(token)' -d '{\"text\":\"测试\"}' \(url)api/v1/boards/door-s01/message")
             lines.append("Ctrl-C stops.")
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }

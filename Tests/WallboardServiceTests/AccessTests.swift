@@ -225,6 +225,17 @@ import WallboardTestKit
         }
     }
 
+    /// What the demo writes for its user: a new token in a file only its user reads, replacing one others could.
+    @Test func aNewTokenFileIsReadableByItsUserOnlyAndPassesTheChecks() throws {
+        let directory = try TemporaryDirectory()
+        let path = try Self.tokenFile("demo", token: "an-old-token-others-may-read", mode: 0o644, in: directory)
+        let token = try AccessTokens.writeNew(file: path)
+        #expect(try AccessTokens.read(file: path) == token)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        #expect(token.count == 43)
+        #expect(try AccessTokens.writeNew(file: path) != token)
+    }
+
     @Test func theConfigurationRefusesWhatCannotGuardAnything() throws {
         let directory = try TemporaryDirectory()
         func loadError(_ http: String) -> String {

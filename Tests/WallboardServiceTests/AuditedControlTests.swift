@@ -111,4 +111,39 @@ import WallboardAudit
             }
         }
     }
+
+    /// The console shows whether the day being written still holds: an edited or a removed line is found.
+    @Test func adminsSeeWhetherTheNewestDaysChainHolds() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("audit.jsonl")
+        let service = try AccessTests.serviceWithUsers(directory: directory, extra: "  audit: \(path)\n")
+        let trail = try #require(service.audit)
+        for index in 0..<3 {
+            try trail.append(AuditEntry(time: Date(), user: "ops", role: "operator", client: "10.1.2.3", action: "DELETE /api/v1/boards/strip/message", text: nil, status: 200 + index))
+        }
+        let file = try #require(AuditTrail.dayFiles(of: path).last?.path)
+        @Sendable func chain(_ client: some TestClientProtocol) async throws -> [String: Any] {
+            try await client.execute(uri: "/api/v1/audit/chain", method: .get, headers: AccessTests.bearer("root")) { response in
+                #expect(response.status == .ok)
+                return try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+            }
+        }
+        try await Application(router: HTTPInterface(service: service).router()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/audit/chain", method: .get, headers: AccessTests.bearer("ops")) { response in
+                #expect(response.status == .forbidden)
+            }
+            let whole = try await chain(client)
+            #expect(whole["intact"] as? Bool == true && whole["lines"] as? Int == 4, "three and the refusal just before: \(whole)")
+
+            let original = try String(contentsOfFile: file, encoding: .utf8)
+            try original.replacingOccurrences(of: #""status":201"#, with: #""status":403"#).write(toFile: file, atomically: false, encoding: .utf8)
+            let edited = try await chain(client)
+            #expect(edited["intact"] as? Bool == false && (edited["problem"] as? String)?.contains("line 2 was changed") == true, "\(edited)")
+
+            let lines = original.split(separator: "\n")
+            try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+            let shortened = try await chain(client)
+            #expect(shortened["intact"] as? Bool == false && (shortened["problem"] as? String)?.contains("not the last one written") == true, "\(shortened)")
+        }
+    }
 }

@@ -93,15 +93,14 @@ import WallboardTestKit
         }
     }
 
-    /// Over real sockets: the Host a browser names and the Origin of the page that asks.
+    /// Over real sockets, through the service's own server: the Host a browser names and the Origin
+    /// of the page that asks.
     @Test func foreignHostsAndOriginsAreRefused() async throws {
         let directory = try TemporaryDirectory()
-        let service = try Self.service(directory: directory, extra: "  hosts: [wallboard.centre.example]\n  origins: [\"https://console.centre.example\"]\n")
-        let http = HTTPInterface(service: service)
-        let app = Application(
-            router: http.router(), server: .http1WebSocketUpgrade(webSocketRouter: http.router()),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0))
+        let service = try AccessTests.serviceWithUsers(
+            directory: directory, extra: "  hosts: [wallboard.centre.example]\n  origins: [\"https://console.centre.example\"]\n  audit: \(directory.path("audit.jsonl"))\n"
         )
+        let app = HTTPInterface(service: service).application()
         let viewer = "Authorization: Bearer \(AccessTests.tokens["viewer"] ?? "")\r\n"
         let ops = "Authorization: Bearer \(AccessTests.tokens["ops"] ?? "")\r\n"
         try await app.test(.live) { client in
@@ -123,9 +122,13 @@ import WallboardTestKit
             let upgrade = "GET /boards/strip/ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(viewer)Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             #expect(status(try await head(upgrade + "Origin: http://127.0.0.1:\(port)\r\n\r\n")) == "101", "the service's own page")
             #expect(status(try await head(upgrade + "Origin: https://console.centre.example\r\n\r\n")) == "101", "a configured origin")
-            // hummingbird-websocket answers every refused upgrade with its own 400, whatever the router said.
+            // Refused before the upgrade, so the router answers as for any request.
             let foreign = try await head(upgrade + "Origin: http://attacker.example\r\n\r\n")
-            #expect(status(foreign) == "400", "\(foreign)")
+            #expect(status(foreign) == "403", "\(foreign)")
+            #expect(foreign.contains("X-Frame-Options: DENY"), "the browser guard's answer: \(foreign)")
+            let reboundUpgrade = try await head(upgrade.replacingOccurrences(of: "Host: 127.0.0.1:\(port)", with: "Host: rebound.attacker.example") + "Origin: http://rebound.attacker.example\r\n\r\n")
+            #expect(status(reboundUpgrade) == "421", "\(reboundUpgrade)")
+            // hummingbird-websocket answers an upgrade the router refuses with its own 400.
             let withoutCredential = try await head(upgrade.replacingOccurrences(of: viewer, with: "") + "Origin: http://127.0.0.1:\(port)\r\n\r\n")
             #expect(status(withoutCredential) == "400", "\(withoutCredential)")
 
@@ -136,5 +139,7 @@ import WallboardTestKit
             #expect(status(try await head(post + "Origin: http://127.0.0.1:\(port)\r\n\r\n" + message)) == "202")
             #expect(status(try await head(post + "\r\n" + message)) == "202", "a script sends no Origin")
         }
+        let refused = try #require(service.audit).entries(since: nil, limit: 100).filter { $0.action == "GET /boards/strip/ws" }.map(\.status)
+        #expect(refused == [403, 401], "the refused upgrades are in the audit trail (a misdirected request is not a refusal of anyone): \(refused)")
     }
 }

@@ -8,10 +8,11 @@ import Synchronization
 import WallboardConfig
 import WallboardLayout
 
-/// A configured user who presented their token.
+/// A configured user who presented their token, or an enrolled kiosk (a viewer) that sent its cookie.
 public struct Caller: Sendable, Hashable, RoleProviding {
     public var name: String
     public var role: HTTPUser.Role
+    public var isKiosk = false
 
     /// The role and every role below it: an operator may do what a viewer may.
     public var roles: Set<HTTPUser.Role> { Set(HTTPUser.Role.allCases.filter { $0 <= role }) }
@@ -59,6 +60,8 @@ struct AccessList: Sendable {
     /// See `HTTPSettings.readersMustAuthenticate`.
     let readersMustAuthenticate: Bool
     let publicBoardsOpen: Bool
+    /// The enrolled kiosks (`http.kiosks`); nil: no kiosk can be enrolled.
+    let kiosks: KioskRegistry?
 
     /// Reads every user's token file; a file that cannot be used stops the start with its user's place in the configuration.
     init(settings: HTTPSettings, logger: Logger) throws {
@@ -79,13 +82,26 @@ struct AccessList: Sendable {
             logger.warning("http.token is deprecated: it is taken as one user 'admin' with the admin role; list users under http.users, each with a token file")
             entries.append(Entry(caller: Caller(name: "admin", role: .admin), token: Array(token.utf8)))
         }
-        self.init(entries: entries, readersMustAuthenticate: settings.readersMustAuthenticate, publicBoardsOpen: settings.publicBoardsOpen)
+        let kiosks: KioskRegistry?
+        do {
+            kiosks = try settings.kiosks.map(KioskRegistry.init(path:))
+        } catch {
+            throw ServiceSetupError("http.kiosks: \(error)")
+        }
+        self.init(entries: entries, readersMustAuthenticate: settings.readersMustAuthenticate, publicBoardsOpen: settings.publicBoardsOpen, kiosks: kiosks)
     }
 
-    init(entries: [Entry], readersMustAuthenticate: Bool, publicBoardsOpen: Bool) {
+    init(entries: [Entry], readersMustAuthenticate: Bool, publicBoardsOpen: Bool, kiosks: KioskRegistry? = nil) {
         self.entries = entries
         self.readersMustAuthenticate = readersMustAuthenticate
         self.publicBoardsOpen = publicBoardsOpen
+        self.kiosks = kiosks
+    }
+
+    /// Whether `caller` may still do what it was let in for: a kiosk revoked since is not.
+    func stillAdmits(_ caller: Caller?) -> Bool {
+        guard let caller, caller.isKiosk else { return true }
+        return kiosks?.isEnrolled(caller.name) ?? false
     }
 
     /// The user whose token `token` is (and whose name is `name`, when given). Every entry is
@@ -153,6 +169,48 @@ struct CredentialAuthenticator: AuthenticatorMiddleware {
         return HTTPError(
             .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
             message: "too many refused credentials from \(client); try again in \(seconds) s"
+        )
+    }
+}
+
+/// Sets the caller from an enrolled kiosk's cookie, as a viewer named after the kiosk, where no other
+/// credential did, and sets the cookie again while the kiosk is in use (`KioskRegistry.renewal`). A
+/// cookie that is no kiosk's (revoked, or unused for `KioskRegistry.lifetime`) is refused (401) and
+/// cleared, and logged with the client's address like any refused credential, but not counted
+/// towards the lock-out: 256 random bits are not guessed, and a revoked kiosk's page retrying every
+/// second would lock its own address out. The enrolment page ignores the cookie, so that a revoked
+/// kiosk's browser may be enrolled again.
+struct KioskAuthenticator: RouterMiddleware {
+    typealias Context = WallboardRequestContext
+    let kiosks: KioskRegistry
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.identity == nil, !request.uri.path.hasPrefix(KioskPages.enrolPath),
+              let secret = request.cookies[KioskRegistry.cookieName]?.value, !secret.isEmpty
+        else { return try await next(request, context) }
+        guard let found = kiosks.kiosk(secret: secret, now: now()) else {
+            logger.notice("refused a kiosk cookie (revoked or lapsed) from \(context.remoteAddress?.ipAddress ?? "unknown") for \(request.method) \(request.uri.path)")
+            var response = try Challenge.unauthorized(Challenge.browser).response(from: request, context: context)
+            response.setCookie(Self.cookie(""))
+            return response
+        }
+        let caller = Caller(name: found.kiosk.name, role: .viewer, isKiosk: true)
+        var context = context
+        context.identity = caller
+        context.authenticated.value = caller
+        var response = try await next(request, context)
+        if found.renew { response.setCookie(Self.cookie(secret)) }
+        return response
+    }
+
+    /// The kiosk's cookie: sent on this service's pages and streams only, never to scripts, never
+    /// from another site's page; an empty one clears it.
+    static func cookie(_ secret: String) -> Cookie {
+        Cookie(
+            name: KioskRegistry.cookieName, value: secret, maxAge: secret.isEmpty ? 0 : Int(KioskRegistry.lifetime),
+            path: "/", secure: true, httpOnly: true, sameSite: .strict
         )
     }
 }

@@ -11,9 +11,11 @@ struct AuditMiddleware: RouterMiddleware {
     let trail: AuditTrail
     let now: @Sendable () -> Date
 
-    /// The part of a control's body worth keeping: the text a message puts on a board.
+    /// The part of a control's body worth keeping: the text a message puts on a board, the name
+    /// of a kiosk being enrolled.
     struct Sent: Decodable {
         var text: String?
+        var name: String?
     }
 
     static let refusals: Set<HTTPResponse.Status> = [.unauthorized, .forbidden, .tooManyRequests]
@@ -24,7 +26,8 @@ struct AuditMiddleware: RouterMiddleware {
         var text: String?
         if changes {
             let body = try await request.collectBody(upTo: 64 * 1024)
-            text = (try? JSONDecoder().decode(Sent.self, from: Data(buffer: body)))?.text
+            let sent = try? JSONDecoder().decode(Sent.self, from: Data(buffer: body))
+            text = sent?.text ?? sent?.name
         }
         let status: HTTPResponse.Status
         let outcome: Result<Response, any Error>

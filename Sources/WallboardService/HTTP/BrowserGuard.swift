@@ -6,10 +6,7 @@ import HTTPTypes
 /// every answer carries the headers that keep the pages out of frames and scripts out of them.
 struct BrowserGuard: RouterMiddleware {
     typealias Context = WallboardRequestContext
-    /// Host names the service answers to besides IP addresses and `localhost` (lower case).
-    let hosts: Set<String>
-    /// Origins besides the service's own whose pages may write and open WebSockets.
-    let origins: Set<String>
+    let policy: BrowserPolicy
     let routes: RouteTable
 
     static let headers: HTTPFields = [
@@ -22,7 +19,12 @@ struct BrowserGuard: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
-            try check(request)
+            if let refusal = policy.refusal(
+                authority: request.head.authority, webSocket: Self.asksForWebSocket(request.headers),
+                writes: ![.get, .head, .options].contains(request.method), origin: request.headers[.origin]
+            ) {
+                throw refusal
+            }
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
@@ -38,17 +40,32 @@ struct BrowserGuard: RouterMiddleware {
         return response
     }
 
-    func check(_ request: Request) throws {
-        let authority = request.head.authority?.lowercased()
+    /// A WebSocket handshake, or one whose `Upgrade` the `UpgradeDefuser` took away because it is refused.
+    static func asksForWebSocket(_ headers: HTTPFields) -> Bool {
+        headers[.upgrade]?.lowercased() == "websocket" || headers[.secWebSocketKey] != nil
+    }
+}
+
+/// Whom the service takes requests from: the names it goes by (`http.hosts`) and the pages that may
+/// write and open WebSockets (its own and `http.origins`). Decided here for the router's
+/// `BrowserGuard` and for the `UpgradeDefuser` ahead of the WebSocket upgrade alike.
+struct BrowserPolicy: Sendable {
+    /// Host names the service answers to besides IP addresses and `localhost` (lower case).
+    let hosts: Set<String>
+    /// Origins besides the service's own whose pages may write and open WebSockets.
+    let origins: Set<String>
+
+    /// Why a request naming `authority` in `Host`, sent from a page of `origin`, is refused; nil when it is not.
+    func refusal(authority: String?, webSocket: Bool, writes: Bool, origin: String?) -> HTTPError? {
+        let authority = authority?.lowercased()
         if let authority, !answers(to: Self.host(of: authority)) {
-            throw HTTPError(.misdirectedRequest, message: "this service does not go by the name in 'Host'; add it to http.hosts if it should")
+            return HTTPError(.misdirectedRequest, message: "this service does not go by the name in 'Host'; add it to http.hosts if it should")
         }
-        let upgrade = request.headers[.upgrade]?.lowercased() == "websocket"
-        let write = ![.get, .head, .options].contains(request.method)
-        guard upgrade || write, let origin = request.headers[.origin]?.lowercased() else { return }
+        guard webSocket || writes, let origin = origin?.lowercased() else { return nil }
         guard Self.isOwn(origin, authority: authority) || origins.contains(origin) else {
-            throw HTTPError(.forbidden, message: "a page from another origin may not \(upgrade ? "open this WebSocket" : "change anything"); add its origin to http.origins if it should")
+            return HTTPError(.forbidden, message: "a page from another origin may not \(webSocket ? "open this WebSocket" : "change anything"); add its origin to http.origins if it should")
         }
+        return nil
     }
 
     /// A browser's page names its origin as `http(s)://HOST:PORT`, which must be the service's own;

@@ -5,6 +5,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import NIOCore
+import WallboardAudit
 import WallboardConfig
 import WallboardDispatch
 import WallboardExport
@@ -38,11 +39,15 @@ public struct HTTPInterface: Sendable {
         let connections = self.connections
         let webSocketResponder = router.buildResponder()
         let tls = service.certificate?.tlsConfiguration
+        let policy = Self.browserPolicy(http)
         let server = HTTPServerBuilder { responder in
             let guarded = GuardedChildChannel(
-                inner: HTTP1WebSocketUpgradeChannel(
-                    responder: responder, webSocketResponder: webSocketResponder,
-                    configuration: .init(http1: .init(idleTimeout: timeout))
+                inner: DefusedUpgradeChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder,
+                        configuration: .init(http1: .init(idleTimeout: timeout))
+                    ),
+                    policy: policy, kiosks: service.access.kiosks, now: service.wallClock
                 ),
                 connections: connections, timeout: timeout
             )
@@ -66,6 +71,10 @@ public struct HTTPInterface: Sendable {
         )
     }
 
+    static func browserPolicy(_ http: HTTPSettings) -> BrowserPolicy {
+        BrowserPolicy(hosts: Set(http.hosts), origins: Set(http.origins))
+    }
+
     /// Descriptors kept from HTTP: two for each board (its device or socket, and a reconnect), the
     /// database and its journal, the service's own files, and a margin.
     static func reservedDescriptors(boards: Int) -> Int {
@@ -73,8 +82,9 @@ public struct HTTPInterface: Sendable {
     }
 
     /// The routes in groups by who may use them: the group's middleware decides, never a handler.
-    /// Open to anyone: health, metrics and the pages' font. Readers: the console, the boards' pages,
-    /// streams and frames, the read API. Operators: the controls. Admins: the audit trail.
+    /// Open to anyone: health, metrics, the pages' font and a kiosk's enrolment link. Readers: the
+    /// console, the boards' pages, streams and frames, the read API. Operators: the controls. Admins:
+    /// the audit trail and the kiosks.
     public func router() -> Router<Context> {
         let router = Router(context: Context.self)
         let service = self.service
@@ -84,9 +94,13 @@ public struct HTTPInterface: Sendable {
         if let audit = service.audit {
             router.add(middleware: AuditMiddleware(trail: audit, now: service.wallClock))
         }
-        router.add(middleware: BrowserGuard(hosts: Set(http.hosts), origins: Set(http.origins), routes: routes))
+        router.add(middleware: BrowserGuard(policy: Self.browserPolicy(http), routes: routes))
         router.add(middleware: CredentialAuthenticator(access: access, failures: access.failures, logger: service.logger, now: service.wallClock))
+        if let kiosks = access.kiosks {
+            router.add(middleware: KioskAuthenticator(kiosks: kiosks, logger: service.logger, now: service.wallClock))
+        }
         addOperations(to: router)
+        addKioskEnrolment(to: router)
         router.group()
             .add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser))
             .get("/") { _, _ in
@@ -102,6 +116,11 @@ public struct HTTPInterface: Sendable {
             to: router.group("/api/v1/audit")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.browser))
                 .add(middleware: Self.requiring(.admin, or: "the audit trail is for the admin role"))
+        )
+        addKioskAdministration(
+            to: router.group("/api/v1/kiosks")
+                .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
+                .add(middleware: Self.requiring(.admin, or: "kiosks are for the admin role"))
         )
         addControls(
             to: router.group("/api/v1/boards/{id}")
@@ -187,11 +206,14 @@ public struct HTTPInterface: Sendable {
         } onUpgrade: { inbound, outbound, context in
             guard let id = context.requestContext.parameters.get("id"), let monitor = service.monitor(id: id) else { return }
             let tile = try Self.tile(context.request, of: monitor)
-            // Frames go out until the browser closes (its inbound stream ends) or the board stops.
+            let caller = context.requestContext.identity
+            // Frames go out until the browser closes (its inbound stream ends), the board stops, or
+            // the kiosk watching is revoked (its page's next connection is then refused).
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     var previous: Bitmap?
                     for await frame in monitor.frames() {
+                        guard service.access.stillAdmits(caller) else { return }
                         let bitmap = tile.map { frame.bitmap.cropped(to: $0.rect) } ?? frame.bitmap
                         let regions = FrameUpdates.changedRegions(bitmap, since: previous)
                         previous = bitmap
@@ -213,8 +235,9 @@ public struct HTTPInterface: Sendable {
         let service = self.service
         api.ws("live") { _, _ in
             .upgrade([:])
-        } onUpgrade: { inbound, outbound, _ in
-            try await Self.sendLiveStatus(service, to: outbound, until: inbound)
+        } onUpgrade: { inbound, outbound, context in
+            let caller = context.requestContext.identity
+            try await Self.sendLiveStatus(service, to: outbound, until: inbound) { service.access.stillAdmits(caller) }
         }
         api.get("source") { _, _ in
             try Self.json(service.sourceReport(now: service.wallClock()))
@@ -231,7 +254,7 @@ public struct HTTPInterface: Sendable {
     }
 
     /// The audit trail's entries: `?since=ISO-8601` for those from then on (oldest first), else the
-    /// newest; `limit` 1 … 1000 (100).
+    /// newest; `limit` 1 … 1000 (100). `chain`: whether the newest day's lines hold.
     func addAuditTrail(to audit: RouterGroup<Context>) {
         let service = self.service
         audit.get { request, _ in
@@ -255,6 +278,25 @@ public struct HTTPInterface: Sendable {
             }
             return try Self.json(try trail.entries(since: since, limit: limit))
         }
+        audit.get("chain") { _, _ in
+            guard let trail = service.audit else {
+                throw HTTPError(.notFound, message: "this service keeps no audit trail; set http.audit")
+            }
+            do {
+                let checked = try trail.verifyNewestDay()
+                return try Self.json(AuditChain(day: checked.day, lines: checked.lines, intact: true, problem: nil))
+            } catch let error as AuditError {
+                return try Self.json(AuditChain(day: nil, lines: nil, intact: false, problem: error.description))
+            }
+        }
+    }
+
+    /// Whether the newest day of the audit trail holds (`AuditTrail.verifyNewestDay`).
+    struct AuditChain: Encodable {
+        var day: String?
+        var lines: Int?
+        var intact: Bool
+        var problem: String?
     }
 
     /// What operators do to a board: a test message, clearing it, brightness, the clock.
@@ -326,8 +368,11 @@ public struct HTTPInterface: Sendable {
     }
 
     /// The boards' status now, then again at once whenever a board's health changes and every
-    /// second for the counters, until the browser closes the socket.
-    static func sendLiveStatus(_ service: WallboardService, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream) async throws {
+    /// second for the counters, until the browser closes the socket or the caller is no longer
+    /// `admitted` (a revoked kiosk).
+    static func sendLiveStatus(
+        _ service: WallboardService, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream, admitted: @escaping @Sendable () -> Bool
+    ) async throws {
         let bell = Doorbell()
         let monitors = service.monitors
         let keys = monitors.map { $0.watchHealth(bell) }
@@ -336,7 +381,7 @@ public struct HTTPInterface: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                while !Task.isCancelled {
+                while !Task.isCancelled, admitted() {
                     let now = service.wallClock()
                     let status = LiveStatus(time: now, boards: monitors.map { LiveStatus.Board(report: $0.report, events: Array($0.events(now: now).prefix(5))) })
                     try await outbound.write(.text(String(decoding: try encoder.encode(status), as: UTF8.self)))

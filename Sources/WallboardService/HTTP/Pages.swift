@@ -61,6 +61,10 @@ enum Pages {
         .message, .commands { margin: 8px 0 0; }
         .state.ok { color: #6c6; } .state.failing { color: #f66; } .state.waiting { color: #cc6; }
         .reply.refused { color: #f88; } .reply.accepted { color: #6c6; }
+        .admin { margin: 24px 0 0; } .admin summary { cursor: pointer; color: #9cf; }
+        .admin table { border-collapse: collapse; margin: 8px 0 16px; }
+        .admin th, .admin td { text-align: left; padding: 2px 12px 2px 0; vertical-align: top; }
+        .admin td.refused { color: #f88; } .enrol-link, .audit-state { color: #999; word-break: break-all; } .audit-state.broken { color: #f88; }
         </style>
         </head>
         <body data-zone="\(escape(timeZone))">
@@ -68,9 +72,30 @@ enum Pages {
         <div class="boards">
         \(cards)
         </div>
+        <details class="admin">
+          <summary>管理（管理员）</summary>
+          <h2>信息屏</h2>
+          <form class="enrol">
+            名称 <input name="name" maxlength="64" placeholder="hall-wall" required>
+            显示 <select name="board"><option value="">控制台</option>\(boards.map { "<option value=\"\(escape($0.id))\">\(escape($0.name))</option>" }.joined())</select>
+            <button type="submit">生成登记链接</button>
+            <button type="button" class="list-kiosks">刷新</button>
+          </form>
+          <p class="enrol-link"></p>
+          <table class="kiosks"><thead><tr><th>名称</th><th>显示</th><th>登记人</th><th>登记于</th><th>最近使用</th><th>到期</th><th></th></tr></thead><tbody></tbody></table>
+          <h2>审计记录</h2>
+          <form class="audit-query">
+            自 <input name="since" type="datetime-local" step="1">（空：最新）
+            每页 <input name="limit" type="number" min="1" max="1000" value="100"> 条
+            <button type="submit">查看</button>
+            <button type="button" class="audit-next" disabled>下一页</button>
+          </form>
+          <p class="audit-state"></p>
+          <table class="audit"><thead><tr><th>时间</th><th>用户</th><th>角色</th><th>来源</th><th>操作</th><th>内容</th><th>结果</th></tr></thead><tbody></tbody></table>
+        </details>
         <dialog id="token">
           <form method="dialog">
-            <p>操作口令（配置中的 http.token）</p>
+            <p>您的令牌（http.users 中的 tokenFile）</p>
             <input name="token" type="password" autocomplete="off">
             <button value="ok">确定</button> <button value="cancel" formnovalidate>取消</button>
           </form>
@@ -188,35 +213,43 @@ enum Pages {
             tokenDialog.showModal();
           });
         }
-        async function command(card, method, path, body) {
-          const reply = card.querySelector('.reply');
+        // A request with the user's token; null when none was given. A refused token is forgotten.
+        async function authorized(method, path, body) {
           let token = sessionStorage.getItem('wallboard-token');
           if (!token) {
             token = await askToken();
-            if (!token) return;
+            if (!token) return null;
             sessionStorage.setItem('wallboard-token', token);
           }
+          const response = await fetch(path, {
+            method, credentials: 'omit',
+            headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          if (response.status === 401) sessionStorage.removeItem('wallboard-token');
+          return response;
+        }
+        async function refusal(response) {
+          try {
+            const answer = await response.json();
+            if (answer.error && answer.error.message) return answer.error.message;
+          } catch (error) { }
+          return response.status + ' ' + response.statusText;
+        }
+        async function command(card, method, path, body) {
+          const reply = card.querySelector('.reply');
           reply.className = 'reply';
           reply.textContent = '发送中…';
           try {
-            const response = await fetch(path, {
-              method, credentials: 'omit',
-              headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' },
-              body: body === undefined ? undefined : JSON.stringify(body),
-            });
+            const response = await authorized(method, path, body);
+            if (!response) { reply.textContent = ''; return; }
             if (response.ok) {
               reply.className = 'reply accepted';
               reply.textContent = '已受理 ' + clock.format(new Date());
               return;
             }
-            let text = response.status + ' ' + response.statusText;
-            try {
-              const refusal = await response.json();
-              if (refusal.error && refusal.error.message) text = refusal.error.message;
-            } catch (error) { }
-            if (response.status === 401) sessionStorage.removeItem('wallboard-token');
             reply.className = 'reply refused';
-            reply.textContent = text;
+            reply.textContent = await refusal(response);
           } catch (error) {
             reply.className = 'reply refused';
             reply.textContent = String(error);
@@ -240,6 +273,88 @@ enum Pages {
             commands.querySelector('.clock').addEventListener('click', () => command(card, 'POST', path + '/clock'));
           }
         });
+
+        // Administration: kiosks and the audit trail. Every text from the service goes in as text:
+        // the audit holds what anyone sent.
+        function row(cells, refused) {
+          const item = document.createElement('tr');
+          for (const cell of cells) {
+            const data = document.createElement('td');
+            if (cell instanceof Node) data.append(cell); else data.textContent = cell === null || cell === undefined ? '' : String(cell);
+            item.append(data);
+          }
+          if (refused) item.lastChild.className = 'refused';
+          return item;
+        }
+        const admin = document.querySelector('.admin');
+        const enrolForm = admin.querySelector('form.enrol');
+        const enrolLink = admin.querySelector('.enrol-link');
+        async function listKiosks() {
+          const response = await authorized('GET', '/api/v1/kiosks');
+          if (!response) return;
+          if (!response.ok) { enrolLink.textContent = await refusal(response); return; }
+          const kiosks = await response.json();
+          admin.querySelector('table.kiosks tbody').replaceChildren(...kiosks.map(kiosk => {
+            const revoke = document.createElement('button');
+            revoke.type = 'button';
+            revoke.textContent = '撤销';
+            revoke.addEventListener('click', async () => {
+              if (!confirm('撤销信息屏「' + kiosk.name + '」？')) return;
+              const answer = await authorized('DELETE', '/api/v1/kiosks/' + encodeURIComponent(kiosk.name));
+              if (answer && !answer.ok) enrolLink.textContent = await refusal(answer);
+              listKiosks();
+            });
+            return row([kiosk.name, kiosk.board || '控制台', kiosk.enrolledBy, time(kiosk.created), time(kiosk.lastSeen), time(kiosk.expires), revoke]);
+          }));
+        }
+        enrolForm.addEventListener('submit', async event => {
+          event.preventDefault();
+          const body = { name: enrolForm.elements.name.value };
+          if (enrolForm.elements.board.value) body.board = enrolForm.elements.board.value;
+          const response = await authorized('POST', '/api/v1/kiosks', body);
+          if (!response) return;
+          if (!response.ok) { enrolLink.textContent = await refusal(response); return; }
+          const link = await response.json();
+          enrolLink.textContent = '在信息屏的浏览器中打开（' + time(link.expires) + ' 前有效，仅一次）：' + link.link;
+          listKiosks();
+        });
+        admin.querySelector('.list-kiosks').addEventListener('click', listKiosks);
+
+        // The trail newest first: the newest page, or the entries from a moment on, page by page.
+        const auditForm = admin.querySelector('form.audit-query');
+        const auditState = admin.querySelector('.audit-state');
+        const nextPage = admin.querySelector('.audit-next');
+        let following = null;
+        async function readAudit(since, skip) {
+          const limit = Number(auditForm.elements.limit.value) || 100;
+          const query = '?limit=' + Math.min(1000, limit + skip) + (since ? '&since=' + encodeURIComponent(since) : '');
+          const response = await authorized('GET', '/api/v1/audit' + query);
+          if (!response) return;
+          if (!response.ok) { auditState.textContent = await refusal(response); return; }
+          // From `since` on, the first `skip` entries are those the last page ended with.
+          const entries = (await response.json()).slice(since ? skip : 0);
+          admin.querySelector('table.audit tbody').replaceChildren(...entries.slice().reverse().map(entry =>
+            row([time(entry.time), entry.user || '-', entry.role || '-', entry.client, entry.action, entry.text, entry.status], entry.status >= 400)));
+          auditState.textContent = entries.length + ' 条' + (entries.length ? '，' + time(entries[0].time) + ' 至 ' + time(entries[entries.length - 1].time) : '');
+          const chain = await authorized('GET', '/api/v1/audit/chain');
+          if (chain && chain.ok) {
+            const state = await chain.json();
+            auditState.textContent += state.intact ? '。今日记录链完整（' + state.lines + ' 条）' : '。记录链断裂：' + state.problem;
+            auditState.classList.toggle('broken', !state.intact);
+          }
+          following = null;
+          if (since && entries.length) {
+            const last = entries[entries.length - 1].time;
+            following = { since: last, skip: entries.filter(entry => entry.time === last).length + (last === since ? skip : 0) };
+          }
+          nextPage.disabled = following === null;
+        }
+        auditForm.addEventListener('submit', event => {
+          event.preventDefault();
+          const value = auditForm.elements.since.value;
+          readAudit(value ? new Date(value).toISOString().replace(/\\.\\d{3}Z$/, 'Z') : null, 0);
+        });
+        nextPage.addEventListener('click', () => { if (following) readAudit(following.since, following.skip); });
         """
 
     /// The kiosk page of a board, or of one screen of a splicing wall (`tile`).
