@@ -107,7 +107,7 @@ extension CPower {
         public static let packetSequence: UInt8 = 0x02
         public static let windowOutOfRange: UInt8 = 0x12
 
-        static func meaning(_ code: Int) -> String {
+        public static func meaning(_ code: Int) -> String {
             switch code {
             case Int(checksum): "checksum error"
             case Int(packetSequence): "packet sequence error"
