@@ -78,13 +78,17 @@ extension BoardDriver {
 /// Makes the driver for each registered model (`BoardProtocols`).
 public enum BoardDrivers {
     /// `charset`: the font library of a font-card controller (GB2312 unless the card has GBK).
-    public static func make(_ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312) -> any BoardDriver {
+    /// `overNetwork`: the board is reached over TCP, where C-Power frames packets differently.
+    public static func make(
+        _ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312, overNetwork: Bool = false
+    ) -> any BoardDriver {
         switch model.family {
         case .onbonFontCard(let card): FontCardDriver(card: card, format: format, charset: charset)
         case .onbonGraphicCard(let card): GraphicCardDriver(card: card, width: width, height: height)
         case .alpha: AlphaDriver(model: model)
         case .tpm2: TPM2Driver(model: model)
         case .dreamCheeky: DreamCheekyDriver(model: model)
+        case .cpower: CPowerDriver(model: model, format: format, framing: overNetwork ? .network(idCode: CPower.defaultIDCode) : .serial)
         }
     }
 

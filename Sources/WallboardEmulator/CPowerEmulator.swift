@@ -110,7 +110,7 @@ public struct CPowerEmulator: BoardEmulator {
         }
         let code = apply(request.command)
         if code == CPower.ReturnCode.success {
-            log.record(.accepted(describe(request.command)))
+            log.record(.accepted("\(describe(request.command)), \(framing) framing"))
         } else {
             log.record(.refused(code: Int(code), reason: "\(describe(request.command)): \(CPower.ReturnCode.meaning(Int(code)))"))
         }
