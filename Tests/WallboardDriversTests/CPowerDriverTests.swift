@@ -39,6 +39,7 @@ import WallboardTestKit
         let tick = try driver.messages(for: DriverTests.frame(ticked), previous: DriverTests.frame(DriverTests.idle))
         #expect(tick.count == 1)
         #expect(tick[0].count <= 40, "a tick costs \(tick[0].count) bytes")
+        #expect(tick[0].count == (overNetwork ? 39 : 33), "the figures the README gives")
         Self.send(tick, to: &board, driver: driver)
         #expect(board.texts.keys.sorted().compactMap { board.texts[$0]?.text } == ["越秀急救站", "14:30:01", "待命 急救5号 急救8号"])
         #expect(board.texts[0]?.colour == RGB(0, 255, 0) && board.texts[2]?.effect == .continuousScrollLeft)
