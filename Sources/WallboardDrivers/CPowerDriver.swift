@@ -79,6 +79,11 @@ struct CPowerDriver: BoardDriver {
         }
     }
 
+    /// External call 06: the card leaves the windows and plays the programs stored on it.
+    func farewell() throws -> [[UInt8]] {
+        [try encode(.resumePrograms)]
+    }
+
     func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] {
         let parts = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
         // C-Power counts weekdays 0 Sunday … 6 Saturday; Calendar 1 Sunday … 7 Saturday.
