@@ -21,6 +21,9 @@ public protocol BoardDriver: Sendable {
     func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]]
     /// Messages that set brightness, 0 darkest … 1 brightest; empty where the board has no such command.
     func brightness(_ level: Double) throws -> [[UInt8]]
+    /// Messages that give the board back to what it shows without this service (its stored
+    /// programs) when the service stops driving it; empty for boards that have nothing else.
+    func farewell() throws -> [[UInt8]]
     /// How the board shows the text areas a frame marks as blinking.
     var blinking: BlinkHandling { get }
     /// What the controller's own fonts can show; nil for boards that take pixels (their missing
@@ -33,6 +36,7 @@ extension BoardDriver {
     public var pauseBetweenMessages: Duration { .zero }
     public func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] { [] }
     public func brightness(_ level: Double) throws -> [[UInt8]] { [] }
+    public func farewell() throws -> [[UInt8]] { [] }
     public var blinking: BlinkHandling { .inPixels }
     public var repertoire: ControllerRepertoire? { nil }
     public var replies: (any ReplyInterpreter)? { model.replyInterpreter }
@@ -78,13 +82,17 @@ extension BoardDriver {
 /// Makes the driver for each registered model (`BoardProtocols`).
 public enum BoardDrivers {
     /// `charset`: the font library of a font-card controller (GB2312 unless the card has GBK).
-    public static func make(_ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312) -> any BoardDriver {
+    /// `overNetwork`: the board is reached over TCP, where C-Power frames packets differently.
+    public static func make(
+        _ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312, overNetwork: Bool = false
+    ) -> any BoardDriver {
         switch model.family {
         case .onbonFontCard(let card): FontCardDriver(card: card, format: format, charset: charset)
         case .onbonGraphicCard(let card): GraphicCardDriver(card: card, width: width, height: height)
         case .alpha: AlphaDriver(model: model)
         case .tpm2: TPM2Driver(model: model)
         case .dreamCheeky: DreamCheekyDriver(model: model)
+        case .cpower: CPowerDriver(model: model, format: format, framing: overNetwork ? .network(idCode: CPower.defaultIDCode) : .serial)
         }
     }
 

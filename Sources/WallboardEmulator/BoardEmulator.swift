@@ -150,6 +150,8 @@ public func makeEmulator(for model: BoardModel, width: Int, height: Int, painter
         TPM2Emulator(width: width, height: height)
     case .dreamCheeky:
         nil
+    case .cpower:
+        CPowerEmulator(configuration: .init(width: width, height: height), painter: painter)
     }
 }
 

@@ -62,7 +62,8 @@ public final class WallboardService: Sendable {
                 if let refusal = model.refusal(of: layout) {
                     throw ServiceSetupError("\(board.location): board '\(board.id)': \(refusal)")
                 }
-                let driver = BoardDrivers.make(model, width: layout.width, height: layout.height, format: layout.format, charset: board.charset)
+                let driver = BoardDrivers.make(model, width: layout.width, height: layout.height, format: layout.format, charset: board.charset,
+                    overNetwork: transportSetting.isNetworkConnection)
                 let transport = try transports(board, transportSetting)
                 return DriverSink(driver: driver, transport: transport, name: board.name)
             }

@@ -15,4 +15,12 @@ public protocol TransportSetting: Sendable, CustomStringConvertible {
 
     /// The transport this setting describes, not yet open.
     func makeTransport() throws -> any Transport
+
+    /// True for a connection over the network, where a protocol may frame its packets
+    /// differently from a serial line (C-Power does).
+    var isNetworkConnection: Bool { get }
+}
+
+extension TransportSetting {
+    public var isNetworkConnection: Bool { false }
 }

@@ -31,13 +31,16 @@ func feedInChunks(_ bytes: [UInt8], into emulator: inout any BoardEmulator) {
     _ = emulator.render()
 }
 
-/// Every registered protocol's decoder, through the emulator of each of its models.
+/// Every registered protocol's decoder, through the emulator of each of its models, and its
+/// reply parser.
 let protocolFuzzTargets = BoardProtocols.all.compactMap { descriptor -> FuzzTarget? in
     guard descriptor.models.contains(where: emulatedModels.contains) else { return nil }
     return FuzzTarget(name: descriptor.fuzzTarget) { bytes in
         for model in descriptor.models {
             guard var emulator = makeEmulator(for: model, width: 64, height: 16, painter: BoxPainter()) else { continue }
             feedInChunks(bytes, into: &emulator)
+            var replies = model.replies?.makeParser()
+            _ = replies?.feed(bytes)
         }
     }
 }

@@ -29,4 +29,10 @@ import WallboardTransport
         #expect(try await Self.writes("bx5k", answering: OnbonFontCard.reply(to: header, error: .busy)) == 3)
         #expect(try await Self.writes("bx5k", answering: OnbonFontCard.reply(to: header, error: .fontMissing)) == 1)
     }
+
+    @Test func aCPowerCardRetriesABadChecksumOnly() async throws {
+        #expect(try await Self.writes("cpower", answering: CPower.reply(command: 0x7B, cardID: 1, confirm: 1, returnCode: CPower.ReturnCode.checksum, framing: .serial)) == 3)
+        #expect(try await Self.writes("cpower", answering: CPower.reply(command: 0x7B, cardID: 1, confirm: 1, returnCode: CPower.ReturnCode.windowOutOfRange, framing: .serial)) == 1)
+        #expect(try await Self.writes("cpower", answering: CPower.reply(command: 0x7B, cardID: 1, confirm: 1, returnCode: 0, framing: .network(idCode: CPower.defaultIDCode))) == 1)
+    }
 }

@@ -24,11 +24,12 @@ private let fragments: [Fragment] = {
         list.append(Fragment(text: text, gb2312: true, gbk: true, ascii: true))
     }
     // 哎 B0A5, ア A5A2, Α A6A1, 唉 B0A6, 急救 and friends, both spellings of · and —.
-    for text in ["哎", "ア", "Α", "唉", "急救", "粤A·12345", "\u{30FB}", "—", "\u{2015}", "车祸", "＼", "号"] {
+    // 爱 B0AE and 蔼 B0AA carry C-Power's end and escape bytes.
+    for text in ["哎", "ア", "Α", "唉", "急救", "粤A·12345", "\u{30FB}", "—", "\u{2015}", "车祸", "＼", "号", "爱", "蔼"] {
         list.append(Fragment(text: text, gb2312: true, gbk: true, ascii: false))
     }
-    // GBK only: 乑 815A, 乕 815B, 乗 815C (a backslash trail byte), 昛 955A, 浐, 堃.
-    for text in ["乑", "乕", "乗", "昛", "浐", "堃"] {
+    // GBK only: 乑 815A, 乕 815B, 乗 815C (a backslash trail byte), 昛 955A, 浐, 堃, 仴 81A5, 仾 81AA, 伄 81AE.
+    for text in ["乑", "乕", "乗", "昛", "浐", "堃", "仴", "仾", "伄"] {
         list.append(Fragment(text: text, gb2312: false, gbk: true, ascii: false))
     }
     // é is in GB2312's pinyin row; the rest are in neither set.
@@ -161,12 +162,74 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
         #expect(refused > 0 && refused < Self.iterations)
     }
 
+    /// C-Power's pure-text packet in both framings: a serial frame holds one A5 and one AE, at
+    /// its ends; the string's 00 terminator is its only 00 after the colour; whatever the text,
+    /// one packet arrives and decodes to one window text with the text as the card may show it.
+    @Test(arguments: [CPowerFraming.serial, .network(idCode: CPower.defaultIDCode)])
+    func cPowerTextNeverBreaksThePacket(framing: CPowerFraming) throws {
+        var generator = SeededGenerator(seed: framing == .serial ? 0xC0_0001 : 0xC0_0002)
+        var scanner = CPowerFrameScanner()
+        var refused = 0
+        let iterations = 20_000
+        for index in 0..<iterations {
+            let (text, pieces) = randomText(&generator)
+            let window = CPowerWindowText(window: UInt8(index % 8), colour: RGB(255, 0, 0), text: text)
+            let wire: [UInt8]
+            do {
+                wire = try CPower.encode(.windowText(window), framing: framing)
+            } catch {
+                refused += 1
+                if pieces.allSatisfy(\.gbk) {
+                    Issue.record("case \(index): refused showable text \(text.debugDescription): \(error)")
+                    return
+                }
+                continue
+            }
+            guard pieces.allSatisfy(\.gbk) else {
+                Issue.record("case \(index): sent text GBK lacks: \(text.debugDescription)")
+                return
+            }
+            if framing == .serial {
+                guard wire.first == 0xA5, wire.last == 0xAE, !wire.dropFirst().dropLast().contains(where: { $0 == 0xA5 || $0 == 0xAE }) else {
+                    Issue.record("case \(index): framing broken by \(text.debugDescription): \(hexString(wire))")
+                    return
+                }
+            }
+            // Every 89th packet arrives after garbage and in two pieces.
+            var frames: [CPowerFrame] = []
+            if index % 89 == 0 {
+                frames += scanner.feed([0xAE, 0x00, 0xAA, UInt8(truncatingIfNeeded: index) & 0x7F] + wire[..<(wire.count / 2)])
+                frames += scanner.feed(Array(wire[(wire.count / 2)...]))
+                frames.removeAll { if case .damaged = $0 { true } else { false } }
+            } else {
+                frames = scanner.feed(wire)
+            }
+            guard frames.count == 1, case .packet(let packet, _) = frames[0], case .windowText(let decoded) = try CPower.decodeRequest(packet).command else {
+                Issue.record("case \(index): packet for \(text.debugDescription) did not decode: \(frames)")
+                return
+            }
+            let terminator = packet.data.count - 1
+            guard packet.data[15...].firstIndex(of: 0) == terminator else {
+                Issue.record("case \(index): a 00 inside the text of \(text.debugDescription)")
+                return
+            }
+            let shown = ControllerCharset.gbk.canonical(String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 == "\n" || $0.properties.generalCategory != .control })))
+            guard decoded.text == shown, decoded.window == window.window else {
+                Issue.record("case \(index): \(text.debugDescription) came back as \(decoded.text.debugDescription)")
+                return
+            }
+        }
+        #expect(refused > 0 && refused < iterations)
+    }
+
     @Test func scannersSurviveRandomBytes() {
         var generator = SeededGenerator(seed: 0xB17E5)
         var onbon = OnbonFrameScanner(maximumBodyLength: 4096)
         var alpha = AlphaPacketScanner(maximumPacketLength: 4096)
         var tpm2 = TPM2Scanner()
         var replies = OnbonFontCardReplyParser()
+        var cPower = CPowerFrameScanner()
+        var cPowerReplies = CPowerReplyParser()
         for _ in 0..<2_000 {
             let chunk = (0..<64).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             for frame in onbon.feed(chunk) {
@@ -177,7 +240,15 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
             }
             _ = tpm2.feed(chunk)
             _ = replies.feed(chunk)
+            for case .packet(let packet, _) in cPower.feed(chunk) { _ = try? CPower.decodeRequest(packet) }
+            _ = cPowerReplies.feed(chunk)
         }
+        let resume = (try? CPower.encode(.resumePrograms, framing: .serial)) ?? []
+        guard case .packet(let resumed, _)? = cPower.feed([0xAE] + resume).last else {
+            Issue.record("the C-Power packet after the noise was lost")
+            return
+        }
+        #expect((try? CPower.decodeRequest(resumed).command) == .resumePrograms)
         // After the noise, a real frame still gets through.
         let ping = (try? OnbonFontCard.encode(.ping)) ?? []
         let frames = onbon.feed([0x5A] + ping)

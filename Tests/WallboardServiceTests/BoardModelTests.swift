@@ -65,6 +65,30 @@ import WallboardTransport
         #expect(error?.description.contains("Onbon BX-6K font card (bx6k) holds at most 5") == true)
     }
 
+    /// The six areas' layout with two more text widgets: nine windows with the stale banner, one more than a CP5200 splits into.
+    @Test func aLayoutOverACPowersWindowsIsRefusedNamingTheLimit() throws {
+        let directory = try TemporaryDirectory()
+        let layout = directory.path("nine-areas.yaml")
+        try Self.sixAreas.appending((6..<8).map { "\n    - text: \"区\($0)\"\n      rect: [\(($0 - 6) * 32), 16, 32, 16]\n      font: cjk-16" }.joined())
+            .write(toFile: layout, atomically: true, encoding: .utf8)
+        let configuration = try ConfigLoader.load("""
+            centre: 测试
+            source:
+              sqlite: \(directory.path("none.db"))
+              timeZone: Asia/Shanghai
+            boards:
+              - id: door
+                layout: \(layout)
+                protocol: cpower
+                transport:
+                  tcp: 10.1.2.3:5200
+            """, file: directory.path("c.yaml"))
+        let error = #expect(throws: ServiceSetupError.self) { try WallboardService(configuration: configuration) }
+        #expect(error?.description.contains("up to 9 text areas") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("C-Power CP5200 controller (cpower) holds at most 8") == true)
+        _ = try WallboardService(configuration: Self.sixAreaBoard(protocol: "cpower", directory: directory))
+    }
+
     @Test func theSameLayoutFitsABX5K() throws {
         let directory = try TemporaryDirectory()
         let configuration = try Self.sixAreaBoard(protocol: "bx5k", directory: directory)

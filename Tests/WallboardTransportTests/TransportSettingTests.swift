@@ -37,6 +37,7 @@ import WallboardYAML
         )))
         #expect(try Self.parse(SerialTransportSetting.self, "serial: /dev/ttyUSB0").settings == SerialSettings())
         #expect(try setting.makeTransport().deviceName == "/dev/wallboard/door-s01")
+        #expect(!setting.isNetworkConnection)
         let error = try #require(throws: YAMLFileError.self) { try Self.parse(SerialTransportSetting.self, "serial: /dev/x\nbaud: 10") }
         #expect(error.description == "board.yaml:2:7: 'baud' must be between 50 and 4000000, not 10")
     }
@@ -45,6 +46,7 @@ import WallboardYAML
         let setting = try Self.parse(TCPTransportSetting.self, "tcp: 10.20.2.50:5005")
         #expect(setting == TCPTransportSetting(host: "10.20.2.50", port: 5005))
         #expect(try setting.makeTransport().deviceName == "10.20.2.50:5005")
+        #expect(setting.isNetworkConnection, "C-Power frames its packets for the network over it")
         for bad in ["10.20.2.50", ":5005", "host:0", "host:70000"] {
             let error = try #require(throws: YAMLFileError.self) { try Self.parse(TCPTransportSetting.self, "tcp: \(bad)") }
             #expect(error.description == "board.yaml:1:6: 'tcp' is host:port (such as 10.1.2.3:5005), not '\(bad)'")

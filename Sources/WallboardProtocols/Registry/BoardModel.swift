@@ -9,6 +9,7 @@ public struct BoardModel: Sendable, CustomStringConvertible {
         case alpha
         case tpm2
         case dreamCheeky
+        case cpower
     }
 
     public let name: String
@@ -83,6 +84,7 @@ public enum BoardProtocols {
         Alpha.descriptor,
         TPM2.descriptor,
         DreamCheeky.descriptor,
+        CPower.descriptor,
     ]
 
     public static var models: [BoardModel] { all.flatMap(\.models) }

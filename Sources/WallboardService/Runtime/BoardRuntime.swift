@@ -64,6 +64,10 @@ final class BoardRuntime: Service, Sendable {
                 }
             }
         }
+        if let sink {
+            // A task of its own: the board's task is cancelled by now, and the farewell must still go out.
+            await Task { await sink.farewell() }.value
+        }
         monitor.finishSubscribers()
     }
 

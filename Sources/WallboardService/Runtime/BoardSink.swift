@@ -33,12 +33,15 @@ protocol BoardSink: Sendable {
     func unshowableCharacters(in text: String) -> [Character]
     /// The same for all the text areas of `frame`.
     func substitutions(in frame: Frame) -> [Character]
+    /// Gives the board back to what it shows without the service, once, as the service stops.
+    func farewell() async
 }
 
 extension BoardSink {
     func nextChange(of frame: Frame, after now: Date) -> Date? { nil }
     func unshowableCharacters(in text: String) -> [Character] { [] }
     func substitutions(in frame: Frame) -> [Character] { [] }
+    func farewell() async {}
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
     func waitAfterFailure() async {
@@ -95,6 +98,12 @@ final class DriverSink: BoardSink {
 
     func substitutions(in frame: Frame) -> [Character] {
         driver.substitutions(in: frame)
+    }
+
+    /// One delivery as the link's policy allows; a board that does not take it is left as it is.
+    func farewell() async {
+        guard let messages = try? driver.farewell(), !messages.isEmpty else { return }
+        _ = await link.deliver(messages, pause: driver.pauseBetweenMessages)
     }
 
     private func send(_ encode: () throws -> [[UInt8]]) async throws(SinkError) -> Int {

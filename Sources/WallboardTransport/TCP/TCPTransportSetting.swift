@@ -24,6 +24,8 @@ public struct TCPTransportSetting: TransportSetting, Equatable {
 
     public var description: String { "\(host):\(port)" }
 
+    public var isNetworkConnection: Bool { true }
+
     public func makeTransport() throws -> any Transport {
         TCPTransport(host: host, port: port)
     }

@@ -1,0 +1,102 @@
+import Foundation
+import WallboardProtocols
+import WallboardRender
+import WallboardSupport
+
+/// C-Power CP5200: the frame's text areas become the card's windows, split once (and again only
+/// when the areas' places change); after that a window's text goes only when it changed, so a
+/// turnout timer costs one short packet a second.
+struct CPowerDriver: BoardDriver {
+    let model: BoardModel
+    let format: PixelFormat
+    let framing: CPowerFraming
+    /// The documents' examples address card 1, the ID a card has until one is set.
+    let cardID: UInt8 = 1
+
+    var repertoire: ControllerRepertoire? { .chinese(.gbk) }
+    /// Critical text goes with the flicker effect (13): the controller flashes it.
+    var blinking: BlinkHandling { .byController }
+
+    func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
+        let areas = frame.textAreas.sorted { $0.id < $1.id }
+        guard areas.count <= CPower.maximumWindows else {
+            throw DriverError("the layout has \(areas.count) text areas; a C-Power CP5200 splits into at most \(CPower.maximumWindows) windows")
+        }
+        guard !areas.isEmpty else { return [] }
+        let before = previous?.textAreas.sorted { $0.id < $1.id }
+        if let before, before.map(\.id) == areas.map(\.id), before.map(\.rect) == areas.map(\.rect) {
+            return try areas.enumerated().filter { index, area in before[index] != area }.map { index, area in
+                try encode(.windowText(windowText(area, window: UInt8(index))))
+            }
+        }
+        var messages = [try encode(.splitWindows(areas.map(\.rect)))]
+        for (index, area) in areas.enumerated() {
+            messages.append(try encode(.windowText(windowText(area, window: UInt8(index)))))
+        }
+        return messages
+    }
+
+    /// The area as one window's pure text: characters GBK lacks replaced by the placeholder,
+    /// cut to what one packet carries, in its first run's colour and the controller's font
+    /// nearest the area's.
+    func windowText(_ area: TextArea, window: UInt8) -> CPowerWindowText {
+        let text = fitted(showable(area.runs).map(\.text).joined())
+        let effect: CPowerEffect = area.blinks ? .flicker : area.motion.moves ? .continuousScrollLeft : .draw
+        let horizontal: CPowerWindowText.Horizontal = switch area.alignment {
+        case .left: .left
+        case .centre: .centre
+        case .right: .right
+        }
+        return CPowerWindowText(
+            window: window, effect: effect, horizontal: horizontal, vertical: .centre, speed: 1, staySeconds: 0,
+            fontSize: CPower.fontSizeCode(forHeight: area.fontHeight), colour: colour(area.runs.first?.colour ?? .on), text: text)
+    }
+
+    /// `text` shortened, a character at a time from the end, until its GBK bytes fit a packet.
+    func fitted(_ text: String) -> String {
+        var kept = text
+        while !kept.isEmpty, ((try? CPower.textBytes(kept).count) ?? Int.max) > CPower.maximumWindowTextBytes {
+            kept.removeLast(max(1, kept.count / 8))
+        }
+        return kept
+    }
+
+    /// The 24-bit colour the panel shows as the layout's: a single-colour panel lights any
+    /// colour, so it is sent full red, the usual single-colour die.
+    func colour(_ colour: Color) -> RGB {
+        switch format {
+        case .mono: RGB(255, 0, 0)
+        case .bicolor: PixelFormat.bicolor.colour(of: PixelFormat.bicolor.value(for: colour))
+        case .rgb: colour.rgb
+        }
+    }
+
+    func encode(_ command: CPowerCommand) throws -> [UInt8] {
+        do {
+            return try CPower.encode(command, cardID: cardID, framing: framing)
+        } catch {
+            throw DriverError("C-Power: \(error)")
+        }
+    }
+
+    /// External call 06: the card leaves the windows and plays the programs stored on it.
+    func farewell() throws -> [[UInt8]] {
+        [try encode(.resumePrograms)]
+    }
+
+    func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] {
+        let parts = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        // C-Power counts weekdays 0 Sunday … 6 Saturday; Calendar 1 Sunday … 7 Saturday.
+        let time = CPowerTime(
+            year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1,
+            hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0, weekday: (parts.weekday ?? 1) - 1)
+        return [try encode(.setTime(time))]
+    }
+
+    /// The same level, 0…31, for every hour of the card's own table: the service sends the
+    /// schedule's level as each hour comes.
+    func brightness(_ level: Double) throws -> [[UInt8]] {
+        let value = UInt8((min(1, max(0, level)) * 31).rounded())
+        return [try encode(.brightness(Array(repeating: value, count: 24)))]
+    }
+}
