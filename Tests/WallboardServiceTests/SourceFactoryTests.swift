@@ -6,6 +6,7 @@ import WallboardPostgres
 import WallboardSQLite
 import WallboardSourceKit
 import WallboardSources
+import WallboardTransport
 import WallboardYAML
 @testable import WallboardService
 
@@ -47,7 +48,7 @@ import WallboardYAML
                 layout: \(TemporaryDirectory.layoutsDirectory.path)/wall-1920x1080.yaml
                 transport: browser
             """
-        let config = try ConfigLoader.load(text, file: directory.path("wallboard.yaml"), sources: kinds)
+        let config = try ConfigLoader.load(text, file: directory.path("wallboard.yaml"), sources: kinds, transports: TransportKinds.all)
         #expect(config.source.address as? FixedSnapshot == FixedSnapshot(callSign: "急救3号"))
         #expect(config.source.pollInterval == .seconds(1), "the kind's own default")
 
@@ -58,7 +59,7 @@ import WallboardYAML
         #expect(report.configured == ["急救3号"])
 
         let unknown = #expect(throws: YAMLFileError.self) {
-            try ConfigLoader.load(text.replacingOccurrences(of: "fixed:", with: "fixd:"), file: "/etc/wallboard/w.yaml", sources: kinds)
+            try ConfigLoader.load(text.replacingOccurrences(of: "fixed:", with: "fixd:"), file: "/etc/wallboard/w.yaml", sources: kinds, transports: TransportKinds.all)
         }
         #expect(unknown?.message.contains("valid keys: sqlite, postgres, fixed") == true, "\(unknown?.message ?? "")")
     }
