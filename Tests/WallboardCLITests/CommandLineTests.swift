@@ -324,4 +324,15 @@ import WallboardTestKit
         #expect(unknown.status != 0)
         #expect(unknown.errors.contains("unknown protocol 'bx9z'"), "\(unknown.errors)")
     }
+
+    @Test func processorEmulatorListensOnUDPAndNeedsAPort() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = try Self.wallboard(["emulate", "--protocol", "novastar-h", "--udp", "0", "--screens", "2", "--seconds", "1"], in: directory)
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(finished.output.contains("novastar-h processor, 2 screen(s) and 1 input card(s), on udp 127.0.0.1:"), "\(finished.output)")
+        let withoutPort = try Self.wallboard(["emulate", "--protocol", "novastar-h"], in: directory)
+        #expect(withoutPort.status != 0)
+        #expect(withoutPort.errors.contains("novastar-h is served over UDP: give --udp PORT"), "\(withoutPort.errors)")
+    }
 }
