@@ -30,19 +30,6 @@ public actor NovaStarLink {
         public var offlineAfter: Duration { heartbeat * NovaStar.missedHeartbeatsUntilOffline + reply }
     }
 
-    /// The input that carries the wall PC, whose signal is watched.
-    public struct Input: Equatable, Sendable, CustomStringConvertible {
-        public let slot: NovaStarNumber
-        public let interface: NovaStarNumber
-
-        public init(slot: NovaStarNumber, interface: NovaStarNumber) {
-            self.slot = slot
-            self.interface = interface
-        }
-
-        public var description: String { "slot \(slot) interface \(interface)" }
-    }
-
     public enum SignalState: Equatable, Sendable, CustomStringConvertible {
         /// No input is watched, or the processor has not been asked yet.
         case unknown
@@ -89,14 +76,14 @@ public actor NovaStarLink {
 
     public nonisolated let processor: UDPPeer
     public nonisolated let screen: NovaStarNumber
-    public nonisolated let watched: Input?
+    public nonisolated let watched: NovaStarInput?
     public nonisolated let timing: Timing
     public private(set) var status = Status()
     private let socket: UDPSocket
     private var inFlight = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    public init(processor: UDPPeer, screen: NovaStarNumber, watching input: Input? = nil, timing: Timing = .standard) throws {
+    public init(processor: UDPPeer, screen: NovaStarNumber, watching input: NovaStarInput? = nil, timing: Timing = .standard) throws {
         self.processor = processor
         self.screen = screen
         self.watched = input

@@ -16,7 +16,7 @@ import WallboardProcessors
 
     /// Serves `device` on a loopback port and runs a link to it for the length of `body`.
     private func withLink(
-        to device: any ServedDatagramDevice, watching input: NovaStarLink.Input? = nil,
+        to device: any ServedDatagramDevice, watching input: NovaStarInput? = nil,
         _ body: (NovaStarLink) async throws -> Void
     ) async throws {
         let server = try UDPDeviceServer(device: device)
@@ -114,7 +114,7 @@ import WallboardProcessors
 
     @Test func aLostInputSignalIsReportedAndClearedWhenRestored() async throws {
         let processor = NovaStarProcessorEmulator(slots: 2, interfaces: 4)
-        let input = NovaStarLink.Input(slot: try Self.number(2), interface: try Self.number(3))
+        let input = NovaStarInput(slot: try Self.number(2), interface: try Self.number(3))
         try await withLink(to: processor, watching: input) { link in
             try await eventually("signal present") { await link.status.signal == .present ? true : nil }
             await processor.setSignal(.disconnected, slot: input.slot, interface: input.interface)
@@ -126,7 +126,7 @@ import WallboardProcessors
 
     @Test func aProcessorWithoutSignalQueriesIsReportedAsNotSupporting() async throws {
         let processor = NovaStarProcessorEmulator(answersSignalQueries: false)
-        let input = NovaStarLink.Input(slot: try Self.number(1), interface: try Self.number(1))
+        let input = NovaStarInput(slot: try Self.number(1), interface: try Self.number(1))
         try await withLink(to: processor, watching: input) { link in
             try await eventually("not supported") { await link.status.signal == .notSupported ? true : nil }
             #expect(await link.status.online)

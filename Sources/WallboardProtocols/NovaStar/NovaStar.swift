@@ -105,3 +105,17 @@ public struct NovaStarSlotSignals: Equatable, Sendable {
         self.interfaces = interfaces
     }
 }
+
+/// An input card's interface (slot and interface, as the console numbers them): the one that
+/// carries the wall PC, whose signal is watched.
+public struct NovaStarInput: Hashable, Sendable, CustomStringConvertible {
+    public let slot: NovaStarNumber
+    public let interface: NovaStarNumber
+
+    public init(slot: NovaStarNumber, interface: NovaStarNumber) {
+        self.slot = slot
+        self.interface = interface
+    }
+
+    public var description: String { "slot \(slot) interface \(interface)" }
+}
