@@ -61,6 +61,23 @@ import WallboardTestKit
         #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
     }
 
+    @Test func checkSaysThatProcessorsAreCheckedButNotYetDriven() throws {
+        let finished = try Self.serveCheck("""
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            processors:
+              - {id: wall-splicer, kind: novastar-h, address: 192.168.10.20, screen: 1, presets: {normal: 5, massCasualty: 9}}
+            """, named: "processors.yaml")
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(finished.output.contains("processors.yaml: video-wall processors wall-splicer checked; this version does not drive them yet"),
+                "\(finished.output)")
+    }
+
     @Test func checkSaysWhichTimeZoneIsInForce() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心
