@@ -84,7 +84,7 @@ demo: release
 # Tests/Fuzz/*.swift is linked to them. The package sources are SwiftPM's own checkouts, at the
 # versions it resolved for the normal build. Make rebuilds only the modules whose sources changed.
 FUZZ_DIR := .build-fuzz
-FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 cpower controller-text dream-cheeky layout config sqlite-rows postgres-cells scrubber
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 cpower controller-text dream-cheeky novastar-replies layout config sqlite-rows postgres-cells scrubber
 FUZZ_RUNS ?= 1000000
 # Layouts and configurations run longer than a board message; the shipped ones are seeds too.
 FUZZ_MAX_LEN := 4096

@@ -92,6 +92,9 @@ let package = Package(
         // Moving bytes to boards: serial, TCP, USB, each with its setting, registered in
         // `TransportKinds.all`; delivery with replies, retries and status.
         .target(name: "WallboardTransport", dependencies: ["WallboardSupport", "WallboardTransportCore", "WallboardYAML", "CWallboardSys", "CLibUSB"]),
+        // Video-wall processors beside the boards: the link that keeps one in sight (heartbeat,
+        // readiness, input signal) and sends it commands.
+        .target(name: "WallboardProcessors", dependencies: ["WallboardProtocols", "WallboardTransport"]),
         // Frames to wire messages per protocol, only what changed; replies for delivery.
         .target(name: "WallboardDrivers", dependencies: ["WallboardSupport", "WallboardRender", "WallboardProtocols", "WallboardTransportCore"]),
         // ASCII-picture assertions for bitmaps, and a transport that records what it is sent, for
@@ -210,6 +213,10 @@ let package = Package(
         .testTarget(
             name: "WallboardEmulatorTests",
             dependencies: ["WallboardEmulator", "WallboardProtocols", "WallboardRender", "WallboardTestKit"]
+        ),
+        .testTarget(
+            name: "WallboardProcessorsTests",
+            dependencies: ["WallboardProcessors", "WallboardEmulator", "WallboardProtocols", "WallboardTestKit", "WallboardTransport", "WallboardTransportCore"]
         ),
         .testTarget(name: "WallboardTransportTests", dependencies: ["WallboardTransport", "WallboardTransportCore", "WallboardTestKit", "WallboardYAML"]),
         .testTarget(

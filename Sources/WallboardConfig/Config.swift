@@ -17,14 +17,19 @@ public struct ServiceConfiguration: Sendable {
     /// The Fonts directory; nil: found as `wallboard fonts` finds it.
     public var fontsDirectory: String?
     public var boards: [BoardConfiguration]
+    public var processors: [ProcessorConfiguration]
 
-    public init(file: String, centreName: String, source: SourceSettings, http: HTTPSettings, fontsDirectory: String? = nil, boards: [BoardConfiguration]) {
+    public init(
+        file: String, centreName: String, source: SourceSettings, http: HTTPSettings, fontsDirectory: String? = nil, boards: [BoardConfiguration],
+        processors: [ProcessorConfiguration] = []
+    ) {
         self.file = file
         self.centreName = centreName
         self.source = source
         self.http = http
         self.fontsDirectory = fontsDirectory
         self.boards = boards
+        self.processors = processors
     }
 }
 
@@ -148,6 +153,35 @@ public struct HTTPUser: Sendable, Equatable {
         self.tokenFile = tokenFile
         self.location = location
     }
+}
+
+/// A video-wall processor beside the boards (`processors:`). Its screen, preset, slot and
+/// interface numbers are as the processor's console shows them, from 1; `NovaStarNumber` converts
+/// them to the 0-based wire.
+public struct ProcessorConfiguration: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case novastarH = "novastar-h"
+    }
+
+    public struct Preset: Equatable, Sendable {
+        public let name: String
+        public let number: NovaStarNumber
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// An IPv4 address.
+    public var host: String
+    public var port: UInt16
+    public var screen: NovaStarNumber
+    /// In the order the file lists them; `normal` and `massCasualty` among them.
+    public var presets: [Preset]
+    public var brightness: BrightnessSchedule?
+    /// The input that carries the wall PC, whose signal is watched.
+    public var signal: NovaStarInput?
+    public var location: SourceLocation
+
+    public func preset(named name: String) -> NovaStarNumber? { presets.first { $0.name == name }?.number }
 }
 
 /// One board: what it shows and where its frames go.

@@ -25,7 +25,7 @@ public enum ConfigLoader {
     public static func load(_ text: String, file: String, sources: SourceKinds, transports: [any TransportSetting.Type]) throws -> ServiceConfiguration {
         let base = URL(fileURLWithPath: file).deletingLastPathComponent()
         let root = try YAMLValue.parse(text, file: file).mapping()
-        try root.rejectUnknownKeys(["centre", "fonts", "source", "http", "boards"])
+        try root.rejectUnknownKeys(["centre", "fonts", "source", "http", "boards", "processors"])
         let centre = try root.required("centre").string()
         let fonts = try root.optional("fonts").map { try resolve(path: $0, against: base) }
         let source = try sourceSettings(root.required("source"), base: base, kinds: sources)
@@ -43,7 +43,76 @@ public enum ConfigLoader {
             seen[board.id] = board.location
             boards.append(board)
         }
-        return ServiceConfiguration(file: file, centreName: centre, source: source, http: http, fontsDirectory: fonts, boards: boards)
+        var processors: [ProcessorConfiguration] = []
+        for value in try root.optional("processors")?.sequence() ?? [] {
+            let processor = try self.processor(value)
+            if let first = seen[processor.id] {
+                throw value.error("id '\(processor.id)' is used twice; the first is at \(first)")
+            }
+            seen[processor.id] = processor.location
+            processors.append(processor)
+        }
+        return ServiceConfiguration(file: file, centreName: centre, source: source, http: http, fontsDirectory: fonts, boards: boards,
+                                    processors: processors)
+    }
+
+    /// The presets a processor must name: the rules' defaults load them.
+    static let requiredPresets = ["normal", "massCasualty"]
+
+    static func processor(_ value: YAMLValue) throws -> ProcessorConfiguration {
+        let fields = try value.mapping()
+        try fields.rejectUnknownKeys(["id", "kind", "address", "screen", "presets", "brightness", "signal"])
+        let idValue = try fields.required("id")
+        let id = try idValue.string()
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw idValue.error("processor id '\(id)' may hold only letters, digits, '-' and '_' (it is part of URLs)")
+        }
+        let kind = try fields.required("kind").choice(ProcessorConfiguration.Kind.allCases.map { ($0.rawValue, $0) })
+        let (host, port) = try processorAddress(fields.required("address"))
+        let presetsValue = try fields.required("presets")
+        let presets = try presetsValue.mapping().entriesInOrder.map { entry in
+            ProcessorConfiguration.Preset(name: entry.key, number: try consoleNumber(entry.value, of: "preset", in: 1...2000))
+        }
+        if let missing = requiredPresets.first(where: { name in !presets.contains { $0.name == name } }) {
+            throw presetsValue.error("'presets' has no '\(missing)'; name the processor's preset for each of \(requiredPresets.joined(separator: ", "))")
+        }
+        var signal: NovaStarInput?
+        if let signalValue = fields.optional("signal") {
+            let signalFields = try signalValue.mapping()
+            try signalFields.rejectUnknownKeys(["slot", "interface"])
+            signal = NovaStarInput(slot: try consoleNumber(signalFields.required("slot"), of: "slot", in: 1...40),
+                                   interface: try consoleNumber(signalFields.required("interface"), of: "interface", in: 1...4))
+        }
+        return ProcessorConfiguration(
+            id: id, kind: kind, host: host, port: port,
+            screen: try consoleNumber(fields.required("screen"), of: "screen", in: 1...40),
+            presets: presets,
+            brightness: try fields.optional("brightness").map(brightnessSchedule),
+            signal: signal,
+            location: value.location
+        )
+    }
+
+    /// A number as the processor's console shows it, from 1.
+    static func consoleNumber(_ value: YAMLValue, of what: String, in range: ClosedRange<Int>) throws -> NovaStarNumber {
+        let number = try value.int()
+        guard range.contains(number), let converted = NovaStarNumber(shown: number) else {
+            throw value.error("\(what) \(number) is outside \(range.lowerBound)…\(range.upperBound); numbers are as the processor's console shows them, from 1")
+        }
+        return converted
+    }
+
+    /// `A.B.C.D` or `A.B.C.D:PORT` (the processors' port, 6000, when none is given).
+    static func processorAddress(_ value: YAMLValue) throws -> (String, UInt16) {
+        let text = try value.string()
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, octets.count == 4, octets.allSatisfy({ $0.allSatisfy(\.isASCII) && UInt8($0) != nil }) else {
+            throw value.error("'\(text)' is not an IPv4 address with an optional port, such as 192.168.10.20:6000")
+        }
+        guard parts.count == 2 else { return (String(parts[0]), NovaStar.port) }
+        guard let port = UInt16(parts[1]), port > 0 else { throw value.error("'\(parts[1])' is not a port (1…65535)") }
+        return (String(parts[0]), port)
     }
 
     static func sourceSettings(_ value: YAMLValue, base: URL, kinds: SourceKinds) throws -> SourceSettings {

@@ -15,7 +15,7 @@ struct EmulateCommand: AsyncParsableCommand {
         discussion: "Prints the serial device (or port) to point a sender at, then runs until interrupted."
     )
 
-    @Option(name: .customLong("protocol"), help: ArgumentHelp("The board's protocol and controller: \(emulatedModels.map(\.name).joined(separator: ", "))."))
+    @Option(name: .customLong("protocol"), help: ArgumentHelp("The board's protocol and controller: \(emulatedModels.map(\.name).joined(separator: ", ")); or \(NovaStarProcessorEmulator.protocolName), a NovaStar H-series video-wall processor (with --udp)."))
     var boardProtocol: String
 
     @Flag(help: "Serve on a new pseudo-terminal (the default).")
@@ -23,6 +23,15 @@ struct EmulateCommand: AsyncParsableCommand {
 
     @Option(help: "Serve on this TCP port of 127.0.0.1 instead (0: any free port).")
     var tcp: UInt16?
+
+    @Option(help: "Serve a video-wall processor on this UDP port of 127.0.0.1 (0: any free port; the processors' own is 6000).")
+    var udp: UInt16?
+
+    @Option(help: "A video-wall processor's screens, each with presets 1...16.")
+    var screens = 1
+
+    @Option(help: "A video-wall processor's input cards (slots), each with 4 interfaces.")
+    var slots = 1
 
     @Option(help: "The board's size, WIDTHxHEIGHT.")
     var size = BoardSize(width: 192, height: 32)
@@ -42,6 +51,10 @@ struct EmulateCommand: AsyncParsableCommand {
     @OptionGroup var fonts: FontsOptions
 
     func run() async throws {
+        if boardProtocol == NovaStarProcessorEmulator.protocolName {
+            try await runProcessor()
+            return
+        }
         guard let board = emulatedModels.first(where: { $0.name == boardProtocol }) else {
             throw ValidationError("unknown protocol '\(boardProtocol)'; use \(emulatedModels.map(\.name).joined(separator: ", "))")
         }
@@ -64,6 +77,34 @@ struct EmulateCommand: AsyncParsableCommand {
             if let seconds {
                 group.addTask { try await Task.sleep(for: .seconds(seconds)) }
                 _ = try await group.next()
+                group.cancelAll()
+            } else {
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Plays a NovaStar processor on a UDP port and prints each command it receives and what it did.
+    private func runProcessor() async throws {
+        guard let port = udp else { throw ValidationError("\(boardProtocol) is served over UDP: give --udp PORT") }
+        let emulated = NovaStarProcessorEmulator(screens: screens, slots: slots)
+        let server = try UDPDeviceServer(device: emulated, port: port)
+        print("\(boardProtocol) processor, \(screens) screen(s) and \(slots) input card(s), on udp 127.0.0.1:\(server.port)")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            group.addTask {
+                var printed = 0
+                while !Task.isCancelled {
+                    let journal = await emulated.journal
+                    for event in journal.dropFirst(printed) { print(event) }
+                    printed = journal.count
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            if let seconds {
+                group.addTask { try await Task.sleep(for: .seconds(seconds)) }
+                _ = try await group.next()
+                server.close()
                 group.cancelAll()
             } else {
                 try await group.waitForAll()

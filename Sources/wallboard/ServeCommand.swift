@@ -36,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("\(config): HTTPS with \(certificate.files.certificate) (\(certificate.summary))\n".utf8))
             }
             FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards, time zone \(zone), configuration OK\n".utf8))
+            if !configuration.processors.isEmpty {
+                let ids = configuration.processors.map(\.id).joined(separator: ", ")
+                FileHandle.standardOutput.write(Data("\(config): video-wall processors \(ids) checked; this version does not drive them yet\n".utf8))
+            }
             return
         }
         try await service.run { url in

@@ -68,6 +68,15 @@ let fuzzTargets: [FuzzTarget] = protocolFuzzTargets + [
         let reports = stride(from: 0, to: bytes.count, by: 8).map { Array(bytes[$0..<min($0 + 8, bytes.count)]) }
         _ = DreamCheeky.decode(reports)
     },
+    // A NovaStar processor's datagrams, read as a reply to each command and as requests.
+    FuzzTarget(name: "novastar-replies") { bytes in
+        for command in NovaStarCommand.allCases {
+            if case .refused(let fault) = NovaStarReply.read(bytes, answering: command) {
+                precondition(fault.command == command.rawValue, "a fault names \(fault.command) for a reply to \(command)")
+            }
+        }
+        _ = NovaStarRequest.decode(bytes)
+    },
     FuzzTarget(name: "layout") { bytes in layoutFuzzing.run(bytes) },
     FuzzTarget(name: "config", run: fuzzConfiguration),
     FuzzTarget(name: "sqlite-rows") { bytes in sqliteRowFuzzing.run(bytes) },

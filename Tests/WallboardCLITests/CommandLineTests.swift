@@ -61,6 +61,23 @@ import WallboardTestKit
         #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
     }
 
+    @Test func checkSaysThatProcessorsAreCheckedButNotYetDriven() throws {
+        let finished = try Self.serveCheck("""
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            processors:
+              - {id: wall-splicer, kind: novastar-h, address: 192.168.10.20, screen: 1, presets: {normal: 5, massCasualty: 9}}
+            """, named: "processors.yaml")
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(finished.output.contains("processors.yaml: video-wall processors wall-splicer checked; this version does not drive them yet"),
+                "\(finished.output)")
+    }
+
     @Test func checkSaysWhichTimeZoneIsInForce() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心
@@ -323,5 +340,16 @@ import WallboardTestKit
         let unknown = try Self.wallboard(["emulate", "--protocol", "bx9z"], in: directory)
         #expect(unknown.status != 0)
         #expect(unknown.errors.contains("unknown protocol 'bx9z'"), "\(unknown.errors)")
+    }
+
+    @Test func processorEmulatorListensOnUDPAndNeedsAPort() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let finished = try Self.wallboard(["emulate", "--protocol", "novastar-h", "--udp", "0", "--screens", "2", "--seconds", "1"], in: directory)
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(finished.output.contains("novastar-h processor, 2 screen(s) and 1 input card(s), on udp 127.0.0.1:"), "\(finished.output)")
+        let withoutPort = try Self.wallboard(["emulate", "--protocol", "novastar-h"], in: directory)
+        #expect(withoutPort.status != 0)
+        #expect(withoutPort.errors.contains("novastar-h is served over UDP: give --udp PORT"), "\(withoutPort.errors)")
     }
 }

@@ -279,6 +279,63 @@ import WallboardYAML
         #expect(Self.error(graphic) == "9:14: 'charset' names the font library of a font-card board (bx5k, bx6k); this board draws no text of its own")
     }
 
+    static let withProcessor = minimal + """
+
+        processors:
+          - id: wall-splicer
+            kind: novastar-h
+            address: 192.168.10.20:6000
+            screen: 1
+            presets: {normal: 5, massCasualty: 9, drill: 12}
+            brightness: [{from: "07:00", level: 1}, {from: "22:00", level: 0.4}]
+            signal: {slot: 1, interface: 2}
+          - id: hall-2
+            kind: novastar-h
+            address: 10.0.0.7
+            screen: 2
+            presets: {massCasualty: 2, normal: 1}
+        """
+
+    @Test func processorsAreReadWithConsoleNumbersConvertedToTheWire() throws {
+        let configuration = try ConfigLoader.load(Self.withProcessor, file: "/etc/wallboard/test.yaml")
+        #expect(configuration.processors.map(\.id) == ["wall-splicer", "hall-2"])
+        let splicer = try #require(configuration.processors.first)
+        #expect(splicer.kind == .novastarH)
+        #expect(splicer.host == "192.168.10.20")
+        #expect(splicer.port == 6000)
+        #expect(splicer.screen.wire == 0)
+        #expect(splicer.presets.map(\.name) == ["normal", "massCasualty", "drill"])
+        #expect(splicer.preset(named: "massCasualty")?.shown == 9)
+        #expect(splicer.preset(named: "massCasualty")?.wire == 8)
+        #expect(splicer.signal?.slot.wire == 0)
+        #expect(splicer.signal?.interface.wire == 1)
+        #expect(splicer.brightness?.level(at: TimeOfDay(hour: 23, minute: 0)) == 0.4)
+        #expect(splicer.location.line == 10)
+        let hall = try #require(configuration.processors.last)
+        #expect(hall.port == 6000, "the processors' own port when none is given")
+        #expect(hall.signal == nil)
+        #expect(hall.brightness == nil)
+        #expect(try ConfigLoader.load(Self.minimal, file: "/etc/wallboard/test.yaml").processors.isEmpty)
+    }
+
+    @Test func processorMistakesAreReportedWhereTheyAre() {
+        func processorError(_ replacing: String, with replacement: String) -> String {
+            Self.error(Self.withProcessor.replacingOccurrences(of: replacing, with: replacement))
+        }
+        #expect(processorError("screen: 1", with: "screen: 0")
+            == "13:13: screen 0 is outside 1…40; numbers are as the processor's console shows them, from 1")
+        #expect(processorError("kind: novastar-h\n    address: 192", with: "kind: novastar-x\n    address: 192").hasPrefix("11:11: "))
+        #expect(processorError("192.168.10.20:6000", with: "wall-splicer.local")
+            == "12:14: 'wall-splicer.local' is not an IPv4 address with an optional port, such as 192.168.10.20:6000")
+        #expect(processorError("192.168.10.20:6000", with: "192.168.10.20:0") == "12:14: '0' is not a port (1…65535)")
+        #expect(processorError("{normal: 5, massCasualty: 9, drill: 12}", with: "{normal: 5, drill: 12}")
+            == "14:14: 'presets' has no 'massCasualty'; name the processor's preset for each of normal, massCasualty")
+        #expect(processorError("interface: 2}", with: "interface: 5}")
+            == "16:34: interface 5 is outside 1…4; numbers are as the processor's console shows them, from 1")
+        #expect(processorError("id: hall-2", with: "id: wall") == "17:5: id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:6:5")
+        #expect(processorError("    signal: {slot", with: "    signal: {slt").hasPrefix("16:14: "))
+    }
+
     @Test func boardsNeedDistinctIDs() {
         let text = Self.minimal + "\n  - id: wall\n    layout: x.yaml\n    transport: browser\n"
         #expect(Self.error(text) == "9:5: board id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:6:5")
