@@ -66,11 +66,11 @@ struct EmulateCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let port = tcp {
                 let server = try TCPBoardServer(board: emulated, port: port)
-                print("\(board.name) \(size.width)x\(size.height) board listening on 127.0.0.1:\(server.port)")
+                announce("\(board.name) \(size.width)x\(size.height) board listening on 127.0.0.1:\(server.port)")
                 group.addTask { try await server.run() }
             } else {
                 let server = try PseudoTerminalBoardServer(board: emulated)
-                print("\(board.name) \(size.width)x\(size.height) board on \(server.devicePath)")
+                announce("\(board.name) \(size.width)x\(size.height) board on \(server.devicePath)")
                 group.addTask { try await server.run() }
             }
             group.addTask { try await show(emulated) }
@@ -89,7 +89,7 @@ struct EmulateCommand: AsyncParsableCommand {
         guard let port = udp else { throw ValidationError("\(boardProtocol) is served over UDP: give --udp PORT") }
         let emulated = NovaStarProcessorEmulator(screens: screens, slots: slots)
         let server = try UDPDeviceServer(device: emulated, port: port)
-        print("\(boardProtocol) processor, \(screens) screen(s) and \(slots) input card(s), on udp 127.0.0.1:\(server.port)")
+        announce("\(boardProtocol) processor, \(screens) screen(s) and \(slots) input card(s), on udp 127.0.0.1:\(server.port)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             group.addTask {
@@ -141,4 +141,11 @@ extension ControllerCharset: ExpressibleByArgument {
     }
 
     public static var allValueStrings: [String] { allCases.map { $0.rawValue.lowercased() } }
+}
+
+/// Prints where an emulator listens and flushes it at once, also into a pipe or file, so that
+/// whoever started it (a script, a test) can read the port while it runs.
+private func announce(_ line: String) {
+    print(line)
+    fflush(nil)
 }

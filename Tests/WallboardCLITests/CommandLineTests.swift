@@ -342,9 +342,15 @@ import WallboardTestKit
         #expect(unknown.errors.contains("unknown protocol 'bx9z'"), "\(unknown.errors)")
     }
 
-    @Test func processorEmulatorListensOnUDPAndNeedsAPort() throws {
+    @Test func processorEmulatorListensOnUDPAndNeedsAPort() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
+        // The port is in the output while the emulator runs, not only when it ends.
+        let running = try WallboardProgram.start(["emulate", "--protocol", "novastar-h", "--udp", "0"], in: directory)
+        defer { running.process.terminate() }
+        func printed() -> String { (try? String(contentsOf: running.output, encoding: .utf8)) ?? "" }
+        try await eventually("the port, printed at once", within: .seconds(5), describe: printed) { printed().contains("on udp 127.0.0.1:") }
+        running.process.terminate()
         let finished = try Self.wallboard(["emulate", "--protocol", "novastar-h", "--udp", "0", "--screens", "2", "--seconds", "1"], in: directory)
         #expect(finished.status == 0, "\(finished.errors)")
         #expect(finished.output.contains("novastar-h processor, 2 screen(s) and 1 input card(s), on udp 127.0.0.1:"), "\(finished.output)")
