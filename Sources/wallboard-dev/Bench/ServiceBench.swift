@@ -19,7 +19,8 @@ extension BenchCatalog {
     /// 500 emulated boards keeping their clocks on time while vehicles are dispatched, and what the
     /// browser wall costs on the WebSocket.
     static let service: [BenchCase] = [
-        BenchCase(name: "service-commit-to-door-board") { try await measureCommitToDoorBoard() },
+        BenchCase(name: "service-commit-to-door-board") { try await measureCommitToDoorBoard(.onbonFontCardOverPTY) },
+        BenchCase(name: "service-commit-to-cpower-door-board") { try await measureCommitToDoorBoard(.cPowerOverTCP) },
         BenchCase(name: "service-200-emulated-boards") { try await measureEmulatedFleet(count: 200, seconds: 30) },
         BenchCase(name: "service-500-emulated-boards") { try await measureEmulatedFleet(count: 500, seconds: 30) },
         BenchCase(name: "service-wall-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false) },
@@ -127,28 +128,66 @@ private func withBoards<T: Sendable>(_ service: WallboardService, extra: [@Senda
     }
 }
 
-/// Commit → the emulated font card showing the alert (and, undone, the idle picture again).
-private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
+/// A door board the commit-to-board case measures: its controller, played by its emulator, and
+/// the link the service reaches it over.
+private enum MeasuredDoorBoard {
+    case onbonFontCardOverPTY
+    case cPowerOverTCP
+
+    var model: String {
+        switch self {
+        case .onbonFontCardOverPTY: "bx5k"
+        case .cPowerOverTCP: "cpower"
+        }
+    }
+
+    /// The emulator served where the service reaches it, and the board's `transport:` lines.
+    func serve(_ emulated: EmulatedBoard) throws -> (run: @Sendable () async throws -> Void, close: @Sendable () -> Void, transport: String) {
+        switch self {
+        case .onbonFontCardOverPTY:
+            let server = try PseudoTerminalBoardServer(board: emulated)
+            return ({ try await server.run() }, { server.close() }, "serial: \(server.devicePath)\n      baud: 57600")
+        case .cPowerOverTCP:
+            let server = try TCPBoardServer(board: emulated)
+            return ({ try await server.run() }, { server.close() }, "tcp: 127.0.0.1:\(server.port)")
+        }
+    }
+
+    /// The text of the board's first area (window) as the emulator decoded it.
+    func firstText(_ state: any BoardEmulator) -> String? {
+        switch self {
+        case .onbonFontCardOverPTY:
+            guard let card = state as? OnbonFontCardEmulator else { return nil }
+            return card.areas.keys.sorted().first.flatMap { card.areas[$0]?.text.plainText }
+        case .cPowerOverTCP:
+            guard let card = state as? CPowerEmulator else { return nil }
+            return card.texts.keys.sorted().first.flatMap { card.texts[$0]?.text }
+        }
+    }
+}
+
+/// Commit → the emulated door board showing the alert (and, undone, the idle picture again).
+private func measureCommitToDoorBoard(_ board: MeasuredDoorBoard) async throws -> [String: any Sendable] {
     let database = try await BenchDatabase()
     defer { database.remove() }
     guard let target = try await database.idleStations().first else { throw BenchError("no idle station") }
     let fonts = try FontLibrary.locate()
     let painter = FontChainPainter(chains: [16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
-    guard let model = BoardProtocols.model(named: "bx5k"), let emulated = EmulatedBoard(model, width: 192, height: 32, painter: painter) else { throw BenchError("no bx5k emulator") }
-    let server = try PseudoTerminalBoardServer(board: emulated)
+    guard let model = BoardProtocols.model(named: board.model), let emulated = EmulatedBoard(model, width: 192, height: 32, painter: painter) else {
+        throw BenchError("no \(board.model) emulator")
+    }
+    let server = try board.serve(emulated)
     defer { server.close() }
     let service = try WallboardService(configuration: try database.configuration(boards: """
           - id: door
             station: \(target.station)
             layout: LAYOUTS/door-192x32-bicolor.yaml
-            protocol: bx5k
+            protocol: \(board.model)
             transport:
-              serial: \(server.devicePath)
-              baud: 57600
+              \(server.transport)
         """))
     @Sendable func firstText() async -> String? {
-        guard let card = await emulated.state as? OnbonFontCardEmulator else { return nil }
-        return card.areas.keys.sorted().first.flatMap { card.areas[$0]?.text.plainText }
+        board.firstText(await emulated.state)
     }
     @Sendable func wait(for condition: @Sendable (String?) -> Bool) async throws -> Duration {
         let start = ContinuousClock.now
@@ -159,7 +198,7 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
         return ContinuousClock.now - start
     }
     let queue = try DatabaseQueue(path: database.path)
-    return try await withBoards(service, extra: [{ try await server.run() }]) {
+    return try await withBoards(service, extra: [server.run]) {
         _ = try await wait { $0 == target.name }
         var delays: [Double] = []
         for round in 0..<30 {
@@ -172,7 +211,7 @@ private func measureCommitToDoorBoard() async throws -> [String: any Sendable] {
             try await Task.sleep(for: .milliseconds(150))
         }
         var result = percentiles(delays)
-        result["what"] = "commit to the whole update decoded by the bx5k emulator over a pty"
+        result["what"] = "commit to the whole update decoded by the \(board.model) emulator"
         return result
     }
 }
