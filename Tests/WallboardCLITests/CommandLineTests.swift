@@ -78,6 +78,31 @@ import WallboardTestKit
                 "\(finished.output)")
     }
 
+    /// A running service says it too, at its start, not only `--check`.
+    @Test func serveWarnsThatProcessorsAreNotYetDriven() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            centre: 测试中心
+            source:
+              sqlite: dispatch.db
+            http:
+              port: 0
+            boards:
+              - id: wall
+                layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
+                transport: browser
+            processors:
+              - {id: wall-splicer, kind: novastar-h, address: 192.168.10.20, screen: 1, presets: {normal: 5, massCasualty: 9}}
+            """.write(to: directory.appendingPathComponent("processors.yaml"), atomically: true, encoding: .utf8)
+        let server = try WallboardProgram.start(["serve", "--config", "processors.yaml"], in: directory)
+        defer { server.process.terminate() }
+        func logged() -> String { (try? String(contentsOf: server.errors, encoding: .utf8)) ?? "" }
+        try await eventually("the warning at start", describe: logged) {
+            logged().contains("warning: processors.yaml: video-wall processors wall-splicer checked; this version does not drive them yet")
+        }
+    }
+
     @Test func checkSaysWhichTimeZoneIsInForce() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心
