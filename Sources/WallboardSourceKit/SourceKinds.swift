@@ -38,7 +38,10 @@ public struct SourceKinds: Sendable {
         while let argument = rest.popFirst() {
             let (label, inline) = Self.split(argument)
             guard let kind = all.first(where: { "--\($0.option)" == label }) else {
-                throw SourceKindError("unexpected '\(argument)'; the dispatch source is one of \(synopsis)")
+                let options = all.map { "--\($0.option)" }
+                let what = label.hasPrefix("-") ? "unknown option '\(label)'\(suggestion(for: label, among: options)); --help lists this command's options"
+                    : "unexpected argument '\(argument)'"
+                throw SourceKindError("\(what); the dispatch source is one of \(synopsis)")
             }
             guard let text = inline ?? rest.popFirst() else {
                 throw SourceKindError("--\(kind.option) needs a \(kind.optionValue)")

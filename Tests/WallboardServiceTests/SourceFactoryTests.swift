@@ -96,8 +96,14 @@ import WallboardYAML
         #expect(throws: SourceKindError("give one dispatch source, not --db and --fixed")) {
             try kinds.address(arguments: ["--db", "a.db", "--fixed", "x"])
         }
-        #expect(throws: SourceKindError("unexpected '--dbb'; the dispatch source is one of --db path | --postgres url | --fixed call-sign")) {
+        #expect(throws: SourceKindError("unknown option '--dbb' (did you mean '--db'?); --help lists this command's options; the dispatch source is one of --db path | --postgres url | --fixed call-sign")) {
             try kinds.address(arguments: ["--dbb", "a.db"])
+        }
+        #expect(throws: SourceKindError("unknown option '--bords'; --help lists this command's options; the dispatch source is one of --db path | --postgres url | --fixed call-sign")) {
+            try kinds.address(arguments: ["--bords=3"])
+        }
+        #expect(throws: SourceKindError("unexpected argument 'a.db'; the dispatch source is one of --db path | --postgres url | --fixed call-sign")) {
+            try kinds.address(arguments: ["a.db"])
         }
         #expect(throws: SourceKindError("--db needs a path")) { try kinds.address(arguments: ["--db"]) }
         #expect(throws: SourceKindError.self) { try kinds.address(arguments: ["--postgres", "mysql://db/dispatch"]) }
