@@ -78,7 +78,9 @@ final class DriverSink: BoardSink {
 
     func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
         try await send {
-            try driver.messages(for: driver.frameToSend(frame, at: now), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) })
+            // What the board shows of `previous` is taken as its phase says; a new text that went
+            // out lit in a dark phase is at worst sent lit again, or left lit until the next phase.
+            try driver.messages(for: driver.frameToSend(frame, at: now, after: previous?.frame), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) })
         }
     }
 
