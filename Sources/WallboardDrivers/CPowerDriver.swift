@@ -49,7 +49,7 @@ struct CPowerDriver: BoardDriver {
             fontSize: fontSize, colour: colour(area.runs.first?.colour ?? .on), text: fitted(runs.map(\.text).joined()))
         if case .scrollToRead(let hold, let speed) = area.motion {
             let pages = FontCardDriver.pages(of: runs, width: area.rect.width) { CPower.advance(of: $0, fontSize: fontSize) }
-            text.text = packed(pages.map { $0.map(\.text).joined() })
+            text.text = packed(pages.map { $0.map(\.text).joined() }, width: area.rect.width) { CPower.advance(of: $0, fontSize: fontSize) }
             text.effect = area.blinks ? .flicker : .draw
             text.horizontal = .left
             text.staySeconds = UInt16(max(1, (hold + Double(area.rect.width) / max(1, speed)).rounded()))
@@ -66,14 +66,17 @@ struct CPowerDriver: BoardDriver {
     }
 
     /// Pages one per line, as many whole pages as one packet carries; when some are left out the
-    /// last one kept ends in '…'. Never part of a character.
-    func packed(_ pages: [String]) -> String {
+    /// last one kept ends in '…', still within `width` in the card's font (`advance`). Never part
+    /// of a character.
+    func packed(_ pages: [String], width: Int, advance: (Character) -> Int) -> String {
         var kept = pages
         while kept.count > 1, Self.bytes(kept.joined(separator: "\n")) > CPower.maximumWindowTextBytes {
             kept.removeLast()
         }
         if kept.count < pages.count, var last = kept.popLast() {
-            if !last.isEmpty { last.removeLast() }
+            repeat {
+                if !last.isEmpty { last.removeLast() }
+            } while !last.isEmpty && last.reduce(advance("…"), { $0 + advance($1) }) > width
             kept.append(last + "…")
         }
         return fitted(kept.joined(separator: "\n"))

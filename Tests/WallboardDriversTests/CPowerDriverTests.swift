@@ -194,6 +194,7 @@ import WallboardTestKit
         #expect(kept.hasSuffix("…"))
         let lines = kept.split(separator: "\n").map(String.init)
         #expect(lines.dropLast().allSatisfy { (177...192).contains(width($0)) }, "whole pages: \(lines)")
+        #expect(lines.last.map(width) ?? 0 <= 192, "the '…' fits the window too")
         #expect(long.hasPrefix(String(lines.joined().dropLast())), "what is shown is the start of the text, character for character")
     }
 }
