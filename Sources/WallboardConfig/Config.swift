@@ -196,6 +196,8 @@ public struct BoardConfiguration: Sendable {
     public var output: BoardOutput
     /// The font library of a font-card controller: GB2312, or GBK where the card has it.
     public var charset: ControllerCharset
+    /// A C-Power card's card ID and network ID code (`cardID`, `idCode`).
+    public var cpowerCard: CPowerCardAddress
     public var brightness: BrightnessSchedule?
     /// When the board's clock is set each day (it is also set whenever the board reconnects).
     public var clockSync: TimeOfDay?
@@ -206,7 +208,7 @@ public struct BoardConfiguration: Sendable {
 
     public init(
         id: String, name: String, stationID: String? = nil, layoutPath: String, output: BoardOutput,
-        charset: ControllerCharset = .gb2312, brightness: BrightnessSchedule? = nil, clockSync: TimeOfDay? = nil, frameInterval: Duration? = nil,
+        charset: ControllerCharset = .gb2312, cpowerCard: CPowerCardAddress = CPowerCardAddress(), brightness: BrightnessSchedule? = nil, clockSync: TimeOfDay? = nil, frameInterval: Duration? = nil,
         location: SourceLocation
     ) {
         self.id = id
@@ -215,6 +217,7 @@ public struct BoardConfiguration: Sendable {
         self.layoutPath = layoutPath
         self.output = output
         self.charset = charset
+        self.cpowerCard = cpowerCard
         self.brightness = brightness
         self.clockSync = clockSync
         self.frameInterval = frameInterval

@@ -226,7 +226,7 @@ public enum ConfigLoader {
 
     static func board(_ value: YAMLValue, base: URL, transports: [any TransportSetting.Type]) throws -> BoardConfiguration {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["id", "name", "station", "layout", "protocol", "charset", "transport", "brightness", "clockSync", "refresh"])
+        try fields.rejectUnknownKeys(["id", "name", "station", "layout", "protocol", "charset", "cardID", "idCode", "transport", "brightness", "clockSync", "refresh"])
         let idValue = try fields.required("id")
         let id = try idValue.string()
         guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -251,6 +251,7 @@ public enum ConfigLoader {
             }
             charset = try charsetValue.choice(ControllerCharset.allCases.map { ($0.rawValue.lowercased(), $0) })
         }
+        let cpowerCard = try cpowerCard(fields, output: output)
         let brightness = try fields.optional("brightness").map(brightnessSchedule)
         var clockSync: TimeOfDay?
         if let syncValue = fields.optional("clockSync"), try syncValue.string().lowercased() != "false", try syncValue.string().lowercased() != "off" {
@@ -270,11 +271,38 @@ public enum ConfigLoader {
             layoutPath: try resolve(path: fields.required("layout"), against: base),
             output: output,
             charset: charset,
+            cpowerCard: cpowerCard,
             brightness: brightness,
             clockSync: clockSync,
             frameInterval: try fields.optional("refresh").map { try duration($0, in: .milliseconds(20)...(.seconds(60))) },
             location: value.location
         )
+    }
+
+    /// A C-Power board's `cardID` (1…255; 255 is FF, which every card takes) and, over TCP, its
+    /// `idCode` (eight hexadecimal digits); the factory settings where they are left out.
+    static func cpowerCard(_ fields: YAMLMapping, output: BoardOutput) throws -> CPowerCardAddress {
+        var card = CPowerCardAddress()
+        let cardIDValue = fields.optional("cardID"), idCodeValue = fields.optional("idCode")
+        guard cardIDValue != nil || idCodeValue != nil else { return card }
+        guard case .device(let model, let transport) = output, case .cpower = model.family else {
+            let value = cardIDValue ?? idCodeValue
+            throw (value ?? fields.owner).error("'cardID' and 'idCode' address a C-Power card (protocol: cpower); this board has neither")
+        }
+        if let cardIDValue {
+            card.cardID = UInt8(try cardIDValue.int(in: 1...255))
+        }
+        if let idCodeValue {
+            guard transport.isNetworkConnection else {
+                throw idCodeValue.error("'idCode' travels only in the network framing (transport: tcp); a card on \(transport.description) is addressed by 'cardID' alone")
+            }
+            let text = try idCodeValue.string()
+            guard text.count == 8, let code = UInt32(text, radix: 16) else {
+                throw idCodeValue.error("'idCode' is the card's network ID code as eight hexadecimal digits (FFFFFFFF until it is set), not '\(text)'")
+            }
+            card.idCode = code
+        }
+        return card
     }
 
     /// The keys a `transport:` mapping may be named by: every transport kind, then `framebuffer`.

@@ -13,12 +13,17 @@ public enum BlinkHandling: Sendable, Equatable {
 
 extension BoardDriver {
     /// `frame` as this board must be sent it at `now`: where the board blinks in phases, the
-    /// blinking areas are empty during the dark phase.
-    public func frameToSend(_ frame: Frame, at now: Date) -> Frame {
+    /// blinking areas are empty during the dark phase, except one whose text `previous` (the
+    /// frame delivered before it) did not hold: a new alert is sent lit at once instead of
+    /// waiting up to a phase in the dark, and blinks in step from the next phase on. (A blinking
+    /// text that changes every phase, which no shipped layout has, therefore stays lit.)
+    public func frameToSend(_ frame: Frame, at now: Date, after previous: Frame? = nil) -> Frame {
         guard case .inPhases(let phase) = blinking, !Self.isLitPhase(now, phase: phase) else { return frame }
         var dark = frame
         for index in dark.textAreas.indices where dark.textAreas[index].blinks {
-            dark.textAreas[index].runs = []
+            let area = dark.textAreas[index]
+            let isNew = previous.map { !$0.textAreas.contains { $0.id == area.id && $0.runs == area.runs } } ?? false
+            if !isNew { dark.textAreas[index].runs = [] }
         }
         return dark
     }

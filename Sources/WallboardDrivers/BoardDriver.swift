@@ -21,6 +21,9 @@ public protocol BoardDriver: Sendable {
     func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]]
     /// Messages that set brightness, 0 darkest … 1 brightest; empty where the board has no such command.
     func brightness(_ level: Double) throws -> [[UInt8]]
+    /// Messages that switch the board's screen (its LEDs) on or off now, keeping what it shows;
+    /// empty for boards that have no such command, which the service then refuses to switch.
+    func screenPower(on: Bool) throws -> [[UInt8]]
     /// Messages that give the board back to what it shows without this service (its stored
     /// programs) when the service stops driving it; empty for boards that have nothing else.
     func farewell() throws -> [[UInt8]]
@@ -36,10 +39,14 @@ extension BoardDriver {
     public var pauseBetweenMessages: Duration { .zero }
     public func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] { [] }
     public func brightness(_ level: Double) throws -> [[UInt8]] { [] }
+    public func screenPower(on: Bool) throws -> [[UInt8]] { [] }
     public func farewell() throws -> [[UInt8]] { [] }
     public var blinking: BlinkHandling { .inPixels }
     public var repertoire: ControllerRepertoire? { nil }
     public var replies: (any ReplyInterpreter)? { model.replyInterpreter }
+
+    /// Whether the board's screen can be switched on and off (`screenPower` has messages for it).
+    public var switchesScreen: Bool { !((try? screenPower(on: false)) ?? []).isEmpty }
 }
 
 extension BoardModel {
@@ -83,8 +90,10 @@ extension BoardDriver {
 public enum BoardDrivers {
     /// `charset`: the font library of a font-card controller (GB2312 unless the card has GBK).
     /// `overNetwork`: the board is reached over TCP, where C-Power frames packets differently.
+    /// `card`: which C-Power card the packets are for.
     public static func make(
-        _ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312, overNetwork: Bool = false
+        _ model: BoardModel, width: Int, height: Int, format: PixelFormat, charset: ControllerCharset = .gb2312, overNetwork: Bool = false,
+        card: CPowerCardAddress = CPowerCardAddress()
     ) -> any BoardDriver {
         switch model.family {
         case .onbonFontCard(let card): FontCardDriver(card: card, format: format, charset: charset)
@@ -92,7 +101,7 @@ public enum BoardDrivers {
         case .alpha: AlphaDriver(model: model)
         case .tpm2: TPM2Driver(model: model)
         case .dreamCheeky: DreamCheekyDriver(model: model)
-        case .cpower: CPowerDriver(model: model, format: format, framing: overNetwork ? .network(idCode: CPower.defaultIDCode) : .serial)
+        case .cpower: CPowerDriver(model: model, format: format, framing: overNetwork ? .network(idCode: card.idCode) : .serial, cardID: card.cardID)
         }
     }
 

@@ -10,8 +10,7 @@ struct CPowerDriver: BoardDriver {
     let model: BoardModel
     let format: PixelFormat
     let framing: CPowerFraming
-    /// The documents' examples address card 1, the ID a card has until one is set.
-    let cardID: UInt8 = 1
+    let cardID: UInt8
 
     var repertoire: ControllerRepertoire? { .chinese(.gbk) }
     /// Critical text goes with the flicker effect (13): the controller flashes it.
@@ -36,29 +35,64 @@ struct CPowerDriver: BoardDriver {
         return messages
     }
 
-    /// The area as one window's pure text: characters GBK lacks replaced by the placeholder,
-    /// cut to what one packet carries, in its first run's colour and the controller's font
-    /// nearest the area's.
+    /// The area as one window's pure text: characters GBK lacks replaced by the placeholder, in
+    /// its first run's colour and the controller's font nearest the area's. Text that does not
+    /// fit (`scrollToRead`) goes as pages, as to the Onbon font cards: lines that each fit the
+    /// window in the card's font, shown still from the left for the hold plus the time a drawn
+    /// board takes to move one window's width, so the crew can read at once; the card turns them.
     func windowText(_ area: TextArea, window: UInt8) -> CPowerWindowText {
-        let text = fitted(showable(area.runs).map(\.text).joined())
-        let effect: CPowerEffect = area.blinks ? .flicker : area.motion.moves ? .continuousScrollLeft : .draw
-        let horizontal: CPowerWindowText.Horizontal = switch area.alignment {
+        let runs = showable(area.runs)
+        let fontSize = CPower.fontSizeCode(forHeight: area.fontHeight)
+        var text = CPowerWindowText(
+            window: window, effect: area.blinks ? .flicker : area.motion.moves ? .continuousScrollLeft : .draw,
+            horizontal: horizontal(area.alignment), vertical: .centre, speed: 1, staySeconds: 0,
+            fontSize: fontSize, colour: colour(area.runs.first?.colour ?? .on), text: fitted(runs.map(\.text).joined()))
+        if case .scrollToRead(let hold, let speed) = area.motion {
+            let pages = FontCardDriver.pages(of: runs, width: area.rect.width) { CPower.advance(of: $0, fontSize: fontSize) }
+            text.text = packed(pages.map { $0.map(\.text).joined() }, width: area.rect.width) { CPower.advance(of: $0, fontSize: fontSize) }
+            text.effect = area.blinks ? .flicker : .draw
+            text.horizontal = .left
+            text.staySeconds = UInt16(max(1, (hold + Double(area.rect.width) / max(1, speed)).rounded()))
+        }
+        return text
+    }
+
+    func horizontal(_ alignment: TextArea.Alignment) -> CPowerWindowText.Horizontal {
+        switch alignment {
         case .left: .left
         case .centre: .centre
         case .right: .right
         }
-        return CPowerWindowText(
-            window: window, effect: effect, horizontal: horizontal, vertical: .centre, speed: 1, staySeconds: 0,
-            fontSize: CPower.fontSizeCode(forHeight: area.fontHeight), colour: colour(area.runs.first?.colour ?? .on), text: text)
     }
 
-    /// `text` shortened, a character at a time from the end, until its GBK bytes fit a packet.
+    /// Pages one per line, as many whole pages as one packet carries; when some are left out the
+    /// last one kept ends in '…', still within `width` in the card's font (`advance`). Never part
+    /// of a character.
+    func packed(_ pages: [String], width: Int, advance: (Character) -> Int) -> String {
+        var kept = pages
+        while kept.count > 1, Self.bytes(kept.joined(separator: "\n")) > CPower.maximumWindowTextBytes {
+            kept.removeLast()
+        }
+        if kept.count < pages.count, var last = kept.popLast() {
+            repeat {
+                if !last.isEmpty { last.removeLast() }
+            } while !last.isEmpty && last.reduce(advance("…"), { $0 + advance($1) }) > width
+            kept.append(last + "…")
+        }
+        return fitted(kept.joined(separator: "\n"))
+    }
+
+    /// `text` shortened, from the end and a character at a time, until its GBK bytes fit a packet.
     func fitted(_ text: String) -> String {
         var kept = text
-        while !kept.isEmpty, ((try? CPower.textBytes(kept).count) ?? Int.max) > CPower.maximumWindowTextBytes {
+        while !kept.isEmpty, Self.bytes(kept) > CPower.maximumWindowTextBytes {
             kept.removeLast(max(1, kept.count / 8))
         }
         return kept
+    }
+
+    static func bytes(_ text: String) -> Int {
+        (try? CPower.textBytes(text).count) ?? Int.max
     }
 
     /// The 24-bit colour the panel shows as the layout's: a single-colour panel lights any
@@ -91,6 +125,11 @@ struct CPowerDriver: BoardDriver {
             year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1,
             hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0, weekday: (parts.weekday ?? 1) - 1)
         return [try encode(.setTime(time))]
+    }
+
+    /// Command 76: the LEDs go dark or light at once; the windows and their text stay.
+    func screenPower(on: Bool) throws -> [[UInt8]] {
+        [try encode(.screenPower(on: on))]
     }
 
     /// The same level, 0…31, for every hour of the card's own table: the service sends the

@@ -138,7 +138,11 @@ struct TextBlock {
 /// Boards that draw their own text (font cards, Alpha) use `painter`; pixel boards ignore it.
 /// `charset`: a font card's font library. Nil for boards with no byte-stream emulator (the Dream Cheeky is a USB HID device: decode
 /// its reports with `DreamCheeky.decode`).
-public func makeEmulator(for model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter, charset: ControllerCharset = .gb2312) -> (any BoardEmulator)? {
+/// `card`: the card ID and network ID code a C-Power card answers to.
+public func makeEmulator(
+    for model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter, charset: ControllerCharset = .gb2312,
+    card: CPowerCardAddress = CPowerCardAddress()
+) -> (any BoardEmulator)? {
     switch model.family {
     case .onbonFontCard(let card):
         OnbonFontCardEmulator(configuration: .init(width: width, height: height, model: card, charset: charset), painter: painter)
@@ -151,7 +155,7 @@ public func makeEmulator(for model: BoardModel, width: Int, height: Int, painter
     case .dreamCheeky:
         nil
     case .cpower:
-        CPowerEmulator(configuration: .init(width: width, height: height), painter: painter)
+        CPowerEmulator(configuration: .init(width: width, height: height, cardID: card.cardID, idCode: card.idCode), painter: painter)
     }
 }
 

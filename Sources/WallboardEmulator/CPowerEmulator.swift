@@ -152,6 +152,18 @@ public struct CPowerEmulator: BoardEmulator {
         }
     }
 
+    /// The lines of `text` the window shows at `now`: all of them when they fit its height;
+    /// otherwise a page of as many as fit, each page shown for the text's stay time in turn, as
+    /// the card turns pages.
+    private func page(of text: CPowerWindowText, in window: Rect, fontHeight: Int, now: ContinuousClock.Instant) -> [String] {
+        let lines = text.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let perPage = max(1, window.height / max(1, fontHeight))
+        guard lines.count > perPage else { return lines }
+        let pages = stride(from: 0, to: lines.count, by: perPage).map { Array(lines[$0..<min($0 + perPage, lines.count)]) }
+        let shown = writtenAt[text.window].map { Int((now - $0) / .seconds(max(1, Int(text.staySeconds)))) } ?? 0
+        return pages[shown % pages.count]
+    }
+
     /// The windows' text drawn with the board's fonts at the size code's height; a dark screen
     /// when switched off, and nothing of the stored programs (which this emulator does not hold).
     public func render() -> Bitmap {
@@ -163,7 +175,7 @@ public struct CPowerEmulator: BoardEmulator {
             if text.effect == .flicker, let written = writtenAt[text.window], Int((now - written) / Self.flickerPhase) % 2 == 1 { continue }
             let height = CPower.fontHeights[Int(text.fontSize)]
             let colour = Color.rgb(text.colour)
-            let lines = text.text.split(separator: "\n", omittingEmptySubsequences: false).map { [TextRun(text: String($0), colour: colour, fontHeight: height)] }
+            let lines = page(of: text, in: window, fontHeight: height, now: now).map { [TextRun(text: $0, colour: colour, fontHeight: height)] }
             let horizontal: TextBlock.Horizontal = switch text.horizontal {
             case .left: .left
             case .centre: .centre

@@ -14,8 +14,11 @@ public actor EmulatedBoard: ServedBoard {
     }
 
     /// The emulator for `model` of the given size; nil for boards with no byte-stream emulator.
-    public init?(_ model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter, charset: ControllerCharset = .gb2312) {
-        guard let emulator = makeEmulator(for: model, width: width, height: height, painter: painter, charset: charset) else { return nil }
+    public init?(
+        _ model: BoardModel, width: Int, height: Int, painter: any BoardTextPainter, charset: ControllerCharset = .gb2312,
+        card: CPowerCardAddress = CPowerCardAddress()
+    ) {
+        guard let emulator = makeEmulator(for: model, width: width, height: height, painter: painter, charset: charset, card: card) else { return nil }
         self.init(emulator)
     }
 

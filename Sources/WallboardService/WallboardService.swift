@@ -63,7 +63,7 @@ public final class WallboardService: Sendable {
                     throw ServiceSetupError("\(board.location): board '\(board.id)': \(refusal)")
                 }
                 let driver = BoardDrivers.make(model, width: layout.width, height: layout.height, format: layout.format, charset: board.charset,
-                    overNetwork: transportSetting.isNetworkConnection)
+                    overNetwork: transportSetting.isNetworkConnection, card: board.cpowerCard)
                 let transport = try transports(board, transportSetting)
                 return DriverSink(driver: driver, transport: transport, name: board.name)
             }
@@ -137,7 +137,8 @@ public final class WallboardService: Sendable {
             let monitor = BoardMonitor(
                 id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,
                 layoutName: layout.name, stationID: board.stationID, width: layout.width, height: layout.height,
-                format: layout.format, controlsBrightness: sink?.takesCommands ?? false, bezels: layout.bezels, privacy: layout.privacy
+                format: layout.format, controlsBrightness: sink?.takesCommands ?? false,
+                switchesScreen: sink?.switchesScreen ?? false, bezels: layout.bezels, privacy: layout.privacy
             )
             boards.append(BoardRuntime(
                 configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),

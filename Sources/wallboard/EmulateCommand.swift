@@ -39,6 +39,12 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: "A font card's font library: gb2312 or gbk.")
     var charset = ControllerCharset.gb2312
 
+    @Option(name: .customLong("card-id"), help: "A C-Power card's card ID, 1...255 (it also takes 255, FF, the broadcast); packets for another are ignored.")
+    var cardID: UInt8 = CPower.defaultCardID
+
+    @Option(name: .customLong("id-code"), help: "A C-Power card's network ID code, eight hexadecimal digits; network packets with another are ignored.")
+    var idCode = "FFFFFFFF"
+
     @Option(help: "Write what the board shows to this PNG after every change.")
     var png: String?
 
@@ -60,17 +66,21 @@ struct EmulateCommand: AsyncParsableCommand {
         }
         let library = try fonts.library()
         let painter = FontChainPainter(chains: [12: try library.chain("cjk-12"), 16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
-        guard let emulated = EmulatedBoard(board, width: size.width, height: size.height, painter: painter, charset: charset) else {
+        guard cardID >= 1, idCode.count == 8, let code = UInt32(idCode, radix: 16) else {
+            throw ValidationError("--card-id is 1...255 and --id-code eight hexadecimal digits (FFFFFFFF until it is set), not \(cardID) and '\(idCode)'")
+        }
+        let card = CPowerCardAddress(cardID: cardID, idCode: code)
+        guard let emulated = EmulatedBoard(board, width: size.width, height: size.height, painter: painter, charset: charset, card: card) else {
             throw ValidationError("no emulator for \(boardProtocol)")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let port = tcp {
                 let server = try TCPBoardServer(board: emulated, port: port)
-                announce("\(board.name) \(size.width)x\(size.height) board listening on 127.0.0.1:\(server.port)")
+                announce("\(board.name) \(size.width)x\(size.height) board\(await Self.addressed(emulated)) listening on 127.0.0.1:\(server.port)")
                 group.addTask { try await server.run() }
             } else {
                 let server = try PseudoTerminalBoardServer(board: emulated)
-                announce("\(board.name) \(size.width)x\(size.height) board on \(server.devicePath)")
+                announce("\(board.name) \(size.width)x\(size.height) board\(await Self.addressed(emulated)) on \(server.devicePath)")
                 group.addTask { try await server.run() }
             }
             group.addTask { try await show(emulated) }
@@ -82,6 +92,12 @@ struct EmulateCommand: AsyncParsableCommand {
                 try await group.waitForAll()
             }
         }
+    }
+
+    /// The card a C-Power emulator answers to, as its setup software shows it; empty for other boards.
+    private static func addressed(_ emulated: EmulatedBoard) async -> String {
+        guard let card = await emulated.state as? CPowerEmulator else { return "" }
+        return " (card ID \(card.configuration.cardID), ID code \(String(format: "%08X", card.configuration.idCode)))"
     }
 
     /// Plays a NovaStar processor on a UDP port and prints each command it receives and what it did.

@@ -367,6 +367,20 @@ import WallboardTestKit
         #expect(unknown.errors.contains("unknown protocol 'bx9z'"), "\(unknown.errors)")
     }
 
+    /// A C-Power emulator plays the card a configuration addresses: its card ID and ID code.
+    @Test func cpowerEmulatorAnswersToTheCardItIsTold() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let addressed = try Self.wallboard(["emulate", "--protocol", "cpower", "--tcp", "0", "--card-id", "7", "--id-code", "0a0b0c0d", "--seconds", "1"], in: directory)
+        #expect(addressed.status == 0, "\(addressed.errors)")
+        #expect(addressed.output.contains("cpower 192x32 board (card ID 7, ID code 0A0B0C0D) listening on 127.0.0.1:"), "\(addressed.output)")
+        let factory = try Self.wallboard(["emulate", "--protocol", "cpower", "--seconds", "1"], in: directory)
+        #expect(factory.output.contains("cpower 192x32 board (card ID 1, ID code FFFFFFFF) on /dev/pts/"), "\(factory.output)")
+        let wrong = try Self.wallboard(["emulate", "--protocol", "cpower", "--id-code", "12345"], in: directory)
+        #expect(wrong.status != 0)
+        #expect(wrong.errors.contains("--id-code eight hexadecimal digits"), "\(wrong.errors)")
+    }
+
     @Test func processorEmulatorListensOnUDPAndNeedsAPort() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -47,6 +47,21 @@ import WallboardRender
         #expect(darkPicture.cropped(to: top).pixels.allSatisfy { $0 == 0 })
     }
 
+    /// A new alert (a text the frame before did not hold) is sent lit even in a dark phase, so
+    /// a dispatch never waits for the next lit phase; from then on it blinks in step.
+    @Test func aNewBlinkingTextIsSentLitAtOnce() throws {
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let dark = Date(timeIntervalSince1970: 1_795_242_601)
+        let idle = DriverTests.frame([TextArea(id: 1, rect: Self.critical[0].rect, runs: [.init("越秀急救站", colour: .green)]), Self.critical[1]])
+        let alert = DriverTests.frame(Self.critical)
+        #expect(driver.frameToSend(alert, at: dark, after: idle) == alert, "the dispatch goes out lit")
+        #expect(driver.frameToSend(alert, at: dark, after: alert).textAreas[0].runs.isEmpty, "the same alert blinks")
+        #expect(driver.frameToSend(alert, at: dark).textAreas[0].runs.isEmpty, "the board's state unknown: in step")
+        var another = Self.critical
+        another[0].runs = [.init("急救9号 危重", colour: .red)]
+        #expect(driver.frameToSend(DriverTests.frame(another), at: dark, after: alert).textAreas[0].runs == another[0].runs)
+    }
+
     @Test func aFrameWithoutBlinkingAreasHasNoPhases() throws {
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
         let steady = DriverTests.frame(DriverTests.idle)

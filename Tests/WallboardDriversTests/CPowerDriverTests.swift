@@ -63,7 +63,8 @@ import WallboardTestKit
         Self.send(try driver.messages(for: frame, previous: nil), to: &board, driver: driver)
         let areas = frame.textAreas.sorted { $0.id < $1.id }
         #expect(board.windows == areas.map(\.rect))
-        #expect(board.texts.keys.sorted().compactMap { board.texts[$0]?.text } == areas.map(\.text))
+        // Text that does not fit goes as pages, one a line (a space where a line breaks is left out).
+        #expect(board.texts.keys.sorted().compactMap { board.texts[$0]?.text.filter { $0 != "\n" && $0 != " " } } == areas.map { $0.text.filter { $0 != " " } })
         let shown = board.render()
         for area in areas where !area.text.isEmpty {
             #expect(shown.cropped(to: area.rect).pixels.contains { $0 != 0 }, "\(layoutFile) area \(area.id) \"\(area.text)\" is dark on the board")
@@ -110,4 +111,91 @@ import WallboardTestKit
         Self.send(try driver.brightness(0.5), to: &board, driver: driver)
         #expect(board.brightness == Array(repeating: 16, count: 24))
     }
+
+    /// Command 76 through the driver: the card goes dark and keeps its windows' text; the other
+    /// families have no such command and say so.
+    @Test func theScreenGoesDarkAndLightsAgainWithItsTextKept() throws {
+        let driver = BoardDrivers.make(try DriverTests.model("cpower"), width: 192, height: 32, format: .bicolor)
+        #expect(driver.switchesScreen)
+        var board = try Self.emulator()
+        Self.send(try driver.messages(for: DriverTests.frame(DriverTests.idle), previous: nil), to: &board, driver: driver)
+        let lit = board.render()
+        #expect(lit.pixels.contains { $0 != 0 })
+        Self.send(try driver.screenPower(on: false), to: &board, driver: driver)
+        #expect(!board.screenOn && board.render().pixels.allSatisfy { $0 == 0 }, "a dark board")
+        #expect(board.texts.count == DriverTests.idle.count)
+        Self.send(try driver.screenPower(on: true), to: &board, driver: driver)
+        #expect(board.render() == lit)
+        for name in ["bx5k", "bx6e", "alpha", "tpm2"] {
+            let other = BoardDrivers.make(try DriverTests.model(name), width: 192, height: 32, format: .bicolor)
+            #expect(!other.switchesScreen, "\(name)")
+            #expect(try other.screenPower(on: false).isEmpty, "\(name)")
+        }
+    }
+
+    /// A driver set to a card's ID (and, over TCP, its ID code) reaches that card; a card with
+    /// another ID or ID code ignores the packets and does not answer.
+    @Test(arguments: [false, true])
+    func packetsGoToTheConfiguredCardAndNoOther(overNetwork: Bool) throws {
+        let address = CPowerCardAddress(cardID: 7, idCode: 0x0A0B_0C0D)
+        let driver = BoardDrivers.make(try DriverTests.model("cpower"), width: 192, height: 32, format: .bicolor, overNetwork: overNetwork, card: address)
+        let messages = try driver.messages(for: DriverTests.frame(DriverTests.idle), previous: nil)
+        var card = CPowerEmulator(configuration: .init(pixelFormat: .bicolor, cardID: 7, idCode: 0x0A0B_0C0D), painter: try Self.painter())
+        Self.send(messages, to: &card, driver: driver)
+        #expect(card.texts.count == DriverTests.idle.count)
+        var others = [CPowerEmulator(configuration: .init(pixelFormat: .bicolor, cardID: 1, idCode: 0x0A0B_0C0D), painter: try Self.painter())]
+        if overNetwork {
+            others.append(CPowerEmulator(configuration: .init(pixelFormat: .bicolor, cardID: 7), painter: try Self.painter()))
+        }
+        for var other in others {
+            #expect(messages.allSatisfy { other.receive($0).isEmpty }, "no answer from card \(other.configuration.cardID)")
+            #expect(other.windows.isEmpty && other.texts.isEmpty)
+        }
+    }
+
+    /// A pickup address too long for its window goes as pages, as to the font cards: lines that
+    /// each fit the window in the card's font, still and from the left, turned by the card after
+    /// the hold plus the time a window's width takes to move; past what one packet carries, whole
+    /// pages are left out and the last one kept ends in '…', never part of a character.
+    @Test func longTextIsPagedNotCut() throws {
+        let driver = BoardDrivers.make(try DriverTests.model("cpower"), width: 192, height: 32, format: .bicolor)
+        let start = ContinuousClock.now
+        let now = Locked(start)
+        var board = try Self.emulator { now.withLock { $0 } }
+        let address = "广州市越秀区中山二路58号中山大学附属第一医院急诊楼东侧停车场入口"
+        func width(_ line: String) -> Int {
+            line.reduce(0) { $0 + CPower.advance(of: $1, fontSize: 2) }
+        }
+        func area(_ text: String) -> TextArea {
+            TextArea(id: 1, rect: Rect(x: 0, y: 16, width: 192, height: 16), runs: [.init(text, colour: .red)], motion: .toRead, fontHeight: 16)
+        }
+        Self.send(try driver.messages(for: DriverTests.frame([area(address)]), previous: nil), to: &board, driver: driver)
+        let paged = try #require(board.texts[0])
+        let pages = paged.text.split(separator: "\n").map(String.init)
+        #expect(pages.joined() == address)
+        #expect(pages.count == 3 && pages.allSatisfy { width($0) <= 192 }, "\(pages)")
+        #expect(paged.effect == .draw && paged.horizontal == .left)
+        #expect(paged.staySeconds == 8, "2 s to read, then 6 s for 192 px at 32 px/s")
+        var shown: [Bitmap] = []
+        for page in 0..<4 {
+            now.withLock { $0 = start + .seconds(8 * page) + .milliseconds(100) }
+            shown.append(board.render())
+        }
+        #expect(shown[0] != shown[1] && shown[1] != shown[2] && shown[3] == shown[0], "the card turns the pages and starts again")
+        #expect(shown.allSatisfy { $0.pixels.contains { $0 != 0 } })
+
+        let long = String(repeating: address, count: 20)
+        #expect(try CPower.textBytes(long).count > CPower.maximumWindowTextBytes)
+        let messages = try driver.messages(for: DriverTests.frame([area(long)]), previous: DriverTests.frame([area(address)]))
+        #expect(messages.count == 1)
+        Self.send(messages, to: &board, driver: driver)
+        let kept = try #require(board.texts[0]?.text)
+        #expect(try CPower.textBytes(kept).count <= CPower.maximumWindowTextBytes)
+        #expect(kept.hasSuffix("…"))
+        let lines = kept.split(separator: "\n").map(String.init)
+        #expect(lines.dropLast().allSatisfy { (177...192).contains(width($0)) }, "whole pages: \(lines)")
+        #expect(lines.last.map(width) ?? 0 <= 192, "the '…' fits the window too")
+        #expect(long.hasPrefix(String(lines.joined().dropLast())), "what is shown is the start of the text, character for character")
+    }
 }
+

@@ -4,6 +4,7 @@ import WallboardConfig
 import WallboardFonts
 import WallboardLayout
 import WallboardPostgres
+import WallboardProtocols
 import WallboardSQLite
 import WallboardSources
 import WallboardTransport
@@ -277,6 +278,28 @@ import WallboardYAML
         #expect(Self.error(big5) == "9:14: 'boards[0].charset' is 'big5'; expected one of: gb2312, gbk")
         let graphic = gbk.replacingOccurrences(of: "bx5k", with: "bx6e")
         #expect(Self.error(graphic) == "9:14: 'charset' names the font library of a font-card board (bx5k, bx6k); this board draws no text of its own")
+    }
+
+    /// A C-Power card's card ID and, over TCP, its network ID code; the factory settings (1 and
+    /// FFFFFFFF) where they are left out.
+    @Test func aCPowerBoardNamesItsCardIDAndIDCode() throws {
+        func board(_ keys: String, transport: String = "tcp: a:5200") -> String {
+            Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: cpower\n\(keys)    transport:\n      \(transport)")
+        }
+        let addressed = try ConfigLoader.load(board("    cardID: 7\n    idCode: 0A0B0c0D\n"), file: "/etc/wallboard/test.yaml")
+        #expect(addressed.boards.first?.cpowerCard == CPowerCardAddress(cardID: 7, idCode: 0x0A0B_0C0D))
+        let factory = try ConfigLoader.load(board(""), file: "/etc/wallboard/test.yaml")
+        #expect(factory.boards.first?.cpowerCard == CPowerCardAddress(cardID: 1, idCode: 0xFFFF_FFFF))
+        let serial = try ConfigLoader.load(board("    cardID: 255\n", transport: "serial: /dev/ttyUSB0"), file: "/etc/wallboard/test.yaml")
+        #expect(serial.boards.first?.cpowerCard.cardID == 0xFF, "the broadcast ID every card takes")
+        #expect(Self.error(board("    cardID: 0\n")).hasPrefix("9:13: "))
+        #expect(Self.error(board("    cardID: 256\n")).hasPrefix("9:13: "))
+        #expect(Self.error(board("    idCode: 12345\n"))
+            == "9:13: 'idCode' is the card's network ID code as eight hexadecimal digits (FFFFFFFF until it is set), not '12345'")
+        #expect(Self.error(board("    idCode: FFFFFFFF\n", transport: "serial: /dev/ttyUSB0"))
+            .hasPrefix("9:13: 'idCode' travels only in the network framing (transport: tcp)"))
+        let fontCard = board("    cardID: 7\n").replacingOccurrences(of: "cpower", with: "bx5k")
+        #expect(Self.error(fontCard) == "9:13: 'cardID' and 'idCode' address a C-Power card (protocol: cpower); this board has neither")
     }
 
     static let withProcessor = minimal + """

@@ -30,6 +30,9 @@ public enum CPower {
     /// Packet type, card type, card ID, command, confirm or return byte.
     static let headLength = 5
 
+    /// The card ID a card has until one is set: the documents' examples address it.
+    public static let defaultCardID: UInt8 = 1
+
     /// Font size codes 0…7: the controller's font heights in pixels.
     public static let fontHeights = [8, 12, 16, 24, 32, 40, 48, 56]
 
@@ -38,10 +41,29 @@ public enum CPower {
         bytes.reduce(UInt16(0)) { $0 &+ UInt16($1) }
     }
 
+    /// How wide `character` is in the card's font of size code `fontSize`: half the height for
+    /// ASCII, the full height for anything else (no source gives the fonts' widths).
+    public static func advance(of character: Character, fontSize: UInt8) -> Int {
+        let height = fontHeights[min(Int(fontSize), fontHeights.count - 1)]
+        return character.unicodeScalars.allSatisfy(\.isASCII) ? height / 2 : height
+    }
+
     /// The size code whose font is the largest not taller than `height` (the smallest font when
     /// none is that small).
     public static func fontSizeCode(forHeight height: Int) -> UInt8 {
         UInt8(fontHeights.lastIndex { $0 <= height } ?? 0)
+    }
+}
+
+/// Which card a packet is for: its card ID (1…254, or FF, which every card takes) and, over
+/// TCP, the network ID code set on it; both are set on the card with its own setup software.
+public struct CPowerCardAddress: Sendable, Hashable {
+    public var cardID: UInt8
+    public var idCode: UInt32
+
+    public init(cardID: UInt8 = CPower.defaultCardID, idCode: UInt32 = CPower.defaultIDCode) {
+        self.cardID = cardID
+        self.idCode = idCode
     }
 }
 

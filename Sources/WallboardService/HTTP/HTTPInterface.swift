@@ -299,7 +299,7 @@ public struct HTTPInterface: Sendable {
         var problem: String?
     }
 
-    /// What operators do to a board: a test message, clearing it, brightness, the clock.
+    /// What operators do to a board: a test message, clearing it, brightness, the clock, the screen on or off.
     func addControls(to board: RouterGroup<Context>) {
         let service = self.service
         board.post("message") { request, context in
@@ -347,6 +347,15 @@ public struct HTTPInterface: Sendable {
                 throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no clock to set")
             }
             monitor.setClockNow()
+            return try Self.json(monitor.report, status: .accepted)
+        }
+        board.post("power") { request, context in
+            let monitor = try Self.monitor(service, context)
+            guard monitor.switchesScreen else {
+                throw HTTPError(.conflict, message: "board '\(monitor.id)' (\(monitor.output)) has no command to switch its screen on or off")
+            }
+            let body = try await Self.decode(PowerRequest.self, from: request)
+            monitor.switchScreen(on: body.on)
             return try Self.json(monitor.report, status: .accepted)
         }
     }
@@ -405,6 +414,11 @@ public struct HTTPInterface: Sendable {
         var level: Double?
         /// How long the level holds before the board returns to its schedule.
         var seconds: Double?
+    }
+
+    struct PowerRequest: Decodable {
+        /// false: the screen goes dark (what it shows is kept); true: it lights again.
+        var on: Bool
     }
 
     /// One screen of a splicing wall, as `?tile=COLUMN,ROW` names it.

@@ -8,6 +8,11 @@ enum Pages {
     /// the controls, all in the page's own font (`PageFont`) at `fontSize` pixels or twice that.
     /// `brightnessFloor`: the lowest level (0 … 1) the brightness field offers, as `http.brightnessFloor` allows.
     static func console(centre: String, timeZone: String, fontSize: Int, boards: [BoardReport], controlled: Set<String>, brightnessFloor: Double) -> String {
+        let screenButtons = """
+
+                    <button type="button" class="screen-off">关屏</button>
+                    <button type="button" class="screen-on">开屏</button>
+            """
         let cards = boards.map { board -> String in
             let controls = controlled.contains(board.id) ? """
                   <form class="message">
@@ -22,7 +27,7 @@ enum Pages {
                     亮度 <input name="level" type="number" min="\(Int((brightnessFloor * 100).rounded(.up)))" max="100" step="5" value="50"> %
                     <button type="button" class="brightness">设定</button>
                     <button type="button" class="schedule">按时间表</button>
-                    <button type="button" class="clock">校准时钟</button>
+                    <button type="button" class="clock">校准时钟</button>\(board.switchesScreen ? screenButtons : "")
                   </div>
                 """ : ""
             return """
@@ -182,6 +187,8 @@ enum Pages {
             if (report.lastUpdate) parts.push('画面更新 ' + time(report.lastUpdate));
             if (report.brightnessOverride !== undefined && report.brightnessOverride !== null) parts.push('亮度 ' + Math.round(report.brightnessOverride * 100) + '%（手动）');
             else if (report.brightness !== undefined && report.brightness !== null) parts.push('亮度 ' + Math.round(report.brightness * 100) + '%');
+            if (report.screenOnWanted === false) parts.push(report.screenOn === false ? '屏幕已关' : '屏幕待关');
+            else if (report.screenOnWanted === true && report.screenOn !== true) parts.push('屏幕待开');
             if (report.message) parts.push('测试信息「' + report.message + '」至 ' + time(report.messageUntil));
             card.querySelector('.counters').textContent = parts.join(' · ');
             const list = card.querySelector('.events');
@@ -271,6 +278,11 @@ enum Pages {
               command(card, 'POST', path + '/brightness', { level: Number(commands.querySelector('input').value) / 100 }));
             commands.querySelector('.schedule').addEventListener('click', () => command(card, 'POST', path + '/brightness', { level: null }));
             commands.querySelector('.clock').addEventListener('click', () => command(card, 'POST', path + '/clock'));
+            const screenOff = commands.querySelector('.screen-off');
+            if (screenOff) {
+              screenOff.addEventListener('click', () => command(card, 'POST', path + '/power', { on: false }));
+              commands.querySelector('.screen-on').addEventListener('click', () => command(card, 'POST', path + '/power', { on: true }));
+            }
           }
         });
 

@@ -20,6 +20,8 @@ public final class BoardMonitor: Sendable {
     public let format: PixelFormat
     /// Whether the board's brightness can be set (protocol boards only).
     public let controlsBrightness: Bool
+    /// Whether the board's screen can be switched off and on (its driver has a command for it).
+    public let switchesScreen: Bool
     /// A splicing wall's bezels: each screen shows its tile of the frame.
     public let bezels: Bezels
     /// Who may look: a `public` board faces the street; anything else (a preview too) is internal.
@@ -48,6 +50,10 @@ public final class BoardMonitor: Sendable {
         var message: TestMessage?
         var brightnessOverride: BrightnessOverride?
         var appliedBrightness: Double?
+        /// The operator's choice of screen on or off, kept until they change it; nil: never chosen.
+        var screenOnWanted: Bool?
+        /// What the board's screen was last switched to; nil: not switched since the board was (re)connected.
+        var screenOnApplied: Bool?
         var delivery = DeliveryRecord()
         var history = BoardHistory()
         var substitutions = SubstitutionRecord()
@@ -74,7 +80,7 @@ public final class BoardMonitor: Sendable {
     let deliveryBell = Doorbell()
 
     init(id: String, name: String, output: String, device: String?, layoutName: String, stationID: String?,
-         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, bezels: Bezels = .none, privacy: PrivacyClass = .internal)
+         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, switchesScreen: Bool = false, bezels: Bezels = .none, privacy: PrivacyClass = .internal)
     {
         self.id = id
         self.name = name
@@ -86,6 +92,7 @@ public final class BoardMonitor: Sendable {
         self.height = height
         self.format = format
         self.controlsBrightness = controlsBrightness
+        self.switchesScreen = switchesScreen
         self.bezels = bezels
         self.privacy = privacy
     }
@@ -180,7 +187,16 @@ public final class BoardMonitor: Sendable {
         }
     }
 
-    func recordDelivery(bytes: Int, at now: Date, brightness: Double?) {
+    /// Switches the board's screen on or off from the next delivery on, and after every reconnect.
+    public func switchScreen(on: Bool) {
+        state.withLock { $0.screenOnWanted = on }
+        deliveryBell.ring()
+    }
+
+    /// The operator's choice of screen on or off; nil while they have made none.
+    var screenOnWanted: Bool? { state.withLock { $0.screenOnWanted } }
+
+    func recordDelivery(bytes: Int, at now: Date, brightness: Double?, screenOn: Bool?) {
         let watchers = state.withLock { state in
             let changed = state.history.record(.ok, at: now, detail: nil)
             state.delivery.health = .ok
@@ -188,16 +204,19 @@ public final class BoardMonitor: Sendable {
             state.delivery.bytesSent += bytes
             state.delivery.framesDelivered += 1
             state.appliedBrightness = brightness
+            state.screenOnApplied = screenOn
             return changed ? Array(state.healthWatchers.values) : []
         }
         for watcher in watchers { watcher.ring() }
     }
 
-    /// Bytes sent without a new frame (a brightness change or the clock), and the level now applied.
-    func recordBytes(_ bytes: Int, brightness: Double?) {
+    /// Bytes sent without a new frame (a brightness change, the clock, the screen switched), and
+    /// the level and screen state now applied.
+    func recordBytes(_ bytes: Int, brightness: Double?, screenOn: Bool?) {
         state.withLock { state in
             state.delivery.bytesSent += bytes
             state.appliedBrightness = brightness
+            state.screenOnApplied = screenOn
         }
     }
 
@@ -210,6 +229,7 @@ public final class BoardMonitor: Sendable {
             state.delivery.sendErrors += 1
             state.delivery.bytesSent += bytes
             state.appliedBrightness = nil
+            state.screenOnApplied = nil
             return changed ? Array(state.healthWatchers.values) : []
         }
         for watcher in watchers { watcher.ring() }
@@ -278,6 +298,7 @@ public final class BoardMonitor: Sendable {
                 sendErrors: state.delivery.sendErrors,
                 brightness: state.appliedBrightness, brightnessOverride: state.brightnessOverride?.level,
                 brightnessOverrideUntil: state.brightnessOverride?.until,
+                switchesScreen: switchesScreen, screenOn: state.screenOnApplied, screenOnWanted: state.screenOnWanted,
                 message: state.message?.text, messageUntil: state.message?.until
             )
         }
@@ -308,6 +329,12 @@ public struct BoardReport: Codable, Sendable, Hashable {
     public var brightnessOverride: Double?
     /// When the override ends and the board returns to its schedule; nil: until an operator returns it.
     public var brightnessOverrideUntil: Date?
+    /// Whether the board's screen can be switched (`POST /api/v1/boards/ID/power`).
+    public var switchesScreen: Bool
+    /// What the screen was last switched to; nil: not switched since the board was last connected.
+    public var screenOn: Bool?
+    /// The operator's choice, sent again after every reconnect; nil: none made, the screen is as the board keeps it.
+    public var screenOnWanted: Bool?
     public var message: String?
     public var messageUntil: Date?
 }

@@ -182,6 +182,7 @@ final class BoardRuntime: Service, Sendable {
         var delivered: (frame: Frame, version: Int, at: Date)?
         var appliedBrightness: Double?
         var brightnessEverSet = false
+        var appliedScreenOn: Bool?
         var clockSetAt: Date?
         var lastFullSend: ContinuousClock.Instant?
         var failures = 0
@@ -207,6 +208,11 @@ final class BoardRuntime: Service, Sendable {
                     appliedBrightness = wantedBrightness
                     brightnessEverSet = true
                 }
+                // Before the frame, so that a board switched off that comes back never lights up first.
+                if sink.switchesScreen, let wanted = monitor.screenOnWanted, wanted != appliedScreenOn {
+                    bytes += try await sink.setScreen(on: wanted)
+                    appliedScreenOn = wanted
+                }
                 let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
                 let phaseDue = delivered.flatMap { sink.nextChange(of: $0.frame, after: $0.at) }.map { now >= $0 } ?? false
                 if let frame, version != delivered?.version || resendDue || phaseDue {
@@ -222,9 +228,9 @@ final class BoardRuntime: Service, Sendable {
                             if state.freshSnapshotTakenAt == freshSnapshotTakenAt { state.freshSnapshotTakenAt = nil }
                         }
                     }
-                    monitor.recordDelivery(bytes: bytes, at: sentAt, brightness: appliedBrightness)
+                    monitor.recordDelivery(bytes: bytes, at: sentAt, brightness: appliedBrightness, screenOn: appliedScreenOn)
                 } else if bytes > 0 {
-                    monitor.recordBytes(bytes, brightness: appliedBrightness)
+                    monitor.recordBytes(bytes, brightness: appliedBrightness, screenOn: appliedScreenOn)
                 }
                 metrics.bytesSent.increment(by: Int64(bytes))
                 if let since = failingSince {
@@ -242,6 +248,7 @@ final class BoardRuntime: Service, Sendable {
                 // After a failure the board's state is unknown: send everything again.
                 delivered = nil
                 appliedBrightness = nil
+                appliedScreenOn = nil
                 clockSetAt = nil
                 if clockRequested { monitor.setClockNow() }
                 metrics.sendErrors.increment()

@@ -22,6 +22,10 @@ protocol BoardSink: Sendable {
     func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int
     func setBrightness(_ level: Double) async throws(SinkError) -> Int
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int
+    /// Whether the device's screen can be switched on and off (`setScreen`).
+    var switchesScreen: Bool { get }
+    /// Switches the screen on or off; asked only of a sink that `switchesScreen`.
+    func setScreen(on: Bool) async throws(SinkError) -> Int
     /// When the frame last delivered must be sent again by itself (the next phase of a blink the
     /// controller cannot do); nil when it need not.
     func nextChange(of frame: Frame, after now: Date) -> Date?
@@ -42,6 +46,8 @@ extension BoardSink {
     func unshowableCharacters(in text: String) -> [Character] { [] }
     func substitutions(in frame: Frame) -> [Character] { [] }
     func farewell() async {}
+    var switchesScreen: Bool { false }
+    func setScreen(on: Bool) async throws(SinkError) -> Int { 0 }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
     func waitAfterFailure() async {
@@ -72,7 +78,9 @@ final class DriverSink: BoardSink {
 
     func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
         try await send {
-            try driver.messages(for: driver.frameToSend(frame, at: now), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) })
+            // What the board shows of `previous` is taken as its phase says; a new text that went
+            // out lit in a dark phase is at worst sent lit again, or left lit until the next phase.
+            try driver.messages(for: driver.frameToSend(frame, at: now, after: previous?.frame), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) })
         }
     }
 
@@ -82,6 +90,12 @@ final class DriverSink: BoardSink {
 
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int {
         try await send { try driver.clock(date, timeZone: timeZone) }
+    }
+
+    var switchesScreen: Bool { driver.switchesScreen }
+
+    func setScreen(on: Bool) async throws(SinkError) -> Int {
+        try await send { try driver.screenPower(on: on) }
     }
 
     func nextChange(of frame: Frame, after now: Date) -> Date? {
