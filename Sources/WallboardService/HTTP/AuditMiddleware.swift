@@ -12,10 +12,11 @@ struct AuditMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
 
     /// The part of a control's body worth keeping: the text a message puts on a board, the name
-    /// of a kiosk being enrolled.
+    /// of a kiosk being enrolled, the preset a processor is told to load.
     struct Sent: Decodable {
         var text: String?
         var name: String?
+        var preset: String?
     }
 
     static let refusals: Set<HTTPResponse.Status> = [.unauthorized, .forbidden, .tooManyRequests]
@@ -27,7 +28,7 @@ struct AuditMiddleware: RouterMiddleware {
         if changes {
             let body = try await request.collectBody(upTo: 64 * 1024)
             let sent = try? JSONDecoder().decode(Sent.self, from: Data(buffer: body))
-            text = sent?.text ?? sent?.name
+            text = sent?.text ?? sent?.name ?? sent?.preset
         }
         let status: HTTPResponse.Status
         let outcome: Result<Response, any Error>
