@@ -28,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
             the dispatch simulator on it from three hours ago and then in step with the clock, and serves the \
             boards of the demo configuration: the command-room wall and a door board in the browser, and the \
             serial boards through emulators on pseudo-terminals (each configured serial path is linked to its \
-            emulator; what each emulator decodes is written to a PNG beside it). Prints the URL; Ctrl-C stops \
+            emulator; what each emulator decodes is written to a PNG beside it), and each video-wall processor \
+            of the configuration through an emulator on a loopback UDP port. Prints the URL; Ctrl-C stops \
             everything.
             """
     )
