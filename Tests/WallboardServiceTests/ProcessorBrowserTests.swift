@@ -28,7 +28,8 @@ import WallboardTestKit
                         let card = ".processor[data-processor=wall-splicer]"
                         try await browser.open("http://127.0.0.1:\(port)/")
                         #expect(try await browser.waitUntil("return document.querySelector('\(card)').classList.contains('ok')", within: .seconds(20)) != nil)
-                        #expect(try await browser.text("\(card) .counters").contains("预案 normal（自动）"))
+                        #expect(try await browser.waitUntil("return document.querySelector('\(card) .counters').textContent.includes('预案 normal（自动）')",
+                                                            within: .seconds(5)) != nil)
 
                         try await browser.execute("document.querySelector('\(card) select').value = 'spare';")
                         try await browser.click("\(card) .load")

@@ -113,7 +113,7 @@ public final class ProcessorMonitor: Sendable {
         }
     }
 
-    func recordPresetRefused(_ preset: String) {
+    func recordPresetRefused() {
         state.withLock { $0.preset = nil }
     }
 

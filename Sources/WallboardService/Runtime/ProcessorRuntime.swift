@@ -129,7 +129,7 @@ final class ProcessorRuntime: Service, Sendable {
                 metrics.presetLoad(name).increment()
                 logger.info("processor \(configuration.id): preset \(name) (\(number)) loaded", metadata: ["processor": "\(configuration.id)"])
             } catch {
-                if case .noReply = error { applied.preset = nil } else { monitor.recordPresetRefused(name) }
+                if case .noReply = error { applied.preset = nil } else { monitor.recordPresetRefused() }
                 throw error
             }
         }
