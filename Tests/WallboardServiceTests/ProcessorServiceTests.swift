@@ -285,10 +285,20 @@ import WallboardTransportCore
                 #expect(await Self.black(processor) == [false], "still showing before 01:00")
                 clock.withLock { $0 = evening.addingTimeInterval(3 * 3600 + 10) }
                 try await eventually("black at 01:00", within: .seconds(1)) { await Self.black(processor) == [false, true] }
+                // A mass-casualty incident at night: the emergency preset, and the picture back for it.
+                try await incidents.open("MASS-1")
+                try await eventually("the picture for the emergency") {
+                    let (preset, black) = (try await Self.shownPreset(processor), await Self.black(processor))
+                    return preset == 9 && black == [false, true, false]
+                }
+                try await incidents.close("MASS-1")
+                try await eventually("black again when it closes") { await Self.black(processor) == [false, true, false, true] }
+                #expect(try await Self.shownPreset(processor) == 5)
+                #expect(await Self.brightness(processor) == [100, 30], "no brightness while black or for the emergency")
                 clock.withLock { $0 = evening.addingTimeInterval(9 * 3600 + 10) }
                 try await eventually("picture and full brightness at 07:00", within: .seconds(1)) {
                     let (brightness, black) = (await Self.brightness(processor), await Self.black(processor))
-                    return black == [false, true, false] && brightness == [100, 30, 100]
+                    return black == [false, true, false, true, false] && brightness == [100, 30, 100]
                 }
                 let report = try #require(service.processorMonitor(id: "wall-splicer")).report
                 #expect(report.brightness == 100 && report.blackScreen == false)

@@ -57,13 +57,16 @@ final class ProcessorRuntime: Service, Sendable {
         var blackScreen: Bool?
     }
 
-    func wanted(snapshot: DispatchSnapshot?, holds: ProcessorMonitor.Holds, at now: Date) -> Wanted {
+    /// `automatic`: the rules' preset for the newest snapshot; nil before the first.
+    func wanted(automatic: String?, holds: ProcessorMonitor.Holds, at now: Date) -> Wanted {
         let scheduled = configuration.brightness?.entry(at: TimeOfDay.of(now, in: timeZone))
         let schedulesBlack = configuration.brightness?.entries.contains(where: \.off) ?? false
-        let black = holds.blackScreen ?? (schedulesBlack ? scheduled?.off : nil)
+        // A rule that wants another preset than the normal one (an emergency) lifts the night's black screen.
+        let emergency = automatic.map { $0 != ProcessorConfiguration.normalPreset } ?? false
+        let black = holds.blackScreen ?? (schedulesBlack ? scheduled?.off == true && !emergency : nil)
         let level = holds.brightness ?? (scheduled?.off == true ? nil : scheduled?.level)
         return Wanted(
-            preset: holds.preset ?? snapshot.map { Self.automaticPreset(for: $0, rules: configuration.rules) },
+            preset: holds.preset ?? automatic,
             brightness: black == true ? nil : level.map { Int(($0 * 100).rounded()) },
             blackScreen: black
         )
@@ -83,9 +86,9 @@ final class ProcessorRuntime: Service, Sendable {
         while !Task.isCancelled {
             let status = await link.status
             let now = wallClock()
-            let snapshot = feed.current.state.snapshot
-            let wanted = wanted(snapshot: snapshot, holds: monitor.holds, at: now)
-            monitor.record(link: status, automaticPreset: snapshot.map { Self.automaticPreset(for: $0, rules: configuration.rules) }, at: now)
+            let automatic = feed.current.state.snapshot.map { Self.automaticPreset(for: $0, rules: configuration.rules) }
+            let wanted = wanted(automatic: automatic, holds: monitor.holds, at: now)
+            monitor.record(link: status, automaticPreset: automatic, at: now)
             metrics.record(status, preset: monitor.report.preset, presets: configuration.presets.map(\.name))
             if status.online != wasOnline {
                 logTransition(online: status.online, status: status)
