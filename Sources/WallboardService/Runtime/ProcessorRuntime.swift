@@ -79,7 +79,7 @@ final class ProcessorRuntime: Service, Sendable {
 
     private func controlLoop() async {
         var applied = Wanted()
-        /// After a command went unanswered, when to try again.
+        // After a command went unanswered, when to try again.
         var retryAt = ContinuousClock.now
         var wasOnline = false
         var hadSignal = true
