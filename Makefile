@@ -68,7 +68,7 @@ fonts:
 
 # The whole system on the embedded default: a simulated 120 centre in a fresh database, the
 # service, the wall and door boards in the browser, and serial boards played by emulators on
-# pseudo-terminals. Prints the URL; Ctrl-C stops everything.
+# pseudo-terminals, and a video-wall processor emulated on a loopback UDP port. Prints the URL; Ctrl-C stops everything.
 demo: release
 	$(WALLBOARD) demo
 

@@ -129,7 +129,7 @@ let package = Package(
             dependencies: [
                 "WallboardRender", "WallboardExport", "WallboardFonts", "WallboardText", "WallboardDispatch", "WallboardLayout", "WallboardProtocols",
                 "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardConfig", "WallboardSourceKit", "WallboardSources", "WallboardSupport",
-                "WallboardAudit",
+                "WallboardAudit", "WallboardProcessors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -239,7 +239,7 @@ let package = Package(
             dependencies: [
                 "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardPostgres", "WallboardSQLite", "WallboardSimulator", "WallboardDispatch", "WallboardRender", "WallboardExport",
                 "WallboardLayout", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
-                "WallboardSupport", "WallboardTestKit", "WallboardAudit", "WallboardConfig", "WallboardText", "WallboardYAML",
+                "WallboardSupport", "WallboardTestKit", "WallboardAudit", "WallboardConfig", "WallboardText", "WallboardYAML", "WallboardProcessors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

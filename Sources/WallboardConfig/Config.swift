@@ -179,9 +179,36 @@ public struct ProcessorConfiguration: Sendable {
     public var brightness: BrightnessSchedule?
     /// The input that carries the wall PC, whose signal is watched.
     public var signal: NovaStarInput?
+    /// Which preset the dispatch state asks for, first match wins; `normal` when none matches.
+    public var rules: [ProcessorRule]
     public var location: SourceLocation
 
     public func preset(named name: String) -> NovaStarNumber? { presets.first { $0.name == name }?.number }
+
+    /// The preset loaded while no rule matches.
+    public static let normalPreset = "normal"
+
+    /// The rules of a processor whose configuration writes none.
+    public static let defaultRules = [ProcessorRule(preset: "massCasualty", condition: .massCasualty)]
+}
+
+/// One of a processor's `rules:`: load `preset` while `condition` holds.
+public struct ProcessorRule: Sendable, Hashable {
+    /// A state of the dispatch snapshot a rule can name (`when:`).
+    public enum Condition: String, Sendable, CaseIterable {
+        /// An active incident of category 成批伤员 or with the ticker's count of casualties or more.
+        case massCasualty
+        /// An active incident of priority 危重.
+        case criticalIncident
+    }
+
+    public var preset: String
+    public var condition: Condition
+
+    public init(preset: String, condition: Condition) {
+        self.preset = preset
+        self.condition = condition
+    }
 }
 
 /// One board: what it shows and where its frames go.
@@ -297,10 +324,13 @@ public struct BrightnessSchedule: Sendable, Hashable {
         public var from: TimeOfDay
         /// 0 (darkest the board goes) to 1 (full).
         public var level: Double
+        /// `level: off`: the screen black (a processor's fade to black), for processors only.
+        public var off: Bool
 
-        public init(from: TimeOfDay, level: Double) {
+        public init(from: TimeOfDay, level: Double, off: Bool = false) {
             self.from = from
             self.level = level
+            self.off = off
         }
     }
 
@@ -315,6 +345,11 @@ public struct BrightnessSchedule: Sendable, Hashable {
     /// The level in force at `time`: the last entry at or before it, else (before the first
     /// entry of the day) the last entry of the day before.
     public func level(at time: TimeOfDay) -> Double {
-        (entries.last { $0.from <= time } ?? entries[entries.count - 1]).level
+        entry(at: time).level
+    }
+
+    /// The entry in force at `time`, as `level(at:)` finds it.
+    public func entry(at time: TimeOfDay) -> Entry {
+        entries.last { $0.from <= time } ?? entries[entries.count - 1]
     }
 }

@@ -61,7 +61,7 @@ public enum ConfigLoader {
 
     static func processor(_ value: YAMLValue) throws -> ProcessorConfiguration {
         let fields = try value.mapping()
-        try fields.rejectUnknownKeys(["id", "kind", "address", "screen", "presets", "brightness", "signal"])
+        try fields.rejectUnknownKeys(["id", "kind", "address", "screen", "presets", "brightness", "signal", "rules"])
         let idValue = try fields.required("id")
         let id = try idValue.string()
         guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -87,10 +87,26 @@ public enum ConfigLoader {
             id: id, kind: kind, host: host, port: port,
             screen: try consoleNumber(fields.required("screen"), of: "screen", in: 1...40),
             presets: presets,
-            brightness: try fields.optional("brightness").map(brightnessSchedule),
+            brightness: try fields.optional("brightness").map { try brightnessSchedule($0, screenOff: true) },
             signal: signal,
+            rules: try fields.optional("rules").map { try processorRules($0, presets: presets.map(\.name)) } ?? ProcessorConfiguration.defaultRules,
             location: value.location
         )
+    }
+
+    /// `[{preset: NAME, when: CONDITION}, …]`, each preset one of `presets`.
+    static func processorRules(_ value: YAMLValue, presets: [String]) throws -> [ProcessorRule] {
+        try value.sequence().map { item in
+            let fields = try item.mapping()
+            try fields.rejectUnknownKeys(["preset", "when"])
+            let presetValue = try fields.required("preset")
+            let preset = try presetValue.string()
+            guard presets.contains(preset) else {
+                throw presetValue.error("rule's preset '\(preset)' is not among 'presets' (\(presets.joined(separator: ", ")))\(suggestion(for: preset, among: presets))")
+            }
+            let condition = try fields.required("when").choice(ProcessorRule.Condition.allCases.map { ($0.rawValue, $0) })
+            return ProcessorRule(preset: preset, condition: condition)
+        }
     }
 
     /// A number as the processor's console shows it, from 1.
@@ -252,7 +268,7 @@ public enum ConfigLoader {
             charset = try charsetValue.choice(ControllerCharset.allCases.map { ($0.rawValue.lowercased(), $0) })
         }
         let cpowerCard = try cpowerCard(fields, output: output)
-        let brightness = try fields.optional("brightness").map(brightnessSchedule)
+        let brightness = try fields.optional("brightness").map { try brightnessSchedule($0) }
         var clockSync: TimeOfDay?
         if let syncValue = fields.optional("clockSync"), try syncValue.string().lowercased() != "false", try syncValue.string().lowercased() != "off" {
             clockSync = try timeOfDay(syncValue)
@@ -337,14 +353,23 @@ public enum ConfigLoader {
     }
 
     /// A list of `{from, level}`, or one level the board keeps all day.
-    static func brightnessSchedule(_ value: YAMLValue) throws -> BrightnessSchedule {
+    /// `screenOff`: whether an entry may be `level: off` (a processor's black screen).
+    static func brightnessSchedule(_ value: YAMLValue, screenOff: Bool = false) throws -> BrightnessSchedule {
         if case .scalar = value.node, let schedule = BrightnessSchedule([.init(from: TimeOfDay(hour: 0, minute: 0), level: try value.double(in: 0...1))]) {
             return schedule
         }
         let entries = try value.sequence().map { item -> BrightnessSchedule.Entry in
             let fields = try item.mapping()
             try fields.rejectUnknownKeys(["from", "level"])
-            return .init(from: try timeOfDay(fields.required("from")), level: try fields.required("level").double(in: 0...1))
+            let from = try timeOfDay(fields.required("from"))
+            let level = try fields.required("level")
+            if try level.string() == "off" {
+                guard screenOff else {
+                    throw level.error("'off' (a black screen) is for video-wall processors; a board's level is a number from 0 to 1")
+                }
+                return .init(from: from, level: 0, off: true)
+            }
+            return .init(from: from, level: try level.double(in: 0...1))
         }
         guard let schedule = BrightnessSchedule(entries) else {
             throw value.error("'brightness' lists no entry; give at least one {from: \"HH:mm\", level: 0…1}")

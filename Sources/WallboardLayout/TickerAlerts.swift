@@ -10,6 +10,12 @@ extension ContextBuilder {
     /// A vehicle not departed this long after dispatch appears in the alert ticker.
     public static let departureTargetSeconds: Double = 180
 
+    /// Whether the ticker calls `incident` out as 成批伤员: of that category, or with
+    /// `massCasualtyCount` casualties or more. The video-wall processors' rule too.
+    public static func isMassCasualty(_ incident: Incident) -> Bool {
+        incident.casualties >= massCasualtyCount || incident.category == "成批伤员"
+    }
+
     /// Where an incident is, as the ticker says it: its address, with its district in front
     /// unless the address already starts with it.
     static func place(of incident: Incident) -> String {
@@ -21,7 +27,7 @@ extension ContextBuilder {
     func tickerAlerts(_ snapshot: DispatchSnapshot) -> [ContextValue] {
         var alerts: [ContextValue] = []
         let index = SnapshotIndex(snapshot)
-        for incident in snapshot.incidents where incident.casualties >= ContextBuilder.massCasualtyCount || incident.category == "成批伤员" {
+        for incident in snapshot.incidents where ContextBuilder.isMassCasualty(incident) {
             let scrubber = freeTextScrubber(for: incident, in: index)
             alerts.append(.object([
                 "text": .text("成批伤员 \(incident.casualties)人 \(scrubber.scrub(ContextBuilder.place(of: incident)))"),

@@ -9,6 +9,7 @@ import WallboardDispatch
 import WallboardDrivers
 import WallboardFonts
 import WallboardLayout
+import WallboardProcessors
 import WallboardRender
 import WallboardSources
 import WallboardSupport
@@ -30,6 +31,9 @@ public final class WallboardService: Sendable {
     public var monitors: [BoardMonitor] { allMonitors.withLock { $0 } }
     private let allMonitors: Mutex<[BoardMonitor]>
     let boards: [BoardRuntime]
+    /// The video-wall processors in configuration order.
+    public var processorMonitors: [ProcessorMonitor] { processors.map(\.monitor) }
+    let processors: [ProcessorRuntime]
     let logger: Logger
     /// The time boards draw and the HTTP side reports; tests pass one they can step.
     let wallClock: @Sendable () -> Date
@@ -50,9 +54,10 @@ public final class WallboardService: Sendable {
     public convenience init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
         transports: @escaping (BoardConfiguration, any TransportSetting) throws -> any Transport = { _, setting in try setting.makeTransport() },
+        processorTiming: NovaStarLink.Timing = .standard,
         logger: Logger = Logger(label: "wallboard")
     ) throws {
-        try self.init(configuration: configuration, source: source, logger: logger) { board, layout in
+        try self.init(configuration: configuration, source: source, logger: logger, processorTiming: processorTiming) { board, layout in
             switch board.output {
             case .browser:
                 return nil
@@ -75,6 +80,7 @@ public final class WallboardService: Sendable {
     init(
         configuration: ServiceConfiguration, source: (any DispatchStateSource)?, logger: Logger,
         wallClock: @escaping @Sendable () -> Date = { Date() },
+        processorTiming: NovaStarLink.Timing = .standard,
         makeSink: (BoardConfiguration, Layout) throws -> (any BoardSink)?
     ) throws {
         self.configuration = configuration
@@ -148,6 +154,25 @@ public final class WallboardService: Sendable {
         }
         self.boards = boards
         allMonitors = Mutex(boards.map(\.monitor))
+        var processors: [ProcessorRuntime] = []
+        for processor in configuration.processors {
+            let link: NovaStarLink
+            do {
+                link = try NovaStarLink(processor: UDPPeer(host: processor.host, port: processor.port), screen: processor.screen,
+                                        watching: processor.signal, timing: processorTiming)
+            } catch {
+                throw ServiceSetupError("\(processor.location): processor '\(processor.id)': \(error)")
+            }
+            processors.append(ProcessorRuntime(
+                monitor: ProcessorMonitor(configuration: processor), link: link, feed: feed, metrics: metrics.processor(processor.id),
+                timeZone: settings.timeZone, wallClock: wallClock, logger: logger
+            ))
+        }
+        self.processors = processors
+    }
+
+    public func processorMonitor(id: String) -> ProcessorMonitor? {
+        processorMonitors.first { $0.id == id }
     }
 
     /// Whether any of `layouts` shows the figures over the day; seats show the calls each handled
@@ -175,8 +200,8 @@ public final class WallboardService: Sendable {
         return monitor
     }
 
-    /// The services that keep the boards current, without HTTP.
-    public var boardServices: [any Service] { [feed] + boards }
+    /// The services that keep the boards and the video-wall processors current, without HTTP.
+    public var boardServices: [any Service] { [feed] + boards + processors }
 
     /// Runs the source, the boards and the HTTP server until SIGTERM or SIGINT (or until the
     /// task is cancelled); SIGHUP reloads the TLS certificate. `onListening` gets the address the server took (port 0 picks one).

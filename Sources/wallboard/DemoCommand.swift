@@ -15,6 +15,7 @@ import WallboardService
 import WallboardSimulator
 import WallboardSourceKit
 import WallboardSources
+import WallboardText
 import WallboardTransport
 
 /// `wallboard demo`: the whole system on one machine, with a simulated centre.
@@ -27,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
             the dispatch simulator on it from three hours ago and then in step with the clock, and serves the \
             boards of the demo configuration: the command-room wall and a door board in the browser, and the \
             serial boards through emulators on pseudo-terminals (each configured serial path is linked to its \
-            emulator; what each emulator decodes is written to a PNG beside it). Prints the URL; Ctrl-C stops \
+            emulator; what each emulator decodes is written to a PNG beside it), and each video-wall processor \
+            of the configuration through an emulator on a loopback UDP port. Prints the URL; Ctrl-C stops \
             everything.
             """
     )
@@ -79,9 +81,27 @@ struct DemoCommand: AsyncParsableCommand {
         let token = try AccessTokens.writeNew(file: tokenFile)
         configuration.http.users = [HTTPUser(name: "demo", role: .admin, tokenFile: tokenFile, location: .init(file: configURL.path, line: 1, column: 1))]
         configuration.http.audit = configuration.http.audit ?? URL(fileURLWithPath: directory).appendingPathComponent("audit.jsonl").path
+        // Each video-wall processor is an emulator on a loopback UDP port of its own.
+        var processorServers: [(id: String, emulator: NovaStarProcessorEmulator, server: UDPDeviceServer)] = []
+        for index in configuration.processors.indices {
+            let emulator = NovaStarProcessorEmulator(screens: configuration.processors[index].screen.shown,
+                                                     presets: configuration.processors[index].presets.map(\.number.shown).max() ?? 1)
+            let server = try UDPDeviceServer(device: emulator)
+            configuration.processors[index].host = "127.0.0.1"
+            configuration.processors[index].port = server.port
+            processorServers.append((configuration.processors[index].id, emulator, server))
+        }
         let service = try WallboardService(configuration: configuration)
         let emulators = try emulatedBoards(configuration, service: service, pictures: directory)
-        try await service.run(companions: [SimulatorService(simulator: simulator)] + emulators) { url in
+        let chain = try FontLibrary.locate(explicit: configuration.fontsDirectory).chain("cjk-16")
+        let processors = try processorServers.map { id, emulator, server in
+            EmulatedProcessorService(
+                id: id, emulator: emulator, server: server, chain: chain,
+                preview: try service.addPreview(id: "\(id)-emulator", name: "\(id)：仿真处理器", output: "仿真器 \(NovaStarProcessorEmulator.protocolName)",
+                                                width: EmulatedProcessorService.width, height: EmulatedProcessorService.height, format: .rgb)
+            )
+        }
+        try await service.run(companions: [SimulatorService(simulator: simulator)] + emulators + processors) { url in
             var lines = [
                 "Wallboard demo: simulated dispatch database \(database)",
                 "Open \(url) for every board; \(url)boards/wall is the command-room wall.",
@@ -89,6 +109,9 @@ struct DemoCommand: AsyncParsableCommand {
             ]
             for emulator in emulators {
                 lines.append("Emulated \(emulator.model.name) board '\(emulator.id)' on \(emulator.server.devicePath) (\(emulator.link)); it shows \(emulator.picture)")
+            }
+            for processor in processors {
+                lines.append("Emulated NovaStar H processor '\(processor.id)' on udp 127.0.0.1:\(processor.server.port); the console shows its state")
             }
             lines.append("Test message: curl -H 'Authorization: Bearer \(token)' -d '{\"text\":\"测试\"}' \(url)api/v1/boards/door-s01/message")
             lines.append("Ctrl-C stops.")
@@ -192,6 +215,61 @@ final class EmulatedBoardService: Service, Sendable {
                 let partial = picture + ".partial"
                 try Data(PNG.encode(bitmap, scale: 4, ledDots: true)).write(to: URL(fileURLWithPath: partial))
                 _ = rename(partial, picture)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}
+
+/// An emulated video-wall processor on its UDP port; its screen's preset, brightness and black
+/// screen, as the emulator took them from the wire, drawn on its preview.
+final class EmulatedProcessorService: Service, Sendable {
+    static let width = 192
+    static let height = 32
+    let id: String
+    let emulator: NovaStarProcessorEmulator
+    let server: UDPDeviceServer
+    let chain: FontChain
+    let preview: BoardMonitor
+
+    init(id: String, emulator: NovaStarProcessorEmulator, server: UDPDeviceServer, chain: FontChain, preview: BoardMonitor) {
+        self.id = id
+        self.emulator = emulator
+        self.server = server
+        self.chain = chain
+        self.preview = preview
+    }
+
+    func run() async throws {
+        defer { server.close() }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await self.server.run() }
+                    group.addTask { try await self.drawState() }
+                }
+            }
+        } catch is CancellationError {
+            // Stopping is what was asked for.
+        }
+    }
+
+    private func drawState() async throws {
+        var shown: String?
+        while !Task.isCancelled {
+            let screens = await emulator.screens
+            let text = screens.keys.sorted().compactMap { number in
+                screens[number].map { screen in
+                    screen.black ? "屏\(number) 黑屏" : "屏\(number) 预案\(screen.preset.map(String.init) ?? "-") 亮度\(screen.brightness)%"
+                }
+            }.joined(separator: "\n")
+            if text != shown {
+                shown = text
+                var canvas = Canvas(width: Self.width, height: Self.height, format: .rgb)
+                let area = canvas.bitmap.bounds
+                TextLayout.largestFitting(text, chains: [chain], width: area.width, height: area.height)?
+                    .draw(on: &canvas, in: area, horizontal: .centre, vertical: .middle, colour: .rgb(.green))
+                preview.show(Frame(bitmap: canvas.bitmap))
             }
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -30,21 +30,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try configurationWithSource()
         let service = try WallboardService(configuration: configuration)
-        // Read and checked, but nothing drives them yet: said at every start, never silently without effect.
-        let undrivenProcessors = configuration.processors.isEmpty ? nil
-            : "\(config): video-wall processors \(configuration.processors.map(\.id).joined(separator: ", ")) checked; this version does not drive them yet\n"
+        let processors = configuration.processors.isEmpty ? ""
+            : " and video-wall processors " + configuration.processors.map { "\($0.id) (\($0.kind.rawValue) at \($0.host):\($0.port))" }.joined(separator: ", ")
         if check {
             let zone = configuration.source.timeZone.identifier
             if let certificate = service.certificate {
                 FileHandle.standardOutput.write(Data("\(config): HTTPS with \(certificate.files.certificate) (\(certificate.summary))\n".utf8))
             }
-            FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards, time zone \(zone), configuration OK\n".utf8))
-            if let undrivenProcessors { FileHandle.standardOutput.write(Data(undrivenProcessors.utf8)) }
+            FileHandle.standardOutput.write(Data("\(config): \(configuration.boards.count) boards\(processors), time zone \(zone), configuration OK\n".utf8))
             return
         }
-        if let undrivenProcessors { FileHandle.standardError.write(Data(("warning: " + undrivenProcessors).utf8)) }
         try await service.run { url in
-            FileHandle.standardOutput.write(Data("Wallboard serving \(configuration.boards.count) boards at \(url)\n".utf8))
+            FileHandle.standardOutput.write(Data("Wallboard serving \(configuration.boards.count) boards\(processors) at \(url)\n".utf8))
         }
     }
 

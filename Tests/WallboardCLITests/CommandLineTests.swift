@@ -61,7 +61,7 @@ import WallboardTestKit
         #expect(finished.errors.contains("poll"), "and suggests the setting meant: \(finished.errors)")
     }
 
-    @Test func checkSaysThatProcessorsAreCheckedButNotYetDriven() throws {
+    @Test func checkNamesTheProcessorsItWillDrive() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心
             source:
@@ -74,12 +74,12 @@ import WallboardTestKit
               - {id: wall-splicer, kind: novastar-h, address: 192.168.10.20, screen: 1, presets: {normal: 5, massCasualty: 9}}
             """, named: "processors.yaml")
         #expect(finished.status == 0, "\(finished.errors)")
-        #expect(finished.output.contains("processors.yaml: video-wall processors wall-splicer checked; this version does not drive them yet"),
+        #expect(finished.output.contains("processors.yaml: 1 boards and video-wall processors wall-splicer (novastar-h at 192.168.10.20:6000), time zone"),
                 "\(finished.output)")
     }
 
-    /// A running service says it too, at its start, not only `--check`.
-    @Test func serveWarnsThatProcessorsAreNotYetDriven() async throws {
+    /// A running service names the processors it drives when it starts.
+    @Test func serveSaysWhichProcessorsItDrives() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         try """
@@ -93,13 +93,13 @@ import WallboardTestKit
                 layout: \(Self.repository.appendingPathComponent("Layouts/wall-384x192-rgb.yaml").path)
                 transport: browser
             processors:
-              - {id: wall-splicer, kind: novastar-h, address: 192.168.10.20, screen: 1, presets: {normal: 5, massCasualty: 9}}
+              - {id: wall-splicer, kind: novastar-h, address: 127.0.0.1:9, screen: 1, presets: {normal: 5, massCasualty: 9}}
             """.write(to: directory.appendingPathComponent("processors.yaml"), atomically: true, encoding: .utf8)
         let server = try WallboardProgram.start(["serve", "--config", "processors.yaml"], in: directory)
         defer { server.process.terminate() }
-        func logged() -> String { (try? String(contentsOf: server.errors, encoding: .utf8)) ?? "" }
-        try await eventually("the warning at start", describe: logged) {
-            logged().contains("warning: processors.yaml: video-wall processors wall-splicer checked; this version does not drive them yet")
+        func printed() -> String { (try? String(contentsOf: server.output, encoding: .utf8)) ?? "" }
+        try await eventually("the processors named at start", describe: printed) {
+            printed().contains("Wallboard serving 1 boards and video-wall processors wall-splicer (novastar-h at 127.0.0.1:9) at http://")
         }
     }
 

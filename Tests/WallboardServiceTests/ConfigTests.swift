@@ -359,6 +359,35 @@ import WallboardYAML
         #expect(processorError("    signal: {slot", with: "    signal: {slt").hasPrefix("16:14: "))
     }
 
+    @Test func processorRulesAndTheBlackScreenAreRead() throws {
+        let text = Self.withProcessor.replacingOccurrences(of: "{from: \"22:00\", level: 0.4}]", with: """
+            {from: "22:00", level: 0.4}, {from: "01:00", level: off}]
+                rules:
+                  - {preset: drill, when: criticalIncident}
+                  - {preset: massCasualty, when: massCasualty}
+            """)
+        let configuration = try ConfigLoader.load(text, file: "/etc/wallboard/test.yaml")
+        let splicer = try #require(configuration.processors.first)
+        #expect(splicer.rules == [ProcessorRule(preset: "drill", condition: .criticalIncident), ProcessorRule(preset: "massCasualty", condition: .massCasualty)])
+        #expect(splicer.brightness?.entry(at: TimeOfDay(hour: 3, minute: 0)) == .init(from: TimeOfDay(hour: 1, minute: 0), level: 0, off: true))
+        #expect(splicer.brightness?.entry(at: TimeOfDay(hour: 23, minute: 0)).off == false)
+        #expect(configuration.processors.last?.rules == ProcessorConfiguration.defaultRules, "no rules written: mass casualties load massCasualty")
+    }
+
+    @Test func processorRuleMistakesAreReportedWhereTheyAre() {
+        let withRules = Self.withProcessor.replacingOccurrences(of: "    signal: {slot: 1, interface: 2}", with: """
+                signal: {slot: 1, interface: 2}
+                rules:
+                  - {preset: drill, when: criticalIncident}
+            """)
+        #expect(Self.error(withRules.replacingOccurrences(of: "when: criticalIncident", with: "when: busyDay"))
+            == "18:31: 'processors[0].rules[0].when' is 'busyDay'; expected one of: massCasualty, criticalIncident")
+        #expect(Self.error(withRules.replacingOccurrences(of: "preset: drill", with: "preset: dril"))
+            == "18:18: rule's preset 'dril' is not among 'presets' (normal, massCasualty, drill) (did you mean 'drill'?)")
+        let offBoard = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    brightness: [{from: \"01:00\", level: off}]")
+        #expect(Self.error(offBoard) == "9:41: 'off' (a black screen) is for video-wall processors; a board's level is a number from 0 to 1")
+    }
+
     @Test func boardsNeedDistinctIDs() {
         let text = Self.minimal + "\n  - id: wall\n    layout: x.yaml\n    transport: browser\n"
         #expect(Self.error(text) == "9:5: board id 'wall' is used twice; the first is at /etc/wallboard/test.yaml:6:5")

@@ -12,11 +12,12 @@ struct AuditMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
 
     /// The part of a control's body worth keeping: the text a message puts on a board, the name
-    /// of a kiosk being enrolled, a screen switched on or off.
+    /// of a kiosk being enrolled, a screen switched on or off, the preset a processor is told to load.
     struct Sent: Decodable {
         var text: String?
         var name: String?
         var on: Bool?
+        var preset: String?
     }
 
     static let refusals: Set<HTTPResponse.Status> = [.unauthorized, .forbidden, .tooManyRequests]
@@ -28,7 +29,7 @@ struct AuditMiddleware: RouterMiddleware {
         if changes {
             let body = try await request.collectBody(upTo: 64 * 1024)
             let sent = try? JSONDecoder().decode(Sent.self, from: Data(buffer: body))
-            text = sent?.text ?? sent?.name ?? sent?.on.map { $0 ? "screen on" : "screen off" }
+            text = sent?.text ?? sent?.name ?? sent?.preset ?? sent?.on.map { $0 ? "screen on" : "screen off" }
         }
         let status: HTTPResponse.Status
         let outcome: Result<Response, any Error>

@@ -107,11 +107,13 @@ public struct HTTPInterface: Sendable {
                 Self.html(Pages.console(
                     centre: service.configuration.centreName, timeZone: service.configuration.source.timeZone.identifier,
                     fontSize: try service.pageFont.lineHeight(), boards: service.monitors.map(\.report),
-                    controlled: Set(service.configuration.boards.map(\.id)), brightnessFloor: http.brightnessFloor
+                    controlled: Set(service.configuration.boards.map(\.id)), brightnessFloor: http.brightnessFloor,
+                    processors: service.processorMonitors.map(\.report)
                 ))
             }
         addBoardPages(to: router.group("/boards/{id}").add(middleware: BoardAudienceGate(access: access, service: service)))
         addReadAPI(to: router.group("/api/v1").add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser)))
+        addProcessorReads(to: router.group("/api/v1/processors").add(middleware: RequireCaller(access: access, always: false, challenge: Challenge.browser)))
         addAuditTrail(
             to: router.group("/api/v1/audit")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.browser))
@@ -126,6 +128,11 @@ public struct HTTPInterface: Sendable {
             to: router.group("/api/v1/boards/{id}")
                 .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
                 .add(middleware: Self.requiring(.operator, or: "changing a board needs the operator or admin role"))
+        )
+        addProcessorControls(
+            to: router.group("/api/v1/processors/{id}")
+                .add(middleware: RequireCaller(access: access, always: true, challenge: Challenge.bearer))
+                .add(middleware: Self.requiring(.operator, or: "changing a video-wall processor needs the operator or admin role"))
         )
         routes.record(router)
         return router
@@ -158,7 +165,7 @@ public struct HTTPInterface: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: try service.pageFont.styleSheet()))
             )
         }
-        for (name, script) in [("frames", Pages.frameScript), ("console", Pages.consoleScript), ("board", Pages.boardScript)] {
+        for (name, script) in [("frames", Pages.frameScript), ("console", Pages.consoleScript), ("board", Pages.boardScript), ("processors", Pages.processorScript)] {
             router.get("/scripts/\(name).js") { _, _ in
                 Response(
                     status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"],
@@ -365,15 +372,21 @@ public struct HTTPInterface: Sendable {
         AuthorizationPolicyMiddleware(RolePolicy<Caller>(role), deniedError: HTTPError(.forbidden, message: refusal), context: Context.self)
     }
 
-    /// What the console's live socket sends: every board with its newest health changes.
+    /// What the console's live socket sends: every board and video-wall processor with its newest health changes.
     struct LiveStatus: Encodable {
         struct Board: Encodable {
             var report: BoardReport
             var events: [BoardEvent]
         }
 
+        struct Processor: Encodable {
+            var report: ProcessorReport
+            var events: [BoardEvent]
+        }
+
         var time: Date
         var boards: [Board]
+        var processors: [Processor]
     }
 
     /// The boards' status now, then again at once whenever a board's health changes and every
@@ -386,13 +399,19 @@ public struct HTTPInterface: Sendable {
         let monitors = service.monitors
         let keys = monitors.map { $0.watchHealth(bell) }
         defer { for (monitor, key) in zip(monitors, keys) { monitor.unwatchHealth(key) } }
+        let processors = service.processorMonitors
+        let processorKeys = processors.map { $0.watchHealth(bell) }
+        defer { for (processor, key) in zip(processors, processorKeys) { processor.unwatchHealth(key) } }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled, admitted() {
                     let now = service.wallClock()
-                    let status = LiveStatus(time: now, boards: monitors.map { LiveStatus.Board(report: $0.report, events: Array($0.events(now: now).prefix(5))) })
+                    let status = LiveStatus(
+                        time: now, boards: monitors.map { LiveStatus.Board(report: $0.report, events: Array($0.events(now: now).prefix(5))) },
+                        processors: processors.map { LiveStatus.Processor(report: $0.report, events: Array($0.events(now: now).prefix(5))) }
+                    )
                     try await outbound.write(.text(String(decoding: try encoder.encode(status), as: UTF8.self)))
                     await bell.wait(until: .now + .seconds(1))
                 }

@@ -7,7 +7,10 @@ enum Pages {
     /// The operator's console: every board's live picture, health and latest faults, counters, and
     /// the controls, all in the page's own font (`PageFont`) at `fontSize` pixels or twice that.
     /// `brightnessFloor`: the lowest level (0 … 1) the brightness field offers, as `http.brightnessFloor` allows.
-    static func console(centre: String, timeZone: String, fontSize: Int, boards: [BoardReport], controlled: Set<String>, brightnessFloor: Double) -> String {
+    static func console(
+        centre: String, timeZone: String, fontSize: Int, boards: [BoardReport], controlled: Set<String>, brightnessFloor: Double,
+        processors: [ProcessorReport] = []
+    ) -> String {
         let screenButtons = """
 
                     <button type="button" class="screen-off">关屏</button>
@@ -77,6 +80,7 @@ enum Pages {
         <div class="boards">
         \(cards)
         </div>
+        \(processorCards(processors, brightnessFloor: brightnessFloor))
         <details class="admin">
           <summary>管理（管理员）</summary>
           <h2>信息屏</h2>
@@ -107,6 +111,7 @@ enum Pages {
         </dialog>
         <script src="/scripts/frames.js"></script>
         <script src="/scripts/console.js"></script>
+        <script src="/scripts/processors.js"></script>
         </body>
         </html>
         """
@@ -192,20 +197,26 @@ enum Pages {
             if (report.message) parts.push('测试信息「' + report.message + '」至 ' + time(report.messageUntil));
             card.querySelector('.counters').textContent = parts.join(' · ');
             const list = card.querySelector('.events');
-            list.replaceChildren(...events.map(event => {
-              const item = document.createElement('li');
-              item.className = event.status;
-              const span = event.until ? time(event.since) + '–' + time(event.until) : '自 ' + time(event.since);
-              item.textContent = (stateNames[event.status] || event.status) + ' ' + span + '（' + duration(event.seconds) + '）'
-                + (event.status === 'failing' ? ' ' + event.failures + ' 次：' + event.detail : '');
-              return item;
-            }));
+            list.replaceChildren(...events.map(eventItem));
           }
+        }
+        // One health change as a list item: the state, from when to when, and for a fault its first error.
+        function eventItem(event) {
+          const item = document.createElement('li');
+          item.className = event.status;
+          const span = event.until ? time(event.since) + '–' + time(event.until) : '自 ' + time(event.since);
+          item.textContent = (stateNames[event.status] || event.status) + ' ' + span + '（' + duration(event.seconds) + '）'
+            + (event.status === 'failing' ? ' ' + event.failures + ' 次：' + event.detail : '');
+          return item;
         }
         function live() {
           const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
           const socket = new WebSocket(scheme + location.host + '/api/v1/live');
-          socket.onmessage = event => show(JSON.parse(event.data));
+          socket.onmessage = event => {
+            const status = JSON.parse(event.data);
+            show(status);
+            showProcessors(status.processors);
+          };
           socket.onclose = () => setTimeout(live, 1000);
         }
         live();

@@ -7,7 +7,8 @@ public struct ServiceHealth: Codable, Sendable {
         case ok
         /// The dispatch data has not been confirmed within `staleAfter`.
         case stale
-        /// The data is current, but one board or more cannot be reached.
+        /// The data is current, but one board or more cannot be reached, or a video-wall
+        /// processor is offline or has lost the wall PC's signal.
         case failing
     }
 
@@ -20,6 +21,9 @@ public struct ServiceHealth: Codable, Sendable {
     /// What the data is read from: the file, or the server and whether it is a primary or a standby.
     public var source: SourceReport
     public var boardsFailing: [String]
+    /// Every video-wall processor: online, ready, preset, brightness, signal, last fault.
+    public var processors: [ProcessorReport]
+    public var processorsFailing: [String]
 
     /// All that `/healthz` tells a caller without a credential where reading needs one: no host,
     /// file or board.
@@ -63,12 +67,16 @@ extension WallboardService {
         let health = feed.current.state.health
         let stale = feed.staleSince(health, now: now) != nil
         let failing = monitors.filter { $0.report.status == .failing }.map(\.id)
+        let processors = processorMonitors.map(\.report)
+        let processorsFailing = processors.filter { $0.status == .failing }.map(\.id)
         return ServiceHealth(
-            status: stale ? .stale : failing.isEmpty ? .ok : .failing,
+            status: stale ? .stale : failing.isEmpty && processorsFailing.isEmpty ? .ok : .failing,
             snapshotAgeSeconds: health.age(now: now),
             sourceProblem: health.problem?.description,
             source: sourceReport(now: now),
-            boardsFailing: failing
+            boardsFailing: failing,
+            processors: processors,
+            processorsFailing: processorsFailing
         )
     }
 

@@ -7,7 +7,7 @@ import WallboardDispatch
 /// tests, never share counters) and read out in Prometheus' text format at `/metrics`.
 public final class ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
+    let factory: PrometheusMetricsFactory
     private let snapshotAge: CoreMetrics.Gauge
 
     public init() {
@@ -63,4 +63,10 @@ struct BoardMetrics: Sendable {
     let commitToWire: CoreMetrics.Timer
     /// Characters in the data the board shows a placeholder for, each counted once.
     let textSubstitutions: CoreMetrics.Counter
+}
+
+extension ServiceMetrics {
+    func processor(_ id: String) -> ProcessorMetrics {
+        ProcessorMetrics(id: id, factory: factory)
+    }
 }
