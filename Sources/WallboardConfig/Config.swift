@@ -324,7 +324,8 @@ public struct BrightnessSchedule: Sendable, Hashable {
         public var from: TimeOfDay
         /// 0 (darkest the board goes) to 1 (full).
         public var level: Double
-        /// `level: off`: the screen black (a processor's fade to black), for processors only.
+        /// `level: off`: the screen off from this entry until the next (a board's screen power where
+        /// its controller has the command, a processor's fade to black).
         public var off: Bool
 
         public init(from: TimeOfDay, level: Double, off: Bool = false) {
@@ -347,6 +348,10 @@ public struct BrightnessSchedule: Sendable, Hashable {
     public func level(at time: TimeOfDay) -> Double {
         entry(at: time).level
     }
+
+    /// Whether the schedule switches the screen off at some hour; without an `off` entry the
+    /// screen is never touched by the schedule.
+    public var switchesScreenOff: Bool { entries.contains(where: \.off) }
 
     /// The entry in force at `time`, as `level(at:)` finds it.
     public func entry(at time: TimeOfDay) -> Entry {

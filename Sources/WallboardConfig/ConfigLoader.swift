@@ -87,7 +87,7 @@ public enum ConfigLoader {
             id: id, kind: kind, host: host, port: port,
             screen: try consoleNumber(fields.required("screen"), of: "screen", in: 1...40),
             presets: presets,
-            brightness: try fields.optional("brightness").map { try brightnessSchedule($0, screenOff: true) },
+            brightness: try fields.optional("brightness").map(brightnessSchedule),
             signal: signal,
             rules: try fields.optional("rules").map { try processorRules($0, presets: presets.map(\.name)) } ?? ProcessorConfiguration.defaultRules,
             location: value.location
@@ -268,7 +268,7 @@ public enum ConfigLoader {
             charset = try charsetValue.choice(ControllerCharset.allCases.map { ($0.rawValue.lowercased(), $0) })
         }
         let cpowerCard = try cpowerCard(fields, output: output)
-        let brightness = try fields.optional("brightness").map { try brightnessSchedule($0) }
+        let brightness = try fields.optional("brightness").map(brightnessSchedule)
         var clockSync: TimeOfDay?
         if let syncValue = fields.optional("clockSync"), try syncValue.string().lowercased() != "false", try syncValue.string().lowercased() != "off" {
             clockSync = try timeOfDay(syncValue)
@@ -352,9 +352,8 @@ public enum ConfigLoader {
         return .device(model: model, transport: try kind.parse(target, fields: fields))
     }
 
-    /// A list of `{from, level}`, or one level the board keeps all day.
-    /// `screenOff`: whether an entry may be `level: off` (a processor's black screen).
-    static func brightnessSchedule(_ value: YAMLValue, screenOff: Bool = false) throws -> BrightnessSchedule {
+    /// A list of `{from, level}`, or one level the board keeps all day; a level may be `off`.
+    static func brightnessSchedule(_ value: YAMLValue) throws -> BrightnessSchedule {
         if case .scalar = value.node, let schedule = BrightnessSchedule([.init(from: TimeOfDay(hour: 0, minute: 0), level: try value.double(in: 0...1))]) {
             return schedule
         }
@@ -364,9 +363,6 @@ public enum ConfigLoader {
             let from = try timeOfDay(fields.required("from"))
             let level = try fields.required("level")
             if try level.string() == "off" {
-                guard screenOff else {
-                    throw level.error("'off' (a black screen) is for video-wall processors; a board's level is a number from 0 to 1")
-                }
                 return .init(from: from, level: 0, off: true)
             }
             return .init(from: from, level: try level.double(in: 0...1))

@@ -55,9 +55,10 @@ public final class WallboardService: Sendable {
         configuration: ServiceConfiguration, source: (any DispatchStateSource)? = nil,
         transports: @escaping (BoardConfiguration, any TransportSetting) throws -> any Transport = { _, setting in try setting.makeTransport() },
         processorTiming: NovaStarLink.Timing = .standard,
-        logger: Logger = Logger(label: "wallboard")
+        logger: Logger = Logger(label: "wallboard"),
+        wallClock: @escaping @Sendable () -> Date = { Date() }
     ) throws {
-        try self.init(configuration: configuration, source: source, logger: logger, processorTiming: processorTiming) { board, layout in
+        try self.init(configuration: configuration, source: source, logger: logger, wallClock: wallClock, processorTiming: processorTiming) { board, layout in
             switch board.output {
             case .browser:
                 return nil
@@ -140,6 +141,9 @@ public final class WallboardService: Sendable {
             let cjkNames = layout.fontNames.filter { $0.hasPrefix("cjk-") }.sorted()
             let messageFonts = (cjkNames.isEmpty ? layout.staleBanner.fonts : cjkNames).compactMap { try? fonts.chain($0) }
             let sink = try makeSink(board, layout)
+            if board.brightness?.switchesScreenOff == true, sink?.switchesScreen != true {
+                throw ServiceSetupError("\(board.location): board '\(board.id)' (\(board.output.kindName)) has 'level: off' in its brightness schedule but no command to switch its screen off")
+            }
             let monitor = BoardMonitor(
                 id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,
                 layoutName: layout.name, stationID: board.stationID, width: layout.width, height: layout.height,

@@ -384,8 +384,6 @@ import WallboardYAML
             == "18:31: 'processors[0].rules[0].when' is 'busyDay'; expected one of: massCasualty, criticalIncident")
         #expect(Self.error(withRules.replacingOccurrences(of: "preset: drill", with: "preset: dril"))
             == "18:18: rule's preset 'dril' is not among 'presets' (normal, massCasualty, drill) (did you mean 'drill'?)")
-        let offBoard = Self.minimal.replacingOccurrences(of: "transport: browser", with: "transport: browser\n    brightness: [{from: \"01:00\", level: off}]")
-        #expect(Self.error(offBoard) == "9:41: 'off' (a black screen) is for video-wall processors; a board's level is a number from 0 to 1")
     }
 
     @Test func boardsNeedDistinctIDs() {

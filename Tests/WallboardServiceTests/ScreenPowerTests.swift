@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Synchronization
 import NIOCore
 import Testing
 import WallboardConfig
@@ -17,7 +18,10 @@ import WallboardTransport
 @Suite(.serialized) struct ScreenPowerTests {
     /// A service with a viewer and an operator, an audit trail, a C-Power door board on `port`
     /// and a browser strip, which has no screen to switch.
-    static func service(directory: TemporaryDirectory, database: String, station: String, port: UInt16) throws -> WallboardService {
+    static func service(
+        directory: TemporaryDirectory, database: String, station: String, port: UInt16, doorSchedule: String? = nil,
+        wallClock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> WallboardService {
         var users = ""
         for (name, role) in [("viewer", "viewer"), ("ops", "operator")] {
             let file = try AccessTests.tokenFile(name, token: AccessTests.tokens[name] ?? "", in: directory)
@@ -42,6 +46,7 @@ import WallboardTransport
                 protocol: cpower
                 transport:
                   tcp: 127.0.0.1:\(port)
+            \(doorSchedule.map { "    brightness: \($0)" } ?? "")
               - id: strip
                 layout: \(layouts)/strip-160x16-calls.yaml
                 transport: browser
@@ -49,7 +54,7 @@ import WallboardTransport
         var configuration = try ConfigLoader.load(text, file: directory.path("wallboard.yaml"))
         // The strip scrolls: one frame a second is enough here (see `configuration(database:…)`).
         for index in configuration.boards.indices { configuration.boards[index].frameInterval = .seconds(1) }
-        return try WallboardService(configuration: configuration, logger: Logger(label: "test"))
+        return try WallboardService(configuration: configuration, logger: Logger(label: "test"), wallClock: wallClock)
     }
 
     static func card() throws -> EmulatedBoard {
@@ -150,5 +155,73 @@ import WallboardTransport
             #expect(await second.render().pixels.contains { $0 != 0 })
             try await eventually("the status says so", within: .seconds(5)) { door.report.screenOn == true }
         }
+    }
+
+    /// `level: off` in a board's brightness schedule switches its screen off for those hours, at
+    /// the scheduled minutes of the service's clock; an operator's choice holds over the schedule
+    /// until `{"on": null}` hands it back.
+    @Test func theScheduleSwitchesTheScreenOffForTheNightAndAnOperatorsChoiceHoldsUntilHandedBack() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let card = try Self.card()
+        let server = try TCPBoardServer(board: card)
+        // 00:59:30 in Shanghai; the schedule's night starts at 01:00 and ends at 05:00.
+        let start = try #require(ISO8601DateFormatter().date(from: "2026-12-05T00:59:30+08:00"))
+        let clock = Mutex(start)
+        let service = try Self.service(
+            directory: directory, database: database.path, station: station.station, port: server.port,
+            doorSchedule: #"[{from: "05:00", level: 1}, {from: "01:00", level: off}]"#, wallClock: { clock.withLock { $0 } }
+        )
+        let door = try #require(service.monitor(id: "door"))
+        try await withRunningBoards(service) {
+            let serving = Task { try await server.run() }
+            defer {
+                serving.cancel()
+                server.close()
+            }
+            _ = try await eventually("the board lit, showing the station", within: .seconds(10)) {
+                let emulator = await Self.emulator(card)
+                return emulator?.texts[0]?.text == station.name && emulator?.screenOn == true ? true : nil
+            }
+            clock.withLock { $0 = start.addingTimeInterval(31) }
+            door.deliveryBell.ring()
+            _ = try await eventually("dark at 01:00", within: .seconds(5)) { await Self.emulator(card)?.screenOn == false ? true : nil }
+            #expect(door.report.screenOnWanted == nil, "the schedule's doing, not an operator's")
+
+            door.switchScreen(on: true)
+            _ = try await eventually("an operator lights it at night", within: .seconds(5)) { await Self.emulator(card)?.screenOn == true ? true : nil }
+            door.deliveryBell.ring()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await Self.emulator(card)?.screenOn == true, "the operator's choice holds over the schedule")
+
+            door.switchScreen(on: nil)
+            _ = try await eventually("handed back: dark again", within: .seconds(5)) { await Self.emulator(card)?.screenOn == false ? true : nil }
+            clock.withLock { $0 = start.addingTimeInterval(4 * 3600 + 31) }
+            door.deliveryBell.ring()
+            _ = try await eventually("lit at 05:00", within: .seconds(5)) { await Self.emulator(card)?.screenOn == true ? true : nil }
+        }
+    }
+
+    /// A schedule that wants a board's screen off where its controller cannot switch it is refused
+    /// when the service starts (and so by `serve --check`), naming the board.
+    @Test func aScheduledScreenOffIsRefusedOnABoardWithoutTheCommand() throws {
+        let directory = try TemporaryDirectory()
+        let layouts = TemporaryDirectory.layoutsDirectory.path
+        let text = """
+            centre: 测试急救中心
+            source:
+              sqlite: \(directory.path("dispatch.db"))
+            boards:
+              - id: strip
+                layout: \(layouts)/strip-160x16-calls.yaml
+                protocol: bx5k
+                transport:
+                  serial: /dev/null
+                brightness: [{from: "01:00", level: off}, {from: "05:00", level: 1}]
+            """
+        let configuration = try ConfigLoader.load(text, file: directory.path("wallboard.yaml"))
+        let error = #expect(throws: ServiceSetupError.self) { try WallboardService(configuration: configuration, logger: Logger(label: "test")) }
+        #expect(error?.description == "\(directory.path("wallboard.yaml")):5:5: board 'strip' (bx5k) has 'level: off' in its brightness schedule but no command to switch its screen off")
     }
 }

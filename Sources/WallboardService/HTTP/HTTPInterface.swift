@@ -436,8 +436,9 @@ public struct HTTPInterface: Sendable {
     }
 
     struct PowerRequest: Decodable {
-        /// false: the screen goes dark (what it shows is kept); true: it lights again.
-        var on: Bool
+        /// false: the screen goes dark (what it shows is kept); true: it lights again; null: the
+        /// brightness schedule's `off` hours decide again.
+        var on: Bool?
     }
 
     /// One screen of a splicing wall, as `?tile=COLUMN,ROW` names it.

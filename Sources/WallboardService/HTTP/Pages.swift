@@ -287,9 +287,12 @@ enum Pages {
           if (commands) {
             commands.querySelector('.brightness').addEventListener('click', () =>
               command(card, 'POST', path + '/brightness', { level: Number(commands.querySelector('input').value) / 100 }));
-            commands.querySelector('.schedule').addEventListener('click', () => command(card, 'POST', path + '/brightness', { level: null }));
-            commands.querySelector('.clock').addEventListener('click', () => command(card, 'POST', path + '/clock'));
             const screenOff = commands.querySelector('.screen-off');
+            commands.querySelector('.schedule').addEventListener('click', () => {
+              command(card, 'POST', path + '/brightness', { level: null });
+              if (screenOff) command(card, 'POST', path + '/power', { on: null });
+            });
+            commands.querySelector('.clock').addEventListener('click', () => command(card, 'POST', path + '/clock'));
             if (screenOff) {
               screenOff.addEventListener('click', () => command(card, 'POST', path + '/power', { on: false }));
               commands.querySelector('.screen-on').addEventListener('click', () => command(card, 'POST', path + '/power', { on: true }));

@@ -187,13 +187,14 @@ public final class BoardMonitor: Sendable {
         }
     }
 
-    /// Switches the board's screen on or off from the next delivery on, and after every reconnect.
-    public func switchScreen(on: Bool) {
+    /// Switches the board's screen on or off from the next delivery on, and after every reconnect;
+    /// nil hands it back to the brightness schedule's `off` hours.
+    public func switchScreen(on: Bool?) {
         state.withLock { $0.screenOnWanted = on }
         deliveryBell.ring()
     }
 
-    /// The operator's choice of screen on or off; nil while they have made none.
+    /// The operator's choice of screen on or off; nil while the schedule decides.
     var screenOnWanted: Bool? { state.withLock { $0.screenOnWanted } }
 
     func recordDelivery(bytes: Int, at now: Date, brightness: Double?, screenOn: Bool?) {

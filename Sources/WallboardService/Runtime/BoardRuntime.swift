@@ -195,6 +195,9 @@ final class BoardRuntime: Service, Sendable {
             let wantedBrightness = monitor.brightnessOverride(now: now)
                 ?? configuration.brightness?.level(at: TimeOfDay.of(now, in: timeZone))
                 ?? (brightnessEverSet ? BrightnessSchedule.fullLevel : nil)
+            // The operator's choice holds until they hand the screen back to the schedule.
+            let wantedScreenOn = monitor.screenOnWanted
+                ?? configuration.brightness.flatMap { $0.switchesScreenOff ? !$0.entry(at: TimeOfDay.of(now, in: timeZone)).off : nil }
             var bytes = 0
             let clockRequested = monitor.takeClockRequest()
             do throws(SinkError) {
@@ -209,7 +212,7 @@ final class BoardRuntime: Service, Sendable {
                     brightnessEverSet = true
                 }
                 // Before the frame, so that a board switched off that comes back never lights up first.
-                if sink.switchesScreen, let wanted = monitor.screenOnWanted, wanted != appliedScreenOn {
+                if sink.switchesScreen, let wanted = wantedScreenOn, wanted != appliedScreenOn {
                     bytes += try await sink.setScreen(on: wanted)
                     appliedScreenOn = wanted
                 }
