@@ -3,11 +3,12 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards), Noto Sans CJK and Pillow (the
-# walls' large fonts, rasterised here).
+# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards), libxml2 (the toolchain's
+# FoundationXML, which reads Huidu cards' XML), Noto Sans CJK and Pillow (the walls' large fonts,
+# rasterised here).
 # Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
 # and headless Chromium (the browser preview checked against the frames).
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev fonts-noto-cjk python3-pil sqlite3 chromium
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev libxml2 fonts-noto-cjk python3-pil sqlite3 chromium
 # Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves,
 # and chromedriver, through which the console tests drive headless Chromium (WebDriver).
 TEST_PACKAGES := postgresql chromium-driver
