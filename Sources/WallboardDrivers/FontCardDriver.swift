@@ -127,10 +127,10 @@ struct FontCardDriver: BoardDriver {
         return OnbonText(pieces)
     }
 
-    /// `runs` broken into lines no wider than `width` in the controller's default font: between
-    /// any two characters, except that a run of ASCII letters and digits (a building's "B座",
+    /// `runs` broken into lines no wider than `width` in the controller's font (`advance`; the
+    /// font card's default font unless given): between any two characters, except that a run of ASCII letters and digits (a building's "B座",
     /// "SOHO") moves whole to the next line when the line has an earlier place to break.
-    static func pages(of runs: [TextArea.Run], width: Int) -> [[TextArea.Run]] {
+    static func pages(of runs: [TextArea.Run], width: Int, advance: (Character) -> Int = OnbonFontCard.advance(of:)) -> [[TextArea.Run]] {
         var lines: [[(character: Character, colour: Color)]] = [[]]
         var used = 0
         func breakable(after character: Character, before next: Character) -> Bool {
@@ -143,8 +143,8 @@ struct FontCardDriver: BoardDriver {
                     used = 0
                     continue
                 }
-                let advance = OnbonFontCard.advance(of: character)
-                if used + advance > width, let current = lines.last, !current.isEmpty {
+                let characterWidth = advance(character)
+                if used + characterWidth > width, let current = lines.last, !current.isEmpty {
                     var kept = current
                     var carried: [(character: Character, colour: Color)] = []
                     if let last = current.last, !breakable(after: last.character, before: character),
@@ -154,11 +154,11 @@ struct FontCardDriver: BoardDriver {
                     }
                     lines[lines.count - 1] = kept
                     lines.append(Array(carried.drop { $0.character == " " }))
-                    used = lines[lines.count - 1].reduce(0) { $0 + OnbonFontCard.advance(of: $1.character) }
+                    used = lines[lines.count - 1].reduce(0) { $0 + advance($1.character) }
                     if character == " ", lines[lines.count - 1].isEmpty { continue }
                 }
                 lines[lines.count - 1].append((character, run.colour))
-                used += advance
+                used += characterWidth
             }
         }
         return lines.map { line in

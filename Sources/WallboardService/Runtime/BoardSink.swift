@@ -35,6 +35,9 @@ protocol BoardSink: Sendable {
     func substitutions(in frame: Frame) -> [Character]
     /// Gives the board back to what it shows without the service, once, as the service stops.
     func farewell() async
+    /// Keeps the device's session alive while nothing else is sent (Huidu's heartbeat); the
+    /// bytes written, and `SinkError` when the link counts as lost.
+    func keepAlive() async throws(SinkError) -> Int
 }
 
 extension BoardSink {
@@ -42,6 +45,7 @@ extension BoardSink {
     func unshowableCharacters(in text: String) -> [Character] { [] }
     func substitutions(in frame: Frame) -> [Character] { [] }
     func farewell() async {}
+    func keepAlive() async throws(SinkError) -> Int { 0 }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
     func waitAfterFailure() async {
@@ -63,7 +67,7 @@ final class DriverSink: BoardSink {
 
     init(driver: any BoardDriver, transport: any Transport, name: String) {
         self.driver = driver
-        link = BoardLink(name: name, transport: transport, replies: driver.replies)
+        link = BoardLink(name: name, transport: transport, replies: driver.replies, session: driver.session)
         deviceName = transport.deviceName
     }
 
@@ -90,6 +94,14 @@ final class DriverSink: BoardSink {
 
     func waitAfterFailure() async {
         await link.waitAfterFailure()
+    }
+
+    func keepAlive() async throws(SinkError) -> Int {
+        guard let report = await link.keepAlive() else { return 0 }
+        if case .failed = report.outcome {
+            throw SinkError(description: "\(deviceName): \(report.lastError ?? "the link is lost")", bytesWritten: report.bytesWritten)
+        }
+        return report.bytesWritten
     }
 
     func unshowableCharacters(in text: String) -> [Character] {
