@@ -85,12 +85,14 @@ demo: release
 # Tests/Fuzz/*.swift is linked to them. The package sources are SwiftPM's own checkouts, at the
 # versions it resolved for the normal build. Make rebuilds only the modules whose sources changed.
 FUZZ_DIR := .build-fuzz
-FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 cpower controller-text dream-cheeky novastar-replies layout config sqlite-rows postgres-cells scrubber
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 cpower huidu controller-text dream-cheeky novastar-replies layout config sqlite-rows postgres-cells scrubber
 FUZZ_RUNS ?= 1000000
 # Layouts and configurations run longer than a board message; the shipped ones are seeds too.
 FUZZ_MAX_LEN := 4096
 FUZZ_MAX_LEN_layout := 8192
 FUZZ_MAX_LEN_config := 8192
+# Room for a request of more than one 8000-byte fragment.
+FUZZ_MAX_LEN_huidu := 16384
 FUZZ_SEEDS_layout := Layouts
 FUZZ_SEEDS_config := config
 

@@ -48,7 +48,7 @@ struct HuiduDriver: BoardDriver {
     }
 
     /// The area as a text item: characters the card's fonts lack replaced by the placeholder,
-    /// in its first run's colour and the card's font of the area's height; a ticker scrolls on
+    /// cut to what one string carries, in its first run's colour and the card's font of the area's height; a ticker scrolls on
     /// one line, and text to read that does not fit is sent as lines that fit, which the card
     /// shows a page at a time, each for the hold plus the time a drawn board takes to move one
     /// area's width (as the Onbon font cards are sent it).
@@ -62,6 +62,7 @@ struct HuiduDriver: BoardDriver {
             text = pages.map { $0.map(\.text).joined() }.joined(separator: "\n")
             stay = Int(((hold + Double(area.rect.width) / max(1, speed)) * 10).rounded())
         }
+        text = Self.fitted(text)
         let horizontal: HuiduTextArea.Horizontal = switch area.alignment {
         case .left: .left
         case .centre: .center
@@ -70,6 +71,16 @@ struct HuiduDriver: BoardDriver {
         return HuiduTextArea(
             guid: Self.areaGUID(area.id), rect: area.rect, textGUID: Self.textGUID(area.id), text: text, colour: colour(area.runs.first?.colour ?? .on),
             fontSize: size, horizontal: horizontal, vertical: .middle, scrolls: area.motion == .scrollLeft, stayTenths: stay)
+    }
+
+    /// `text` shortened from the end, a few characters at a time, until its escaped bytes fit one
+    /// string, so no text can make the program longer than a request carries.
+    static func fitted(_ text: String) -> String {
+        var kept = text
+        while HuiduXML.escapeText(kept).utf8.count > Huidu.maximumStringBytes {
+            kept.removeLast(max(1, kept.count / 8))
+        }
+        return kept
     }
 
     /// A character's width in the card's font of `size` pixels: ASCII half as wide as tall.

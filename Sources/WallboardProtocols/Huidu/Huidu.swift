@@ -23,6 +23,9 @@ public enum Huidu {
     /// Text areas in one program. No source states a card's limit; sixteen is more than any
     /// shipped layout shows at once.
     public static let maximumAreas = 16
+    /// The escaped bytes of one text item's string Wallboard sends: a program of the most areas
+    /// then stays within `maximumXMLBytes`.
+    public static let maximumStringBytes = 3 * 1024
     /// Length and command.
     static let headLength = 4
     /// Length, command, total XML length and offset.
