@@ -36,10 +36,8 @@ struct HuiduDriver: BoardDriver {
         guard !areas.isEmpty else { return [] }
         if let previous {
             let before = try previous.textAreas.sorted { $0.id < $1.id }.map(textArea)
-            if before.map(\.withoutText) == areas.map(\.withoutText) {
-                let changes = zip(before, areas).filter { $0.text != $1.text }.map { _, area in
-                    HuiduProgramUpdate.Change(areaGUID: area.guid, textGUID: area.textGUID, text: area.text)
-                }
+            if before.map(\.item) == areas.map(\.item) {
+                let changes = zip(before, areas).compactMap(Self.change)
                 guard !changes.isEmpty else { return [] }
                 return [try encode(.updateProgram(HuiduProgramUpdate(programGUID: Self.programGUID, changes: changes)))]
             }
@@ -131,11 +129,23 @@ struct HuiduDriver: BoardDriver {
 }
 
 private extension HuiduTextArea {
-    /// Everything but the string: what an UpdateProgram cannot change.
-    var withoutText: HuiduTextArea {
+    /// Everything but the string and its colour: what an UpdateProgram does not change.
+    var item: HuiduTextArea {
         var copy = self
         copy.text = ""
+        copy.colour = RGB(0, 0, 0)
         return copy
+    }
+}
+
+extension HuiduDriver {
+    /// What an UpdateProgram must carry to turn `old` into `new`: the string where it changed,
+    /// the colour where it changed or the card's is not known (an emptied string, as in a blink's
+    /// dark phase, has no colour of its own); nil when nothing changed.
+    static func change(_ old: HuiduTextArea, _ new: HuiduTextArea) -> HuiduProgramUpdate.Change? {
+        let colourNeeded = !new.text.isEmpty && (old.text.isEmpty || old.colour != new.colour)
+        guard old.text != new.text || colourNeeded else { return nil }
+        return HuiduProgramUpdate.Change(areaGUID: new.guid, textGUID: new.textGUID, text: new.text, colour: colourNeeded ? new.colour : nil)
     }
 }
 

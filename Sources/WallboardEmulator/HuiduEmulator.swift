@@ -5,7 +5,7 @@ import WallboardRender
 /// kDeviceOccupa while the first is connected), the transport-version exchange answered with
 /// the 10-byte 2002, GetIFVersion with a new session GUID, heartbeats with 0060; fragments
 /// put back together per connection; the program it was sent kept and drawn, its strings
-/// replaced by UpdateProgram (an unknown GUID is refused kInvalidGUID), brightness, clock and
+/// (and colours) replaced by UpdateProgram (an unknown GUID is refused kInvalidGUID), brightness, clock and
 /// screen power kept.
 public struct HuiduEmulator: BoardEmulator {
     public struct Configuration: Sendable {
@@ -149,6 +149,7 @@ public struct HuiduEmulator: BoardEmulator {
             for change in update.changes {
                 guard let index = current.areas.firstIndex(where: { $0.guid == change.areaGUID && $0.textGUID == change.textGUID }) else { return .kInvalidGUID }
                 current.areas[index].text = change.text
+                if let colour = change.colour { current.areas[index].colour = colour }
                 writtenAt[change.textGUID] = now
             }
             program = current

@@ -189,6 +189,26 @@ import WallboardTransportCore
         #expect(await transport.writes.suffix(3).first == Huidu.versionAsk(), "a new session opened")
     }
 
+    /// Critical text blinks in two phases from the driver, a second each: the dark phase is the
+    /// blinking item's string emptied, the lit one its text again in its colour, each one
+    /// UpdateProgram; a timer turning red is one UpdateProgram of its string and colour.
+    @Test func criticalTextBlinksInTwoPhasesOfOneStringEach() throws {
+        let driver = BoardDrivers.make(try DriverTests.model("huidu"), width: 192, height: 32, format: .bicolor)
+        #expect(driver.blinking == .inPhases(.seconds(1)))
+        let frame = DriverTests.frame(BlinkTests.critical)
+        let lit = Date(timeIntervalSince1970: 1_795_242_600), dark = lit.addingTimeInterval(1)
+        var decoder = HuiduRequestDecoder()
+        let darkPhase = try driver.messages(for: driver.frameToSend(frame, at: dark), previous: driver.frameToSend(frame, at: lit))
+        let litPhase = try driver.messages(for: driver.frameToSend(frame, at: lit), previous: driver.frameToSend(frame, at: dark))
+        #expect(decoder.feed(darkPhase.joined().map { $0 }) == [.request(guid: Huidu.placeholderGUID, .updateProgram(HuiduProgramUpdate(programGUID: "wallboard", changes: [.init(areaGUID: "a1", textGUID: "t1", text: "")])))])
+        #expect(decoder.feed(litPhase.joined().map { $0 }) == [.request(guid: Huidu.placeholderGUID, .updateProgram(HuiduProgramUpdate(programGUID: "wallboard", changes: [.init(areaGUID: "a1", textGUID: "t1", text: "急救6号 危重", colour: RGB(255, 0, 0))])))])
+        #expect(driver.nextBlinkPhase(of: frame, after: lit) == dark)
+        var late = DriverTests.idle
+        late[1].runs = [.init("14:33:00", colour: .green)]
+        let turned = try driver.messages(for: DriverTests.frame(late), previous: DriverTests.frame(DriverTests.idle))
+        #expect(decoder.feed(turned.joined().map { $0 }) == [.request(guid: Huidu.placeholderGUID, .updateProgram(HuiduProgramUpdate(programGUID: "wallboard", changes: [.init(areaGUID: "a2", textGUID: "t2", text: "14:33:00", colour: RGB(0, 255, 0))])))])
+    }
+
     @Test func clockAndBrightnessReachTheCardAndTooManyAreasAreRefused() async throws {
         let driver = BoardDrivers.make(try DriverTests.model("huidu"), width: 192, height: 32, format: .bicolor)
         let board = try Self.board()

@@ -87,7 +87,7 @@ import WallboardTestKit
         ]
         let requests: [HuiduRequest] = [
             .getIFVersion(version: Huidu.sdkVersion), .addProgram(HuiduProgram(guid: "p", areas: areas)),
-            .updateProgram(HuiduProgramUpdate(programGUID: "p", changes: [.init(areaGUID: "a1", textGUID: "t1", text: "a&b")])),
+            .updateProgram(HuiduProgramUpdate(programGUID: "p", changes: [.init(areaGUID: "a1", textGUID: "t1", text: "a&b"), .init(areaGUID: "a2", textGUID: "t2", text: "", colour: RGB(1, 2, 254))])),
             .setLuminance(percent: 55), .setTime(HuiduTime(timeZone: "(UTC+08:00)Beijing", year: 2026, month: 12, day: 5, hour: 18, minute: 0, second: 59)),
             .openScreen, .closeScreen,
         ]

@@ -7,8 +7,6 @@
 /// whose reply names the session GUID every later request carries. XML travels in fragments
 /// (2003 asks, 2004 answers) of at most 8000 bytes; 005f/0060 are the heartbeat.
 public enum Huidu {
-    /// The TCP port a card listens on.
-    public static let defaultPort = 10001
     /// The transport version a client announces (0x01000005, as most SDKs send).
     public static let transportVersion: UInt32 = 0x0100_0005
     /// The SDK version `GetIFVersion` announces, as the hex text the SDKs write.

@@ -130,7 +130,12 @@ extension Huidu {
             for area in program.children where area.name == "area" {
                 for text in area.child("resources")?.children ?? [] where text.name == "text" {
                     guard let string = text.child("string") else { continue }
-                    changes.append(.init(areaGUID: try attribute(area, "guid"), textGUID: try attribute(text, "guid"), text: string.text))
+                    var colour: RGB?
+                    if let font = text.child("font") {
+                        guard let value = Self.colour(fromText: try attribute(font, "color")) else { throw HuiduError("<font color> is not #rrggbb") }
+                        colour = value
+                    }
+                    changes.append(.init(areaGUID: try attribute(area, "guid"), textGUID: try attribute(text, "guid"), text: string.text, colour: colour))
                 }
             }
             return .updateProgram(HuiduProgramUpdate(programGUID: try attribute(program, "guid"), changes: changes))

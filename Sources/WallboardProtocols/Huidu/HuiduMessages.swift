@@ -77,17 +77,19 @@ public struct HuiduTextArea: Sendable, Equatable {
     }
 }
 
-/// New strings for text items of a program on the card.
+/// New strings for text items of a program on the card, and a new font colour where it changed.
 public struct HuiduProgramUpdate: Sendable, Equatable {
     public struct Change: Sendable, Equatable {
         public var areaGUID: String
         public var textGUID: String
         public var text: String
+        public var colour: RGB?
 
-        public init(areaGUID: String, textGUID: String, text: String) {
+        public init(areaGUID: String, textGUID: String, text: String, colour: RGB? = nil) {
             self.areaGUID = areaGUID
             self.textGUID = textGUID
             self.text = text
+            self.colour = colour
         }
     }
 
@@ -184,7 +186,8 @@ extension Huidu {
         case .updateProgram(let update):
             var xml = "<screen><program guid=\"\(escape(update.programGUID))\">"
             for change in update.changes {
-                xml += "<area guid=\"\(escape(change.areaGUID))\"><resources><text guid=\"\(escape(change.textGUID))\"><string>\(HuiduXML.escapeText(change.text))</string></text></resources></area>"
+                let font = change.colour.map { "<font color=\"\(colourText($0))\"/>" } ?? ""
+                xml += "<area guid=\"\(escape(change.areaGUID))\"><resources><text guid=\"\(escape(change.textGUID))\"><string>\(HuiduXML.escapeText(change.text))</string>\(font)</text></resources></area>"
             }
             return xml + "</program></screen>"
         case .setLuminance(let percent):
