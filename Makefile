@@ -191,10 +191,11 @@ fuzz: fuzz-build
 	@for target in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-run-$$target || exit 1; done
 
 # Swift's own backtracer is off: it hangs under the sanitizer, and libFuzzer reports the crash.
+# Leaks of the toolchain's own libraries are suppressed (Tests/Fuzz/lsan-suppressions.txt).
 fuzz-run-%:
 	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/crashes
 	@echo "== $*: $(FUZZ_RUNS) runs$(if $(FUZZ_SECONDS), or $(FUZZ_SECONDS) s)"
-	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) \
+	@if SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(abspath Tests/Fuzz/lsan-suppressions.txt) WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) \
 	  $(if $(FUZZ_SECONDS),-max_total_time=$(FUZZ_SECONDS)) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
 	  -artifact_prefix=$(FUZZ_DIR)/crashes/$*- $(FUZZ_DIR)/corpus/$* Tests/Fuzz/corpus/$* $(FUZZ_SEEDS_$*) \
 	  > $(FUZZ_DIR)/$*.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$*.log; \

@@ -118,6 +118,13 @@ import WallboardTestKit
             Issue.record("a document type declaration was read")
             return
         }
+        // The toolchain's parser would crash on a processing instruction without data.
+        for instruction in ["<?xml?><sdk guid=\"G\"><in method=\"OpenScreen\"/></sdk>", "<sdk guid=\"G\"><?x?><in method=\"OpenScreen\"/></sdk>", "<?xml version=\"1.0\""] {
+            guard case .refused(.kParseXmlFailed, nil, _, _)? = decoder.feed(Huidu.fragments(Array(instruction.utf8))).first else {
+                Issue.record("\(instruction) was read")
+                return
+            }
+        }
         let unknown = Huidu.fragments(Array("<sdk guid=\"G\"><in method=\"FormatDisk\"/></sdk>".utf8))
         #expect(decoder.feed(unknown) == [.refused(.kUnsupportMethod, method: "FormatDisk", guid: "G", reason: "FormatDisk: the method FormatDisk is not one this card takes")])
     }

@@ -82,16 +82,25 @@ public enum HuiduXML {
         "\(declaration)<sdk guid=\"\(escapeAttribute(guid))\"><out method=\"\(escapeAttribute(method))\" result=\"\(escapeAttribute(result))\">\(body)</out></sdk>"
     }
 
-    /// Reads a document: a leading byte-order mark is dropped; a document type, an entity
-    /// declaration or a CDATA section is refused, as are documents deeper or larger than any
-    /// the SDK sends.
+    /// Reads a document: a leading byte-order mark and XML declaration are dropped (the text
+    /// must be UTF-8 anyway); a document type, an entity declaration, a comment, a CDATA section
+    /// or a processing instruction is refused, as are documents deeper or larger than any the
+    /// SDK sends. (The toolchain's parser crashes on a processing instruction without data, so
+    /// none ever reaches it.)
     public static func parse(_ bytes: [UInt8], limit: Int = Huidu.maximumXMLBytes) throws(HuiduXMLError) -> HuiduXMLElement {
         var body = bytes[...]
         if body.starts(with: byteOrderMark) { body = body.dropFirst(byteOrderMark.count) }
         guard body.count <= limit else { throw HuiduXMLError("an XML document of \(body.count) bytes; at most \(limit) are read") }
         guard String(validating: body, as: UTF8.self) != nil else { throw HuiduXMLError("XML that is not UTF-8") }
-        if let index = body.indices.first(where: { body[$0] == UInt8(ascii: "<") && body.index(after: $0) < body.endIndex && body[body.index(after: $0)] == UInt8(ascii: "!") }) {
-            throw HuiduXMLError("a declaration, comment or CDATA section at byte \(index - body.startIndex): the SDK's XML has none")
+        if body.starts(with: Array("<?xml ".utf8)) {
+            guard let end = body.indices.first(where: { body[$0] == UInt8(ascii: "?") && body.index(after: $0) < body.endIndex && body[body.index(after: $0)] == UInt8(ascii: ">") }) else {
+                throw HuiduXMLError("an XML declaration that does not end")
+            }
+            body = body[(end + 2)...]
+        }
+        let markup: Set<UInt8> = [UInt8(ascii: "!"), UInt8(ascii: "?")]
+        if let index = body.indices.first(where: { body[$0] == UInt8(ascii: "<") && body.index(after: $0) < body.endIndex && markup.contains(body[body.index(after: $0)]) }) {
+            throw HuiduXMLError("a declaration, comment, CDATA section or processing instruction at byte \(index - bytes.startIndex): the SDK's XML has none")
         }
         let builder = TreeBuilder()
         let parser = XMLParser(data: Data(body))
