@@ -3,11 +3,12 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards), Noto Sans CJK and Pillow (the
-# walls' large fonts, rasterised here).
+# Build: pkg-config, SQLite (GRDB), zlib (PNG), libusb (USB boards), libxml2 (the toolchain's
+# FoundationXML, which reads Huidu cards' XML), Noto Sans CJK and Pillow (the walls' large fonts,
+# rasterised here).
 # Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
 # and headless Chromium (the browser preview checked against the frames).
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev fonts-noto-cjk python3-pil sqlite3 chromium
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev libxml2 fonts-noto-cjk python3-pil sqlite3 chromium
 # Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves,
 # and chromedriver, through which the console tests drive headless Chromium (WebDriver).
 TEST_PACKAGES := postgresql chromium-driver
@@ -84,12 +85,14 @@ demo: release
 # Tests/Fuzz/*.swift is linked to them. The package sources are SwiftPM's own checkouts, at the
 # versions it resolved for the normal build. Make rebuilds only the modules whose sources changed.
 FUZZ_DIR := .build-fuzz
-FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 cpower controller-text dream-cheeky novastar-replies layout config sqlite-rows postgres-cells scrubber
+FUZZ_TARGETS := bdf onbon-font-card onbon-graphic alpha tpm2 cpower huidu controller-text dream-cheeky novastar-replies layout config sqlite-rows postgres-cells scrubber
 FUZZ_RUNS ?= 1000000
 # Layouts and configurations run longer than a board message; the shipped ones are seeds too.
 FUZZ_MAX_LEN := 4096
 FUZZ_MAX_LEN_layout := 8192
 FUZZ_MAX_LEN_config := 8192
+# Room for a request of more than one 8000-byte fragment.
+FUZZ_MAX_LEN_huidu := 16384
 FUZZ_SEEDS_layout := Layouts
 FUZZ_SEEDS_config := config
 
@@ -188,10 +191,11 @@ fuzz: fuzz-build
 	@for target in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-run-$$target || exit 1; done
 
 # Swift's own backtracer is off: it hangs under the sanitizer, and libFuzzer reports the crash.
+# Leaks of the toolchain's own libraries are suppressed (Tests/Fuzz/lsan-suppressions.txt).
 fuzz-run-%:
 	@mkdir -p $(FUZZ_DIR)/corpus/$* $(FUZZ_DIR)/crashes
 	@echo "== $*: $(FUZZ_RUNS) runs$(if $(FUZZ_SECONDS), or $(FUZZ_SECONDS) s)"
-	@if SWIFT_BACKTRACE=enable=no WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) \
+	@if SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(abspath Tests/Fuzz/lsan-suppressions.txt) WALLBOARD_FUZZ_TARGET=$* $(FUZZ_DIR)/wallboard-fuzz -runs=$(FUZZ_RUNS) \
 	  $(if $(FUZZ_SECONDS),-max_total_time=$(FUZZ_SECONDS)) -max_len=$(or $(FUZZ_MAX_LEN_$*),$(FUZZ_MAX_LEN)) \
 	  -artifact_prefix=$(FUZZ_DIR)/crashes/$*- $(FUZZ_DIR)/corpus/$* Tests/Fuzz/corpus/$* $(FUZZ_SEEDS_$*) \
 	  > $(FUZZ_DIR)/$*.log 2>&1; then grep -E 'DONE|Done [0-9]+ runs' $(FUZZ_DIR)/$*.log; \

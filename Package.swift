@@ -223,7 +223,7 @@ let package = Package(
             name: "WallboardDriversTests",
             dependencies: [
                 "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardLayout", "WallboardFonts",
-                "WallboardDispatch", "WallboardRender", "WallboardTransport", "WallboardTestKit",
+                "WallboardDispatch", "WallboardRender", "WallboardTransport", "WallboardTransportCore", "WallboardTestKit",
             ]
         ),
         .testTarget(

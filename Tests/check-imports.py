@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 # Modules of the toolchain and the system, never declared in Package.swift.
-SYSTEM_MODULES = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc", "Darwin", "Dispatch", "Synchronization",
+SYSTEM_MODULES = {"Foundation", "FoundationEssentials", "FoundationNetworking", "FoundationXML", "Glibc", "Darwin", "Dispatch", "Synchronization",
                   "Testing", "XCTest", "_Concurrency"}
 IMPORT = re.compile(r"^\s*(?:@\w+(?:\([^)]*\))?\s+)*import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?(\w+)", re.M)
 

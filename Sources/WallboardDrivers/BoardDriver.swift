@@ -32,6 +32,8 @@ public protocol BoardDriver: Sendable {
     /// What the controller's own fonts can show; nil for boards that take pixels (their missing
     /// glyphs are drawn here as boxes, see `Frame.missingCharacters`).
     var repertoire: ControllerRepertoire? { get }
+    /// What delivery does on each connection besides the messages (Huidu's SDK session); nil for none.
+    var session: (any BoardSession)? { get }
 }
 
 extension BoardDriver {
@@ -43,6 +45,7 @@ extension BoardDriver {
     public func farewell() throws -> [[UInt8]] { [] }
     public var blinking: BlinkHandling { .inPixels }
     public var repertoire: ControllerRepertoire? { nil }
+    public var session: (any BoardSession)? { nil }
     public var replies: (any ReplyInterpreter)? { model.replyInterpreter }
 
     /// Whether the board's screen can be switched on and off (`screenPower` has messages for it).
@@ -102,6 +105,7 @@ public enum BoardDrivers {
         case .tpm2: TPM2Driver(model: model)
         case .dreamCheeky: DreamCheekyDriver(model: model)
         case .cpower: CPowerDriver(model: model, format: format, framing: overNetwork ? .network(idCode: card.idCode) : .serial, cardID: card.cardID)
+        case .huidu: HuiduDriver(model: model, format: format)
         }
     }
 

@@ -8,10 +8,20 @@ import WallboardRender
 public protocol BoardEmulator: Sendable {
     /// Bytes from the wire; returns the bytes the board sends back (possibly none).
     mutating func receive(_ bytes: [UInt8]) -> [UInt8]
+    /// Bytes from one of several connections served at once (a TCP port), for boards that hold
+    /// a session per connection; the others take them as from the one wire.
+    mutating func receive(_ bytes: [UInt8], on connection: Int) -> [UInt8]
+    /// The connection's sender hung up.
+    mutating func connectionClosed(_ connection: Int)
     /// What the board shows now.
     func render() -> Bitmap
     /// What the board did with recent frames, newest last.
     var journal: [BoardEvent] { get }
+}
+
+extension BoardEmulator {
+    public mutating func receive(_ bytes: [UInt8], on connection: Int) -> [UInt8] { receive(bytes) }
+    public mutating func connectionClosed(_ connection: Int) {}
 }
 
 /// One thing the board did with what it received.
@@ -156,6 +166,8 @@ public func makeEmulator(
         nil
     case .cpower:
         CPowerEmulator(configuration: .init(width: width, height: height, cardID: card.cardID, idCode: card.idCode), painter: painter)
+    case .huidu:
+        HuiduEmulator(configuration: .init(width: width, height: height), painter: painter)
     }
 }
 

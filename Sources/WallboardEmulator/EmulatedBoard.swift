@@ -27,6 +27,15 @@ public actor EmulatedBoard: ServedBoard {
         return emulator.receive(bytes)
     }
 
+    public func receive(_ bytes: [UInt8], on connection: Int) async -> [UInt8] {
+        generation += 1
+        return emulator.receive(bytes, on: connection)
+    }
+
+    public func connectionClosed(_ connection: Int) async {
+        emulator.connectionClosed(connection)
+    }
+
     /// What the board shows now.
     public func render() -> Bitmap { emulator.render() }
 

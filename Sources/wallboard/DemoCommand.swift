@@ -108,7 +108,7 @@ struct DemoCommand: AsyncParsableCommand {
                 "The browser asks for a user name and token: demo, \(token) (also \(tokenFile); a new one each run).",
             ]
             for emulator in emulators {
-                lines.append("Emulated \(emulator.model.name) board '\(emulator.id)' on \(emulator.server.devicePath) (\(emulator.link)); it shows \(emulator.picture)")
+                lines.append("Emulated \(emulator.model.name) board '\(emulator.id)' on \(emulator.place); it shows \(emulator.picture)")
             }
             for processor in processors {
                 lines.append("Emulated NovaStar H processor '\(processor.id)' on udp 127.0.0.1:\(processor.server.port); the console shows its state")
@@ -139,45 +139,75 @@ struct DemoCommand: AsyncParsableCommand {
         return found
     }
 
-    /// An emulator on a pseudo-terminal for every serial board, linked from its configured path.
+    /// An emulator on a pseudo-terminal for every serial board, linked from its configured path,
+    /// and on its port for every TCP board on 127.0.0.1.
     private func emulatedBoards(_ configuration: ServiceConfiguration, service: WallboardService, pictures: String) throws -> [EmulatedBoardService] {
         let fonts = try FontLibrary.locate(explicit: configuration.fontsDirectory)
         let painter = FontChainPainter(chains: [12: try fonts.chain("cjk-12"), 16: try fonts.chain("cjk-16"), 24: try fonts.chain("cjk-24"), 32: try fonts.chain("cjk-32")])
         var emulators: [EmulatedBoardService] = []
         for board in configuration.boards {
-            guard case .device(let model, let transport) = board.output, let path = (transport as? SerialTransportSetting)?.path,
-                  let monitor = service.monitor(id: board.id),
+            guard case .device(let model, let transport) = board.output, let monitor = service.monitor(id: board.id),
                   let emulated = EmulatedBoard(model, width: monitor.width, height: monitor.height, painter: painter)
             else { continue }
-            let server = try PseudoTerminalBoardServer(board: emulated)
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-            if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
-                try FileManager.default.removeItem(atPath: path)
+            let server: any DemoBoardServer
+            var link: String?
+            if let path = (transport as? SerialTransportSetting)?.path {
+                let terminal = try PseudoTerminalBoardServer(board: emulated)
+                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+                if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+                    try FileManager.default.removeItem(atPath: path)
+                }
+                try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: terminal.devicePath)
+                server = terminal
+                link = path
+            } else if let tcp = transport as? TCPTransportSetting, tcp.host == "127.0.0.1" {
+                server = try TCPBoardServer(board: emulated, host: tcp.host, port: tcp.port)
+            } else {
+                continue
             }
-            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: server.devicePath)
             let picture = URL(fileURLWithPath: pictures).appendingPathComponent("\(board.id).png").path
             let preview = try service.addPreview(
                 id: "\(board.id)-emulator", name: "\(board.name)：仿真器解码画面", output: "仿真器 \(model.name)",
                 width: monitor.width, height: monitor.height, format: monitor.format
             )
-            emulators.append(EmulatedBoardService(id: board.id, model: model, board: emulated, server: server, link: path, picture: picture, preview: preview))
+            emulators.append(EmulatedBoardService(id: board.id, model: model, board: emulated, server: server, link: link, picture: picture, preview: preview))
         }
         return emulators
     }
 }
 
-/// An emulated board on its pseudo-terminal; shows what it decoded on its preview and in a PNG
-/// after each change.
+/// Where the demo serves an emulated board: a pseudo-terminal or a loopback TCP port.
+protocol DemoBoardServer: Sendable {
+    /// The device or address a sender opens.
+    var place: String { get }
+    func run() async throws
+    func close()
+}
+
+extension PseudoTerminalBoardServer: DemoBoardServer {
+    var place: String { devicePath }
+}
+
+extension TCPBoardServer: DemoBoardServer {
+    var place: String { "127.0.0.1:\(port)" }
+}
+
+/// An emulated board on its pseudo-terminal or port; shows what it decoded on its preview and
+/// in a PNG after each change.
 final class EmulatedBoardService: Service, Sendable {
     let id: String
     let model: BoardModel
     let board: EmulatedBoard
-    let server: PseudoTerminalBoardServer
-    let link: String
+    let server: any DemoBoardServer
+    /// The configured serial path linked to the pseudo-terminal; nil for a TCP board.
+    let link: String?
     let picture: String
     let preview: BoardMonitor
 
-    init(id: String, model: BoardModel, board: EmulatedBoard, server: PseudoTerminalBoardServer, link: String, picture: String, preview: BoardMonitor) {
+    /// The pseudo-terminal and its link, or the address.
+    var place: String { link.map { "\(server.place) (\($0))" } ?? server.place }
+
+    init(id: String, model: BoardModel, board: EmulatedBoard, server: any DemoBoardServer, link: String?, picture: String, preview: BoardMonitor) {
         self.id = id
         self.model = model
         self.board = board
@@ -190,7 +220,7 @@ final class EmulatedBoardService: Service, Sendable {
     func run() async throws {
         defer {
             server.close()
-            try? FileManager.default.removeItem(atPath: link)
+            if let link { try? FileManager.default.removeItem(atPath: link) }
         }
         do {
             try await cancelWhenGracefulShutdown {

@@ -71,7 +71,7 @@ import WallboardTestKit
         let renderer = BoardRenderer(layout: layout, identity: identity, fonts: try FontSet(layout: layout) { try fonts.chain($0) })
         let painter = try DriverTests.painter()
         var generator = SeededGenerator(seed: URL(fileURLWithPath: layoutPath).lastPathComponent.utf8.reduce(7) { $0 &* 31 &+ UInt64($1) })
-        var boards: [(model: BoardModel, driver: any BoardDriver, emulator: any BoardEmulator)] = []
+        var boards: [(model: BoardModel, driver: any BoardDriver, emulator: any BoardEmulator, session: String?)] = []
         for model in BoardProtocols.models {
             // A layout with more text areas than the controller holds is refused when the service starts.
             if let limits = model.textLimits, layout.mostTextAreasAtOnce.count > limits.maximumAreas { continue }
@@ -80,7 +80,15 @@ import WallboardTestKit
             if case .onbonGraphicCard(let card) = model.family {
                 emulator = OnbonGraphicEmulator(configuration: .init(width: layout.width, height: layout.height, model: card, colours: layout.format == .mono ? .mono : .bicolor))
             }
-            boards.append((model, BoardDrivers.make(model, width: layout.width, height: layout.height, format: layout.format), emulator))
+            let driver = BoardDrivers.make(model, width: layout.width, height: layout.height, format: layout.format)
+            // A board that holds a session (Huidu) is greeted first, as the link does.
+            var session: String?
+            for step in driver.session?.opening ?? [] {
+                let (verdict, named) = step.read(emulator.receive(step.request))
+                #expect(verdict == .acknowledged, "\(model.name): the session's opening")
+                session = named ?? session
+            }
+            boards.append((model, driver, emulator, session))
         }
         #expect(boards.count >= 5, "\(layout.name) goes to \(boards.map(\.model.name))")
         var previous: Frame?
@@ -90,7 +98,7 @@ import WallboardTestKit
             for index in boards.indices {
                 let (model, driver) = (boards[index].model, boards[index].driver)
                 for message in try driver.messages(for: frame, previous: previous) {
-                    let reply = boards[index].emulator.receive(message)
+                    let reply = boards[index].emulator.receive(driver.session?.prepare(message, token: boards[index].session) ?? message)
                     if let replies = driver.replies {
                         #expect(replies.interpret(reply) == .acknowledged, "\(model.name), \(layout.name), texts of \(texts.map(\.unicodeScalars.count)) characters")
                     }

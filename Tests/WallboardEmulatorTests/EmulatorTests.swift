@@ -303,7 +303,7 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
 @Suite struct EndToEndByProtocolTests {
     /// Every protocol with an emulator: encode a frame, feed it, parse the board's reply with
     /// the protocol's own parser, as the delivery layer will.
-    @Test(arguments: ["bx5k", "bx6k", "bx5e", "bx6e", "bx6q", "alpha", "tpm2", "cpower"])
+    @Test(arguments: ["bx5k", "bx6k", "bx5e", "bx6e", "bx6q", "alpha", "tpm2", "cpower", "huidu"])
     func encodedFramesAreAcknowledged(name: String) throws {
         let board = try #require(BoardProtocols.model(named: name))
         var emulator = try #require(makeEmulator(for: board, width: 64, height: 16, painter: BlockPainter()))
@@ -327,6 +327,8 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
             return
         case .cpower:
             wire = try CPower.encode(.splitWindows([Rect(x: 0, y: 0, width: 64, height: 16)]), framing: .serial)
+        case .huidu:
+            wire = Huidu.versionAsk()
         }
         #expect(parser.feed(emulator.receive(wire)) == [.ack])
         #expect(emulator.render().width == 64)

@@ -115,3 +115,30 @@ import WallboardTransport
         }
     }
 }
+
+extension BoardModelTests {
+    /// The six areas' layout with ten more text widgets: seventeen text items with the stale
+    /// banner, one more than Wallboard puts in a Huidu program.
+    @Test func aLayoutOverAHuiduProgramsAreasIsRefusedNamingTheLimit() throws {
+        let directory = try TemporaryDirectory()
+        let layout = directory.path("seventeen-areas.yaml")
+        try Self.sixAreas.appending((6..<16).map { "\n    - text: \"区\($0)\"\n      rect: [\(($0 - 6) * 16), 16, 16, 16]\n      font: cjk-16" }.joined())
+            .write(toFile: layout, atomically: true, encoding: .utf8)
+        let configuration = try ConfigLoader.load("""
+            centre: 测试
+            source:
+              sqlite: \(directory.path("none.db"))
+              timeZone: Asia/Shanghai
+            boards:
+              - id: door
+                layout: \(layout)
+                protocol: huidu
+                transport:
+                  tcp: 10.1.2.3:10001
+            """, file: directory.path("h.yaml"))
+        let error = #expect(throws: ServiceSetupError.self) { try WallboardService(configuration: configuration) }
+        #expect(error?.description.contains("up to 17 text areas") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("Huidu full-colour card (SDK 2.0) (huidu) holds at most 16") == true)
+        _ = try WallboardService(configuration: Self.sixAreaBoard(protocol: "huidu", directory: directory))
+    }
+}

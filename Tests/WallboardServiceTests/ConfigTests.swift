@@ -191,7 +191,7 @@ import WallboardYAML
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("config/demo.yaml")
         let service = try WallboardService(configuration: try ConfigLoader.load(contentsOf: url))
-        #expect(service.monitors.map(\.output) == ["browser", "browser", "bx5k", "bx6e", "alpha", "cpower", "browser"])
+        #expect(service.monitors.map(\.output) == ["browser", "browser", "bx5k", "bx6e", "alpha", "cpower", "huidu", "browser"])
         #expect(service.monitor(id: "door-s01")?.controlsBrightness == true)
         #expect(service.configuration.http.token == nil && service.configuration.http.users.isEmpty, "the demo adds its user when it runs")
     }
@@ -266,7 +266,7 @@ import WallboardYAML
 
     @Test func protocolsAreTheDriversOwn() {
         let text = Self.minimal.replacingOccurrences(of: "transport: browser", with: "protocol: bx5kk\n    transport:\n      tcp: a:1")
-        #expect(Self.error(text) == "8:15: 'boards[0].protocol' is 'bx5kk'; expected one of: bx5k, bx6k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky, cpower (did you mean 'bx5k'?)")
+        #expect(Self.error(text) == "8:15: 'boards[0].protocol' is 'bx5kk'; expected one of: bx5k, bx6k, bx5e, bx6e, bx6q, alpha, tpm2, dreamcheeky, cpower, huidu (did you mean 'bx5k'?)")
     }
 
     @Test func aFontCardNamesItsFontLibrary() throws {

@@ -10,6 +10,7 @@ public struct BoardModel: Sendable, CustomStringConvertible {
         case tpm2
         case dreamCheeky
         case cpower
+        case huidu
     }
 
     public let name: String
@@ -85,6 +86,7 @@ public enum BoardProtocols {
         TPM2.descriptor,
         DreamCheeky.descriptor,
         CPower.descriptor,
+        Huidu.descriptor,
     ]
 
     public static var models: [BoardModel] { all.flatMap(\.models) }

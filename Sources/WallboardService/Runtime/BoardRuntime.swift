@@ -201,6 +201,7 @@ final class BoardRuntime: Service, Sendable {
             var bytes = 0
             let clockRequested = monitor.takeClockRequest()
             do throws(SinkError) {
+                bytes += try await sink.keepAlive()
                 let clockDue = configuration.clockSync.map { clockSyncDue(lastSet: clockSetAt, at: $0, now: now) } ?? false
                 if sink.takesCommands, clockRequested || clockDue {
                     bytes += try await sink.setClock(now, timeZone: timeZone)

@@ -39,6 +39,9 @@ protocol BoardSink: Sendable {
     func substitutions(in frame: Frame) -> [Character]
     /// Gives the board back to what it shows without the service, once, as the service stops.
     func farewell() async
+    /// Keeps the device's session alive while nothing else is sent (Huidu's heartbeat); the
+    /// bytes written, and `SinkError` when the link counts as lost.
+    func keepAlive() async throws(SinkError) -> Int
 }
 
 extension BoardSink {
@@ -48,6 +51,7 @@ extension BoardSink {
     func farewell() async {}
     var switchesScreen: Bool { false }
     func setScreen(on: Bool) async throws(SinkError) -> Int { 0 }
+    func keepAlive() async throws(SinkError) -> Int { 0 }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
     func waitAfterFailure() async {
@@ -69,7 +73,7 @@ final class DriverSink: BoardSink {
 
     init(driver: any BoardDriver, transport: any Transport, name: String) {
         self.driver = driver
-        link = BoardLink(name: name, transport: transport, replies: driver.replies)
+        link = BoardLink(name: name, transport: transport, replies: driver.replies, session: driver.session)
         deviceName = transport.deviceName
     }
 
@@ -104,6 +108,14 @@ final class DriverSink: BoardSink {
 
     func waitAfterFailure() async {
         await link.waitAfterFailure()
+    }
+
+    func keepAlive() async throws(SinkError) -> Int {
+        guard let report = await link.keepAlive() else { return 0 }
+        if case .failed = report.outcome {
+            throw SinkError(description: "\(deviceName): \(report.lastError ?? "the link is lost")", bytesWritten: report.bytesWritten)
+        }
+        return report.bytesWritten
     }
 
     func unshowableCharacters(in text: String) -> [Character] {

@@ -10,7 +10,13 @@ public actor BoardLink {
     public let transport: any Transport
     public let policy: DeliveryPolicy
     private let replies: (any ReplyInterpreter)?
+    private let session: (any BoardSession)?
     private var isOpen = false
+    /// What the session's opening named on this connection (Huidu's session GUID).
+    private var sessionToken: String?
+    /// The last write the board answered, or that needed no answer: the keep-alive's clock.
+    private var lastExchange: ContinuousClock.Instant?
+    private var missedKeepAlives = 0
     public private(set) var status = BoardStatus()
     /// Sends run one at a time: the actor alone would interleave them at every suspension.
     private var isSending = false
@@ -19,13 +25,15 @@ public actor BoardLink {
     /// - Parameters:
     ///   - name: the board's name, for status pages.
     ///   - replies: how the board's protocol answers; `nil` for boards that never answer.
+    ///   - session: what the protocol does on each connection besides the frames; nil for none.
     public init(name: String, transport: any Transport, replies: (any ReplyInterpreter)?,
-                policy: DeliveryPolicy = DeliveryPolicy())
+                policy: DeliveryPolicy = DeliveryPolicy(), session: (any BoardSession)? = nil)
     {
         self.name = name
         self.transport = transport
         self.replies = replies
         self.policy = policy
+        self.session = session
     }
 
     /// Sends one frame.
@@ -82,7 +90,7 @@ public actor BoardLink {
                 status.retries += 1
             }
             attempts += 1
-            let (health, bytes) = await attemptDelivery(frame, interpreter: interpreter)
+            let (health, bytes) = await attemptDelivery(frame, interpret: interpreter?.interpret)
             written += bytes
             if health == .ok {
                 status.health = .ok
@@ -98,6 +106,34 @@ public actor BoardLink {
         }
         status.framesFailed += 1
         return (.failed(lastHealth, attempts: attempts), written)
+    }
+
+    /// Sends the session's keep-alive when the board has had no exchange for its interval; nil
+    /// when none was due. After as many unanswered in a row as the session allows, the link
+    /// counts as lost: it is closed and the report says so (the next send opens a new session).
+    public func keepAlive() async -> DeliveryReport? {
+        guard let keepAlive = session?.keepAlive, isOpen, let lastExchange, ContinuousClock.now - lastExchange >= keepAlive.interval else { return nil }
+        await takeTurn()
+        defer { passTurn() }
+        guard isOpen else { return nil }
+        let (health, written) = await attemptDelivery(keepAlive.message, interpret: keepAlive.answer.interpret)
+        guard health != .ok else {
+            missedKeepAlives = 0
+            return DeliveryReport(outcome: .delivered(attempts: 1), bytesWritten: written, lastError: nil)
+        }
+        missedKeepAlives += 1
+        // An unanswered heartbeat waits its interval again before the next.
+        self.lastExchange = .now
+        guard missedKeepAlives >= keepAlive.missesAllowed || health == .disconnected else {
+            return DeliveryReport(outcome: .delivered(attempts: 1), bytesWritten: written, lastError: status.lastError)
+        }
+        let missed = missedKeepAlives
+        status.lastError = "\(transport.deviceName): \(missed) heartbeat\(missed == 1 ? "" : "s") unanswered in a row, the link is lost"
+        status.health = .disconnected
+        status.consecutiveFailures += 1
+        status.framesFailed += 1
+        await close()
+        return DeliveryReport(outcome: .failed(.disconnected, attempts: missed), bytesWritten: written, lastError: status.lastError)
     }
 
     /// Waits `delay` before sending again; less when the link is closed and its transport sees
@@ -126,26 +162,55 @@ public actor BoardLink {
         }
     }
 
-    /// Closes the device; the next send reopens it.
+    /// Closes the device; the next send reopens it (and opens a new session).
     public func close() async {
         await transport.close()
         isOpen = false
+        sessionToken = nil
+        lastExchange = nil
+        missedKeepAlives = 0
     }
 
-    /// One attempt, and the bytes it wrote.
-    private func attemptDelivery(_ frame: [UInt8], interpreter: (any ReplyInterpreter)?) async -> (BoardHealth, Int) {
+    /// One attempt, and the bytes it wrote: on a closed link the transport opened and the
+    /// session's opening first, then `frame` fitted to the session.
+    private func attemptDelivery(_ frame: [UInt8], interpret: (([UInt8]) -> ReplyVerdict)?) async -> (BoardHealth, Int) {
         var written = 0
         do {
             if !isOpen {
                 try await transport.open()
                 isOpen = true
+                if let session {
+                    for step in session.opening {
+                        try await discardStaleInput()
+                        try await transport.write(step.request, timeout: policy.writeTimeout)
+                        written += step.request.count
+                        status.bytesSent += step.request.count
+                        var token: String?
+                        let health = try await awaitReply { received in
+                            let (verdict, named) = step.read(received)
+                            token = named ?? token
+                            return verdict
+                        }
+                        guard health == .ok else {
+                            await close()
+                            return (health, written)
+                        }
+                        if let token { sessionToken = token }
+                    }
+                }
             }
-            if interpreter != nil { try await discardStaleInput() }
-            try await transport.write(frame, timeout: policy.writeTimeout)
-            written = frame.count
-            status.bytesSent += frame.count
-            guard let interpreter else { return (.ok, written) }
-            return (try await awaitReply(interpreter), written)
+            let wire = session?.prepare(frame, token: sessionToken) ?? frame
+            if interpret != nil { try await discardStaleInput() }
+            try await transport.write(wire, timeout: policy.writeTimeout)
+            written += wire.count
+            status.bytesSent += wire.count
+            guard let interpret else {
+                lastExchange = .now
+                return (.ok, written)
+            }
+            let health = try await awaitReply(interpret)
+            if health == .ok { lastExchange = .now }
+            return (health, written)
         } catch let error as TransportError {
             // Gone, or stuck (a port that takes no bytes within the write timeout): start afresh.
             status.lastError = error.description
@@ -159,7 +224,7 @@ public actor BoardLink {
         }
     }
 
-    private func awaitReply(_ interpreter: any ReplyInterpreter) async throws -> BoardHealth {
+    private func awaitReply(_ interpret: ([UInt8]) -> ReplyVerdict) async throws -> BoardHealth {
         let deadline = policy.replyTimeout.fromNow
         var received: [UInt8] = []
         while true {
@@ -172,7 +237,7 @@ public actor BoardLink {
                 continue
             }
             received += chunk
-            switch interpreter.interpret(received) {
+            switch interpret(received) {
             case .incomplete:
                 continue
             case .acknowledged:

@@ -1,3 +1,4 @@
+import Synchronization
 import WallboardTransportCore
 
 /// Plays a board on a pseudo-terminal: a `SerialTransport` (or any serial program) opens
@@ -39,6 +40,7 @@ public final class PseudoTerminalBoardServer: Sendable {
 public final class TCPBoardServer: Sendable {
     public let board: any ServedBoard
     private let listener: TCPListener
+    private let connectionsAccepted = Atomic<Int>(0)
 
     /// The port actually listened on (the ephemeral one when 0 was asked for).
     public var port: UInt16 { listener.port }
@@ -63,8 +65,9 @@ public final class TCPBoardServer: Sendable {
                 } catch {
                     break  // closed or cancelled
                 }
+                let number = connectionsAccepted.add(1, ordering: .relaxed).newValue
                 group.addTask { [board] in
-                    await Self.serve(connection, board: board)
+                    await Self.serve(connection, number: number, board: board)
                 }
             }
             group.cancelAll()
@@ -73,18 +76,19 @@ public final class TCPBoardServer: Sendable {
 
     public func close() { listener.close() }
 
-    private static func serve(_ connection: Descriptor, board: any ServedBoard) async {
+    private static func serve(_ connection: Descriptor, number: Int, board: any ServedBoard) async {
         defer { connection.close() }
         while !Task.isCancelled {
             guard let received = try? await connection.readAvailable(upTo: 4096, deadline: Duration.seconds(3600).fromNow)
-            else { return }
+            else { break }
             if received.isEmpty { continue }
-            let answer = await board.receive(received)
+            let answer = await board.receive(received, on: number)
             if !answer.isEmpty {
                 guard (try? await connection.writeAll(answer, deadline: Duration.seconds(10).fromNow)) != nil else {
-                    return
+                    break
                 }
             }
         }
+        await board.connectionClosed(number)
     }
 }

@@ -21,6 +21,7 @@ extension BenchCatalog {
     static let service: [BenchCase] = [
         BenchCase(name: "service-commit-to-door-board") { try await measureCommitToDoorBoard(.onbonFontCardOverPTY) },
         BenchCase(name: "service-commit-to-cpower-door-board") { try await measureCommitToDoorBoard(.cPowerOverTCP) },
+        BenchCase(name: "service-commit-to-huidu-door-board") { try await measureCommitToDoorBoard(.huiduOverTCP) },
         BenchCase(name: "service-200-emulated-boards") { try await measureEmulatedFleet(count: 200, seconds: 30) },
         BenchCase(name: "service-500-emulated-boards") { try await measureEmulatedFleet(count: 500, seconds: 30) },
         BenchCase(name: "service-wall-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false) },
@@ -133,11 +134,13 @@ private func withBoards<T: Sendable>(_ service: WallboardService, extra: [@Senda
 private enum MeasuredDoorBoard {
     case onbonFontCardOverPTY
     case cPowerOverTCP
+    case huiduOverTCP
 
     var model: String {
         switch self {
         case .onbonFontCardOverPTY: "bx5k"
         case .cPowerOverTCP: "cpower"
+        case .huiduOverTCP: "huidu"
         }
     }
 
@@ -147,7 +150,7 @@ private enum MeasuredDoorBoard {
         case .onbonFontCardOverPTY:
             let server = try PseudoTerminalBoardServer(board: emulated)
             return ({ try await server.run() }, { server.close() }, "serial: \(server.devicePath)\n      baud: 57600")
-        case .cPowerOverTCP:
+        case .cPowerOverTCP, .huiduOverTCP:
             let server = try TCPBoardServer(board: emulated)
             return ({ try await server.run() }, { server.close() }, "tcp: 127.0.0.1:\(server.port)")
         }
@@ -162,6 +165,9 @@ private enum MeasuredDoorBoard {
         case .cPowerOverTCP:
             guard let card = state as? CPowerEmulator else { return nil }
             return card.texts.keys.sorted().first.flatMap { card.texts[$0]?.text }
+        case .huiduOverTCP:
+            guard let card = state as? HuiduEmulator else { return nil }
+            return card.program?.areas.first?.text
         }
     }
 }
