@@ -190,6 +190,8 @@ final class BoardRuntime: Service, Sendable {
         while !Task.isCancelled {
             let now = wallClock()
             let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
+            let connectionsBefore = await sink.connectionsOpened
+            let assumesNothing = delivered == nil && appliedScreenOn == nil && appliedBrightness == nil
             // A board without a schedule is left alone until an operator sets it, and after that
             // returns to full brightness, the controllers' own default, rather than stay dimmed.
             let wantedBrightness = monitor.brightnessOverride(now: now)
@@ -243,6 +245,17 @@ final class BoardRuntime: Service, Sendable {
                     failingSince = nil
                 }
                 failures = 0
+                // The link reconnected within a delivery (a board that restarted and answered a
+                // retry): what this loop applied before may be gone, so it is all sent again now,
+                // the screen's state before the frame.
+                let opened = await sink.connectionsOpened - connectionsBefore
+                if opened > 1 || (opened == 1 && !assumesNothing) {
+                    delivered = nil
+                    appliedBrightness = nil
+                    appliedScreenOn = nil
+                    clockSetAt = nil
+                    continue
+                }
             } catch {
                 failures += 1
                 if failingSince == nil {

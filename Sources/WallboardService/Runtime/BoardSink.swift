@@ -42,6 +42,8 @@ protocol BoardSink: Sendable {
     /// Keeps the device's session alive while nothing else is sent (Huidu's heartbeat); the
     /// bytes written, and `SinkError` when the link counts as lost.
     func keepAlive() async throws(SinkError) -> Int
+    /// How many connections to the device have been opened so far; 0 for sinks without one.
+    var connectionsOpened: Int { get async }
 }
 
 extension BoardSink {
@@ -52,6 +54,7 @@ extension BoardSink {
     var switchesScreen: Bool { false }
     func setScreen(on: Bool) async throws(SinkError) -> Int { 0 }
     func keepAlive() async throws(SinkError) -> Int { 0 }
+    var connectionsOpened: Int { 0 }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
     func waitAfterFailure() async {
@@ -108,6 +111,10 @@ final class DriverSink: BoardSink {
 
     func waitAfterFailure() async {
         await link.waitAfterFailure()
+    }
+
+    var connectionsOpened: Int {
+        get async { await link.connectionsOpened }
     }
 
     func keepAlive() async throws(SinkError) -> Int {

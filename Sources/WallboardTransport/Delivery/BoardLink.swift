@@ -12,6 +12,9 @@ public actor BoardLink {
     private let replies: (any ReplyInterpreter)?
     private let session: (any BoardSession)?
     private var isOpen = false
+    /// Connections opened so far, the first included: a caller that sees it grow knows the
+    /// device may have restarted and forgotten what it was told.
+    public private(set) var connectionsOpened = 0
     /// What the session's opening named on this connection (Huidu's session GUID).
     private var sessionToken: String?
     /// The last write the board answered, or that needed no answer: the keep-alive's clock.
@@ -179,6 +182,7 @@ public actor BoardLink {
             if !isOpen {
                 try await transport.open()
                 isOpen = true
+                connectionsOpened += 1
                 if let session {
                     for step in session.opening {
                         try await discardStaleInput()
