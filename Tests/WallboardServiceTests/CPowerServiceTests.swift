@@ -1,61 +1,25 @@
 import Foundation
 import Testing
 import WallboardEmulator
-import WallboardProtocols
 import WallboardTestKit
-import WallboardTransport
 @testable import WallboardService
 
 /// A C-Power door board on TCP (`protocol: cpower`, `transport: tcp`): the service frames its
 /// packets for the network, a dispatch reaches the emulated card's windows, and when the service
 /// stops the card goes back to its stored programs.
 @Suite(.serialized) struct CPowerServiceTests {
-    static func texts(_ board: EmulatedBoard) async -> [String] {
-        guard let card = await board.state as? CPowerEmulator else { return [] }
-        return card.texts.keys.sorted().compactMap { card.texts[$0]?.text }
-    }
-
     @Test func aDispatchReachesACPowerBoardOverTCP() async throws {
-        let directory = try TemporaryDirectory()
-        let database = try await DemoDatabase(directory: directory)
-        let station = try #require(try await database.idleStations().first)
-        let library = try EmulatedBoardTests.fonts.get()
-        let painter = FontChainPainter(chains: [16: try library.chain("cjk-16"), 24: try library.chain("cjk-24")])
-        let model = try #require(BoardProtocols.model(named: "cpower"))
-        let board = try #require(EmulatedBoard(model, width: 192, height: 32, painter: painter))
-        let server = try TCPBoardServer(board: board)
-        defer { server.close() }
-        let config = try configuration(database: database.path, directory: directory, boards: """
-              - id: door
-                station: \(station.station)
-                layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
-                protocol: cpower
-                transport:
-                  tcp: 127.0.0.1:\(server.port)
-            """)
-        let service = try WallboardService(configuration: config)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer { group.cancelAll() }
-            try await withRunningBoards(service) {
-                _ = try await eventually("the idle board shows the station", within: .seconds(10)) {
-                    await Self.texts(board).first == station.name ? true : nil
-                }
-                try await database.dispatch(vehicle: station.vehicle)
-                _ = try await eventually("the board shows the dispatched vehicle", within: .seconds(10)) {
-                    await Self.texts(board).first?.hasPrefix(station.callSign) == true ? true : nil
-                }
-                let monitor = try #require(service.monitor(id: "door"))
-                #expect(monitor.report.status == .ok)
-                #expect(monitor.report.sendErrors == 0, "\(monitor.report.lastError ?? "")")
-                let journal = await board.journal
-                #expect(!journal.isEmpty && journal.allSatisfy { event in
-                    if case .accepted(let what) = event { what.hasSuffix("network (ID code FF FF FF FF) framing") } else { false }
-                }, "every packet arrived in network framing and was taken: \(journal)")
-            }
-            let card = try #require(await board.state as? CPowerEmulator)
-            #expect(card.windows.isEmpty && card.texts.isEmpty, "the stopped service handed the card back to its programs")
-            #expect(card.journal.last == .accepted("back to the stored programs, network (ID code FF FF FF FF) framing"))
-        }
+        let board = try await dispatchToTCPDoorBoard(model: "cpower", texts: { board in
+            guard let card = await board.state as? CPowerEmulator else { return [] }
+            return card.texts.keys.sorted().compactMap { card.texts[$0]?.text }
+        }, check: { _, board in
+            let journal = await board.journal
+            #expect(!journal.isEmpty && journal.allSatisfy { event in
+                if case .accepted(let what) = event { what.hasSuffix("network (ID code FF FF FF FF) framing") } else { false }
+            }, "every packet arrived in network framing and was taken: \(journal)")
+        })
+        let card = try #require(await board.state as? CPowerEmulator)
+        #expect(card.windows.isEmpty && card.texts.isEmpty, "the stopped service handed the card back to its programs")
+        #expect(card.journal.last == .accepted("back to the stored programs, network (ID code FF FF FF FF) framing"))
     }
 }
