@@ -253,11 +253,7 @@ public final class BoardMonitor: Sendable {
 
     /// The board's health changes, newest first, each with how long it lasted until `now`.
     public func events(now: Date) -> [BoardEvent] {
-        state.withLock { $0.history.events }.reversed().map { event in
-            var event = event
-            event.seconds = max(0, (event.until ?? now).timeIntervalSince(event.since))
-            return event
-        }
+        state.withLock { $0.history }.newestFirst(lastingUntil: now)
     }
 
     /// Rings `bell` whenever the board's health changes, until `unwatchHealth` with the returned key.
@@ -358,6 +354,15 @@ public struct BoardEvent: Codable, Sendable, Hashable {
 struct BoardHistory {
     static let capacity = 50
     private(set) var events: [BoardEvent] = []
+
+    /// The changes newest first, each with how long it lasted until `now`.
+    func newestFirst(lastingUntil now: Date) -> [BoardEvent] {
+        events.reversed().map { event in
+            var event = event
+            event.seconds = max(0, (event.until ?? now).timeIntervalSince(event.since))
+            return event
+        }
+    }
 
     /// Counts a delivery's outcome; true when it began a new stretch.
     mutating func record(_ status: BoardDeliveryStatus, at now: Date, detail: String?) -> Bool {

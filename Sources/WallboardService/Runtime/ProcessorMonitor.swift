@@ -143,11 +143,7 @@ public final class ProcessorMonitor: Sendable {
 
     /// The processor's health changes, newest first, each with how long it lasted until `now`.
     public func events(now: Date) -> [BoardEvent] {
-        state.withLock { $0.history.events }.reversed().map { event in
-            var event = event
-            event.seconds = max(0, (event.until ?? now).timeIntervalSince(event.since))
-            return event
-        }
+        state.withLock { $0.history }.newestFirst(lastingUntil: now)
     }
 
     /// Rings `bell` whenever the processor's health changes, until `unwatchHealth` with the returned key.
