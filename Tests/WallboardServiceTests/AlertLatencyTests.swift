@@ -136,9 +136,13 @@ actor TimedBoard: ServedBoard {
         }
     }
 
-    /// When the first texts starting with `prefix` arrived, and when the change before them did.
+    /// When the first texts starting with `prefix` arrived, and when the frame before them did:
+    /// the last change before the run of packets (each within 50 ms of the next) that brought them.
     func changeShowing(prefix: String) -> (previous: ContinuousClock.Instant, alert: ContinuousClock.Instant)? {
-        guard let index = changes.firstIndex(where: { $0.texts.first?.hasPrefix(prefix) == true }), index > 0 else { return nil }
-        return (changes[index - 1].at, changes[index].at)
+        guard var index = changes.firstIndex(where: { $0.texts.first?.hasPrefix(prefix) == true }) else { return nil }
+        let alert = changes[index].at
+        while index > 0, changes[index].at - changes[index - 1].at < .milliseconds(50) { index -= 1 }
+        guard index > 0 else { return nil }
+        return (changes[index - 1].at, alert)
     }
 }

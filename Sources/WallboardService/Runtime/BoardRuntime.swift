@@ -286,7 +286,8 @@ final class BoardRuntime: Service, Sendable {
         let pace = max(0.01, frameInterval.inSeconds)
         let sinceTick = wallUp - (wallUp / pace).rounded(.down) * pace
         guard sinceTick > BoardRuntime.tickLatency else { return up }
-        return up + .seconds(pace - sinceTick)
+        // Half the latency past the tick, so that the frame drawn for it is there, not the one it replaces.
+        return up + .seconds(pace - sinceTick + BoardRuntime.tickLatency / 2)
     }
 
     /// How long after its tick a paced frame may reach the delivery and still count as that tick.
