@@ -79,9 +79,10 @@ public struct BoardRenderer: Sendable {
         if let when = widget.when, !when.holds(in: context) { return [] }
         let binding = WidgetBinding(slot: slot, renderer: self, context: context, prepared: prepared, previous: previous)
         guard let resolved = widget.kind.bind(binding) else { return [] }
-        let blinks = widget.blink?.holds(in: context) ?? false
         let drawn = [resolved] + resolved.companions
-        return blinks ? drawn.map { Blinking(content: $0) as any DrawnWidget } : drawn
+        guard widget.blink?.holds(in: context) == true else { return drawn }
+        let litUntil = context.lookup(Blinking.appearancePath)?.date.map(Blinking.litUntil(appearing:))
+        return drawn.map { Blinking(content: $0, litUntil: litUntil) as any DrawnWidget }
     }
 }
 

@@ -37,7 +37,7 @@ extension Widget {
     func inputs(mustacheFields: Set<String>) -> Set<String> {
         var paths = kind.inputs(mustacheFields: mustacheFields)
         if let when { paths.insert(when.path) }
-        if let blink { paths.insert(blink.path) }
+        if let blink { paths.formUnion([blink.path, Blinking.appearancePath]) }
         return paths
     }
 

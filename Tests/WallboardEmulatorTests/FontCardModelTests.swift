@@ -24,6 +24,16 @@ import WallboardRender
         return parser.feed(emulator.receive(bytes)).first
     }
 
+    /// The protocol document's "refresh ≥ 1 s" holds for both font cards; the other controllers
+    /// document no such limit.
+    @Test func fontCardsTakeAnUpdateAtMostOnceASecondAndOtherModelsAtAnyTime() {
+        for model in BoardProtocols.models {
+            let expected: Duration? = if case .onbonFontCard = model.family { .seconds(1) } else { nil }
+            #expect(model.minimumUpdateInterval == expected, "\(model.name)")
+        }
+        #expect(BoardProtocols.models.contains { $0.minimumUpdateInterval != nil } && BoardProtocols.models.contains { $0.minimumUpdateInterval == nil })
+    }
+
     @Test func theBX5KEmulatorTakesEightAreasAndRefusesAnAreaOver512Bytes() throws {
         var board = try Self.emulator("bx5k")
         #expect(try Self.answer(&board, Self.update(areas: 8, bytes: 40, as: .bx5k)) == .ack)

@@ -160,6 +160,34 @@ import WallboardText
         #expect(routine.frame.bitmap.pixels.contains { $0 != 0 }, "a routine incident does not blink")
     }
 
+    /// A critical alert dispatched in a dark half second shows lit at once, stays lit for a whole
+    /// second after its dispatch, and then blinks in step with the half seconds.
+    @Test func aNewCriticalAlertIsLitAtOnceThenBlinksInStep() throws {
+        let renderer = try Self.board("    []", width: 4, height: 5, alertWidgets: """
+                - text: "1"
+                  rect: [0, 0, 4, 5]
+                  font: tiny
+                  colour: red
+                  blink: alert.critical
+            """)
+        // Dispatched 0.6 s after a whole second, in its dark half.
+        let dispatched = Fixture.now.addingTimeInterval(0.6)
+        let snapshot = Fixture.snapshot(dispatchedSecondsAgo: -0.6, priority: .critical)
+        let lit = [0.1, 0.9, 1.3].map { dispatched.addingTimeInterval($0) }
+        let dark = [1.9, 3.1].map { dispatched.addingTimeInterval($0) }
+        for moment in lit {
+            #expect(renderer.render(snapshot, at: moment).frame.bitmap.pixels.contains { $0 != 0 }, "dark at dispatch + \(moment.timeIntervalSince(dispatched)) s")
+        }
+        for moment in dark {
+            #expect(!renderer.render(snapshot, at: moment).frame.bitmap.pixels.contains { $0 != 0 }, "lit at dispatch + \(moment.timeIntervalSince(dispatched)) s")
+        }
+        // A board bound before that keeps drawing draws the same at each moment.
+        var bound = renderer.bind(snapshot, staleSince: nil)
+        for moment in (lit + dark).sorted() {
+            #expect(bound.render(at: moment).frame.bitmap == renderer.render(snapshot, at: moment).frame.bitmap)
+        }
+    }
+
     @Test func pagesTurnOnTheirPeriod() throws {
         let renderer = try Self.board("""
                 - pages:

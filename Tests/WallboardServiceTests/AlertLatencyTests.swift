@@ -3,16 +3,18 @@ import Testing
 import WallboardEmulator
 import WallboardTestKit
 import WallboardTransport
+import WallboardTransportCore
 @testable import WallboardService
 
 /// A dispatch is the crew's signal to run: it reaches the station's door board as soon as it is
 /// drawn, not at the board's next paced second.
 @Suite(.serialized) struct AlertLatencyTests {
-    /// Waits until `offset` past a wall-clock second whose number is even (`even`) or odd.
+    /// Waits until `offset` past a wall-clock second whose number is even (`even`) or odd, and
+    /// not the turn of a half minute, when an idle door board (HH:mm, pages every 30 s) changes.
     static func waitForSecond(even: Bool, offset: Double = 0.05) async throws {
         let now = Date().timeIntervalSince1970
         var target = now.rounded(.down) + offset
-        while target <= now || (Int(target) % 2 == 0) != even { target += 1 }
+        while target <= now || (Int(target) % 2 == 0) != even || Int(target) % 30 == 0 { target += 1 }
         try await Task.sleep(for: .milliseconds(Int((target - now) * 1000)))
     }
 
@@ -37,6 +39,8 @@ import WallboardTransport
                 for (station, card) in zip(stations, cards) {
                     _ = try await EmulatedBoardTests.waitFor(card.0) { $0.first == station.name }
                 }
+                // A card that took its first frames less than a second ago would rightly hold the dispatch.
+                try await Task.sleep(for: .seconds(1))
                 var delays: [Duration] = []
                 for (index, (station, card)) in zip(stations, cards).enumerated() {
                     try await Self.waitForSecond(even: index % 2 == 0)
@@ -48,5 +52,97 @@ import WallboardTransport
                 #expect(delays.allSatisfy { $0 < .milliseconds(300) }, "commit to board: \(delays)")
             }
         }
+    }
+
+    /// A dispatch committed just after a clock tick, to a BX-5K font card (its controller takes an
+    /// update at most once a second) and to a C-Power card (no such limit), both showing seconds:
+    /// the font card gets it a second after the tick's frame and no sooner, the C-Power card at once.
+    @Test func aFontCardTakesTheDispatchNoSoonerThanASecondAfterTheTickAndABoardWithoutALimitAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let stations = Array(try await database.idleStations().prefix(2))
+        try #require(stations.count == 2)
+        let layout = try directory.doorLayoutWithSeconds()
+        let fontCard = TimedBoard(try EmulatedBoardTests.fontCardBoard(), texts: EmulatedBoardTests.texts)
+        let cpower = TimedBoard(try ScreenPowerTests.card(), texts: CPowerServiceTests.texts)
+        let boards = [(board: fontCard, model: "bx5k"), (board: cpower, model: "cpower")]
+        let servers = try boards.map { try PseudoTerminalBoardServer(board: $0.board) }
+        defer { for server in servers { server.close() } }
+        let items = zip(zip(stations, boards), servers).map { pair, server in
+            """
+              - id: \(pair.1.model)
+                station: \(pair.0.station)
+                layout: \(layout)
+                protocol: \(pair.1.model)
+                transport:
+                  serial: \(server.devicePath)
+            """
+        }
+        let service = try WallboardService(configuration: try configuration(database: database.path, directory: directory, boards: items.joined(separator: "\n")))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for server in servers { group.addTask { try await server.run() } }
+            defer { group.cancelAll() }
+            try await withRunningBoards(service) {
+                for (station, board) in zip(stations, boards) {
+                    try await board.board.waitFor { $0.first == station.name }
+                }
+                try await Self.waitForSecond(even: true)
+                let committed = ContinuousClock.now
+                for (index, station) in stations.enumerated() {
+                    try await database.dispatch(vehicle: station.vehicle, incident: "HELD-\(index)", priority: 2)
+                }
+                var shown: [(previous: ContinuousClock.Instant, alert: ContinuousClock.Instant)] = []
+                for (station, board) in zip(stations, boards) {
+                    try await board.board.waitFor { $0.first?.hasPrefix(station.callSign) == true }
+                    shown.append(try #require(await board.board.changeShowing(prefix: station.callSign)))
+                }
+                let fontCardGap = shown[0].alert - shown[0].previous
+                // Both frames cross the same pseudo-terminal: only its jitter can make the gap look shorter.
+                #expect(fontCardGap >= .milliseconds(980) && fontCardGap < .milliseconds(1250), "font card: \(fontCardGap) after the frame before")
+                #expect(shown[0].alert - committed < .milliseconds(1300), "font card: commit to board \(shown[0].alert - committed)")
+                #expect(shown[1].alert - committed < .milliseconds(300), "C-Power card: commit to board \(shown[1].alert - committed)")
+                #expect(shown[1].alert - shown[1].previous < .milliseconds(500), "C-Power card: \(shown[1].alert - shown[1].previous) after the frame before")
+            }
+        }
+    }
+}
+
+/// A board's emulator that notes when what it shows changes: the moment each packet that changed
+/// its texts arrived.
+actor TimedBoard: ServedBoard {
+    let board: EmulatedBoard
+    let texts: @Sendable (EmulatedBoard) async -> [String]
+    private var changes: [(at: ContinuousClock.Instant, texts: [String])] = []
+
+    init(_ board: EmulatedBoard, texts: @escaping @Sendable (EmulatedBoard) async -> [String]) {
+        self.board = board
+        self.texts = texts
+    }
+
+    func receive(_ bytes: [UInt8]) async -> [UInt8] {
+        let arrived = ContinuousClock.now
+        let answer = await board.receive(bytes)
+        let shown = await texts(board)
+        if shown != changes.last?.texts { changes.append((arrived, shown)) }
+        return answer
+    }
+
+    /// What the board shows now.
+    var shown: [String] { changes.last?.texts ?? [] }
+
+    nonisolated func waitFor(_ condition: @escaping @Sendable ([String]) -> Bool) async throws {
+        try await eventually("the emulated board shows what was expected") {
+            condition(await shown) ? true : nil
+        }
+    }
+
+    /// When the first texts starting with `prefix` arrived, and when the frame before them did:
+    /// the last change before the run of packets (each within 50 ms of the next) that brought them.
+    func changeShowing(prefix: String) -> (previous: ContinuousClock.Instant, alert: ContinuousClock.Instant)? {
+        guard var index = changes.firstIndex(where: { $0.texts.first?.hasPrefix(prefix) == true }) else { return nil }
+        let alert = changes[index].at
+        while index > 0, changes[index].at - changes[index - 1].at < .milliseconds(50) { index -= 1 }
+        guard index > 0 else { return nil }
+        return (changes[index - 1].at, alert)
     }
 }

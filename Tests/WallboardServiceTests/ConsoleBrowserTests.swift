@@ -37,7 +37,8 @@ import WallboardTransport
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: server.devicePath)
         let config = try configuration(
             database: database.path, directory: directory,
-            boards: EmulatedBoardTests.serialDoorBoard("door", station: station.station, device: link).replacingOccurrences(
+            // A clock that shows seconds: an idle board finds its line gone only when it next sends.
+            boards: EmulatedBoardTests.serialDoorBoard("door", station: station.station, device: link, layout: try directory.doorLayoutWithSeconds()).replacingOccurrences(
                 of: "- id: door", with: "- id: door\n    name: 1号站门头屏"
             )
         )

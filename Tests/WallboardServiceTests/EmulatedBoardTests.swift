@@ -15,11 +15,16 @@ import WallboardTransportCore
     static let fonts = Result { try FontLibrary.locate() }
 
     static func fontCard() throws -> (EmulatedBoard, PseudoTerminalBoardServer) {
+        let board = try fontCardBoard()
+        return (board, try PseudoTerminalBoardServer(board: board))
+    }
+
+    /// A BX-5K font card's emulator, 192×32.
+    static func fontCardBoard() throws -> EmulatedBoard {
         let library = try fonts.get()
         let painter = FontChainPainter(chains: [16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
         let model = try #require(BoardProtocols.model(named: "bx5k"))
-        let board = try #require(EmulatedBoard(model, width: 192, height: 32, painter: painter))
-        return (board, try PseudoTerminalBoardServer(board: board))
+        return try #require(EmulatedBoard(model, width: 192, height: 32, painter: painter))
     }
 
     /// The texts of the emulated font card's areas, by area id.
@@ -114,11 +119,14 @@ import WallboardTransportCore
     }
 
     /// A BX-5K door board on `device`, as a configuration's board list item.
-    static func serialDoorBoard(_ id: String, station: String, device: String, baud: Int? = nil, clockSync: String? = nil) -> String {
+    static func serialDoorBoard(
+        _ id: String, station: String, device: String, baud: Int? = nil, clockSync: String? = nil,
+        layout: String = TemporaryDirectory.layoutsDirectory.path + "/door-192x32-bicolor.yaml"
+    ) -> String {
         var item = """
               - id: \(id)
                 station: \(station)
-                layout: \(TemporaryDirectory.layoutsDirectory.path)/door-192x32-bicolor.yaml
+                layout: \(layout)
                 protocol: bx5k
                 transport:
                   serial: \(device)
@@ -146,7 +154,11 @@ import WallboardTransportCore
         let (firstBoard, firstServer) = try Self.fontCard()
         let link = directory.path("ttyDOOR")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: firstServer.devicePath)
-        let config = try configuration(database: database.path, directory: directory, boards: Self.serialDoorBoard("door", station: station.station, device: link))
+        // A clock that shows seconds: an idle board finds its line gone only when it next sends.
+        let config = try configuration(
+            database: database.path, directory: directory,
+            boards: Self.serialDoorBoard("door", station: station.station, device: link, layout: try directory.doorLayoutWithSeconds())
+        )
         let log = LogRecord()
         let service = try WallboardService(configuration: config, logger: log.logger)
         let monitor = try #require(service.monitor(id: "door"))
@@ -191,9 +203,11 @@ import WallboardTransportCore
         defer { silentLine.close() }
         let (board, server) = try Self.fontCard()
         defer { server.close() }
+        // A clock that shows seconds, to watch the healthy board tick.
+        let layout = try directory.doorLayoutWithSeconds()
         let config = try configuration(database: database.path, directory: directory, boards: [
-            Self.serialDoorBoard("silent", station: stations[0].station, device: silentLine.devicePath),
-            Self.serialDoorBoard("healthy", station: stations[1].station, device: server.devicePath),
+            Self.serialDoorBoard("silent", station: stations[0].station, device: silentLine.devicePath, layout: layout),
+            Self.serialDoorBoard("healthy", station: stations[1].station, device: server.devicePath, layout: layout),
         ].joined(separator: "\n"))
         let service = try WallboardService(configuration: config)
         let serving = Task { try? await server.run() }
@@ -262,7 +276,11 @@ import WallboardTransportCore
         let misbehaving = MisbehavingBoard(emulated)
         let server = try PseudoTerminalBoardServer(board: misbehaving)
         defer { server.close() }
-        let config = try configuration(database: database.path, directory: directory, boards: Self.serialDoorBoard("door", station: station.station, device: server.devicePath))
+        // A clock that shows seconds: an idle board hears its controller's replies only when it sends.
+        let config = try configuration(
+            database: database.path, directory: directory,
+            boards: Self.serialDoorBoard("door", station: station.station, device: server.devicePath, layout: try directory.doorLayoutWithSeconds())
+        )
         let service = try WallboardService(configuration: config)
         let monitor = try #require(service.monitor(id: "door"))
         let serving = Task { try? await server.run() }

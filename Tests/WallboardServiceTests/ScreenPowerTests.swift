@@ -28,6 +28,8 @@ import WallboardTransport
             users += "    - {name: \(name), role: \(role), tokenFile: \(file)}\n"
         }
         let layouts = TemporaryDirectory.layoutsDirectory.path
+        // A clock that shows seconds: an idle board finds a restarted card only when it next sends.
+        let door = try directory.doorLayoutWithSeconds()
         let text = """
             centre: 测试急救中心
             source:
@@ -42,7 +44,7 @@ import WallboardTransport
             boards:
               - id: door
                 station: \(station)
-                layout: \(layouts)/door-192x32-bicolor.yaml
+                layout: \(door)
                 protocol: cpower
                 transport:
                   tcp: 127.0.0.1:\(port)

@@ -12,11 +12,11 @@ import WallboardTestKit
 @Suite(.serialized) struct ServiceTests {
     static let layouts = TemporaryDirectory.layoutsDirectory.path
 
-    static func doorBoard(_ id: String, station: String) -> String {
+    static func doorBoard(_ id: String, station: String, layout: String = layouts + "/door-192x32-bicolor.yaml") -> String {
         """
           - id: \(id)
             station: \(station)
-            layout: \(layouts)/door-192x32-bicolor.yaml
+            layout: \(layout)
             transport: browser
         """
     }
@@ -149,7 +149,7 @@ import WallboardTestKit
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
         let station = try #require(try await database.idleStations().first)
-        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station))
+        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station, layout: try directory.doorLayoutWithSeconds()))
         let offset = Locked<TimeInterval>(0)
         let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset.withLock { $0 }) }
         let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: clock) { _, _ in nil }
@@ -188,7 +188,7 @@ import WallboardTestKit
                 try db.execute(sql: "INSERT OR REPLACE INTO wallboard_interface (key, value) VALUES (?, ?)", arguments: [key, String(value)])
             }
         }
-        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station))
+        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station, layout: try directory.doorLayoutWithSeconds()))
         let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test")) { _, _ in nil }
         let board = try #require(service.monitor(id: "door"))
         let timeZone = config.source.timeZone

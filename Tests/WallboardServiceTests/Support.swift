@@ -35,6 +35,17 @@ final class TemporaryDirectory: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Layouts")
     }
+
+    /// The shipped 192×32 door layout with its idle clock showing seconds (it shows HH:mm), for
+    /// tests that watch a board tick every second; its path in this directory.
+    func doorLayoutWithSeconds() throws -> String {
+        let shipped = try String(contentsOf: Self.layoutsDirectory.appendingPathComponent("door-192x32-bicolor.yaml"), encoding: .utf8)
+        let withSeconds = shipped.replacingOccurrences(of: #"clock: "HH:mm""#, with: #"clock: "HH:mm:ss""#)
+        guard withSeconds != shipped else { throw TestFailure("door-192x32-bicolor.yaml has no clock \"HH:mm\" to show seconds in") }
+        let path = path("door-with-seconds.yaml")
+        try withSeconds.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

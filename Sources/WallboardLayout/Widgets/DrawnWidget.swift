@@ -84,27 +84,44 @@ extension DrawnWidget {
     }
 }
 
-/// Shows its content only in the first half of every second: critical items.
+/// Shows its content only in the first half of every second: critical items. A new alert is
+/// lit from its dispatch (`litUntil`) instead of waiting out a dark half second, as the drivers
+/// of font cards send it (`BoardDriver.frameToSend`).
 struct Blinking: DrawnWidget {
     let content: any DrawnWidget
+    /// Before this moment the content shows whatever the phase; nil: it blinks from the start.
+    let litUntil: Date?
+    /// When what blinks appeared: on a door board, the dispatch of the alert on show.
+    static let appearancePath = "alert.dispatchedAt"
 
     var bounds: Rect { content.bounds }
     var isAnimated: Bool { true }
 
-    static func == (lhs: Blinking, rhs: Blinking) -> Bool { lhs.content.drawsLike(rhs.content) }
+    static func == (lhs: Blinking, rhs: Blinking) -> Bool { lhs.litUntil == rhs.litUntil && lhs.content.drawsLike(rhs.content) }
 
     static func isVisible(at now: Date) -> Bool {
         let fraction = now.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)
         return fraction < 0.5
     }
 
+    /// Lit for a whole second at least after `appearing` (a dispatch reaches the board through
+    /// the database and the source's poll in well under that), ending on a second so that the
+    /// text then blinks in step with every other board.
+    static func litUntil(appearing: Date) -> Date {
+        Date(timeIntervalSince1970: (appearing.timeIntervalSince1970 + 1).rounded(.up))
+    }
+
+    func isVisible(at now: Date) -> Bool {
+        Blinking.isVisible(at: now) || litUntil.map { now < $0 } ?? false
+    }
+
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
-        Blinking.isVisible(at: now) == Blinking.isVisible(at: earlier) && content.drawsTheSame(at: now, asAt: earlier)
+        isVisible(at: now) == isVisible(at: earlier) && content.drawsTheSame(at: now, asAt: earlier)
     }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         var areas = RenderOutput()
-        if Blinking.isVisible(at: now) {
+        if isVisible(at: now) {
             content.draw(on: &canvas, at: now, into: &areas)
         } else {
             // Drawn through an empty clip: no pixels change, but the text areas are still made.

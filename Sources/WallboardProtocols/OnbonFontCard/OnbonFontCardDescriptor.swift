@@ -13,7 +13,8 @@ extension OnbonFontCardModel {
             name: rawValue.filter { $0 != "-" }.lowercased(), title: "Onbon \(rawValue) font card",
             family: .onbonFontCard(self),
             textLimits: TextAreaLimits(maximumAreas: maximumAreas, maximumAreaBytes: maximumAreaBytes),
-            replies: OnbonErrorCode.replyRules(OnbonFontCardReplyParser.init)
+            replies: OnbonErrorCode.replyRules(OnbonFontCardReplyParser.init),
+            minimumUpdateInterval: minimumUpdateInterval
         )
     }
 }

@@ -12,6 +12,8 @@ public enum OnbonFontCardModel: String, Sendable, CaseIterable {
     /// The most text one area can carry: its own limit, and what fits one update beside the
     /// command's head and the area's settings (`OnbonFontCard.updateOverhead`).
     public var largestAreaText: Int { min(maximumAreaBytes, receiveBuffer - OnbonFontCard.updateOverhead) }
+    /// The protocol document's "refresh ≥ 1 s", for both cards.
+    public var minimumUpdateInterval: Duration { .seconds(1) }
 }
 
 /// How packets are addressed and what the controller can do.

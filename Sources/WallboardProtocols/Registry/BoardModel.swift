@@ -21,13 +21,19 @@ public struct BoardModel: Sendable, CustomStringConvertible {
     public let textLimits: TextAreaLimits?
     /// How the board answers; nil for boards that never answer.
     public let replies: ReplyRules?
+    /// The least time the controller's documents allow between two updates of what it shows;
+    /// nil where they give none.
+    public let minimumUpdateInterval: Duration?
 
-    public init(name: String, title: String, family: Family, textLimits: TextAreaLimits? = nil, replies: ReplyRules?) {
+    public init(
+        name: String, title: String, family: Family, textLimits: TextAreaLimits? = nil, replies: ReplyRules?, minimumUpdateInterval: Duration? = nil
+    ) {
         self.name = name
         self.title = title
         self.family = family
         self.textLimits = textLimits
         self.replies = replies
+        self.minimumUpdateInterval = minimumUpdateInterval
     }
 
     public var description: String { name }

@@ -185,6 +185,7 @@ final class BoardRuntime: Service, Sendable {
         var appliedScreenOn: Bool?
         var clockSetAt: Date?
         var lastFullSend: ContinuousClock.Instant?
+        var lastFrameSent: ContinuousClock.Instant?
         var failures = 0
         var failingSince: Date?
         while !Task.isCancelled {
@@ -221,10 +222,16 @@ final class BoardRuntime: Service, Sendable {
                 }
                 let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
                 let phaseDue = delivered.flatMap { sink.nextChange(of: $0.frame, after: $0.at) }.map { now >= $0 } ?? false
-                if let frame, version != delivered?.version || resendDue || phaseDue {
+                // A frame that comes sooner than the controller allows waits; whatever is newest then goes.
+                let held = heldUntil(lastFrameSent, sink).map { ContinuousClock.now < $0 } ?? false
+                if let frame, !held, version != delivered?.version || resendDue || phaseDue {
+                    let sending = ContinuousClock.now
                     // A board that forgets its picture gets all of it again, not just the change.
                     let previous = resendDue ? nil : delivered.map { (frame: $0.frame, at: $0.at) }
-                    bytes += try await sink.deliver(frame, at: now, previous: previous)
+                    let frameBytes = try await sink.deliver(frame, at: now, previous: previous)
+                    // A frame the board already shows sends nothing and takes none of the controller's time.
+                    if frameBytes > 0 { lastFrameSent = sending }
+                    bytes += frameBytes
                     if previous == nil { lastFullSend = .now }
                     delivered = (frame, version, now)
                     let sentAt = wallClock()
@@ -275,6 +282,7 @@ final class BoardRuntime: Service, Sendable {
                 continue
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
+            if let heldUntil = heldUntil(lastFrameSent, sink), heldUntil > .now { nextCheck = min(nextCheck, heldUntil) }
             if let interval = sink.resendInterval, let lastFullSend { nextCheck = min(nextCheck, lastFullSend + interval) }
             if let delivered, let phase = sink.nextChange(of: delivered.frame, after: delivered.at) {
                 nextCheck = min(nextCheck, ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, phase.timeIntervalSince(wallClock())) * 1000))))
@@ -282,6 +290,25 @@ final class BoardRuntime: Service, Sendable {
             await monitor.deliveryBell.wait(until: nextCheck)
         }
     }
+
+    /// When the controller takes its next frame after one sent at `lastSent`; nil when it takes
+    /// one at any time. That is when its interval is up if that falls just after a tick of this
+    /// board's pace (the frame then is that tick), else at the next tick: a clock or timer that a
+    /// frame sent between ticks pushed off the second is back on it after one skipped tick,
+    /// instead of showing every second late.
+    private func heldUntil(_ lastSent: ContinuousClock.Instant?, _ sink: any BoardSink) -> ContinuousClock.Instant? {
+        guard let interval = sink.minimumUpdateInterval, let lastSent else { return nil }
+        let up = lastSent + interval
+        let wallUp = wallClock().timeIntervalSince1970 + (up - ContinuousClock.now).inSeconds
+        let pace = max(0.01, frameInterval.inSeconds)
+        let sinceTick = wallUp - (wallUp / pace).rounded(.down) * pace
+        guard sinceTick > BoardRuntime.tickLatency else { return up }
+        // Half the latency past the tick, so that the frame drawn for it is there, not the one it replaces.
+        return up + .seconds(pace - sinceTick + BoardRuntime.tickLatency / 2)
+    }
+
+    /// How long after its tick a paced frame may reach the delivery and still count as that tick.
+    static let tickLatency = 0.1
 
     /// Set at connect (never set yet) and then daily at `time`.
     private func clockSyncDue(lastSet: Date?, at time: TimeOfDay, now: Date) -> Bool {

@@ -16,6 +16,8 @@ protocol BoardSink: Sendable {
     var takesCommands: Bool { get }
     /// How often the last frame must be sent again in full (boards that forget); nil: never.
     var resendInterval: Duration? { get }
+    /// The least time the device's controller allows between two frames; nil: none.
+    var minimumUpdateInterval: Duration? { get }
     /// Writes `frame` as the board must show it at `now`, only what changed since `previous`
     /// (the frame delivered before, and when) where the device allows; nil: all of it. Returns
     /// the bytes written; throws `SinkError` with the bytes written before the failure.
@@ -51,6 +53,7 @@ extension BoardSink {
     func unshowableCharacters(in text: String) -> [Character] { [] }
     func substitutions(in frame: Frame) -> [Character] { [] }
     func farewell() async {}
+    var minimumUpdateInterval: Duration? { nil }
     var switchesScreen: Bool { false }
     func setScreen(on: Bool) async throws(SinkError) -> Int { 0 }
     func keepAlive() async throws(SinkError) -> Int { 0 }
@@ -82,6 +85,7 @@ final class DriverSink: BoardSink {
 
     var takesCommands: Bool { true }
     var resendInterval: Duration? { driver.refreshInterval }
+    var minimumUpdateInterval: Duration? { driver.model.minimumUpdateInterval }
 
     func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
         try await send {

@@ -102,16 +102,23 @@ struct FleetArrivals {
         }
     }
 
-    /// How late each clock second (a text "HH:mm:ss") reached its board after that second began,
-    /// in milliseconds, for arrivals after `from` (Unix time).
+    /// How late each turn of a clock reached its board after that second (a text "HH:mm:ss") or
+    /// minute ("HH:mm") began, in milliseconds, for arrivals after `from` (Unix time). Only a
+    /// turn counts: the text that follows the one a unit earlier in the same area. A clock that
+    /// comes back mid-minute (an alert ended) shows a time that began long before, which is not
+    /// lateness. An HH:mm board gives one sample a minute, all boards at the same moment.
     func clockLateness(from: Double, timeZone: TimeZone) -> [Double] {
         var lateness: [Double] = []
         for arrivals in byBoard.values {
-            for arrival in arrivals where arrival.time >= from {
-                guard let shownSecond = Self.secondOfDay(arrival.text) else { continue }
+            var shownBefore: [Int: (start: Int, unit: Int)] = [:]
+            for arrival in arrivals {
+                let shown = Self.clockTime(arrival.text)
+                defer { shownBefore[arrival.area] = shown }
+                guard arrival.time >= from, let shown, let before = shownBefore[arrival.area], before.unit == shown.unit,
+                      (shown.start - before.start + 86_400) % 86_400 == shown.unit
+                else { continue }
                 let local = arrival.time + Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: arrival.time)))
-                let arrivalSecond = local.truncatingRemainder(dividingBy: 86_400)
-                var late = arrivalSecond - Double(shownSecond)
+                var late = local.truncatingRemainder(dividingBy: 86_400) - Double(shown.start)
                 if late < -43_200 { late += 86_400 }
                 lateness.append(late * 1000)
             }
@@ -126,10 +133,14 @@ struct FleetArrivals {
         }.min()
     }
 
-    private static func secondOfDay(_ text: String) -> Int? {
-        let parts = text.split(separator: ":")
-        guard text.count == 8, parts.count == 3, let hours = Int(parts[0]), let minutes = Int(parts[1]), let seconds = Int(parts[2]) else { return nil }
-        return hours * 3600 + minutes * 60 + seconds
+    /// The second of the day a clock text "HH:mm:ss" or "HH:mm" began at, and how long it
+    /// shows (1 or 60 s); nil for any other text.
+    private static func clockTime(_ text: String) -> (start: Int, unit: Int)? {
+        let fields = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.allSatisfy({ $0.count == 2 }), fields.count == 2 || fields.count == 3 else { return nil }
+        let numbers = fields.compactMap { Int($0) }
+        guard numbers.count == fields.count else { return nil }
+        return (numbers[0] * 3600 + numbers[1] * 60 + (numbers.count == 3 ? numbers[2] : 0), numbers.count == 3 ? 1 : 60)
     }
 }
 
