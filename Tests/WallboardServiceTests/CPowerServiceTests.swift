@@ -8,11 +8,14 @@ import WallboardTestKit
 /// packets for the network, a dispatch reaches the emulated card's windows, and when the service
 /// stops the card goes back to its stored programs.
 @Suite(.serialized) struct CPowerServiceTests {
+    /// The windows' texts, first window first.
+    static func texts(_ board: EmulatedBoard) async -> [String] {
+        guard let card = await board.state as? CPowerEmulator else { return [] }
+        return card.texts.keys.sorted().compactMap { card.texts[$0]?.text }
+    }
+
     @Test func aDispatchReachesACPowerBoardOverTCP() async throws {
-        let board = try await dispatchToTCPDoorBoard(model: "cpower", texts: { board in
-            guard let card = await board.state as? CPowerEmulator else { return [] }
-            return card.texts.keys.sorted().compactMap { card.texts[$0]?.text }
-        }, check: { _, board in
+        let board = try await dispatchToTCPDoorBoard(model: "cpower", texts: Self.texts, check: { _, board in
             let journal = await board.journal
             #expect(!journal.isEmpty && journal.allSatisfy { event in
                 if case .accepted(let what) = event { what.hasSuffix("network (ID code FF FF FF FF) framing") } else { false }
