@@ -105,6 +105,18 @@ import WallboardTransportCore
             }
         }
     }
+
+    /// Behind a controller's minimum interval, a tick whose interval ends off the second waits
+    /// for the next tick (a seconds display back on the second); new data, a dispatch, goes the
+    /// moment the interval is up, however far from a tick.
+    @Test func newDataGoesWhenTheIntervalIsUpAndOnlyATickWaitsForTheSecond() {
+        let second = Duration.seconds(1)
+        func wait(_ wall: Double, newData: Bool) -> Double { BoardRuntime.waitPastInterval(endingAtWall: wall, pace: second, newData: newData).inSeconds }
+        #expect(wait(1000.05, newData: false) == 0, "just after a tick: that tick's frame goes")
+        #expect(abs(wait(1000.45, newData: false) - 0.60) < 1e-6, "off the second: to just past the next tick")
+        #expect(wait(1000.45, newData: true) == 0, "a dispatch does not wait for a tick")
+        #expect(wait(1000.95, newData: true) == 0)
+    }
 }
 
 /// A board's emulator that notes when what it shows changes: the moment each packet that changed

@@ -223,7 +223,7 @@ final class BoardRuntime: Service, Sendable {
                 let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
                 let phaseDue = delivered.flatMap { sink.nextChange(of: $0.frame, after: $0.at) }.map { now >= $0 } ?? false
                 // A frame that comes sooner than the controller allows waits; whatever is newest then goes.
-                let held = heldUntil(lastFrameSent, sink).map { ContinuousClock.now < $0 } ?? false
+                let held = heldUntil(lastFrameSent, sink, newData: freshSnapshotTakenAt != nil).map { ContinuousClock.now < $0 } ?? false
                 if let frame, !held, version != delivered?.version || resendDue || phaseDue {
                     let sending = ContinuousClock.now
                     // A board that forgets its picture gets all of it again, not just the change.
@@ -282,7 +282,8 @@ final class BoardRuntime: Service, Sendable {
                 continue
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
-            if let heldUntil = heldUntil(lastFrameSent, sink), heldUntil > .now { nextCheck = min(nextCheck, heldUntil) }
+            let newData = monitor.state.withLock { $0.freshSnapshotTakenAt != nil }
+            if let heldUntil = heldUntil(lastFrameSent, sink, newData: newData), heldUntil > .now { nextCheck = min(nextCheck, heldUntil) }
             if let interval = sink.resendInterval, let lastFullSend { nextCheck = min(nextCheck, lastFullSend + interval) }
             if let delivered, let phase = sink.nextChange(of: delivered.frame, after: delivered.at) {
                 nextCheck = min(nextCheck, ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, phase.timeIntervalSince(wallClock())) * 1000))))
@@ -295,16 +296,25 @@ final class BoardRuntime: Service, Sendable {
     /// one at any time. That is when its interval is up if that falls just after a tick of this
     /// board's pace (the frame then is that tick), else at the next tick: a clock or timer that a
     /// frame sent between ticks pushed off the second is back on it after one skipped tick,
-    /// instead of showing every second late.
-    private func heldUntil(_ lastSent: ContinuousClock.Instant?, _ sink: any BoardSink) -> ContinuousClock.Instant? {
+    /// instead of showing every second late. A frame with new data (a dispatch) goes as soon as
+    /// the interval is up: it never waits for a tick.
+    private func heldUntil(_ lastSent: ContinuousClock.Instant?, _ sink: any BoardSink, newData: Bool) -> ContinuousClock.Instant? {
         guard let interval = sink.minimumUpdateInterval, let lastSent else { return nil }
         let up = lastSent + interval
         let wallUp = wallClock().timeIntervalSince1970 + (up - ContinuousClock.now).inSeconds
-        let pace = max(0.01, frameInterval.inSeconds)
+        return up + Self.waitPastInterval(endingAtWall: wallUp, pace: frameInterval, newData: newData)
+    }
+
+    /// How long after a controller's interval is up (at `wallUp`, seconds since 1970) the next
+    /// frame waits: none for new data or when the interval ends just after a tick of `pace`,
+    /// else until just past the next tick.
+    static func waitPastInterval(endingAtWall wallUp: Double, pace: Duration, newData: Bool) -> Duration {
+        guard !newData else { return .zero }
+        let pace = max(0.01, pace.inSeconds)
         let sinceTick = wallUp - (wallUp / pace).rounded(.down) * pace
-        guard sinceTick > BoardRuntime.tickLatency else { return up }
+        guard sinceTick > tickLatency else { return .zero }
         // Half the latency past the tick, so that the frame drawn for it is there, not the one it replaces.
-        return up + .seconds(pace - sinceTick + BoardRuntime.tickLatency / 2)
+        return .seconds(pace - sinceTick + tickLatency / 2)
     }
 
     /// How long after its tick a paced frame may reach the delivery and still count as that tick.
