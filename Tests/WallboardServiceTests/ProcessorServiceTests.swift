@@ -60,9 +60,14 @@ import WallboardTransportCore
             }
         }
 
-        func close(_ id: String) async throws {
+        /// Closes the incident; `vehicleStillOnIt`: a vehicle still works it (returning from the
+        /// scene), so the snapshot still holds the closed incident, which must hold no preset.
+        func close(_ id: String, vehicleStillOnIt: Bool = false) async throws {
             let queue = try DatabaseQueue(path: database.path)
             try await queue.write { db in
+                if vehicleStillOnIt {
+                    try db.execute(sql: "UPDATE vehicles SET incident_id = ? WHERE id = (SELECT id FROM vehicles ORDER BY id LIMIT 1)", arguments: [id])
+                }
                 try db.execute(sql: "UPDATE incidents SET closed_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, id])
             }
         }
@@ -149,7 +154,7 @@ import WallboardTransportCore
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(await Self.presetLoads(processor) == 2)
 
-                try await incidents.close("MASS-1")
+                try await incidents.close("MASS-1", vehicleStillOnIt: true)
                 try await incidents.close("MASS-2")
                 try await eventually("back on the normal preset") { try await Self.shownPreset(processor) == 5 }
                 try await Task.sleep(for: .milliseconds(500))

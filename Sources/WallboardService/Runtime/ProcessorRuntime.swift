@@ -170,11 +170,12 @@ final class ProcessorRuntime: Service, Sendable {
 }
 
 extension ProcessorRule.Condition {
-    /// Whether the condition holds in `snapshot`, whose incidents are the active ones.
+    /// Whether the condition holds for an active incident of `snapshot` (which also holds closed
+    /// incidents that vehicles still work, and those never hold a preset).
     func holds(in snapshot: DispatchSnapshot) -> Bool {
         switch self {
-        case .massCasualty: snapshot.incidents.contains(where: ContextBuilder.isMassCasualty)
-        case .criticalIncident: snapshot.incidents.contains { $0.priority == .critical }
+        case .massCasualty: snapshot.incidents.contains { $0.isActive && ContextBuilder.isMassCasualty($0) }
+        case .criticalIncident: snapshot.incidents.contains { $0.isActive && $0.priority == .critical }
         }
     }
 }
