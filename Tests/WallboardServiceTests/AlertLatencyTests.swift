@@ -24,8 +24,9 @@ import WallboardTransportCore
     @Test func aDispatchReachesTheFontCardWithoutWaitingForATick() async throws {
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
+        // As many idle stations as the simulated hour has, up to four, and at least an even and an odd second.
         let stations = Array(try await database.idleStations().prefix(4))
-        try #require(stations.count == 4)
+        try #require(stations.count >= 2, "idle stations: \(stations.map(\.station))")
         let cards = try stations.map { _ in try EmulatedBoardTests.fontCard() }
         defer { for (_, server) in cards { server.close() } }
         let boards = zip(stations, cards).map { station, card in
