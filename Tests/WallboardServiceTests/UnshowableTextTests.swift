@@ -83,9 +83,10 @@ import WallboardTransport
             try queue.close()
             let shown = try await EmulatedBoardTests.waitFor(board) { $0.contains(where: example.shown) }
 
-            // The turnout timer (area 1) keeps time: three different readings in 2.5 seconds.
+            // The turnout timer (area 1) keeps time: three different readings in 3.5 seconds (a font
+            // card takes a frame at most once a second, so a tick after the update may be skipped).
             var readings: Set<String> = []
-            for _ in 0..<6 {
+            for _ in 0..<8 {
                 readings.insert(await EmulatedBoardTests.texts(board).dropFirst().first ?? "")
                 try await Task.sleep(for: .milliseconds(500))
             }
