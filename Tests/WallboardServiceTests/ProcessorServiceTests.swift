@@ -99,6 +99,27 @@ import WallboardTransportCore
         return try WallboardService(configuration: config, processorTiming: timing)
     }
 
+    /// Runs `body` with the service running and driving the processor `wall-splicer`, served on a
+    /// loopback port (through `front` when a test puts something in front of it), and the incidents
+    /// to commit in a fresh database.
+    static func withProcessorService(
+        extra: String = "", timing: NovaStarLink.Timing = fast, wallClock: (@Sendable () -> Date)? = nil,
+        front: @Sendable (NovaStarProcessorEmulator) -> any ServedDatagramDevice = { $0 },
+        _ body: @Sendable (NovaStarProcessorEmulator, Incidents, WallboardService, ProcessorMonitor) async throws -> Void
+    ) async throws {
+        let directory = try TemporaryDirectory()
+        let incidents = try await Incidents(directory: directory)
+        let processor = NovaStarProcessorEmulator()
+        try await serving(front(processor)) { port in
+            let service = try Self.service(
+                database: incidents.database.path, directory: directory, port: port, extra: extra, timing: timing, wallClock: wallClock
+            )
+            try await withRunningBoards(service) {
+                try await body(processor, incidents, service, try #require(service.processorMonitor(id: "wall-splicer")))
+            }
+        }
+    }
+
     /// Serves `device` on a loopback port for the length of `body`.
     static func serving<T: Sendable>(_ device: any ServedDatagramDevice, _ body: @Sendable (UInt16) async throws -> T) async throws -> T {
         let server = try UDPDeviceServer(device: device)
@@ -129,228 +150,175 @@ import WallboardTransportCore
     }
 
     @Test func aMassCasualtyIncidentLoadsTheEmergencyPresetOnceAndNormalWhenItCloses() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port)
-            try await withRunningBoards(service) {
-                try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
-                #expect(await Self.presetLoads(processor) == 1)
+        try await Self.withProcessorService { processor, incidents, service, monitor in
+            try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
+            #expect(await Self.presetLoads(processor) == 1)
 
-                try await incidents.open("MASS-1")
-                let committed = ContinuousClock.now
-                try await eventually("the wall on the mass-casualty preset", within: .seconds(5)) { try await Self.shownPreset(processor) == 9 }
-                let took = ContinuousClock.now - committed
-                #expect(took <= .seconds(1), "massCasualty loaded \(took) after the commit")
+            try await incidents.open("MASS-1")
+            let committed = ContinuousClock.now
+            try await eventually("the wall on the mass-casualty preset", within: .seconds(5)) { try await Self.shownPreset(processor) == 9 }
+            let took = ContinuousClock.now - committed
+            #expect(took <= .seconds(1), "massCasualty loaded \(took) after the commit")
 
-                // More casualties, a second mass-casualty incident: the condition still holds, nothing is sent.
-                try await incidents.setCasualties("MASS-1", 8)
-                try await incidents.open("MASS-2", category: "车祸", casualties: 4)
-                try await eventually("both commits read") {
-                    let snapshot = service.feed.current.state.snapshot
-                    return snapshot?.incident(id: "MASS-1")?.casualties == 8 && snapshot?.incident(id: "MASS-2") != nil
-                }
-                try await Task.sleep(for: .milliseconds(500))
-                #expect(await Self.presetLoads(processor) == 2)
-
-                try await incidents.close("MASS-1", vehicleStillOnIt: true)
-                try await incidents.close("MASS-2")
-                try await eventually("back on the normal preset") { try await Self.shownPreset(processor) == 5 }
-                try await Task.sleep(for: .milliseconds(500))
-                let journal = await processor.journal
-                #expect(await Self.presetLoads(processor) == 3, "normal once, massCasualty once, normal once: \(journal)")
-                let report = try #require(service.processorMonitor(id: "wall-splicer")).report
-                #expect(report.preset == "normal" && report.presetLoads == 3 && report.status == .ok)
+            // More casualties, a second mass-casualty incident: the condition still holds, nothing is sent.
+            try await incidents.setCasualties("MASS-1", 8)
+            try await incidents.open("MASS-2", category: "车祸", casualties: 4)
+            try await eventually("both commits read") {
+                let snapshot = service.feed.current.state.snapshot
+                return snapshot?.incident(id: "MASS-1")?.casualties == 8 && snapshot?.incident(id: "MASS-2") != nil
             }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(await Self.presetLoads(processor) == 2)
+
+            try await incidents.close("MASS-1", vehicleStillOnIt: true)
+            try await incidents.close("MASS-2")
+            try await eventually("back on the normal preset") { try await Self.shownPreset(processor) == 5 }
+            try await Task.sleep(for: .milliseconds(500))
+            let journal = await processor.journal
+            #expect(await Self.presetLoads(processor) == 3, "normal once, massCasualty once, normal once: \(journal)")
+            let report = monitor.report
+            #expect(report.preset == "normal" && report.presetLoads == 3 && report.status == .ok)
         }
     }
 
     @Test func rulesInTheConfigurationChooseThePresetFirstMatchFirst() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port, extra: """
+        try await Self.withProcessorService(extra: """
                     rules:
                       - {preset: massCasualty, when: massCasualty}
                       - {preset: busy, when: criticalIncident}
-                """)
-            try await withRunningBoards(service) {
-                try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
-                try await incidents.open("CRIT-1", category: "疾病", casualties: 1, priority: 1)
-                try await eventually("a critical incident: busy") { try await Self.shownPreset(processor) == 4 }
-                try await incidents.open("MASS-1", casualties: 6, priority: 1)
-                try await eventually("mass casualties come first") { try await Self.shownPreset(processor) == 9 }
-                try await incidents.close("MASS-1")
-                try await eventually("the critical incident still open: busy") { try await Self.shownPreset(processor) == 4 }
-            }
+                """) { processor, incidents, service, monitor in
+            try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
+            try await incidents.open("CRIT-1", category: "疾病", casualties: 1, priority: 1)
+            try await eventually("a critical incident: busy") { try await Self.shownPreset(processor) == 4 }
+            try await incidents.open("MASS-1", casualties: 6, priority: 1)
+            try await eventually("mass casualties come first") { try await Self.shownPreset(processor) == 9 }
+            try await incidents.close("MASS-1")
+            try await eventually("the critical incident still open: busy") { try await Self.shownPreset(processor) == 4 }
         }
     }
 
     @Test func offlineWithinTenSecondsOnTheRealTimingAndReportedInHealth() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port, timing: .standard)
-            try await withRunningBoards(service) {
-                let monitor = try #require(service.processorMonitor(id: "wall-splicer"))
-                try await eventually("online, on the normal preset") { monitor.report.online && monitor.report.preset == "normal" }
-                #expect(service.health(now: Date()).status == .ok)
+        try await Self.withProcessorService(timing: .standard) { processor, incidents, service, monitor in
+            try await eventually("online, on the normal preset") { monitor.report.online && monitor.report.preset == "normal" }
+            #expect(service.health(now: Date()).status == .ok)
 
-                await processor.setAnswering(false)
-                let stopped = ContinuousClock.now
-                try await eventually("offline", within: .seconds(12)) { monitor.report.status == .failing }
-                let took = ContinuousClock.now - stopped
-                #expect(took <= .seconds(10), "offline after \(took)")
-                let health = service.health(now: Date())
-                #expect(health.status == .failing && health.processorsFailing == ["wall-splicer"])
-                let reported = try #require(health.processors.first)
-                #expect(!reported.online && reported.preset == nil)
-                #expect(reported.lastFault?.hasPrefix("W0120") == true, "\(reported.lastFault ?? "no fault")")
-            }
+            await processor.setAnswering(false)
+            let stopped = ContinuousClock.now
+            try await eventually("offline", within: .seconds(12)) { monitor.report.status == .failing }
+            let took = ContinuousClock.now - stopped
+            #expect(took <= .seconds(10), "offline after \(took)")
+            let health = service.health(now: Date())
+            #expect(health.status == .failing && health.processorsFailing == ["wall-splicer"])
+            let reported = try #require(health.processors.first)
+            #expect(!reported.online && reported.preset == nil)
+            #expect(reported.lastFault?.hasPrefix("W0120") == true, "\(reported.lastFault ?? "no fault")")
         }
     }
 
     @Test func whenTheProcessorComesBackTheWantedPresetIsLoadedAgain() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port)
-            try await withRunningBoards(service) {
-                let monitor = try #require(service.processorMonitor(id: "wall-splicer"))
-                try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
-                await processor.setAnswering(false)
-                try await eventually("offline", within: .seconds(3)) { !monitor.report.online }
-                // While it is away, the incident opens: it is loaded when the processor answers again.
-                try await incidents.open("MASS-1")
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(await Self.presetLoads(processor) == 1)
-                await processor.setAnswering(true)
-                try await eventually("back and on the mass-casualty preset", within: .seconds(3)) { try await Self.shownPreset(processor) == 9 }
-                try await eventually("the load acknowledged") { monitor.report.preset == "massCasualty" }
-                #expect(monitor.report.status == .ok)
-                let events = monitor.events(now: Date())
-                #expect(events.map(\.status).prefix(3) == [.ok, .failing, .ok], "\(events)")
-            }
+        try await Self.withProcessorService { processor, incidents, service, monitor in
+            try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
+            await processor.setAnswering(false)
+            try await eventually("offline", within: .seconds(3)) { !monitor.report.online }
+            // While it is away, the incident opens: it is loaded when the processor answers again.
+            try await incidents.open("MASS-1")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await Self.presetLoads(processor) == 1)
+            await processor.setAnswering(true)
+            try await eventually("back and on the mass-casualty preset", within: .seconds(3)) { try await Self.shownPreset(processor) == 9 }
+            try await eventually("the load acknowledged") { monitor.report.preset == "massCasualty" }
+            #expect(monitor.report.status == .ok)
+            let events = monitor.events(now: Date())
+            #expect(events.map(\.status).prefix(3) == [.ok, .failing, .ok], "\(events)")
         }
     }
 
     @Test func aLostSignalOnTheWallPCsInputIsAFaultUntilItReturns() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port)
-            try await withRunningBoards(service) {
-                let monitor = try #require(service.processorMonitor(id: "wall-splicer"))
-                try await eventually("signal present") { monitor.report.signal == "present" }
-                await processor.setSignal(.noSource, slot: try Self.number(1), interface: try Self.number(1))
-                let lost = ContinuousClock.now
-                try await eventually("a fault", within: .seconds(5)) { monitor.report.status == .failing }
-                #expect(ContinuousClock.now - lost <= .seconds(5))
-                let report = monitor.report
-                #expect(report.signal == "lost (no source)" && report.online)
-                #expect(report.lastFault?.hasPrefix("R0102") == true && report.lastFault?.contains("slot 1 interface 1") == true, "\(report.lastFault ?? "")")
-                #expect(service.health(now: Date()).processorsFailing == ["wall-splicer"])
-                #expect(service.metrics.registry.emitToString().contains(#"wallboard_processor_signal_lost{processor="wall-splicer"} 1"#))
+        try await Self.withProcessorService { processor, incidents, service, monitor in
+            try await eventually("signal present") { monitor.report.signal == "present" }
+            await processor.setSignal(.noSource, slot: try Self.number(1), interface: try Self.number(1))
+            let lost = ContinuousClock.now
+            try await eventually("a fault", within: .seconds(5)) { monitor.report.status == .failing }
+            #expect(ContinuousClock.now - lost <= .seconds(5))
+            let report = monitor.report
+            #expect(report.signal == "lost (no source)" && report.online)
+            #expect(report.lastFault?.hasPrefix("R0102") == true && report.lastFault?.contains("slot 1 interface 1") == true, "\(report.lastFault ?? "")")
+            #expect(service.health(now: Date()).processorsFailing == ["wall-splicer"])
+            #expect(service.metrics.registry.emitToString().contains(#"wallboard_processor_signal_lost{processor="wall-splicer"} 1"#))
 
-                await processor.setSignal(.connected, slot: try Self.number(1), interface: try Self.number(1))
-                try await eventually("cleared", within: .seconds(5)) { monitor.report.status == .ok }
-                #expect(monitor.report.signal == "present" && service.health(now: Date()).status == .ok)
-            }
+            await processor.setSignal(.connected, slot: try Self.number(1), interface: try Self.number(1))
+            try await eventually("cleared", within: .seconds(5)) { monitor.report.status == .ok }
+            #expect(monitor.report.signal == "present" && service.health(now: Date()).status == .ok)
         }
     }
 
     @Test func theNightScheduleDimsAndBlacksOutAtItsMinutes() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
         let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
         let calendar = Calendar.gregorian(in: zone)
         let evening = try #require(calendar.date(from: DateComponents(year: 2026, month: 12, day: 5, hour: 21, minute: 59, second: 50)))
         let clock = Locked(evening)
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port, extra: """
+        try await Self.withProcessorService(extra: """
                     brightness: [{from: "07:00", level: 1}, {from: "22:00", level: 0.3}, {from: "01:00", level: off}]
-                """, wallClock: { clock.withLock { $0 } })
-            try await withRunningBoards(service) {
-                try await eventually("the day's level and the picture on") {
-                    let (brightness, black) = (await Self.brightness(processor), await Self.black(processor))
-                    return brightness == [100] && black == [false]
-                }
-                clock.withLock { $0 = evening.addingTimeInterval(9) }
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(await Self.brightness(processor) == [100], "nothing before 22:00")
-                clock.withLock { $0 = evening.addingTimeInterval(10) }
-                try await eventually("dimmed at 22:00", within: .seconds(1)) { await Self.brightness(processor) == [100, 30] }
-                clock.withLock { $0 = evening.addingTimeInterval(3 * 3600 + 9) }
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(await Self.black(processor) == [false], "still showing before 01:00")
-                clock.withLock { $0 = evening.addingTimeInterval(3 * 3600 + 10) }
-                try await eventually("black at 01:00", within: .seconds(1)) { await Self.black(processor) == [false, true] }
-                // A mass-casualty incident at night: the emergency preset, and the picture back for it.
-                try await incidents.open("MASS-1")
-                try await eventually("the picture for the emergency") {
-                    let (preset, black) = (try await Self.shownPreset(processor), await Self.black(processor))
-                    return preset == 9 && black == [false, true, false]
-                }
-                try await incidents.close("MASS-1")
-                try await eventually("black again when it closes") { await Self.black(processor) == [false, true, false, true] }
-                #expect(try await Self.shownPreset(processor) == 5)
-                #expect(await Self.brightness(processor) == [100, 30], "no brightness while black or for the emergency")
-                clock.withLock { $0 = evening.addingTimeInterval(9 * 3600 + 10) }
-                try await eventually("picture and full brightness at 07:00", within: .seconds(1)) {
-                    let (brightness, black) = (await Self.brightness(processor), await Self.black(processor))
-                    return black == [false, true, false, true, false] && brightness == [100, 30, 100]
-                }
-                let report = try #require(service.processorMonitor(id: "wall-splicer")).report
-                #expect(report.brightness == 100 && report.blackScreen == false)
+                """, wallClock: { clock.withLock { $0 } }) { processor, incidents, service, monitor in
+            try await eventually("the day's level and the picture on") {
+                let (brightness, black) = (await Self.brightness(processor), await Self.black(processor))
+                return brightness == [100] && black == [false]
             }
+            clock.withLock { $0 = evening.addingTimeInterval(9) }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await Self.brightness(processor) == [100], "nothing before 22:00")
+            clock.withLock { $0 = evening.addingTimeInterval(10) }
+            try await eventually("dimmed at 22:00", within: .seconds(1)) { await Self.brightness(processor) == [100, 30] }
+            clock.withLock { $0 = evening.addingTimeInterval(3 * 3600 + 9) }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await Self.black(processor) == [false], "still showing before 01:00")
+            clock.withLock { $0 = evening.addingTimeInterval(3 * 3600 + 10) }
+            try await eventually("black at 01:00", within: .seconds(1)) { await Self.black(processor) == [false, true] }
+            // A mass-casualty incident at night: the emergency preset, and the picture back for it.
+            try await incidents.open("MASS-1")
+            try await eventually("the picture for the emergency") {
+                let (preset, black) = (try await Self.shownPreset(processor), await Self.black(processor))
+                return preset == 9 && black == [false, true, false]
+            }
+            try await incidents.close("MASS-1")
+            try await eventually("black again when it closes") { await Self.black(processor) == [false, true, false, true] }
+            #expect(try await Self.shownPreset(processor) == 5)
+            #expect(await Self.brightness(processor) == [100, 30], "no brightness while black or for the emergency")
+            clock.withLock { $0 = evening.addingTimeInterval(9 * 3600 + 10) }
+            try await eventually("picture and full brightness at 07:00", within: .seconds(1)) {
+                let (brightness, black) = (await Self.brightness(processor), await Self.black(processor))
+                return black == [false, true, false, true, false] && brightness == [100, 30, 100]
+            }
+            let report = monitor.report
+            #expect(report.brightness == 100 && report.blackScreen == false)
         }
     }
 
     @Test func anOperatorsPresetHoldsUntilReleased() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(processor) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port)
-            try await withRunningBoards(service) {
-                let monitor = try #require(service.processorMonitor(id: "wall-splicer"))
-                try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
-                monitor.holdPreset("spare")
-                try await eventually("the operator's preset") { try await Self.shownPreset(processor) == 3 }
-                try await incidents.open("MASS-1")
-                try await eventually("the rules want massCasualty") { monitor.report.automaticPreset == "massCasualty" }
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(try await Self.shownPreset(processor) == 3, "the hold outlasts the rules")
-                #expect(await Self.presetLoads(processor) == 2)
-                monitor.releaseToAutomatic()
-                try await eventually("back to automatic: massCasualty") { try await Self.shownPreset(processor) == 9 }
-                #expect(monitor.report.heldPreset == nil)
-            }
+        try await Self.withProcessorService { processor, incidents, service, monitor in
+            try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
+            monitor.holdPreset("spare")
+            try await eventually("the operator's preset") { try await Self.shownPreset(processor) == 3 }
+            try await incidents.open("MASS-1")
+            try await eventually("the rules want massCasualty") { monitor.report.automaticPreset == "massCasualty" }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await Self.shownPreset(processor) == 3, "the hold outlasts the rules")
+            #expect(await Self.presetLoads(processor) == 2)
+            monitor.releaseToAutomatic()
+            try await eventually("back to automatic: massCasualty") { try await Self.shownPreset(processor) == 9 }
+            #expect(monitor.report.heldPreset == nil)
         }
     }
 
     @Test func garbageAndRepliesToOtherCommandsAreIgnored() async throws {
-        let directory = try TemporaryDirectory()
-        let incidents = try await Incidents(directory: directory)
-        let processor = NovaStarProcessorEmulator()
-        try await Self.serving(ChattyProcessor(processor: processor)) { port in
-            let service = try Self.service(database: incidents.database.path, directory: directory, port: port)
-            try await withRunningBoards(service) {
-                let monitor = try #require(service.processorMonitor(id: "wall-splicer"))
-                try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
-                try await incidents.open("MASS-1")
-                try await eventually("the mass-casualty preset") { try await Self.shownPreset(processor) == 9 }
-                // The processor shows the preset before its acknowledgement reaches the runtime.
-                try await eventually("the load acknowledged") { monitor.report.preset == "massCasualty" }
-                let report = monitor.report
-                #expect(report.status == .ok && report.online && report.ignoredDatagrams > 0)
-            }
+        try await Self.withProcessorService(front: { ChattyProcessor(processor: $0) }) { processor, incidents, service, monitor in
+            try await eventually("the wall on the normal preset") { try await Self.shownPreset(processor) == 5 }
+            try await incidents.open("MASS-1")
+            try await eventually("the mass-casualty preset") { try await Self.shownPreset(processor) == 9 }
+            // The processor shows the preset before its acknowledgement reaches the runtime.
+            try await eventually("the load acknowledged") { monitor.report.preset == "massCasualty" }
+            let report = monitor.report
+            #expect(report.status == .ok && report.online && report.ignoredDatagrams > 0)
         }
     }
 }

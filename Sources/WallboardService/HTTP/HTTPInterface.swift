@@ -397,11 +397,10 @@ public struct HTTPInterface: Sendable {
     ) async throws {
         let bell = Doorbell()
         let monitors = service.monitors
-        let keys = monitors.map { $0.watchHealth(bell) }
-        defer { for (monitor, key) in zip(monitors, keys) { monitor.unwatchHealth(key) } }
         let processors = service.processorMonitors
-        let processorKeys = processors.map { $0.watchHealth(bell) }
-        defer { for (processor, key) in zip(processors, processorKeys) { processor.unwatchHealth(key) } }
+        let watched = monitors.map(\.healthWatchers) + processors.map(\.healthWatchers)
+        let keys = watched.map { $0.watch(bell) }
+        defer { for (watchers, key) in zip(watched, keys) { watchers.unwatch(key) } }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -60,7 +60,6 @@ public final class BoardMonitor: Sendable {
         /// An operator asked for the board's clock to be set; the delivery task does it next.
         var clockRequested = false
         var subscribers: [UUID: AsyncStream<Frame>.Continuation] = [:]
-        var healthWatchers: [UUID: Doorbell] = [:]
     }
 
     struct DeliveryRecord {
@@ -75,6 +74,8 @@ public final class BoardMonitor: Sendable {
 
     let state = Mutex(State())
     /// Rung when an override changes, so the board redraws at once.
+    /// Rung whenever the board's health changes.
+    let healthWatchers = HealthWatchers()
     let renderBell = Doorbell()
     /// Rung when a new frame or an override is there to send.
     let deliveryBell = Doorbell()
@@ -198,7 +199,7 @@ public final class BoardMonitor: Sendable {
     var screenOnWanted: Bool? { state.withLock { $0.screenOnWanted } }
 
     func recordDelivery(bytes: Int, at now: Date, brightness: Double?, screenOn: Bool?) {
-        let watchers = state.withLock { state in
+        let healthChanged = state.withLock { state in
             let changed = state.history.record(.ok, at: now, detail: nil)
             state.delivery.health = .ok
             state.delivery.lastDelivered = now
@@ -206,9 +207,9 @@ public final class BoardMonitor: Sendable {
             state.delivery.framesDelivered += 1
             state.appliedBrightness = brightness
             state.screenOnApplied = screenOn
-            return changed ? Array(state.healthWatchers.values) : []
+            return changed
         }
-        for watcher in watchers { watcher.ring() }
+        if healthChanged { healthWatchers.ringAll() }
     }
 
     /// Bytes sent without a new frame (a brightness change, the clock, the screen switched), and
@@ -222,7 +223,7 @@ public final class BoardMonitor: Sendable {
     }
 
     func recordFailure(_ message: String, at now: Date, bytes: Int) {
-        let watchers = state.withLock { state in
+        let healthChanged = state.withLock { state in
             let changed = state.history.record(.failing, at: now, detail: message)
             state.delivery.health = .failing
             state.delivery.lastError = message
@@ -231,9 +232,9 @@ public final class BoardMonitor: Sendable {
             state.delivery.bytesSent += bytes
             state.appliedBrightness = nil
             state.screenOnApplied = nil
-            return changed ? Array(state.healthWatchers.values) : []
+            return changed
         }
-        for watcher in watchers { watcher.ring() }
+        if healthChanged { healthWatchers.ringAll() }
     }
 
     /// Notes characters of the data the board shows a placeholder for (a data warning, not a
@@ -254,17 +255,6 @@ public final class BoardMonitor: Sendable {
     /// The board's health changes, newest first, each with how long it lasted until `now`.
     public func events(now: Date) -> [BoardEvent] {
         state.withLock { $0.history }.newestFirst(lastingUntil: now)
-    }
-
-    /// Rings `bell` whenever the board's health changes, until `unwatchHealth` with the returned key.
-    func watchHealth(_ bell: Doorbell) -> UUID {
-        let key = UUID()
-        state.withLock { $0.healthWatchers[key] = bell }
-        return key
-    }
-
-    func unwatchHealth(_ key: UUID) {
-        state.withLock { _ = $0.healthWatchers.removeValue(forKey: key) }
     }
 
     /// Sets the board's clock to the service's time at the next delivery.

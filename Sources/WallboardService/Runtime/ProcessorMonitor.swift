@@ -32,12 +32,13 @@ public final class ProcessorMonitor: Sendable {
         var lastFault: String?
         var lastFaultAt: Date?
         var history = BoardHistory()
-        var healthWatchers: [UUID: Doorbell] = [:]
     }
 
     let state = Mutex(State())
     /// Rung when an operator changes a hold, so the runtime acts at once.
     let bell = Doorbell()
+    /// Rung whenever the processor's health changes.
+    let healthWatchers = HealthWatchers()
 
     init(configuration: ProcessorConfiguration) {
         self.configuration = configuration
@@ -74,7 +75,7 @@ public final class ProcessorMonitor: Sendable {
 
     func record(link status: NovaStarLink.Status, automaticPreset: String?, at now: Date) {
         let (health, detail) = Self.health(of: status, watched: configuration.signal)
-        let watchers = state.withLock { state -> [Doorbell] in
+        let healthChanged = state.withLock { state -> Bool in
             if let fault = status.lastFault, fault != state.link?.lastFault {
                 state.lastFault = fault.description
                 state.lastFaultAt = now
@@ -82,15 +83,15 @@ public final class ProcessorMonitor: Sendable {
             state.link = status
             state.automaticPreset = automaticPreset
             let changed = state.history.record(health, at: now, detail: detail)
-            guard changed else { return [] }
+            guard changed else { return false }
             // Going offline and losing the wall PC's signal are faults in their own right.
             if let detail {
                 state.lastFault = detail
                 state.lastFaultAt = now
             }
-            return Array(state.healthWatchers.values)
+            return true
         }
-        for watcher in watchers { watcher.ring() }
+        if healthChanged { healthWatchers.ringAll() }
     }
 
     /// A processor is failing while offline or while the wall PC's input has lost its signal, and
@@ -144,17 +145,6 @@ public final class ProcessorMonitor: Sendable {
     /// The processor's health changes, newest first, each with how long it lasted until `now`.
     public func events(now: Date) -> [BoardEvent] {
         state.withLock { $0.history }.newestFirst(lastingUntil: now)
-    }
-
-    /// Rings `bell` whenever the processor's health changes, until `unwatchHealth` with the returned key.
-    func watchHealth(_ bell: Doorbell) -> UUID {
-        let key = UUID()
-        state.withLock { $0.healthWatchers[key] = bell }
-        return key
-    }
-
-    func unwatchHealth(_ key: UUID) {
-        state.withLock { _ = $0.healthWatchers.removeValue(forKey: key) }
     }
 
     /// The status shown by `/api/v1/processors`, `/healthz` and the console.

@@ -124,39 +124,39 @@ final class ProcessorRuntime: Service, Sendable {
     /// Sends what `wanted` asks and `applied` does not hold yet. A refused command counts as applied,
     /// so that it is not sent again until what is wanted changes or the processor reconnects.
     private func apply(_ wanted: Wanted, over applied: inout Wanted) async throws(NovaStarLink.CommandError) {
-        if let name = wanted.preset, name != applied.preset, let number = configuration.preset(named: name) {
-            applied.preset = name
-            do throws(NovaStarLink.CommandError) {
+        if let name = wanted.preset, let number = configuration.preset(named: name) {
+            try await send(name, over: &applied.preset, refused: monitor.recordPresetRefused) { name throws(NovaStarLink.CommandError) in
                 try await link.loadPreset(number)
                 monitor.recordPresetLoaded(name)
                 metrics.presetLoad(name).increment()
                 logger.info("processor \(configuration.id): preset \(name) (\(number)) loaded", metadata: ["processor": "\(configuration.id)"])
-            } catch {
-                if case .noReply = error { applied.preset = nil } else { monitor.recordPresetRefused() }
-                throw error
             }
         }
-        if let black = wanted.blackScreen, black != applied.blackScreen {
-            applied.blackScreen = black
-            do throws(NovaStarLink.CommandError) {
-                try await link.setBlackScreen(black)
-                monitor.recordBlackScreen(black)
-                metrics.blackScreen(black)
-            } catch {
-                if case .noReply = error { applied.blackScreen = nil }
-                throw error
-            }
+        try await send(wanted.blackScreen, over: &applied.blackScreen) { black throws(NovaStarLink.CommandError) in
+            try await link.setBlackScreen(black)
+            monitor.recordBlackScreen(black)
+            metrics.blackScreen(black)
         }
-        if let percent = wanted.brightness, percent != applied.brightness {
-            applied.brightness = percent
-            do throws(NovaStarLink.CommandError) {
-                try await link.setBrightness(percent)
-                monitor.recordBrightness(percent)
-                metrics.brightness(percent)
-            } catch {
-                if case .noReply = error { applied.brightness = nil }
-                throw error
-            }
+        try await send(wanted.brightness, over: &applied.brightness) { percent throws(NovaStarLink.CommandError) in
+            try await link.setBrightness(percent)
+            monitor.recordBrightness(percent)
+            metrics.brightness(percent)
+        }
+    }
+
+    /// Runs `command` for `wanted` unless `applied` holds it already. An unanswered command is
+    /// forgotten, to be sent again; a refused one stays applied.
+    private func send<Value: Equatable>(
+        _ wanted: Value?, over applied: inout Value?, refused: () -> Void = {},
+        _ command: (Value) async throws(NovaStarLink.CommandError) -> Void
+    ) async throws(NovaStarLink.CommandError) {
+        guard let wanted, wanted != applied else { return }
+        applied = wanted
+        do throws(NovaStarLink.CommandError) {
+            try await command(wanted)
+        } catch {
+            if case .noReply = error { applied = nil } else { refused() }
+            throw error
         }
     }
 
