@@ -142,6 +142,10 @@ import WallboardYAML
             Issue.record("wall-fb should be a framebuffer board")
             return
         }
+        let processor = try #require(configuration.processors.first)
+        #expect(configuration.processors.count == 1 && processor.id == "wall-splicer" && processor.host == "192.168.10.20" && processor.port == 6000)
+        #expect(processor.preset(named: "massCasualty")?.shown == 9 && processor.signal != nil)
+        #expect(processor.brightness?.level(at: TimeOfDay(hour: 23, minute: 0)) == 0.4)
     }
 
     /// The example's commented PostgreSQL sources, uncommented in place of its sqlite line, load

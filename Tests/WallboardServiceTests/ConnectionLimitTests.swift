@@ -79,7 +79,7 @@ import WallboardTestKit
     }
 
     @Test func httpLeavesDescriptorsForTheBoards() {
-        #expect(DescriptorBudget.httpConnections(configured: 1024, reserved: HTTPInterface.reservedDescriptors(boards: 100), limit: 1024) == 760)
+        #expect(DescriptorBudget.httpConnections(configured: 1024, reserved: HTTPInterface.reservedDescriptors(boards: 100, processors: 4), limit: 1024) == 756)
         #expect(DescriptorBudget.httpConnections(configured: 1024, reserved: 64, limit: 65536) == 1024)
         #expect(DescriptorBudget.httpConnections(configured: 1024, reserved: 2000, limit: 1024) == 1, "never none at all")
         #expect(DescriptorBudget.httpConnections(configured: 300, reserved: 64, limit: nil) == 300)

@@ -55,7 +55,7 @@ public struct HTTPInterface: Sendable {
             guard let tls else { return guarded }
             return try TLSChannel(guarded, tlsConfiguration: tls)
         }
-        let cap = DescriptorBudget.httpConnections(configured: http.maxConnections, reserved: Self.reservedDescriptors(boards: service.monitors.count))
+        let cap = DescriptorBudget.httpConnections(configured: http.maxConnections, reserved: Self.reservedDescriptors(boards: service.monitors.count, processors: service.processorMonitors.count))
         return Application(
             router: router,
             server: server,
@@ -75,10 +75,11 @@ public struct HTTPInterface: Sendable {
         BrowserPolicy(hosts: Set(http.hosts), origins: Set(http.origins))
     }
 
-    /// Descriptors kept from HTTP: two for each board (its device or socket, and a reconnect), the
-    /// database and its journal, the service's own files, and a margin.
-    static func reservedDescriptors(boards: Int) -> Int {
-        2 * boards + 64
+    /// Descriptors kept from HTTP: two for each board (its device or socket, and a reconnect), one
+    /// for each video-wall processor (its UDP socket), the database and its journal, the service's
+    /// own files, and a margin.
+    static func reservedDescriptors(boards: Int, processors: Int) -> Int {
+        2 * boards + processors + 64
     }
 
     /// The routes in groups by who may use them: the group's middleware decides, never a handler.
