@@ -14,6 +14,9 @@ public struct ReadScope: Sendable, Hashable, CustomStringConvertible {
 
         /// The calls ringing or queued now, row by row.
         public static let waitingCalls = Parts(rawValue: 1)
+        /// The calls waiting about the incidents read (of the stations' vehicles), whose numbers
+        /// are scrubbed from those incidents' free text.
+        public static let incidentCallers = Parts(rawValue: 16)
         /// The day's calls and runs counted for the figures (calls waiting, calls and dispatches today, …).
         public static let dayTallies = Parts(rawValue: 2)
         /// The dispatchers' seats.
@@ -21,7 +24,7 @@ public struct ReadScope: Sendable, Hashable, CustomStringConvertible {
         /// The figures over the day (`DispatchSnapshot.day`), which also read yesterday.
         public static let figuresOverTheDay = Parts(rawValue: 8)
 
-        public static let all: Parts = [.waitingCalls, .dayTallies, .seats, .figuresOverTheDay]
+        public static let all: Parts = [.waitingCalls, .incidentCallers, .dayTallies, .seats, .figuresOverTheDay]
     }
 
     /// The stations whose vehicles are read, with the incidents those vehicles work, every task
@@ -43,7 +46,7 @@ public struct ReadScope: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let stations = orderedStationIDs.map { "stations " + $0.joined(separator: ", ") } ?? "the whole centre"
         let names: [(Parts, String)] = [
-            (.waitingCalls, "waiting calls"), (.dayTallies, "the day's tallies"), (.seats, "seats"), (.figuresOverTheDay, "figures over the day"),
+            (.waitingCalls, "waiting calls"), (.incidentCallers, "callers of its incidents"), (.dayTallies, "the day's tallies"), (.seats, "seats"), (.figuresOverTheDay, "figures over the day"),
         ]
         let read = names.filter { parts.contains($0.0) }.map(\.1)
         return stations + (read.isEmpty ? "" : " with " + read.joined(separator: ", "))

@@ -10,7 +10,10 @@ package struct LiveStatements {
     let vehicles: InterfaceStatement
     let incidents: InterfaceStatement
     let tasks: InterfaceStatement
+    /// Every call waiting.
     let waitingCalls: InterfaceStatement?
+    /// For stations, instead: the calls waiting about the incidents their vehicles work.
+    let callers: InterfaceStatement?
     let seats: InterfaceStatement?
 
     // Two indexed lookups; an OR would scan the whole table.
@@ -25,6 +28,9 @@ package struct LiveStatements {
 
     package init(vehiclePositions: Bool, scope: ReadScope) {
         let vehicleColumns = SelectList.vehicles(withPositions: vehiclePositions)
+        let waiting = "SELECT \(SelectList.calls) FROM calls WHERE answered_at IS NULL AND ended_at IS NULL"
+        waitingCalls = scope.parts.contains(.waitingCalls) || (scope.parts.contains(.incidentCallers) && scope.stationIDs == nil)
+            ? InterfaceStatement(waiting) : nil
         if let stationIDs = scope.orderedStationIDs {
             // `own`: the stations' vehicles; `worked`: the incidents they work, by their current
             // incident, their open tasks and the task they point at.
@@ -49,18 +55,19 @@ package struct LiveStatements {
                 WHERE (completed_at IS NULL OR id IN (SELECT task_id FROM vehicles WHERE task_id IS NOT NULL)) \
                 AND (incident_id IN (SELECT incident_id FROM worked) OR vehicle_id IN (SELECT id FROM own) OR id IN (SELECT task_id FROM own))
                 """, stationIDs)
+            callers = waitingCalls == nil && scope.parts.contains(.incidentCallers)
+                ? InterfaceStatement(with + " " + waiting + " AND incident_id IN (SELECT incident_id FROM worked)", stationIDs) : nil
         } else {
             vehicles = InterfaceStatement("SELECT \(vehicleColumns) FROM vehicles")
             incidents = InterfaceStatement("SELECT \(SelectList.incidents) FROM incidents WHERE " + Self.openOrShownIncidents)
             tasks = InterfaceStatement("SELECT \(SelectList.tasks) FROM vehicle_tasks WHERE " + Self.openOrShownTasks)
+            callers = nil
         }
-        waitingCalls = scope.parts.contains(.waitingCalls)
-            ? InterfaceStatement("SELECT \(SelectList.calls) FROM calls WHERE answered_at IS NULL AND ended_at IS NULL") : nil
         seats = scope.parts.contains(.seats) ? InterfaceStatement("SELECT \(SelectList.seats) FROM seats") : nil
     }
 
     /// In the order a live read runs them.
-    package var all: [InterfaceStatement] { [stations, vehicles, incidents, tasks] + [waitingCalls, seats].compactMap { $0 } }
+    package var all: [InterfaceStatement] { [stations, vehicles, incidents, tasks] + [waitingCalls, callers, seats].compactMap { $0 } }
 }
 
 extension StateQuery {
@@ -69,7 +76,7 @@ extension StateQuery {
         rows.vehicles = try fetch(db, statements.vehicles, Self.vehicle)
         rows.incidents = try fetch(db, statements.incidents, incident)
         rows.activeTasks = try fetch(db, statements.tasks, task)
-        if let waitingCalls = statements.waitingCalls { rows.waitingCalls = try fetch(db, waitingCalls, call) }
+        if let waitingCalls = statements.waitingCalls ?? statements.callers { rows.waitingCalls = try fetch(db, waitingCalls, call) }
         if let seats = statements.seats { rows.seats = try fetch(db, seats, seat) }
     }
 }

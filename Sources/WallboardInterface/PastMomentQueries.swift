@@ -15,11 +15,17 @@ extension StateQuery {
             [moment, moment],
             narrowedBy: "AND (incident_id IN (SELECT incident_id FROM worked) OR vehicle_id IN (SELECT id FROM own) OR id IN (SELECT task_id FROM ownlog))"
         ), task).map { $0.asOf(moment) }
-        if configuration.scope.parts.contains(.waitingCalls) {
-            rows.waitingCalls = try fetch(db, """
+        let parts = configuration.scope.parts
+        if !parts.isDisjoint(with: [.waitingCalls, .incidentCallers]) {
+            let waiting = """
                 SELECT \(SelectList.calls) FROM calls WHERE received_at <= ? AND received_at >= ? \
                 AND (answered_at IS NULL OR answered_at > ?) AND (ended_at IS NULL OR ended_at > ?)
-                """, [moment, moment.addingTimeInterval(-86_400), moment, moment], call).map { $0.asOf(moment) }
+                """
+            let arguments = [moment, moment.addingTimeInterval(-86_400), moment, moment]
+            let statement = parts.contains(.waitingCalls)
+                ? InterfaceStatement(waiting, arguments.map(\.timeIntervalSince1970))
+                : narrowing.statement(waiting, arguments, narrowedBy: "AND incident_id IN (SELECT incident_id FROM worked)")
+            rows.waitingCalls = try fetch(db, statement, call).map { $0.asOf(moment) }
         }
         if configuration.scope.parts.contains(.seats) {
             rows.seats = features.seatLog ? try loggedSeats(db, at: moment) : try seatsFromCalls(db, at: moment)

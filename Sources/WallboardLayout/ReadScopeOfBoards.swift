@@ -44,17 +44,19 @@ extension ReadScope {
             case "station":
                 break
             // The free text of an incident is scrubbed of the numbers of the calls waiting about it.
-            case "alert", "calls":
+            case "alert":
+                parts.insert(.incidentCallers)
+            case "calls":
                 parts.insert(.waitingCalls)
             case "figures":
                 parts.insert(.dayTallies)
                 if names.count < 2 || !tallyFigures.contains(names[1]) { wholeCentre = true }
             case "incidents":
                 wholeCentre = true
-                parts.insert(.waitingCalls)
+                parts.insert(.incidentCallers)
             case "alerts":
                 wholeCentre = true
-                parts.formUnion([.waitingCalls, .dayTallies])
+                parts.formUnion([.incidentCallers, .dayTallies])
             case "vehicles", "stations":
                 wholeCentre = true
             case "seats", "day":

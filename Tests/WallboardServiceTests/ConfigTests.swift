@@ -432,13 +432,14 @@ import WallboardYAML
             ("s01", layout("door-192x32-bicolor")), ("s02", layout("door-256x64-bicolor")), ("s02", layout("door-64x32-mono")),
             ("s03", layout("door-128x32-mono")),
         ])
-        #expect(doors == ReadScope(stationIDs: ["s01", "s02", "s03"], parts: [.waitingCalls]))
+        #expect(doors == ReadScope(stationIDs: ["s01", "s02", "s03"], parts: [.incidentCallers]))
         let doorAndQueue = try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), ("s01", layout("strip-160x16-calls"))])
-        #expect(doorAndQueue == ReadScope(stationIDs: ["s01"], parts: [.waitingCalls, .dayTallies]))
+        #expect(doorAndQueue == ReadScope(stationIDs: ["s01"], parts: [.incidentCallers, .dayTallies]))
         #expect(try ReadScope(boards: [("s01", layout("strip-160x16-calls")), (nil, layout("strip-160x16-calls"))]).stationIDs == nil)
         let withWall = try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), (nil, layout("wall-1920x1080"))])
         #expect(withWall.stationIDs == nil && withWall.parts.contains(.figuresOverTheDay))
-        #expect(try ReadScope(boards: [(nil, layout("wall-3840x2160"))]) == .wholeCentre)
+        let wall = try ReadScope(boards: [(nil, layout("wall-3840x2160"))])
+        #expect(wall.stationIDs == nil && wall.parts.isSuperset(of: [.incidentCallers, .dayTallies, .figuresOverTheDay]))
         #expect(ReadScope(boards: []) == .wholeCentre)
     }
 }
