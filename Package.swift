@@ -238,6 +238,7 @@ let package = Package(
             name: "WallboardServiceTests",
             dependencies: [
                 "WallboardService", "WallboardSourceKit", "WallboardSources", "WallboardPostgres", "WallboardSQLite", "WallboardSimulator", "WallboardDispatch", "WallboardRender", "WallboardExport",
+                "WallboardInterface", "WallboardLocalPostgres",
                 "WallboardLayout", "WallboardTransport", "WallboardTransportCore", "WallboardDrivers", "WallboardEmulator", "WallboardProtocols", "WallboardFonts",
                 "WallboardSupport", "WallboardTestKit", "WallboardAudit", "WallboardConfig", "WallboardText", "WallboardYAML", "WallboardProcessors",
                 .product(name: "Hummingbird", package: "hummingbird"),

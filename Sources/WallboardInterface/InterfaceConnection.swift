@@ -1,7 +1,7 @@
 import Foundation
 
 /// One column's value as the database returned it, whichever database that is.
-package enum Cell: Sendable, Equatable {
+package enum Cell: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -31,19 +31,28 @@ package enum StoredValue {
 }
 
 /// A connection inside one read transaction, running the interface's queries. The SQL is written
-/// once for both databases, with `?` for each argument; arguments are Unix seconds.
+/// once for both databases, with `?` for each argument, always bound, never written into the SQL.
 package protocol InterfaceConnection {
     associatedtype Row: InterfaceColumns
-    /// Runs `sql` and hands each row to `body` with its position, counted from 1.
-    func each(_ sql: String, _ arguments: [Double], _ body: (Row, Int) throws -> Void) throws
+    /// Runs `sql` with `arguments` bound and hands each row to `body` with its position, counted from 1.
+    func each(_ sql: String, binding arguments: [Cell], _ body: (Row, Int) throws -> Void) throws
     /// Says that `each` will soon be asked for `sql` with `arguments`: a connection to a server
     /// may send it now, so that its answer is on its way while earlier rows are decoded.
-    func expect(_ sql: String, _ arguments: [Double]) throws
+    func expect(_ sql: String, binding arguments: [Cell]) throws
 }
 
 extension InterfaceConnection {
     /// An embedded database answers at once: nothing to send ahead.
-    package func expect(_ sql: String, _ arguments: [Double]) throws {}
+    package func expect(_ sql: String, binding arguments: [Cell]) throws {}
+
+    /// `each` with Unix seconds as the arguments, as most of the interface's statements take.
+    package func each(_ sql: String, _ arguments: [Double], _ body: (Row, Int) throws -> Void) throws {
+        try each(sql, binding: arguments.map(Cell.real), body)
+    }
+
+    package func expect(_ sql: String, _ arguments: [Double]) throws {
+        try expect(sql, binding: arguments.map(Cell.real))
+    }
 
     /// The first column of the first row as a number; nil for no row, NULL or text.
     package func firstNumber(_ sql: String, _ arguments: [Double]) throws -> Double? {

@@ -4,14 +4,32 @@ import WallboardDispatch
 /// The state at a past moment, rebuilt from the status log and the time stamps.
 extension StateQuery {
     mutating func readPast<DB: InterfaceConnection>(_ db: DB, at moment: Date, into rows: inout Rows) throws {
-        rows.vehicles = try pastVehicles(db, at: moment)
-        rows.incidents = try fetch(db, "SELECT \(SelectList.incidents) FROM incidents WHERE received_at <= ? AND (closed_at IS NULL OR closed_at > ?)", [moment, moment], incident).map { $0.asOf(moment) }
-        rows.activeTasks = try fetch(db, "SELECT \(SelectList.tasks) FROM vehicle_tasks WHERE dispatched_at <= ? AND (completed_at IS NULL OR completed_at > ?)", [moment, moment], task).map { $0.asOf(moment) }
-        rows.waitingCalls = try fetch(db, """
-            SELECT \(SelectList.calls) FROM calls WHERE received_at <= ? AND received_at >= ? \
-            AND (answered_at IS NULL OR answered_at > ?) AND (ended_at IS NULL OR ended_at > ?)
-            """, [moment, moment.addingTimeInterval(-86_400), moment, moment], call).map { $0.asOf(moment) }
-        rows.seats = features.seatLog ? try loggedSeats(db, at: moment) : try seatsFromCalls(db, at: moment)
+        let narrowing = PastNarrowing(scope: configuration.scope, moment: moment)
+        rows.vehicles = try pastVehicles(db, at: moment, narrowing)
+        rows.incidents = try fetch(db, narrowing.statement(
+            "SELECT \(SelectList.incidents) FROM incidents WHERE received_at <= ? AND (closed_at IS NULL OR closed_at > ?)",
+            [moment, moment], narrowedBy: "AND id IN (SELECT incident_id FROM worked)"
+        ), incident).map { $0.asOf(moment) }
+        rows.activeTasks = try fetch(db, narrowing.statement(
+            "SELECT \(SelectList.tasks) FROM vehicle_tasks WHERE dispatched_at <= ? AND (completed_at IS NULL OR completed_at > ?)",
+            [moment, moment],
+            narrowedBy: "AND (incident_id IN (SELECT incident_id FROM worked) OR vehicle_id IN (SELECT id FROM own) OR id IN (SELECT task_id FROM ownlog))"
+        ), task).map { $0.asOf(moment) }
+        let parts = configuration.scope.parts
+        if !parts.isDisjoint(with: [.waitingCalls, .incidentCallers]) {
+            let waiting = """
+                SELECT \(SelectList.calls) FROM calls WHERE received_at <= ? AND received_at >= ? \
+                AND (answered_at IS NULL OR answered_at > ?) AND (ended_at IS NULL OR ended_at > ?)
+                """
+            let arguments = [moment, moment.addingTimeInterval(-86_400), moment, moment]
+            let statement = parts.contains(.waitingCalls)
+                ? InterfaceStatement(waiting, arguments.map(\.timeIntervalSince1970))
+                : narrowing.statement(waiting, arguments, narrowedBy: "AND incident_id IN (SELECT incident_id FROM worked)")
+            rows.waitingCalls = try fetch(db, statement, call).map { $0.asOf(moment) }
+        }
+        if configuration.scope.parts.contains(.seats) {
+            rows.seats = features.seatLog ? try loggedSeats(db, at: moment) : try seatsFromCalls(db, at: moment)
+        }
     }
 
     /// Each seat as its latest `seat_log` row at or before the moment left it; a seat with none had
@@ -69,17 +87,21 @@ extension StateQuery {
         }
     }
 
-    private mutating func pastVehicles<DB: InterfaceConnection>(_ db: DB, at moment: Date) throws -> [Vehicle] {
+    private mutating func pastVehicles<DB: InterfaceConnection>(_ db: DB, at moment: Date, _ narrowing: PastNarrowing) throws -> [Vehicle] {
+        // The stations' vehicles, and the others on the incidents they worked (whose call signs an incident shows).
+        func shown(_ column: String) -> String {
+            "(\(column) IN (SELECT id FROM own) OR \(column) IN (SELECT vehicle_id FROM active WHERE incident_id IN (SELECT incident_id FROM worked)))"
+        }
         // Each vehicle's latest change at or before the moment.
-        let log = """
+        let log = narrowing.statement("""
             SELECT vehicle_id, at, status, incident_id, task_id FROM (
                 SELECT vehicle_id, at, status, incident_id, task_id,
                     row_number() OVER (PARTITION BY vehicle_id ORDER BY at DESC) AS newest
                 FROM vehicle_status_log WHERE at <= ?
             ) AS latest WHERE newest = 1
-            """
+            """, [moment], narrowedBy: "AND " + shown("vehicle_id"))
         var logDecoder = RowDecoder(latestAcceptable: moment)
-        let entries = try Self.fetch(db, log, [moment], &logDecoder) { decoder, row, _ -> (String, LogState)? in
+        let entries = try Self.fetch(db, log, &logDecoder) { decoder, row, _ -> (String, LogState)? in
             guard let vehicleID = decoder.reference(row[0]) else { return nil }
             return (vehicleID, (
                 decoder.integer(row[2], "vehicle_status_log", vehicleID, "status"),
@@ -88,7 +110,10 @@ extension StateQuery {
             ))
         }
         let states = Dictionary(entries, uniquingKeysWith: { first, _ in first })
-        let vehicles = try fetch(db, "SELECT \(SelectList.vehicles(withPositions: features.vehiclePositions)) FROM vehicles", [], Self.vehicle)
+        let vehicles = try fetch(db, narrowing.statement(
+            "SELECT \(SelectList.vehicles(withPositions: features.vehiclePositions)) FROM vehicles", [],
+            narrowedBy: "WHERE " + shown("id")
+        ), Self.vehicle)
         return vehicles.map { vehicle in
             var vehicle = vehicle
             let state = states[vehicle.id]
@@ -107,4 +132,38 @@ extension StateQuery {
     }
 
     private typealias LogState = (status: Int?, at: Date?, incidentID: String?, taskID: String?)
+}
+
+/// A past moment's statements narrowed to a scope's stations: `own` (the stations' vehicles),
+/// `ownlog` (their latest status at the moment), `active` (the tasks open at the moment) and
+/// `worked` (the incidents the stations' vehicles worked then), as a WITH clause before each.
+struct PastNarrowing {
+    private let with: InterfaceStatement?
+
+    init(scope: ReadScope, moment: Date) {
+        guard let stationIDs = scope.orderedStationIDs else {
+            with = nil
+            return
+        }
+        let stationList = stationIDs.isEmpty ? "NULL" : Array(repeating: "?", count: stationIDs.count).joined(separator: ", ")
+        let at = moment.timeIntervalSince1970
+        with = InterfaceStatement("""
+            WITH own AS (SELECT id FROM vehicles WHERE station_id IN (\(stationList))), \
+            ownlog AS (SELECT incident_id, task_id FROM (SELECT incident_id, task_id, \
+            row_number() OVER (PARTITION BY vehicle_id ORDER BY at DESC) AS newest \
+            FROM vehicle_status_log WHERE at <= ? AND vehicle_id IN (SELECT id FROM own)) AS latest WHERE newest = 1), \
+            active AS (SELECT id, incident_id, vehicle_id FROM vehicle_tasks WHERE dispatched_at <= ? AND (completed_at IS NULL OR completed_at > ?)), \
+            worked AS (SELECT incident_id FROM active WHERE vehicle_id IN (SELECT id FROM own) \
+            UNION SELECT incident_id FROM ownlog WHERE incident_id IS NOT NULL \
+            UNION SELECT incident_id FROM vehicle_tasks WHERE id IN (SELECT task_id FROM ownlog))
+            """, stationIDs.map(\.cell) + [at, at, at].map(\.cell))
+    }
+
+    /// `sql` with `arguments`, and for a station scope the WITH clause in front and `condition`
+    /// (`WHERE …`, or `AND …` after the statement's own WHERE clause) after it.
+    func statement(_ sql: String, _ arguments: [Date], narrowedBy condition: String) -> InterfaceStatement {
+        let seconds = arguments.map(\.timeIntervalSince1970)
+        guard let with else { return InterfaceStatement(sql, seconds) }
+        return InterfaceStatement(with.sql + " " + sql + " " + condition, with.arguments + seconds.map(\.cell))
+    }
 }

@@ -17,11 +17,15 @@ extension Int: CellConvertible {
     package var cell: Cell { .integer(Int64(self)) }
 }
 
+extension Cell: CellConvertible {
+    package var cell: Cell { self }
+}
+
 extension Optional: CellConvertible where Wrapped: CellConvertible {
     package var cell: Cell { self?.cell ?? .null }
 }
 
-/// One statement to write, the same for both databases (`?` for each argument).
+/// One statement to run or write, the same for both databases (`?` for each argument).
 package struct InterfaceStatement: Sendable, Equatable {
     package let sql: String
     package let arguments: [Cell]

@@ -9,20 +9,23 @@ package struct QuerySettings: Sendable {
     package var futureTolerance: TimeInterval
     /// Seconds between full counts of the day's calls and runs (see `SQLiteSourceConfiguration`).
     package var settledRecount: TimeInterval
-    /// Whether to compute the figures over the day (`DispatchSnapshot.day`), which also reads yesterday.
-    package var figuresOverTheDay: Bool
+    /// Which stations and parts of the state are read.
+    package var scope: ReadScope
     package var wallClock: @Sendable () -> Date
 
     package init(
         dayBoundary: DayBoundary, futureTolerance: TimeInterval = 120, settledRecount: TimeInterval = 60,
-        figuresOverTheDay: Bool = true, wallClock: @escaping @Sendable () -> Date
+        scope: ReadScope = .wholeCentre, wallClock: @escaping @Sendable () -> Date
     ) {
         self.dayBoundary = dayBoundary
         self.futureTolerance = futureTolerance
         self.settledRecount = settledRecount
-        self.figuresOverTheDay = figuresOverTheDay
+        self.scope = scope
         self.wallClock = wallClock
     }
+
+    /// Whether to compute the figures over the day (`DispatchSnapshot.day`), which also reads yesterday.
+    var figuresOverTheDay: Bool { scope.parts.contains(.figuresOverTheDay) }
 }
 
 /// The columns each query selects, in the order the row mappers read them.
@@ -94,19 +97,20 @@ package struct StateQuery {
     package mutating func read<DB: InterfaceConnection>(_ db: DB, sourceVersion: Int64?) throws -> DispatchSnapshot {
         var rows = Rows()
         let wall = configuration.wallClock()
-        if moment == nil, let carried = carriedSettled(wall: wall) {
+        let tallies = configuration.scope.parts.contains(.dayTallies) || configuration.figuresOverTheDay
+        if tallies, moment == nil, let carried = carriedSettled(wall: wall) {
             let (calls, runs) = freshStatements(after: carried)
             try db.expect(calls.sql, calls.arguments)
             try db.expect(Self.runsSQL(runs.condition), runs.arguments)
         }
-        rows.stations = try fetch(db, LiveStatements(vehiclePositions: features.vehiclePositions).stations, [], station)
+        rows.stations = try fetch(db, LiveStatements(vehiclePositions: features.vehiclePositions, scope: configuration.scope).stations, station)
         if let moment {
             try readPast(db, at: moment, into: &rows)
         } else {
             try readLive(db, into: &rows)
         }
         stationOfVehicle = Dictionary(rows.vehicles.map { ($0.id, $0.stationID) }, uniquingKeysWith: { first, _ in first })
-        (rows.callTally, rows.runTally) = try tallyDay(db, wall: wall)
+        if tallies { (rows.callTally, rows.runTally) = try tallyDay(db, wall: wall) }
         if configuration.figuresOverTheDay { rows.yesterday = try readYesterday(db) }
         return assemble(rows, sourceVersion: sourceVersion)
     }
@@ -114,14 +118,20 @@ package struct StateQuery {
     mutating func fetch<DB: InterfaceConnection, T>(
         _ db: DB, _ sql: String, _ arguments: [Date], _ decode: (inout RowDecoder, DB.Row, Int) -> T?
     ) throws -> [T] {
-        try Self.fetch(db, sql, arguments, &decoder, decode)
+        try Self.fetch(db, InterfaceStatement(sql, arguments.map(\.timeIntervalSince1970)), &decoder, decode)
+    }
+
+    mutating func fetch<DB: InterfaceConnection, T>(
+        _ db: DB, _ statement: InterfaceStatement, _ decode: (inout RowDecoder, DB.Row, Int) -> T?
+    ) throws -> [T] {
+        try Self.fetch(db, statement, &decoder, decode)
     }
 
     static func fetch<DB: InterfaceConnection, T>(
-        _ db: DB, _ sql: String, _ arguments: [Date], _ decoder: inout RowDecoder, _ decode: (inout RowDecoder, DB.Row, Int) -> T?
+        _ db: DB, _ statement: InterfaceStatement, _ decoder: inout RowDecoder, _ decode: (inout RowDecoder, DB.Row, Int) -> T?
     ) throws -> [T] {
         var result: [T] = []
-        try db.each(sql, arguments.map(\.timeIntervalSince1970)) { row, position in
+        try db.each(statement.sql, binding: statement.arguments) { row, position in
             if let value = decode(&decoder, row, position) { result.append(value) }
         }
         return result

@@ -134,10 +134,18 @@ public struct TextTemplate: Sendable, Equatable {
 
     /// The context paths a text widget with this template and `style` reads.
     func inputs(mustacheFields: Set<String>, style: TextStyle) -> Set<String> {
-        var paths = rootFields
+        var paths = fieldPaths
         if needsMustache { paths.formUnion(mustacheFields) }
         if let colourBy = style.colourBy { paths.insert(colourBy) }
         return paths
+    }
+
+    /// The context paths the template names (`alert.vehicle.plate` for `{{alert.vehicle.plate}}`);
+    /// names inside a section are as written, relative to it.
+    var fieldPaths: Set<String> {
+        Set(TemplateFields.tags(in: source).compactMap { tag in
+            tag.kind == .close ? nil : tag.name.split(separator: "|").first.map { String($0).trimmingSpaces }
+        })
     }
 
     /// The top-level context fields the template names (`alert` for `{{alert.vehicle.plate}}`).

@@ -2,9 +2,13 @@
 extension Layout {
     /// The top-level context fields the layout binds, so that only those are built.
     public var rootFields: Set<String> {
-        Set(states.values.joined().flatMap { widget in
-            widget.inputs(mustacheFields: []).map { path in path.split(separator: ".").first.map(String.init) ?? path }
-        })
+        Set(fieldPaths.map { path in path.split(separator: ".").first.map(String.init) ?? path })
+    }
+
+    /// Every context path the layout's widgets read (`figures.callsWaiting`); names inside a
+    /// template's sections are as written.
+    public var fieldPaths: Set<String> {
+        Set(states.values.joined().flatMap { widget in widget.inputs(mustacheFields: []) })
     }
 
     /// The top-level fields that templates outside tables name.

@@ -21,7 +21,7 @@ struct BlockingConnection: InterfaceConnection {
     /// Statements sent before they were asked for (see `expect`); nil sends each when it is asked for.
     var ahead: StatementsAhead? = nil
 
-    func each(_ sql: String, _ arguments: [Double], _ body: (CellRow, Int) throws -> Void) throws {
+    func each(_ sql: String, binding arguments: [Cell], _ body: (CellRow, Int) throws -> Void) throws {
         let sent = try ahead?.take(sql, arguments) ?? connection.query(try query(sql, arguments), logger: logger)
         let result = try answer(sent)
         var position = 0
@@ -33,7 +33,7 @@ struct BlockingConnection: InterfaceConnection {
 
     /// Sends `sql` now: the server answers the statements on a connection in the order they were
     /// sent, so the answers of `expect`ed statements queue behind each other without a wait between.
-    func expect(_ sql: String, _ arguments: [Double]) throws {
+    func expect(_ sql: String, binding arguments: [Cell]) throws {
         guard let ahead else { return }
         ahead.keep(connection.query(try query(sql, arguments), logger: logger), for: sql, arguments)
     }
@@ -66,14 +66,28 @@ struct BlockingConnection: InterfaceConnection {
     }
 
     /// The query to send for `sql`: an EXECUTE of its prepared statement, prepared now if this is
-    /// its first use on the connection, or `sql` itself with its arguments bound when nothing is prepared.
-    private func query(_ sql: String, _ arguments: [Double]) throws -> PostgresQuery {
+    /// its first use on the connection, or `sql` itself with its arguments bound when nothing is
+    /// prepared or an argument is not a number (text never goes into the SQL).
+    private func query(_ sql: String, _ cells: [Cell]) throws -> PostgresQuery {
         let numbered = Self.numberedPlaceholders(sql)
-        guard let prepared else {
-            var binds = PostgresBindings(capacity: arguments.count)
-            for argument in arguments { binds.append(argument) }
+        let numbers = cells.compactMap { cell -> Double? in
+            if case .real(let number) = cell { return number }
+            return nil
+        }
+        guard let prepared, numbers.count == cells.count else {
+            var binds = PostgresBindings(capacity: cells.count)
+            for cell in cells {
+                switch cell {
+                case .null: binds.appendNull()
+                case .integer(let number): binds.append(number)
+                case .real(let number): binds.append(number)
+                case .text(let text): binds.append(text)
+                case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+                }
+            }
             return PostgresQuery(unsafeSQL: numbered, binds: binds)
         }
+        let arguments = numbers
         let name: String
         if let known = prepared.name(of: numbered) {
             name = known
@@ -143,16 +157,16 @@ struct BlockingConnection: InterfaceConnection {
 final class StatementsAhead: Sendable {
     private struct Key: Hashable {
         let sql: String
-        let arguments: [Double]
+        let arguments: [Cell]
     }
 
     private let sent = Mutex<[Key: EventLoopFuture<PostgresQueryResult>]>([:])
 
-    func keep(_ answer: EventLoopFuture<PostgresQueryResult>, for sql: String, _ arguments: [Double]) {
+    func keep(_ answer: EventLoopFuture<PostgresQueryResult>, for sql: String, _ arguments: [Cell]) {
         sent.withLock { $0[Key(sql: sql, arguments: arguments)] = answer }
     }
 
-    func take(_ sql: String, _ arguments: [Double]) -> EventLoopFuture<PostgresQueryResult>? {
+    func take(_ sql: String, _ arguments: [Cell]) -> EventLoopFuture<PostgresQueryResult>? {
         sent.withLock { $0.removeValue(forKey: Key(sql: sql, arguments: arguments)) }
     }
 }

@@ -10,8 +10,9 @@ import WallboardSupport
 ///
 /// It holds one connection, to the first host that answers, and finds out what that host is:
 /// - **primary:** `LISTEN wallboard_changed` (the triggers of `notify-postgres.sql`); notifications
-///   that arrive together make one read; a slow check of `pg_current_wal_lsn()` catches any change
-///   whose notification was lost.
+///   that arrive together make one read, and one that cannot concern the configured scope (another
+///   station's vehicles) makes none; a slow check of `pg_current_wal_lsn()` catches any change
+///   whose notification was lost, unless notifications that were skipped explain the WAL's moving.
 /// - **standby:** LISTEN is refused there, so it polls the replay position every `pollInterval` and
 ///   reads when it moved. While the standby has received changes it has not yet replayed, the data
 ///   is as old as the oldest of them: a replica that falls behind shows the "数据中断" banner.
@@ -23,7 +24,11 @@ public final class PostgresDispatchSource: PastMomentSource {
     public let configuration: PostgresSourceConfiguration
     private let publisher: SourcePublisher
     private let logger: Logger
+    private let skipped = Atomic<Int>(0)
     static let channel = "wallboard_changed"
+
+    /// Notifications that could not concern the scope, and so made no read.
+    public var skippedNotifications: Int { skipped.load(ordering: .relaxed) }
 
     public init(configuration: PostgresSourceConfiguration, logger: Logger = Logger(label: "wallboard.postgres")) {
         self.configuration = configuration
@@ -107,8 +112,15 @@ public final class PostgresDispatchSource: PastMomentSource {
         session.connection.closeFuture.whenComplete { _ in wake.signal(.lost) }
         try await session.connection.listen(on: Self.channel) { notifications in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for try await _ in notifications { wake.signal(.changed) }
+                group.addTask { [self] in
+                    for try await notification in notifications {
+                        if ChangeNotice(payload: notification.payload).concerns(configuration.scope) {
+                            wake.signal(.changed)
+                        } else {
+                            skipped.add(1, ordering: .relaxed)
+                            wake.signal(.skipped)
+                        }
+                    }
                     wake.signal(.lost)
                 }
                 group.addTask { [configuration] in
@@ -121,19 +133,23 @@ public final class PostgresDispatchSource: PastMomentSource {
                 // Notifications are trusted only from here: everything before is in this first read.
                 var walPosition = try await session.currentWALPosition()
                 publisher.publish(try await session.readSnapshot(), from: session.endpoint)
+                // The WAL moved for commits whose notifications were skipped: no read for those.
+                var skippedSinceCheck = false
                 for await events in wake.events {
                     if events.contains(.lost) || Task.isCancelled { break }
+                    if events.contains(.skipped) { skippedSinceCheck = true }
                     if events.contains(.changed) {
                         walPosition = try await session.currentWALPosition()
                         publisher.publish(try await session.readSnapshot(), from: session.endpoint)
                     } else if events.contains(.safetyCheck) {
                         let position = try await session.currentWALPosition()
-                        if position != walPosition || dayEnded() {
-                            walPosition = position
+                        if (position != walPosition && !skippedSinceCheck) || dayEnded() {
                             publisher.publish(try await session.readSnapshot(), from: session.endpoint)
                         } else {
                             publisher.confirm(from: session.endpoint)
                         }
+                        walPosition = position
+                        skippedSinceCheck = false
                     }
                 }
             }
@@ -207,6 +223,8 @@ final class Wake: Sendable {
         static let changed = Events(rawValue: 1)
         static let safetyCheck = Events(rawValue: 2)
         static let lost = Events(rawValue: 4)
+        /// A notification that could not concern the scope.
+        static let skipped = Events(rawValue: 8)
     }
 
     private let pending = Mutex(Events())

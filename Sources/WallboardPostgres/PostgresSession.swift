@@ -74,7 +74,8 @@ package final class PostgresSession: Sendable {
     /// transaction began (a standby's replayed position), which grows with every commit.
     package func readSnapshot() async throws(SourceProblem) -> DispatchSnapshot {
         let position = role == .primary ? "SELECT (pg_current_wal_lsn() - '0/0')::float8" : "SELECT (pg_last_wal_replay_lsn() - '0/0')::float8"
-        return try await inTransaction(sendingAhead: [DataClock.statement, position] + LiveStatements(vehiclePositions: features.vehiclePositions).all) { blocking in
+        let live = LiveStatements(vehiclePositions: features.vehiclePositions, scope: configuration.scope).all
+        return try await inTransaction(sendingAhead: [InterfaceStatement(DataClock.statement), InterfaceStatement(position)] + live) { blocking in
             let (clock, wall) = try self.readClocks(blocking)
             let version = try blocking.firstNumber(position, []).flatMap { Int64(exactly: $0) }
             var query = StateQuery(configuration: self.configuration.querySettings, now: clock.now(wall: wall), moment: nil, features: self.features)
@@ -127,13 +128,13 @@ package final class PostgresSession: Sendable {
         return (clock, configuration.wallClock())
     }
 
-    /// Runs `body` in a read-only transaction; `sendingAhead` are statements without arguments that
-    /// `body` asks for, sent right after BEGIN. BEGIN's answer is checked once the body has read
+    /// Runs `body` in a read-only transaction; `sendingAhead` are statements that `body` asks
+    /// for, sent right after BEGIN. BEGIN's answer is checked once the body has read
     /// (it came before every answer the body waited for). COMMIT is not waited for, since nothing
     /// read depends on it: the next read checks it, so that a transaction left open (where BEGIN
     /// would only warn) can never hold every later read in its old snapshot.
     private func inTransaction(
-        sendingAhead statements: [String] = [], _ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot
+        sendingAhead statements: [InterfaceStatement] = [], _ body: @escaping @Sendable (BlockingConnection) throws -> DispatchSnapshot
     ) async throws(SourceProblem) -> DispatchSnapshot {
         try await run { blocking in
             let commit = self.carried.withLock { carried in
@@ -142,7 +143,7 @@ package final class PostgresSession: Sendable {
             }
             let begun = blocking.send("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
-                for statement in statements { try blocking.expect(statement, []) }
+                for statement in statements { try blocking.expect(statement.sql, binding: statement.arguments) }
                 if let commit { try blocking.wait(commit) }
                 let snapshot = try body(blocking)
                 try blocking.wait(begun)

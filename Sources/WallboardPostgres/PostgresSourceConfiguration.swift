@@ -17,16 +17,16 @@ public struct PostgresSourceConfiguration: Sendable {
     /// How long one statement may run before the server cancels it.
     public var statementTimeout: Duration
     public var dayBoundary: DayBoundary
-    /// Whether snapshots carry the figures over the day (see `SQLiteSourceConfiguration`).
-    public var figuresOverTheDay: Bool
+    /// What is read: which stations, and which parts of the state (see `SQLiteSourceConfiguration`).
+    public var scope: ReadScope
     public var wallClock: @Sendable () -> Date
 
     public init(
         connection: PostgresSettings, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(20),
         safetyPollInterval: Duration = .seconds(2), retryInterval: Duration = .seconds(1), connectTimeout: Duration = .seconds(3),
-        statementTimeout: Duration = .seconds(5), figuresOverTheDay: Bool = true, wallClock: @escaping @Sendable () -> Date = { Date() }
+        statementTimeout: Duration = .seconds(5), scope: ReadScope = .wholeCentre, wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.figuresOverTheDay = figuresOverTheDay
+        self.scope = scope
         self.connection = connection
         self.dayBoundary = dayBoundary
         self.pollInterval = pollInterval
@@ -38,6 +38,6 @@ public struct PostgresSourceConfiguration: Sendable {
     }
 
     var querySettings: QuerySettings {
-        QuerySettings(dayBoundary: dayBoundary, figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
+        QuerySettings(dayBoundary: dayBoundary, scope: scope, wallClock: wallClock)
     }
 }

@@ -72,11 +72,11 @@ extension PostgresSettings: SourceAddress {
     public var secretFiles: [SecretFile] { passwordFile.map { [SecretFile(setting: "passwordFile", path: $0, holding: "password")] } ?? [] }
     public var description: String { "\(hosts.map(\.description).joined(separator: ",")) database \(database) as \(user)" }
 
-    public func makeSource(_ settings: SourceSettings, figuresOverTheDay: Bool, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource {
+    public func makeSource(_ settings: SourceSettings, scope: ReadScope, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource {
         PostgresDispatchSource(configuration: PostgresSourceConfiguration(
             connection: self, dayBoundary: settings.dayBoundary, pollInterval: settings.pollInterval,
             safetyPollInterval: min(.seconds(2), settings.staleAfter / 3),
-            retryInterval: settings.retryInterval, figuresOverTheDay: figuresOverTheDay, wallClock: wallClock
+            retryInterval: settings.retryInterval, scope: scope, wallClock: wallClock
         ))
     }
 }

@@ -56,9 +56,9 @@ struct SQLiteColumns: InterfaceColumns {
 struct SQLiteConnection: InterfaceConnection {
     let db: Database
 
-    func each(_ sql: String, _ arguments: [Double], _ body: (SQLiteColumns, Int) throws -> Void) throws {
+    func each(_ sql: String, binding arguments: [Cell], _ body: (SQLiteColumns, Int) throws -> Void) throws {
         let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(StatementArguments(arguments))
+        try statement.setArguments(StatementArguments(arguments.map(Self.value)))
         let raw = statement.sqliteStatement
         // A statement left un-reset would keep the read transaction open.
         defer { sqlite3_reset(raw) }
@@ -72,6 +72,16 @@ struct SQLiteConnection: InterfaceConnection {
             }
             position += 1
             try body(row, position)
+        }
+    }
+
+    private static func value(_ cell: Cell) -> DatabaseValue {
+        switch cell {
+        case .null: .null
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        case .blob(let bytes): Data(bytes).databaseValue
         }
     }
 }

@@ -37,10 +37,10 @@ public struct SQLiteFile: SourceAddress, Equatable {
     public var configured: [String] { [path] }
     public var description: String { path }
 
-    public func makeSource(_ settings: SourceSettings, figuresOverTheDay: Bool, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource {
+    public func makeSource(_ settings: SourceSettings, scope: ReadScope, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource {
         SQLiteDispatchSource(configuration: SQLiteSourceConfiguration(
             path: path, dayBoundary: settings.dayBoundary, pollInterval: settings.pollInterval,
-            retryInterval: settings.retryInterval, wallClock: wallClock, figuresOverTheDay: figuresOverTheDay
+            retryInterval: settings.retryInterval, wallClock: wallClock, scope: scope
         ))
     }
 }

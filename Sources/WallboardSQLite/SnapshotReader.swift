@@ -24,18 +24,18 @@ public struct SQLiteSourceConfiguration: Sendable {
     /// counts, so a late correction to such a row shows up within this time; everything newer is
     /// counted on every snapshot.
     public var settledRecount: TimeInterval
-    /// Whether snapshots carry the figures over the day (`DispatchSnapshot.day`): only layouts
-    /// that show them need them, and they cost a read of yesterday and a pass over the day.
-    public var figuresOverTheDay: Bool
+    /// What is read: which stations, and which parts of the state (the figures over the day cost
+    /// a read of yesterday and a pass over the day: only layouts that show them need them).
+    public var scope: ReadScope
 
     public init(
         path: String, dayBoundary: DayBoundary, pollInterval: Duration = .milliseconds(10), retryInterval: Duration = .seconds(1),
         lockWait: Duration = .milliseconds(50),
         futureTolerance: TimeInterval = 120, wallClock: @escaping @Sendable () -> Date = { Date() },
-        settledRecount: TimeInterval = 60, figuresOverTheDay: Bool = true
+        settledRecount: TimeInterval = 60, scope: ReadScope = .wholeCentre
     ) {
         self.settledRecount = settledRecount
-        self.figuresOverTheDay = figuresOverTheDay
+        self.scope = scope
         self.path = path
         self.pollInterval = pollInterval
         self.retryInterval = retryInterval
@@ -49,7 +49,7 @@ public struct SQLiteSourceConfiguration: Sendable {
 extension SQLiteSourceConfiguration {
     var querySettings: QuerySettings {
         QuerySettings(dayBoundary: dayBoundary, futureTolerance: futureTolerance, settledRecount: settledRecount,
-                      figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
+                      scope: scope, wallClock: wallClock)
     }
 }
 

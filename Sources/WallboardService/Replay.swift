@@ -45,11 +45,12 @@ public struct Replay {
         return films
     }
 
-    /// The configured source, or the one at `address`, read as the configuration would read it.
+    /// The configured source, or the one at `address`, read as the configuration would read it:
+    /// only what its boards can show.
     func source(address: (any SourceAddress)?) throws -> any PastMomentSource {
         var settings = configuration.source
         if let address { settings = SourceSettings(address: address, timeZone: settings.timeZone, staleAfter: settings.staleAfter) }
-        return try DispatchSources.makePastMoments(settings)
+        return try DispatchSources.makePastMoments(settings, scope: service.readScope)
     }
 
     /// Writes `ID.gif` for every board (consecutive equal frames merged, each held for its real

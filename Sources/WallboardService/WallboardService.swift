@@ -34,6 +34,8 @@ public final class WallboardService: Sendable {
     /// The video-wall processors in configuration order.
     public var processorMonitors: [ProcessorMonitor] { processors.map(\.monitor) }
     let processors: [ProcessorRuntime]
+    /// The stations and parts of the dispatch state the boards can show: what the source reads.
+    let readScope: ReadScope
     let logger: Logger
     /// The time boards draw and the HTTP side reports; tests pass one they can step.
     let wallClock: @Sendable () -> Date
@@ -120,7 +122,9 @@ public final class WallboardService: Sendable {
         let settings = configuration.source
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         let layouts = try configuration.boards.map { try loader.load(contentsOf: URL(fileURLWithPath: $0.layoutPath)) }
-        let source = source ?? DispatchSources.make(settings, figuresOverTheDay: Self.showFiguresOverTheDay(layouts), wallClock: wallClock)
+        readScope = Self.readScope(configuration, layouts)
+        logger.info("reading \(readScope) of the dispatch state")
+        let source = source ?? DispatchSources.make(settings, scope: readScope, wallClock: wallClock)
         metrics = ServiceMetrics()
         feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger, metrics: metrics)
         var boards: [BoardRuntime] = []
@@ -179,10 +183,10 @@ public final class WallboardService: Sendable {
         processorMonitors.first { $0.id == id }
     }
 
-    /// Whether any of `layouts` shows the figures over the day; seats show the calls each handled
-    /// today, which those figures count.
-    static func showFiguresOverTheDay(_ layouts: [Layout]) -> Bool {
-        layouts.contains { !$0.rootFields.isDisjoint(with: ["day", "seats"]) }
+    /// What the configured boards can show (a video-wall processor's rules look at the whole centre).
+    static func readScope(_ configuration: ServiceConfiguration, _ layouts: [Layout]) -> ReadScope {
+        guard configuration.processors.isEmpty else { return .wholeCentre }
+        return ReadScope(boards: zip(configuration.boards, layouts).map { ($0.stationID, $1) })
     }
 
     public func monitor(id: String) -> BoardMonitor? {

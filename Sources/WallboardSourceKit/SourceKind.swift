@@ -31,8 +31,8 @@ public protocol SourceAddress: Sendable, CustomStringConvertible {
     /// Files holding a secret (a password), each with the setting that names it, checked when the
     /// service starts so that a wrong mode or a missing file is found before the first read.
     var secretFiles: [SecretFile] { get }
-    /// The source, reading at the pace `settings` give.
-    func makeSource(_ settings: SourceSettings, figuresOverTheDay: Bool, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource
+    /// The source, reading what `scope` reaches at the pace `settings` give.
+    func makeSource(_ settings: SourceSettings, scope: ReadScope, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource
 }
 
 extension SourceAddress {

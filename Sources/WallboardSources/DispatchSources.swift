@@ -15,16 +15,16 @@ public enum DispatchSources {
         PostgresSourceKind(),
     ])
 
-    /// `figuresOverTheDay`: whether anything shown needs `DispatchSnapshot.day` (a door board does not).
+    /// `scope`: the stations and parts of the state the boards shown can show (`ReadScope(boards:)`).
     public static func make(
-        _ settings: SourceSettings, figuresOverTheDay: Bool = true, wallClock: @escaping @Sendable () -> Date = { Date() }
+        _ settings: SourceSettings, scope: ReadScope = .wholeCentre, wallClock: @escaping @Sendable () -> Date = { Date() }
     ) -> any DispatchStateSource {
-        settings.address.makeSource(settings, figuresOverTheDay: figuresOverTheDay, wallClock: wallClock)
+        settings.address.makeSource(settings, scope: scope, wallClock: wallClock)
     }
 
     /// The source, for rebuilding past moments; throws, naming the kind, when it cannot.
-    public static func makePastMoments(_ settings: SourceSettings) throws(SourceKindError) -> any PastMomentSource {
-        guard let source = make(settings) as? any PastMomentSource else {
+    public static func makePastMoments(_ settings: SourceSettings, scope: ReadScope = .wholeCentre) throws(SourceKindError) -> any PastMomentSource {
+        guard let source = make(settings, scope: scope) as? any PastMomentSource else {
             throw .cannotRebuildPastMoment(settings.address.kind)
         }
         return source

@@ -38,14 +38,17 @@ final class RunningSource: @unchecked Sendable {
     let source: PostgresDispatchSource
     private let task: Task<Void, Never>
 
-    init(hosts: [LocalPostgresServer], user: String = DispatchDatabase.reader, passwordFile: String? = nil, database: String = DispatchDatabase.name) {
+    init(
+        hosts: [LocalPostgresServer], user: String = DispatchDatabase.reader, passwordFile: String? = nil, database: String = DispatchDatabase.name,
+        scope: ReadScope = .wholeCentre, safetyPoll: Duration = .milliseconds(500)
+    ) {
         let settings = PostgresSettings(
             hosts: hosts.compactMap { PostgresSettings.Host($0.address) }, database: database, user: user,
             passwordFile: passwordFile, tls: .disable, applicationName: "wallboard-test"
         )
         source = PostgresDispatchSource(configuration: PostgresSourceConfiguration(
-            connection: settings, dayBoundary: .shanghai, pollInterval: .milliseconds(20), safetyPollInterval: .milliseconds(500),
-            retryInterval: .milliseconds(200), connectTimeout: .seconds(2)
+            connection: settings, dayBoundary: .shanghai, pollInterval: .milliseconds(20), safetyPollInterval: safetyPoll,
+            retryInterval: .milliseconds(200), connectTimeout: .seconds(2), scope: scope
         ))
         let source = source
         task = Task { await source.run() }

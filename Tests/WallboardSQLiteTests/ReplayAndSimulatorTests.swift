@@ -330,7 +330,7 @@ private let dayStart = 1_795_190_400.0
         let now = Date(timeIntervalSince1970: dayStart + 36_000)
         let withDay = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, wallClock: { now }))
         let without = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
-            path: path, dayBoundary: .shanghai, wallClock: { now }, figuresOverTheDay: false
+            path: path, dayBoundary: .shanghai, wallClock: { now }, scope: ReadScope(stationIDs: nil, parts: [.waitingCalls, .dayTallies, .seats])
         ))
         try withDay.open()
         try without.open()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WallboardConfig
+import WallboardDispatch
 import WallboardFonts
 import WallboardLayout
 import WallboardPostgres
@@ -422,16 +423,27 @@ import WallboardYAML
     }
 }
 
-/// A station's instance with only door boards has its source skip the figures over the day; a wall needs them.
-@Suite struct FiguresOverTheDayTests {
-    @Test func onlyLayoutsThatShowThemAskForThem() throws {
+/// A station's instance with only door boards reads its stations and skips what door boards never
+/// show; a wall, or a board without a station, needs the whole centre.
+@Suite struct ReadScopeTests {
+    @Test func theBoardsDecideWhatIsRead() throws {
         let fonts = try FontLibrary.locate(explicit: nil)
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
-        func layouts(_ names: String...) throws -> [Layout] {
-            try names.map { try loader.load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("\($0).yaml")) }
+        func layout(_ name: String) throws -> Layout {
+            try loader.load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("\(name).yaml"))
         }
-        #expect(!WallboardService.showFiguresOverTheDay(try layouts("door-192x32-bicolor", "door-256x64-bicolor", "door-64x32-mono")))
-        #expect(WallboardService.showFiguresOverTheDay(try layouts("door-192x32-bicolor", "wall-1920x1080")))
-        #expect(WallboardService.showFiguresOverTheDay(try layouts("wall-3840x2160")))
+        let doors = try ReadScope(boards: [
+            ("s01", layout("door-192x32-bicolor")), ("s02", layout("door-256x64-bicolor")), ("s02", layout("door-64x32-mono")),
+            ("s03", layout("door-128x32-mono")),
+        ])
+        #expect(doors == ReadScope(stationIDs: ["s01", "s02", "s03"], parts: [.incidentCallers]))
+        let doorAndQueue = try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), ("s01", layout("strip-160x16-calls"))])
+        #expect(doorAndQueue == ReadScope(stationIDs: ["s01"], parts: [.incidentCallers, .dayTallies]))
+        #expect(try ReadScope(boards: [("s01", layout("strip-160x16-calls")), (nil, layout("strip-160x16-calls"))]).stationIDs == nil)
+        let withWall = try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), (nil, layout("wall-1920x1080"))])
+        #expect(withWall.stationIDs == nil && withWall.parts.contains(.figuresOverTheDay))
+        let wall = try ReadScope(boards: [(nil, layout("wall-3840x2160"))])
+        #expect(wall.stationIDs == nil && wall.parts.isSuperset(of: [.incidentCallers, .dayTallies, .figuresOverTheDay]))
+        #expect(ReadScope(boards: []) == .wholeCentre)
     }
 }

@@ -134,7 +134,7 @@ struct FixedSnapshot: SourceAddress, Equatable {
     var configured: [String] { [callSign] }
     var description: String { callSign }
 
-    func makeSource(_ settings: SourceSettings, figuresOverTheDay: Bool, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource {
+    func makeSource(_ settings: SourceSettings, scope: ReadScope, wallClock: @escaping @Sendable () -> Date) -> any DispatchStateSource {
         FixedSource(callSign: callSign, dayBoundary: settings.dayBoundary, wallClock: wallClock)
     }
 }

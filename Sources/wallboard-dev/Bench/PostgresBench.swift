@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import WallboardConfig
 import WallboardDispatch
+import WallboardFonts
+import WallboardLayout
 import WallboardLocalPostgres
 import WallboardPostgres
 import WallboardSupport
@@ -12,6 +14,7 @@ extension BenchCatalog {
         BenchCase(name: "postgres-replica-commit-to-snapshot") { try await PostgresBench.commitToSnapshot(throughStandby: true) },
         BenchCase(name: "postgres-snapshot-read") { try await PostgresBench.snapshotRead() },
         BenchCase(name: "postgres-100-station-instances") { try await PostgresBench.stationInstances(count: 100) },
+        BenchCase(name: "postgres-300-station-instances") { try await PostgresBench.stationInstances(count: 100, readersBeside: 200) },
     ]
 }
 
@@ -108,9 +111,12 @@ enum PostgresBench {
 
     /// `count` Wallboard instances (processes), one per station, each driving that station's door
     /// board (emulated in one more process) from one primary: what the server and each instance use
-    /// while idle, and how long a dispatch takes from the commit to the station's board.
-    static func stationInstances(count: Int) async throws -> [String: any Sendable] {
-        let server = try largeCentre(maxConnections: count + 50)
+    /// while idle, how long a dispatch takes from the commit to the station's board, and how many
+    /// bytes each instance reads per commit. `readersBeside` more instances, too many for this
+    /// machine to run as processes, are each the source a station's instance runs (its connection,
+    /// LISTEN and reads, scoped to a door board at its station) in this process, without boards.
+    static func stationInstances(count: Int, readersBeside: Int = 0) async throws -> [String: any Sendable] {
+        let server = try largeCentre(maxConnections: count + readersBeside + 50)
         let directory = server.folder
         let fleet = try await EmulatorFleet(count: count, directory: directory)
         let layouts = FileManager.default.currentDirectoryPath + "/Layouts"
@@ -143,9 +149,19 @@ enum PostgresBench {
             try instance.run()
             instances.append(instance)
         }
+        let doorLayout = try LayoutLoader(fontNames: FontLibrary.locate(explicit: nil).names + FontLibrary.namedChains.map(\.name))
+            .load(contentsOf: URL(fileURLWithPath: layouts + "/door-192x32-bicolor.yaml"))
+        let readers = (0..<readersBeside).map { index in
+            let source = PostgresDispatchSource(configuration: PostgresSourceConfiguration(
+                connection: settings([server], applicationName: "wallboard-station-\(count + index)"), dayBoundary: .shanghai,
+                scope: ReadScope(boards: [("S\((count + index) % 50 + 1)", doorLayout)])
+            ))
+            return (source, Task { await source.run() })
+        }
+        defer { for reader in readers { reader.1.cancel() } }
         // Settled: every instance connected and its board drawn.
         let started = ContinuousClock.now
-        while try Int(server.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'wallboard-station-%'")) ?? 0 < count {
+        while try Int(server.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'wallboard-station-%'")) ?? 0 < count + readersBeside {
             guard ContinuousClock.now - started < .seconds(180) else { throw BenchError(description: "not every instance connected within 180 s") }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -164,6 +180,8 @@ enum PostgresBench {
         // Dispatches, one station at a time: commit to that station's board showing the vehicle.
         var delays: [Double] = []
         let dispatchedCPU = serverProcesses.map { ProcessResources.cpuSeconds(pid: $0) }.reduce(0, +)
+        let readBefore = instances.map { bytesRead(pid: $0.processIdentifier) }
+        var commits = 0
         let dispatchStarted = Date()
         var committedAt: [(board: Int, callSign: String, at: Double)] = []
         for board in stride(from: 0, to: count, by: max(1, count / 25)) {
@@ -181,6 +199,7 @@ enum PostgresBench {
                 """
             let at = Date().timeIntervalSince1970
             try server.session(sql, database: database)
+            commits += 1
             let boardsOfStation = stationIDs.indices.filter { stationIDs[$0] == "S\(vehicleStation)" }
             for shown in boardsOfStation { committedAt.append((shown, callSign, at)) }
             try await Task.sleep(for: .milliseconds(300))
@@ -188,6 +207,9 @@ enum PostgresBench {
         try await Task.sleep(for: .seconds(3))
         let dispatchServerPercent = (serverProcesses.map { ProcessResources.cpuSeconds(pid: $0) }.reduce(0, +) - dispatchedCPU)
             / Date().timeIntervalSince(dispatchStarted) * 100
+        // Everything an instance read while the dispatches went on (the server's answers most of all), per commit.
+        let readPerCommit = zip(instances, readBefore).map { (bytesRead(pid: $0.processIdentifier) - $1) / Double(max(1, commits)) }.sorted()
+        let skipped = readers.map(\.0.skippedNotifications).sorted()
         for instance in instances { instance.terminate() }
         let arrivals = try await fleet.stop()
         var missing = 0
@@ -208,9 +230,24 @@ enum PostgresBench {
             "instance_rss_mb_median": DispatchBench.rounded(DispatchBench.percentile(resident, 0.5)),
             "instance_rss_mb_max": DispatchBench.rounded(resident.last ?? 0),
             "dispatches_not_shown": missing,
+            "commits": commits,
+            "bytes_read_per_commit_per_instance_median": DispatchBench.rounded(DispatchBench.percentile(readPerCommit, 0.5)),
+            "bytes_read_per_commit_per_instance_max": DispatchBench.rounded(readPerCommit.last ?? 0),
         ]
+        if readersBeside > 0 {
+            result["sources_beside_the_instances"] = readersBeside
+            result["notifications_skipped_per_source_median"] = DispatchBench.percentile(skipped.map(Double.init), 0.5)
+        }
         for (key, value) in percentiles(delays) { result["commit_to_board_\(key)"] = value }
         return result
+    }
+
+    /// What process `pid` has read through system calls (sockets included): `rchar` of /proc/PID/io.
+    static func bytesRead(pid: Int32) -> Double {
+        guard let io = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8),
+              let line = io.split(separator: "\n").first(where: { $0.hasPrefix("rchar:") })
+        else { return .nan }
+        return Double(line.split(separator: " ").last ?? "") ?? .nan
     }
 
     /// The server's processes: the postmaster (whose pid heads postmaster.pid) and its children.

@@ -1,0 +1,253 @@
+import Foundation
+import Testing
+import WallboardDispatch
+import GRDB
+import WallboardInterface
+import WallboardFonts
+import WallboardLayout
+import WallboardLocalPostgres
+import WallboardPostgres
+import WallboardRender
+import WallboardSQLite
+import WallboardSimulator
+import WallboardTestKit
+
+/// A station's instance reads only what its boards can show, and its boards show exactly what the
+/// whole centre's instance shows on the same boards: every shipped door layout and the call-queue
+/// strip (calls waiting, the longest wait) on the station's boards, rendered from both reads at
+/// every commit of a simulated morning and at past moments.
+@Suite(.serialized) struct StationScopeTests {
+    /// 2026-11-20 00:00 in Shanghai.
+    static let dayStart = 1_795_104_000.0
+    static let boardLayouts = ["door-64x32-mono", "door-128x32-mono", "door-192x32-bicolor", "door-256x64-bicolor", "strip-160x16-calls"]
+    /// One station's instance, and one for two stations together.
+    static let instances: [[String]] = [["S03"], ["S02", "S07"]]
+
+    /// The boards of an instance of `stations`: every board layout at each station, and the
+    /// 256×64 door layout showing the call signs of every vehicle on the alert's incident in
+    /// place of its category.
+    static func boards(of stations: [String]) throws -> [(stationID: String?, layout: Layout)] {
+        let fonts = try FontLibrary.locate(explicit: nil)
+        let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
+        var layouts = try boardLayouts.map { try loader.load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("\($0).yaml")) }
+        let door = try String(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("door-256x64-bicolor.yaml"), encoding: .utf8)
+        let withCallSigns = door.replacingOccurrences(of: "{{alert.incident.category}}", with: "{{alert.incident.vehicles}}")
+        guard withCallSigns != door else { throw TestFailure("door-256x64-bicolor.yaml no longer shows {{alert.incident.category}}") }
+        layouts.append(try loader.load(withCallSigns, file: "door-256x64-call-signs.yaml", name: "door-256x64-call-signs"))
+        return stations.flatMap { station in layouts.map { (stationID: station, layout: $0) } }
+    }
+
+    static func renderers(of stations: [String]) throws -> [BoardRenderer] {
+        let fonts = try FontLibrary.locate(explicit: nil)
+        return try boards(of: stations).map { board in
+            BoardRenderer(
+                layout: board.layout,
+                identity: BoardIdentity(centreName: "测试中心", stationID: board.stationID, privacy: board.layout.privacy, timeZone: DayBoundary.shanghai.timeZone),
+                fonts: try FontSet(layout: board.layout) { try fonts.chain($0) }
+            )
+        }
+    }
+
+    /// What the comparisons saw, so that a test that compared nothing worth comparing fails.
+    struct Seen {
+        var moments = 0
+        /// Moments at which one of the instance's door boards alerted.
+        var alerting = 0
+        /// Moments at which an alert's incident had a vehicle of another station on it.
+        var sharedIncidents = 0
+        /// The most vehicles a station's read held, and the fewest the whole centre's did.
+        var mostScopedVehicles = 0
+        var fewestVehicles = Int.max
+    }
+
+    /// Renders every board from both snapshots at their moment and expects the same frames.
+    static func compare(
+        whole: DispatchSnapshot, scoped: DispatchSnapshot, stations: [String], renderers: [BoardRenderer], seen: inout Seen,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(scoped.takenAt == whole.takenAt, sourceLocation: sourceLocation)
+        let now = whole.takenAt
+        for renderer in renderers {
+            let expected = renderer.render(whole, at: now).frame
+            let actual = renderer.render(scoped, at: now).frame
+            #expect(actual == expected, "\(renderer.layout.name) at \(renderer.identity.stationID ?? "-") differs at \(now)", sourceLocation: sourceLocation)
+        }
+        seen.moments += 1
+        seen.mostScopedVehicles = max(seen.mostScopedVehicles, scoped.vehicles.count)
+        seen.fewestVehicles = min(seen.fewestVehicles, whole.vehicles.count)
+        let alerts = stations.flatMap { DoorBoardState(snapshot: whole, stationID: $0, now: now, hold: 60).alerts }
+        if !alerts.isEmpty { seen.alerting += 1 }
+        if alerts.contains(where: { alert in
+            (alert.incident?.vehicleIDs ?? []).contains { id in whole.vehicles.first { $0.id == id }.map { !stations.contains($0.stationID) } ?? false }
+        }) {
+            seen.sharedIncidents += 1
+        }
+    }
+
+    static func expectWorthComparing(_ seen: Seen, moments: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(seen.moments >= moments, "only \(seen.moments) moments compared", sourceLocation: sourceLocation)
+        #expect(seen.alerting >= 3, "a door board alerted at only \(seen.alerting) moments", sourceLocation: sourceLocation)
+        #expect(seen.mostScopedVehicles < seen.fewestVehicles, "a station's read held \(seen.mostScopedVehicles) vehicles, the centre \(seen.fewestVehicles)", sourceLocation: sourceLocation)
+    }
+
+    /// Compares the live reads of every instance with the whole centre's after each commit of the simulator.
+    actor LiveComparison {
+        let whole: SQLiteSnapshotReader
+        let scoped: [(stations: [String], reader: SQLiteSnapshotReader, renderers: [BoardRenderer])]
+        var seen: [Seen]
+
+        init(path: String) throws {
+            whole = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
+            scoped = try StationScopeTests.instances.map { stations in
+                let scope = ReadScope(boards: try StationScopeTests.boards(of: stations))
+                return (stations, SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, scope: scope)),
+                        try StationScopeTests.renderers(of: stations))
+            }
+            seen = Array(repeating: Seen(), count: scoped.count)
+        }
+
+        func compareNow() throws {
+            try whole.open()
+            let snapshot = try whole.readSnapshot()
+            // Before the simulator's first events its clock is not written yet: the reads' moments are the wall clock's.
+            guard snapshot.timeline != nil else { return }
+            for (index, instance) in scoped.enumerated() {
+                try instance.reader.open()
+                StationScopeTests.compare(
+                    whole: snapshot, scoped: try instance.reader.readSnapshot(), stations: instance.stations,
+                    renderers: instance.renderers, seen: &seen[index]
+                )
+            }
+        }
+    }
+
+    @Test func aStationsInstanceShowsWhatTheWholeCentresShowsThroughASimulatedMorning() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("city.db")
+        let comparison = try LiveComparison(path: path)
+        let store = AfterEachCommit(try await SQLiteSimulationStore(path: path, journalMode: .wal)) { try await comparison.compareNow() }
+        let settings = SimulationSettings(
+            seed: 3, start: Date(timeIntervalSince1970: Self.dayStart + 7 * 3600), end: Date(timeIntervalSince1970: Self.dayStart + 11 * 3600),
+            followsClock: false
+        )
+        try await DispatchSimulator(store: store, settings: settings).run()
+        for seen in await comparison.seen { Self.expectWorthComparing(seen, moments: 100) }
+
+        // An incident that a vehicle of S03 and one of another station work together: S03's
+        // alert shows the other's call sign, which its read must therefore hold.
+        let end = Self.dayStart + 11 * 3600
+        try Self.dispatchTogether(path, stations: ["S03", "S05"], at: end - 30)
+        try await comparison.compareNow()
+        #expect(await comparison.seen[0].sharedIncidents == 1)
+
+        // The same morning rebuilt at past moments, every five minutes.
+        let whole = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
+        try whole.open()
+        for stations in Self.instances {
+            let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
+                path: path, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: stations))
+            ))
+            try reader.open()
+            let renderers = try Self.renderers(of: stations)
+            var seen = Seen()
+            for step in 0..<48 {
+                let moment = Date(timeIntervalSince1970: Self.dayStart + 7 * 3600 + 300 + Double(step) * 300)
+                Self.compare(whole: try whole.readSnapshot(at: moment), scoped: try reader.readSnapshot(at: moment), stations: stations, renderers: renderers, seen: &seen)
+            }
+            // Twenty seconds after each of the stations' dispatches, so that past alerts are compared too.
+            for dispatched in try Self.dispatchTimes(path, stations: stations) {
+                let moment = Date(timeIntervalSince1970: dispatched + 20)
+                Self.compare(whole: try whole.readSnapshot(at: moment), scoped: try reader.readSnapshot(at: moment), stations: stations, renderers: renderers, seen: &seen)
+            }
+            Self.expectWorthComparing(seen, moments: 50)
+            if stations == ["S03"] { #expect(seen.sharedIncidents >= 1) }
+        }
+    }
+
+    /// Dispatches a vehicle of each of `stations` (one on standby if there is one) to one new
+    /// incident at `time`, as a dispatch system would write it.
+    static func dispatchTogether(_ path: String, stations: [String], at time: Double) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO incidents (id, received_at, answered_at, dispatched_at, priority, category, complaint, pickup_address, casualties) \
+                VALUES ('SHARED', ?, ?, ?, 1, '车祸', '两车相撞 多人受伤', '测试路1号', 4)
+                """, arguments: [time - 120, time - 110, time])
+            for station in stations {
+                guard let vehicle = try String.fetchOne(db, sql: "SELECT id FROM vehicles WHERE station_id = ? ORDER BY status <> 7, id", arguments: [station]) else {
+                    throw TestFailure("no vehicle at \(station)")
+                }
+                try db.execute(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, 'SHARED', ?, ?)", arguments: ["SHARED-" + vehicle, vehicle, time])
+                try db.execute(sql: "UPDATE vehicles SET status = 1, status_since = ?, incident_id = 'SHARED', task_id = ? WHERE id = ?", arguments: [time, "SHARED-" + vehicle, vehicle])
+                try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, 1, ?, 'SHARED', ?)", arguments: [vehicle, time, "SHARED-" + vehicle])
+            }
+        }
+    }
+
+    /// When the vehicles of `stations` were dispatched, in Unix seconds.
+    static func dispatchTimes(_ path: String, stations: [String]) throws -> [Double] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            try Double.fetchAll(db, sql: """
+                SELECT t.dispatched_at FROM vehicle_tasks AS t JOIN vehicles AS v ON v.id = t.vehicle_id \
+                WHERE t.dispatched_at IS NOT NULL AND v.station_id IN (\(stations.map { _ in "?" }.joined(separator: ", "))) ORDER BY 1
+                """, arguments: StatementArguments(stations))
+        }
+    }
+
+    @Test func onPostgreSQLToo() async throws {
+        let server = try LocalPostgresServer.primary()
+        try server.psql("CREATE DATABASE city")
+        let settings = try PostgresSettings(url: "postgresql://\(LocalPostgresServer.user)@\(server.address)/city?sslmode=disable")
+        let stations = Self.instances[0]
+        let whole = PostgresDispatchSource(configuration: PostgresSourceConfiguration(connection: settings, dayBoundary: .shanghai))
+        let scoped = PostgresDispatchSource(configuration: PostgresSourceConfiguration(
+            connection: settings, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: stations))
+        ))
+        let renderers = try Self.renderers(of: stations)
+        let seen = Locked(Seen())
+        let writer = try await PostgresSimulationStore.open(settings)
+        let store = AfterEachCommit(writer) {
+            let (wholeSnapshot, scopedSnapshot) = (try await whole.readSnapshotOnce(), try await scoped.readSnapshotOnce())
+            guard wholeSnapshot.timeline != nil else { return }
+            seen.withLock { Self.compare(whole: wholeSnapshot, scoped: scopedSnapshot, stations: stations, renderers: renderers, seen: &$0) }
+        }
+        let simulation = SimulationSettings(
+            seed: 3, start: Date(timeIntervalSince1970: Self.dayStart + 7 * 3600), end: Date(timeIntervalSince1970: Self.dayStart + 9 * 3600),
+            followsClock: false
+        )
+        try await DispatchSimulator(store: store, settings: simulation).run()
+        await writer.close()
+        Self.expectWorthComparing(seen.withLock { $0 }, moments: 50)
+        var past = Seen()
+        for step in 0..<12 {
+            let moment = Date(timeIntervalSince1970: Self.dayStart + 7 * 3600 + 600 + Double(step) * 600)
+            Self.compare(whole: try await whole.snapshot(at: moment), scoped: try await scoped.snapshot(at: moment), stations: stations, renderers: renderers, seen: &past)
+        }
+        #expect(past.mostScopedVehicles < past.fewestVehicles)
+    }
+}
+
+/// A store that runs `check` after each transaction it commits: the simulator waits for it, so
+/// the check sees the database as the transaction left it.
+struct AfterEachCommit: SimulationStore {
+    let store: any SimulationStore
+    let check: @Sendable () async throws -> Void
+
+    init(_ store: any SimulationStore, check: @escaping @Sendable () async throws -> Void) {
+        self.store = store
+        self.check = check
+    }
+
+    var name: String { store.name }
+    func installInterface() async throws { try await store.installInterface() }
+    func setDurable(_ durable: Bool) async throws { try await store.setDurable(durable) }
+    func number(_ sql: String) async throws -> Double? { try await store.number(sql) }
+
+    func commit(_ statements: [InterfaceStatement]) async throws {
+        try await store.commit(statements)
+        try await check()
+    }
+}
