@@ -32,9 +32,8 @@ package struct LiveStatements {
         waitingCalls = scope.parts.contains(.waitingCalls) || (scope.parts.contains(.incidentCallers) && scope.stationIDs == nil)
             ? InterfaceStatement(waiting) : nil
         if let stationIDs = scope.orderedStationIDs {
-            // `own`: the stations' vehicles; `worked`: the incidents they work, by their current
-            // incident, their open tasks and the task they point at.
-            // No station at all matches no vehicle.
+            // `own`: the stations' vehicles (none for no station); `worked`: the incidents they
+            // work, by their current incident, their open tasks and the task they point at.
             let stationList = stationIDs.isEmpty ? "NULL" : Array(repeating: "?", count: stationIDs.count).joined(separator: ", ")
             let with = """
                 WITH own AS (SELECT id, incident_id, task_id FROM vehicles WHERE station_id IN (\(stationList))), \

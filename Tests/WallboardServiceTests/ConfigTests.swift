@@ -446,4 +446,17 @@ import WallboardYAML
         #expect(wall.stationIDs == nil && wall.parts.isSuperset(of: [.incidentCallers, .dayTallies, .figuresOverTheDay]))
         #expect(ReadScope(boards: []) == .wholeCentre)
     }
+
+    /// A video-wall processor's rules look at every incident of the centre, whatever the boards show.
+    @Test func aProcessorReadsTheWholeCentre() throws {
+        let door = ConfigTests.minimal.replacingOccurrences(of: "wall-384x192-rgb.yaml", with: "door-192x32-bicolor.yaml")
+            + "\n    station: S01\n"
+        let layouts = [try LayoutLoader(fontNames: FontLibrary.locate(explicit: nil).names + FontLibrary.namedChains.map(\.name))
+            .load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("door-192x32-bicolor.yaml"))]
+        let alone = try ConfigLoader.load(door, file: "/etc/wallboard/test.yaml")
+        #expect(WallboardService.readScope(alone, layouts).stationIDs == ["S01"])
+        let withProcessor = try ConfigLoader.load(door + ConfigTests.withProcessor.dropFirst(ConfigTests.minimal.count), file: "/etc/wallboard/test.yaml")
+        #expect(!withProcessor.processors.isEmpty)
+        #expect(WallboardService.readScope(withProcessor, layouts) == .wholeCentre)
+    }
 }
