@@ -5,16 +5,17 @@ import Synchronization
 import WallboardCommandLine
 import WallboardEmulator
 import WallboardProtocols
+import WallboardSupport
 import WallboardTransport
 import WallboardTransportCore
 
-/// `wallboard-dev emulate-fleet`: many Onbon font-card door boards on pseudo-terminals in one process,
-/// logging when each text reached each board. The soak and scale runs drive a service against it,
+/// `wallboard-dev emulate-fleet`: many door boards on pseudo-terminals in one process (Onbon font
+/// cards, and C-Power cards beside them), logging when each text reached each board. The soak and scale runs drive a service against it,
 /// so the service's CPU, memory and descriptors are measured apart from the boards'.
 struct EmulateFleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulate-fleet",
-        abstract: "Play many BX-5K door boards on pseudo-terminals and log every text they show, with its arrival time.",
+        abstract: "Play many door boards (BX-5K, C-Power) on pseudo-terminals and log every text they show, with its arrival time.",
         discussion: """
             Writes the boards' serial devices to --devices (one per line) once all are open, serves them until \
             standard input closes, then writes the log: one line per text change, tab-separated: board index, \
@@ -24,6 +25,9 @@ struct EmulateFleetCommand: AsyncParsableCommand {
 
     @Option(help: "How many boards.")
     var count: Int
+
+    @Option(help: "The boards' controllers, comma-separated, taken in turn: board i plays the (i mod count)th. bx5k, cpower.")
+    var models = FleetModel.bx5k.rawValue
 
     @Option(help: "Write the boards' devices here, one per line, once all are serving.")
     var devices: String
@@ -35,12 +39,13 @@ struct EmulateFleetCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        let kinds = try FleetModel.list(models)
         let library = try fonts.library()
         let painter = FontChainPainter(chains: [16: try library.chain("cjk-16"), 24: try library.chain("cjk-24"), 32: try library.chain("cjk-32")])
         let journal = ArrivalJournal()
         var servers: [PseudoTerminalBoardServer] = []
         for index in 0..<count {
-            let board = LoggingFontCard(index: index, painter: painter, journal: journal)
+            let board = LoggingBoard(index: index, model: kinds[index % kinds.count], painter: painter, journal: journal)
             servers.append(try PseudoTerminalBoardServer(board: board))
         }
         defer { for server in servers { server.close() } }
@@ -72,28 +77,64 @@ struct EmulateFleetCommand: AsyncParsableCommand {
     }
 }
 
-/// A BX-5K font card that notes each area's text the moment it changes.
-private actor LoggingFontCard: ServedBoard {
+/// A controller the fleet plays: one with a minimum time between updates and one without.
+enum FleetModel: String, CaseIterable, Sendable {
+    case bx5k
+    case cpower
+
+    /// `list` ("bx5k,cpower") as models, refusing a name the fleet cannot play.
+    static func list(_ list: String) throws -> [FleetModel] {
+        let models = try list.split(separator: ",").map { name in
+            guard let model = FleetModel(rawValue: String(name)) else {
+                throw ValidationError("--models: the fleet plays \(allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+            }
+            return model
+        }
+        guard !models.isEmpty else { throw ValidationError("--models names no controller") }
+        return models
+    }
+
+    /// The least time the controller allows between two updates (the protocols' registry); nil: none.
+    var minimumUpdateInterval: Duration? { BoardProtocols.model(named: rawValue)?.minimumUpdateInterval }
+
+    /// The name and the interval, for reports: "bx5k (minimum interval 1.0 s)".
+    var described: String {
+        rawValue + (minimumUpdateInterval.map { " (minimum interval \($0.inSeconds) s)" } ?? " (no minimum interval)")
+    }
+}
+
+/// A door board that notes each area's (window's) text the moment it changes.
+private actor LoggingBoard: ServedBoard {
     let index: Int
-    private var emulator: OnbonFontCardEmulator
+    /// One of the two, as `model` says.
+    private var fontCard: OnbonFontCardEmulator?
+    private var cpower: CPowerEmulator?
     private var shown: [UInt8: String] = [:]
     private let journal: ArrivalJournal
 
-    init(index: Int, painter: any BoardTextPainter, journal: ArrivalJournal) {
+    init(index: Int, model: FleetModel, painter: any BoardTextPainter, journal: ArrivalJournal) {
         self.index = index
-        emulator = OnbonFontCardEmulator(configuration: .init(width: 192, height: 32, model: .bx5k), painter: painter)
+        switch model {
+        case .bx5k: fontCard = OnbonFontCardEmulator(configuration: .init(width: 192, height: 32, model: .bx5k), painter: painter)
+        case .cpower: cpower = CPowerEmulator(configuration: .init(width: 192, height: 32), painter: painter)
+        }
         self.journal = journal
     }
 
     func receive(_ bytes: [UInt8]) async -> [UInt8] {
-        let answer = emulator.receive(bytes)
+        var answer: [UInt8] = []
+        var texts: [UInt8: String] = [:]
+        if let reply = fontCard?.receive(bytes) {
+            answer = reply
+            texts = fontCard?.areas.mapValues(\.text.plainText) ?? [:]
+        } else if let reply = cpower?.receive(bytes) {
+            answer = reply
+            texts = cpower?.texts.mapValues(\.text) ?? [:]
+        }
         let now = Date().timeIntervalSince1970
-        for (id, area) in emulator.areas {
-            let text = area.text.plainText
-            if shown[id] != text {
-                shown[id] = text
-                journal.add(board: index, at: now, area: id, text: text)
-            }
+        for (id, text) in texts where shown[id] != text {
+            shown[id] = text
+            journal.add(board: index, at: now, area: id, text: text)
         }
         return answer
     }

@@ -48,6 +48,25 @@ import WallboardTestKit
         }
     }
 
+    @Test func theFleetPlaysFontCardsAndCPowerCardsInTurnAndRefusesOtherModels() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let workshop = WallboardProgram.executable.deletingLastPathComponent().appendingPathComponent("wallboard-dev")
+        let devices = directory.appendingPathComponent("devices.txt").path
+        let log = directory.appendingPathComponent("log.tsv").path
+        let nothing = URL(fileURLWithPath: "/dev/null")
+        let served = try WallboardProgram.run(
+            ["emulate-fleet", "--count", "3", "--models", "bx5k,cpower", "--devices", devices, "--log", log], in: directory, program: workshop, input: nothing
+        )
+        #expect(served.status == 0, "\(served.errors)")
+        #expect(try String(contentsOfFile: devices, encoding: .utf8).split(separator: "\n").count == 3)
+        let refused = try WallboardProgram.run(
+            ["emulate-fleet", "--count", "2", "--models", "bx5k,huidu", "--devices", devices, "--log", log], in: directory, program: workshop, input: nothing
+        )
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("the fleet plays bx5k, cpower, not 'huidu'"), "\(refused.errors)")
+    }
+
     @Test func configurationWithAnErrorIsNamedAndExitsNonZero() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心

@@ -283,11 +283,17 @@ final class BoardRuntime: Service, Sendable {
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
             let newData = monitor.state.withLock { $0.freshSnapshotTakenAt != nil }
-            if let heldUntil = heldUntil(lastFrameSent, sink, newData: newData), heldUntil > .now { nextCheck = min(nextCheck, heldUntil) }
-            if let interval = sink.resendInterval, let lastFullSend { nextCheck = min(nextCheck, lastFullSend + interval) }
+            let holding = heldUntil(lastFrameSent, sink, newData: newData).flatMap { $0 > .now ? $0 : nil }
+            if let holding { nextCheck = min(nextCheck, holding) }
+            var frameDue: ContinuousClock.Instant?
+            if let interval = sink.resendInterval, let lastFullSend { frameDue = lastFullSend + interval }
             if let delivered, let phase = sink.nextChange(of: delivered.frame, after: delivered.at) {
-                nextCheck = min(nextCheck, ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, phase.timeIntervalSince(wallClock())) * 1000))))
+                let phaseDue = ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, phase.timeIntervalSince(wallClock())) * 1000)))
+                frameDue = min(frameDue ?? phaseDue, phaseDue)
             }
+            // A resend or blink phase that falls while the controller's interval holds frames back
+            // goes when the hold ends: waking for it sooner would only spin until then.
+            if let frameDue { nextCheck = min(nextCheck, max(frameDue, holding ?? frameDue)) }
             await monitor.deliveryBell.wait(until: nextCheck)
         }
     }

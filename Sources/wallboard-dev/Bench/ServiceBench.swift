@@ -15,15 +15,16 @@ import WallboardSupport
 import WallboardTransport
 
 extension BenchCatalog {
-    /// The whole service: a commit reaching a door board's emulator over a pseudo-terminal, 200 and
-    /// 500 emulated boards keeping their clocks on time while vehicles are dispatched, and what the
-    /// browser wall costs on the WebSocket.
+    /// The whole service: a commit reaching a door board's emulator over a pseudo-terminal, 200, 500
+    /// and 1000 emulated boards keeping their clocks on time while vehicles are dispatched, and what
+    /// the browser wall costs on the WebSocket.
     static let service: [BenchCase] = [
         BenchCase(name: "service-commit-to-door-board") { try await measureCommitToDoorBoard(.onbonFontCardOverPTY) },
         BenchCase(name: "service-commit-to-cpower-door-board") { try await measureCommitToDoorBoard(.cPowerOverTCP) },
         BenchCase(name: "service-commit-to-huidu-door-board") { try await measureCommitToDoorBoard(.huiduOverTCP) },
         BenchCase(name: "service-200-emulated-boards") { try await measureEmulatedFleet(count: 200, seconds: 30) },
         BenchCase(name: "service-500-emulated-boards") { try await measureEmulatedFleet(count: 500, seconds: 30) },
+        BenchCase(name: "service-1000-emulated-boards") { try await measureEmulatedFleet(count: 1000, seconds: 30, models: [.bx5k, .cpower]) },
         BenchCase(name: "service-wall-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false) },
         BenchCase(name: "service-wall-browser-bytes-ticker") { try await measureWallBrowserBytes(seconds: 10, withTicker: true) },
         BenchCase(name: "service-wall-3840x2160-browser-bytes") { try await measureWallBrowserBytes(seconds: 10, withTicker: false, wall: (3840, 2160)) },
@@ -270,22 +271,24 @@ private final class LatenessLog: Sendable {
     var values: [Double] { stored.withLock { $0 } }
 }
 
-/// `count` BX-5K door boards on pseudo-terminals, played by `wallboard-dev emulate-fleet` in another
-/// process, spread over 50 stations. After a warm-up, a vehicle is dispatched every 2 s at an idle
+/// `count` door boards on pseudo-terminals, BX-5K font cards or `models` in turn (one of each per
+/// station), played by `wallboard-dev emulate-fleet` in another process, spread over 50 stations. After a warm-up, a vehicle is dispatched every 2 s at an idle
 /// station and stood down 3 s later. Reports the service's CPU and memory, how late each turn of
 /// the idle clock reached each board, and how long each dispatch took from commit to its station's
 /// boards. The door layout's clock shows HH:mm, so the run lasts until a minute has turned on
 /// every board (`seconds` or up to a minute longer): that turn, all boards at once, is the sample.
-private func measureEmulatedFleet(count: Int, seconds: Double) async throws -> [String: any Sendable] {
+/// With more than one model, each one's figures are reported apart too: a font card's minimum
+/// interval may hold a dispatch behind the minute's turn, which a C-Power card never does.
+private func measureEmulatedFleet(count: Int, seconds: Double, models: [FleetModel] = [.bx5k]) async throws -> [String: any Sendable] {
     let database = try await BenchDatabase(stations: 50, vehicles: 150)
     defer { database.remove() }
     let idle = try await database.idleStations()
     let stations = try await database.stationIDs()
-    let fleet = try await EmulatorFleet(count: count, directory: database.directory)
+    let fleet = try await EmulatorFleet(count: count, models: models, directory: database.directory)
     let boards = fleet.doorBoards(stations: stations, layoutsDirectory: "LAYOUTS")
     let configuration = try database.configuration(boards: boards)
     let service = try WallboardService(configuration: configuration)
-    let boardsOfStation = Dictionary(grouping: 0..<count) { stations[$0 % stations.count] }
+    let boardsOfStation = fleet.boardsOfStation(stations)
     let queue = try DatabaseQueue(path: database.path)
     let fleetProcess = fleet.processIdentifier
     let measured = try await withBoards(service) {
@@ -321,23 +324,37 @@ private func measureEmulatedFleet(count: Int, seconds: Double) async throws -> [
         )
     }
     let arrivals = try await fleet.stop()
-    var delays: [Double] = []
+    var delays: [FleetModel: [Double]] = [:]
     var missed = 0
     for dispatch in measured.dispatches {
-        if let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boardsOfStation[dispatch.station] ?? [], after: dispatch.at - 0.001) {
-            delays.append((shown - dispatch.at) * 1000)
-        } else {
-            missed += 1
+        for model in models {
+            let boardsOfKind = (boardsOfStation[dispatch.station] ?? []).filter { fleet.model(of: $0) == model }
+            if let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boardsOfKind, after: dispatch.at - 0.001) {
+                delays[model, default: []].append((shown - dispatch.at) * 1000)
+            } else {
+                missed += 1
+            }
         }
     }
-    let lateness = arrivals.clockLateness(from: measured.start, timeZone: configuration.source.timeZone)
+    let timeZone = configuration.source.timeZone
+    let lateness = arrivals.clockLateness(from: measured.start, timeZone: timeZone)
+    var byController: [String: any Sendable] = [:]
+    if models.count > 1 {
+        for model in models {
+            byController[model.described] = [
+                "clock_lateness": percentiles(arrivals.clockLateness(from: measured.start, timeZone: timeZone) { fleet.model(of: $0) == model }),
+                "commit_to_board": percentiles(delays[model] ?? []),
+            ] as [String: any Sendable]
+        }
+    }
     return [
         "boards": count, "seconds": (measured.elapsed * 10).rounded() / 10,
         "cpu_percent_of_one_core": (measured.cpuPercent * 10).rounded() / 10,
         "emulators_cpu_percent_of_one_core": (measured.fleetCPUPercent * 10).rounded() / 10,
         "peak_rss_mb": measured.peakRSS, "open_descriptors": measured.descriptors,
         "clock_lateness": percentiles(lateness),
-        "commit_to_board": percentiles(delays), "dispatches": measured.dispatches.count, "dispatches_not_shown": missed,
+        "commit_to_board": percentiles(delays.values.flatMap { $0 }), "dispatches": measured.dispatches.count, "dispatches_not_shown": missed,
+        "by_controller": byController,
         "what": "service in this process; boards in wallboard-dev emulate-fleet; clock lateness: arrival at the emulator after the minute the idle clock (HH:mm) shows began",
     ]
 }

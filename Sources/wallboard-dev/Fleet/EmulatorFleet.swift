@@ -6,17 +6,22 @@ import Glibc
 /// and its own CPU, memory and descriptors are measured without the boards'.
 final class EmulatorFleet {
     let devices: [String]
+    /// Board `i` plays `models[i % models.count]`.
+    let models: [FleetModel]
     private let process: Process
     private let input: Pipe
     private let logPath: String
 
-    /// Starts `count` boards and waits until every one is serving.
-    init(count: Int, directory: URL) async throws {
+    /// Starts `count` boards, playing `models` in turn, and waits until every one is serving.
+    init(count: Int, models: [FleetModel] = [.bx5k], directory: URL) async throws {
+        self.models = models
         let devicesPath = directory.appendingPathComponent("fleet-devices.txt").path
         logPath = directory.appendingPathComponent("fleet-arrivals.tsv").path
         process = Process()
         process.executableURL = try EmulatorFleet.thisProgram()
-        process.arguments = ["emulate-fleet", "--count", "\(count)", "--devices", devicesPath, "--log", logPath]
+        process.arguments = [
+            "emulate-fleet", "--count", "\(count)", "--models", models.map(\.rawValue).joined(separator: ","), "--devices", devicesPath, "--log", logPath,
+        ]
         input = Pipe()
         process.standardInput = input
         try process.run()
@@ -44,14 +49,30 @@ final class EmulatorFleet {
         return product
     }
 
-    /// The boards as configuration list items: door board `i` at `stations[i % count]`, 9600 baud.
+    /// The controller board `index` plays.
+    func model(of index: Int) -> FleetModel {
+        models[index % models.count]
+    }
+
+    /// The station of board `index`: the boards of one turn of `models` share one, so a station
+    /// has one board of each controller.
+    func station(of index: Int, in stations: [String]) -> String {
+        stations[(index / models.count) % stations.count]
+    }
+
+    /// The boards of each station, by index.
+    func boardsOfStation(_ stations: [String]) -> [String: [Int]] {
+        Dictionary(grouping: devices.indices) { station(of: $0, in: stations) }
+    }
+
+    /// The boards as configuration list items: door board `i` at `station(of: i)`, 9600 baud.
     func doorBoards(stations: [String], layoutsDirectory: String) -> String {
         devices.enumerated().map { index, device in
             """
               - id: door-\(index)
-                station: \(stations[index % stations.count])
+                station: \(station(of: index, in: stations))
                 layout: \(layoutsDirectory)/door-192x32-bicolor.yaml
-                protocol: bx5k
+                protocol: \(model(of: index).rawValue)
                 transport:
                   serial: \(device)
                   baud: 9600
@@ -106,10 +127,11 @@ struct FleetArrivals {
     /// minute ("HH:mm") began, in milliseconds, for arrivals after `from` (Unix time). Only a
     /// turn counts: the text that follows the one a unit earlier in the same area. A clock that
     /// comes back mid-minute (an alert ended) shows a time that began long before, which is not
-    /// lateness. An HH:mm board gives one sample a minute, all boards at the same moment.
-    func clockLateness(from: Double, timeZone: TimeZone) -> [Double] {
+    /// lateness. An HH:mm board gives one sample a minute, all boards at the same moment. Only
+    /// the boards `boards` admits count.
+    func clockLateness(from: Double, timeZone: TimeZone, of boards: (Int) -> Bool = { _ in true }) -> [Double] {
         var lateness: [Double] = []
-        for arrivals in byBoard.values {
+        for (board, arrivals) in byBoard where boards(board) {
             var shownBefore: [Int: (start: Int, unit: Int)] = [:]
             for arrival in arrivals {
                 let shown = Self.clockTime(arrival.text)
@@ -177,13 +199,13 @@ struct FleetError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// p50, p99 and max of `values` (milliseconds), rounded to 0.1, with the sample count; only the
-/// count when there are none (JSON has no NaN).
+/// p50, p95, p99 and max of `values` (milliseconds), rounded to 0.1, with the sample count; only
+/// the count when there are none (JSON has no NaN).
 func percentiles(_ values: [Double]) -> [String: any Sendable] {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return ["samples": 0] }
     func at(_ fraction: Double) -> Double {
         (sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))] * 10).rounded() / 10
     }
-    return ["p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1), "samples": sorted.count]
+    return ["p50_ms": at(0.5), "p95_ms": at(0.95), "p99_ms": at(0.99), "max_ms": at(1), "samples": sorted.count]
 }
