@@ -8,7 +8,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # rasterised here).
 # Tests: the sqlite3 program (a writer in another process), Pillow (an independent PNG/GIF reader)
 # and headless Chromium (the browser preview checked against the frames).
-DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev libxml2 fonts-noto-cjk python3-pil sqlite3 chromium
+# Benchmarks: luma.core, whose canvas draws bench case text-192x32-two-lines-vs-luma's peer frames.
+DEBIAN_PACKAGES := pkg-config libsqlite3-dev zlib1g-dev libusb-1.0-0-dev libxml2 fonts-noto-cjk python3-pil sqlite3 chromium python3-luma.core
 # Tests only: PostgreSQL, whose servers (a primary and a hot standby) the tests start themselves,
 # and chromedriver, through which the console tests drive headless Chromium (WebDriver).
 TEST_PACKAGES := postgresql chromium-driver

@@ -176,7 +176,9 @@ let package = Package(
                 "WallboardTransportCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            // The luma.core + Pillow peer of bench case text-192x32-two-lines-vs-luma.
+            exclude: ["Bench/luma_text.py"]
         ),
         .testTarget(name: "WallboardRenderTests", dependencies: ["WallboardRender", "WallboardTestKit"]),
         .testTarget(name: "WallboardExportTests", dependencies: ["WallboardExport", "WallboardRender", "WallboardText", "WallboardTestKit"]),

@@ -92,6 +92,10 @@ struct Resolution: Sendable {
     /// One group per layout widget of the state.
     let groups: [[any DrawnWidget]]
     let widgets: [any DrawnWidget]
+    /// Numbers the resolutions of one binding and those after it: the same serial, the same
+    /// widgets. A frame compares a widget with the one drawn before by serial alone, where
+    /// comparing a page of text widgets field by field cost a door board a fifth of its frame.
+    let serial: Int
 }
 
 /// The context in mustache's form, converted on first use: only templates with sections need it.

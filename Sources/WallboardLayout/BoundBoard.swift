@@ -37,14 +37,23 @@ public struct BoundBoard: Sendable {
     /// (the banner after the widgets): the widget, the moment it drew it for and its output.
     /// Kept across a rebinding: a widget bound the same that nothing redrawn covers stays as drawn.
     private var drawnMoving: [Int: DrawnMoving] = [:]
+    /// The number the next widgets bound for a state key take (see `Resolution.serial`).
+    private var nextSerial = 0
 
     struct DrawnMoving: Sendable {
         var widget: any DrawnWidget
+        /// The serial of the widgets it was one of: a widget of the same serial at the same
+        /// position is this one, with no need to compare them.
+        var serial: Int
         var moment: Date
         var output: RenderOutput
     }
     /// The door board's alerts as last worked out, and the moments they hold for.
     private var doorAlerts: (state: DoorBoardState, start: Date, end: Date)?
+    /// The state key and widgets of the last frame, with its alert rotation slot: they hold while
+    /// the slot and (on door boards) `doorAlerts` do, so that a frame need not work out its alert
+    /// and look its widgets up by key again.
+    private var shown: (slot: Int, key: String, widgets: [any DrawnWidget], serial: Int)?
 
     /// The pixels and text areas of the widgets that do not move, for one state.
     struct StaticLayer: Sendable {
@@ -130,6 +139,7 @@ public struct BoundBoard: Sendable {
         previousBasis = basis ?? previousBasis
         basis = nil
         doorAlerts = nil
+        shown = nil
     }
 
     /// The door board's alerts at `now` (empty on other boards).
@@ -153,7 +163,7 @@ public struct BoundBoard: Sendable {
     /// draws differently than it did then, or when something drawn again overlaps it.
     public mutating func render(at now: Date) -> (frame: Frame, output: RenderOutput) {
         let layout = renderer.layout
-        let (key, widgets) = self.widgets(at: now)
+        let (key, widgets, serial) = self.widgets(at: now)
         if layers[key] == nil { layers[key] = makeLayer(key: key, widgets: widgets) }
         guard let usable = layers[key]?.usable else { return (Frame(bitmap: Bitmap(width: layout.width, height: layout.height, format: layout.format)), RenderOutput()) }
         // Drawn every frame, by position: the widgets that move (all of them when the layer
@@ -177,16 +187,19 @@ public struct BoundBoard: Sendable {
         }
         guard let layer = layers[key] else { return (Frame(bitmap: canvas.bitmap), RenderOutput()) }
         // Restored from the layer: where the layer changed, and where a moving widget drawn
-        // before is gone or bound otherwise since.
-        let current = Dictionary(moving.map { ($0.index, $0.widget) }) { first, _ in first }
+        // before is gone or bound otherwise since. Widgets drawn with this frame's serial are
+        // this frame's, at the same positions: none of them is gone.
         var restore = pendingDirty
-        for (index, earlier) in kept where !(current[index].map { earlier.widget.drawsLike($0) } ?? false) {
-            restore.append(earlier.widget.bounds)
+        if kept.values.contains(where: { $0.serial != serial }) {
+            let current = Dictionary(moving.map { ($0.index, $0.widget) }) { first, _ in first }
+            for (index, earlier) in kept where !(current[index].map { earlier.serial == serial || earlier.widget.drawsLike($0) } ?? false) {
+                restore.append(earlier.widget.bounds)
+            }
         }
         // A widget drawn before is kept if it is bound the same, draws the same now, and nothing
         // restored falls on it.
         var redraw = moving.map { index, widget in
-            guard let earlier = kept[index], earlier.widget.drawsLike(widget) else { return true }
+            guard let earlier = kept[index], earlier.serial == serial || earlier.widget.drawsLike(widget) else { return true }
             return !widget.drawsTheSame(at: now, asAt: earlier.moment) || restore.contains { $0.intersects(widget.bounds) }
         }
         // Restoring a rectangle from the layer wipes whatever else moves inside it: that draws again too.
@@ -214,7 +227,7 @@ public struct BoundBoard: Sendable {
             }
             var output = RenderOutput()
             entry.widget.draw(on: &canvas, at: now, into: &output)
-            drawn[entry.index] = DrawnMoving(widget: entry.widget, moment: now, output: output)
+            drawn[entry.index] = DrawnMoving(widget: entry.widget, serial: serial, moment: now, output: output)
         }
         var merged = RenderOutput()
         for index in 0...widgets.count {
@@ -361,8 +374,12 @@ public struct BoundBoard: Sendable {
         return StaticLayer(bitmap: canvas.bitmap, outputs: outputs, still: still, widgets: widgets, usable: true)
     }
 
-    private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget]) {
+    private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget], serial: Int) {
         let layout = renderer.layout
+        let slot = DoorBoardState.rotationSlot(at: now, rotation: layout.rotation)
+        if let shown, shown.slot == slot, layout.kind != .door || doorAlerts.map({ $0.start <= now && now < $0.end }) == true {
+            return (shown.key, shown.widgets, shown.serial)
+        }
         let state: String
         let key: String
         var alert: (index: Int, count: Int, alert: DoorAlert)?
@@ -379,16 +396,21 @@ public struct BoundBoard: Sendable {
             state = "main"
             key = "main"
         }
-        if let cached = widgetCache[key] { return (key, cached.widgets) }
+        if let cached = widgetCache[key] {
+            shown = (slot, key, cached.widgets, cached.serial)
+            return (key, cached.widgets, cached.serial)
+        }
         let base = basis?.context ?? renderer.builder.base(for: snapshot, reusing: previousBasis)
         basis = ContextBuilder.Basis(snapshot: snapshot, context: base)
         let context = renderer.builder.adding(alert, to: base, of: snapshot)
         let groups = renderer.resolveGroups(
             state: state, context: context, prepared: MustacheForm(renderer: renderer, context: context).value, reusing: previousResolutions[key]
         )
-        let resolution = Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 })
+        let resolution = Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 }, serial: nextSerial)
+        nextSerial += 1
         widgetCache[key] = resolution
-        return (key, resolution.widgets)
+        shown = (slot, key, resolution.widgets, resolution.serial)
+        return (key, resolution.widgets, resolution.serial)
     }
 }
 

@@ -65,8 +65,13 @@ public struct DoorBoardState: Sendable, Hashable {
     /// The alert on show at `now` when alerts rotate every `rotation` seconds.
     public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
         guard !alerts.isEmpty else { return nil }
-        let slot = rotation > 0 ? Int((now.timeIntervalSince1970 / rotation).rounded(.down)) : 0
+        let slot = DoorBoardState.rotationSlot(at: now, rotation: rotation)
         let index = ((slot % alerts.count) + alerts.count) % alerts.count
         return (index, alerts[index])
+    }
+
+    /// The number of the `rotation` seconds `now` falls in: the same alert shows throughout one.
+    static func rotationSlot(at now: Date, rotation: TimeInterval) -> Int {
+        rotation > 0 ? Int((now.timeIntervalSince1970 / rotation).rounded(.down)) : 0
     }
 }

@@ -1,7 +1,7 @@
 /// Where a glyph's row masks are in the font's mask table, and its metrics.
 ///
-/// Each row of the bitmap box is `chunks` 64-bit masks, column 0 of a chunk in bit 63; drawing
-/// turns the lit stretches of each mask into `plotRun` calls.
+/// Each row of the bitmap box is `chunks` 64-bit masks, column 0 of a chunk in bit 63, the bits
+/// past the box's width clear; drawing sets the pixels of the set bits.
 @usableFromInline
 struct GlyphRecord: Sendable {
     @usableFromInline let firstMask: Int32

@@ -142,18 +142,67 @@ extension Font {
         let glyph = glyphs[index]
         let left = x + Int(glyph.xOffset)
         let top = baseline - Int(glyph.yOffset) - Int(glyph.height)
-        let width = canvas.width
-        // A glyph wholly inside the clip (nearly every one) is written straight into the pixels.
-        let inside = canvas.drawingInside(Rect(x: left, y: top, width: Int(glyph.width), height: Int(glyph.height))) { pixels in
-            forEachRun(of: glyph) { column, row, length in
-                let start = (top + row) * width + left + column
-                for pixel in start..<(start + length) { pixels[pixel] = value }
-            }
+        let width = canvas.width, room = canvas.clip.maxX - left
+        let box = Rect(x: left, y: top, width: Int(glyph.width), height: Int(glyph.height))
+        // A glyph wholly inside the clip (nearly every one) is written straight into the pixels;
+        // one wholly outside (the rest of a scrolling line) is not drawn at all.
+        let inside = canvas.drawingInside(box) { pixels in
+            paint(glyph, into: pixels, at: top * width + left, rowLength: width, room: room, value: value)
         }
-        if !inside {
+        if !inside && canvas.clip.intersects(box) {
             forEachRun(of: glyph) { column, row, length in canvas.plotRun(x: left + column, y: top + row, count: length, value) }
         }
         return Int(glyph.advance)
+    }
+
+    /// Sets the lit pixels of `glyph`, its top-left corner at `origin` in `pixels` (`rowLength`
+    /// to a row), which must hold the whole box and `room` columns from its left edge on each
+    /// row. Eight columns at a time: each byte of the mask picks, through `Font.byteLanes`, which
+    /// of eight pixels take `value`, in a few vector operations where following the mask's runs
+    /// one by one cost a branch per run. The eight may reach past the glyph's box (its padding
+    /// bits are clear), never past `room`: the pixels there are written back as they were.
+    @inlinable
+    func paint(_ glyph: GlyphRecord, into pixels: UnsafeMutableBufferPointer<UInt32>, at origin: Int, rowLength: Int, room: Int, value: UInt32) {
+        guard let base = pixels.baseAddress else { return }
+        let chunks = glyph.chunks
+        let fill = SIMD8<UInt32>(repeating: value)
+        Font.byteLanes.withUnsafeBufferPointer { lanes in
+            masks.withUnsafeBufferPointer { masks in
+                var maskIndex = Int(glyph.firstMask)
+                for row in 0..<Int(glyph.height) {
+                    let rowStart = base + origin + row * rowLength
+                    for chunk in 0..<chunks {
+                        var bits = masks[maskIndex]
+                        maskIndex += 1
+                        var column = chunk << 6
+                        let end = min(room, column + 64)
+                        while bits != 0 {
+                            if column + 8 <= end {
+                                let lit = lanes[Int(bits >> 56)]
+                                let target = UnsafeMutableRawPointer(rowStart + column)
+                                let shown = target.loadUnaligned(as: SIMD8<UInt32>.self)
+                                target.storeBytes(of: (shown & ~lit) | (fill & lit), as: SIMD8<UInt32>.self)
+                                bits <<= 8
+                                column += 8
+                            } else {
+                                if bits >> 63 != 0 { rowStart[column] = value }
+                                bits <<= 1
+                                column += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// For each byte of a glyph's mask, the eight pixels it lights: all ones in the lanes of its
+    /// set bits, the highest bit first.
+    @usableFromInline
+    static let byteLanes: [SIMD8<UInt32>] = (0..<256).map { byte in
+        var lanes = SIMD8<UInt32>()
+        for lane in 0..<8 where byte & (0x80 >> lane) != 0 { lanes[lane] = .max }
+        return lanes
     }
 
     /// Calls `body` for each lit stretch of `glyph`'s mask: its column and row in the glyph's

@@ -167,7 +167,7 @@ import WallboardTestKit
         func resolved(_ snapshot: DispatchSnapshot, after previous: Resolution?) -> Resolution {
             let context = renderer.builder.adding(nil, to: renderer.builder.base(for: snapshot, reusing: nil), of: snapshot)
             let groups = renderer.resolveGroups(state: "main", context: context, prepared: { MustacheForm(renderer: renderer, context: context).value() }, reusing: previous)
-            return Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 })
+            return Resolution(context: context, groups: groups, widgets: groups.flatMap { $0 }, serial: 0)
         }
         let first = resolved(ChartWidgetTests.snapshot(), after: nil)
         let second = resolved(moved, after: first)

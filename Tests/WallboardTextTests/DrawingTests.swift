@@ -87,6 +87,24 @@ import WallboardText
             """)
     }
 
+    /// A glyph with room to its right is set eight pixels at a time; at the clip's edge, one at
+    /// a time. Either way its unlit pixels, and those past its box, keep what was under them.
+    @Test func glyphsSetOnlyTheirLitPixelsWithRoomOrAtTheEdge() throws {
+        let font = try parse(bdfText(ascent: 3, descent: 0, [
+            TestGlyph("X", advance: 12, box: (11, 3, 0, 0), ["#.#.#.#.#.#", "##.....##.#", ".#########."]),
+        ]))
+        var canvas = Canvas(width: 24, height: 3, format: .bicolor)
+        canvas.clear(.green)
+        // At 1, 23 columns of room from the glyph's left edge; at 13, 11: its own width.
+        _ = font.draw("X", on: &canvas, x: 1, baseline: 3, colour: .red)
+        _ = font.draw("X", on: &canvas, x: 13, baseline: 3, colour: .red)
+        expectPicture(canvas.bitmap, """
+            grgrgrgrgrgrgrgrgrgrgrgr
+            grrgggggrrgrgrrgggggrrgr
+            ggrrrrrrrrrgggrrrrrrrrrg
+            """)
+    }
+
     @Test func drawsInEachPixelFormat() throws {
         let chain = FontChain(try latinFont())
         var rgb = Canvas(width: 4, height: 4, format: .rgb)

@@ -41,11 +41,13 @@ struct PagesKind: WidgetKind {
 struct Pages: DrawnWidget {
     let pages: [[any DrawnWidget]]
     let seconds: Double
+    /// Every page's rectangles together, worked out once: a frame asks for them many times.
+    let bounds: Rect
 
-    var bounds: Rect {
-        let rects = pages.flatMap { $0.map(\.bounds) }
-        guard let first = rects.first else { return Rect(x: 0, y: 0, width: 0, height: 0) }
-        return rects.dropFirst().reduce(first) { $0.union($1) }
+    init(pages: [[any DrawnWidget]], seconds: Double) {
+        self.pages = pages
+        self.seconds = seconds
+        bounds = pages.joined().map(\.bounds).reduce(Rect(x: 0, y: 0, width: 0, height: 0)) { $0.union($1) }
     }
 
     var isAnimated: Bool { true }
