@@ -84,9 +84,11 @@ struct TimeText: DrawnWidget {
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
         switch source {
-        case .clock:
-            // Patterns go down to the second, and zone offsets change on whole seconds.
+        case .clock(let pattern, let formatter):
+            // Zone offsets change on whole seconds; within one second nothing changes. Across
+            // seconds the text tells: an HH:mm clock draws the same for a minute.
             return wholeSeconds(now.timeIntervalSince1970) == wholeSeconds(earlier.timeIntervalSince1970)
+                || formatter.string(now, pattern: pattern) == formatter.string(earlier, pattern: pattern)
         case .elapsed(let since, let thresholds):
             return TimeFormatter.elapsedShowsTheSame(since: since, thresholds: thresholds, at: now, asAt: earlier)
         }
