@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import WallboardConfig
+import WallboardDispatch
 import WallboardLayout
 import WallboardRender
 import WallboardSupport
@@ -27,6 +28,9 @@ final class BoardRuntime: Service, Sendable {
     let wallClock: @Sendable () -> Date
     /// Where a board that stops taking frames, and its return, are written: once each, not on every retry.
     let logger: Logger
+    /// What of the dispatch state this board's layout can show: a new snapshot that changes none
+    /// of it is not bound again.
+    let readScope: ReadScope
 
     init(configuration: BoardConfiguration, monitor: BoardMonitor, renderer: BoardRenderer, sink: (any BoardSink)?,
          feed: SourceFeed, metrics: BoardMetrics, timeZone: TimeZone, messageFonts: [FontChain],
@@ -44,6 +48,7 @@ final class BoardRuntime: Service, Sendable {
         self.messageFonts = messageFonts
         frameInterval = configuration.frameInterval
             ?? BoardRuntime.defaultInterval(layout: renderer.layout, drawsPixelsHere: sink == nil || sink is FramebufferSink)
+        readScope = ReadScope(boards: [(renderer.identity.stationID, renderer.layout)])
         feed.listen(monitor.renderBell)
     }
 
@@ -75,35 +80,40 @@ final class BoardRuntime: Service, Sendable {
 
     private func renderLoop() async {
         var bound: BoundBoard?
-        var boundFor: (generation: Int, staleSince: Date?)?
+        var boundFor: (revision: Int, staleSince: Date?)?
+        var drawnGeneration: Int?
         var lastFrame: Frame?
         while !Task.isCancelled {
             let now = wallClock()
-            let (state, generation) = feed.current
+            let (state, generation, revision) = feed.current(readBy: readScope)
             let staleSince = feed.staleSince(state.health, now: now)
             var freshData: Date?
-            if bound == nil || boundFor?.generation != generation || boundFor?.staleSince != staleSince {
+            // A snapshot that changed nothing this board reads (another station's dispatch) is not bound.
+            if bound == nil || boundFor?.revision != revision || boundFor?.staleSince != staleSince {
                 // Rebinding keeps what did not change (context rows, widgets, drawn layers).
                 if bound == nil {
                     bound = renderer.bind(state.snapshot, staleSince: staleSince)
                 } else {
                     bound?.rebind(state.snapshot, staleSince: staleSince)
                 }
-                if boundFor?.generation != generation { freshData = state.snapshot?.takenAt }
-                boundFor = (generation, staleSince)
+                if boundFor?.revision != revision { freshData = state.snapshot?.takenAt }
+                boundFor = (revision, staleSince)
+                metrics.snapshotsBound.increment()
             }
-            guard var board = bound else { return }
-            // The only copy, so that drawing changes its pixels in place.
-            bound = nil
             let frame: Frame
             if let message = monitor.message(at: now) {
                 frame = messageFrame(message.text)
-            } else {
+            } else if let drawn = bound?.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame {
+                // Drawn where it is, never copied, so that drawing changes its pixels in place.
                 // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
-                frame = board.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame
+                frame = drawn
+            } else {
+                return
             }
-            bound = board
-            if freshData != nil { monitor.recordDrawn(generation: generation) }
+            if drawnGeneration != generation {
+                monitor.recordDrawn(generation: generation)
+                drawnGeneration = generation
+            }
             metrics.framesRendered.increment()
             if frame != lastFrame {
                 lastFrame = frame

@@ -24,6 +24,7 @@ public final class ServiceMetrics: Sendable {
         return BoardMetrics(
             framesRendered: CoreMetrics.Counter(label: "wallboard_frames_rendered_total", dimensions: dimensions, factory: factory),
             framesChanged: CoreMetrics.Counter(label: "wallboard_frames_changed_total", dimensions: dimensions, factory: factory),
+            snapshotsBound: CoreMetrics.Counter(label: "wallboard_snapshots_bound_total", dimensions: dimensions, factory: factory),
             bytesSent: CoreMetrics.Counter(label: "wallboard_bytes_sent_total", dimensions: dimensions, factory: factory),
             sendErrors: CoreMetrics.Counter(label: "wallboard_send_errors_total", dimensions: dimensions, factory: factory),
             commitToWire: CoreMetrics.Timer(label: "wallboard_commit_to_wire_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory),
@@ -57,6 +58,8 @@ struct BoardMetrics: Sendable {
     let framesRendered: CoreMetrics.Counter
     /// Renders whose frame differed from the one before.
     let framesChanged: CoreMetrics.Counter
+    /// Snapshots bound: those that changed what the board can show (or whether the data is stale).
+    let snapshotsBound: CoreMetrics.Counter
     let bytesSent: CoreMetrics.Counter
     let sendErrors: CoreMetrics.Counter
     /// From the snapshot read that followed a commit to the last byte of the frame written.

@@ -22,6 +22,9 @@ public final class SourceFeed: Service, Sendable {
         var listeners: [Doorbell] = []
         /// The previous snapshot's data issues: an issue still there is not logged or counted again.
         var knownIssues: Set<DataIssue> = []
+        /// Per station scope of boards, the part of a snapshot they can show as last worked out:
+        /// once per snapshot for all the boards of a scope, not once per board.
+        var parts: [ReadScope: (generation: Int, part: SnapshotPart, revision: Int)] = [:]
     }
 
     private let shared = Mutex(Shared())
@@ -41,6 +44,24 @@ public final class SourceFeed: Service, Sendable {
             var state = shared.state
             state.health = live.health
             return (state, shared.snapshotGeneration)
+        }
+    }
+
+    /// `current`, with the revision of the part of the snapshot boards of `scope` can show: the
+    /// generation at which that part last changed, so a board that bound it has nothing new to
+    /// bind while it stays the same. For the whole centre, every new read is a new revision.
+    func current(readBy scope: ReadScope) -> (state: SourceState, generation: Int, revision: Int) {
+        let live = source.currentState
+        return shared.withLock { shared in
+            var state = shared.state
+            state.health = live.health
+            let generation = shared.snapshotGeneration
+            guard let snapshot = state.snapshot else { return (state, generation, generation) }
+            if let known = shared.parts[scope], known.generation == generation { return (state, generation, known.revision) }
+            guard let part = SnapshotPart(snapshot, readBy: scope) else { return (state, generation, generation) }
+            let revision = shared.parts[scope].flatMap { $0.part == part ? $0.revision : nil } ?? generation
+            shared.parts[scope] = (generation, part, revision)
+            return (state, generation, revision)
         }
     }
 
