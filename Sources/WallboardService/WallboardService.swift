@@ -128,6 +128,7 @@ public final class WallboardService: Sendable {
         metrics = ServiceMetrics()
         feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger, metrics: metrics)
         var boards: [BoardRuntime] = []
+        let ticker = Ticker()
         for (board, layout) in zip(configuration.boards, layouts) {
             if layout.kind == .door, board.stationID == nil {
                 throw ServiceSetupError("\(board.location): board '\(board.id)' shows a door layout (\(layout.name)) and needs 'station'")
@@ -152,7 +153,7 @@ public final class WallboardService: Sendable {
                 id: board.id, name: board.name, output: board.output.kindName, device: sink?.deviceName,
                 layoutName: layout.name, stationID: board.stationID, width: layout.width, height: layout.height,
                 format: layout.format, controlsBrightness: sink?.takesCommands ?? false,
-                switchesScreen: sink?.switchesScreen ?? false, bezels: layout.bezels, privacy: layout.privacy
+                switchesScreen: sink?.switchesScreen ?? false, bezels: layout.bezels, privacy: layout.privacy, ticker: ticker
             )
             boards.append(BoardRuntime(
                 configuration: board, monitor: monitor, renderer: BoardRenderer(layout: layout, identity: identity, fonts: fontSet),

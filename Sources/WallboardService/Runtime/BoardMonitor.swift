@@ -76,13 +76,17 @@ public final class BoardMonitor: Sendable {
     /// Rung when an override changes, so the board redraws at once.
     /// Rung whenever the board's health changes.
     let healthWatchers = HealthWatchers()
-    let renderBell = Doorbell()
+    let renderBell: Doorbell
     /// Rung when a new frame or an override is there to send.
-    let deliveryBell = Doorbell()
+    let deliveryBell: Doorbell
 
+    /// `ticker` keeps the bells' deadlines: the service's boards share one.
     init(id: String, name: String, output: String, device: String?, layoutName: String, stationID: String?,
-         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, switchesScreen: Bool = false, bezels: Bezels = .none, privacy: PrivacyClass = .internal)
+         width: Int, height: Int, format: PixelFormat, controlsBrightness: Bool, switchesScreen: Bool = false, bezels: Bezels = .none, privacy: PrivacyClass = .internal,
+         ticker: Ticker = Ticker())
     {
+        renderBell = Doorbell(ticker: ticker)
+        deliveryBell = Doorbell(ticker: ticker)
         self.id = id
         self.name = name
         self.output = output
