@@ -5,8 +5,8 @@ extension ReadScope {
     /// (`ContextField` declares what each field of the context needs). A board reads only its own
     /// station when everything it shows is of that station (`station`, `alert`) or of the centre
     /// as a whole without vehicles (calls waiting, the day's calls and runs); a board without a
-    /// station, or one that shows every vehicle, incident or station, makes the instance read the
-    /// whole centre. No boards: the whole centre.
+    /// station that shows only the latter reads no station. A board that shows every vehicle,
+    /// incident or station makes the instance read the whole centre. No boards: the whole centre.
     public init(boards: [(stationID: String?, layout: Layout)]) {
         guard !boards.isEmpty else {
             self = .wholeCentre
@@ -17,7 +17,7 @@ extension ReadScope {
         for board in boards {
             let needs = Self.needs(of: board.layout.fieldPaths)
             parts.formUnion(needs.parts)
-            if needs.wholeCentre || board.stationID == nil {
+            if needs.wholeCentre {
                 stationIDs = nil
             } else if let stationID = board.stationID {
                 stationIDs?.insert(stationID)
