@@ -28,7 +28,8 @@ public struct ReadScope: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The stations whose vehicles are read, with the incidents those vehicles work, every task
-    /// of those incidents and the vehicles on them; nil reads every vehicle of the centre.
+    /// of those incidents and the vehicles on them; nil reads every vehicle of the centre, and
+    /// an empty set no vehicle at all (call strips of no station).
     public var stationIDs: Set<String>?
     public var parts: Parts
 
@@ -44,7 +45,7 @@ public struct ReadScope: Sendable, Hashable, CustomStringConvertible {
     public var orderedStationIDs: [String]? { stationIDs?.sorted() }
 
     public var description: String {
-        let stations = orderedStationIDs.map { "stations " + $0.joined(separator: ", ") } ?? "the whole centre"
+        let stations = orderedStationIDs.map { $0.isEmpty ? "no station's vehicles" : "stations " + $0.joined(separator: ", ") } ?? "the whole centre"
         let names: [(Parts, String)] = [
             (.waitingCalls, "waiting calls"), (.incidentCallers, "callers of its incidents"), (.dayTallies, "the day's tallies"), (.seats, "seats"), (.figuresOverTheDay, "figures over the day"),
         ]

@@ -424,7 +424,7 @@ import WallboardYAML
 }
 
 /// A station's instance with only door boards reads its stations and skips what door boards never
-/// show; a wall, or a board without a station, needs the whole centre.
+/// show; a call strip of no station reads no station's vehicles; a wall needs the whole centre.
 @Suite struct ReadScopeTests {
     @Test func theBoardsDecideWhatIsRead() throws {
         let fonts = try FontLibrary.locate(explicit: nil)
@@ -439,7 +439,12 @@ import WallboardYAML
         #expect(doors == ReadScope(stationIDs: ["s01", "s02", "s03"], parts: [.incidentCallers]))
         let doorAndQueue = try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), ("s01", layout("strip-160x16-calls"))])
         #expect(doorAndQueue == ReadScope(stationIDs: ["s01"], parts: [.incidentCallers, .dayTallies]))
-        #expect(try ReadScope(boards: [("s01", layout("strip-160x16-calls")), (nil, layout("strip-160x16-calls"))]).stationIDs == nil)
+        // A call strip of no station reads no station's vehicles, alone or beside a station's boards.
+        #expect(try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), (nil, layout("strip-80x7-calls-ascii"))])
+            == ReadScope(stationIDs: ["s01"], parts: [.incidentCallers, .dayTallies, .waitingCalls]))
+        let strips = try ReadScope(boards: [(nil, layout("strip-160x16-calls")), (nil, layout("strip-80x7-calls-ascii"))])
+        #expect(strips == ReadScope(stationIDs: [], parts: [.dayTallies, .waitingCalls]))
+        #expect(strips.description == "no station's vehicles with waiting calls, the day's tallies")
         let withWall = try ReadScope(boards: [("s01", layout("door-192x32-bicolor")), (nil, layout("wall-1920x1080"))])
         #expect(withWall.stationIDs == nil && withWall.parts.contains(.figuresOverTheDay))
         let wall = try ReadScope(boards: [(nil, layout("wall-3840x2160"))])

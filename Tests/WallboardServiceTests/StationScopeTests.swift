@@ -14,19 +14,31 @@ import WallboardTestKit
 
 /// A station's instance reads only what its boards can show, and its boards show exactly what the
 /// whole centre's instance shows on the same boards: every shipped door layout and the call-queue
-/// strip (calls waiting, the longest wait) on the station's boards, rendered from both reads at
-/// every commit of a simulated morning and at past moments.
+/// strip (calls waiting, the longest wait) on the station's boards, and call strips of no station
+/// beside them or alone, rendered from both reads
+/// through a simulated day (the night's quiet hours, and past midnight, where the day's figures
+/// start again) and at past moments.
 @Suite(.serialized) struct StationScopeTests {
     /// 2026-11-20 00:00 in Shanghai.
     static let dayStart = 1_795_104_000.0
+    /// Twenty minutes into the next day.
+    static let dayEnd = dayStart + 86_400 + 20 * 60
     static let boardLayouts = ["door-64x32-mono", "door-128x32-mono", "door-192x32-bicolor", "door-256x64-bicolor", "strip-160x16-calls"]
-    /// One station's instance, and one for two stations together.
-    static let instances: [[String]] = [["S03"], ["S02", "S07"]]
+    /// Call strips of no station, beside an instance's station boards or alone.
+    static let callStripLayouts = ["strip-160x16-calls", "strip-80x7-calls-ascii"]
+    /// One station's instance, one for two stations together with call strips of no station,
+    /// and one with only such strips.
+    static let instances: [Instance] = [Instance(stations: ["S03"]), Instance(stations: ["S02", "S07"], callStrips: true), Instance(stations: [], callStrips: true)]
 
-    /// The boards of an instance of `stations`: every board layout at each station, and the
-    /// 256×64 door layout showing the call signs of every vehicle on the alert's incident in
-    /// place of its category.
-    static func boards(of stations: [String]) throws -> [(stationID: String?, layout: Layout)] {
+    struct Instance: Equatable {
+        var stations: [String]
+        var callStrips = false
+    }
+
+    /// The boards of `instance`: every board layout at each of its stations, the 256×64 door
+    /// layout showing the call signs of every vehicle on the alert's incident in place of its
+    /// category, and its call strips of no station.
+    static func boards(of instance: Instance) throws -> [(stationID: String?, layout: Layout)] {
         let fonts = try FontLibrary.locate(explicit: nil)
         let loader = LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name))
         var layouts = try boardLayouts.map { try loader.load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("\($0).yaml")) }
@@ -34,12 +46,15 @@ import WallboardTestKit
         let withCallSigns = door.replacingOccurrences(of: "{{alert.incident.category}}", with: "{{alert.incident.vehicles}}")
         guard withCallSigns != door else { throw TestFailure("door-256x64-bicolor.yaml no longer shows {{alert.incident.category}}") }
         layouts.append(try loader.load(withCallSigns, file: "door-256x64-call-signs.yaml", name: "door-256x64-call-signs"))
-        return stations.flatMap { station in layouts.map { (stationID: station, layout: $0) } }
+        let callStrips = instance.callStrips ? try callStripLayouts.map {
+            (stationID: String?.none, layout: try loader.load(contentsOf: TemporaryDirectory.layoutsDirectory.appendingPathComponent("\($0).yaml")))
+        } : []
+        return instance.stations.flatMap { station in layouts.map { (stationID: station, layout: $0) } } + callStrips
     }
 
-    static func renderers(of stations: [String]) throws -> [BoardRenderer] {
+    static func renderers(of instance: Instance) throws -> [BoardRenderer] {
         let fonts = try FontLibrary.locate(explicit: nil)
-        return try boards(of: stations).map { board in
+        return try boards(of: instance).map { board in
             BoardRenderer(
                 layout: board.layout,
                 identity: BoardIdentity(centreName: "测试中心", stationID: board.stationID, privacy: board.layout.privacy, timeZone: DayBoundary.shanghai.timeZone),
@@ -58,6 +73,9 @@ import WallboardTestKit
         /// The most vehicles a station's read held, and the fewest the whole centre's did.
         var mostScopedVehicles = 0
         var fewestVehicles = Int.max
+        /// The days whose moments were compared, and the moments of the night's quiet hours (01:00 to 06:00).
+        var days: Set<Date> = []
+        var night = 0
     }
 
     /// Renders every board from both snapshots at their moment and expects the same frames.
@@ -75,6 +93,8 @@ import WallboardTestKit
         seen.moments += 1
         seen.mostScopedVehicles = max(seen.mostScopedVehicles, scoped.vehicles.count)
         seen.fewestVehicles = min(seen.fewestVehicles, whole.vehicles.count)
+        seen.days.insert(whole.dayStart)
+        if (1..<6).contains(now.timeIntervalSince(whole.dayStart) / 3600) { seen.night += 1 }
         let alerts = stations.flatMap { DoorBoardState(snapshot: whole, stationID: $0, now: now, hold: 60).alerts }
         if !alerts.isEmpty { seen.alerting += 1 }
         if alerts.contains(where: { alert in
@@ -84,82 +104,125 @@ import WallboardTestKit
         }
     }
 
-    static func expectWorthComparing(_ seen: Seen, moments: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// An instance of no station (call strips alone) has no door board to alert and is compared
+    /// only at the regular moments.
+    static func expectWorthComparing(_ seen: Seen, of instance: Instance, moments: Int, wholeDay: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        let moments = instance.stations.isEmpty ? moments / 4 : moments
         #expect(seen.moments >= moments, "only \(seen.moments) moments compared", sourceLocation: sourceLocation)
-        #expect(seen.alerting >= 3, "a door board alerted at only \(seen.alerting) moments", sourceLocation: sourceLocation)
+        if wholeDay {
+            #expect(seen.days.count == 2, "moments of \(seen.days.count) days compared, not the day's and the next's", sourceLocation: sourceLocation)
+            #expect(seen.night >= 5, "only \(seen.night) moments of the night compared", sourceLocation: sourceLocation)
+        }
+        #expect(instance.stations.isEmpty || seen.alerting >= 3, "a door board alerted at only \(seen.alerting) moments", sourceLocation: sourceLocation)
         #expect(seen.mostScopedVehicles < seen.fewestVehicles, "a station's read held \(seen.mostScopedVehicles) vehicles, the centre \(seen.fewestVehicles)", sourceLocation: sourceLocation)
     }
 
-    /// Compares the live reads of every instance with the whole centre's after each commit of the simulator.
+    /// Compares the live reads of every instance with the whole centre's after the simulator's
+    /// commits: at every commit while a door board of the instance alerts, and otherwise once
+    /// every `interval` simulated seconds.
     actor LiveComparison {
+        let path: String
         let whole: SQLiteSnapshotReader
         let scoped: [(stations: [String], reader: SQLiteSnapshotReader, renderers: [BoardRenderer])]
+        let interval: TimeInterval
         var seen: [Seen]
+        var nextMoments: [Double]
+        /// Asks which instances alert: cheaper than reading the state at each of a day's commits.
+        var database: DatabaseQueue?
 
-        init(path: String) throws {
+        init(path: String, interval: TimeInterval) throws {
+            self.path = path
+            self.interval = interval
             whole = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
-            scoped = try StationScopeTests.instances.map { stations in
-                let scope = ReadScope(boards: try StationScopeTests.boards(of: stations))
-                return (stations, SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, scope: scope)),
-                        try StationScopeTests.renderers(of: stations))
+            scoped = try StationScopeTests.instances.map { instance in
+                let scope = ReadScope(boards: try StationScopeTests.boards(of: instance))
+                return (instance.stations, SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, scope: scope)),
+                        try StationScopeTests.renderers(of: instance))
             }
             seen = Array(repeating: Seen(), count: scoped.count)
+            nextMoments = Array(repeating: -.infinity, count: scoped.count)
         }
 
         func compareNow() throws {
-            try whole.open()
-            let snapshot = try whole.readSnapshot()
+            var configuration = Configuration()
+            configuration.readonly = true
+            let database = try self.database ?? DatabaseQueue(path: path, configuration: configuration)
+            self.database = database
+            let stationLists = scoped.map(\.stations)
+            let (time, alerting) = try database.read { db in
+                (try Double.fetchOne(db, sql: "SELECT CAST(value AS REAL) FROM wallboard_interface WHERE key = 'simulated_time'"),
+                 try stationLists.map { try StationScopeTests.alerting(db, stations: $0) })
+            }
             // Before the simulator's first events its clock is not written yet: the reads' moments are the wall clock's.
-            guard snapshot.timeline != nil else { return }
-            for (index, instance) in scoped.enumerated() {
+            guard let time else { return }
+            var whole: DispatchSnapshot?
+            for (index, instance) in scoped.enumerated() where alerting[index] || time >= nextMoments[index] {
+                nextMoments[index] = time + interval
+                if whole == nil {
+                    try self.whole.open()
+                    whole = try self.whole.readSnapshot()
+                }
+                guard let whole else { continue }
                 try instance.reader.open()
                 StationScopeTests.compare(
-                    whole: snapshot, scoped: try instance.reader.readSnapshot(), stations: instance.stations,
-                    renderers: instance.renderers, seen: &seen[index]
+                    whole: whole, scoped: try instance.reader.readSnapshot(), stations: instance.stations, renderers: instance.renderers, seen: &seen[index]
                 )
             }
         }
     }
 
-    @Test func aStationsInstanceShowsWhatTheWholeCentresShowsThroughASimulatedMorning() async throws {
+    /// Whether a vehicle of `stations` is dispatched and neither at the scene nor departed a
+    /// minute ago at the simulator's time: what makes a door board alert.
+    static func alerting(_ db: Database, stations: [String]) throws -> Bool {
+        guard !stations.isEmpty else { return false }
+        return try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM vehicles AS v JOIN vehicle_tasks AS t ON t.id = v.task_id \
+            WHERE v.station_id IN (\(stations.map { _ in "?" }.joined(separator: ", "))) AND v.status <= 2 \
+            AND t.dispatched_at IS NOT NULL AND t.completed_at IS NULL AND t.at_scene_at IS NULL AND (t.departed_at IS NULL OR t.departed_at > \
+            (SELECT CAST(value AS REAL) FROM wallboard_interface WHERE key = 'simulated_time') - 60))
+            """, arguments: StatementArguments(stations)) ?? false
+    }
+
+    @Test func aStationsInstanceShowsWhatTheWholeCentresShowsThroughASimulatedDay() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("city.db")
-        let comparison = try LiveComparison(path: path)
+        let comparison = try LiveComparison(path: path, interval: 1200)
         let store = AfterEachCommit(try await SQLiteSimulationStore(path: path, journalMode: .wal)) { try await comparison.compareNow() }
         let settings = SimulationSettings(
-            seed: 3, start: Date(timeIntervalSince1970: Self.dayStart + 7 * 3600), end: Date(timeIntervalSince1970: Self.dayStart + 11 * 3600),
-            followsClock: false
+            seed: 3, start: Date(timeIntervalSince1970: Self.dayStart), end: Date(timeIntervalSince1970: Self.dayEnd), followsClock: false
         )
         try await DispatchSimulator(store: store, settings: settings).run()
-        for seen in await comparison.seen { Self.expectWorthComparing(seen, moments: 100) }
+        for (instance, seen) in zip(Self.instances, await comparison.seen) { Self.expectWorthComparing(seen, of: instance, moments: 100, wholeDay: true) }
 
         // An incident that a vehicle of S03 and one of another station work together: S03's
         // alert shows the other's call sign, which its read must therefore hold.
-        let end = Self.dayStart + 11 * 3600
-        try Self.dispatchTogether(path, stations: ["S03", "S05"], at: end - 30)
+        let sharedBefore = await comparison.seen[0].sharedIncidents
+        try Self.dispatchTogether(path, stations: ["S03", "S05"], at: Self.dayEnd - 30)
         try await comparison.compareNow()
-        #expect(await comparison.seen[0].sharedIncidents == 1)
+        #expect(await comparison.seen[0].sharedIncidents == sharedBefore + 1)
 
-        // The same morning rebuilt at past moments, every five minutes.
+        // The same day rebuilt at past moments, every hour.
         let whole = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         try whole.open()
-        for stations in Self.instances {
+        for instance in Self.instances {
+            let stations = instance.stations
             let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
-                path: path, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: stations))
+                path: path, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: instance))
             ))
             try reader.open()
-            let renderers = try Self.renderers(of: stations)
+            let renderers = try Self.renderers(of: instance)
             var seen = Seen()
-            for step in 0..<48 {
-                let moment = Date(timeIntervalSince1970: Self.dayStart + 7 * 3600 + 300 + Double(step) * 300)
+            for moment in stride(from: Self.dayStart + 3600, to: Self.dayEnd, by: 3600).map(Date.init(timeIntervalSince1970:)) {
                 Self.compare(whole: try whole.readSnapshot(at: moment), scoped: try reader.readSnapshot(at: moment), stations: stations, renderers: renderers, seen: &seen)
             }
-            // Twenty seconds after each of the stations' dispatches, so that past alerts are compared too.
-            for dispatched in try Self.dispatchTimes(path, stations: stations) {
+            // Twenty seconds after every third of the stations' dispatches from the last (the shared
+            // incident's) back, so that past alerts are compared too.
+            let dispatchTimes = try Self.dispatchTimes(path, stations: stations)
+            for dispatched in stride(from: dispatchTimes.count - 1, through: 0, by: -3).map({ dispatchTimes[$0] }) {
                 let moment = Date(timeIntervalSince1970: dispatched + 20)
                 Self.compare(whole: try whole.readSnapshot(at: moment), scoped: try reader.readSnapshot(at: moment), stations: stations, renderers: renderers, seen: &seen)
             }
-            Self.expectWorthComparing(seen, moments: 50)
+            Self.expectWorthComparing(seen, of: instance, moments: 35, wholeDay: true)
             if stations == ["S03"] { #expect(seen.sharedIncidents >= 1) }
         }
     }
@@ -201,12 +264,13 @@ import WallboardTestKit
         let server = try LocalPostgresServer.primary()
         try server.psql("CREATE DATABASE city")
         let settings = try PostgresSettings(url: "postgresql://\(LocalPostgresServer.user)@\(server.address)/city?sslmode=disable")
-        let stations = Self.instances[0]
+        let instance = Self.instances[0]
+        let stations = instance.stations
         let whole = PostgresDispatchSource(configuration: PostgresSourceConfiguration(connection: settings, dayBoundary: .shanghai))
         let scoped = PostgresDispatchSource(configuration: PostgresSourceConfiguration(
-            connection: settings, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: stations))
+            connection: settings, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: instance))
         ))
-        let renderers = try Self.renderers(of: stations)
+        let renderers = try Self.renderers(of: instance)
         let seen = Locked(Seen())
         let writer = try await PostgresSimulationStore.open(settings)
         let store = AfterEachCommit(writer) {
@@ -220,7 +284,7 @@ import WallboardTestKit
         )
         try await DispatchSimulator(store: store, settings: simulation).run()
         await writer.close()
-        Self.expectWorthComparing(seen.withLock { $0 }, moments: 50)
+        Self.expectWorthComparing(seen.withLock { $0 }, of: instance, moments: 50, wholeDay: false)
         var past = Seen()
         for step in 0..<12 {
             let moment = Date(timeIntervalSince1970: Self.dayStart + 7 * 3600 + 600 + Double(step) * 600)
