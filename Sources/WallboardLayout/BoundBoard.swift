@@ -132,9 +132,16 @@ public struct BoundBoard: Sendable {
         if let staleBanner { pendingDirty.append(staleBanner.bounds) }
         staleBanner = StaleBannerWidget(renderer: renderer, snapshot: snapshot, staleSince: staleSince)
         // Moved rather than copied, so that deriving the new layers does not copy their pixels.
-        inherited = layers.merging(inherited) { current, _ in current }
+        // Only states the new snapshot can still show are kept: an alert whose vehicle has no
+        // open task will not come back as drawn, and keeping every alert a board ever showed
+        // grew a door board's memory with each dispatch.
+        let doorCandidates = doorCandidates
+        func canShow(_ key: String) -> Bool {
+            !key.hasPrefix(BoundBoard.alertKeyPrefix) || doorCandidates.contains { key.hasPrefix(BoundBoard.alertKeyPrefix + $0.id + ":") }
+        }
+        inherited = layers.merging(inherited) { current, _ in current }.filter { canShow($0.key) }
         layers = [:]
-        previousResolutions = widgetCache.merging(previousResolutions) { current, _ in current }
+        previousResolutions = widgetCache.merging(previousResolutions) { current, _ in current }.filter { canShow($0.key) }
         widgetCache = [:]
         previousBasis = basis ?? previousBasis
         basis = nil
@@ -155,6 +162,14 @@ public struct BoundBoard: Sendable {
         let span = DoorBoardState.steadySpan(of: doorCandidates, hold: renderer.layout.hold, around: now)
         doorAlerts = (state, span.start, span.end)
         return state
+    }
+
+    /// How a door board's state key for an alert starts; the vehicle's id follows.
+    static let alertKeyPrefix = "alert:"
+
+    /// The state keys whose drawing or bound widgets the board keeps (`idle`, `main`, an alert's).
+    var statesKept: Set<String> {
+        Set(layers.keys).union(inherited.keys).union(widgetCache.keys).union(previousResolutions.keys)
     }
 
     /// The frame at `now`.
@@ -387,7 +402,7 @@ public struct BoundBoard: Sendable {
             if let doorState = currentDoorState(at: now), let current = doorState.current(at: now, rotation: layout.rotation) {
                 state = "alert"
                 alert = (current.index, doorState.alerts.count, current.alert)
-                key = "alert:\(current.alert.vehicle.id):\(current.index)/\(doorState.alerts.count)"
+                key = BoundBoard.alertKeyPrefix + "\(current.alert.vehicle.id):\(current.index)/\(doorState.alerts.count)"
             } else {
                 state = "idle"
                 key = "idle"

@@ -1,11 +1,12 @@
 import Foundation
 
 /// xoshiro256** seeded through SplitMix64: the same seed gives the same city and the same day
-/// on every platform (the standard library's generator is not seedable).
-struct SeededRandom: RandomNumberGenerator {
+/// on every platform (the standard library's generator is not seedable). Benchmarks that need
+/// a repeatable run use it too.
+public struct SeededRandom: RandomNumberGenerator {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         var mix = seed
         func splitMix() -> UInt64 {
             mix &+= 0x9E37_79B9_7F4A_7C15
@@ -17,7 +18,7 @@ struct SeededRandom: RandomNumberGenerator {
         state = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         let result = rotate(state.1 &* 5, 7) &* 9
         let shifted = state.1 << 17
         state.2 ^= state.0
@@ -34,11 +35,11 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double {
+    public mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
         range.lowerBound + unit() * (range.upperBound - range.lowerBound)
     }
 
@@ -46,11 +47,11 @@ struct SeededRandom: RandomNumberGenerator {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 
-    mutating func chance(_ probability: Double) -> Bool {
+    public mutating func chance(_ probability: Double) -> Bool {
         unit() < probability
     }
 
-    mutating func pick<T>(_ items: [T]) -> T {
+    public mutating func pick<T>(_ items: [T]) -> T {
         items[Int(next() % UInt64(items.count))]
     }
 

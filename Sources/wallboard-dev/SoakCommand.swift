@@ -59,7 +59,7 @@ struct SoakCommand: AsyncParsableCommand {
         // a tick that often more. Boards whose controller has such an interval (BX-5K) and boards
         // without one (C-Power), one of each per station, are therefore reported apart: the second
         // figure is the service's own delay at any speed; the first is an upper bound of what a
-        // centre sees, reached at --speed 1.
+        // centre sees. Bench case alerts-door-boards-real-time measures a centre's pace.
         let fleet = try await EmulatorFleet(count: boards, models: [.bx5k, .cpower], directory: directory)
         let boardList = fleet.doorBoards(stations: stations, layoutsDirectory: Self.layouts)
         let configuration = try ConfigLoader.load("""

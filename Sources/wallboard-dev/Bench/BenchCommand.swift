@@ -40,7 +40,7 @@ struct BenchCase: Sendable {
 /// The cases `wallboard-dev bench` runs, gathered from each module's bench file.
 enum BenchCatalog {
     static var all: [BenchCase] {
-        render + text + layouts + dispatch + postgres + protocols + transport + service
+        render + text + layouts + dispatch + postgres + protocols + transport + service + alerts
     }
 }
 

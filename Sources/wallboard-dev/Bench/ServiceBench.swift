@@ -33,7 +33,7 @@ extension BenchCatalog {
 
 /// A simulated city whose history ended an hour ago, in a fresh directory, with the simulator's
 /// clock removed so the service reads it at wall-clock time.
-private struct BenchDatabase {
+struct BenchDatabase {
     let directory: URL
     let path: String
 
@@ -121,7 +121,7 @@ private struct BenchError: Error, CustomStringConvertible {
 }
 
 /// Runs the boards' services for the length of `body`.
-private func withBoards<T: Sendable>(_ service: WallboardService, extra: [@Sendable () async throws -> Void] = [], _ body: @Sendable () async throws -> T) async throws -> T {
+func withBoards<T: Sendable>(_ service: WallboardService, extra: [@Sendable () async throws -> Void] = [], _ body: @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for member in service.boardServices { group.addTask { try await member.run() } }
         for task in extra { group.addTask { try await task() } }
