@@ -391,7 +391,8 @@ public struct BoundBoard: Sendable {
 
     private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget], serial: Int) {
         let layout = renderer.layout
-        let slot = DoorBoardState.rotationSlot(at: now, rotation: layout.rotation)
+        let doorState = layout.kind == .door ? currentDoorState(at: now) : nil
+        let slot = doorState?.rotationSlot(at: now, rotation: layout.rotation) ?? 0
         if let shown, shown.slot == slot, layout.kind != .door || doorAlerts.map({ $0.start <= now && now < $0.end }) == true {
             return (shown.key, shown.widgets, shown.serial)
         }
@@ -399,7 +400,7 @@ public struct BoundBoard: Sendable {
         let key: String
         var alert: (index: Int, count: Int, alert: DoorAlert)?
         if layout.kind == .door {
-            if let doorState = currentDoorState(at: now), let current = doorState.current(at: now, rotation: layout.rotation) {
+            if let doorState, let current = doorState.current(at: now, rotation: layout.rotation) {
                 state = "alert"
                 alert = (current.index, doorState.alerts.count, current.alert)
                 key = BoundBoard.alertKeyPrefix + "\(current.alert.vehicle.id):\(current.index)/\(doorState.alerts.count)"

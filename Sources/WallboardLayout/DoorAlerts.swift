@@ -12,8 +12,11 @@ public struct DoorAlert: Sendable, Hashable {
 /// What a station's door board shows: idle, or alerts for its dispatched vehicles.
 ///
 /// A vehicle alerts from dispatch until it departs plus `hold`; a vehicle that reaches the scene
-/// or later ends its alert whatever the hold. Several alerts rotate, `rotation` each, oldest
-/// dispatch first, so every crew sees its own timer.
+/// or later ends its alert whatever the hold. Several alerts rotate, `rotation` each, so every
+/// crew sees its own timer: the newest dispatch first, from its dispatch on, then the others
+/// oldest first. A new dispatch thus shows at once and for a whole turn, never waiting for a
+/// slot, nor cut short by one (a controller that takes a frame a second could otherwise miss
+/// the end of a slot and show it a rotation late).
 public struct DoorBoardState: Sendable, Hashable {
     public var alerts: [DoorAlert]
 
@@ -65,13 +68,17 @@ public struct DoorBoardState: Sendable, Hashable {
     /// The alert on show at `now` when alerts rotate every `rotation` seconds.
     public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
         guard !alerts.isEmpty else { return nil }
-        let slot = DoorBoardState.rotationSlot(at: now, rotation: rotation)
-        let index = ((slot % alerts.count) + alerts.count) % alerts.count
+        // The newest alert is the last; slot 0 is its own.
+        let index = ((alerts.count - 1 + rotationSlot(at: now, rotation: rotation)) % alerts.count + alerts.count) % alerts.count
         return (index, alerts[index])
     }
 
-    /// The number of the `rotation` seconds `now` falls in: the same alert shows throughout one.
-    static func rotationSlot(at now: Date, rotation: TimeInterval) -> Int {
-        rotation > 0 ? Int((now.timeIntervalSince1970 / rotation).rounded(.down)) : 0
+    /// The number of the `rotation` seconds since the newest dispatch that `now` falls in: the
+    /// same alert shows throughout one. A dispatch stamped later than `now` (a source's clock
+    /// ahead of this one), or at no sensible time, counts as just made.
+    func rotationSlot(at now: Date, rotation: TimeInterval) -> Int {
+        guard rotation > 0, let newest = alerts.map(\.dispatchedAt).max() else { return 0 }
+        let slot = (now.timeIntervalSince(newest) / rotation).rounded(.down)
+        return slot.isFinite && slot > 0 && slot < Double(Int32.max) ? Int(slot) : 0
     }
 }

@@ -57,6 +57,20 @@ import WallboardLayout
         #expect(shown["急救3号 粤A·12345"] != shown["急救5号 粤A·23456"], "each alert counts from its own dispatch")
     }
 
+    /// A new dispatch shows from its moment on for a whole turn, whatever the wall clock's
+    /// second, then the alerts take turns oldest first.
+    @Test func aNewDispatchShowsAtOnceForAWholeTurn() throws {
+        let state = DoorBoardState(snapshot: Fixture.snapshot(secondAlert: true), stationID: "S1", now: Fixture.now, hold: 30)
+        let newest = try #require(state.alerts.last)
+        #expect(state.alerts.map(\.vehicle.callSign) == ["急救3号", "急救5号"])
+        func shown(_ offset: Double) -> String? {
+            state.current(at: newest.dispatchedAt.addingTimeInterval(offset), rotation: 8)?.alert.vehicle.callSign
+        }
+        #expect([0, 4, 7.9].map(shown) == ["急救5号", "急救5号", "急救5号"], "the newest alert, from its dispatch on")
+        #expect([8, 15.9, 16, 24].map(shown) == ["急救3号", "急救3号", "急救5号", "急救3号"], "then in turns")
+        #expect(shown(-2) == "急救5号", "a dispatch stamped ahead of this clock shows as just made")
+    }
+
     @Test func arrivalAtTheSceneEndsTheAlert() throws {
         var snapshot = Fixture.snapshot()
         snapshot.vehicles[0].task?.atSceneAt = Fixture.now

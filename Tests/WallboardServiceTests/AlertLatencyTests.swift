@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import WallboardEmulator
 import WallboardTestKit
@@ -143,8 +144,8 @@ actor TimedBoard: ServedBoard {
     /// What the board shows now.
     var shown: [String] { changes.last?.texts ?? [] }
 
-    nonisolated func waitFor(_ condition: @escaping @Sendable ([String]) -> Bool) async throws {
-        try await eventually("the emulated board shows what was expected") {
+    nonisolated func waitFor(within timeout: Duration = .seconds(10), _ condition: @escaping @Sendable ([String]) -> Bool) async throws {
+        try await eventually("the emulated board shows what was expected", within: timeout) {
             condition(await shown) ? true : nil
         }
     }
@@ -157,5 +158,54 @@ actor TimedBoard: ServedBoard {
         while index > 0, changes[index].at - changes[index - 1].at < .milliseconds(50) { index -= 1 }
         guard index > 0 else { return nil }
         return (changes[index - 1].at, alert)
+    }
+}
+
+/// A second dispatch to a station whose door board already alerts shows at once.
+@Suite(.serialized) struct SecondAlertTests {
+    /// A station with two vehicles on standby and nothing open.
+    static func stationWithTwoVehicles(_ database: DemoDatabase) async throws -> (station: String, vehicles: [(id: String, callSign: String)]) {
+        let idle = Set(try await database.idleStations().map(\.station))
+        let rows = try DatabaseQueue(path: database.path).read { db in
+            try Row.fetchAll(db, sql: "SELECT station_id, id, call_sign FROM vehicles WHERE status = 7 ORDER BY station_id, id")
+        }
+        let byStation = Dictionary(grouping: rows.map { (station: $0[0] as String, id: $0[1] as String, callSign: $0[2] as String) }, by: \.station)
+        let station = try #require(byStation.keys.sorted().first { idle.contains($0) && (byStation[$0]?.count ?? 0) >= 2 }, "no idle station with two vehicles on standby")
+        return (station, Array((byStation[station] ?? []).prefix(2).map { ($0.id, $0.callSign) }))
+    }
+
+    /// A BX-5K font card alerting for one vehicle (a frame a second, its turnout timer) is told
+    /// of a second dispatch 0.4 s before the end of a rotation slot of the wall clock: the second
+    /// vehicle shows within a little more than the card's interval. (Were alerts rotated on the
+    /// wall clock's slots, the card's interval would hold the new alert past the slot's end and
+    /// the crew would see it a whole rotation later.)
+    @Test func aFontCardAlertingForOneVehicleShowsASecondDispatchAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let (station, vehicles) = try await Self.stationWithTwoVehicles(database)
+        let card = TimedBoard(try EmulatedBoardTests.fontCardBoard(), texts: EmulatedBoardTests.texts)
+        let server = try PseudoTerminalBoardServer(board: card)
+        defer { server.close() }
+        let board = EmulatedBoardTests.serialDoorBoard("door", station: station, device: server.devicePath, baud: 9600)
+        let service = try WallboardService(configuration: try configuration(database: database.path, directory: directory, boards: board))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer { group.cancelAll() }
+            try await withRunningBoards(service) {
+                try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
+                try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
+                // 0.4 s before the end of an odd slot of the layout's 8 s rotation, with the
+                // first alert on show for two seconds at least.
+                let now = Date().timeIntervalSince1970
+                var moment = (now / 16).rounded(.down) * 16 + 15.6
+                while moment - now < 2 { moment += 16 }
+                try await Task.sleep(for: .milliseconds(Int((moment - Date().timeIntervalSince1970) * 1000)))
+                let committed = ContinuousClock.now
+                try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
+                try await card.waitFor(within: .seconds(20)) { $0.first?.hasPrefix(vehicles[1].callSign) == true }
+                let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
+                #expect(shown - committed < .milliseconds(1200), "the second alert showed \(shown - committed) after its commit")
+            }
+        }
     }
 }

@@ -28,8 +28,8 @@ extension BenchCatalog {
 /// just dropped an alert has just sent a frame) or, one time in five, to a station already
 /// alerting for one vehicle; each station's vehicles stand down together 10 to 30 s after the
 /// first dispatch, at least 20 s after the last. An alerting board ticks its turnout timer every
-/// second and rotates its alerts (`rotation` each, oldest first): a second dispatch shows when its
-/// turn comes, so its delay counts from the later of its commit and its turn's start.
+/// second and rotates its alerts, the newest first from its dispatch on (`DoorBoardState`): a
+/// second dispatch, too, is due at its commit.
 private func measureAlertsInRealTime(seconds: Double) async throws -> [String: any Sendable] {
     let database = try await BenchDatabase(stations: 50, vehicles: 150)
     defer { database.remove() }
@@ -83,14 +83,10 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
                 episode.tasks.append(task)
                 episode.standDownAt = max(episode.standDownAt, ContinuousClock.now + .seconds(20))
                 episodes[station] = episode
-                // The newest of two alerts shows in the odd rotation slots.
-                let slot = (committed / rotation).rounded(.down)
-                let turn = Int(slot) % 2 == 1 ? committed : (slot + 1) * rotation
-                made.append(AlertDispatch(at: committed, due: turn, station: station, callSign: vehicle.callSign, toAlertingBoard: true))
             } else {
                 episodes[station] = ([task], ContinuousClock.now + .seconds(random.uniform(10...30)))
-                made.append(AlertDispatch(at: committed, due: committed, station: station, callSign: vehicle.callSign, toAlertingBoard: false))
             }
+            made.append(AlertDispatch(at: committed, station: station, callSign: vehicle.callSign, toAlertingBoard: toAlerting))
         }
         // The last dispatches reach their boards.
         try await Task.sleep(for: .seconds(rotation + 2))
@@ -109,7 +105,7 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
                 notShown.append("\(dispatch.callSign) at \(dispatch.station) on \(model.rawValue)")
                 continue
             }
-            delays[group, default: [:]][model, default: []].append((shown - max(dispatch.at, dispatch.due)) * 1000)
+            delays[group, default: [:]][model, default: []].append((shown - dispatch.at) * 1000)
             if !dispatch.toAlertingBoard, let interval = model.minimumUpdateInterval?.inSeconds,
                boards.contains(where: { board in arrivals.byBoard[board]?.contains { $0.time < dispatch.at && $0.time > dispatch.at - interval } == true }) {
                 behindAFrame += 1
@@ -121,7 +117,7 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
         "boards": fleet.devices.count, "seconds_dispatching": seconds,
         "dispatches_to_idle_boards": dispatches.count(where: { !$0.toAlertingBoard }), "dispatches_to_alerting_boards": dispatches.count(where: \.toAlertingBoard),
         "idle_dispatches_behind_a_font_card_frame": behindAFrame,
-        "what": "commit to the call sign decoded by the station's emulator; to an alerting board: from the later of the commit and its rotation turn",
+        "what": "commit to the call sign decoded by the station's emulator",
     ]
     for (group, byModel) in delays {
         result[group] = Dictionary(uniqueKeysWithValues: byModel.map { ($0.key.described, percentiles($0.value)) })
@@ -129,10 +125,9 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
     return result
 }
 
-/// One dispatch the writer made: when it was committed, when its board was due to show it, and where.
+/// One dispatch the writer made: when it was committed, and where.
 private struct AlertDispatch {
     let at: Double
-    let due: Double
     let station: String
     let callSign: String
     let toAlertingBoard: Bool
