@@ -11,10 +11,18 @@ import WallboardTestKit
 /// Rows the reader cannot take as they are reach the people who run the service: counted in
 /// `/metrics`, listed in `/api/v1/source`, and logged once each, however many snapshots hold them.
 @Suite(.serialized) struct DataIssueTests {
+    /// A wall shows every vehicle and incident, so its instance reads the rows this test spoils
+    /// (call strips alone would read only the calls, and never see them).
+    static let boards = """
+          - id: wall
+            layout: \(HTTPTests.layouts)/wall-384x192-rgb.yaml
+            transport: browser
+        """
+
     @Test func hostileRowsAreCountedListedAndLoggedOnce() async throws {
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
-        let config = try configuration(database: database.path, directory: directory, boards: HTTPTests.boards)
+        let config = try configuration(database: database.path, directory: directory, boards: Self.boards)
         let log = LogRecord()
         let service = try WallboardService(configuration: config, source: nil, logger: log.logger) { _, _ in nil }
         let app = Application(router: HTTPInterface(service: service).router())
