@@ -21,18 +21,35 @@ import WallboardTestKit
         """
     }
 
+    /// A service over a simulated city with the door boards `own` and `other` at two idle stations.
+    struct TwoStations {
+        typealias Station = (station: String, name: String, vehicle: String, callSign: String)
+        let directory: TemporaryDirectory
+        let database: DemoDatabase
+        let own: Station
+        let other: Station
+        let service: WallboardService
+        let ownBoard: BoardMonitor
+        let otherBoard: BoardMonitor
+
+        init() async throws {
+            directory = try TemporaryDirectory()
+            database = try await DemoDatabase(directory: directory)
+            let stations = try await database.idleStations()
+            try #require(stations.count >= 2, "the simulated city needs two idle stations")
+            (own, other) = (stations[0], stations[1])
+            let config = try configuration(database: database.path, directory: directory, boards: [
+                ServiceTests.doorBoard("own", station: own.station), ServiceTests.doorBoard("other", station: other.station),
+            ].joined(separator: "\n"))
+            service = try WallboardService(configuration: config)
+            ownBoard = try #require(service.monitor(id: "own"))
+            otherBoard = try #require(service.monitor(id: "other"))
+        }
+    }
+
     @Test func doorBoardAlertsForItsOwnStationOnly() async throws {
-        let directory = try TemporaryDirectory()
-        let database = try await DemoDatabase(directory: directory)
-        let stations = try await database.idleStations()
-        try #require(stations.count >= 2, "the simulated city needs two idle stations")
-        let (own, other) = (stations[0], stations[1])
-        let config = try configuration(database: database.path, directory: directory, boards: [
-            Self.doorBoard("own", station: own.station), Self.doorBoard("other", station: other.station),
-        ].joined(separator: "\n"))
-        let service = try WallboardService(configuration: config)
-        let ownBoard = try #require(service.monitor(id: "own"))
-        let otherBoard = try #require(service.monitor(id: "other"))
+        let city = try await TwoStations()
+        let (database, own, other, service, ownBoard, otherBoard) = (city.database, city.own, city.other, city.service, city.ownBoard, city.otherBoard)
         try await withRunningBoards(service) {
             _ = try await frame(of: ownBoard) { $0.texts.first == own.name }
             _ = try await frame(of: otherBoard) { $0.texts.first == other.name }

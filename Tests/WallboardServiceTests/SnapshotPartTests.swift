@@ -78,17 +78,8 @@ import WallboardTestKit
     /// Two stations' door boards: a dispatch at one is bound by its board only; the other draws
     /// the snapshot without binding it, and binds its own station's dispatch.
     @Test func aBoardBindsOnlyWhatItsStationShows() async throws {
-        let directory = try TemporaryDirectory()
-        let database = try await DemoDatabase(directory: directory)
-        let stations = try await database.idleStations()
-        try #require(stations.count >= 2, "the simulated city needs two idle stations")
-        let (own, other) = (stations[0], stations[1])
-        let config = try configuration(database: database.path, directory: directory, boards: [
-            ServiceTests.doorBoard("own", station: own.station), ServiceTests.doorBoard("other", station: other.station),
-        ].joined(separator: "\n"))
-        let service = try WallboardService(configuration: config)
-        let ownBoard = try #require(service.monitor(id: "own"))
-        let otherBoard = try #require(service.monitor(id: "other"))
+        let city = try await ServiceTests.TwoStations()
+        let (database, own, other, service, ownBoard, otherBoard) = (city.database, city.own, city.other, city.service, city.ownBoard, city.otherBoard)
         @Sendable func bound(_ board: String) throws -> Int {
             let pattern = "wallboard_snapshots_bound_total{board=\"\(board)\"} "
             let line = try #require(service.metrics.exposition(snapshotAge: nil).split(separator: "\n").first { $0.hasPrefix(pattern) })

@@ -74,7 +74,6 @@ final class Doorbell: Sendable {
     }
 }
 
-
 /// Keeps the deadlines of waiting doorbells with one sleeping task for all of them: boards wait
 /// for the same turn of the second, and a task and a timer of its own for every board and
 /// every second is work that grows with the boards. A deadline is never woken early; a wait
