@@ -100,16 +100,26 @@ final class BoardRuntime: Service, Sendable {
                 boundFor = (revision, staleSince)
                 metrics.snapshotsBound.increment()
             }
+            // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
+            let dataNow = state.snapshot?.dataTime(atWall: now) ?? now
             let frame: Frame
+            // When the picture may next change by itself (nil: never), on the wall clock.
+            var changes: Date?
             if let message = monitor.message(at: now) {
                 frame = messageFrame(message.text)
-            } else if let drawn = bound?.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame {
+                changes = message.until
+            } else if let drawn = bound?.render(at: dataNow).frame {
                 // Drawn where it is, never copied, so that drawing changes its pixels in place.
-                // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
                 frame = drawn
+                changes = bound?.nextChange(after: dataNow).map { change in
+                    guard change > dataNow else { return now }
+                    return state.snapshot.map { $0.wallTime(atData: change) ?? now } ?? change
+                }
             } else {
                 return
             }
+            // Stale, the board looks every tick for the data's return; fresh, the feed rings when it goes stale.
+            if staleSince != nil { changes = now }
             if drawnGeneration != generation {
                 monitor.recordDrawn(generation: generation)
                 drawnGeneration = generation
@@ -123,20 +133,27 @@ final class BoardRuntime: Service, Sendable {
             }
             // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
             let blinks = lastFrame?.textAreas.contains(where: \.blinks) ?? false
-            await monitor.renderBell.wait(until: nextTick(after: now, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval))
+            // Asleep until the picture can change, or until the bell rings for new data, a message or an override.
+            await monitor.renderBell.wait(until: tick(atOrAfter: changes, now: now, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval))
         }
     }
 
-    /// The next multiple of `interval` on the wall clock (so clocks turn on the second), as an
-    /// instant of the continuous clock.
-    private func nextTick(after now: Date, every frameInterval: Duration) -> ContinuousClock.Instant {
+    /// The first multiple of `interval` on the wall clock after `now` and at or after `moment`
+    /// (so clocks turn on the second), as an instant of the continuous clock; at most
+    /// `longestSleep` away, as when nothing changes by itself (nil `moment`).
+    private func tick(atOrAfter moment: Date?, now: Date, every frameInterval: Duration) -> ContinuousClock.Instant {
         let interval = max(0.01, frameInterval.inSeconds)
         let wall = now.timeIntervalSince1970
-        let next = ((wall / interval).rounded(.down) + 1) * interval
-        // At most one interval: the clock may have been stepped back since `now` was read.
-        let wait = min(interval, max(0.001, next - wallClock().timeIntervalSince1970))
+        let nextTick = ((wall / interval).rounded(.down) + 1) * interval
+        let target = moment.map { max(nextTick, ($0.timeIntervalSince1970 / interval).rounded(.up) * interval) } ?? wall + Self.longestSleep
+        let planned = target.isFinite ? min(target - wall, Self.longestSleep) : Self.longestSleep
+        // No longer than planned at `now`: the clock may have been stepped back since it was read.
+        let wait = min(planned, max(0.001, target - wallClock().timeIntervalSince1970))
         return ContinuousClock.now.advanced(by: .milliseconds(Int64((wait * 1000).rounded(.up))))
     }
+
+    /// How long a board whose picture does not change by itself sleeps before it looks again.
+    static let longestSleep = 60.0
 
     /// Characters of the data the board shows a placeholder for (a box drawn here, or the
     /// controller's own): reported once per board and character, as a data warning.
