@@ -8,7 +8,8 @@ import WallboardRender
 import WallboardSupport
 import WallboardText
 
-/// One board: a render task that redraws on new data, on its tick and on overrides, and — for
+/// One board: a render task that redraws on new data, when its picture can next change (a known
+/// change drawn a little ahead) and on overrides, and — for
 /// boards with a device — a delivery task that sends the newest frame. The two share only the
 /// monitor, so a slow device skips frames instead of delaying the picture, and no board ever
 /// waits on another.
