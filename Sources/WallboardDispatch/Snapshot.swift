@@ -311,6 +311,14 @@ public struct DispatchSnapshot: Sendable, Codable, Hashable {
         return takenAt.addingTimeInterval(wall.timeIntervalSince(timeline.wallTakenAt) * timeline.speed)
     }
 
+    /// The wall-clock moment at which the data's clock reads `data`: the inverse of
+    /// `dataTime(atWall:)`; nil when the data's clock stands still or runs backwards.
+    public func wallTime(atData data: Date) -> Date? {
+        guard let timeline else { return data }
+        guard timeline.speed > 0 else { return nil }
+        return timeline.wallTakenAt.addingTimeInterval(data.timeIntervalSince(takenAt) / timeline.speed)
+    }
+
     public func station(id: String) -> Station? { stations.first { $0.id == id } }
     public func vehicle(id: String) -> Vehicle? { vehicles.first { $0.id == id } }
     public func incident(id: String) -> Incident? { incidents.first { $0.id == id } }

@@ -172,6 +172,24 @@ public struct BoundBoard: Sendable {
         Set(layers.keys).union(inherited.keys).union(widgetCache.keys).union(previousResolutions.keys)
     }
 
+    /// The earliest moment after `now` at which the frame may differ from the one drawn at `now`
+    /// (ask after drawing it), while the snapshot and the banner stay: when a widget on show
+    /// moves next, and on a door board when the next alert takes its turn or a departed
+    /// vehicle's hold runs out. Nil: never by itself; `now`: at any moment.
+    public func nextChange(after now: Date) -> Date? {
+        guard let shown else { return now }
+        var moments = shown.widgets.map { $0.nextChange(after: now) } + [staleBanner?.nextChange(after: now)]
+        if let doorAlerts {
+            if doorAlerts.end > now { moments.append(doorAlerts.end) }
+            let alerts = doorAlerts.state.alerts, rotation = renderer.layout.rotation
+            if alerts.count > 1, rotation > 0, let newest = alerts.map(\.dispatchedAt).max() {
+                let slot = doorAlerts.state.rotationSlot(at: now, rotation: rotation)
+                moments.append(newest.addingTimeInterval(Double(slot + 1) * rotation))
+            }
+        }
+        return moments.compactMap { $0 }.min()
+    }
+
     /// The frame at `now`.
     ///
     /// On the canvas kept from the frame before, a widget that moves is drawn again only when it

@@ -26,6 +26,7 @@ struct StaleBannerWidget: DrawnWidget {
 
     /// Animated only so that it is drawn last, over what moves beneath it; it never moves itself.
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { true }
+    func nextChange(after now: Date) -> Date? { nil }
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         canvas.fill(text.rect, .off)

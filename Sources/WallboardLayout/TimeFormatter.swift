@@ -86,6 +86,15 @@ public struct TimeFormatter: Sendable, Hashable {
         let seconds = now.timeIntervalSince(since), earlierSeconds = earlier.timeIntervalSince(since)
         return wholeSeconds(seconds) == wholeSeconds(earlierSeconds) && thresholds.colour(for: seconds) == thresholds.colour(for: earlierSeconds)
     }
+
+    /// When the time elapsed since `since`, coloured by `thresholds`, next reads or looks
+    /// otherwise than at `now`: at its next whole second, or sooner at a threshold.
+    static func nextElapsedChange(since: Date, thresholds: Thresholds, after now: Date) -> Date {
+        let seconds = now.timeIntervalSince(since)
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return now }
+        let limits = thresholds.rules.map(\.limit).filter { $0 > seconds }
+        return since.addingTimeInterval(limits.reduce(seconds.rounded(.down) + 1, min))
+    }
 }
 
 private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }

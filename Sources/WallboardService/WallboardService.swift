@@ -126,7 +126,7 @@ public final class WallboardService: Sendable {
         logger.info("reading \(readScope) of the dispatch state")
         let source = source ?? DispatchSources.make(settings, scope: readScope, wallClock: wallClock)
         metrics = ServiceMetrics()
-        feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger, metrics: metrics)
+        feed = SourceFeed(source: source, staleAfter: settings.staleAfter.inSeconds, logger: logger, metrics: metrics, wallClock: wallClock)
         var boards: [BoardRuntime] = []
         let ticker = Ticker()
         for (board, layout) in zip(configuration.boards, layouts) {

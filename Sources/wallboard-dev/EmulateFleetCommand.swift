@@ -122,6 +122,9 @@ private actor LoggingBoard: ServedBoard {
     }
 
     func receive(_ bytes: [UInt8]) async -> [UInt8] {
+        // Stamped as the bytes reach the board, before decoding them: the log tells when the
+        // service's update arrived, not how long this process took to decode a thousand of them.
+        let arrived = Date().timeIntervalSince1970
         var answer: [UInt8] = []
         var texts: [UInt8: String] = [:]
         if let reply = fontCard?.receive(bytes) {
@@ -131,10 +134,9 @@ private actor LoggingBoard: ServedBoard {
             answer = reply
             texts = cpower?.texts.mapValues(\.text) ?? [:]
         }
-        let now = Date().timeIntervalSince1970
         for (id, text) in texts where shown[id] != text {
             shown[id] = text
-            journal.add(board: index, at: now, area: id, text: text)
+            journal.add(board: index, at: arrived, area: id, text: text)
         }
         return answer
     }

@@ -72,4 +72,107 @@ import WallboardTestKit
             }
         }
     }
+
+    /// A controller with no minimum interval that notes each frame's texts and the wall-clock
+    /// moment it was sent.
+    final class RecordingSink: BoardSink {
+        private let sent = Mutex<[(texts: [String], at: Date)]>([])
+        let clock: @Sendable () -> Date
+        let deviceName = "recording"
+        let takesCommands = false
+        let resendInterval: Duration? = nil
+        var minimumUpdateInterval: Duration? { nil }
+
+        init(clock: @escaping @Sendable () -> Date) { self.clock = clock }
+
+        var frames: [(texts: [String], at: Date)] { sent.withLock { $0 } }
+
+        func keepAlive() async throws(SinkError) -> Int { 0 }
+
+        func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
+            let at = clock()
+            sent.withLock { $0.append((frame.texts, at)) }
+            return 10
+        }
+
+        func nextChange(of frame: Frame, after now: Date) -> Date? { nil }
+        func setBrightness(_ level: Double) async throws(SinkError) -> Int { 0 }
+        func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int { 0 }
+    }
+
+    /// An idle door board at an idle station, its wall clock 6 s before a minute turns, sending to `sink`.
+    struct IdleDoorBoard {
+        let directory: TemporaryDirectory
+        let database: DemoDatabase
+        let station: (station: String, name: String, vehicle: String, callSign: String)
+        let clock: @Sendable () -> Date
+        let sink: RecordingSink
+        let service: WallboardService
+        let monitor: BoardMonitor
+        let formatter = DateFormatter()
+
+        init() async throws {
+            directory = try TemporaryDirectory()
+            database = try await DemoDatabase(directory: directory)
+            station = try #require(try await database.idleStations().first)
+            let config = try configuration(database: database.path, directory: directory, boards: ServiceTests.doorBoard("door", station: station.station))
+            let real = Date().timeIntervalSince1970
+            let offset = (real / 60).rounded(.up) * 60 + 54 - real
+            let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset) }
+            self.clock = clock
+            let sink = RecordingSink(clock: clock)
+            self.sink = sink
+            service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: clock) { _, _ in sink }
+            monitor = try #require(service.monitor(id: "door"))
+            formatter.dateFormat = "HH:mm"
+            formatter.timeZone = config.source.timeZone
+        }
+
+        /// The next turn of the minute and the clock's text then, once the board's frame for it waits, drawn ahead.
+        func drawnAhead() async throws -> (turn: Date, text: String) {
+            let name = station.name
+            try await eventually("the idle board is sent", within: .seconds(10), until: { sink.frames.contains { $0.texts.first == name } })
+            let turn = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 / 60).rounded(.up) * 60)
+            let text = formatter.string(from: turn)
+            try await eventually("the frame of \(text) is drawn ahead", within: .seconds(8), until: {
+                monitor.state.withLock { $0.scheduled?.frame.texts.contains(text) } == true
+            })
+            #expect(clock() < turn, "the frame was drawn only after the turn")
+            return (turn, text)
+        }
+    }
+
+    /// The next minute's frame is drawn before the minute turns and goes on the wire at the turn,
+    /// not before: the board shows the new minute on time without drawing it as it comes.
+    @Test func theNextMinuteIsDrawnAheadAndSentOnTime() async throws {
+        let board = try await IdleDoorBoard()
+        try await withRunningBoards(board.service) {
+            let (turn, text) = try await board.drawnAhead()
+            #expect(!board.sink.frames.contains { $0.texts.contains(text) }, "\(text) was sent before the minute turned")
+            let sent: (texts: [String], at: Date) = try await eventually("\(text) is sent", within: .seconds(3)) {
+                board.sink.frames.first { frame in frame.texts.contains(text) }
+            }
+            #expect(sent.at >= turn, "\(text) sent \(turn.timeIntervalSince(sent.at)) s before the minute turned")
+            #expect(sent.at.timeIntervalSince(turn) < 0.25, "\(text) sent \(sent.at.timeIntervalSince(turn)) s after the minute turned")
+        }
+    }
+
+    /// A dispatch that comes while the next minute's frame waits goes out at once, and the idle
+    /// frame drawn ahead never follows it.
+    @Test func aDispatchBeforeTheFrameDrawnAheadWins() async throws {
+        let board = try await IdleDoorBoard()
+        try await withRunningBoards(board.service) {
+            let (turn, _) = try await board.drawnAhead()
+            try await board.database.dispatch(vehicle: board.station.vehicle)
+            let callSign = board.station.callSign
+            let sink = board.sink
+            try await eventually("the alert is sent", within: .seconds(3), until: { sink.frames.contains { frame in frame.texts.first?.hasPrefix(callSign) == true } })
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock())) + 0.5))
+            let name = board.station.name
+            let frames = sink.frames
+            let alert = try #require(frames.firstIndex { frame in frame.texts.first?.hasPrefix(callSign) == true })
+            let idleAfterAlert = frames[alert...].filter { frame in frame.texts.first == name }
+            #expect(idleAfterAlert.isEmpty, "the idle frame drawn ahead was sent after the alert: \(frames.map { "\($0.texts) \($0.at.timeIntervalSince(turn))" })")
+        }
+    }
 }

@@ -192,6 +192,41 @@ import WallboardTestKit
         }
     }
 
+    /// An idle door board (HH:mm, pages turning on the half minute) draws when its picture can
+    /// change, not every second: over the seconds before and after a minute turns it draws once
+    /// or twice (the turn, and perhaps a read of the data), and shows the new minute within the tick after it.
+    @Test func anIdleDoorBoardDrawsWhenItsClockTurnsAndSleepsMeanwhile() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let station = try #require(try await database.idleStations().first)
+        let config = try configuration(database: database.path, directory: directory, boards: Self.doorBoard("door", station: station.station))
+        // The board's wall clock stands 6 s before the turn of a minute as the test starts.
+        let real = Date().timeIntervalSince1970
+        let offset = (real / 60).rounded(.up) * 60 + 54 - real
+        let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset) }
+        let service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: clock) { _, _ in nil }
+        let board = try #require(service.monitor(id: "door"))
+        @Sendable func framesRendered() -> Int {
+            let line = service.metrics.registry.emitToString().split(separator: "\n").first { $0.hasPrefix("wallboard_frames_rendered_total{") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Int($0) } ?? 0
+        }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        formatter.timeZone = config.source.timeZone
+        try await withRunningBoards(service) {
+            _ = try await frame(of: board) { $0.texts.first == station.name }
+            let before = framesRendered()
+            let turn = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 / 60).rounded(.up) * 60)
+            let newMinute = formatter.string(from: turn)
+            _ = try await frame(of: board, within: .seconds(8)) { $0.texts.contains(newMinute) }
+            let late = clock().timeIntervalSince(turn)
+            #expect(late < 0.5, "the board showed \(newMinute) \(late) s after the minute turned")
+            try await Task.sleep(for: .seconds(2))
+            let drawn = framesRendered() - before
+            #expect((1...2).contains(drawn), "the board drew \(drawn) frames in the \(clock().timeIntervalSince(turn) + 6) s around the turn (once a second would be 7 or more)")
+        }
+    }
+
     /// A simulation writes its own clock (two hours behind, running at 20×): the door board's
     /// clock shows the simulation's time, not the machine's.
     @Test func boardsShowTheSimulationsClock() async throws {

@@ -140,6 +140,7 @@ struct BarChart: DrawnWidget {
     func page(at now: Date) -> Int { Pages.page(at: now, of: pageCount, every: pageSeconds) }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { page(at: now) == page(at: earlier) }
+    func nextChange(after now: Date) -> Date? { Pages.nextTurn(after: now, of: pageCount, every: pageSeconds) }
 
     static func == (lhs: BarChart, rhs: BarChart) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.bars == rhs.bars && lhs.pageSeconds == rhs.pageSeconds

@@ -32,6 +32,10 @@ protocol DrawnWidget: Sendable, Equatable {
     /// True when the widget draws the same pixels and text areas at `now` as at `earlier`, so
     /// that a frame may keep what an earlier one drew. Always true of widgets that do not move.
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool
+    /// The earliest moment after `now` at which the widget may draw otherwise than at `now`:
+    /// it draws the same at every moment from `now` until then. Nil: never by itself (only new
+    /// data changes it); `now` itself: at any moment (a widget that cannot tell).
+    func nextChange(after now: Date) -> Date?
     /// Where the pixels drawn differ from those `previous` (the widget bound in its place
     /// before, which draws otherwise) drew: outside these rectangles both drew the same.
     func changedRects(since previous: any DrawnWidget) -> [Rect]
@@ -45,6 +49,8 @@ extension DrawnWidget {
     var isAnimated: Bool { false }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { !isAnimated }
+
+    func nextChange(after now: Date) -> Date? { isAnimated ? now : nil }
 
     func changedRects(since previous: any DrawnWidget) -> [Rect] { wholeBounds(since: previous) }
 
@@ -113,6 +119,21 @@ struct Blinking: DrawnWidget {
 
     func isVisible(at now: Date) -> Bool {
         Blinking.isVisible(at: now) || litUntil.map { now < $0 } ?? false
+    }
+
+    /// The next turn of the blinking phase after `now`: the next half or whole second.
+    static func nextPhase(after now: Date) -> Date {
+        let second = now.timeIntervalSince1970.rounded(.down)
+        return Date(timeIntervalSince1970: isVisible(at: now) ? second + 0.5 : second + 1)
+    }
+
+    func nextChange(after now: Date) -> Date? {
+        var phase = Blinking.nextPhase(after: now)
+        // Lit throughout until `litUntil`: the phase first matters from then on.
+        if let litUntil, now < litUntil {
+            phase = Blinking.isVisible(at: litUntil) ? Blinking.nextPhase(after: litUntil) : litUntil
+        }
+        return [phase, content.nextChange(after: now)].compactMap { $0 }.min()
     }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {

@@ -252,6 +252,8 @@ struct BlinkingMarker: DrawnWidget {
         Blinking.isVisible(at: now) == Blinking.isVisible(at: earlier)
     }
 
+    func nextChange(after now: Date) -> Date? { Blinking.nextPhase(after: now) }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         guard Blinking.isVisible(at: now) else { return }
         canvas.clipped(to: bounds) { canvas in MapWidget.draw(marker, radius: radius, on: &canvas) }

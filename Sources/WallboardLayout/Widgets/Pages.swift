@@ -67,6 +67,22 @@ struct Pages: DrawnWidget {
         return Int((now.timeIntervalSince1970 / seconds).rounded(.down)) % count
     }
 
+    /// The first moment after `now` at which another of `count` pages shows; nil for one page.
+    static func nextTurn(after now: Date, of count: Int, every seconds: Double) -> Date? {
+        guard count > 1, seconds > 0 else { return nil }
+        let turns = (now.timeIntervalSince1970 / seconds).rounded(.down) + 1
+        guard turns.isFinite else { return nil }
+        var next = turns * seconds
+        // Rounding may put the product a hair before the turn that `page(at:)` sees.
+        while (next / seconds).rounded(.down) < turns { next = next.nextUp }
+        return Date(timeIntervalSince1970: next)
+    }
+
+    func nextChange(after now: Date) -> Date? {
+        let shown = pages.isEmpty ? [] : pages[page(at: now)].map { $0.nextChange(after: now) }
+        return ([Pages.nextTurn(after: now, of: pages.count, every: seconds)] + shown).compactMap { $0 }.min()
+    }
+
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool {
         let page = page(at: now)
         guard page == self.page(at: earlier) else { return false }

@@ -128,6 +128,14 @@ struct SeatPanel: DrawnWidget {
         }
     }
 
+    func nextChange(after now: Date) -> Date? {
+        let shown = page(at: now)
+        let timers = cards.compactMap { card in
+            card.page == shown ? card.since.map { TimeFormatter.nextElapsedChange(since: $0, thresholds: Thresholds(base: card.colour, rules: []), after: now) } : nil
+        }
+        return ([Pages.nextTurn(after: now, of: pageCount, every: pageSeconds)] + timers).compactMap { $0 }.min()
+    }
+
     static func == (lhs: SeatPanel, rhs: SeatPanel) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.cards == rhs.cards && lhs.chain.name == rhs.chain.name
             && lhs.pageSeconds == rhs.pageSeconds

@@ -128,6 +128,7 @@ struct StationPanel: DrawnWidget {
     func page(at now: Date) -> Int { Pages.page(at: now, of: pageCount, every: pageSeconds) }
 
     func drawsTheSame(at now: Date, asAt earlier: Date) -> Bool { page(at: now) == page(at: earlier) }
+    func nextChange(after now: Date) -> Date? { Pages.nextTurn(after: now, of: pageCount, every: pageSeconds) }
 
     static func == (lhs: StationPanel, rhs: StationPanel) -> Bool {
         lhs.id == rhs.id && lhs.rect == rhs.rect && lhs.frameColour == rhs.frameColour && lhs.cards == rhs.cards

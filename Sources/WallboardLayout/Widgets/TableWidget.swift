@@ -256,6 +256,10 @@ struct ElapsedColumn: DrawnWidget {
         }
     }
 
+    func nextChange(after now: Date) -> Date? {
+        rows.compactMap { since in since.map { TimeFormatter.nextElapsedChange(since: $0, thresholds: thresholds, after: now) } }.min()
+    }
+
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         for (index, since) in rows.enumerated() {
             guard let since else { continue }

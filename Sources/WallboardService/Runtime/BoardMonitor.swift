@@ -47,6 +47,9 @@ public final class BoardMonitor: Sendable {
         var changedAt: Date?
         /// When the snapshot behind a frame bound to new data was read, until that frame is on the wire.
         var freshSnapshotTakenAt: Date?
+        /// A frame drawn ahead of the moment it shows (a clock's next turn) and when it is due:
+        /// delivery makes it the newest frame then. A frame published before drops it.
+        var scheduled: (frame: Frame, at: Date, due: ContinuousClock.Instant)?
         var message: TestMessage?
         var brightnessOverride: BrightnessOverride?
         var appliedBrightness: Double?
@@ -121,6 +124,7 @@ public final class BoardMonitor: Sendable {
 
     func publish(_ frame: Frame, at now: Date, freshSnapshotTakenAt: Date?) {
         state.withLock { state in
+            state.scheduled = nil
             state.frame = frame
             state.version += 1
             state.changedAt = now
@@ -128,6 +132,27 @@ public final class BoardMonitor: Sendable {
             for subscriber in state.subscribers.values { subscriber.yield(frame) }
         }
         deliveryBell.ring()
+    }
+
+    /// Hands delivery `frame`, the picture of wall-clock moment `moment`, drawn ahead of it: it
+    /// becomes the newest frame at `due`, unless a frame published before then replaces it.
+    func schedule(_ frame: Frame, at moment: Date, due: ContinuousClock.Instant) {
+        state.withLock { $0.scheduled = (frame, moment, due) }
+        deliveryBell.ring()
+    }
+
+    /// Makes the scheduled frame the newest one if it is due at `now`; else returns when it is due.
+    func takeScheduledFrame(dueBy now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        state.withLock { state in
+            guard let scheduled = state.scheduled else { return nil }
+            guard scheduled.due <= now else { return scheduled.due }
+            state.scheduled = nil
+            state.frame = scheduled.frame
+            state.version += 1
+            state.changedAt = scheduled.at
+            for subscriber in state.subscribers.values { subscriber.yield(scheduled.frame) }
+            return nil
+        }
     }
 
     /// The board has drawn the snapshot of source generation `generation` (its frame may not have changed).

@@ -8,7 +8,8 @@ import WallboardRender
 import WallboardSupport
 import WallboardText
 
-/// One board: a render task that redraws on new data, on its tick and on overrides, and — for
+/// One board: a render task that redraws on new data, when its picture can next change (a known
+/// change drawn a little ahead) and on overrides, and — for
 /// boards with a device — a delivery task that sends the newest frame. The two share only the
 /// monitor, so a slow device skips frames instead of delaying the picture, and no board ever
 /// waits on another.
@@ -31,6 +32,9 @@ final class BoardRuntime: Service, Sendable {
     /// What of the dispatch state this board's layout can show: a new snapshot that changes none
     /// of it is not bound again.
     let readScope: ReadScope
+    /// How many seconds before a known change (a clock's turn) the board draws its frame: 0.3
+    /// to 0.7, spread over the boards so that a thousand of them do not all draw at once.
+    let drawAhead: TimeInterval
 
     init(configuration: BoardConfiguration, monitor: BoardMonitor, renderer: BoardRenderer, sink: (any BoardSink)?,
          feed: SourceFeed, metrics: BoardMetrics, timeZone: TimeZone, messageFonts: [FontChain],
@@ -49,6 +53,7 @@ final class BoardRuntime: Service, Sendable {
         frameInterval = configuration.frameInterval
             ?? BoardRuntime.defaultInterval(layout: renderer.layout, drawsPixelsHere: sink == nil || sink is FramebufferSink)
         readScope = ReadScope(boards: [(renderer.identity.stationID, renderer.layout)])
+        drawAhead = 0.3 + Double(abs(configuration.id.hashValue % 400)) / 1000
         feed.listen(monitor.renderBell)
     }
 
@@ -83,13 +88,28 @@ final class BoardRuntime: Service, Sendable {
         var boundFor: (revision: Int, staleSince: Date?)?
         var drawnGeneration: Int?
         var lastFrame: Frame?
+        // What the board sleeps until (a wall-clock moment), when it drew last and the message it
+        // showed then, and the coming change it draws ahead of time on waking then, if any.
+        var asleep: (until: Date, drewAt: Date, message: BoardMonitor.TestMessage?, ahead: Date?)?
+        // The coming moment whose frame this round draws, for delivery to send at that moment.
+        var ahead: Date?
         while !Task.isCancelled {
             let now = wallClock()
             let (state, generation, revision) = feed.current(readBy: readScope)
             let staleSince = feed.staleSince(state.health, now: now)
+            let message = monitor.message(at: now)
+            let rebinds = bound == nil || boundFor?.revision != revision || boundFor?.staleSince != staleSince
+            // Woken by a ring that changes nothing this board shows (another station's dispatch):
+            // back to sleep, without drawing, until the moment it slept for. A clock stepped back draws.
+            if !rebinds, ahead == nil, let sleeping = asleep, message == sleeping.message, sleeping.drewAt <= now, now < sleeping.until {
+                recordDrawn(generation, &drawnGeneration)
+                await monitor.renderBell.wait(until: instant(of: sleeping.until))
+                ahead = wallClock() >= sleeping.until ? sleeping.ahead : nil
+                continue
+            }
             var freshData: Date?
             // A snapshot that changed nothing this board reads (another station's dispatch) is not bound.
-            if bound == nil || boundFor?.revision != revision || boundFor?.staleSince != staleSince {
+            if rebinds {
                 // Rebinding keeps what did not change (context rows, widgets, drawn layers).
                 if bound == nil {
                     bound = renderer.bind(state.snapshot, staleSince: staleSince)
@@ -99,44 +119,83 @@ final class BoardRuntime: Service, Sendable {
                 if boundFor?.revision != revision { freshData = state.snapshot?.takenAt }
                 boundFor = (revision, staleSince)
                 metrics.snapshotsBound.increment()
+                // What changed goes out now, not with the tick drawn ahead.
+                ahead = nil
             }
+            if message != nil { ahead = nil }
+            let moment = ahead.map { max($0, now) } ?? now
+            // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
+            let dataMoment = state.snapshot?.dataTime(atWall: moment) ?? moment
             let frame: Frame
-            if let message = monitor.message(at: now) {
+            // When the picture may next change by itself (nil: never), on the wall clock.
+            var changes: Date?
+            if let message {
                 frame = messageFrame(message.text)
-            } else if let drawn = bound?.render(at: state.snapshot?.dataTime(atWall: now) ?? now).frame {
+                changes = message.until
+            } else if let drawn = bound?.render(at: dataMoment).frame {
                 // Drawn where it is, never copied, so that drawing changes its pixels in place.
-                // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
                 frame = drawn
+                changes = bound?.nextChange(after: dataMoment).map { change in
+                    guard change > dataMoment else { return moment }
+                    return state.snapshot.map { $0.wallTime(atData: change) ?? moment } ?? change
+                }
             } else {
                 return
             }
-            if drawnGeneration != generation {
-                monitor.recordDrawn(generation: generation)
-                drawnGeneration = generation
-            }
+            // Stale, the board looks every tick for the data's return; fresh, the feed rings when it goes stale.
+            if staleSince != nil { changes = moment }
+            recordDrawn(generation, &drawnGeneration)
             metrics.framesRendered.increment()
             if frame != lastFrame {
                 lastFrame = frame
                 metrics.framesChanged.increment()
-                monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData)
+                if moment > now {
+                    monitor.schedule(frame, at: moment, due: instant(of: moment))
+                } else {
+                    monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData)
+                }
                 noteSubstitutions(in: frame, at: now)
             }
             // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
             let blinks = lastFrame?.textAreas.contains(where: \.blinks) ?? false
-            await monitor.renderBell.wait(until: nextTick(after: now, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval))
+            let next = tick(atOrAfter: changes, after: moment, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval)
+            // A change known ahead (a clock's turn) is drawn a little before it and sent on time,
+            // rather than drawn by every board at once as it comes.
+            let drawsAhead = sink != nil && (changes.map { $0 > moment } ?? false) && next.timeIntervalSince(wallClock()) > drawAhead * 2
+            let wake = drawsAhead ? next.addingTimeInterval(-drawAhead) : next
+            asleep = (wake, now, message, drawsAhead ? next : nil)
+            // Asleep until then, or until the bell rings for new data, a message or an override.
+            await monitor.renderBell.wait(until: instant(of: wake))
+            ahead = drawsAhead && wallClock() >= wake ? next : nil
         }
     }
 
-    /// The next multiple of `interval` on the wall clock (so clocks turn on the second), as an
-    /// instant of the continuous clock.
-    private func nextTick(after now: Date, every frameInterval: Duration) -> ContinuousClock.Instant {
-        let interval = max(0.01, frameInterval.inSeconds)
-        let wall = now.timeIntervalSince1970
-        let next = ((wall / interval).rounded(.down) + 1) * interval
-        // At most one interval: the clock may have been stepped back since `now` was read.
-        let wait = min(interval, max(0.001, next - wallClock().timeIntervalSince1970))
-        return ContinuousClock.now.advanced(by: .milliseconds(Int64((wait * 1000).rounded(.up))))
+    private func recordDrawn(_ generation: Int, _ drawnGeneration: inout Int?) {
+        guard drawnGeneration != generation else { return }
+        monitor.recordDrawn(generation: generation)
+        drawnGeneration = generation
     }
+
+    /// The continuous clock's instant at wall-clock moment `moment`: at least a millisecond
+    /// ahead, at most `longestSleep`, whatever the moment.
+    private func instant(of moment: Date) -> ContinuousClock.Instant {
+        let wait = min(Self.longestSleep, max(0.001, moment.timeIntervalSince(wallClock())))
+        return ContinuousClock.now.advanced(by: .milliseconds(Int64(((wait.isFinite ? wait : Self.longestSleep) * 1000).rounded(.up))))
+    }
+
+    /// The first multiple of `interval` on the wall clock after `drawn` (the moment the last
+    /// frame shows) and at or after `change` (so clocks turn on the second); at most
+    /// `longestSleep` away, as when nothing changes by itself (nil `change`).
+    private func tick(atOrAfter change: Date?, after drawn: Date, every frameInterval: Duration) -> Date {
+        let interval = max(0.01, frameInterval.inSeconds)
+        let wall = drawn.timeIntervalSince1970
+        let nextTick = ((wall / interval).rounded(.down) + 1) * interval
+        let target = change.map { max(nextTick, ($0.timeIntervalSince1970 / interval).rounded(.up) * interval) } ?? wall + Self.longestSleep
+        return Date(timeIntervalSince1970: target.isFinite ? min(target, wall + Self.longestSleep) : wall + Self.longestSleep)
+    }
+
+    /// How long a board whose picture does not change by itself sleeps before it looks again.
+    static let longestSleep = 60.0
 
     /// Characters of the data the board shows a placeholder for (a box drawn here, or the
     /// controller's own): reported once per board and character, as a data warning.
@@ -200,6 +259,7 @@ final class BoardRuntime: Service, Sendable {
         var failingSince: Date?
         while !Task.isCancelled {
             let now = wallClock()
+            _ = monitor.takeScheduledFrame(dueBy: .now)
             let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
             let connectionsBefore = await sink.connectionsOpened
             let assumesNothing = delivered == nil && appliedScreenOn == nil && appliedBrightness == nil
@@ -292,6 +352,7 @@ final class BoardRuntime: Service, Sendable {
                 continue
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
+            if let scheduled = monitor.state.withLock({ $0.scheduled?.due }) { nextCheck = min(nextCheck, scheduled) }
             let newData = monitor.state.withLock { $0.freshSnapshotTakenAt != nil }
             let holding = heldUntil(lastFrameSent, sink, newData: newData).flatMap { $0 > .now ? $0 : nil }
             if let holding { nextCheck = min(nextCheck, holding) }

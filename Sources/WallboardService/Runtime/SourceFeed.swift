@@ -14,6 +14,8 @@ public final class SourceFeed: Service, Sendable {
     let logger: Logger
     /// Counts each row the reader found a problem in when the problem first appears.
     let metrics: ServiceMetrics
+    /// The boards' time of day, watched for steps.
+    let wallClock: @Sendable () -> Date
 
     private struct Shared {
         var state = SourceState(snapshot: nil, health: SourceHealth())
@@ -29,7 +31,11 @@ public final class SourceFeed: Service, Sendable {
 
     private let shared = Mutex(Shared())
 
-    public init(source: any DispatchStateSource, staleAfter: TimeInterval, logger: Logger, metrics: ServiceMetrics) {
+    public init(
+        source: any DispatchStateSource, staleAfter: TimeInterval, logger: Logger, metrics: ServiceMetrics,
+        wallClock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.wallClock = wallClock
         self.source = source
         self.staleAfter = staleAfter
         self.logger = logger
@@ -82,12 +88,40 @@ public final class SourceFeed: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await source.run() }
+                group.addTask { await self.ringWhenStaleOrStepped() }
                 for await state in states {
                     self.publish(state)
                 }
             }
         }
     }
+
+    /// Wakes every board when the data goes stale (to show the banner) and when the wall clock
+    /// is stepped (to show the new time): a board sleeps until what it shows can next change by
+    /// itself, which may be a minute away, and the source confirms reads without publishing.
+    private func ringWhenStaleOrStepped() async {
+        let started = ContinuousClock.now
+        var wasStale = false
+        var clockOffset: Double?
+        while !Task.isCancelled {
+            let now = wallClock()
+            let offset = now.timeIntervalSince1970 - (ContinuousClock.now - started).inSeconds
+            let stepped = clockOffset.map { abs(offset - $0) > Self.clockStep } ?? false
+            clockOffset = offset
+            let age = source.currentState.health.age(now: now)
+            let stale = age.map { $0 > staleAfter } ?? true
+            if stepped || (stale && !wasStale) {
+                for bell in shared.withLock({ $0.listeners }) { bell.ring() }
+            }
+            wasStale = stale
+            // Every second for steps, or just past the moment the last confirmation goes stale.
+            let wait = stale ? 1 : min(1, max(0.05, staleAfter - (age ?? 0) + 0.01))
+            try? await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+        }
+    }
+
+    /// How far the wall clock must move against the monotonic one between two looks to count as stepped.
+    static let clockStep = 0.5
 
     private func publish(_ state: SourceState) {
         let (listeners, earlier, newIssues) = shared.withLock { shared -> ([Doorbell], SourceHealth, [DataIssue]) in
