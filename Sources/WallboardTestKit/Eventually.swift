@@ -29,11 +29,14 @@ public func eventually<T>(
 }
 
 /// Waits until `condition` holds; see `eventually(_:within:sourceLocation:describe:_:)`.
+///
+/// Unlabelled like the probe so that a closure answering `Bool` comes here: given to the probe,
+/// `false` would be an answer (not nil) and the wait would end at once.
 public func eventually(
     _ what: String, within timeout: Duration = .seconds(10),
     sourceLocation: SourceLocation = #_sourceLocation,
     describe: () -> String = { "" },
-    until condition: () async throws -> Bool
+    _ condition: () async throws -> Bool
 ) async throws {
     try await eventually(what, within: timeout, sourceLocation: sourceLocation, describe: describe) {
         try await condition() ? () : nil

@@ -131,12 +131,12 @@ import WallboardTestKit
         /// The next turn of the minute and the clock's text then, once the board's frame for it waits, drawn ahead.
         func drawnAhead() async throws -> (turn: Date, text: String) {
             let name = station.name
-            try await eventually("the idle board is sent", within: .seconds(10), until: { sink.frames.contains { $0.texts.first == name } })
+            try await eventually("the idle board is sent", within: .seconds(10)) { sink.frames.contains { $0.texts.first == name } }
             let turn = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 / 60).rounded(.up) * 60)
             let text = formatter.string(from: turn)
-            try await eventually("the frame of \(text) is drawn ahead", within: .seconds(8), until: {
+            try await eventually("the frame of \(text) is drawn ahead", within: .seconds(8)) {
                 monitor.state.withLock { $0.scheduled?.frame.texts.contains(text) } == true
-            })
+            }
             #expect(clock() < turn, "the frame was drawn only after the turn")
             return (turn, text)
         }
@@ -166,7 +166,7 @@ import WallboardTestKit
             try await board.database.dispatch(vehicle: board.station.vehicle)
             let callSign = board.station.callSign
             let sink = board.sink
-            try await eventually("the alert is sent", within: .seconds(3), until: { sink.frames.contains { frame in frame.texts.first?.hasPrefix(callSign) == true } })
+            try await eventually("the alert is sent", within: .seconds(3)) { sink.frames.contains { frame in frame.texts.first?.hasPrefix(callSign) == true } }
             try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock())) + 0.5))
             let name = board.station.name
             let frames = sink.frames

@@ -101,23 +101,33 @@ public final class SourceFeed: Service, Sendable {
     /// itself, which may be a minute away, and the source confirms reads without publishing.
     private func ringWhenStaleOrStepped() async {
         let started = ContinuousClock.now
-        var wasStale = false
+        // The confirmation whose going stale the boards were rung for; nil while the data is
+        // current. A new confirmation that goes stale between two looks is another staleness.
+        var rungFor: Confirmation?
         var clockOffset: Double?
         while !Task.isCancelled {
             let now = wallClock()
             let offset = now.timeIntervalSince1970 - (ContinuousClock.now - started).inSeconds
             let stepped = clockOffset.map { abs(offset - $0) > Self.clockStep } ?? false
             clockOffset = offset
-            let age = source.currentState.health.age(now: now)
+            let health = source.currentState.health
+            let age = health.age(now: now)
             let stale = age.map { $0 > staleAfter } ?? true
-            if stepped || (stale && !wasStale) {
+            let staleSince = stale ? Confirmation(at: health.confirmedAt, uptime: health.confirmedUptime) : nil
+            if stepped || (staleSince != nil && staleSince != rungFor) {
                 for bell in shared.withLock({ $0.listeners }) { bell.ring() }
             }
-            wasStale = stale
+            rungFor = staleSince
             // Every second for steps, or just past the moment the last confirmation goes stale.
             let wait = stale ? 1 : min(1, max(0.05, staleAfter - (age ?? 0) + 0.01))
             try? await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
         }
+    }
+
+    /// A moment the source confirmed its data (both nil: never).
+    private struct Confirmation: Equatable {
+        var at: Date?
+        var uptime: ContinuousClock.Instant?
     }
 
     /// How far the wall clock must move against the monotonic one between two looks to count as stepped.
