@@ -200,8 +200,9 @@ actor TimedBoard: ServedBoard {
                 try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
                 let shownAtFirst = await card.shown
                 let pages = try #require(Self.timerPages(shownAtFirst), "the timer goes as pages: \(shownAtFirst)")
-                // Read 0.6 s into each of five seconds.
-                let firstReading = Date().timeIntervalSince1970.rounded(.down) + 1.6
+                // Read 0.6 s into each of five seconds, from the second after the one in which the
+                // timer, counting from just after its tick, still showed 0:00 as the drawn board does.
+                let firstReading = Date().timeIntervalSince1970.rounded(.down) + 2.6
                 var counted: [Int] = []
                 for second in 0..<5 {
                     let wait = firstReading + Double(second) - Date().timeIntervalSince1970
