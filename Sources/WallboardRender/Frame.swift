@@ -94,7 +94,7 @@ public struct TextArea: Hashable, Sendable {
         /// What the area shows at `moment` (seconds since 1970 on the frame's clock).
         public func run(at moment: Double) -> Run { text.run(atElapsed: moment - since) }
 
-        public static func == (lhs: Counting, rhs: Counting) -> Bool { lhs.since == rhs.since && AnyHashable(lhs.text) == AnyHashable(rhs.text) }
+        public static func == (lhs: Counting, rhs: Counting) -> Bool { lhs.since == rhs.since && lhs.text.isSame(as: rhs.text) }
 
         public func hash(into hasher: inout Hasher) {
             hasher.combine(since)
@@ -106,4 +106,9 @@ public struct TextArea: Hashable, Sendable {
 /// How a counting text area reads after so many seconds (its widget's own format and colours).
 public protocol CountingText: Hashable, Sendable {
     func run(atElapsed seconds: Double) -> TextArea.Run
+}
+
+extension CountingText {
+    /// Equal to `other` (frames are compared often: no boxing).
+    func isSame(as other: any CountingText) -> Bool { (other as? Self) == self }
 }

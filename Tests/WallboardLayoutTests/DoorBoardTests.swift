@@ -35,6 +35,7 @@ import WallboardRender
             colours.formUnion(drawn.runs.map(\.colour))
         }
         #expect(colours == [.green, .amber, .red])
+        #expect(TextArea.Counting(since: counting.since + 1, text: counting.text) != counting, "a timer restarted counts otherwise")
     }
 
     @Test func alertLastsUntilDepartureAndTheHold() throws {
