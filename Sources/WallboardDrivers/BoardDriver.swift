@@ -11,6 +11,9 @@ public protocol BoardDriver: Sendable {
     /// The wire messages that make the board show `frame` when it shows `previous` (nil: not
     /// known, send everything). Empty when the board already shows it. Sent in order.
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]]
+    /// The same at `now`, for a board that can count a text area by itself (`TextArea.counting`):
+    /// `pages` holds what it counts, and is updated with what is sent.
+    func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]]
     /// Reads the board's replies; nil when the board does not answer.
     var replies: (any ReplyInterpreter)? { get }
     /// Boards that forget their picture (Dream Cheeky) must be sent the last messages again this often.
@@ -37,6 +40,9 @@ public protocol BoardDriver: Sendable {
 }
 
 extension BoardDriver {
+    public func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]] {
+        try messages(for: frame, previous: previous)
+    }
     public var refreshInterval: Duration? { nil }
     public var pauseBetweenMessages: Duration { .zero }
     public func clock(_ date: Date, timeZone: TimeZone) throws -> [[UInt8]] { [] }

@@ -18,24 +18,73 @@ struct FontCardDriver: BoardDriver {
     var blinking: BlinkHandling { .inPhases(.seconds(1)) }
 
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
+        try messages(for: frame, previous: previous, unchanged: { area, before in area == before }, keeps: { _, _ in false }, send: { onbonArea($0, index: $1) })
+    }
+
+    /// A counting area (the turnout timer) is sent as pages the card turns each second, and not
+    /// again while they show what the frames show: its ticks take none of the card's updates.
+    func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]] {
+        if previous == nil { pages = CountingPages() }
+        var sent = pages
+        sent.keep(ids: Set(frame.textAreas.map(\.id)))
+        func unchanged(_ area: TextArea, _ before: TextArea) -> Bool {
+            guard area.counting != nil else { return area == before }
+            switch sent.sending(area, at: now) {
+            case .nothing: return true
+            case .pages: return false
+            case .plain: return area == before
+            }
+        }
+        let messages = try messages(for: frame, previous: previous, unchanged: unchanged, keeps: { area, before in
+            area.counting != nil && unchanged(area, before)
+        }, send: { area, index in
+            guard area.counting != nil else {
+                sent.forget(area.id)
+                return onbonArea(area, index: index)
+            }
+            // All areas replaced, the pages too, unless the count is known not to follow them.
+            guard sent.sending(area, at: now) != .plain, let paged = try countingArea(area, index: index, at: now) else {
+                sent.record(area, pages: [], at: now)
+                return onbonArea(area, index: index)
+            }
+            sent.record(area, pages: paged.pages, at: now)
+            return paged.area
+        })
+        pages = sent
+        return messages
+    }
+
+    /// The updates that make the card show `frame` where it shows `previous`: the areas not
+    /// `unchanged`; or, where the set of areas changed, all of them, deleting the others first,
+    /// except those the card `keeps` showing in the same place (a timer's pages while the line
+    /// under it turns).
+    private func messages(
+        for frame: Frame, previous: Frame?, unchanged: (_ area: TextArea, _ before: TextArea) -> Bool, keeps: (_ area: TextArea, _ before: TextArea) -> Bool,
+        send: (TextArea, Int) throws -> OnbonTextArea
+    ) throws -> [[UInt8]] {
         let areas = frame.textAreas.sorted { $0.id < $1.id }
         guard areas.count <= card.maximumAreas else {
             throw DriverError("the layout has \(areas.count) text areas; a \(card.rawValue) shows at most \(card.maximumAreas)")
         }
         let before = previous?.textAreas.sorted { $0.id < $1.id }
         if let before, before.map(\.id) == areas.map(\.id) {
-            let changed = areas.enumerated().filter { index, area in before[index] != area }
+            let changed = areas.enumerated().filter { index, area in !unchanged(area, before[index]) }
             guard !changed.isEmpty else { return [] }
-            return try updates(changed.map { onbonArea($0.element, index: $0.offset) }, deletingFirst: false)
+            return try updates(changed.map { try send($0.element, $0.offset) }, deleting: .none)
         }
         // The set of areas changed (another state, or the board's contents are unknown):
         // replace them all.
-        return try updates(areas.enumerated().map { onbonArea($0.element, index: $0.offset) }, deletingFirst: true)
+        guard let before else { return try updates(areas.enumerated().map { try send($0.element, $0.offset) }, deleting: .all) }
+        let kept = Set(areas.indices.filter { before.indices.contains($0) && before[$0].id == areas[$0].id && keeps(areas[$0], before[$0]) })
+        guard !kept.isEmpty else { return try updates(areas.enumerated().map { try send($0.element, $0.offset) }, deleting: .all) }
+        let deletion = OnbonAreaDeletion.areas(before.indices.filter { !kept.contains($0) }.map(UInt8.init))
+        let replaced = try areas.enumerated().filter { !kept.contains($0.offset) }.map { try send($0.element, $0.offset) }
+        return replaced.isEmpty ? [try encode(.deleteAreas(deletion))] : try updates(replaced, deleting: deletion)
     }
 
     /// `areas` in as few updates as the controller's receive buffer takes; the first deletes
-    /// the areas shown before when `deletingFirst`.
-    func updates(_ areas: [OnbonTextArea], deletingFirst: Bool) throws -> [[UInt8]] {
+    /// `deleting` (the areas shown before) first.
+    func updates(_ areas: [OnbonTextArea], deleting: OnbonAreaDeletion) throws -> [[UInt8]] {
         var batches: [[OnbonTextArea]] = []
         var used = 0
         for area in areas {
@@ -43,18 +92,23 @@ struct FontCardDriver: BoardDriver {
             if batches.isEmpty || used + size > card.receiveBuffer {
                 batches.append([])
                 used = OnbonFontCard.updateHeadBytes
+                if batches.count == 1, case .areas(let ids) = deleting { used += ids.count }
             }
             batches[batches.count - 1].append(area)
             used += size
         }
         return try batches.enumerated().map { index, batch in
-            try encode(.updateAreas(OnbonAreaUpdate(delete: deletingFirst && index == 0 ? .all : .none, areas: batch)))
+            try encode(.updateAreas(OnbonAreaUpdate(delete: index == 0 ? deleting : .none, areas: batch)))
         }
     }
 
     func encodedText(_ area: OnbonTextArea) throws -> Int {
+        try encodedSize(of: area.text, area: area.id)
+    }
+
+    func encodedSize(of text: OnbonText, area id: UInt8) throws -> Int {
         do {
-            return try OnbonTextCodec.encode(area.text, charset: charset, context: "area \(area.id)").count
+            return try OnbonTextCodec.encode(text, charset: charset, context: "area \(id)").count
         } catch {
             throw DriverError("BX font card: \(error)")
         }
@@ -68,6 +122,40 @@ struct FontCardDriver: BoardDriver {
         var onbon = layoutArea(area, index: index)
         onbon.text = onbon.text.cut(toFit: card.largestAreaText)
         return onbon
+    }
+
+    /// The most pages a counting area is sent at once: with the other areas of an alert, one
+    /// packet (the receive buffer is 1024 bytes); refilled every 30 s (`CountingPages.pagesAhead`).
+    static let mostCountingPages = 40
+
+    /// A counting area as the controller is sent it, with what each page shows: the count at
+    /// each second of the wall clock from `now`'s, one line a page, each shown a second
+    /// (StayTime 2 half-seconds), the last held should no refill come (RunMode 1); as many pages
+    /// as the area's byte limit holds, at most `mostCountingPages`. Read from the protocol
+    /// document's fields (v1.4, 9.1) and not confirmed on a real BX-5K/6K: that a card turns
+    /// static lines taller than the area one per StayTime from the packet's arrival, how far
+    /// its pages drift over 40 s, that updating or deleting another area leaves them turning,
+    /// and whether its 1 s between updates counts per card (as the service keeps it) or per area.
+    func countingArea(_ area: TextArea, index: Int, at now: Date) throws -> (area: OnbonTextArea, pages: [[TextArea.Run]])? {
+        guard let counting = area.counting else { return nil }
+        let newline = try encodedSize(of: OnbonText([.newline]), area: UInt8(index))
+        var pages: [[TextArea.Run]] = []
+        var pieces: [OnbonTextPiece] = []
+        var used = 0
+        for page in CountingPages.pages(of: counting, from: now, count: Self.mostCountingPages) {
+            let text = text(of: showable(page))
+            let size = try encodedSize(of: text, area: UInt8(index)) + (pages.isEmpty ? 0 : newline)
+            guard used + size <= card.largestAreaText else { break }
+            if !pages.isEmpty { pieces.append(.newline) }
+            pieces += text.pieces
+            pages.append(page)
+            used += size
+        }
+        var onbon = layoutArea(area, index: index)
+        onbon.runMode = .holdLast
+        onbon.stayHalfSeconds = 2
+        onbon.text = OnbonText(pieces)
+        return (onbon, pages)
     }
 
     func layoutArea(_ area: TextArea, index: Int) -> OnbonTextArea {

@@ -153,9 +153,7 @@ public struct OnbonFontCardEmulator: BoardEmulator {
         for id in areas.keys.sorted() {
             guard let area = areas[id] else { continue }
             canvas.fill(area.frame, .off)
-            var block = TextBlock(lines: lines(of: area))
-            if area.wrapsAutomatically && !area.singleLine { block = block.wrapped(to: area.frame.width, painter: painter) }
-            block = page(of: block, in: area, writtenAt: writtenAt[id])
+            let block = shownBlock(of: area)
             let horizontal: TextBlock.Horizontal = switch area.alignment.horizontal {
             case .left: .left
             case .centre: .centre
@@ -169,6 +167,18 @@ public struct OnbonFontCardEmulator: BoardEmulator {
             block.draw(in: area.frame, horizontal: horizontal, vertical: vertical, lineSpacing: Int(area.lineSpacing), defaultHeight: OnbonFontCard.defaultFontHeight, painter: painter, on: &canvas)
         }
         return canvas.bitmap
+    }
+
+    /// The lines of runs area `id` shows now (the page turned to, where its text is taller than
+    /// the area); nil when there is no such area.
+    public func shownLines(of id: UInt8) -> [[TextArea.Run]]? {
+        areas[id].map { area in shownBlock(of: area).lines.map { line in line.map { TextArea.Run($0.text, colour: $0.colour) } } }
+    }
+
+    private func shownBlock(of area: OnbonTextArea) -> TextBlock {
+        var block = TextBlock(lines: lines(of: area))
+        if area.wrapsAutomatically && !area.singleLine { block = block.wrapped(to: area.frame.width, painter: painter) }
+        return page(of: block, in: area, writtenAt: writtenAt[area.id])
     }
 
     /// The page of `block` the area shows now: lines that do not all fit its height are shown a

@@ -58,8 +58,15 @@ public struct TextArea: Hashable, Sendable {
     public var fontHeight: Int
     /// Critical content the controller should flash.
     public var blinks: Bool
+    /// Set when the text counts by itself (a turnout timer): what it shows at every second to
+    /// come, so that a controller that turns pages can be sent them at once. Boards that take
+    /// pixels ignore it.
+    public var counting: Counting?
 
-    public init(id: Int, rect: Rect, runs: [Run], alignment: Alignment = .left, motion: Motion = .still, fontHeight: Int = 16, blinks: Bool = false) {
+    public init(
+        id: Int, rect: Rect, runs: [Run], alignment: Alignment = .left, motion: Motion = .still, fontHeight: Int = 16, blinks: Bool = false,
+        counting: Counting? = nil
+    ) {
         self.id = id
         self.rect = rect
         self.runs = runs
@@ -67,7 +74,41 @@ public struct TextArea: Hashable, Sendable {
         self.motion = motion
         self.fontHeight = fontHeight
         self.blinks = blinks
+        self.counting = counting
     }
 
     public var text: String { runs.map(\.text).joined() }
+
+    /// Text that counts from a moment: what the area shows at any moment, so that a controller
+    /// that turns pages can be sent the seconds to come at once.
+    public struct Counting: Hashable, Sendable {
+        /// The moment counted from, in seconds since 1970 on the frame's clock.
+        public var since: Double
+        public var text: any CountingText
+
+        public init(since: Double, text: any CountingText) {
+            self.since = since
+            self.text = text
+        }
+
+        /// What the area shows at `moment` (seconds since 1970 on the frame's clock).
+        public func run(at moment: Double) -> Run { text.run(atElapsed: moment - since) }
+
+        public static func == (lhs: Counting, rhs: Counting) -> Bool { lhs.since == rhs.since && lhs.text.isSame(as: rhs.text) }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(since)
+            hasher.combine(text)
+        }
+    }
+}
+
+/// How a counting text area reads after so many seconds (its widget's own format and colours).
+public protocol CountingText: Hashable, Sendable {
+    func run(atElapsed seconds: Double) -> TextArea.Run
+}
+
+extension CountingText {
+    /// Equal to `other` (frames are compared often: no boxing).
+    func isSame(as other: any CountingText) -> Bool { (other as? Self) == self }
 }

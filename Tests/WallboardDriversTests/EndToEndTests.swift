@@ -31,12 +31,16 @@ import WallboardTransport
     }
 
     static func frame(layoutFile: String, snapshot: DispatchSnapshot = dispatchedSnapshot(), at moment: Date = now) throws -> Frame {
+        try renderer(layoutFile: layoutFile).render(snapshot, at: moment).frame
+    }
+
+    /// Station S1's renderer of a shipped layout.
+    static func renderer(layoutFile: String) throws -> BoardRenderer {
         let fonts = try DriverTests.library.get()
         let layoutsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Layouts")
         let layout = try LayoutLoader(fontNames: fonts.names + FontLibrary.namedChains.map(\.name)).load(contentsOf: layoutsDirectory.appendingPathComponent(layoutFile))
         let identity = BoardIdentity(centreName: "中心", stationID: "S1", privacy: layout.privacy, timeZone: TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt)
-        let renderer = BoardRenderer(layout: layout, identity: identity, fonts: try FontSet(layout: layout) { try fonts.chain($0) })
-        return renderer.render(snapshot, at: moment).frame
+        return BoardRenderer(layout: layout, identity: identity, fonts: try FontSet(layout: layout) { try fonts.chain($0) })
     }
 
     /// Serves `board` on a pseudo-terminal, sends `frame` through a serial link and returns the board.

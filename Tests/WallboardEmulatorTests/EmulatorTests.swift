@@ -91,6 +91,33 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
             """)
     }
 
+    /// Static lines taller than their area turn a page a StayTime from the packet's arrival and
+    /// stop on the last (RunMode 1); writing another area leaves them turning.
+    @Test func turnsOneLinePagesEachStayTimeAndHoldsTheLast() throws {
+        let origin = ContinuousClock.now
+        let seconds = Locked(0.0)
+        var board = OnbonFontCardEmulator(
+            configuration: .init(width: 32, height: 32, clock: { origin + .milliseconds(Int(seconds.withLock { $0 } * 1000)) }), painter: BlockPainter())
+        let timer = OnbonTextArea(
+            id: 1, frame: Rect(x: 0, y: 0, width: 32, height: 16), runMode: .holdLast, stayHalfSeconds: 2,
+            text: OnbonText([.colour(.green), .text("1:59"), .newline, .colour(.yellow), .text("2:00"), .newline, .colour(.yellow), .text("2:01")]))
+        seconds.withLock { $0 = 10.2 }
+        _ = board.receive(try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [timer])), link: link))
+        var shown: [[TextArea.Run]] = []
+        for moment in [10.3, 11.1, 11.3, 12.3, 14, 60] {
+            seconds.withLock { $0 = moment }
+            if moment == 11.3 {
+                let other = OnbonTextArea(id: 0, frame: Rect(x: 0, y: 16, width: 32, height: 16), text: OnbonText([.text("A")]))
+                _ = board.receive(try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [other])), link: link))
+            }
+            shown.append(try #require(board.shownLines(of: 1)?.first))
+        }
+        #expect(shown == [
+            [.init("1:59", colour: .green)], [.init("1:59", colour: .green)], [.init("2:00", colour: .amber)],
+            [.init("2:01", colour: .amber)], [.init("2:01", colour: .amber)], [.init("2:01", colour: .amber)],
+        ])
+    }
+
     @Test func nacksABadCRCWithTheDocumentedFrame() throws {
         var board = OnbonFontCardEmulator(painter: BlockPainter())
         var frame = try OnbonFontCard.encode(.ping, link: OnbonFontCardLink(destination: 0xFFFE))

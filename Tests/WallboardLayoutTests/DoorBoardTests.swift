@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WallboardDispatch
 import WallboardLayout
+import WallboardRender
 
 /// The door board's states on a simulated timeline: idle → alert → rotation → idle.
 @Suite struct DoorBoardTests {
@@ -16,6 +17,25 @@ import WallboardLayout
         #expect(own.first == "急救3号 粤A·12345")
         let other = try Self.doorBoard(station: "S2").render(snapshot, at: Fixture.now).output.strings
         #expect(other.first == "天河急救站", "S2's vehicle is at the scene, not newly dispatched: its board stays idle")
+    }
+
+    /// The timer's text area says how it goes on counting, and that is what the widget draws in
+    /// each second to come, colours included: a font card can be sent the seconds ahead.
+    @Test func theTimersCountingIsWhatItDrawsInTheSecondsToCome() throws {
+        let board = try Self.doorBoard()
+        let snapshot = Fixture.snapshot()
+        let timer = try #require(board.render(snapshot, at: Fixture.now).frame.textAreas.first { $0.counting != nil })
+        let counting = try #require(timer.counting)
+        var colours: Set<Color> = []
+        for second in 0..<240 {
+            let moment = Fixture.now.addingTimeInterval(Double(second) + 0.3)
+            let drawn = try #require(board.render(snapshot, at: moment).frame.textAreas.first { $0.id == timer.id })
+            #expect(drawn.runs == [counting.run(at: moment.timeIntervalSince1970)], "at +\(second) s")
+            #expect(drawn.counting == counting)
+            colours.formUnion(drawn.runs.map(\.colour))
+        }
+        #expect(colours == [.green, .amber, .red])
+        #expect(TextArea.Counting(since: counting.since + 1, text: counting.text) != counting, "a timer restarted counts otherwise")
     }
 
     @Test func alertLastsUntilDepartureAndTheHold() throws {

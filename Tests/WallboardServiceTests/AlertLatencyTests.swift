@@ -10,12 +10,13 @@ import WallboardTransportCore
 /// A dispatch is the crew's signal to run: it reaches the station's door board as soon as it is
 /// drawn, not at the board's next paced second.
 @Suite(.serialized) struct AlertLatencyTests {
-    /// Waits until `offset` past a wall-clock second whose number is even (`even`) or odd, and
-    /// not the turn of a half minute, when an idle door board (HH:mm, pages every 30 s) changes.
-    static func waitForSecond(even: Bool, offset: Double = 0.05) async throws {
+    /// Waits until `offset` past a wall-clock second whose number is even (`even`) or odd (or
+    /// either), and not a multiple of `period`: by default the turn of a half minute, when an
+    /// idle door board (HH:mm, pages every 30 s) changes; 6 for an alerting one's pages.
+    static func waitForSecond(even: Bool? = nil, offset: Double = 0.05, avoidingMultiplesOf period: Int = 30) async throws {
         let now = Date().timeIntervalSince1970
         var target = now.rounded(.down) + offset
-        while target <= now || (Int(target) % 2 == 0) != even || Int(target) % 30 == 0 { target += 1 }
+        while target <= now || even.map({ (Int(target) % 2 == 0) != $0 }) == true || Int(target) % period == 0 { target += 1 }
         try await Task.sleep(for: .milliseconds(Int((target - now) * 1000)))
     }
 
@@ -163,6 +164,64 @@ actor TimedBoard: ServedBoard {
 
 /// A second dispatch to a station whose door board already alerts shows at once.
 @Suite(.serialized) struct SecondAlertTests {
+    /// The text of the timer's area as sent to a font card: its pages, one a line.
+    static func timerPages(_ texts: [String]) -> String? {
+        texts.first { $0.contains("\n") && $0.allSatisfy { "0123456789:\n".contains($0) } }
+    }
+
+    /// The seconds of the timer a font card shows now.
+    static func shownTimer(_ board: EmulatedBoard) async throws -> Int {
+        let id = try #require(await EmulatedBoardTests.texts(board).firstIndex { timerPages([$0]) != nil }, "no timer pages on the card")
+        let line = await EmulatedBoardTests.shownTexts(board)[id]
+        let parts = line.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2 else { throw TestFailure("the card's timer reads '\(line)'") }
+        return parts[0] * 60 + parts[1]
+    }
+
+    /// A BX-5K alerting for one vehicle (not critical: nothing blinks) counts the turnout timer
+    /// from the pages it was sent: for five seconds the timer it shows goes on a second a second
+    /// and its pages are not sent again, so a second dispatch 0.3 s into a second reaches it at
+    /// once (where the frame of that second's tick used to hold it until the next).
+    @Test func aFontCardCountingItsOwnTimerTakesASecondDispatchAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try await DemoDatabase(directory: directory)
+        let (station, vehicles) = try await Self.stationWithTwoVehicles(database)
+        let card = TimedBoard(try EmulatedBoardTests.fontCardBoard(), texts: EmulatedBoardTests.texts)
+        let server = try PseudoTerminalBoardServer(board: card)
+        defer { server.close() }
+        let board = EmulatedBoardTests.serialDoorBoard("door", station: station, device: server.devicePath, baud: 57600)
+        let service = try WallboardService(configuration: try configuration(database: database.path, directory: directory, boards: board))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer { group.cancelAll() }
+            try await withRunningBoards(service) {
+                try await AlertLatencyTests.waitForSecond()
+                try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
+                try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
+                let shownAtFirst = await card.shown
+                let pages = try #require(Self.timerPages(shownAtFirst), "the timer goes as pages: \(shownAtFirst)")
+                // Read 0.6 s into each of five seconds, from the second after the one in which the
+                // timer, counting from just after its tick, still showed 0:00 as the drawn board does.
+                let firstReading = Date().timeIntervalSince1970.rounded(.down) + 2.6
+                var counted: [Int] = []
+                for second in 0..<5 {
+                    let wait = firstReading + Double(second) - Date().timeIntervalSince1970
+                    try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+                    counted.append(try await Self.shownTimer(card.board))
+                }
+                #expect(zip(counted, counted.dropFirst()).allSatisfy { $1 - $0 == 1 }, "the card's timer read \(counted) s; its pages: \(pages)")
+                let shownAfter = await card.shown
+                #expect(Self.timerPages(shownAfter) == pages, "the timer's pages were sent again")
+                try await AlertLatencyTests.waitForSecond(offset: 0.3, avoidingMultiplesOf: 6)
+                let committed = ContinuousClock.now
+                try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
+                try await card.waitFor { $0.first?.hasPrefix(vehicles[1].callSign) == true }
+                let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
+                #expect(shown - committed < .milliseconds(150), "the second alert showed \(shown - committed) after its commit")
+            }
+        }
+    }
+
     /// A station with two vehicles on standby and nothing open.
     static func stationWithTwoVehicles(_ database: DemoDatabase) async throws -> (station: String, vehicles: [(id: String, callSign: String)]) {
         let idle = Set(try await database.idleStations().map(\.station))

@@ -33,6 +33,13 @@ import WallboardTransportCore
         return card.areas.keys.sorted().compactMap { card.areas[$0]?.text.plainText }
     }
 
+    /// What each of the emulated font card's areas shows now (the page turned to, lines joined
+    /// by newlines), by area id.
+    static func shownTexts(_ board: EmulatedBoard) async -> [String] {
+        guard let card = await board.state as? OnbonFontCardEmulator else { return [] }
+        return card.areas.keys.sorted().compactMap { id in card.shownLines(of: id)?.map { $0.map(\.text).joined() }.joined(separator: "\n") }
+    }
+
     static func waitFor(_ board: EmulatedBoard, within timeout: Duration = .seconds(10), _ condition: ([String]) -> Bool) async throws -> [String] {
         try await eventually("the emulated board shows what was expected", within: timeout) {
             let texts = await texts(board)

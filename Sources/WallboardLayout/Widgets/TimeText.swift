@@ -77,8 +77,8 @@ struct TimeText: DrawnWidget {
         case .clock(let pattern, let formatter):
             return (formatter.string(now, pattern: pattern), style.colour.base)
         case .elapsed(let since, let thresholds):
-            let seconds = now.timeIntervalSince(since)
-            return (TimeFormatter.elapsed(seconds), thresholds.colour(for: seconds))
+            let run = ElapsedText(thresholds: thresholds).run(atElapsed: now.timeIntervalSince(since))
+            return (run.text, run.colour)
         }
     }
 
@@ -138,6 +138,22 @@ struct TimeText: DrawnWidget {
             drawn = chain.draw(text, on: &canvas, x: x, baseline: top + chain.ascent, colour: colour)
         }
         output.record(text, missing: drawn.missing)
-        output.textAreas.append(TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], alignment: .init(style.align), fontHeight: chain.lineHeight))
+        output.textAreas.append(
+            TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], alignment: .init(style.align), fontHeight: chain.lineHeight, counting: counting))
+    }
+
+    /// How a timer's text goes on counting; nil for a clock.
+    var counting: TextArea.Counting? {
+        guard case .elapsed(let since, let thresholds) = source else { return nil }
+        return TextArea.Counting(since: since.timeIntervalSince1970, text: ElapsedText(thresholds: thresholds))
+    }
+}
+
+/// A timer's text and colour at each moment: the time elapsed, coloured by thresholds in seconds.
+struct ElapsedText: CountingText {
+    let thresholds: Thresholds
+
+    func run(atElapsed seconds: Double) -> TextArea.Run {
+        .init(TimeFormatter.elapsed(seconds), colour: thresholds.colour(for: seconds))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WallboardConfig
 import WallboardDrivers
 import WallboardLayout
@@ -29,7 +30,7 @@ protocol BoardSink: Sendable {
     /// Switches the screen on or off; asked only of a sink that `switchesScreen`.
     func setScreen(on: Bool) async throws(SinkError) -> Int
     /// When the frame last delivered must be sent again by itself (the next phase of a blink the
-    /// controller cannot do); nil when it need not.
+    /// controller cannot do, or a refill of the pages by which it counts a timer); nil when it need not.
     func nextChange(of frame: Frame, after now: Date) -> Date?
     /// Waits after a failed delivery, as long as the device's delivery policy says, or less
     /// where the sink learns that its device is back.
@@ -76,6 +77,8 @@ final class DriverSink: BoardSink {
     let driver: any BoardDriver
     let link: BoardLink
     let deviceName: String
+    /// What the board counts by itself; only the board's delivery task delivers.
+    private let pages = Mutex(CountingPages())
 
     init(driver: any BoardDriver, transport: any Transport, name: String) {
         self.driver = driver
@@ -91,7 +94,11 @@ final class DriverSink: BoardSink {
         try await send {
             // What the board shows of `previous` is taken as its phase says; a new text that went
             // out lit in a dark phase is at worst sent lit again, or left lit until the next phase.
-            try driver.messages(for: driver.frameToSend(frame, at: now, after: previous?.frame), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) })
+            try pages.withLock { pages in
+                try driver.messages(
+                    for: driver.frameToSend(frame, at: now, after: previous?.frame), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) }, at: now,
+                    pages: &pages)
+            }
         }
     }
 
@@ -110,7 +117,9 @@ final class DriverSink: BoardSink {
     }
 
     func nextChange(of frame: Frame, after now: Date) -> Date? {
-        driver.nextBlinkPhase(of: frame, after: now)
+        let blink = driver.nextBlinkPhase(of: frame, after: now)
+        guard let refill = pages.withLock({ $0.refillDue }) else { return blink }
+        return min(blink ?? refill, refill)
     }
 
     func waitAfterFailure() async {

@@ -1,0 +1,82 @@
+import Foundation
+import WallboardRender
+
+/// The counting text areas (`TextArea.counting`, a turnout timer) a board runs by itself as a
+/// page a second, by area id: what delivery needs to send such an area only when its count
+/// changes or its pages are about to run out.
+public struct CountingPages: Sendable {
+    struct Sent: Sendable {
+        /// The area as sent; its runs are those of the frame it was sent for.
+        var area: TextArea
+        var sentAt: Date
+        /// What each page shows: page n the count at the wall clock's nth second after the one
+        /// it was sent in (the card turns it n seconds after the packet's arrival). Empty when the
+        /// count was sent as plain text.
+        var pages: [[TextArea.Run]]
+
+        /// Just past the second from which fewer than `pagesAhead` pages are left: sent then,
+        /// the frame drawn for that second is there. Nil for plain text.
+        var refillDue: Date? {
+            guard !pages.isEmpty else { return nil }
+            let second = sentAt.timeIntervalSince1970.rounded(.down) + Double(max(1, pages.count - CountingPages.pagesAhead))
+            return Date(timeIntervalSince1970: second + CountingPages.pastTheSecond)
+        }
+    }
+
+    /// How a counting area goes to the board.
+    enum Sending: Equatable {
+        /// The board's pages show it: nothing.
+        case nothing
+        /// The seconds to come as pages.
+        case pages
+        /// As plain text, as every other area: the frames' clock is not the wall's (a simulation
+        /// at another speed, a replay), so pages turned by the wall's seconds would not show it.
+        case plain
+    }
+
+    /// Pages a refill leaves unshown, so that a refill held back (by the controller's interval
+    /// after a dispatch, or a retry) still comes before the last page.
+    static let pagesAhead = 10
+    static let pastTheSecond = 0.1
+
+    var sent: [Int: Sent] = [:]
+
+    public init() {}
+
+    /// When the board's pages must be sent again; nil when it runs none.
+    public var refillDue: Date? { sent.values.compactMap(\.refillDue).min() }
+
+    /// What `counting` shows at each whole second of the wall clock from `now`'s, `count` of them.
+    static func pages(of counting: TextArea.Counting, from now: Date, count: Int) -> [[TextArea.Run]] {
+        let second = now.timeIntervalSince1970.rounded(.down)
+        return (0..<count).map { [counting.run(at: second + Double($0))] }
+    }
+
+    /// How the counting `area` goes to the board at `now`. Pages when its count is new to the
+    /// slot or a refill is due; nothing while the pages go on showing what the frames show (the
+    /// page of this second, of the one after, or of the two before: a frame is drawn after its
+    /// second, or between seconds on new data, and may wait); plain text from the first frame they do not.
+    func sending(_ area: TextArea, at now: Date) -> Sending {
+        guard let last = sent[area.id], let counting = area.counting, last.area.counting == counting else { return .pages }
+        var alike = area
+        alike.runs = last.area.runs
+        guard alike == last.area else { return .pages }
+        guard let due = last.refillDue else { return .plain }
+        if now >= due { return .pages }
+        let page = Int(now.timeIntervalSince1970.rounded(.down) - last.sentAt.timeIntervalSince1970.rounded(.down))
+        let near = last.pages.indices.clamped(to: (page - 2)..<(page + 2))
+        return last.pages[near].contains(area.runs) ? .nothing : .plain
+    }
+
+    mutating func record(_ area: TextArea, pages: [[TextArea.Run]], at now: Date) {
+        sent[area.id] = Sent(area: area, sentAt: now, pages: pages)
+    }
+
+    mutating func keep(ids: Set<Int>) {
+        sent = sent.filter { ids.contains($0.key) }
+    }
+
+    mutating func forget(_ id: Int) {
+        sent[id] = nil
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import WallboardDispatch
+import WallboardDrivers
+import WallboardEmulator
+import WallboardLayout
+import WallboardProtocols
+import WallboardRender
+import WallboardTestKit
+
+/// A font card counts an alert's turnout timer itself, from pages of the seconds to come: a
+/// timer's tick takes none of the card's one update a second.
+@Suite struct CountingPagesTests {
+    static let door = "door-192x32-bicolor.yaml"
+
+    /// The area updates in `messages`, as the card decodes them.
+    static func updates(_ messages: [[UInt8]]) throws -> [OnbonAreaUpdate] {
+        var updates: [OnbonAreaUpdate] = []
+        for message in messages {
+            var scanner = OnbonFrameScanner()
+            for case .packet(let packet) in scanner.feed(message) {
+                if case .updateAreas(let update) = try OnbonFontCard.decodeRequest(packet).command { updates.append(update) }
+            }
+        }
+        return updates
+    }
+
+    /// The timer's text area in `frame`, and the area id the font card gives it.
+    static func timer(in frame: Frame) throws -> (area: TextArea, cardID: UInt8) {
+        let areas = frame.textAreas.sorted { $0.id < $1.id }
+        let index = try #require(areas.firstIndex { $0.counting != nil })
+        return (areas[index], UInt8(index))
+    }
+
+    /// A door board alerting for 75 s and on for two and a half minutes (past its timer's amber
+    /// at 120 s and red at 180 s), drawn each second and delivered as the service does: the
+    /// frame just after its second, and a refill just after the second it falls due. Half a
+    /// second into each second, the BX-5K shows the timer the frame drew; the timer was sent
+    /// only at the dispatch and at refills 30 s apart.
+    @Test func theCardShowsTheTimerEachSecondFromPagesSentEveryHalfMinute() throws {
+        let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let start = EndToEndTests.now
+        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(-75))
+        let origin = ContinuousClock.now
+        let cardTime = Locked(0.0)
+        var card = OnbonFontCardEmulator(
+            configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
+            painter: try DriverTests.painter())
+        var pages = CountingPages()
+        var previous: Frame?
+        var timerSent: [Double] = []
+        func deliver(_ frame: Frame, at offset: Double) throws {
+            cardTime.withLock { $0 = offset }
+            let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(offset), pages: &pages)
+            let (_, cardID) = try Self.timer(in: frame)
+            if try Self.updates(messages).contains(where: { $0.areas.contains { $0.id == cardID } }) { timerSent.append(offset) }
+            for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
+            previous = frame
+        }
+        for second in 0..<150 {
+            let offset = Double(second) + 0.02
+            let frame = renderer.render(snapshot, at: start.addingTimeInterval(offset)).frame
+            try deliver(frame, at: offset)
+            if let due = pages.refillDue?.timeIntervalSince(start), due < Double(second + 1) {
+                try deliver(frame, at: due)
+            }
+            cardTime.withLock { $0 = Double(second) + 0.5 }
+            let (timer, cardID) = try Self.timer(in: frame)
+            #expect(card.shownLines(of: cardID) == [timer.runs], "at +\(second) s the card shows \(card.shownLines(of: cardID) ?? []), the frame \(timer.runs)")
+        }
+        #expect(timerSent.map { ($0 * 10).rounded() / 10 } == [0.0, 30.1, 60.1, 90.1, 120.1], "timer sent at +\(timerSent) s")
+    }
+
+    /// The pages an alert's timer is sent as, byte by byte against the protocol's area record
+    /// (BX-5K/6K protocol v1.4, 9.1): static text (DisplayMode 01) of manual lines (SingleLine
+    /// 02, NewLine 01), each a page of a second (StayTime 02, in half seconds), the last held
+    /// (RunMode 01), each line with its colour code: green, then amber from two minutes.
+    @Test func theTimerGoesAsOneLinePagesOfASecond() throws {
+        let now = EndToEndTests.now
+        let frame = try EndToEndTests.frame(layoutFile: Self.door, snapshot: EndToEndTests.dispatchedSnapshot(at: now.addingTimeInterval(-118)), at: now)
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        var pages = CountingPages()
+        let messages = try driver.messages(for: frame, previous: nil, at: now.addingTimeInterval(0.02), pages: &pages)
+        #expect(messages.count == 1, "the alert's areas, timer pages and all, go in one packet")
+        let (timer, cardID) = try Self.timer(in: frame)
+        #expect(timer.rect == Rect(x: 150, y: 0, width: 42, height: 16) && timer.text == "1:58")
+        var lines = ["\\C21:58", "\\C21:59"]
+        for seconds in 120..<158 { lines.append("\\C3\(seconds / 60):\(seconds % 60 < 10 ? "0" : "")\(seconds % 60)") }
+        let text = Array(lines.joined(separator: "\\n").utf8)
+        // Type, X 150 and width 42 in pixels (bit 15), Y 0, height 16; the area; line spacing,
+        // RunMode, Timeout, sound, extension; right and centred, SingleLine, NewLine, DisplayMode,
+        // ExitMode, Speed, StayTime.
+        var record: [UInt8] = [0x00, 0x96, 0x80, 0x00, 0x00, 0x2A, 0x80, 0x10, 0x00, cardID]
+        record += [0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x09, 0x02, 0x01, 0x01, 0x00, 0x00, 0x02]
+        record += [UInt8(text.count & 0xFF), UInt8(text.count >> 8), 0, 0] + text
+        var scanner = OnbonFrameScanner()
+        let packets = scanner.feed(try #require(messages.first)).compactMap { frame -> [UInt8]? in
+            guard case .packet(let packet) = frame else { return nil }
+            return packet
+        }
+        let packet = try #require(packets.first)
+        #expect(packet.count < 1024)
+        let found = packet.indices.contains { start in packet[start...].starts(with: record) }
+        #expect(found, "the timer's area record is \(hexString(record))")
+        #expect(abs((pages.refillDue ?? now).timeIntervalSince(now) - 30.1) < 0.001, "refilled just after the 30th second")
+    }
+
+    /// Frames whose clock runs twenty times as fast as the wall's (a simulated day): from the
+    /// first frame the pages do not show, the timer goes as plain text, as any other area, and
+    /// the card shows what each frame drew.
+    @Test func aCountTheWallsSecondsDoNotFollowGoesAsPlainText() throws {
+        let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let start = EndToEndTests.now
+        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(-75))
+        var card = OnbonFontCardEmulator(configuration: .init(model: .bx5k), painter: try DriverTests.painter())
+        var pages = CountingPages()
+        var previous: Frame?
+        var plainSends = 0
+        for second in 0..<6 {
+            let frame = renderer.render(snapshot, at: start.addingTimeInterval(Double(second) * 20 + 0.02)).frame
+            let (timer, cardID) = try Self.timer(in: frame)
+            let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(Double(second) + 0.02), pages: &pages)
+            let sent = try Self.updates(messages).flatMap(\.areas).first { $0.id == cardID }
+            if second > 0, let sent {
+                #expect(sent.runMode == .loop && sent.text.plainText == timer.text)
+                plainSends += 1
+            }
+            for message in messages { _ = card.receive(message) }
+            #expect(card.shownLines(of: cardID) == [timer.runs], "at +\(second) s")
+            previous = frame
+        }
+        #expect(plainSends == 5)
+        #expect(pages.refillDue == nil, "no pages to refill")
+    }
+}
