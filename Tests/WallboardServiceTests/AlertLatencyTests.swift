@@ -183,42 +183,50 @@ actor TimedBoard: ServedBoard {
     /// and its pages are not sent again, so a second dispatch 0.3 s into a second reaches it at
     /// once (where the frame of that second's tick used to hold it until the next).
     @Test func aFontCardCountingItsOwnTimerTakesASecondDispatchAtOnce() async throws {
+        try await Self.withFontCardAtStationOfTwoVehicles(baud: 57600) { database, vehicles, card in
+            try await AlertLatencyTests.waitForSecond()
+            try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
+            try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
+            let shownAtFirst = await card.shown
+            let pages = try #require(Self.timerPages(shownAtFirst), "the timer goes as pages: \(shownAtFirst)")
+            // Read 0.6 s into each of five seconds, from the second after the one in which the
+            // timer, counting from just after its tick, still showed 0:00 as the drawn board does.
+            let firstReading = Date().timeIntervalSince1970.rounded(.down) + 2.6
+            var counted: [Int] = []
+            for second in 0..<5 {
+                let wait = firstReading + Double(second) - Date().timeIntervalSince1970
+                try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+                counted.append(try await Self.shownTimer(card.board))
+            }
+            #expect(zip(counted, counted.dropFirst()).allSatisfy { $1 - $0 == 1 }, "the card's timer read \(counted) s; its pages: \(pages)")
+            let shownAfter = await card.shown
+            #expect(Self.timerPages(shownAfter) == pages, "the timer's pages were sent again")
+            try await AlertLatencyTests.waitForSecond(offset: 0.3, avoidingMultiplesOf: 6)
+            let committed = ContinuousClock.now
+            try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
+            try await card.waitFor { $0.first?.hasPrefix(vehicles[1].callSign) == true }
+            let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
+            #expect(shown - committed < .milliseconds(150), "the second alert showed \(shown - committed) after its commit")
+        }
+    }
+
+    /// A service driving an emulated BX-5K font-card door board on a pseudo-terminal at `baud`,
+    /// for a station with two vehicles on standby, while `body` runs.
+    static func withFontCardAtStationOfTwoVehicles(
+        baud: Int, _ body: @Sendable (DemoDatabase, [(id: String, callSign: String)], TimedBoard) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory()
         let database = try await DemoDatabase(directory: directory)
-        let (station, vehicles) = try await Self.stationWithTwoVehicles(database)
+        let (station, vehicles) = try await stationWithTwoVehicles(database)
         let card = TimedBoard(try EmulatedBoardTests.fontCardBoard(), texts: EmulatedBoardTests.texts)
         let server = try PseudoTerminalBoardServer(board: card)
         defer { server.close() }
-        let board = EmulatedBoardTests.serialDoorBoard("door", station: station, device: server.devicePath, baud: 57600)
+        let board = EmulatedBoardTests.serialDoorBoard("door", station: station, device: server.devicePath, baud: baud)
         let service = try WallboardService(configuration: try configuration(database: database.path, directory: directory, boards: board))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             defer { group.cancelAll() }
-            try await withRunningBoards(service) {
-                try await AlertLatencyTests.waitForSecond()
-                try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
-                try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
-                let shownAtFirst = await card.shown
-                let pages = try #require(Self.timerPages(shownAtFirst), "the timer goes as pages: \(shownAtFirst)")
-                // Read 0.6 s into each of five seconds, from the second after the one in which the
-                // timer, counting from just after its tick, still showed 0:00 as the drawn board does.
-                let firstReading = Date().timeIntervalSince1970.rounded(.down) + 2.6
-                var counted: [Int] = []
-                for second in 0..<5 {
-                    let wait = firstReading + Double(second) - Date().timeIntervalSince1970
-                    try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
-                    counted.append(try await Self.shownTimer(card.board))
-                }
-                #expect(zip(counted, counted.dropFirst()).allSatisfy { $1 - $0 == 1 }, "the card's timer read \(counted) s; its pages: \(pages)")
-                let shownAfter = await card.shown
-                #expect(Self.timerPages(shownAfter) == pages, "the timer's pages were sent again")
-                try await AlertLatencyTests.waitForSecond(offset: 0.3, avoidingMultiplesOf: 6)
-                let committed = ContinuousClock.now
-                try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
-                try await card.waitFor { $0.first?.hasPrefix(vehicles[1].callSign) == true }
-                let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
-                #expect(shown - committed < .milliseconds(150), "the second alert showed \(shown - committed) after its commit")
-            }
+            try await withRunningBoards(service) { try await body(database, vehicles, card) }
         }
     }
 
@@ -239,32 +247,20 @@ actor TimedBoard: ServedBoard {
     /// wall clock's slots, the card's interval would hold the new alert past the slot's end and
     /// the crew would see it a whole rotation later.)
     @Test func aFontCardAlertingForOneVehicleShowsASecondDispatchAtOnce() async throws {
-        let directory = try TemporaryDirectory()
-        let database = try await DemoDatabase(directory: directory)
-        let (station, vehicles) = try await Self.stationWithTwoVehicles(database)
-        let card = TimedBoard(try EmulatedBoardTests.fontCardBoard(), texts: EmulatedBoardTests.texts)
-        let server = try PseudoTerminalBoardServer(board: card)
-        defer { server.close() }
-        let board = EmulatedBoardTests.serialDoorBoard("door", station: station, device: server.devicePath, baud: 9600)
-        let service = try WallboardService(configuration: try configuration(database: database.path, directory: directory, boards: board))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            defer { group.cancelAll() }
-            try await withRunningBoards(service) {
-                try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
-                try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
-                // 0.4 s before the end of an odd slot of the layout's 8 s rotation, with the
-                // first alert on show for two seconds at least.
-                let now = Date().timeIntervalSince1970
-                var moment = (now / 16).rounded(.down) * 16 + 15.6
-                while moment - now < 2 { moment += 16 }
-                try await Task.sleep(for: .milliseconds(Int((moment - Date().timeIntervalSince1970) * 1000)))
-                let committed = ContinuousClock.now
-                try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
-                try await card.waitFor(within: .seconds(20)) { $0.first?.hasPrefix(vehicles[1].callSign) == true }
-                let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
-                #expect(shown - committed < .milliseconds(1200), "the second alert showed \(shown - committed) after its commit")
-            }
+        try await Self.withFontCardAtStationOfTwoVehicles(baud: 9600) { database, vehicles, card in
+            try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
+            try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
+            // 0.4 s before the end of an odd slot of the layout's 8 s rotation, with the
+            // first alert on show for two seconds at least.
+            let now = Date().timeIntervalSince1970
+            var moment = (now / 16).rounded(.down) * 16 + 15.6
+            while moment - now < 2 { moment += 16 }
+            try await Task.sleep(for: .milliseconds(Int((moment - Date().timeIntervalSince1970) * 1000)))
+            let committed = ContinuousClock.now
+            try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
+            try await card.waitFor(within: .seconds(20)) { $0.first?.hasPrefix(vehicles[1].callSign) == true }
+            let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
+            #expect(shown - committed < .milliseconds(1200), "the second alert showed \(shown - committed) after its commit")
         }
     }
 }
