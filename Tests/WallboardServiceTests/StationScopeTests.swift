@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WallboardDispatch
 import GRDB
+import Logging
 import WallboardInterface
 import WallboardFonts
 import WallboardLayout
@@ -151,90 +152,153 @@ import WallboardTestKit
         #expect(seen.mostScopedVehicles < seen.fewestVehicles, "a station's read held \(seen.mostScopedVehicles) vehicles, the centre \(seen.fewestVehicles)", sourceLocation: sourceLocation)
     }
 
+    /// Reads a state as it is now: one instance's, or the whole centre's.
+    typealias LiveRead = @Sendable () async throws -> DispatchSnapshot
+
+    /// The live read of the SQLite database at `path`, narrowed to `scope`.
+    static func sqliteRead(_ path: String, scope: ReadScope = .wholeCentre) -> LiveRead {
+        let reader = Locked(SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, scope: scope)))
+        return {
+            try reader.withLock { reader in
+                try reader.open()
+                return try reader.readSnapshot()
+            }
+        }
+    }
+
+    /// A PostgreSQL source's live read on one session kept open from its first read (once the
+    /// simulator has installed the interface): opening a connection for each read costs more than
+    /// the read.
+    actor PostgresRead {
+        let configuration: PostgresSourceConfiguration
+        private var session: PostgresSession?
+
+        init(_ configuration: PostgresSourceConfiguration) {
+            self.configuration = configuration
+        }
+
+        func read() async throws -> DispatchSnapshot {
+            if let session { return try await session.readSnapshot() }
+            guard let host = configuration.connection.hosts.first else { throw TestFailure("no PostgreSQL host in \(configuration.connection)") }
+            let opened = try await PostgresSession.open(host, configuration, logger: Logger(label: "wallboard.test"))
+            session = opened
+            return try await opened.readSnapshot()
+        }
+
+        func close() async {
+            await session?.close()
+            session = nil
+        }
+    }
+
     /// Compares the live reads of every instance with the whole centre's after the simulator's
-    /// commits: at every commit while a door board of the instance alerts, and otherwise once
-    /// every `interval` simulated seconds.
+    /// commits: at every commit while a door board of the instance alerts, and otherwise at the
+    /// first commit of every `interval` simulated seconds.
     actor LiveComparison {
-        let path: String
-        let whole: SQLiteSnapshotReader
-        let scoped: [(stations: [String], reader: SQLiteSnapshotReader, renderers: [BoardRenderer])]
+        /// Asked the simulator's time and which instances alert: cheaper than reading the state at
+        /// each of a day's commits.
+        let store: any SimulationStore
+        let whole: LiveRead
+        let scoped: [(instance: Instance, read: LiveRead, renderers: [BoardRenderer])]
         let interval: TimeInterval
         var seen: [Seen]
         /// Each instance's boards as the service keeps them.
         var kept: [[KeptBoard?]]
         var nextMoments: [Double]
-        /// Asks which instances alert: cheaper than reading the state at each of a day's commits.
-        var database: DatabaseQueue?
+        /// The moments at which a door board of each instance alerted, to be rebuilt later.
+        var alertMoments: [[Date]]
 
-        init(path: String, interval: TimeInterval) throws {
-            self.path = path
+        init(store: any SimulationStore, whole: @escaping LiveRead, scoped: [(Instance, LiveRead)], interval: TimeInterval) throws {
+            self.store = store
+            self.whole = whole
+            self.scoped = try scoped.map { instance, read in (instance, read, try StationScopeTests.renderers(of: instance)) }
             self.interval = interval
-            whole = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
-            scoped = try StationScopeTests.instances.map { instance in
-                let scope = ReadScope(boards: try StationScopeTests.boards(of: instance))
-                return (instance.stations, SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai, scope: scope)),
-                        try StationScopeTests.renderers(of: instance))
-            }
             seen = Array(repeating: Seen(), count: scoped.count)
-            kept = scoped.map { Array(repeating: nil, count: $0.renderers.count) }
+            kept = self.scoped.map { Array(repeating: nil, count: $0.renderers.count) }
             nextMoments = Array(repeating: -.infinity, count: scoped.count)
+            alertMoments = Array(repeating: [], count: scoped.count)
         }
 
-        func compareNow() throws {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let database = try self.database ?? DatabaseQueue(path: path, configuration: configuration)
-            self.database = database
-            let stationLists = scoped.map(\.stations)
-            let (time, alerting) = try database.read { db in
-                (try Double.fetchOne(db, sql: "SELECT CAST(value AS REAL) FROM wallboard_interface WHERE key = 'simulated_time'"),
-                 try stationLists.map { try StationScopeTests.alerting(db, stations: $0) })
-            }
+        func compareNow() async throws {
             // Before the simulator's first events its clock is not written yet: the reads' moments are the wall clock's.
-            guard let time else { return }
+            guard let time = try await store.number("SELECT CAST(value AS DOUBLE PRECISION) FROM wallboard_interface WHERE key = 'simulated_time'") else { return }
             var whole: DispatchSnapshot?
-            for (index, instance) in scoped.enumerated() where alerting[index] || time >= nextMoments[index] {
-                nextMoments[index] = time + interval
-                if whole == nil {
-                    try self.whole.open()
-                    whole = try self.whole.readSnapshot()
-                }
+            let alertingNow = try await StationScopeTests.alerting(store, stationLists: scoped.map(\.instance.stations))
+            for (index, instance) in scoped.enumerated() {
+                let alerting = alertingNow[index]
+                if alerting { alertMoments[index].append(Date(timeIntervalSince1970: time)) }
+                guard alerting || time >= nextMoments[index] else { continue }
+                nextMoments[index] = ((time / interval).rounded(.down) + 1) * interval
+                if whole == nil { whole = try await self.whole() }
                 guard let whole else { continue }
-                try instance.reader.open()
-                let scoped = try instance.reader.readSnapshot()
-                let frames = StationScopeTests.compare(whole: whole, scoped: scoped, stations: instance.stations, renderers: instance.renderers, seen: &seen[index])
+                let scoped = try await instance.read()
+                let stations = instance.instance.stations
+                let frames = StationScopeTests.compare(whole: whole, scoped: scoped, stations: stations, renderers: instance.renderers, seen: &seen[index])
                 StationScopeTests.compareKept(frames, scoped: scoped, renderers: instance.renderers, kept: &kept[index], seen: &seen[index])
+            }
+        }
+
+        /// Expects every instance compared often enough, over both days, through the night and
+        /// while its boards alerted, with boards kept unbound across other stations' commits.
+        func expectWorthComparing(moments: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+            for (instance, seen) in zip(scoped.map(\.instance), seen) {
+                StationScopeTests.expectWorthComparing(seen, of: instance, moments: moments, wholeDay: true, sourceLocation: sourceLocation)
+                // Call strips alone, compared only every 20 minutes, always find new calls.
+                #expect(instance.stations.isEmpty || seen.drawnUnbound >= 50, "boards of \(instance.stations) were drawn unbound only \(seen.drawnUnbound) times", sourceLocation: sourceLocation)
             }
         }
     }
 
-    /// Whether a vehicle of `stations` is dispatched and neither at the scene nor departed a
-    /// minute ago at the simulator's time: what makes a door board alert.
-    static func alerting(_ db: Database, stations: [String]) throws -> Bool {
-        guard !stations.isEmpty else { return false }
-        return try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM vehicles AS v JOIN vehicle_tasks AS t ON t.id = v.task_id \
-            WHERE v.station_id IN (\(stations.map { _ in "?" }.joined(separator: ", "))) AND v.status <= 2 \
-            AND t.dispatched_at IS NOT NULL AND t.completed_at IS NULL AND t.at_scene_at IS NULL AND (t.departed_at IS NULL OR t.departed_at > \
-            (SELECT CAST(value AS REAL) FROM wallboard_interface WHERE key = 'simulated_time') - 60))
-            """, arguments: StatementArguments(stations)) ?? false
+    /// Which of `stationLists` has a vehicle dispatched and neither at the scene nor departed a
+    /// minute ago at the simulator's time (what makes a door board alert), asked in one statement
+    /// that SQLite and PostgreSQL both speak, its answer one bit per list.
+    static func alerting(_ store: any SimulationStore, stationLists: [[String]]) async throws -> [Bool] {
+        let bits = stationLists.enumerated().filter { !$0.element.isEmpty }.map { index, stations in
+            let list = stations.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+            return """
+                CASE WHEN EXISTS (SELECT 1 FROM vehicles AS v JOIN vehicle_tasks AS t ON t.id = v.task_id \
+                WHERE v.station_id IN (\(list)) AND v.status <= 2 \
+                AND t.dispatched_at IS NOT NULL AND t.completed_at IS NULL AND t.at_scene_at IS NULL AND (t.departed_at IS NULL OR t.departed_at > \
+                (SELECT CAST(value AS DOUBLE PRECISION) FROM wallboard_interface WHERE key = 'simulated_time') - 60)) THEN \(1 << index) ELSE 0 END
+                """
+        }
+        guard !bits.isEmpty else { return stationLists.map { _ in false } }
+        let answer = Int(try await store.number("SELECT " + bits.joined(separator: " + ")) ?? 0)
+        return stationLists.indices.map { answer & (1 << $0) != 0 }
+    }
+
+    /// Compares `instance`'s reads with the whole centre's at past moments: every `every` seconds
+    /// of the simulated day, and at every `alertStride`th of the moments its door boards alerted
+    /// from the last back, so that past alerts are compared too.
+    static func comparePast(
+        _ instance: Instance, alertMoments: [Date], every: TimeInterval, alertStride: Int,
+        whole: (Date) async throws -> DispatchSnapshot, scoped: (Date) async throws -> DispatchSnapshot,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Seen {
+        let renderers = try renderers(of: instance)
+        var seen = Seen()
+        let regular = stride(from: dayStart + every, to: dayEnd, by: every).map(Date.init(timeIntervalSince1970:))
+        let alerts = stride(from: alertMoments.count - 1, through: 0, by: -alertStride).map { alertMoments[$0] }
+        for moment in regular + alerts {
+            compare(whole: try await whole(moment), scoped: try await scoped(moment), stations: instance.stations, renderers: renderers, seen: &seen, sourceLocation: sourceLocation)
+        }
+        return seen
     }
 
     @Test func aStationsInstanceShowsWhatTheWholeCentresShowsThroughASimulatedDay() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("city.db")
-        let comparison = try LiveComparison(path: path, interval: 1200)
-        let store = AfterEachCommit(try await SQLiteSimulationStore(path: path, journalMode: .wal)) { try await comparison.compareNow() }
+        let writer = try await SQLiteSimulationStore(path: path, journalMode: .wal)
+        let comparison = try LiveComparison(
+            store: writer, whole: Self.sqliteRead(path),
+            scoped: try Self.instances.map { ($0, Self.sqliteRead(path, scope: ReadScope(boards: try Self.boards(of: $0)))) }, interval: 1200
+        )
+        let store = AfterEachCommit(writer) { try await comparison.compareNow() }
         let settings = SimulationSettings(
             seed: 3, start: Date(timeIntervalSince1970: Self.dayStart), end: Date(timeIntervalSince1970: Self.dayEnd), followsClock: false
         )
         try await DispatchSimulator(store: store, settings: settings).run()
-        for (instance, seen) in zip(Self.instances, await comparison.seen) {
-            Self.expectWorthComparing(seen, of: instance, moments: 100, wholeDay: true)
-            // Boards kept unbound across other stations' commits drew what the whole centre's did
-            // (call strips alone, compared only every 20 minutes, always find new calls).
-            #expect(instance.stations.isEmpty || seen.drawnUnbound >= 50, "boards of \(instance.stations) were drawn unbound only \(seen.drawnUnbound) times")
-        }
+        await comparison.expectWorthComparing(moments: 100)
 
         // An incident that a vehicle of S03 and one of another station work together: S03's
         // alert shows the other's call sign, which its read must therefore hold.
@@ -246,26 +310,17 @@ import WallboardTestKit
         // The same day rebuilt at past moments, every hour.
         let whole = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(path: path, dayBoundary: .shanghai))
         try whole.open()
-        for instance in Self.instances {
-            let stations = instance.stations
+        for (index, instance) in Self.instances.enumerated() {
             let reader = SQLiteSnapshotReader(configuration: SQLiteSourceConfiguration(
                 path: path, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: instance))
             ))
             try reader.open()
-            let renderers = try Self.renderers(of: instance)
-            var seen = Seen()
-            for moment in stride(from: Self.dayStart + 3600, to: Self.dayEnd, by: 3600).map(Date.init(timeIntervalSince1970:)) {
-                Self.compare(whole: try whole.readSnapshot(at: moment), scoped: try reader.readSnapshot(at: moment), stations: stations, renderers: renderers, seen: &seen)
-            }
-            // Twenty seconds after every third of the stations' dispatches from the last (the shared
-            // incident's) back, so that past alerts are compared too.
-            let dispatchTimes = try Self.dispatchTimes(path, stations: stations)
-            for dispatched in stride(from: dispatchTimes.count - 1, through: 0, by: -3).map({ dispatchTimes[$0] }) {
-                let moment = Date(timeIntervalSince1970: dispatched + 20)
-                Self.compare(whole: try whole.readSnapshot(at: moment), scoped: try reader.readSnapshot(at: moment), stations: stations, renderers: renderers, seen: &seen)
-            }
+            let seen = try await Self.comparePast(
+                instance, alertMoments: await comparison.alertMoments[index], every: 3600, alertStride: 3,
+                whole: { try whole.readSnapshot(at: $0) }, scoped: { try reader.readSnapshot(at: $0) }
+            )
             Self.expectWorthComparing(seen, of: instance, moments: 35, wholeDay: true)
-            if stations == ["S03"] { #expect(seen.sharedIncidents >= 1) }
+            if instance.stations == ["S03"] { #expect(seen.sharedIncidents >= 1) }
         }
     }
 
@@ -289,50 +344,54 @@ import WallboardTestKit
         }
     }
 
-    /// When the vehicles of `stations` were dispatched, in Unix seconds.
-    static func dispatchTimes(_ path: String, stations: [String]) throws -> [Double] {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return try queue.read { db in
-            try Double.fetchAll(db, sql: """
-                SELECT t.dispatched_at FROM vehicle_tasks AS t JOIN vehicles AS v ON v.id = t.vehicle_id \
-                WHERE t.dispatched_at IS NOT NULL AND v.station_id IN (\(stations.map { _ in "?" }.joined(separator: ", "))) ORDER BY 1
-                """, arguments: StatementArguments(stations))
-        }
-    }
-
+    /// The same day on a PostgreSQL primary, read through sessions kept open as the service keeps
+    /// them, then rebuilt at past moments.
     @Test func onPostgreSQLToo() async throws {
         let server = try LocalPostgresServer.primary()
         try server.psql("CREATE DATABASE city")
         let settings = try PostgresSettings(url: "postgresql://\(LocalPostgresServer.user)@\(server.address)/city?sslmode=disable")
-        let instance = Self.instances[0]
-        let stations = instance.stations
-        let whole = PostgresDispatchSource(configuration: PostgresSourceConfiguration(connection: settings, dayBoundary: .shanghai))
-        let scoped = PostgresDispatchSource(configuration: PostgresSourceConfiguration(
-            connection: settings, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: instance))
-        ))
-        let renderers = try Self.renderers(of: instance)
-        let seen = Locked(Seen())
-        let writer = try await PostgresSimulationStore.open(settings)
-        let store = AfterEachCommit(writer) {
-            let (wholeSnapshot, scopedSnapshot) = (try await whole.readSnapshotOnce(), try await scoped.readSnapshotOnce())
-            guard wholeSnapshot.timeline != nil else { return }
-            seen.withLock { _ = Self.compare(whole: wholeSnapshot, scoped: scopedSnapshot, stations: stations, renderers: renderers, seen: &$0) }
+        let configurations = try Self.instances.map {
+            PostgresSourceConfiguration(connection: settings, dayBoundary: .shanghai, scope: ReadScope(boards: try Self.boards(of: $0)))
         }
+        let wholeConfiguration = PostgresSourceConfiguration(connection: settings, dayBoundary: .shanghai)
+        let reads = ([wholeConfiguration] + configurations).map(PostgresRead.init)
+        let writer = try await PostgresSimulationStore.open(settings)
+        let comparison = try LiveComparison(
+            store: writer, whole: { try await reads[0].read() },
+            scoped: zip(Self.instances, reads.dropFirst()).map { instance, read in (instance, { try await read.read() }) },
+            // Every half hour rather than twenty minutes: a day's reads cost as much as its writes.
+            interval: 1800
+        )
+        let store = AfterEachCommit(writer) { try await comparison.compareNow() }
+        // Eight stations of three vehicles each rather than twelve: each station's day is as busy,
+        // and the writer, which takes half the test's time, has a third less to write.
         let simulation = SimulationSettings(
-            seed: 3, start: Date(timeIntervalSince1970: Self.dayStart + 7 * 3600), end: Date(timeIntervalSince1970: Self.dayStart + 9 * 3600),
+            seed: 3, stationCount: 8, vehicleCount: 24, start: Date(timeIntervalSince1970: Self.dayStart), end: Date(timeIntervalSince1970: Self.dayEnd),
             followsClock: false
         )
-        try await DispatchSimulator(store: store, settings: simulation).run()
-        await writer.close()
-        Self.expectWorthComparing(seen.withLock { $0 }, of: instance, moments: 50, wholeDay: false)
-        var past = Seen()
-        for step in 0..<12 {
-            let moment = Date(timeIntervalSince1970: Self.dayStart + 7 * 3600 + 600 + Double(step) * 600)
-            Self.compare(whole: try await whole.snapshot(at: moment), scoped: try await scoped.snapshot(at: moment), stations: stations, renderers: renderers, seen: &past)
+        do {
+            try await DispatchSimulator(store: store, settings: simulation).run()
+        } catch {
+            for read in reads { await read.close() }
+            await writer.close()
+            throw error
         }
-        #expect(past.mostScopedVehicles < past.fewestVehicles)
+        for read in reads { await read.close() }
+        await writer.close()
+        await comparison.expectWorthComparing(moments: 80)
+
+        // The same day rebuilt at noon, at midnight and at some of the alerts: a past read opens a
+        // connection of its own and rebuilds the state from the day's log (half a second each).
+        let whole = PostgresDispatchSource(configuration: wholeConfiguration)
+        for (index, (instance, configuration)) in zip(Self.instances, configurations).enumerated() {
+            let scoped = PostgresDispatchSource(configuration: configuration)
+            let seen = try await Self.comparePast(
+                instance, alertMoments: await comparison.alertMoments[index], every: 12 * 3600, alertStride: 24,
+                whole: { try await whole.snapshot(at: $0) }, scoped: { try await scoped.snapshot(at: $0) }
+            )
+            Self.expectWorthComparing(seen, of: instance, moments: 5, wholeDay: false)
+            #expect(seen.days.count == 2, "past moments of \(seen.days.count) days compared")
+        }
     }
 }
 
