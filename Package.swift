@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "WallboardLayout",
             dependencies: [
-                "WallboardRender", "WallboardText", "WallboardDispatch", "WallboardYAML",
+                "WallboardRender", "WallboardText", "WallboardDispatch", "WallboardSupport", "WallboardYAML",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),

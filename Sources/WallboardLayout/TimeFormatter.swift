@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WallboardSupport
 
 /// Local times and elapsed times as boards show them.
 public struct TimeFormatter: Sendable, Hashable {
@@ -72,6 +73,20 @@ public struct TimeFormatter: Sendable, Hashable {
         return output
     }
 
+    /// When `pattern`'s text next can read otherwise than at `now`: the start of the zone's next
+    /// second, minute, hour, day, month or year, by the finest field the pattern shows (a date at
+    /// midnight, an HH:mm clock with the minute), or sooner where the zone's offset changes first.
+    /// Nil for a pattern of literal text only, which never changes.
+    public func nextChange(of pattern: TimePattern, after now: Date) -> Date? {
+        guard let unit = pattern.finestUnit else { return nil }
+        let nextSecond = Date(timeIntervalSince1970: Double(wholeSeconds(now.timeIntervalSince1970) + 1))
+        guard unit != .second, let boundary = Calendar.gregorian(in: timeZone).dateInterval(of: unit, for: now)?.end, boundary > now else {
+            return nextSecond
+        }
+        guard let transition = timeZone.nextDaylightSavingTimeTransition(after: now) else { return boundary }
+        return min(boundary, transition)
+    }
+
     /// `m:ss` below an hour, `h:mm:ss` from an hour; negative spans (a clock step) show as 0:00.
     public static func elapsed(_ seconds: Double) -> String {
         let total = max(0, wholeSeconds(seconds))
@@ -114,6 +129,22 @@ public struct TimePattern: Sendable, Hashable {
     }
 
     let parts: [Part]
+
+    /// The finest calendar unit a field of the pattern shows; nil when it shows none.
+    var finestUnit: Calendar.Component? {
+        let units: [Calendar.Component] = parts.compactMap { part in
+            switch part {
+            case .literal: nil
+            case .second: .second
+            case .minute: .minute
+            case .hour: .hour
+            case .day, .day2, .weekday, .shortWeekday: .day
+            case .month, .month2: .month
+            case .year: .year
+            }
+        }
+        return [Calendar.Component.second, .minute, .hour, .day, .month, .year].first(where: units.contains)
+    }
 
     public init(_ pattern: String) {
         let tokens: [(String, Part)] = [

@@ -28,8 +28,50 @@ import WallboardTestKit
         #expect(Self.clock("HH:mm").nextChange(after: start.addingTimeInterval(12.3)) == start.addingTimeInterval(60))
         #expect(Self.clock("HH:mm").nextChange(after: start.addingTimeInterval(59.9)) == start.addingTimeInterval(60))
         #expect(Self.clock("HH:mm:ss").nextChange(after: start.addingTimeInterval(12.3)) == start.addingTimeInterval(13))
-        // A date is looked at every minute: safe, and cheap.
-        #expect(Self.clock("M月d日").nextChange(after: start.addingTimeInterval(0.5)) == start.addingTimeInterval(60))
+    }
+
+    /// A clock without a time of day sleeps until its text can change: a date until midnight,
+    /// hours until the next hour, a month until its end; literal text never changes.
+    @Test func aClockChangesWithTheFinestFieldItShows() {
+        let start = Self.minuteStart.addingTimeInterval(0.5)
+        // 2026-05-30 00:00 in Shanghai.
+        let midnight = Date(timeIntervalSince1970: 1_780_070_400)
+        #expect(Self.clock("M月d日 EEEE").nextChange(after: start) == midnight)
+        #expect(Self.clock("EEE").nextChange(after: start) == midnight)
+        #expect(Self.clock("M月d日").nextChange(after: midnight.addingTimeInterval(-0.001)) == midnight)
+        #expect(Self.clock("M月d日").nextChange(after: midnight) == midnight.addingTimeInterval(86_400))
+        #expect(Self.clock("HH时").nextChange(after: start) == Date(timeIntervalSince1970: 1_780_002_000), "05:00")
+        #expect(Self.clock("yyyy年M月").nextChange(after: start) == Date(timeIntervalSince1970: 1_780_243_200), "June the first")
+        #expect(Self.clock("值班").nextChange(after: start) == nil)
+    }
+
+    /// Across the days the clocks go forward and back (Berlin, 2026-03-29 and 2026-10-25), each
+    /// clock's text stays the same until the change it reported, and differs there, unless the
+    /// offset changed there without changing the text.
+    @Test(arguments: ["M月d日 EEEE", "HH时", "HH:mm", "yyyy年M月"])
+    func aClockAcrossADaylightSavingChange(pattern: String) throws {
+        let zone = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let formatter = TimeFormatter(timeZone: zone)
+        let timePattern = TimePattern(pattern)
+        // Noon the day before each change, for two days.
+        for start in [1_774_695_600.0, 1_792_839_600].map({ Date(timeIntervalSince1970: $0 + 12.3) }) {
+            var moment = start
+            var changes = 0
+            while moment < start.addingTimeInterval(2 * 86_400) {
+                let next = try #require(formatter.nextChange(of: timePattern, after: moment))
+                #expect(next > moment)
+                let text = formatter.string(moment, pattern: timePattern)
+                let span = next.timeIntervalSince(moment)
+                for probe in stride(from: 0.001, to: span, by: 59.0).map(moment.addingTimeInterval) + [next.addingTimeInterval(-0.001)] {
+                    #expect(formatter.string(probe, pattern: timePattern) == text, "\(pattern) at \(probe): changed before \(next)")
+                }
+                let offsetChanged = zone.secondsFromGMT(for: next) != zone.secondsFromGMT(for: next.addingTimeInterval(-1))
+                #expect(formatter.string(next, pattern: timePattern) != text || offsetChanged, "\(pattern): nothing changed at \(next)")
+                moment = next
+                changes += 1
+            }
+            #expect(changes >= 1)
+        }
     }
 
     @Test func aTimerChangesOnItsWholeSecondsAndAtItsThreshold() {
@@ -63,26 +105,30 @@ import WallboardTestKit
     }
 
     /// The guard against a widget that lies: on every shipped layout, idle and alerting, with two
-    /// alerts rotating, a departed vehicle's hold running out and the banner on, the frame drawn
-    /// at any moment strictly between a frame's moment and the next change it reported is that
-    /// frame, pixel for pixel and text area for text area.
+    /// alerts rotating, a departed vehicle's hold running out and the banner on, and idle from
+    /// just before midnight to after it (where the dates turn), the frame drawn at any moment
+    /// strictly between a frame's moment and the next change it reported is that frame, pixel for
+    /// pixel and text area for text area.
     @Test(arguments: ShippedLayoutTests.files)
     func theFrameNeverChangesBeforeTheReportedChange(file: String) throws {
         let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
         var departed = Fixture.snapshot(dispatchedSecondsAgo: 80, departed: true, secondAlert: true)
         departed.vehicles[0].task?.departedAt = Fixture.now.addingTimeInterval(7 - layout.hold)
-        let cases: [(station: String, snapshot: DispatchSnapshot, staleSince: Date?)] = [
-            ("S2", Fixture.snapshot(), nil),
-            ("S1", Fixture.snapshot(dispatchedSecondsAgo: 118), nil),
-            ("S1", departed, nil),
-            ("S2", Fixture.snapshot(), Fixture.now.addingTimeInterval(-30)),
+        let afternoon = Fixture.now.addingTimeInterval(-0.3)
+        let cases: [(station: String, snapshot: DispatchSnapshot, staleSince: Date?, start: Date)] = [
+            ("S2", Fixture.snapshot(), nil, afternoon),
+            ("S1", Fixture.snapshot(dispatchedSecondsAgo: 118), nil, afternoon),
+            ("S1", departed, nil, afternoon),
+            ("S2", Fixture.snapshot(), Fixture.now.addingTimeInterval(-30), afternoon),
+            // Fixture.now is 14:30:00: 2.3 seconds before the next midnight.
+            ("S2", Fixture.snapshot(), nil, Fixture.now.addingTimeInterval(9.5 * 3600 - 2.3)),
         ]
         let walls = file.hasPrefix("wall-")
-        for (station, snapshot, staleSince) in cases {
+        for (station, snapshot, staleSince, start) in cases {
             let renderer = try Fixture.renderer(layout, stationID: station)
             var bound = renderer.bind(snapshot, staleSince: staleSince)
             var probe = renderer.bind(snapshot, staleSince: staleSince)
-            var moment = Fixture.now.addingTimeInterval(-0.3)
+            var moment = start
             for _ in 0..<(walls ? 4 : 14) {
                 let drawn = bound.render(at: moment).frame
                 let next = bound.nextChange(after: moment)

@@ -97,11 +97,7 @@ struct TimeText: DrawnWidget {
     func nextChange(after now: Date) -> Date? {
         switch source {
         case .clock(let pattern, let formatter):
-            let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
-            if formatter.string(nextSecond, pattern: pattern) != formatter.string(now, pattern: pattern) { return nextSecond }
-            // No seconds shown: the text turns with the minute at the soonest (zone offsets are
-            // whole minutes), an HH:mm clock then, a date at midnight (woken each minute to look).
-            return Date(timeIntervalSince1970: ((now.timeIntervalSince1970 / 60).rounded(.down) + 1) * 60)
+            return formatter.nextChange(of: pattern, after: now)
         case .elapsed(let since, let thresholds):
             return TimeFormatter.nextElapsedChange(since: since, thresholds: thresholds, after: now)
         }
