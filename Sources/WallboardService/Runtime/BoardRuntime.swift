@@ -257,10 +257,14 @@ final class BoardRuntime: Service, Sendable {
         var lastFrameSent: ContinuousClock.Instant?
         var failures = 0
         var failingSince: Date?
+        let preparing = sink as? any PreparingSink
+        // The frame drawn ahead, encoded against `delivered` as it was drawn: dropped whenever
+        // anything is sent to the board or its state is lost, so that it is never sent after them.
+        var prepared: (frame: PreparedFrame, number: Int, at: Date)?
         while !Task.isCancelled {
             let now = wallClock()
             _ = monitor.takeScheduledFrame(dueBy: .now)
-            let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
+            let (frame, version, freshSnapshotTakenAt, frameScheduled) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt, $0.frameScheduled) }
             let connectionsBefore = await sink.connectionsOpened
             let assumesNothing = delivered == nil && appliedScreenOn == nil && appliedBrightness == nil
             // A board without a schedule is left alone until an operator sets it, and after that
@@ -298,12 +302,25 @@ final class BoardRuntime: Service, Sendable {
                     let sending = ContinuousClock.now
                     // A board that forgets its picture gets all of it again, not just the change.
                     let previous = resendDue ? nil : delivered.map { (frame: $0.frame, at: $0.at) }
-                    let frameBytes = try await sink.deliver(frame, at: now, previous: previous)
+                    let frameBytes: Int
+                    var shownAt = now
+                    // Encoded for its moment, it is still right within that second (a blink's
+                    // phase, a counting page), unless the board must be sent everything.
+                    if let preparing, let ahead = prepared, ahead.number == frameScheduled, version != delivered?.version, !resendDue,
+                       now.timeIntervalSince1970.rounded(.down) == ahead.at.timeIntervalSince1970.rounded(.down)
+                    {
+                        prepared = nil
+                        shownAt = ahead.at
+                        frameBytes = try await preparing.send(ahead.frame)
+                    } else {
+                        prepared = nil
+                        frameBytes = try await sink.deliver(frame, at: now, previous: previous)
+                    }
                     // A frame the board already shows sends nothing and takes none of the controller's time.
                     if frameBytes > 0 { lastFrameSent = sending }
                     bytes += frameBytes
                     if previous == nil { lastFullSend = .now }
-                    delivered = (frame, version, now)
+                    delivered = (frame, version, shownAt)
                     let sentAt = wallClock()
                     if let freshSnapshotTakenAt {
                         metrics.commitToWire.recordSeconds(max(0, sentAt.timeIntervalSince(freshSnapshotTakenAt)))
@@ -328,6 +345,7 @@ final class BoardRuntime: Service, Sendable {
                 let opened = await sink.connectionsOpened - connectionsBefore
                 if opened > 1 || (opened == 1 && !assumesNothing) {
                     delivered = nil
+                    prepared = nil
                     appliedBrightness = nil
                     appliedScreenOn = nil
                     clockSetAt = nil
@@ -341,6 +359,7 @@ final class BoardRuntime: Service, Sendable {
                 }
                 // After a failure the board's state is unknown: send everything again.
                 delivered = nil
+                prepared = nil
                 appliedBrightness = nil
                 appliedScreenOn = nil
                 clockSetAt = nil
@@ -352,7 +371,14 @@ final class BoardRuntime: Service, Sendable {
                 continue
             }
             var nextCheck = ContinuousClock.now + .seconds(1)
-            if let scheduled = monitor.state.withLock({ $0.scheduled?.due }) { nextCheck = min(nextCheck, scheduled) }
+            if let scheduled = monitor.scheduledFrame {
+                nextCheck = min(nextCheck, scheduled.due)
+                // Encoded now, so that only the writes are left at its moment (a thousand boards turn the same minute).
+                if let preparing, prepared?.number != scheduled.number {
+                    let previous = delivered.map { (frame: $0.frame, at: $0.at) }
+                    prepared = (try? preparing.prepare(scheduled.frame, at: scheduled.at, previous: previous)).map { ($0, scheduled.number, scheduled.at) }
+                }
+            }
             let newData = monitor.state.withLock { $0.freshSnapshotTakenAt != nil }
             let holding = heldUntil(lastFrameSent, sink, newData: newData).flatMap { $0 > .now ? $0 : nil }
             if let holding { nextCheck = min(nextCheck, holding) }
