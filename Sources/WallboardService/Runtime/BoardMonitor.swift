@@ -238,6 +238,9 @@ public final class BoardMonitor: Sendable {
         }
     }
 
+    /// When the operator's brightness override ends by itself; nil when none does.
+    var brightnessOverrideEnds: Date? { state.withLock { $0.brightnessOverride?.until } }
+
     /// Switches the board's screen on or off from the next delivery on, and after every reconnect;
     /// nil hands it back to the brightness schedule's `off` hours.
     public func switchScreen(on: Bool?) {

@@ -262,10 +262,11 @@ final class BoardRuntime: Service, Sendable {
         // anything is sent to the board or its state is lost, so that it is never sent after them.
         var prepared: (frame: PreparedFrame, number: Int, at: Date)?
         while !Task.isCancelled {
+            metrics.deliveryWakeups.increment()
             let now = wallClock()
             _ = monitor.takeScheduledFrame(dueBy: .now)
             let (frame, version, freshSnapshotTakenAt, frameScheduled) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt, $0.frameScheduled) }
-            let connectionsBefore = await sink.connectionsOpened
+            let connectionsBefore = sink.connectionsOpened
             let assumesNothing = delivered == nil && appliedScreenOn == nil && appliedBrightness == nil
             // A board without a schedule is left alone until an operator sets it, and after that
             // returns to full brightness, the controllers' own default, rather than stay dimmed.
@@ -342,7 +343,7 @@ final class BoardRuntime: Service, Sendable {
                 // The link reconnected within a delivery (a board that restarted and answered a
                 // retry): what this loop applied before may be gone, so it is all sent again now,
                 // the screen's state before the frame.
-                let opened = await sink.connectionsOpened - connectionsBefore
+                let opened = sink.connectionsOpened - connectionsBefore
                 if opened > 1 || (opened == 1 && !assumesNothing) {
                     delivered = nil
                     prepared = nil
@@ -370,7 +371,10 @@ final class BoardRuntime: Service, Sendable {
                 await sink.waitAfterFailure()
                 continue
             }
-            var nextCheck = ContinuousClock.now + .seconds(1)
+            // Asleep until something is due; the bell rings for everything else (a new frame, an
+            // operator's brightness or screen, a clock request).
+            var nextCheck = instant(of: nextTimedChange(after: wallClock(), clockSetAt: clockSetAt))
+            if let keepAlive = await sink.nextKeepAlive { nextCheck = min(nextCheck, keepAlive) }
             if let scheduled = monitor.scheduledFrame {
                 nextCheck = min(nextCheck, scheduled.due)
                 // Encoded now, so that only the writes are left at its moment (a thousand boards turn the same minute).
@@ -426,8 +430,23 @@ final class BoardRuntime: Service, Sendable {
     /// Set at connect (never set yet) and then daily at `time`.
     private func clockSyncDue(lastSet: Date?, at time: TimeOfDay, now: Date) -> Bool {
         guard let lastSet else { return true }
-        let components = DateComponents(hour: time.minuteOfDay / 60, minute: time.minuteOfDay % 60)
-        guard let next = Calendar.gregorian(in: timeZone).nextDate(after: lastSet, matching: components, matchingPolicy: .nextTime) else { return false }
+        guard let next = next(time, after: lastSet) else { return false }
         return now >= next
+    }
+
+    /// The first moment after `date` at `time` of day in the board's time zone.
+    private func next(_ time: TimeOfDay, after date: Date) -> Date? {
+        let components = DateComponents(hour: time.minuteOfDay / 60, minute: time.minuteOfDay % 60)
+        return Calendar.gregorian(in: timeZone).nextDate(after: date, matching: components, matchingPolicy: .nextTime)
+    }
+
+    /// The next moment after `now` at which the delivery loop has something to do by the clock
+    /// alone: a brightness schedule's entry begins, an operator's override ends, the board's
+    /// clock is set again (last set at `clockSetAt`); at most `longestSleep` away.
+    private func nextTimedChange(after now: Date, clockSetAt: Date?) -> Date {
+        var moments = configuration.brightness?.entries.compactMap { next($0.from, after: now) } ?? []
+        if let ends = monitor.brightnessOverrideEnds { moments.append(ends) }
+        if let time = configuration.clockSync, let clockSetAt, let sync = next(time, after: clockSetAt) { moments.append(sync) }
+        return moments.reduce(now.addingTimeInterval(Self.longestSleep)) { min($0, $1) }
     }
 }

@@ -45,8 +45,10 @@ protocol BoardSink: Sendable {
     /// Keeps the device's session alive while nothing else is sent (Huidu's heartbeat); the
     /// bytes written, and `SinkError` when the link counts as lost.
     func keepAlive() async throws(SinkError) -> Int
+    /// When `keepAlive` next has something to send; nil while it has nothing to keep alive.
+    var nextKeepAlive: ContinuousClock.Instant? { get async }
     /// How many connections to the device have been opened so far; 0 for sinks without one.
-    var connectionsOpened: Int { get async }
+    var connectionsOpened: Int { get }
 }
 
 extension BoardSink {
@@ -58,6 +60,7 @@ extension BoardSink {
     var switchesScreen: Bool { false }
     func setScreen(on: Bool) async throws(SinkError) -> Int { 0 }
     func keepAlive() async throws(SinkError) -> Int { 0 }
+    var nextKeepAlive: ContinuousClock.Instant? { nil }
     var connectionsOpened: Int { 0 }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
@@ -97,6 +100,8 @@ final class DriverSink: PreparingSink {
     let driver: any BoardDriver
     let link: BoardLink
     let deviceName: String
+    /// Known once: the driver finds it by encoding the command, and delivery asks on every round.
+    let switchesScreen: Bool
     /// What the board counts by itself; only the board's delivery task delivers.
     private let pages = Mutex(CountingPages())
 
@@ -104,6 +109,7 @@ final class DriverSink: PreparingSink {
         self.driver = driver
         link = BoardLink(name: name, transport: transport, replies: driver.replies, session: driver.session)
         deviceName = transport.deviceName
+        switchesScreen = driver.switchesScreen
     }
 
     var takesCommands: Bool { true }
@@ -139,8 +145,6 @@ final class DriverSink: PreparingSink {
         try await write(encoded { try driver.clock(date, timeZone: timeZone) })
     }
 
-    var switchesScreen: Bool { driver.switchesScreen }
-
     func setScreen(on: Bool) async throws(SinkError) -> Int {
         try await write(encoded { try driver.screenPower(on: on) })
     }
@@ -155,12 +159,15 @@ final class DriverSink: PreparingSink {
         await link.waitAfterFailure()
     }
 
-    var connectionsOpened: Int {
-        get async { await link.connectionsOpened }
+    var connectionsOpened: Int { link.connectionsOpened }
+
+    var nextKeepAlive: ContinuousClock.Instant? {
+        get async { driver.session?.keepAlive == nil ? nil : await link.nextKeepAlive }
     }
 
     func keepAlive() async throws(SinkError) -> Int {
-        guard let report = await link.keepAlive() else { return 0 }
+        // Only a session is kept alive: the other boards' loops never wait on their link for it.
+        guard driver.session?.keepAlive != nil, let report = await link.keepAlive() else { return 0 }
         if case .failed = report.outcome {
             throw SinkError(description: "\(deviceName): \(report.lastError ?? "the link is lost")", bytesWritten: report.bytesWritten)
         }
