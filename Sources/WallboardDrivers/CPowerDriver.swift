@@ -23,7 +23,9 @@ struct CPowerDriver: BoardDriver {
         }
         guard !areas.isEmpty else { return [] }
         let before = previous?.textAreas.sorted { $0.id < $1.id }
-        if let before, before.map(\.id) == areas.map(\.id), before.map(\.rect) == areas.map(\.rect) {
+        // Windows are places, not slots: another slot's page in the same place (the door board's
+        // date and standby turning each half minute) is new text in that window, not a new split.
+        if let before, before.map(\.rect) == areas.map(\.rect) {
             return try areas.enumerated().filter { index, area in before[index] != area }.map { index, area in
                 try encode(.windowText(windowText(area, window: UInt8(index))))
             }

@@ -44,6 +44,14 @@ import WallboardTestKit
         #expect(board.texts.keys.sorted().compactMap { board.texts[$0]?.text } == ["越秀急救站", "14:30:01", "待命 急救5号 急救8号"])
         #expect(board.texts[0]?.colour == RGB(0, 255, 0) && board.texts[2]?.effect == .continuousScrollLeft)
         #expect(try driver.messages(for: DriverTests.frame(ticked), previous: DriverTests.frame(ticked)).isEmpty)
+        var turned = ticked
+        turned[2].id = 9
+        turned[2].runs = [.init("12月6日 星期日", colour: .amber)]
+        let turn = try driver.messages(for: DriverTests.frame(turned), previous: DriverTests.frame(ticked))
+        #expect(turn.count == 1, "another slot's page in the same place is its window's text, not a new split: \(turn.count) messages")
+        Self.send(turn, to: &board, driver: driver)
+        #expect(board.windows == DriverTests.idle.map(\.rect))
+        #expect(board.texts[2]?.text == "12月6日 星期日")
         var moved = ticked
         moved[0].rect.width = 100
         #expect(try driver.messages(for: DriverTests.frame(moved), previous: DriverTests.frame(ticked)).count == 4, "windows that moved are split again")

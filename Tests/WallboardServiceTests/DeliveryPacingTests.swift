@@ -73,9 +73,14 @@ import WallboardTestKit
         }
     }
 
+    /// A sink that notes each frame's texts and the wall-clock moment it was sent.
+    protocol SentFrames: BoardSink {
+        var frames: [(texts: [String], at: Date)] { get }
+    }
+
     /// A controller with no minimum interval that notes each frame's texts and the wall-clock
     /// moment it was sent.
-    final class RecordingSink: BoardSink {
+    final class RecordingSink: SentFrames {
         private let sent = Mutex<[(texts: [String], at: Date)]>([])
         let clock: @Sendable () -> Date
         let deviceName = "recording"
@@ -101,17 +106,17 @@ import WallboardTestKit
     }
 
     /// An idle door board at an idle station, its wall clock 6 s before a minute turns, sending to `sink`.
-    struct IdleDoorBoard {
+    struct IdleDoorBoard<Sink: SentFrames> {
         let directory: TemporaryDirectory
         let database: DemoDatabase
         let station: (station: String, name: String, vehicle: String, callSign: String)
         let clock: @Sendable () -> Date
-        let sink: RecordingSink
+        let sink: Sink
         let service: WallboardService
         let monitor: BoardMonitor
         let formatter = DateFormatter()
 
-        init() async throws {
+        init(_ makeSink: (_ clock: @escaping @Sendable () -> Date) throws -> Sink) async throws {
             directory = try TemporaryDirectory()
             database = try await DemoDatabase(directory: directory)
             station = try #require(try await database.idleStations().first)
@@ -120,7 +125,7 @@ import WallboardTestKit
             let offset = (real / 60).rounded(.up) * 60 + 54 - real
             let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset) }
             self.clock = clock
-            let sink = RecordingSink(clock: clock)
+            let sink = try makeSink(clock)
             self.sink = sink
             service = try WallboardService(configuration: config, source: nil, logger: Logger(label: "test"), wallClock: clock) { _, _ in sink }
             monitor = try #require(service.monitor(id: "door"))
@@ -145,7 +150,7 @@ import WallboardTestKit
     /// The next minute's frame is drawn before the minute turns and goes on the wire at the turn,
     /// not before: the board shows the new minute on time without drawing it as it comes.
     @Test func theNextMinuteIsDrawnAheadAndSentOnTime() async throws {
-        let board = try await IdleDoorBoard()
+        let board = try await IdleDoorBoard(RecordingSink.init)
         try await withRunningBoards(board.service) {
             let (turn, text) = try await board.drawnAhead()
             #expect(!board.sink.frames.contains { $0.texts.contains(text) }, "\(text) was sent before the minute turned")
@@ -160,7 +165,7 @@ import WallboardTestKit
     /// A dispatch that comes while the next minute's frame waits goes out at once, and the idle
     /// frame drawn ahead never follows it.
     @Test func aDispatchBeforeTheFrameDrawnAheadWins() async throws {
-        let board = try await IdleDoorBoard()
+        let board = try await IdleDoorBoard(RecordingSink.init)
         try await withRunningBoards(board.service) {
             let (turn, _) = try await board.drawnAhead()
             try await board.database.dispatch(vehicle: board.station.vehicle)

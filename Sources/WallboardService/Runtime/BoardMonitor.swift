@@ -49,7 +49,11 @@ public final class BoardMonitor: Sendable {
         var freshSnapshotTakenAt: Date?
         /// A frame drawn ahead of the moment it shows (a clock's next turn) and when it is due:
         /// delivery makes it the newest frame then. A frame published before drops it.
-        var scheduled: (frame: Frame, at: Date, due: ContinuousClock.Instant)?
+        var scheduled: ScheduledFrame?
+        /// How many frames have been scheduled: each one's number.
+        var framesScheduled = 0
+        /// The number of the scheduled frame that became the newest frame; nil when a frame published since is.
+        var frameScheduled: Int?
         var message: TestMessage?
         var brightnessOverride: BrightnessOverride?
         var appliedBrightness: Double?
@@ -63,6 +67,15 @@ public final class BoardMonitor: Sendable {
         /// An operator asked for the board's clock to be set; the delivery task does it next.
         var clockRequested = false
         var subscribers: [UUID: AsyncStream<Frame>.Continuation] = [:]
+    }
+
+    /// A frame drawn ahead: the picture of wall-clock moment `at`, due to delivery at `due`.
+    struct ScheduledFrame {
+        var frame: Frame
+        var at: Date
+        var due: ContinuousClock.Instant
+        /// Tells it from the frames scheduled before and after it.
+        var number: Int
     }
 
     struct DeliveryRecord {
@@ -125,6 +138,7 @@ public final class BoardMonitor: Sendable {
     func publish(_ frame: Frame, at now: Date, freshSnapshotTakenAt: Date?) {
         state.withLock { state in
             state.scheduled = nil
+            state.frameScheduled = nil
             state.frame = frame
             state.version += 1
             state.changedAt = now
@@ -137,9 +151,15 @@ public final class BoardMonitor: Sendable {
     /// Hands delivery `frame`, the picture of wall-clock moment `moment`, drawn ahead of it: it
     /// becomes the newest frame at `due`, unless a frame published before then replaces it.
     func schedule(_ frame: Frame, at moment: Date, due: ContinuousClock.Instant) {
-        state.withLock { $0.scheduled = (frame, moment, due) }
+        state.withLock { state in
+            state.framesScheduled += 1
+            state.scheduled = ScheduledFrame(frame: frame, at: moment, due: due, number: state.framesScheduled)
+        }
         deliveryBell.ring()
     }
+
+    /// The frame drawn ahead that waits for its moment, if any.
+    var scheduledFrame: ScheduledFrame? { state.withLock { $0.scheduled } }
 
     /// Makes the scheduled frame the newest one if it is due at `now`; else returns when it is due.
     func takeScheduledFrame(dueBy now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
@@ -147,6 +167,7 @@ public final class BoardMonitor: Sendable {
             guard let scheduled = state.scheduled else { return nil }
             guard scheduled.due <= now else { return scheduled.due }
             state.scheduled = nil
+            state.frameScheduled = scheduled.number
             state.frame = scheduled.frame
             state.version += 1
             state.changedAt = scheduled.at
@@ -216,6 +237,9 @@ public final class BoardMonitor: Sendable {
             return override.level
         }
     }
+
+    /// When the operator's brightness override ends by itself; nil when none does.
+    var brightnessOverrideEnds: Date? { state.withLock { $0.brightnessOverride?.until } }
 
     /// Switches the board's screen on or off from the next delivery on, and after every reconnect;
     /// nil hands it back to the brightness schedule's `off` hours.

@@ -257,11 +257,16 @@ final class BoardRuntime: Service, Sendable {
         var lastFrameSent: ContinuousClock.Instant?
         var failures = 0
         var failingSince: Date?
+        let preparing = sink as? any PreparingSink
+        // The frame drawn ahead, encoded against `delivered` as it was drawn: dropped whenever
+        // anything is sent to the board or its state is lost, so that it is never sent after them.
+        var prepared: (frame: PreparedFrame, number: Int, at: Date)?
         while !Task.isCancelled {
+            metrics.deliveryWakeups.increment()
             let now = wallClock()
             _ = monitor.takeScheduledFrame(dueBy: .now)
-            let (frame, version, freshSnapshotTakenAt) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt) }
-            let connectionsBefore = await sink.connectionsOpened
+            let (frame, version, freshSnapshotTakenAt, frameScheduled) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt, $0.frameScheduled) }
+            let connectionsBefore = sink.connectionsOpened
             let assumesNothing = delivered == nil && appliedScreenOn == nil && appliedBrightness == nil
             // A board without a schedule is left alone until an operator sets it, and after that
             // returns to full brightness, the controllers' own default, rather than stay dimmed.
@@ -298,12 +303,25 @@ final class BoardRuntime: Service, Sendable {
                     let sending = ContinuousClock.now
                     // A board that forgets its picture gets all of it again, not just the change.
                     let previous = resendDue ? nil : delivered.map { (frame: $0.frame, at: $0.at) }
-                    let frameBytes = try await sink.deliver(frame, at: now, previous: previous)
+                    let frameBytes: Int
+                    var shownAt = now
+                    // Encoded for its moment, it is still right within that second (a blink's
+                    // phase, a counting page), unless the board must be sent everything.
+                    if let preparing, let ahead = prepared, ahead.number == frameScheduled, version != delivered?.version, !resendDue,
+                       now.timeIntervalSince1970.rounded(.down) == ahead.at.timeIntervalSince1970.rounded(.down)
+                    {
+                        prepared = nil
+                        shownAt = ahead.at
+                        frameBytes = try await preparing.send(ahead.frame)
+                    } else {
+                        prepared = nil
+                        frameBytes = try await sink.deliver(frame, at: now, previous: previous)
+                    }
                     // A frame the board already shows sends nothing and takes none of the controller's time.
                     if frameBytes > 0 { lastFrameSent = sending }
                     bytes += frameBytes
                     if previous == nil { lastFullSend = .now }
-                    delivered = (frame, version, now)
+                    delivered = (frame, version, shownAt)
                     let sentAt = wallClock()
                     if let freshSnapshotTakenAt {
                         metrics.commitToWire.recordSeconds(max(0, sentAt.timeIntervalSince(freshSnapshotTakenAt)))
@@ -325,9 +343,10 @@ final class BoardRuntime: Service, Sendable {
                 // The link reconnected within a delivery (a board that restarted and answered a
                 // retry): what this loop applied before may be gone, so it is all sent again now,
                 // the screen's state before the frame.
-                let opened = await sink.connectionsOpened - connectionsBefore
+                let opened = sink.connectionsOpened - connectionsBefore
                 if opened > 1 || (opened == 1 && !assumesNothing) {
                     delivered = nil
+                    prepared = nil
                     appliedBrightness = nil
                     appliedScreenOn = nil
                     clockSetAt = nil
@@ -341,6 +360,7 @@ final class BoardRuntime: Service, Sendable {
                 }
                 // After a failure the board's state is unknown: send everything again.
                 delivered = nil
+                prepared = nil
                 appliedBrightness = nil
                 appliedScreenOn = nil
                 clockSetAt = nil
@@ -351,8 +371,18 @@ final class BoardRuntime: Service, Sendable {
                 await sink.waitAfterFailure()
                 continue
             }
-            var nextCheck = ContinuousClock.now + .seconds(1)
-            if let scheduled = monitor.state.withLock({ $0.scheduled?.due }) { nextCheck = min(nextCheck, scheduled) }
+            // Asleep until something is due; the bell rings for everything else (a new frame, an
+            // operator's brightness or screen, a clock request).
+            var nextCheck = instant(of: nextTimedChange(after: wallClock(), clockSetAt: clockSetAt))
+            if let keepAlive = await sink.nextKeepAlive { nextCheck = min(nextCheck, keepAlive) }
+            if let scheduled = monitor.scheduledFrame {
+                nextCheck = min(nextCheck, scheduled.due)
+                // Encoded now, so that only the writes are left at its moment (a thousand boards turn the same minute).
+                if let preparing, prepared?.number != scheduled.number {
+                    let previous = delivered.map { (frame: $0.frame, at: $0.at) }
+                    prepared = (try? preparing.prepare(scheduled.frame, at: scheduled.at, previous: previous)).map { ($0, scheduled.number, scheduled.at) }
+                }
+            }
             let newData = monitor.state.withLock { $0.freshSnapshotTakenAt != nil }
             let holding = heldUntil(lastFrameSent, sink, newData: newData).flatMap { $0 > .now ? $0 : nil }
             if let holding { nextCheck = min(nextCheck, holding) }
@@ -400,8 +430,23 @@ final class BoardRuntime: Service, Sendable {
     /// Set at connect (never set yet) and then daily at `time`.
     private func clockSyncDue(lastSet: Date?, at time: TimeOfDay, now: Date) -> Bool {
         guard let lastSet else { return true }
-        let components = DateComponents(hour: time.minuteOfDay / 60, minute: time.minuteOfDay % 60)
-        guard let next = Calendar.gregorian(in: timeZone).nextDate(after: lastSet, matching: components, matchingPolicy: .nextTime) else { return false }
+        guard let next = next(time, after: lastSet) else { return false }
         return now >= next
+    }
+
+    /// The first moment after `date` at `time` of day in the board's time zone.
+    private func next(_ time: TimeOfDay, after date: Date) -> Date? {
+        let components = DateComponents(hour: time.minuteOfDay / 60, minute: time.minuteOfDay % 60)
+        return Calendar.gregorian(in: timeZone).nextDate(after: date, matching: components, matchingPolicy: .nextTime)
+    }
+
+    /// The next moment after `now` at which the delivery loop has something to do by the clock
+    /// alone: a brightness schedule's entry begins, an operator's override ends, the board's
+    /// clock is set again (last set at `clockSetAt`); at most `longestSleep` away.
+    private func nextTimedChange(after now: Date, clockSetAt: Date?) -> Date {
+        var moments = configuration.brightness?.entries.compactMap { next($0.from, after: now) } ?? []
+        if let ends = monitor.brightnessOverrideEnds { moments.append(ends) }
+        if let time = configuration.clockSync, let clockSetAt, let sync = next(time, after: clockSetAt) { moments.append(sync) }
+        return moments.reduce(now.addingTimeInterval(Self.longestSleep)) { min($0, $1) }
     }
 }

@@ -45,8 +45,10 @@ protocol BoardSink: Sendable {
     /// Keeps the device's session alive while nothing else is sent (Huidu's heartbeat); the
     /// bytes written, and `SinkError` when the link counts as lost.
     func keepAlive() async throws(SinkError) -> Int
+    /// When `keepAlive` next has something to send; nil while it has nothing to keep alive.
+    var nextKeepAlive: ContinuousClock.Instant? { get async }
     /// How many connections to the device have been opened so far; 0 for sinks without one.
-    var connectionsOpened: Int { get async }
+    var connectionsOpened: Int { get }
 }
 
 extension BoardSink {
@@ -58,6 +60,7 @@ extension BoardSink {
     var switchesScreen: Bool { false }
     func setScreen(on: Bool) async throws(SinkError) -> Int { 0 }
     func keepAlive() async throws(SinkError) -> Int { 0 }
+    var nextKeepAlive: ContinuousClock.Instant? { nil }
     var connectionsOpened: Int { 0 }
 
     /// Sinks without a delivery policy (a framebuffer) are tried again each second.
@@ -72,11 +75,33 @@ struct SinkError: Error, CustomStringConvertible {
     var bytesWritten: Int
 }
 
+/// A frame encoded for the moment it shows, against what the board shows before it, and not
+/// yet written (`PreparingSink`).
+struct PreparedFrame: Sendable {
+    /// The wire messages, in order; none when the board already shows the frame.
+    let messages: [[UInt8]]
+    /// What the board counts by itself once they are sent.
+    let pages: CountingPages
+}
+
+/// A sink that encodes a frame apart from writing it: a frame drawn ahead of its moment (a
+/// clock's turn) is encoded as it is drawn, so that at the moment only the writes are left.
+protocol PreparingSink: BoardSink {
+    /// What `deliver` would write for `frame` at `moment` after `previous`, without writing it
+    /// or changing what the sink keeps of the board.
+    func prepare(_ frame: Frame, at moment: Date, previous: (frame: Frame, at: Date)?) throws(SinkError) -> PreparedFrame
+    /// Writes `prepared` and keeps what it leaves the board counting. Right only while nothing
+    /// was sent to the board since it was prepared.
+    func send(_ prepared: PreparedFrame) async throws(SinkError) -> Int
+}
+
 /// A protocol board: the driver turns frames into messages, the link carries them.
-final class DriverSink: BoardSink {
+final class DriverSink: PreparingSink {
     let driver: any BoardDriver
     let link: BoardLink
     let deviceName: String
+    /// Known once: the driver finds it by encoding the command, and delivery asks on every round.
+    let switchesScreen: Bool
     /// What the board counts by itself; only the board's delivery task delivers.
     private let pages = Mutex(CountingPages())
 
@@ -84,6 +109,7 @@ final class DriverSink: BoardSink {
         self.driver = driver
         link = BoardLink(name: name, transport: transport, replies: driver.replies, session: driver.session)
         deviceName = transport.deviceName
+        switchesScreen = driver.switchesScreen
     }
 
     var takesCommands: Bool { true }
@@ -91,29 +117,36 @@ final class DriverSink: BoardSink {
     var minimumUpdateInterval: Duration? { driver.model.minimumUpdateInterval }
 
     func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
-        try await send {
-            // What the board shows of `previous` is taken as its phase says; a new text that went
-            // out lit in a dark phase is at worst sent lit again, or left lit until the next phase.
-            try pages.withLock { pages in
-                try driver.messages(
-                    for: driver.frameToSend(frame, at: now, after: previous?.frame), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) }, at: now,
-                    pages: &pages)
-            }
+        try await send(prepare(frame, at: now, previous: previous))
+    }
+
+    func prepare(_ frame: Frame, at moment: Date, previous: (frame: Frame, at: Date)?) throws(SinkError) -> PreparedFrame {
+        var counted = pages.withLock { $0 }
+        // What the board shows of `previous` is taken as its phase says; a new text that went
+        // out lit in a dark phase is at worst sent lit again, or left lit until the next phase.
+        let messages = try encoded {
+            try driver.messages(
+                for: driver.frameToSend(frame, at: moment, after: previous?.frame), previous: previous.map { driver.frameToSend($0.frame, at: $0.at) },
+                at: moment, pages: &counted)
         }
+        return PreparedFrame(messages: messages, pages: counted)
+    }
+
+    func send(_ prepared: PreparedFrame) async throws(SinkError) -> Int {
+        pages.withLock { $0 = prepared.pages }
+        return try await write(prepared.messages)
     }
 
     func setBrightness(_ level: Double) async throws(SinkError) -> Int {
-        try await send { try driver.brightness(level) }
+        try await write(encoded { try driver.brightness(level) })
     }
 
     func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int {
-        try await send { try driver.clock(date, timeZone: timeZone) }
+        try await write(encoded { try driver.clock(date, timeZone: timeZone) })
     }
 
-    var switchesScreen: Bool { driver.switchesScreen }
-
     func setScreen(on: Bool) async throws(SinkError) -> Int {
-        try await send { try driver.screenPower(on: on) }
+        try await write(encoded { try driver.screenPower(on: on) })
     }
 
     func nextChange(of frame: Frame, after now: Date) -> Date? {
@@ -126,12 +159,15 @@ final class DriverSink: BoardSink {
         await link.waitAfterFailure()
     }
 
-    var connectionsOpened: Int {
-        get async { await link.connectionsOpened }
+    var connectionsOpened: Int { link.connectionsOpened }
+
+    var nextKeepAlive: ContinuousClock.Instant? {
+        get async { driver.session?.keepAlive == nil ? nil : await link.nextKeepAlive }
     }
 
     func keepAlive() async throws(SinkError) -> Int {
-        guard let report = await link.keepAlive() else { return 0 }
+        // Only a session is kept alive: the other boards' loops never wait on their link for it.
+        guard driver.session?.keepAlive != nil, let report = await link.keepAlive() else { return 0 }
         if case .failed = report.outcome {
             throw SinkError(description: "\(deviceName): \(report.lastError ?? "the link is lost")", bytesWritten: report.bytesWritten)
         }
@@ -152,13 +188,15 @@ final class DriverSink: BoardSink {
         _ = await link.deliver(messages, pause: driver.pauseBetweenMessages)
     }
 
-    private func send(_ encode: () throws -> [[UInt8]]) async throws(SinkError) -> Int {
-        let messages: [[UInt8]]
+    private func encoded(_ encode: () throws -> [[UInt8]]) throws(SinkError) -> [[UInt8]] {
         do {
-            messages = try encode()
+            return try encode()
         } catch {
             throw SinkError(description: "\(deviceName): cannot encode for this board: \(error)", bytesWritten: 0)
         }
+    }
+
+    private func write(_ messages: [[UInt8]]) async throws(SinkError) -> Int {
         let report = await link.deliver(messages, pause: driver.pauseBetweenMessages)
         if case .failed(let health, let attempts) = report.outcome {
             let detail = report.lastError.map { ": \($0)" } ?? ""

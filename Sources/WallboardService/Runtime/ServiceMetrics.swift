@@ -28,7 +28,8 @@ public final class ServiceMetrics: Sendable {
             bytesSent: CoreMetrics.Counter(label: "wallboard_bytes_sent_total", dimensions: dimensions, factory: factory),
             sendErrors: CoreMetrics.Counter(label: "wallboard_send_errors_total", dimensions: dimensions, factory: factory),
             commitToWire: CoreMetrics.Timer(label: "wallboard_commit_to_wire_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory),
-            textSubstitutions: CoreMetrics.Counter(label: "wallboard_text_substitutions_total", dimensions: dimensions, factory: factory)
+            textSubstitutions: CoreMetrics.Counter(label: "wallboard_text_substitutions_total", dimensions: dimensions, factory: factory),
+            deliveryWakeups: CoreMetrics.Counter(label: "wallboard_delivery_wakeups_total", dimensions: dimensions, factory: factory)
         )
     }
 
@@ -66,6 +67,8 @@ struct BoardMetrics: Sendable {
     let commitToWire: CoreMetrics.Timer
     /// Characters in the data the board shows a placeholder for, each counted once.
     let textSubstitutions: CoreMetrics.Counter
+    /// Times the board's delivery task woke to see what was due: for an idle board, a few a minute.
+    let deliveryWakeups: CoreMetrics.Counter
 }
 
 extension ServiceMetrics {

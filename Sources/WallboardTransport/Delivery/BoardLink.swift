@@ -1,3 +1,4 @@
+import Synchronization
 import WallboardSupport
 import WallboardTransportCore
 
@@ -14,7 +15,9 @@ public actor BoardLink {
     private var isOpen = false
     /// Connections opened so far, the first included: a caller that sees it grow knows the
     /// device may have restarted and forgotten what it was told.
-    public private(set) var connectionsOpened = 0
+    /// Read without waiting for the link, which may be busy with a send.
+    public nonisolated var connectionsOpened: Int { opened.load(ordering: .relaxed) }
+    private nonisolated let opened = Atomic(0)
     /// What the session's opening named on this connection (Huidu's session GUID).
     private var sessionToken: String?
     /// The last write the board answered, or that needed no answer: the keep-alive's clock.
@@ -111,6 +114,12 @@ public actor BoardLink {
         return (.failed(lastHealth, attempts: attempts), written)
     }
 
+    /// When the session's keep-alive is next due, while the link is open; nil when it has none.
+    public var nextKeepAlive: ContinuousClock.Instant? {
+        guard let keepAlive = session?.keepAlive, isOpen, let lastExchange else { return nil }
+        return lastExchange + keepAlive.interval
+    }
+
     /// Sends the session's keep-alive when the board has had no exchange for its interval; nil
     /// when none was due. After as many unanswered in a row as the session allows, the link
     /// counts as lost: it is closed and the report says so (the next send opens a new session).
@@ -182,7 +191,7 @@ public actor BoardLink {
             if !isOpen {
                 try await transport.open()
                 isOpen = true
-                connectionsOpened += 1
+                opened.add(1, ordering: .relaxed)
                 if let session {
                     for step in session.opening {
                         try await discardStaleInput()
