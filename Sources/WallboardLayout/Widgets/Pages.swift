@@ -63,8 +63,7 @@ struct Pages: DrawnWidget {
     /// Which of `count` pages shows at `now` when each shows for `seconds`: the same page on
     /// every board at the same moment. Panels whose items do not all fit page this way too.
     static func page(at now: Date, of count: Int, every seconds: Double) -> Int {
-        guard count > 1, seconds > 0 else { return 0 }
-        return Int((now.timeIntervalSince1970 / seconds).rounded(.down)) % count
+        TextArea.Turning.page(at: now.timeIntervalSince1970, of: count, every: seconds)
     }
 
     /// The first moment after `now` at which another of `count` pages shows; nil for one page.
@@ -91,8 +90,40 @@ struct Pages: DrawnWidget {
 
     func draw(on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
         guard !pages.isEmpty else { return }
-        for widget in pages[page(at: now)] {
+        let shown = page(at: now)
+        let areasBefore = output.textAreas.count
+        for widget in pages[shown] {
             widget.draw(on: &canvas, at: now, into: &output)
         }
+        if output.textAreas.count == areasBefore + 1, let turning = turning(showing: output.textAreas[areasBefore], at: shown, moment: now, on: &canvas) {
+            output.textAreas[areasBefore].timeline = .turning(turning)
+        }
+    }
+
+    /// Every page's text area at `now`, where each page is one still line at the same place
+    /// (the door board's address and complaint): a controller that turns pages can then be sent
+    /// them all at once. Nil where a page has more or fewer areas, or one that moves, blinks,
+    /// counts or turns by itself. The other pages are drawn through an empty clip: no pixels
+    /// change, but their text areas are made.
+    private func turning(showing area: TextArea, at shown: Int, moment now: Date, on canvas: inout Canvas) -> TextArea.Turning? {
+        func turns(_ page: TextArea) -> Bool {
+            page.motion == .still && !page.blinks && page.timeline == nil && page.rect == area.rect
+        }
+        guard pages.count > 1, turns(area) else { return nil }
+        let clip = canvas.clip
+        defer { canvas.clip = clip }
+        canvas.clip = Rect(x: 0, y: 0, width: 0, height: 0)
+        var areas: [TextArea] = []
+        for (index, page) in pages.enumerated() {
+            guard index != shown else {
+                areas.append(area)
+                continue
+            }
+            var output = RenderOutput()
+            for widget in page { widget.draw(on: &canvas, at: now, into: &output) }
+            guard output.textAreas.count == 1, let other = output.textAreas.first, turns(other) else { return nil }
+            areas.append(other)
+        }
+        return TextArea.Turning(pages: areas, seconds: seconds)
     }
 }
