@@ -13,9 +13,11 @@ struct FontCardDriver: BoardDriver {
     var model: BoardModel { card.boardModel }
     var link: OnbonFontCardLink { OnbonFontCardLink(charset: charset, model: card) }
     var repertoire: ControllerRepertoire? { .chinese(charset) }
-    /// The card has no flashing display mode for dynamic areas, and its dynamic areas take at
-    /// most one update a second (BX-5K/6K protocol v1.4, 2.1): the driver blinks them a second on, a second off.
-    var blinking: BlinkHandling { .inPhases(.seconds(1)) }
+    /// The card has no flashing display mode (DisplayMode 01–06 only: the BX-5K/6K protocol
+    /// v1.4, 9.1, Onbon's SDK header and its Java port agree) and takes at most one update a
+    /// second (2.1), so a blinking area is sent once as two pages the card loops: lit, then dark
+    /// (`blinkingArea`).
+    var blinking: BlinkHandling { .byController }
 
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
         try messages(for: frame, previous: previous, unchanged: { area, before in area == before }, keeps: { _, _ in false }, send: { onbonArea($0, index: $1) })
@@ -143,8 +145,22 @@ struct FontCardDriver: BoardDriver {
         var area = area
         area.runs = showable(area.runs)
         var onbon = layoutArea(area, index: index)
+        if area.blinks, area.motion == .still { onbon = blinkingArea(onbon) }
         onbon.text = onbon.text.cut(toFit: card.largestAreaText)
         return onbon
+    }
+
+    /// A still area that blinks, as two pages the card loops from the packet's arrival: its
+    /// text, then a blank line, half a second each (StayTime 1), as drawn boards blink (lit at
+    /// once, though not in step with the wall clock's seconds). Text that moves cannot be paged
+    /// so and is sent steady. Read from the protocol document's fields (v1.4, 9.1) and not
+    /// confirmed on a real card: that it loops one-line pages (RunMode 0) of half a second.
+    func blinkingArea(_ area: OnbonTextArea) -> OnbonTextArea {
+        var blinking = area
+        blinking.text = OnbonText(area.text.pieces + [.newline, .text(" ")])
+        blinking.runMode = .loop
+        blinking.stayHalfSeconds = 1
+        return blinking
     }
 
     /// The most pages a counting area is sent at once: with the other areas of an alert, one

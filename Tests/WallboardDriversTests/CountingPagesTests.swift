@@ -86,13 +86,15 @@ import WallboardTestKit
     /// a refill just after the second it falls due): half a second into each second the BX-5K
     /// shows the frame's call sign, timer and bottom line, the address and the complaint in
     /// turn. It was sent only at the dispatch, at the first turn (the loop of the bottom
-    /// line's pages, which the card then turns itself) and at the timer's refill.
-    @Test func theCardTurnsTheAlertsBottomLineItself() throws {
+    /// line's pages, which the card then turns itself) and at the timer's refill. A critical
+    /// alert's call sign blinks by the card's own pages: lit half a second into each second of
+    /// the packet's arrival, dark 0.4 s later.
+    @Test(arguments: [IncidentPriority.urgent, .critical]) func theCardTurnsTheAlertsBottomLineItself(priority: IncidentPriority) throws {
         let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
         let start = EndToEndTests.now
         #expect(start.timeIntervalSince1970.truncatingRemainder(dividingBy: 6) == 0, "a turn of the bottom line")
-        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(-75))
+        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(-75), priority: priority)
         let origin = ContinuousClock.now
         let cardTime = Locked(0.0)
         var card = OnbonFontCardEmulator(
@@ -124,10 +126,14 @@ import WallboardTestKit
             #expect(card.shownLines(of: bottomID) == [bottom.runs], "at +\(second + 0.5) s the card shows \(card.shownLines(of: bottomID) ?? []), the frame \(bottom.runs)")
             #expect(card.shownLines(of: timerID) == [timer.runs], "at +\(second + 0.5) s")
             #expect(card.shownLines(of: 0) == [areas[0].runs], "the call sign at +\(second + 0.5) s")
+            #expect(areas[0].blinks == (priority == .critical))
+            cardTime.withLock { $0 = second + 0.9 }
+            let callSign = card.shownLines(of: 0)?.map { $0.map(\.text).joined() }
+            #expect(callSign == (priority == .critical ? [" "] : [areas[0].text]), "the call sign at +\(second + 0.9) s")
             lines.insert(bottom.text)
             offset = second + 1.02
         }
-        #expect(lines == ["东风路12号 菜市场", "[急] 摔伤 头部出血"])
+        #expect(lines == ["东风路12号 菜市场", "[\(priority.chineseName)] 摔伤 头部出血"])
         #expect(sends == [2.3, 6.02, 32.1], "sent at +\(sends) s")
     }
 
