@@ -43,11 +43,29 @@ struct Pages: DrawnWidget {
     let seconds: Double
     /// Every page's rectangles together, worked out once: a frame asks for them many times.
     let bounds: Rect
+    /// The text area of each page that is one widget that does not move (the same at every
+    /// moment), made once; nil for the other pages, drawn again when asked.
+    let stillAreas: [TextArea?]
 
     init(pages: [[any DrawnWidget]], seconds: Double) {
         self.pages = pages
         self.seconds = seconds
         bounds = pages.joined().map(\.bounds).reduce(Rect(x: 0, y: 0, width: 0, height: 0)) { $0.union($1) }
+        var scratch = Canvas(width: 1, height: 1, format: .mono)
+        stillAreas = pages.map { page in
+            guard pages.count > 1, page.count == 1, let widget = page.first, !widget.isAnimated else { return nil }
+            var output = RenderOutput()
+            Pages.drawAreas(of: widget, on: &scratch, at: Date(timeIntervalSince1970: 0), into: &output)
+            return output.textAreas.count == 1 ? output.textAreas.first : nil
+        }
+    }
+
+    /// Makes `widget`'s text areas at `now` through an empty clip: no pixels change.
+    static func drawAreas(of widget: any DrawnWidget, on canvas: inout Canvas, at now: Date, into output: inout RenderOutput) {
+        let clip = canvas.clip
+        defer { canvas.clip = clip }
+        canvas.clip = Rect(x: 0, y: 0, width: 0, height: 0)
+        widget.draw(on: &canvas, at: now, into: &output)
     }
 
     var isAnimated: Bool { true }
@@ -103,26 +121,27 @@ struct Pages: DrawnWidget {
     /// Every page's text area at `now`, where each page is one still line at the same place
     /// (the door board's address and complaint): a controller that turns pages can then be sent
     /// them all at once. Nil where a page has more or fewer areas, or one that moves, blinks,
-    /// counts or turns by itself. The other pages are drawn through an empty clip: no pixels
-    /// change, but their text areas are made.
+    /// counts or turns by itself. Pages that do not move were made once; the others are drawn
+    /// through an empty clip.
     private func turning(showing area: TextArea, at shown: Int, moment now: Date, on canvas: inout Canvas) -> TextArea.Turning? {
         func turns(_ page: TextArea) -> Bool {
             page.motion == .still && !page.blinks && page.timeline == nil && page.rect == area.rect
         }
         guard pages.count > 1, turns(area) else { return nil }
-        let clip = canvas.clip
-        defer { canvas.clip = clip }
-        canvas.clip = Rect(x: 0, y: 0, width: 0, height: 0)
         var areas: [TextArea] = []
+        areas.reserveCapacity(pages.count)
         for (index, page) in pages.enumerated() {
-            guard index != shown else {
+            if index == shown {
                 areas.append(area)
-                continue
+            } else if let still = stillAreas[index] {
+                guard turns(still) else { return nil }
+                areas.append(still)
+            } else {
+                var output = RenderOutput()
+                for widget in page { Pages.drawAreas(of: widget, on: &canvas, at: now, into: &output) }
+                guard output.textAreas.count == 1, let other = output.textAreas.first, turns(other) else { return nil }
+                areas.append(other)
             }
-            var output = RenderOutput()
-            for widget in page { widget.draw(on: &canvas, at: now, into: &output) }
-            guard output.textAreas.count == 1, let other = output.textAreas.first, turns(other) else { return nil }
-            areas.append(other)
         }
         return TextArea.Turning(pages: areas, seconds: seconds)
     }
