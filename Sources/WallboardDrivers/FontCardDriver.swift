@@ -212,7 +212,7 @@ struct FontCardDriver: BoardDriver {
         let shown = turning.page(at: moment)
         let halfSeconds = turning.seconds * 2
         guard turning.pages.indices.contains(shown), turning.pages[shown].runs == area.runs,
-              moment - (moment / turning.seconds).rounded(.down) * turning.seconds < CountingPages.turnTolerance,
+              turning.sinceTurn(at: moment) < CountingPages.turnTolerance,
               halfSeconds == halfSeconds.rounded(), (1...255).contains(halfSeconds)
         else { return nil }
         let loop = turning.pages.indices.map { turning.pages[(shown + $0) % turning.pages.count].runs }

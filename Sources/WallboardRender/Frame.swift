@@ -83,7 +83,7 @@ public struct TextArea: Hashable, Sendable {
     public enum Timeline: Hashable, Sendable {
         /// Another text each second, counted from a moment.
         case counting(Counting)
-        /// Other areas in turn, in step with the wall clock.
+        /// Other areas in turn, from the wall clock's grid or a moment of the data.
         case turning(Turning)
     }
 
@@ -99,26 +99,36 @@ public struct TextArea: Hashable, Sendable {
         return turning
     }
 
-    /// Areas at the same place shown in turn, `seconds` each, the same page on every board at
-    /// the same moment (a `pages:` widget whose pages are one line each).
+    /// Areas at the same place shown in turn, `seconds` each from `origin` (a `pages:` widget
+    /// whose pages are one line each): from 0, the same page on every board at the same moment.
     public struct Turning: Hashable, Sendable {
         /// Each page's area as drawn at the frame's moment, in order; none of them turns or counts.
         public var pages: [TextArea]
         public var seconds: Double
+        /// The moment the first page shows from, in seconds since 1970 on the frame's clock.
+        public var origin: Double
 
-        public init(pages: [TextArea], seconds: Double) {
+        public init(pages: [TextArea], seconds: Double, origin: Double = 0) {
             self.pages = pages
             self.seconds = seconds
+            self.origin = origin
         }
 
         /// The page that shows at `moment` (seconds since 1970 on the frame's clock).
-        public func page(at moment: Double) -> Int { Turning.page(at: moment, of: pages.count, every: seconds) }
+        public func page(at moment: Double) -> Int { Turning.page(at: moment, of: pages.count, every: seconds, from: origin) }
 
-        /// Which of `count` pages shows at `moment` when each shows for `seconds`: the same
-        /// page on every board at the same moment.
-        public static func page(at moment: Double, of count: Int, every seconds: Double) -> Int {
+        /// How long the page showing at `moment` has shown.
+        public func sinceTurn(at moment: Double) -> Double {
+            let elapsed = moment - origin
+            return elapsed - (elapsed / seconds).rounded(.down) * seconds
+        }
+
+        /// Which of `count` pages shows at `moment` when each shows for `seconds` from `origin`
+        /// (the first page from then, the last before it).
+        public static func page(at moment: Double, of count: Int, every seconds: Double, from origin: Double = 0) -> Int {
             guard count > 1, seconds > 0 else { return 0 }
-            return Int((moment / seconds).rounded(.down)) % count
+            guard let turns = Int(exactly: ((moment - origin) / seconds).rounded(.down)) else { return 0 }
+            return (turns % count + count) % count
         }
     }
 

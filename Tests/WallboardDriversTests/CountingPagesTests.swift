@@ -81,20 +81,20 @@ import WallboardTestKit
         return (areas[index], UInt8(index))
     }
 
-    /// A door board alerting from 2.3 s into a 6 s page of its bottom line, delivered for 40 s
-    /// as the service does (the first frame at the dispatch, then one just after each second,
-    /// a refill just after the second it falls due): half a second into each second the BX-5K
-    /// shows the frame's call sign, timer and bottom line, the address and the complaint in
-    /// turn. It was sent only at the dispatch, at the first turn (the loop of the bottom
-    /// line's pages, which the card then turns itself) and at the timer's refill. A critical
-    /// alert's call sign blinks by the card's own pages: lit half a second into each second of
-    /// the packet's arrival, dark 0.4 s later.
+    /// A door board alerting from a dispatch 2 s off the wall clock's 6 s grid (its bottom line's
+    /// pages count from the dispatch, 6 s each), delivered for 40 s as the service does (the first
+    /// frame 20 ms after the dispatch, then one just after each second, a refill just after the
+    /// second it falls due): half a second into each second the BX-5K shows the frame's call
+    /// sign, timer and bottom line, the address and the complaint in turn. It was sent only at
+    /// the dispatch (the bottom line as the loop of its pages, which the card then turns itself)
+    /// and at the timer's refill. A critical alert's call sign blinks by the card's own pages:
+    /// lit for half a second from the packet's arrival each second, dark the next half.
     @Test(arguments: [IncidentPriority.urgent, .critical]) func theCardTurnsTheAlertsBottomLineItself(priority: IncidentPriority) throws {
         let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
         let start = EndToEndTests.now
         #expect(start.timeIntervalSince1970.truncatingRemainder(dividingBy: 6) == 0, "a turn of the bottom line")
-        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(-75), priority: priority)
+        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(2), priority: priority)
         let origin = ContinuousClock.now
         let cardTime = Locked(0.0)
         var card = OnbonFontCardEmulator(
@@ -110,7 +110,7 @@ import WallboardTestKit
             for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
             previous = frame
         }
-        var offset = 2.3
+        var offset = 2.02
         var lines: Set<String> = []
         while offset < 40 {
             let frame = renderer.render(snapshot, at: start.addingTimeInterval(offset)).frame
@@ -134,24 +134,25 @@ import WallboardTestKit
             offset = second + 1.02
         }
         #expect(lines == ["东风路12号 菜市场", "[\(priority.chineseName)] 摔伤 头部出血"])
-        #expect(sends == [2.3, 6.02, 32.1], "sent at +\(sends) s")
+        #expect(sends == [2.02, 32.1], "sent at +\(sends) s")
     }
 
-    /// The loop an alert's bottom line is sent as at a turn, byte by byte against the protocol's
-    /// area record (BX-5K/6K protocol v1.4, 9.1): static text (DisplayMode 01) of manual lines
-    /// (SingleLine 02, NewLine 01), the page showing now first, each page 6 s (StayTime 0C, in
-    /// half seconds), looping (RunMode 00), each line with its colour code.
+    /// The loop an alert's bottom line is sent as with the dispatch's own frame (its pages count
+    /// from the dispatch, 1.7 s off the wall clock's 6 s grid), byte by byte against the
+    /// protocol's area record (BX-5K/6K protocol v1.4, 9.1): static text (DisplayMode 01) of
+    /// manual lines (SingleLine 02, NewLine 01), the address first, each page 6 s (StayTime 0C,
+    /// in half seconds), looping (RunMode 00), each line with its colour code.
     @Test func theBottomLineGoesAsALoopOfItsPages() throws {
-        let now = EndToEndTests.now.addingTimeInterval(6)
-        let frame = try EndToEndTests.frame(layoutFile: Self.door, snapshot: EndToEndTests.dispatchedSnapshot(), at: now)
+        let now = EndToEndTests.now.addingTimeInterval(7.7)
+        let frame = try EndToEndTests.frame(layoutFile: Self.door, snapshot: EndToEndTests.dispatchedSnapshot(at: now), at: now.addingTimeInterval(0.02))
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
         var pages = CountingPages()
-        let messages = try driver.messages(for: frame, previous: nil, at: now.addingTimeInterval(0.02), pages: &pages)
+        let messages = try driver.messages(for: frame, previous: nil, at: now.addingTimeInterval(0.03), pages: &pages)
         #expect(messages.count == 1, "the alert's areas, the bottom line's loop and all, go in one packet")
         let (bottom, cardID) = try Self.bottomLine(in: frame)
-        #expect(bottom.rect == Rect(x: 0, y: 16, width: 192, height: 16) && bottom.text == "[急] 摔伤 头部出血")
+        #expect(bottom.rect == Rect(x: 0, y: 16, width: 192, height: 16) && bottom.text == "东风路12号 菜市场")
         let text = try OnbonTextCodec.encode(
-            OnbonText([.colour(.red), .text("[急] 摔伤 头部出血"), .newline, .colour(.yellow), .text("东风路12号 菜市场")]), charset: .gb2312, context: "test")
+            OnbonText([.colour(.yellow), .text("东风路12号 菜市场"), .newline, .colour(.red), .text("[急] 摔伤 头部出血")]), charset: .gb2312, context: "test")
         // Type, X 0 and width 192 in pixels (bit 15), Y 16, height 16; the area; line spacing,
         // RunMode, Timeout, sound, extension; left and centred, SingleLine, NewLine, DisplayMode,
         // ExitMode, Speed, StayTime.

@@ -74,6 +74,7 @@ import WallboardTestKit
         let cases: [(station: String, snapshot: DispatchSnapshot, staleSince: Date?)] = [
             ("S2", Fixture.snapshot(), nil),
             ("S1", Fixture.snapshot(dispatchedSecondsAgo: 118), nil),
+            ("S1", Fixture.snapshot(dispatchedSecondsAgo: 2.7), nil),
             ("S1", departed, nil),
             ("S2", Fixture.snapshot(), Fixture.now.addingTimeInterval(-30)),
         ]
