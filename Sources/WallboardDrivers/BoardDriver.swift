@@ -11,8 +11,8 @@ public protocol BoardDriver: Sendable {
     /// The wire messages that make the board show `frame` when it shows `previous` (nil: not
     /// known, send everything). Empty when the board already shows it. Sent in order.
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]]
-    /// The same at `now`, for a board that can count a text area by itself (`TextArea.counting`):
-    /// `pages` holds what it counts, and is updated with what is sent.
+    /// The same at `now`, for a board that can run a text area by itself (`TextArea.timeline`:
+    /// a count, or pages in turn): `pages` holds what it runs, and is updated with what is sent.
     func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]]
     /// Reads the board's replies; nil when the board does not answer.
     var replies: (any ReplyInterpreter)? { get }

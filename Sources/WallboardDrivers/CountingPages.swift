@@ -1,9 +1,10 @@
 import Foundation
 import WallboardRender
 
-/// The counting text areas (`TextArea.counting`, a turnout timer) a board runs by itself as a
-/// page a second, by area id: what delivery needs to send such an area only when its count
-/// changes or its pages are about to run out.
+/// The text areas a board runs by itself, by area id: counting ones (`TextArea.counting`, a
+/// turnout timer) as a page a second, and turning ones (`TextArea.turning`, the door board's
+/// address and complaint) as a loop of pages. What delivery needs to send such an area only when
+/// its count or pages change, or its pages are about to run out.
 public struct CountingPages: Sendable {
     struct Sent: Sendable {
         /// The area as sent; its runs are those of the frame it was sent for.
@@ -41,6 +42,29 @@ public struct CountingPages: Sendable {
 
     var sent: [Int: Sent] = [:]
 
+    /// A turning area as it was last sent.
+    struct Turned: Sendable {
+        /// The area as sent; its runs are those of the page its frame showed.
+        var area: TextArea
+        var sentAt: Date
+        /// The pages in the order the board loops through them from `sentAt`, each for the
+        /// turning's seconds; empty when the area went as plain text, its page only.
+        var loop: [[TextArea.Run]]
+
+        /// What the board shows at `moment`.
+        func shown(at moment: Date) -> [TextArea.Run] {
+            guard !loop.isEmpty, let seconds = area.turning?.seconds, seconds > 0 else { return area.runs }
+            let turns = Int((moment.timeIntervalSince(sentAt) / seconds).rounded(.down))
+            return loop[(turns % loop.count + loop.count) % loop.count]
+        }
+    }
+
+    var turned: [Int: Turned] = [:]
+
+    /// How far from a turn a loop may be sent, and so how far the board's pages may turn after
+    /// the frames'.
+    static let turnTolerance = 0.5
+
     public init() {}
 
     /// When the board's pages must be sent again; nil when it runs none.
@@ -72,11 +96,28 @@ public struct CountingPages: Sendable {
         sent[area.id] = Sent(area: area, sentAt: now, pages: pages)
     }
 
+    /// Whether the board shows the turning `area` at `now` already: the same pages were sent,
+    /// and the board shows the frame's page now or within a second either side (a frame drawn
+    /// for a turn may come a little before or after the board turns).
+    func shows(_ area: TextArea, at now: Date) -> Bool {
+        guard let last = turned[area.id] else { return false }
+        var alike = area
+        alike.runs = last.area.runs
+        guard alike == last.area else { return false }
+        return [0, -1, 1].contains { last.shown(at: now.addingTimeInterval($0)) == area.runs }
+    }
+
+    mutating func recordTurning(_ area: TextArea, loop: [[TextArea.Run]], at now: Date) {
+        turned[area.id] = Turned(area: area, sentAt: now, loop: loop)
+    }
+
     mutating func keep(ids: Set<Int>) {
         sent = sent.filter { ids.contains($0.key) }
+        turned = turned.filter { ids.contains($0.key) }
     }
 
     mutating func forget(_ id: Int) {
         sent[id] = nil
+        turned[id] = nil
     }
 }

@@ -13,9 +13,11 @@ struct FontCardDriver: BoardDriver {
     var model: BoardModel { card.boardModel }
     var link: OnbonFontCardLink { OnbonFontCardLink(charset: charset, model: card) }
     var repertoire: ControllerRepertoire? { .chinese(charset) }
-    /// The card has no flashing display mode for dynamic areas, and its dynamic areas take at
-    /// most one update a second (BX-5K/6K protocol v1.4, 2.1): the driver blinks them a second on, a second off.
-    var blinking: BlinkHandling { .inPhases(.seconds(1)) }
+    /// The card has no flashing display mode (DisplayMode 01–06 only: the BX-5K/6K protocol
+    /// v1.4, 9.1, Onbon's SDK header and its Java port agree) and takes at most one update a
+    /// second (2.1), so a blinking area is sent once as two pages the card loops: lit, then dark
+    /// (`blinkingArea`).
+    var blinking: BlinkHandling { .byController }
 
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
         try messages(for: frame, previous: previous, unchanged: { area, before in area == before }, keeps: { _, _ in false }, send: { onbonArea($0, index: $1) })
@@ -23,11 +25,15 @@ struct FontCardDriver: BoardDriver {
 
     /// A counting area (the turnout timer) is sent as pages the card turns each second, and not
     /// again while they show what the frames show: its ticks take none of the card's updates.
+    /// A turning area (the address and complaint in turn) is sent at a turn of its pages as a
+    /// loop the card runs, and not again while the frames show what the card does.
     func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]] {
         if previous == nil { pages = CountingPages() }
+        let frame = Self.slotted(frame)
         var sent = pages
         sent.keep(ids: Set(frame.textAreas.map(\.id)))
         func unchanged(_ area: TextArea, _ before: TextArea) -> Bool {
+            if Self.turnsByItself(area) { return sent.shows(area, at: now) }
             guard area.counting != nil else { return area == before }
             switch sent.sending(area, at: now) {
             case .nothing: return true
@@ -35,9 +41,14 @@ struct FontCardDriver: BoardDriver {
             case .plain: return area == before
             }
         }
-        let messages = try messages(for: frame, previous: previous, unchanged: unchanged, keeps: { area, before in
-            area.counting != nil && unchanged(area, before)
+        let messages = try messages(for: frame, previous: previous.map(Self.slotted), unchanged: unchanged, keeps: { area, before in
+            area.timeline != nil && unchanged(area, before)
         }, send: { area, index in
+            if Self.turnsByItself(area) {
+                let looped = try turningArea(area, index: index, at: now)
+                sent.recordTurning(area, loop: looped?.loop ?? [], at: now)
+                return looped?.area ?? onbonArea(area, index: index)
+            }
             guard area.counting != nil else {
                 sent.forget(area.id)
                 return onbonArea(area, index: index)
@@ -52,6 +63,20 @@ struct FontCardDriver: BoardDriver {
         })
         pages = sent
         return messages
+    }
+
+    /// A turning area the card can loop: one that does not blink (a blink is a loop of its own).
+    static func turnsByItself(_ area: TextArea) -> Bool { area.turning != nil && !area.blinks }
+
+    /// `frame` with each turning area under its first page's id, whichever page it shows: a
+    /// turn of its pages is then a change of that area's text, not of the set of areas.
+    static func slotted(_ frame: Frame) -> Frame {
+        guard frame.textAreas.contains(where: { $0.turning != nil }) else { return frame }
+        var slotted = frame
+        for index in slotted.textAreas.indices {
+            if let first = slotted.textAreas[index].turning?.pages.first { slotted.textAreas[index].id = first.id }
+        }
+        return slotted
     }
 
     /// The updates that make the card show `frame` where it shows `previous`: the areas not
@@ -120,8 +145,22 @@ struct FontCardDriver: BoardDriver {
         var area = area
         area.runs = showable(area.runs)
         var onbon = layoutArea(area, index: index)
+        if area.blinks, area.motion == .still { onbon = blinkingArea(onbon) }
         onbon.text = onbon.text.cut(toFit: card.largestAreaText)
         return onbon
+    }
+
+    /// A still area that blinks, as two pages the card loops from the packet's arrival: its
+    /// text, then a blank line, half a second each (StayTime 1), as drawn boards blink (lit at
+    /// once, though not in step with the wall clock's seconds). Text that moves cannot be paged
+    /// so and is sent steady. Read from the protocol document's fields (v1.4, 9.1) and not
+    /// confirmed on a real card: that it loops one-line pages (RunMode 0) of half a second.
+    func blinkingArea(_ area: OnbonTextArea) -> OnbonTextArea {
+        var blinking = area
+        blinking.text = OnbonText(area.text.pieces + [.newline, .text(" ")])
+        blinking.runMode = .loop
+        blinking.stayHalfSeconds = 1
+        return blinking
     }
 
     /// The most pages a counting area is sent at once: with the other areas of an alert, one
@@ -156,6 +195,41 @@ struct FontCardDriver: BoardDriver {
         onbon.stayHalfSeconds = 2
         onbon.text = OnbonText(pieces)
         return (onbon, pages)
+    }
+
+    /// A turning area as the controller is sent it, with the loop of pages it then shows: its
+    /// pages from the one showing now, one line each, each shown for the turning's seconds
+    /// (StayTime in half seconds), in a loop (RunMode 0) that needs no refill, sent within
+    /// `CountingPages.turnTolerance` of a turn so that the card turns with the frames. Nil (sent
+    /// as plain text, its page only, until a frame at a turn) off a turn, where the frame does not
+    /// show the wall clock's page (a simulated day), or where a page does not fit one line of the
+    /// area in the card's font, the seconds are no whole number of half seconds up to 127.5, or the
+    /// pages exceed what an area holds. Read from the protocol document's fields (v1.4, 9.1) and
+    /// not confirmed on a real BX-5K/6K: how far the card's loop drifts from the wall clock.
+    func turningArea(_ area: TextArea, index: Int, at now: Date) throws -> (area: OnbonTextArea, loop: [[TextArea.Run]])? {
+        guard let turning = area.turning, !turning.pages.isEmpty else { return nil }
+        let moment = now.timeIntervalSince1970
+        let shown = turning.page(at: moment)
+        let halfSeconds = turning.seconds * 2
+        guard turning.pages.indices.contains(shown), turning.pages[shown].runs == area.runs,
+              turning.sinceTurn(at: moment) < CountingPages.turnTolerance,
+              halfSeconds == halfSeconds.rounded(), (1...255).contains(halfSeconds)
+        else { return nil }
+        let loop = turning.pages.indices.map { turning.pages[(shown + $0) % turning.pages.count].runs }
+        var pieces: [OnbonTextPiece] = []
+        for page in loop {
+            let runs = showable(page)
+            guard Self.pages(of: runs, width: area.rect.width).count == 1 else { return nil }
+            if !pieces.isEmpty { pieces.append(.newline) }
+            pieces += text(of: runs).pieces
+        }
+        let text = OnbonText(pieces)
+        guard try encodedSize(of: text, area: UInt8(index)) <= card.largestAreaText else { return nil }
+        var onbon = layoutArea(area, index: index)
+        onbon.runMode = .loop
+        onbon.stayHalfSeconds = UInt8(halfSeconds)
+        onbon.text = text
+        return (onbon, loop)
     }
 
     func layoutArea(_ area: TextArea, index: Int) -> OnbonTextArea {

@@ -187,13 +187,13 @@ struct Scope {
         return Condition(path: path, negated: negated)
     }
 
-    func timePath(_ value: YAMLValue, in scopeContext: ContextValue? = nil) throws -> String {
+    func timePath(_ value: YAMLValue, in scopeContext: ContextValue? = nil, countedBy counter: String = "a timer") throws -> String {
         let path = try value.string().trimmingSpaces
         let within = scopeContext ?? context
         guard let field = within.lookup(path) else {
             throw TemplateFields.unknown(path, at: value.location, scopes: [within], privacy: privacy)
         }
-        guard field.date != nil else { throw value.error("'\(path)' is not a time stamp, so a timer cannot count from it") }
+        guard field.date != nil else { throw value.error("'\(path)' is not a time stamp, so \(counter) cannot count from it") }
         return path
     }
 

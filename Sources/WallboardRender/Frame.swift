@@ -58,14 +58,14 @@ public struct TextArea: Hashable, Sendable {
     public var fontHeight: Int
     /// Critical content the controller should flash.
     public var blinks: Bool
-    /// Set when the text counts by itself (a turnout timer): what it shows at every second to
-    /// come, so that a controller that turns pages can be sent them at once. Boards that take
-    /// pixels ignore it.
-    public var counting: Counting?
+    /// Set when the text goes on to show other texts by itself (a turnout timer counting, a
+    /// `pages:` line turning): what it shows at every moment to come, so that a controller that
+    /// turns pages can be sent them at once. Boards that take pixels ignore it.
+    public var timeline: Timeline?
 
     public init(
         id: Int, rect: Rect, runs: [Run], alignment: Alignment = .left, motion: Motion = .still, fontHeight: Int = 16, blinks: Bool = false,
-        counting: Counting? = nil
+        timeline: Timeline? = nil
     ) {
         self.id = id
         self.rect = rect
@@ -74,10 +74,63 @@ public struct TextArea: Hashable, Sendable {
         self.motion = motion
         self.fontHeight = fontHeight
         self.blinks = blinks
-        self.counting = counting
+        self.timeline = timeline
     }
 
     public var text: String { runs.map(\.text).joined() }
+
+    /// What the area shows over time, besides what it shows now.
+    public enum Timeline: Hashable, Sendable {
+        /// Another text each second, counted from a moment.
+        case counting(Counting)
+        /// Other areas in turn, from the wall clock's grid or a moment of the data.
+        case turning(Turning)
+    }
+
+    /// The count, where the area counts.
+    public var counting: Counting? {
+        guard case .counting(let counting) = timeline else { return nil }
+        return counting
+    }
+
+    /// The pages, where the area turns between them.
+    public var turning: Turning? {
+        guard case .turning(let turning) = timeline else { return nil }
+        return turning
+    }
+
+    /// Areas at the same place shown in turn, `seconds` each from `origin` (a `pages:` widget
+    /// whose pages are one line each): from 0, the same page on every board at the same moment.
+    public struct Turning: Hashable, Sendable {
+        /// Each page's area as drawn at the frame's moment, in order; none of them turns or counts.
+        public var pages: [TextArea]
+        public var seconds: Double
+        /// The moment the first page shows from, in seconds since 1970 on the frame's clock.
+        public var origin: Double
+
+        public init(pages: [TextArea], seconds: Double, origin: Double = 0) {
+            self.pages = pages
+            self.seconds = seconds
+            self.origin = origin
+        }
+
+        /// The page that shows at `moment` (seconds since 1970 on the frame's clock).
+        public func page(at moment: Double) -> Int { Turning.page(at: moment, of: pages.count, every: seconds, from: origin) }
+
+        /// How long the page showing at `moment` has shown.
+        public func sinceTurn(at moment: Double) -> Double {
+            let elapsed = moment - origin
+            return elapsed - (elapsed / seconds).rounded(.down) * seconds
+        }
+
+        /// Which of `count` pages shows at `moment` when each shows for `seconds` from `origin`
+        /// (the first page from then, the last before it).
+        public static func page(at moment: Double, of count: Int, every seconds: Double, from origin: Double = 0) -> Int {
+            guard count > 1, seconds > 0 else { return 0 }
+            guard let turns = Int(exactly: ((moment - origin) / seconds).rounded(.down)) else { return 0 }
+            return (turns % count + count) % count
+        }
+    }
 
     /// Text that counts from a moment: what the area shows at any moment, so that a controller
     /// that turns pages can be sent the seconds to come at once.

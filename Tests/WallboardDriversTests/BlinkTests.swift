@@ -4,9 +4,10 @@ import WallboardDrivers
 import WallboardEmulator
 import WallboardProtocols
 import WallboardRender
+import WallboardTestKit
 
-/// A blinking text area (a 危重 alert) blinks on every kind of board: font cards in phases the
-/// driver sends, Alpha signs by their own flash mode.
+/// A blinking text area (a 危重 alert) blinks on every kind of board: font cards from pages they
+/// loop, Huidu cards in phases the driver sends, Alpha signs by their own flash mode.
 @Suite struct BlinkTests {
     static let critical = [
         TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [.init("急救6号 危重", colour: .red)], blinks: true),
@@ -22,35 +23,43 @@ import WallboardRender
         }
     }
 
-    @Test func aBlinkingAreaOnAFontCardIsLitThenDarkSecondBySecond() throws {
+    /// A font card is sent a blinking area once, as a loop of two pages the card turns itself
+    /// (its text, then a blank line, half a second each): lit at once, dark half a second later,
+    /// lit again a second after, and nothing more is sent while the frame stays the same.
+    @Test func aFontCardBlinksABlinkingAreaItself() throws {
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
-        var emulator = try #require(makeEmulator(for: try DriverTests.model("bx5k"), width: 192, height: 32, painter: DriverTests.painter()))
+        let origin = ContinuousClock.now
+        let cardTime = Locked(0.0)
+        var board = OnbonFontCardEmulator(
+            configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
+            painter: try DriverTests.painter())
         let frame = DriverTests.frame(Self.critical)
-        let lit = Date(timeIntervalSince1970: 1_795_242_600)
-        let dark = lit.addingTimeInterval(1)
-        for message in try driver.messages(for: driver.frameToSend(frame, at: lit), previous: nil) {
-            #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged)
+        let now = Date(timeIntervalSince1970: 1_795_242_601)
+        #expect(driver.frameToSend(frame, at: now) == frame && driver.nextBlinkPhase(of: frame, after: now) == nil, "no phases sent by the driver")
+        for message in try driver.messages(for: frame, previous: nil) {
+            #expect(driver.replies?.interpret(board.receive(message)) == .acknowledged)
         }
-        var board = try #require(emulator as? OnbonFontCardEmulator)
-        #expect(Self.texts(board) == [0: "急救6号 危重", 1: "东风路12号"])
-        let litPicture = board.render()
-
-        #expect(driver.nextBlinkPhase(of: frame, after: lit) == dark)
-        let phase = try driver.messages(for: driver.frameToSend(frame, at: dark), previous: driver.frameToSend(frame, at: lit))
-        #expect(phase.count == 1 && phase[0].count < 80, "a phase is one small area update")
-        for message in phase { #expect(driver.replies?.interpret(emulator.receive(message)) == .acknowledged) }
-        board = try #require(emulator as? OnbonFontCardEmulator)
-        #expect(Self.texts(board) == [0: "", 1: "东风路12号"])
-        let darkPicture = board.render()
+        #expect(board.areas[0]?.runMode == .loop && board.areas[0]?.stayHalfSeconds == 1)
         let top = Rect(x: 0, y: 0, width: 192, height: 16)
-        #expect(litPicture.cropped(to: top) != darkPicture.cropped(to: top), "the alert's line goes dark")
-        #expect(darkPicture.cropped(to: top).pixels.allSatisfy { $0 == 0 })
+        func shown(at seconds: Double) -> (top: String?, bottom: String?, lit: Bool) {
+            cardTime.withLock { $0 = seconds }
+            let text = { (id: UInt8) in board.shownLines(of: id)?.map { $0.map(\.text).joined() }.joined(separator: "/") }
+            return (text(0), text(1), board.render().cropped(to: top).pixels.contains { $0 != 0 })
+        }
+        for second in 0..<3 {
+            let lit = shown(at: Double(second) + 0.2)
+            #expect(lit.top == "急救6号 危重" && lit.bottom == "东风路12号" && lit.lit, "at +\(second).2 s: \(lit)")
+            let dark = shown(at: Double(second) + 0.7)
+            #expect(dark.top == " " && dark.bottom == "东风路12号" && !dark.lit, "at +\(second).7 s: \(dark)")
+        }
+        #expect(try driver.messages(for: frame, previous: frame).isEmpty)
     }
 
     /// A new alert (a text the frame before did not hold) is sent lit even in a dark phase, so
-    /// a dispatch never waits for the next lit phase; from then on it blinks in step.
+    /// a dispatch never waits for the next lit phase; from then on it blinks in step (a board
+    /// blinked in phases by its driver: Huidu).
     @Test func aNewBlinkingTextIsSentLitAtOnce() throws {
-        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let driver = try BoardDrivers.make(protocol: "huidu", width: 192, height: 32, format: .bicolor)
         let dark = Date(timeIntervalSince1970: 1_795_242_601)
         let idle = DriverTests.frame([TextArea(id: 1, rect: Self.critical[0].rect, runs: [.init("越秀急救站", colour: .green)]), Self.critical[1]])
         let alert = DriverTests.frame(Self.critical)
@@ -63,7 +72,7 @@ import WallboardRender
     }
 
     @Test func aFrameWithoutBlinkingAreasHasNoPhases() throws {
-        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let driver = try BoardDrivers.make(protocol: "huidu", width: 192, height: 32, format: .bicolor)
         let steady = DriverTests.frame(DriverTests.idle)
         let now = Date(timeIntervalSince1970: 1_795_242_601)
         #expect(driver.nextBlinkPhase(of: steady, after: now) == nil)

@@ -72,6 +72,104 @@ import WallboardTestKit
         #expect(timerSent.map { ($0 * 10).rounded() / 10 } == [0.0, 30.1, 60.1, 90.1, 120.1], "timer sent at +\(timerSent) s")
     }
 
+    /// The bottom line's text area in `frame` (the address and the complaint in turn), and the
+    /// area id the font card gives it: its place among the areas, the turning one under its
+    /// first page's id.
+    static func bottomLine(in frame: Frame) throws -> (area: TextArea, cardID: UInt8) {
+        let areas = frame.textAreas.sorted { ($0.turning?.pages.first?.id ?? $0.id) < ($1.turning?.pages.first?.id ?? $1.id) }
+        let index = try #require(areas.firstIndex { $0.turning != nil })
+        return (areas[index], UInt8(index))
+    }
+
+    /// A door board alerting from a dispatch 2 s off the wall clock's 6 s grid (its bottom line's
+    /// pages count from the dispatch, 6 s each), delivered for 40 s as the service does (the first
+    /// frame 20 ms after the dispatch, then one just after each second, a refill just after the
+    /// second it falls due): half a second into each second the BX-5K shows the frame's call
+    /// sign, timer and bottom line, the address and the complaint in turn. It was sent only at
+    /// the dispatch (the bottom line as the loop of its pages, which the card then turns itself)
+    /// and at the timer's refill. A critical alert's call sign blinks by the card's own pages:
+    /// lit for half a second from the packet's arrival each second, dark the next half.
+    @Test(arguments: [IncidentPriority.urgent, .critical]) func theCardTurnsTheAlertsBottomLineItself(priority: IncidentPriority) throws {
+        let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        let start = EndToEndTests.now
+        #expect(start.timeIntervalSince1970.truncatingRemainder(dividingBy: 6) == 0, "a turn of the bottom line")
+        let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(2), priority: priority)
+        let origin = ContinuousClock.now
+        let cardTime = Locked(0.0)
+        var card = OnbonFontCardEmulator(
+            configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
+            painter: try DriverTests.painter())
+        var pages = CountingPages()
+        var previous: Frame?
+        var sends: [Double] = []
+        func deliver(_ frame: Frame, at offset: Double) throws {
+            cardTime.withLock { $0 = offset }
+            let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(offset), pages: &pages)
+            if !messages.isEmpty { sends.append((offset * 100).rounded() / 100) }
+            for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
+            previous = frame
+        }
+        var offset = 2.02
+        var lines: Set<String> = []
+        while offset < 40 {
+            let frame = renderer.render(snapshot, at: start.addingTimeInterval(offset)).frame
+            try deliver(frame, at: offset)
+            let second = offset.rounded(.down)
+            if let due = pages.refillDue?.timeIntervalSince(start), due < second + 1 {
+                try deliver(frame, at: due)
+            }
+            cardTime.withLock { $0 = second + 0.5 }
+            let areas = frame.textAreas.sorted { $0.id < $1.id }
+            let (bottom, bottomID) = try Self.bottomLine(in: frame)
+            let (timer, timerID) = try Self.timer(in: frame)
+            #expect(card.shownLines(of: bottomID) == [bottom.runs], "at +\(second + 0.5) s the card shows \(card.shownLines(of: bottomID) ?? []), the frame \(bottom.runs)")
+            #expect(card.shownLines(of: timerID) == [timer.runs], "at +\(second + 0.5) s")
+            #expect(card.shownLines(of: 0) == [areas[0].runs], "the call sign at +\(second + 0.5) s")
+            #expect(areas[0].blinks == (priority == .critical))
+            cardTime.withLock { $0 = second + 0.9 }
+            let callSign = card.shownLines(of: 0)?.map { $0.map(\.text).joined() }
+            #expect(callSign == (priority == .critical ? [" "] : [areas[0].text]), "the call sign at +\(second + 0.9) s")
+            lines.insert(bottom.text)
+            offset = second + 1.02
+        }
+        #expect(lines == ["东风路12号 菜市场", "[\(priority.chineseName)] 摔伤 头部出血"])
+        #expect(sends == [2.02, 32.1], "sent at +\(sends) s")
+    }
+
+    /// The loop an alert's bottom line is sent as with the dispatch's own frame (its pages count
+    /// from the dispatch, 1.7 s off the wall clock's 6 s grid), byte by byte against the
+    /// protocol's area record (BX-5K/6K protocol v1.4, 9.1): static text (DisplayMode 01) of
+    /// manual lines (SingleLine 02, NewLine 01), the address first, each page 6 s (StayTime 0C,
+    /// in half seconds), looping (RunMode 00), each line with its colour code.
+    @Test func theBottomLineGoesAsALoopOfItsPages() throws {
+        let now = EndToEndTests.now.addingTimeInterval(7.7)
+        let frame = try EndToEndTests.frame(layoutFile: Self.door, snapshot: EndToEndTests.dispatchedSnapshot(at: now), at: now.addingTimeInterval(0.02))
+        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+        var pages = CountingPages()
+        let messages = try driver.messages(for: frame, previous: nil, at: now.addingTimeInterval(0.03), pages: &pages)
+        #expect(messages.count == 1, "the alert's areas, the bottom line's loop and all, go in one packet")
+        let (bottom, cardID) = try Self.bottomLine(in: frame)
+        #expect(bottom.rect == Rect(x: 0, y: 16, width: 192, height: 16) && bottom.text == "东风路12号 菜市场")
+        let text = try OnbonTextCodec.encode(
+            OnbonText([.colour(.yellow), .text("东风路12号 菜市场"), .newline, .colour(.red), .text("[急] 摔伤 头部出血")]), charset: .gb2312, context: "test")
+        // Type, X 0 and width 192 in pixels (bit 15), Y 16, height 16; the area; line spacing,
+        // RunMode, Timeout, sound, extension; left and centred, SingleLine, NewLine, DisplayMode,
+        // ExitMode, Speed, StayTime.
+        var record: [UInt8] = [0x00, 0x00, 0x80, 0x10, 0x00, 0xC0, 0x80, 0x10, 0x00, cardID]
+        record += [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x02, 0x01, 0x01, 0x00, 0x00, 0x0C]
+        record += [UInt8(text.count & 0xFF), UInt8(text.count >> 8), 0, 0] + text
+        var scanner = OnbonFrameScanner()
+        let message = try #require(messages.first)
+        let packets = scanner.feed(message).compactMap { frame -> [UInt8]? in
+            guard case .packet(let packet) = frame else { return nil }
+            return packet
+        }
+        let packet = try #require(packets.first)
+        let found = packet.indices.contains { start in packet[start...].starts(with: record) }
+        #expect(found, "the bottom line's area record is \(hexString(record))")
+    }
+
     /// The pages an alert's timer is sent as, byte by byte against the protocol's area record
     /// (BX-5K/6K protocol v1.4, 9.1): static text (DisplayMode 01) of manual lines (SingleLine
     /// 02, NewLine 01), each a page of a second (StayTime 02, in half seconds), the last held

@@ -118,6 +118,32 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
         ])
     }
 
+    /// Static lines taller than their area with RunMode 0 turn a page a StayTime from the
+    /// packet's arrival and start again from the first after the last, without another packet:
+    /// a line of pages 6 s each (StayTime 12), and a blink of a lit and a blank page half a second
+    /// each (StayTime 1).
+    @Test func loopsOneLinePagesEachStayTime() throws {
+        let origin = ContinuousClock.now
+        let seconds = Locked(0.0)
+        var board = OnbonFontCardEmulator(
+            configuration: .init(width: 32, height: 32, clock: { origin + .milliseconds(Int(seconds.withLock { $0 } * 1000)) }), painter: BlockPainter())
+        let line = OnbonTextArea(
+            id: 0, frame: Rect(x: 0, y: 16, width: 32, height: 16), runMode: .loop, stayHalfSeconds: 12,
+            text: OnbonText([.colour(.yellow), .text("A"), .newline, .colour(.red), .text("C")]))
+        let blink = OnbonTextArea(
+            id: 1, frame: Rect(x: 0, y: 0, width: 32, height: 16), runMode: .loop, stayHalfSeconds: 1,
+            text: OnbonText([.colour(.red), .text("V"), .newline, .text(" ")]))
+        seconds.withLock { $0 = 3.2 }
+        _ = board.receive(try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [line, blink])), link: link))
+        var shown: [String] = []
+        for moment in [3.3, 3.8, 4.3, 9.1, 9.3, 15.3, 21.3, 603.3] {
+            seconds.withLock { $0 = moment }
+            let text = { (id: UInt8) in board.shownLines(of: id)?.map { $0.map(\.text).joined() }.joined() ?? "-" }
+            shown.append(text(0) + text(1))
+        }
+        #expect(shown == ["AV", "A ", "AV", "A ", "CV", "AV", "CV", "AV"])
+    }
+
     @Test func nacksABadCRCWithTheDocumentedFrame() throws {
         var board = OnbonFontCardEmulator(painter: BlockPainter())
         var frame = try OnbonFontCard.encode(.ping, link: OnbonFontCardLink(destination: 0xFFFE))

@@ -135,6 +135,14 @@ import WallboardYAML
                 font: clock-16
             """)))
         #expect(timer.message == "'station.name' is not a time stamp, so a timer cannot count from it")
+        let pages = try #require(Self.error(Self.doorLayout(idle: """
+              - pages:
+                  - - text: "1"
+                      rect: [0, 0, 64, 16]
+                      font: cjk-16
+                from: station.name
+            """)))
+        #expect(pages.message == "'station.name' is not a time stamp, so pages cannot count from it")
         let kpi = try #require(Self.error(Self.doorLayout(idle: """
               - kpi:
                   label: "x"

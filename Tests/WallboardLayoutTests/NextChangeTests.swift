@@ -118,6 +118,7 @@ import WallboardTestKit
         let cases: [(station: String, snapshot: DispatchSnapshot, staleSince: Date?, start: Date)] = [
             ("S2", Fixture.snapshot(), nil, afternoon),
             ("S1", Fixture.snapshot(dispatchedSecondsAgo: 118), nil, afternoon),
+            ("S1", Fixture.snapshot(dispatchedSecondsAgo: 2.7), nil, afternoon),
             ("S1", departed, nil, afternoon),
             ("S2", Fixture.snapshot(), Fixture.now.addingTimeInterval(-30), afternoon),
             // Fixture.now is 14:30:00: 2.3 seconds before the next midnight.

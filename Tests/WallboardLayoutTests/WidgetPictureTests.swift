@@ -206,6 +206,34 @@ import WallboardText
         #expect(renderer.render(Fixture.snapshot(), at: first.addingTimeInterval(10)).output.strings == ["1"])
     }
 
+    /// Pages counted from the dispatch: the first page shows for a whole period from it, off the
+    /// wall clock's grid, and the turning text area says so to a controller that turns pages.
+    @Test func pagesCountFromTheMomentTheyAreGiven() throws {
+        let renderer = try Self.board("    []", width: 4, height: 5, alertWidgets: """
+                - pages:
+                    - - text: "1"
+                        rect: [0, 0, 4, 5]
+                        font: tiny
+                    - - text: "2"
+                        rect: [0, 0, 4, 5]
+                        font: tiny
+                  every: 5
+                  from: alert.dispatchedAt
+            """)
+        let dispatched = Fixture.now.addingTimeInterval(2.3)
+        let snapshot = Fixture.snapshot(dispatchedSecondsAgo: -2.3)
+        var shown: [String] = []
+        for offset in [0, 2.8, 4.9, 5, 9.9, 10, 15] {
+            shown += renderer.render(snapshot, at: dispatched.addingTimeInterval(offset)).output.strings
+        }
+        #expect(shown == ["1", "1", "1", "2", "2", "1", "2"], "on the wall clock's grid the second page would show from +2.7 s")
+        let turning = try #require(renderer.render(snapshot, at: dispatched.addingTimeInterval(1)).frame.textAreas.first?.turning)
+        #expect(turning.origin == dispatched.timeIntervalSince1970 && turning.page(at: dispatched.timeIntervalSince1970 + 6) == 1)
+        var bound = renderer.bind(snapshot, staleSince: nil)
+        _ = bound.render(at: dispatched.addingTimeInterval(1))
+        #expect(bound.nextChange(after: dispatched.addingTimeInterval(1)) == dispatched.addingTimeInterval(5))
+    }
+
     @Test func textAlignsInItsZone() throws {
         let renderer = try Self.board("""
                 - text: "1"

@@ -210,6 +210,30 @@ actor TimedBoard: ServedBoard {
         }
     }
 
+    /// A BX-5K alerting for one vehicle is sent the line under the call sign (address, then
+    /// complaint, 6 s each from the dispatch) as a loop with the dispatch's own frame, and blinks a
+    /// critical call sign from its own pages, so nothing more goes to it while it alerts: a
+    /// second dispatch, 0.3 s to 6.3 s after the first (across the first turn of that line),
+    /// reaches it within 150 ms of its commit, or of the card's next update where the first
+    /// alert took the card's second (the documented one update a second).
+    @Test(arguments: [(0.3, 1), (1.0, 2), (5.8, 1), (6.3, 2)])
+    func aFontCardTurningItsOwnPagesTakesASecondDispatchAtOnce(offset: Double, priority: Int) async throws {
+        try await Self.withFontCardAtStationOfTwoVehicles(baud: 57600) { database, vehicles, card in
+            try await AlertLatencyTests.waitForSecond()
+            let firstCommitted = ContinuousClock.now
+            try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: priority)
+            try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
+            let firstShown = try #require(await card.changeShowing(prefix: vehicles[0].callSign)).alert
+            try await Task.sleep(until: firstCommitted + .milliseconds(Int(offset * 1000)))
+            let committed = ContinuousClock.now
+            try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: priority)
+            try await card.waitFor { $0.first?.hasPrefix(vehicles[1].callSign) == true }
+            let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
+            let due = max(committed, firstShown + .seconds(1))
+            #expect(shown - due < .milliseconds(150), "the second alert, \(offset) s after the first, showed \(shown - committed) after its commit, the first \(firstShown - firstCommitted) after its own")
+        }
+    }
+
     /// A service driving an emulated BX-5K font-card door board on a pseudo-terminal at `baud`,
     /// for a station with two vehicles on standby, while `body` runs.
     static func withFontCardAtStationOfTwoVehicles(

@@ -135,7 +135,7 @@ struct TimeText: DrawnWidget {
         }
         output.record(text, missing: drawn.missing)
         output.textAreas.append(
-            TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], alignment: .init(style.align), fontHeight: chain.lineHeight, counting: counting))
+            TextArea(id: id, rect: rect, runs: [.init(text, colour: colour)], alignment: .init(style.align), fontHeight: chain.lineHeight, timeline: counting.map(TextArea.Timeline.counting)))
     }
 
     /// How a timer's text goes on counting; nil for a clock.
