@@ -155,7 +155,7 @@ extension DeliveryPacingTests {
         let alert = { (moment: Date) in
             Frame(bitmap: bitmap, textAreas: [
                 TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 128, height: 16), runs: [TextArea.Run("急救3号 出车", colour: .red)]),
-                TextArea(id: 2, rect: Rect(x: 128, y: 0, width: 64, height: 16), runs: [counting.run(at: moment.timeIntervalSince1970)], counting: counting),
+                TextArea(id: 2, rect: Rect(x: 128, y: 0, width: 64, height: 16), runs: [counting.run(at: moment.timeIntervalSince1970)], timeline: .counting(counting)),
             ])
         }
         return (idle, alert)
