@@ -77,6 +77,10 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
                   let vehicle = standby[station]?.popLast()
             else { continue }
             let incident = "PACE-\(made.count)"
+            // Nothing can show the call sign before the write begins; the writer learns of its
+            // commit only after it (`committed`), and on a loaded machine the service may have
+            // read it and a board shown it before then.
+            let writing = Date().timeIntervalSince1970
             let committed = try await database.dispatch(vehicle.vehicle, incident: incident, queue: queue)
             let task = (vehicle: vehicle.vehicle, callSign: vehicle.callSign, incident: incident)
             if toAlerting, var episode = episodes[station] {
@@ -86,7 +90,7 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
             } else {
                 episodes[station] = ([task], ContinuousClock.now + .seconds(random.uniform(10...30)))
             }
-            made.append(AlertDispatch(at: committed, station: station, callSign: vehicle.callSign, toAlertingBoard: toAlerting))
+            made.append(AlertDispatch(writing: writing, at: committed, station: station, callSign: vehicle.callSign, toAlertingBoard: toAlerting))
         }
         // The last dispatches reach their boards.
         try await Task.sleep(for: .seconds(rotation + 2))
@@ -96,19 +100,45 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
     let boardsOfStation = fleet.boardsOfStation(stations)
     var delays: [String: [FleetModel: [Double]]] = [:]
     var behindAFrame = 0
+    var shownBeforeCommitReturned = 0
     var notShown: [String] = []
-    for dispatch in dispatches {
+    var firstShown: [FleetModel: [Int: Double]] = [:]
+    for (number, dispatch) in dispatches.enumerated() {
         let group = dispatch.toAlertingBoard ? "to_a_board_already_alerting" : "to_an_idle_board"
         for model in models {
             let boards = (boardsOfStation[dispatch.station] ?? []).filter { fleet.model(of: $0) == model }
-            guard let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boards, after: dispatch.at - 0.001) else {
+            // Searched from the write's start, not from `at`: a call sign shown before the writer
+            // saw its commit is this dispatch's arrival, not one to skip for the next time the text
+            // is sent (the alert's return after a second vehicle's turn, 8 s on).
+            guard let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boards, after: dispatch.writing) else {
                 notShown.append("\(dispatch.callSign) at \(dispatch.station) on \(model.rawValue)")
                 continue
             }
+            // From the commit as the writer saw it; before it (negative) where a board was quicker.
             delays[group, default: [:]][model, default: []].append((shown - dispatch.at) * 1000)
+            if shown < dispatch.at { shownBeforeCommitReturned += 1 }
+            firstShown[model, default: [:]][number] = shown
             if !dispatch.toAlertingBoard, let interval = model.minimumUpdateInterval?.inSeconds,
                boards.contains(where: { board in arrivals.byBoard[board]?.contains { $0.time < dispatch.at && $0.time > dispatch.at - interval } == true }) {
                 behindAFrame += 1
+            }
+        }
+    }
+    // A dispatch whose call sign first showed after that of a later dispatch to the same station:
+    // the later one went out first (a font card's interval held the earlier frame until the later
+    // dispatch replaced it), and the earlier alert waited for its turn in the rotation.
+    var overtaken: [String: [FleetModel: [String]]] = [:]
+    for (number, dispatch) in dispatches.enumerated() {
+        for model in models {
+            guard let shown = firstShown[model]?[number] else { continue }
+            let shownOfModel = firstShown[model] ?? [:]
+            let laterFirst = dispatches.indices.contains { (later: Int) -> Bool in
+                guard later > number, dispatches[later].station == dispatch.station, let laterShown = shownOfModel[later] else { return false }
+                return laterShown < shown
+            }
+            if laterFirst {
+                let group = dispatch.toAlertingBoard ? "to_a_board_already_alerting" : "to_an_idle_board"
+                overtaken[group, default: [:]][model, default: []].append("\(dispatch.callSign) +\(String(format: "%.2f", shown - dispatch.at)) s")
             }
         }
     }
@@ -117,16 +147,22 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
         "boards": fleet.devices.count, "seconds_dispatching": seconds,
         "dispatches_to_idle_boards": dispatches.count(where: { !$0.toAlertingBoard }), "dispatches_to_alerting_boards": dispatches.count(where: \.toAlertingBoard),
         "idle_dispatches_behind_a_font_card_frame": behindAFrame,
-        "what": "commit to the call sign decoded by the station's emulator",
+        "shown_before_the_writer_saw_its_commit": shownBeforeCommitReturned,
+        "what": "commit (as the writer saw it return) to the call sign decoded by the station's emulator",
     ]
     for (group, byModel) in delays {
         result[group] = Dictionary(uniqueKeysWithValues: byModel.map { ($0.key.described, percentiles($0.value)) })
+    }
+    for (group, byModel) in overtaken {
+        result["overtaken_by_a_later_dispatch_" + group] = Dictionary(uniqueKeysWithValues: byModel.map { ($0.key.described, $0.value.joined(separator: ", ")) })
     }
     return result
 }
 
 /// One dispatch the writer made: when it was committed, and where.
 private struct AlertDispatch {
+    /// When the writer began the dispatch's transaction, and when it saw it committed.
+    let writing: Double
     let at: Double
     let station: String
     let callSign: String
