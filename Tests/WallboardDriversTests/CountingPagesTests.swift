@@ -13,6 +13,42 @@ import WallboardTestKit
 @Suite struct CountingPagesTests {
     static let door = "door-192x32-bicolor.yaml"
 
+    /// A BX-5K emulator that the driver feeds as the service would, at offsets in seconds from
+    /// `start` (the card's own clock runs by the same offsets): each message taken and acknowledged.
+    struct FedFontCard {
+        let driver: any BoardDriver
+        let start: Date
+        private let cardTime = Locked(0.0)
+        private var card: OnbonFontCardEmulator
+        private(set) var pages = CountingPages()
+        private var previous: Frame?
+
+        init(start: Date) throws {
+            driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
+            self.start = start
+            let origin = ContinuousClock.now
+            let cardTime = cardTime
+            card = OnbonFontCardEmulator(
+                configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
+                painter: try DriverTests.painter())
+        }
+
+        /// Delivers `frame` after the one before at `offset`; the messages it took.
+        mutating func deliver(_ frame: Frame, at offset: Double) throws -> [[UInt8]] {
+            cardTime.withLock { $0 = offset }
+            let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(offset), pages: &pages)
+            for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
+            previous = frame
+            return messages
+        }
+
+        /// The lines the card shows in its area `id` at `offset`.
+        func shownLines(of id: UInt8, at offset: Double) -> [[TextArea.Run]]? {
+            cardTime.withLock { $0 = offset }
+            return card.shownLines(of: id)
+        }
+    }
+
     /// The area updates in `messages`, as the card decodes them.
     static func updates(_ messages: [[UInt8]]) throws -> [OnbonAreaUpdate] {
         var updates: [OnbonAreaUpdate] = []
@@ -39,35 +75,25 @@ import WallboardTestKit
     /// only at the dispatch and at refills 30 s apart.
     @Test func theCardShowsTheTimerEachSecondFromPagesSentEveryHalfMinute() throws {
         let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
-        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
         let start = EndToEndTests.now
         let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(-75))
-        let origin = ContinuousClock.now
-        let cardTime = Locked(0.0)
-        var card = OnbonFontCardEmulator(
-            configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
-            painter: try DriverTests.painter())
-        var pages = CountingPages()
-        var previous: Frame?
+        var card = try FedFontCard(start: start)
         var timerSent: [Double] = []
         func deliver(_ frame: Frame, at offset: Double) throws {
-            cardTime.withLock { $0 = offset }
-            let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(offset), pages: &pages)
+            let messages = try card.deliver(frame, at: offset)
             let (_, cardID) = try Self.timer(in: frame)
             if try Self.updates(messages).contains(where: { $0.areas.contains { $0.id == cardID } }) { timerSent.append(offset) }
-            for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
-            previous = frame
         }
         for second in 0..<150 {
             let offset = Double(second) + 0.02
             let frame = renderer.render(snapshot, at: start.addingTimeInterval(offset)).frame
             try deliver(frame, at: offset)
-            if let due = pages.refillDue?.timeIntervalSince(start), due < Double(second + 1) {
+            if let due = card.pages.refillDue?.timeIntervalSince(start), due < Double(second + 1) {
                 try deliver(frame, at: due)
             }
-            cardTime.withLock { $0 = Double(second) + 0.5 }
             let (timer, cardID) = try Self.timer(in: frame)
-            #expect(card.shownLines(of: cardID) == [timer.runs], "at +\(second) s the card shows \(card.shownLines(of: cardID) ?? []), the frame \(timer.runs)")
+            let shown = card.shownLines(of: cardID, at: Double(second) + 0.5)
+            #expect(shown == [timer.runs], "at +\(second) s the card shows \(shown ?? []), the frame \(timer.runs)")
         }
         #expect(timerSent.map { ($0 * 10).rounded() / 10 } == [0.0, 30.1, 60.1, 90.1, 120.1], "timer sent at +\(timerSent) s")
     }
@@ -91,24 +117,13 @@ import WallboardTestKit
     /// lit for half a second from the packet's arrival each second, dark the next half.
     @Test(arguments: [IncidentPriority.urgent, .critical]) func theCardTurnsTheAlertsBottomLineItself(priority: IncidentPriority) throws {
         let renderer = try EndToEndTests.renderer(layoutFile: Self.door)
-        let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
         let start = EndToEndTests.now
         #expect(start.timeIntervalSince1970.truncatingRemainder(dividingBy: 6) == 0, "a turn of the bottom line")
         let snapshot = EndToEndTests.dispatchedSnapshot(at: start.addingTimeInterval(2), priority: priority)
-        let origin = ContinuousClock.now
-        let cardTime = Locked(0.0)
-        var card = OnbonFontCardEmulator(
-            configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
-            painter: try DriverTests.painter())
-        var pages = CountingPages()
-        var previous: Frame?
+        var card = try FedFontCard(start: start)
         var sends: [Double] = []
         func deliver(_ frame: Frame, at offset: Double) throws {
-            cardTime.withLock { $0 = offset }
-            let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(offset), pages: &pages)
-            if !messages.isEmpty { sends.append((offset * 100).rounded() / 100) }
-            for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
-            previous = frame
+            if try !card.deliver(frame, at: offset).isEmpty { sends.append((offset * 100).rounded() / 100) }
         }
         var offset = 2.02
         var lines: Set<String> = []
@@ -116,19 +131,18 @@ import WallboardTestKit
             let frame = renderer.render(snapshot, at: start.addingTimeInterval(offset)).frame
             try deliver(frame, at: offset)
             let second = offset.rounded(.down)
-            if let due = pages.refillDue?.timeIntervalSince(start), due < second + 1 {
+            if let due = card.pages.refillDue?.timeIntervalSince(start), due < second + 1 {
                 try deliver(frame, at: due)
             }
-            cardTime.withLock { $0 = second + 0.5 }
             let areas = frame.textAreas.sorted { $0.id < $1.id }
             let (bottom, bottomID) = try Self.bottomLine(in: frame)
             let (timer, timerID) = try Self.timer(in: frame)
-            #expect(card.shownLines(of: bottomID) == [bottom.runs], "at +\(second + 0.5) s the card shows \(card.shownLines(of: bottomID) ?? []), the frame \(bottom.runs)")
-            #expect(card.shownLines(of: timerID) == [timer.runs], "at +\(second + 0.5) s")
-            #expect(card.shownLines(of: 0) == [areas[0].runs], "the call sign at +\(second + 0.5) s")
+            let shown = card.shownLines(of: bottomID, at: second + 0.5)
+            #expect(shown == [bottom.runs], "at +\(second + 0.5) s the card shows \(shown ?? []), the frame \(bottom.runs)")
+            #expect(card.shownLines(of: timerID, at: second + 0.5) == [timer.runs], "at +\(second + 0.5) s")
+            #expect(card.shownLines(of: 0, at: second + 0.5) == [areas[0].runs], "the call sign at +\(second + 0.5) s")
             #expect(areas[0].blinks == (priority == .critical))
-            cardTime.withLock { $0 = second + 0.9 }
-            let callSign = card.shownLines(of: 0)?.map { $0.map(\.text).joined() }
+            let callSign = card.shownLines(of: 0, at: second + 0.9)?.map { $0.map(\.text).joined() }
             #expect(callSign == (priority == .critical ? [" "] : [areas[0].text]), "the call sign at +\(second + 0.9) s")
             lines.insert(bottom.text)
             offset = second + 1.02
