@@ -13,10 +13,10 @@ import WallboardTransportCore
     /// Waits until `offset` past a wall-clock second whose number is even (`even`) or odd (or
     /// either), and not a multiple of `period`: by default the turn of a half minute, when an
     /// idle door board (HH:mm, pages every 30 s) changes; 6 for an alerting one's pages.
-    static func waitForSecond(even: Bool? = nil, offset: Double = 0.05, avoidingMultiplesOf period: Int = 30) async throws {
+    static func waitForSecond(even: Bool? = nil, offset: Double = 0.05, avoiding: (Int) -> Bool = { $0 % 30 == 0 }) async throws {
         let now = Date().timeIntervalSince1970
         var target = now.rounded(.down) + offset
-        while target <= now || even.map({ (Int(target) % 2 == 0) != $0 }) == true || Int(target) % period == 0 { target += 1 }
+        while target <= now || even.map({ (Int(target) % 2 == 0) != $0 }) == true || avoiding(Int(target)) { target += 1 }
         try await Task.sleep(for: .milliseconds(Int((target - now) * 1000)))
     }
 
@@ -185,6 +185,7 @@ actor TimedBoard: ServedBoard {
     @Test func aFontCardCountingItsOwnTimerTakesASecondDispatchAtOnce() async throws {
         try await Self.withFontCardAtStationOfTwoVehicles(baud: 57600) { database, vehicles, card in
             try await AlertLatencyTests.waitForSecond()
+            let firstSecond = Int(Date().timeIntervalSince1970)
             try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
             try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == true }
             let shownAtFirst = await card.shown
@@ -201,7 +202,10 @@ actor TimedBoard: ServedBoard {
             #expect(zip(counted, counted.dropFirst()).allSatisfy { $1 - $0 == 1 }, "the card's timer read \(counted) s; its pages: \(pages)")
             let shownAfter = await card.shown
             #expect(Self.timerPages(shownAfter) == pages, "the timer's pages were sent again")
-            try await AlertLatencyTests.waitForSecond(offset: 0.3, avoidingMultiplesOf: 6)
+            // Not in the second of a turn of the line under the call sign (6 s each from the first
+            // dispatch) or the next: a first frame later than the card's tolerance for a turn (a loaded
+            // machine) sends that line plainly and its loop at the turn, which takes the card's second.
+            try await AlertLatencyTests.waitForSecond(offset: 0.3) { ($0 - firstSecond) % 6 < 2 || $0 % 30 == 0 }
             let committed = ContinuousClock.now
             try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
             try await card.waitFor { $0.first?.hasPrefix(vehicles[1].callSign) == true }
