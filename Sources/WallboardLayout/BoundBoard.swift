@@ -50,8 +50,8 @@ public struct BoundBoard: Sendable {
     }
     /// The door board's alerts as last worked out, and the moments they hold for.
     private var doorAlerts: (state: DoorBoardState, start: Date, end: Date)?
-    /// The state key and widgets of the last frame, with its alert rotation slot: they hold while
-    /// the slot and (on door boards) `doorAlerts` do, so that a frame need not work out its alert
+    /// The state key and widgets of the last frame, with its alert's turn: they hold while
+    /// the turn and (on door boards) `doorAlerts` do, so that a frame need not work out its alert
     /// and look its widgets up by key again.
     private var shown: (slot: Int, key: String, widgets: [any DrawnWidget], serial: Int)?
 
@@ -181,10 +181,8 @@ public struct BoundBoard: Sendable {
         var moments = shown.widgets.map { $0.nextChange(after: now) } + [staleBanner?.nextChange(after: now)]
         if let doorAlerts {
             if doorAlerts.end > now { moments.append(doorAlerts.end) }
-            let alerts = doorAlerts.state.alerts, rotation = renderer.layout.rotation
-            if alerts.count > 1, rotation > 0, let newest = alerts.map(\.dispatchedAt).max() {
-                let slot = doorAlerts.state.rotationSlot(at: now, rotation: rotation)
-                moments.append(newest.addingTimeInterval(Double(slot + 1) * rotation))
+            if doorAlerts.state.alerts.count > 1, let turn = doorAlerts.state.turn(at: now, rotation: renderer.layout.rotation) {
+                moments.append(turn.end)
             }
         }
         return moments.compactMap { $0 }.min()
@@ -410,7 +408,8 @@ public struct BoundBoard: Sendable {
     private mutating func widgets(at now: Date) -> (key: String, widgets: [any DrawnWidget], serial: Int) {
         let layout = renderer.layout
         let doorState = layout.kind == .door ? currentDoorState(at: now) : nil
-        let slot = doorState?.rotationSlot(at: now, rotation: layout.rotation) ?? 0
+        let turn = doorState?.turn(at: now, rotation: layout.rotation)
+        let slot = turn?.number ?? 0
         if let shown, shown.slot == slot, layout.kind != .door || doorAlerts.map({ $0.start <= now && now < $0.end }) == true {
             return (shown.key, shown.widgets, shown.serial)
         }
@@ -418,10 +417,11 @@ public struct BoundBoard: Sendable {
         let key: String
         var alert: (index: Int, count: Int, alert: DoorAlert)?
         if layout.kind == .door {
-            if let doorState, let current = doorState.current(at: now, rotation: layout.rotation) {
+            if let doorState, let turn {
+                let current = doorState.alerts[turn.index]
                 state = "alert"
-                alert = (current.index, doorState.alerts.count, current.alert)
-                key = BoundBoard.alertKeyPrefix + "\(current.alert.vehicle.id):\(current.index)/\(doorState.alerts.count)"
+                alert = (turn.index, doorState.alerts.count, current)
+                key = BoundBoard.alertKeyPrefix + "\(current.vehicle.id):\(turn.index)/\(doorState.alerts.count)"
             } else {
                 state = "idle"
                 key = "idle"

@@ -14,9 +14,15 @@ public struct DoorAlert: Sendable, Hashable {
 /// A vehicle alerts from dispatch until it departs plus `hold`; a vehicle that reaches the scene
 /// or later ends its alert whatever the hold. Several alerts rotate, `rotation` each, so every
 /// crew sees its own timer: the newest dispatch first, from its dispatch on, then the others
-/// oldest first. A new dispatch thus shows at once and for a whole turn, never waiting for a
-/// slot, nor cut short by one (a controller that takes a frame a second could otherwise miss
-/// the end of a slot and show it a rotation late).
+/// oldest first. A new dispatch thus shows at once, never waiting for a slot, nor cut short by
+/// one (a controller that takes a frame a second could otherwise miss the end of a slot and
+/// show it a rotation late).
+///
+/// A dispatch that comes before the alert it interrupts has had its first turn (`firstTurn`:
+/// a font card may hold that alert's frame for its second, so its crew may not have seen it at
+/// all) does not push that alert back a whole rotation: the newest and every alert still owed
+/// its first turn show `firstTurn` each, newest first, then the others in dispatch order, and
+/// only then does the newest take its whole turn and the rotation go on.
 public struct DoorBoardState: Sendable, Hashable {
     public var alerts: [DoorAlert]
 
@@ -65,20 +71,68 @@ public struct DoorBoardState: Sendable, Hashable {
         return (start, end)
     }
 
-    /// The alert on show at `now` when alerts rotate every `rotation` seconds.
-    public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
-        guard !alerts.isEmpty else { return nil }
-        // The newest alert is the last; slot 0 is its own.
-        let index = ((alerts.count - 1 + rotationSlot(at: now, rotation: rotation)) % alerts.count + alerts.count) % alerts.count
-        return (index, alerts[index])
+    /// The shortest turn an alert first shows for when another dispatch follows it at once:
+    /// two of a font card's seconds, so that it shows for one whole second even when the card
+    /// held its frame for the other.
+    public static let firstTurn: TimeInterval = 2
+
+    /// One alert's turn on the board.
+    public struct Turn: Sendable, Hashable {
+        /// Counts the turns since the newest dispatch, from 0: a new number is a new turn.
+        public var number: Int
+        /// The alert's index in `alerts`.
+        public var index: Int
+        /// When the next turn starts.
+        public var end: Date
     }
 
-    /// The number of the `rotation` seconds since the newest dispatch that `now` falls in: the
-    /// same alert shows throughout one. A dispatch stamped later than `now` (a source's clock
-    /// ahead of this one), or at no sensible time, counts as just made.
-    func rotationSlot(at now: Date, rotation: TimeInterval) -> Int {
-        guard rotation > 0, let newest = alerts.map(\.dispatchedAt).max() else { return 0 }
-        let slot = (now.timeIntervalSince(newest) / rotation).rounded(.down)
-        return slot.isFinite && slot > 0 && slot < Double(Int32.max) ? Int(slot) : 0
+    /// The alert on show at `now` when alerts rotate every `rotation` seconds.
+    public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
+        guard let turn = turn(at: now, rotation: rotation) else { return nil }
+        return (turn.index, alerts[turn.index])
+    }
+
+    /// The turn `now` falls in. A dispatch stamped later than `now` (a source's clock ahead of
+    /// this one), or at no sensible time, counts as just made.
+    public func turn(at now: Date, rotation: TimeInterval) -> Turn? {
+        guard let newest = alerts.indices.last else { return nil }
+        let rotation = rotation > 0 ? rotation : 1
+        let first = min(Self.firstTurn, rotation)
+        let firstTurns = newFirstTurns(firstTurn: first)
+        let start = alerts[newest].dispatchedAt
+        let elapsed = now.timeIntervalSince(start)
+        let since = elapsed.isFinite && elapsed > 0 ? elapsed : 0
+        if firstTurns.count > 1 {
+            let shortTurn = (since / first).rounded(.down)
+            if shortTurn < Double(firstTurns.count) {
+                let number = Int(shortTurn)
+                return Turn(number: number, index: firstTurns[number], end: start.addingTimeInterval(Double(number + 1) * first))
+            }
+        }
+        // After the first turns, if any: the newest for a whole turn, then the others oldest first.
+        let origin = firstTurns.count > 1 ? Double(firstTurns.count) * first : 0
+        let slot = ((since - origin) / rotation).rounded(.down)
+        let whole = slot.isFinite && slot > 0 && slot < Double(Int32.max) ? Int(slot) : 0
+        let index = (newest + whole) % alerts.count
+        let number = (firstTurns.count > 1 ? firstTurns.count : 0) + whole
+        return Turn(number: number, index: index, end: start.addingTimeInterval(origin + Double(whole + 1) * rotation))
+    }
+
+    /// The alerts that show one `firstTurn` each from the newest dispatch on, in order: the
+    /// newest, then those whose first turn the dispatches after them cut short, oldest first.
+    /// Only the newest when none was cut short.
+    func newFirstTurns(firstTurn: TimeInterval) -> [Int] {
+        var turns: [Int] = []
+        for (index, alert) in alerts.enumerated() {
+            if let last = turns.first {
+                // The turns since the previous dispatch that were shown in full are no longer owed.
+                let elapsed = alert.dispatchedAt.timeIntervalSince(alerts[last].dispatchedAt)
+                let completed = (elapsed / firstTurn).rounded(.down)
+                turns.removeFirst(completed.isFinite && completed > 0 ? min(Int(completed), turns.count) : 0)
+            }
+            turns.sort()
+            turns.insert(index, at: 0)
+        }
+        return turns
     }
 }

@@ -91,6 +91,60 @@ import WallboardRender
         #expect(shown(-2) == "急救5号", "a dispatch stamped ahead of this clock shows as just made")
     }
 
+    /// The station's door board with its first three vehicles dispatched `offsets` seconds
+    /// after `Fixture.now`, in that order.
+    static func state(dispatchedAt offsets: [Double]) throws -> DoorBoardState {
+        var snapshot = Fixture.snapshot(secondAlert: true)
+        for (number, offset) in offsets.enumerated() {
+            let id = "V\(number + 1)"
+            let index = try #require(snapshot.vehicles.firstIndex { $0.id == id })
+            snapshot.vehicles[index].stationID = "S1"
+            snapshot.vehicles[index].statusCode = 1
+            snapshot.vehicles[index].status = .orderReceived
+            snapshot.vehicles[index].task = VehicleTask(id: "T\(id)", incidentID: "I1", vehicleID: id, dispatchedAt: Fixture.now.addingTimeInterval(offset))
+        }
+        return DoorBoardState(snapshot: snapshot, stationID: "S1", now: Fixture.now, hold: 30)
+    }
+
+    /// The call signs on show at each offset from `Fixture.now`, and the turns they belong to.
+    static func shown(_ state: DoorBoardState, at offsets: [Double]) -> [String] {
+        offsets.map { offset in
+            guard let turn = state.turn(at: Fixture.now.addingTimeInterval(offset), rotation: 8) else { return "idle" }
+            return "\(state.alerts[turn.index].vehicle.callSign)#\(turn.number)"
+        }
+    }
+
+    /// A dispatch that comes before the alert it interrupts has had its first turn (a font card
+    /// may still be holding that alert's frame for its second) shows at once, but only for
+    /// `firstTurn`: then the alert it cut short, and only then the newest's whole turn. No crew
+    /// waits a whole rotation for its first sight of its call sign.
+    @Test func aDispatchRightAfterAnotherLeavesItAFirstTurn() throws {
+        #expect(DoorBoardState.firstTurn == 2)
+        let two = try Self.state(dispatchedAt: [0, 0.5])
+        #expect(Self.shown(two, at: [0.5, 2.4, 2.5, 4.4, 4.5, 12.4, 12.5, 20.5]) == [
+            "急救5号#0", "急救5号#0", "急救3号#1", "急救3号#1", "急救5号#2", "急救5号#2", "急救3号#3", "急救5号#4",
+        ])
+        let turn = try #require(two.turn(at: Fixture.now.addingTimeInterval(3), rotation: 8))
+        #expect(turn.end == Fixture.now.addingTimeInterval(4.5), "the cut-short alert's turn ends \(turn.end.timeIntervalSince(Fixture.now)) s on")
+
+        // The first alert was on show for its first turn: the second takes its whole turn at once.
+        let apart = try Self.state(dispatchedAt: [0, 2])
+        #expect(Self.shown(apart, at: [2, 9.9, 10, 18]) == ["急救5号#0", "急救5号#0", "急救3号#1", "急救5号#2"])
+
+        // Three in a row, each before the one before had its first turn: the newest, then the
+        // others in dispatch order, 2 s each.
+        let three = try Self.state(dispatchedAt: [0, 0.5, 1])
+        #expect(Self.shown(three, at: [1, 3, 5, 7, 15]) == ["急救8号#0", "急救3号#1", "急救5号#2", "急救8号#3", "急救3号#4"])
+
+        // The second cut short the first; the third comes 3 s later, in the first's owed turn
+        // (from 2.5 s): the first is still owed, the second had its 2 s.
+        let chain = try Self.state(dispatchedAt: [0, 0.5, 3.5])
+        #expect(Self.shown(chain, at: [3.5, 5.5, 7.5]) == ["急救8号#0", "急救3号#1", "急救8号#2"])
+
+        // A dispatch stamped ahead of this clock counts as just made.
+        #expect(Self.shown(two, at: [-3]) == ["急救5号#0"])
+    }
+
     @Test func arrivalAtTheSceneEndsTheAlert() throws {
         var snapshot = Fixture.snapshot()
         snapshot.vehicles[0].task?.atSceneAt = Fixture.now

@@ -105,21 +105,25 @@ import WallboardTestKit
     }
 
     /// The guard against a widget that lies: on every shipped layout, idle and alerting, with two
-    /// alerts rotating, a departed vehicle's hold running out and the banner on, and idle from
-    /// just before midnight to after it (where the dates turn), the frame drawn at any moment
-    /// strictly between a frame's moment and the next change it reported is that frame, pixel for
-    /// pixel and text area for text area.
+    /// alerts rotating (and two dispatched 0.6 s apart, taking short first turns), a departed
+    /// vehicle's hold running out and the banner on, and idle from just before midnight to after
+    /// it (where the dates turn), the frame drawn at any moment strictly between a frame's moment
+    /// and the next change it reported is that frame, pixel for pixel and text area for text area.
     @Test(arguments: ShippedLayoutTests.files)
     func theFrameNeverChangesBeforeTheReportedChange(file: String) throws {
         let layout = try Fixture.loader().load(contentsOf: Fixture.layoutsDirectory.appendingPathComponent(file))
         var departed = Fixture.snapshot(dispatchedSecondsAgo: 80, departed: true, secondAlert: true)
         departed.vehicles[0].task?.departedAt = Fixture.now.addingTimeInterval(7 - layout.hold)
+        // The second dispatch 0.6 s after the first: short first turns, then the rotation.
+        var together = Fixture.snapshot(dispatchedSecondsAgo: 1.9, secondAlert: true)
+        together.vehicles[1].task?.dispatchedAt = Fixture.now.addingTimeInterval(-1.3)
         let afternoon = Fixture.now.addingTimeInterval(-0.3)
         let cases: [(station: String, snapshot: DispatchSnapshot, staleSince: Date?, start: Date)] = [
             ("S2", Fixture.snapshot(), nil, afternoon),
             ("S1", Fixture.snapshot(dispatchedSecondsAgo: 118), nil, afternoon),
             ("S1", Fixture.snapshot(dispatchedSecondsAgo: 2.7), nil, afternoon),
             ("S1", departed, nil, afternoon),
+            ("S1", together, nil, afternoon),
             ("S2", Fixture.snapshot(), Fixture.now.addingTimeInterval(-30), afternoon),
             // Fixture.now is 14:30:00: 2.3 seconds before the next midnight.
             ("S2", Fixture.snapshot(), nil, Fixture.now.addingTimeInterval(9.5 * 3600 - 2.3)),

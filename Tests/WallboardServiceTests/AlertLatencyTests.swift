@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WallboardEmulator
+import WallboardLayout
 import WallboardTestKit
 import WallboardTransport
 import WallboardTransportCore
@@ -235,6 +236,30 @@ actor TimedBoard: ServedBoard {
             let shown = try #require(await card.changeShowing(prefix: vehicles[1].callSign)).alert
             let due = max(committed, firstShown + .seconds(1))
             #expect(shown - due < .milliseconds(150), "the second alert, \(offset) s after the first, showed \(shown - committed) after its commit, the first \(firstShown - firstCommitted) after its own")
+        }
+    }
+
+    /// A dispatch to an idle font card just after its half-minute page turn waits for the card's
+    /// second; a second vehicle of the station, dispatched while it waits, goes out newest first
+    /// in that frame. The first crew's call sign follows after the second's first turn
+    /// (`DoorBoardState.firstTurn`, and the card's next paced second: a turn is not new data),
+    /// not a whole rotation later: nothing ever showed it before.
+    @Test func aHeldDispatchFollowedWithinTheHoldByASecondStillShowsWithinAFirstTurn() async throws {
+        try await Self.withFontCardAtStationOfTwoVehicles(baud: 57600) { database, vehicles, card in
+            try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == false && $0.count > 1 }
+            // 0.2 s past a turn of the idle board's pages: the card took that frame a moment ago.
+            try await AlertLatencyTests.waitForSecond(offset: 0.2) { $0 % 30 != 0 }
+            let firstCommitted = ContinuousClock.now
+            try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
+            try await Task.sleep(until: firstCommitted + .milliseconds(300))
+            let secondCommitted = ContinuousClock.now
+            try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
+            try await card.waitFor(within: .seconds(15)) { $0.first?.hasPrefix(vehicles[0].callSign) == true }
+            let second = try #require(await card.changeShowing(prefix: vehicles[1].callSign))
+            let first = try #require(await card.changeShowing(prefix: vehicles[0].callSign)).alert
+            #expect(second.alert - secondCommitted < .milliseconds(1200), "the second alert showed \(second.alert - secondCommitted) after its commit")
+            let due = secondCommitted + .seconds(DoorBoardState.firstTurn)
+            #expect(first - due < .milliseconds(1200), "the first alert showed \(first - firstCommitted) after its commit, the second \(second.alert - secondCommitted) after its own, \(second.alert - second.previous) after the frame before")
         }
     }
 

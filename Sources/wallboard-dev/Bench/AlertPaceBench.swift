@@ -126,7 +126,7 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
     }
     // A dispatch whose call sign first showed after that of a later dispatch to the same station:
     // the later one went out first (a font card's interval held the earlier frame until the later
-    // dispatch replaced it), and the earlier alert waited for its turn in the rotation.
+    // dispatch replaced it), and the earlier alert waited for the later one's first turn.
     var overtaken: [String: [FleetModel: [String]]] = [:]
     for (number, dispatch) in dispatches.enumerated() {
         for model in models {
