@@ -28,11 +28,8 @@ import WallboardTestKit
     /// lit again a second after, and nothing more is sent while the frame stays the same.
     @Test func aFontCardBlinksABlinkingAreaItself() throws {
         let driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
-        let origin = ContinuousClock.now
-        let cardTime = Locked(0.0)
-        var board = OnbonFontCardEmulator(
-            configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
-            painter: try DriverTests.painter())
+        let cardTime = SettableClock()
+        var board = OnbonFontCardEmulator(configuration: .init(model: .bx5k, clock: cardTime.now), painter: try DriverTests.painter())
         let frame = DriverTests.frame(Self.critical)
         let now = Date(timeIntervalSince1970: 1_795_242_601)
         #expect(driver.frameToSend(frame, at: now) == frame && driver.nextBlinkPhase(of: frame, after: now) == nil, "no phases sent by the driver")
@@ -42,7 +39,7 @@ import WallboardTestKit
         #expect(board.areas[0]?.runMode == .loop && board.areas[0]?.stayHalfSeconds == 1)
         let top = Rect(x: 0, y: 0, width: 192, height: 16)
         func shown(at seconds: Double) -> (top: String?, bottom: String?, lit: Bool) {
-            cardTime.withLock { $0 = seconds }
+            cardTime.set(seconds)
             let text = { (id: UInt8) in board.shownLines(of: id)?.map { $0.map(\.text).joined() }.joined(separator: "/") }
             return (text(0), text(1), board.render().cropped(to: top).pixels.contains { $0 != 0 })
         }

@@ -18,7 +18,7 @@ import WallboardTestKit
     struct FedFontCard {
         let driver: any BoardDriver
         let start: Date
-        private let cardTime = Locked(0.0)
+        private let cardTime = SettableClock()
         private var card: OnbonFontCardEmulator
         private(set) var pages = CountingPages()
         private var previous: Frame?
@@ -26,16 +26,12 @@ import WallboardTestKit
         init(start: Date) throws {
             driver = try BoardDrivers.make(protocol: "bx5k", width: 192, height: 32, format: .bicolor)
             self.start = start
-            let origin = ContinuousClock.now
-            let cardTime = cardTime
-            card = OnbonFontCardEmulator(
-                configuration: .init(model: .bx5k, clock: { origin + .milliseconds(Int((cardTime.withLock { $0 } * 1000).rounded())) }),
-                painter: try DriverTests.painter())
+            card = OnbonFontCardEmulator(configuration: .init(model: .bx5k, clock: cardTime.now), painter: try DriverTests.painter())
         }
 
         /// Delivers `frame` after the one before at `offset`; the messages it took.
         mutating func deliver(_ frame: Frame, at offset: Double) throws -> [[UInt8]] {
-            cardTime.withLock { $0 = offset }
+            cardTime.set(offset)
             let messages = try driver.messages(for: frame, previous: previous, at: start.addingTimeInterval(offset), pages: &pages)
             for message in messages { #expect(driver.replies?.interpret(card.receive(message)) == .acknowledged) }
             previous = frame
@@ -44,7 +40,7 @@ import WallboardTestKit
 
         /// The lines the card shows in its area `id` at `offset`.
         func shownLines(of id: UInt8, at offset: Double) -> [[TextArea.Run]]? {
-            cardTime.withLock { $0 = offset }
+            cardTime.set(offset)
             return card.shownLines(of: id)
         }
     }

@@ -94,18 +94,16 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
     /// Static lines taller than their area turn a page a StayTime from the packet's arrival and
     /// stop on the last (RunMode 1); writing another area leaves them turning.
     @Test func turnsOneLinePagesEachStayTimeAndHoldsTheLast() throws {
-        let origin = ContinuousClock.now
-        let seconds = Locked(0.0)
-        var board = OnbonFontCardEmulator(
-            configuration: .init(width: 32, height: 32, clock: { origin + .milliseconds(Int(seconds.withLock { $0 } * 1000)) }), painter: BlockPainter())
+        let clock = SettableClock()
+        var board = OnbonFontCardEmulator(configuration: .init(width: 32, height: 32, clock: clock.now), painter: BlockPainter())
         let timer = OnbonTextArea(
             id: 1, frame: Rect(x: 0, y: 0, width: 32, height: 16), runMode: .holdLast, stayHalfSeconds: 2,
             text: OnbonText([.colour(.green), .text("1:59"), .newline, .colour(.yellow), .text("2:00"), .newline, .colour(.yellow), .text("2:01")]))
-        seconds.withLock { $0 = 10.2 }
+        clock.set(10.2)
         _ = board.receive(try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [timer])), link: link))
         var shown: [[TextArea.Run]] = []
         for moment in [10.3, 11.1, 11.3, 12.3, 14, 60] {
-            seconds.withLock { $0 = moment }
+            clock.set(moment)
             if moment == 11.3 {
                 let other = OnbonTextArea(id: 0, frame: Rect(x: 0, y: 16, width: 32, height: 16), text: OnbonText([.text("A")]))
                 _ = board.receive(try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [other])), link: link))
@@ -123,21 +121,19 @@ private func feedInChunks<E: BoardEmulator>(_ emulator: inout E, _ bytes: [UInt8
     /// a line of pages 6 s each (StayTime 12), and a blink of a lit and a blank page half a second
     /// each (StayTime 1).
     @Test func loopsOneLinePagesEachStayTime() throws {
-        let origin = ContinuousClock.now
-        let seconds = Locked(0.0)
-        var board = OnbonFontCardEmulator(
-            configuration: .init(width: 32, height: 32, clock: { origin + .milliseconds(Int(seconds.withLock { $0 } * 1000)) }), painter: BlockPainter())
+        let clock = SettableClock()
+        var board = OnbonFontCardEmulator(configuration: .init(width: 32, height: 32, clock: clock.now), painter: BlockPainter())
         let line = OnbonTextArea(
             id: 0, frame: Rect(x: 0, y: 16, width: 32, height: 16), runMode: .loop, stayHalfSeconds: 12,
             text: OnbonText([.colour(.yellow), .text("A"), .newline, .colour(.red), .text("C")]))
         let blink = OnbonTextArea(
             id: 1, frame: Rect(x: 0, y: 0, width: 32, height: 16), runMode: .loop, stayHalfSeconds: 1,
             text: OnbonText([.colour(.red), .text("V"), .newline, .text(" ")]))
-        seconds.withLock { $0 = 3.2 }
+        clock.set(3.2)
         _ = board.receive(try OnbonFontCard.encode(.updateAreas(OnbonAreaUpdate(areas: [line, blink])), link: link))
         var shown: [String] = []
         for moment in [3.3, 3.8, 4.3, 9.1, 9.3, 15.3, 21.3, 603.3] {
-            seconds.withLock { $0 = moment }
+            clock.set(moment)
             let text = { (id: UInt8) in board.shownLines(of: id)?.map { $0.map(\.text).joined() }.joined() ?? "-" }
             shown.append(text(0) + text(1))
         }
