@@ -103,6 +103,7 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
     var shownBeforeCommitReturned = 0
     var notShown: [String] = []
     var firstShown: [FleetModel: [Int: Double]] = [:]
+    var heldOnAlertingBoards: [String] = []
     for (number, dispatch) in dispatches.enumerated() {
         let group = dispatch.toAlertingBoard ? "to_a_board_already_alerting" : "to_an_idle_board"
         for model in models {
@@ -116,6 +117,17 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
             }
             // From the commit as the writer saw it; before it (negative) where a board was quicker.
             delays[group, default: [:]][model, default: []].append((shown - dispatch.at) * 1000)
+            delays["all_dispatches", default: [:]][model, default: []].append((shown - dispatch.at) * 1000)
+            // What held a dispatch to an alerting card that takes an update a second at most.
+            if dispatch.toAlertingBoard, model.minimumUpdateInterval != nil, shown - dispatch.at > 0.1 {
+                let previousUpdate = boards.compactMap { board in arrivals.byBoard[board]?.last { $0.time < dispatch.at }?.time }.max()
+                let previousDispatch = dispatches[..<number].last { $0.station == dispatch.station }?.at
+                heldOnAlertingBoards.append(String(
+                    format: "%@ +%.0f ms: the card's update before %.0f ms before its commit, the station's dispatch before %.1f s before",
+                    dispatch.callSign, (shown - dispatch.at) * 1000, previousUpdate.map { (dispatch.at - $0) * 1000 } ?? -1,
+                    previousDispatch.map { dispatch.at - $0 } ?? -1
+                ))
+            }
             if shown < dispatch.at { shownBeforeCommitReturned += 1 }
             firstShown[model, default: [:]][number] = shown
             if !dispatch.toAlertingBoard, let interval = model.minimumUpdateInterval?.inSeconds,
@@ -148,6 +160,7 @@ private func measureAlertsInRealTime(seconds: Double) async throws -> [String: a
         "dispatches_to_idle_boards": dispatches.count(where: { !$0.toAlertingBoard }), "dispatches_to_alerting_boards": dispatches.count(where: \.toAlertingBoard),
         "idle_dispatches_behind_a_font_card_frame": behindAFrame,
         "shown_before_the_writer_saw_its_commit": shownBeforeCommitReturned,
+        "held_over_100_ms_on_alerting_font_cards": heldOnAlertingBoards,
         "what": "commit (as the writer saw it return) to the call sign decoded by the station's emulator",
     ]
     for (group, byModel) in delays {
