@@ -122,17 +122,22 @@ public struct DoorBoardState: Sendable, Hashable {
     /// newest, then those whose first turn the dispatches after them cut short, oldest first.
     /// Only the newest when none was cut short.
     func newFirstTurns(firstTurn: TimeInterval) -> [Int] {
-        var turns: [Int] = []
-        for (index, alert) in alerts.enumerated() {
-            if let last = turns.first {
-                // The turns since the previous dispatch that were shown in full are no longer owed.
-                let elapsed = alert.dispatchedAt.timeIntervalSince(alerts[last].dispatchedAt)
-                let completed = (elapsed / firstTurn).rounded(.down)
-                turns.removeFirst(completed.isFinite && completed > 0 ? min(Int(completed), turns.count) : 0)
+        guard var newest = alerts.indices.first else { return [] }
+        // The alerts owed a first turn after the newest's, oldest first; those before `shown` had theirs.
+        var owed: [Int] = []
+        var shown = 0
+        for index in alerts.indices.dropFirst() {
+            // The turns since the previous dispatch that were shown in full: the newest's, then the owed ones'.
+            let elapsed = alerts[index].dispatchedAt.timeIntervalSince(alerts[newest].dispatchedAt) / firstTurn
+            let completed = elapsed.isFinite && elapsed >= 1 ? Int(min(elapsed, Double(1 + owed.count - shown))) : 0
+            if completed == 0 {
+                // Cut short: owed, and dispatched after every other owed alert.
+                owed.append(newest)
+            } else {
+                shown += completed - 1
             }
-            turns.sort()
-            turns.insert(index, at: 0)
+            newest = index
         }
-        return turns
+        return [newest] + owed[shown...]
     }
 }

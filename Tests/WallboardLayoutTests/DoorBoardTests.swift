@@ -91,7 +91,7 @@ import WallboardRender
         #expect(shown(-2) == "急救5号", "a dispatch stamped ahead of this clock shows as just made")
     }
 
-    /// The station's door board with its first three vehicles dispatched `offsets` seconds
+    /// The station's door board with its first vehicles (up to four) dispatched `offsets` seconds
     /// after `Fixture.now`, in that order.
     static func state(dispatchedAt offsets: [Double]) throws -> DoorBoardState {
         var snapshot = Fixture.snapshot(secondAlert: true)
@@ -140,6 +140,16 @@ import WallboardRender
         // (from 2.5 s): the first is still owed, the second had its 2 s.
         let chain = try Self.state(dispatchedAt: [0, 0.5, 3.5])
         #expect(Self.shown(chain, at: [3.5, 5.5, 7.5]) == ["急救8号#0", "急救3号#1", "急救8号#2"])
+
+        // Four within 1.5 s: each waits at most 2 s a turn for every one dispatched before it.
+        let four = try Self.state(dispatchedAt: [0, 0.5, 1, 1.5])
+        #expect(Self.shown(four, at: [1.5, 3.5, 5.5, 7.5, 9.5, 17.5]) == [
+            "急救9号#0", "急救3号#1", "急救5号#2", "急救8号#3", "急救9号#4", "急救3号#5",
+        ])
+
+        // Both of the first two had their first turns before the third: it takes its whole turn at once.
+        let later = try Self.state(dispatchedAt: [0, 0.5, 5])
+        #expect(Self.shown(later, at: [5, 12.9, 13]) == ["急救8号#0", "急救8号#0", "急救3号#1"])
 
         // A dispatch stamped ahead of this clock counts as just made.
         #expect(Self.shown(two, at: [-3]) == ["急救5号#0"])
