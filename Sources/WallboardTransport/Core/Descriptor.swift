@@ -75,6 +75,14 @@ final class Descriptor: Sendable {
         }
     }
 
+    /// `readAvailable` for input that cannot have arrived yet: waits for it first, then reads
+    /// (once even when the wait timed out, so input that came just in time is not missed).
+    func readWhenReady(upTo maxCount: Int, deadline: ContinuousClock.Instant) async throws -> [UInt8] {
+        try ensureOpen(operation: "read")
+        if deadline > .now { _ = try await waitReady(.readable, until: deadline, operation: "read") }
+        return try await readAvailable(upTo: maxCount, deadline: deadline)
+    }
+
     func waitReady(_ interest: IOReactor.Interest, until deadline: ContinuousClock.Instant, operation: String)
         async throws -> IOReactor.Readiness
     {
