@@ -20,8 +20,7 @@ final class Descriptor: Sendable {
 
     func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        IOReactor.shared.abandon(descriptor: number)
-        _ = Glibc.close(number)
+        IOReactor.shared.close(descriptor: number)
     }
 
     var isClosed: Bool { closed.load(ordering: .acquiring) }
