@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CWallboardSys.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/serial.h>
 #include <pthread.h>
@@ -103,6 +104,19 @@ int wb_epoll_watch(int epoll_fd, int fd, int registered, int want_readable, int 
     event.data.fd = fd;
     return epoll_ctl(epoll_fd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event);
 }
+
+int wb_epoll_arm(int epoll_fd, int fd, int registered, int want_readable, int want_writable) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = EPOLLONESHOT | (want_readable ? EPOLLIN | EPOLLRDHUP : 0) | (want_writable ? EPOLLOUT : 0);
+    event.data.fd = fd;
+    if (epoll_ctl(epoll_fd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) == 0) return 0;
+    if (registered && errno == ENOENT) return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
+    if (!registered && errno == EEXIST) return epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &event);
+    return -1;
+}
+
+int wb_epoll_forget(int epoll_fd, int fd) { return epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, NULL); }
 
 int wb_epoll_wait(int epoll_fd, int *descriptors, unsigned int *readiness, int capacity, int timeout_ms) {
     struct epoll_event events[64];

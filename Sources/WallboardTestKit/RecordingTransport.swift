@@ -9,6 +9,8 @@ public actor RecordingTransport: Transport {
     public private(set) var openCount = 0
     public private(set) var closeCount = 0
     public private(set) var isOpen = false
+    /// Every read, in order: whether it was a plain `read` or a `readReply`.
+    public private(set) var reads: [ReadKind] = []
     private var isPlugged = true
     private var pendingInput: [UInt8] = []
     private let answer: @Sendable ([UInt8]) -> [UInt8]
@@ -33,7 +35,21 @@ public actor RecordingTransport: Transport {
         pendingInput += answer(bytes)
     }
 
+    public enum ReadKind: Sendable, Equatable {
+        case plain, reply
+    }
+
     public func read(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8] {
+        reads.append(.plain)
+        return try await take(upTo: maxCount, timeout: timeout)
+    }
+
+    public func readReply(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8] {
+        reads.append(.reply)
+        return try await take(upTo: maxCount, timeout: timeout)
+    }
+
+    private func take(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8] {
         try checkUsable(operation: "read")
         if pendingInput.isEmpty, timeout > .zero {
             try await Task.sleep(for: timeout)

@@ -16,6 +16,10 @@ public protocol Transport: Actor {
     /// array means nothing arrived in time. Throws `.disconnected` when the device went away.
     func read(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8]
 
+    /// `read` for the answer to a write just made, which cannot be there yet: waits until the
+    /// device has input before reading, rather than first making a read that finds nothing.
+    func readReply(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8]
+
     /// Closes the device; safe to call more than once.
     func close() async
 
@@ -25,6 +29,10 @@ public protocol Transport: Actor {
 }
 
 extension Transport {
+    public func readReply(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8] {
+        try await read(upTo: maxCount, timeout: timeout)
+    }
+
     public func waitBeforeReconnect(delay: Duration) async throws {
         try await Task.sleep(for: delay)
     }

@@ -144,15 +144,27 @@ private actor LoggingBoard: ServedBoard {
 
 /// Every board's text changes, in arrival order per board.
 private final class ArrivalJournal: Sendable {
-    private let entries = Mutex<[String]>([])
+    private struct Entry {
+        let board: Int
+        let time: Double
+        let area: UInt8
+        let text: String
+    }
 
+    private let entries = Mutex<[Entry]>([])
+
+    /// Kept as given and written out only in `lines()`: formatting here would cost the process
+    /// that plays a thousand boards its time at the minute's turn, and delay the next board's reading.
     func add(board: Int, at time: Double, area: UInt8, text: String) {
-        let clean = text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
-        let line = "\(board)\t\(String(format: "%.6f", time))\t\(area)\t\(clean)"
-        entries.withLock { $0.append(line) }
+        entries.withLock { $0.append(Entry(board: board, time: time, area: area, text: text)) }
     }
 
     func lines() -> String {
-        entries.withLock { $0.map { $0 + "\n" }.joined() }
+        entries.withLock { entries in
+            entries.map { entry in
+                let clean = entry.text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+                return "\(entry.board)\t\(String(format: "%.6f", entry.time))\t\(entry.area)\t\(clean)\n"
+            }.joined()
+        }
     }
 }

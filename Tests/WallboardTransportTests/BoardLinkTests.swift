@@ -23,6 +23,15 @@ struct BoardLinkRecordingTests {
         #expect(await transport.openCount == 1)
     }
 
+    @Test("each frame's answer is read as a reply, after one plain read that drops stale input")
+    func replyReadAfterDrain() async throws {
+        let transport = RecordingTransport { _ in [0xAC] }
+        let link = BoardLink(name: "door-1", transport: transport, replies: AckByteInterpreter(), policy: fastPolicy)
+        #expect(await link.send(frame) == .delivered(attempts: 1))
+        #expect(await link.send(frame) == .delivered(attempts: 1))
+        #expect(await transport.reads == [.plain, .reply, .plain, .reply])
+    }
+
     @Test("a board that never answers is retried, then reported as no reply")
     func noReply() async throws {
         let transport = RecordingTransport()

@@ -28,6 +28,32 @@ struct IOReactorTests {
         #expect(try await late == [7])
     }
 
+    @Test("a descriptor is woken at each wait, after a wait that timed out, and its number reused after closing is watched afresh")
+    func wokenAgainAndAgain() async throws {
+        let (reader, writer) = try pipe()
+        for byte in UInt8(1)...3 {
+            async let read = reader.readAvailable(upTo: 1, deadline: Duration.seconds(30).fromNow)
+            try await Task.sleep(for: .milliseconds(5))
+            try await writer.writeAll([byte], deadline: Duration.seconds(5).fromNow)
+            #expect(try await read == [byte])
+        }
+        #expect(try await reader.readAvailable(upTo: 1, deadline: Duration.milliseconds(10).fromNow) == [])
+        async let afterTimeout = reader.readAvailable(upTo: 1, deadline: Duration.seconds(30).fromNow)
+        try await Task.sleep(for: .milliseconds(5))
+        try await writer.writeAll([4], deadline: Duration.seconds(5).fromNow)
+        #expect(try await afterTimeout == [4])
+        reader.close()
+        writer.close()
+
+        // Linux hands out the lowest free numbers: most likely the two just closed.
+        let (again, againWriter) = try pipe()
+        defer { again.close(); againWriter.close() }
+        async let fresh = again.readAvailable(upTo: 1, deadline: Duration.seconds(30).fromNow)
+        try await Task.sleep(for: .milliseconds(5))
+        try await againWriter.writeAll([5], deadline: Duration.seconds(5).fromNow)
+        #expect(try await fresh == [5])
+    }
+
     @Test("closing a descriptor fails its waiters instead of leaving them to a reused number")
     func abandonedOnClose() async throws {
         let (reader, writer) = try pipe()

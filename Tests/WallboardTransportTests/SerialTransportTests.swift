@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import WallboardTestKit
 @testable import WallboardTransport
 import WallboardTransportCore
 
@@ -132,6 +133,29 @@ struct SerialTransportTests {
         #expect(error.kind == .timedOut)
         #expect(error.detail.hasPrefix("wrote "))
         #expect(error.detail.hasSuffix(" of 1048576 bytes before the timeout"))
+        await serial.close()
+    }
+
+    @Test("a reply read waits for the answer, returns nothing once the timeout passes, and reads even with no time left")
+    func replyRead() async throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let serial = SerialTransport(path: pty.devicePath)
+        try await serial.open()
+        async let answer = serial.readReply(upTo: 16, timeout: .seconds(10))
+        try await Task.sleep(for: .milliseconds(20))
+        try await pty.write([0x06])
+        #expect(try await answer == [0x06])
+
+        #expect(try await serial.readReply(upTo: 16, timeout: .milliseconds(20)) == [])
+
+        try await pty.write([0x15])
+        // The byte crosses the terminal a moment later: no time left to wait, each try still reads.
+        let late = try await eventually("the answer read with no time left") {
+            let chunk = try await serial.readReply(upTo: 16, timeout: .zero)
+            return chunk.isEmpty ? nil : chunk
+        }
+        #expect(late == [0x15])
         await serial.close()
     }
 

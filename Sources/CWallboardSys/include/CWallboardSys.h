@@ -42,6 +42,12 @@ int wb_epoll_create(void);
 /// Watches `fd` for the wanted directions: adds it when `registered` is 0, modifies it
 /// otherwise; removes it when neither direction is wanted. Returns 0 or -1 with errno set.
 int wb_epoll_watch(int epoll_fd, int fd, int registered, int want_readable, int want_writable);
+/// Arms `fd` to be reported once for the wanted directions (EPOLLONESHOT): epoll then keeps it
+/// unarmed until the next call. Modifies it when `registered`, adds it otherwise, and tries the
+/// other when epoll's record disagrees. Returns 0 or -1 with errno set.
+int wb_epoll_arm(int epoll_fd, int fd, int registered, int want_readable, int want_writable);
+/// Stops watching `fd`. Returns 0 or -1 with errno set.
+int wb_epoll_forget(int epoll_fd, int fd);
 /// epoll_wait(2): fills descriptors[i] and readiness[i] (bit 0 readable, bit 1 writable; errors
 /// and hang-ups set both, so the next read or write reports them). Returns the count, or -1.
 int wb_epoll_wait(int epoll_fd, int *descriptors, unsigned int *readiness, int capacity, int timeout_ms);

@@ -20,8 +20,7 @@ final class Descriptor: Sendable {
 
     func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        IOReactor.shared.abandon(descriptor: number)
-        _ = Glibc.close(number)
+        IOReactor.shared.close(descriptor: number)
     }
 
     var isClosed: Bool { closed.load(ordering: .acquiring) }
@@ -73,6 +72,14 @@ final class Descriptor: Sendable {
             if deadline <= .now { return [] }
             if try await waitReady(.readable, until: deadline, operation: "read") == .timedOut { return [] }
         }
+    }
+
+    /// `readAvailable` for input that cannot have arrived yet: waits for it first, then reads
+    /// (once even when the wait timed out, so input that came just in time is not missed).
+    func readWhenReady(upTo maxCount: Int, deadline: ContinuousClock.Instant) async throws -> [UInt8] {
+        try ensureOpen(operation: "read")
+        if deadline > .now { _ = try await waitReady(.readable, until: deadline, operation: "read") }
+        return try await readAvailable(upTo: maxCount, deadline: deadline)
     }
 
     func waitReady(_ interest: IOReactor.Interest, until deadline: ContinuousClock.Instant, operation: String)

@@ -26,11 +26,16 @@ final class IOReactor: Sendable {
         let continuation: CheckedContinuation<Readiness, any Error>
     }
 
-    /// Who waits on one descriptor, and whether epoll already watches it.
+    /// Who waits on one descriptor, and what epoll knows of it. A descriptor stays registered
+    /// between waits and is armed for one report at a time, so a wait costs one epoll_ctl, not two.
     private struct Watch {
         var readers: [UInt64: Waiter] = [:]
         var writers: [UInt64: Waiter] = [:]
         var isRegistered = false
+        /// What epoll will report once more; nil once it has reported (or was never armed).
+        var armed: (readable: Bool, writable: Bool)?
+
+        var isIdle: Bool { readers.isEmpty && writers.isEmpty }
     }
 
     private enum LoopState {
@@ -79,14 +84,16 @@ final class IOReactor: Sendable {
                     // Checked under the lock: a cancellation handler that already ran found no waiter.
                     if Task.isCancelled { return .cancelled }
                     var watch = state.watches[descriptor] ?? Watch()
+                    // With nobody waiting, the arming may be a closed file's: arm afresh.
+                    if watch.isIdle { watch.armed = nil }
                     switch interest {
                     case .readable: watch.readers[id] = Waiter(continuation: continuation)
                     case .writable: watch.writers[id] = Waiter(continuation: continuation)
                     }
-                    guard Self.update(&watch, descriptor: descriptor, epoll: epoll) else {
+                    guard Self.arm(&watch, descriptor: descriptor, epoll: epoll) else {
                         watch.readers[id] = nil
                         watch.writers[id] = nil
-                        state.watches[descriptor] = watch.readers.isEmpty && watch.writers.isEmpty ? nil : watch
+                        state.watches[descriptor] = watch.isIdle && !watch.isRegistered ? nil : watch
                         return .unwatchable
                     }
                     state.watches[descriptor] = watch
@@ -111,17 +118,18 @@ final class IOReactor: Sendable {
         }
     }
 
-    /// Fails every wait on `descriptor` and stops watching it; call before closing it so that a
-    /// reused descriptor number never wakes the wrong task.
-    func abandon(descriptor: Int32) {
+    /// Fails every wait on `descriptor`, stops watching it and closes it, in one step: a wait
+    /// that begins meanwhile (its owner closing it from another task) finds the descriptor open
+    /// and is failed here, or finds it closed, and never leaves a registration behind for
+    /// whatever file reuses the number.
+    func close(descriptor: Int32) {
         let abandoned = state.withLock { state -> [Waiter] in
-            guard var watch = state.watches.removeValue(forKey: descriptor) else { return [] }
+            defer { _ = Glibc.close(descriptor) }
+            guard let watch = state.watches.removeValue(forKey: descriptor) else { return [] }
             let waiters = Array(watch.readers.values) + Array(watch.writers.values)
             for id in watch.readers.keys { state.locations[id] = nil }
             for id in watch.writers.keys { state.locations[id] = nil }
-            watch.readers = [:]
-            watch.writers = [:]
-            _ = Self.update(&watch, descriptor: descriptor, epoll: epoll)
+            if watch.isRegistered { _ = wb_epoll_forget(epoll, descriptor) }
             return waiters
         }
         for waiter in abandoned {
@@ -129,18 +137,19 @@ final class IOReactor: Sendable {
         }
     }
 
-    /// Tells epoll what `watch` now wants; false when epoll cannot watch the descriptor.
-    private static func update(_ watch: inout Watch, descriptor: Int32, epoll: Int32) -> Bool {
-        let wantsRead: Int32 = watch.readers.isEmpty ? 0 : 1
-        let wantsWrite: Int32 = watch.writers.isEmpty ? 0 : 1
-        let result = wb_epoll_watch(epoll, descriptor, watch.isRegistered ? 1 : 0, wantsRead, wantsWrite)
-        if result == 0 {
-            watch.isRegistered = wantsRead + wantsWrite > 0
-        } else if wantsRead + wantsWrite == 0 {
-            // Already closed: epoll dropped it by itself.
-            watch.isRegistered = false
+    /// Arms epoll for what `watch`'s waiters want, unless it is armed for that already; false
+    /// when epoll cannot watch the descriptor. A direction armed that nobody waits for any more
+    /// is left armed: its report finds no waiter and is dropped.
+    private static func arm(_ watch: inout Watch, descriptor: Int32, epoll: Int32) -> Bool {
+        let wanted = (readable: !watch.readers.isEmpty, writable: !watch.writers.isEmpty)
+        guard wanted.readable || wanted.writable else { return true }
+        if let armed = watch.armed, armed.readable || !wanted.readable, armed.writable || !wanted.writable { return true }
+        guard wb_epoll_arm(epoll, descriptor, watch.isRegistered ? 1 : 0, wanted.readable ? 1 : 0, wanted.writable ? 1 : 0) == 0 else {
+            return false
         }
-        return result == 0
+        watch.isRegistered = true
+        watch.armed = wanted
+        return true
     }
 
     private func removeWaiter(_ id: UInt64, from state: inout State) -> Waiter? {
@@ -149,8 +158,7 @@ final class IOReactor: Sendable {
         else { return nil }
         let waiter = location.interest == .readable
             ? watch.readers.removeValue(forKey: id) : watch.writers.removeValue(forKey: id)
-        _ = Self.update(&watch, descriptor: location.descriptor, epoll: epoll)
-        state.watches[location.descriptor] = watch.readers.isEmpty && watch.writers.isEmpty ? nil : watch
+        state.watches[location.descriptor] = watch
         return waiter
     }
 
@@ -189,21 +197,32 @@ final class IOReactor: Sendable {
                         continue
                     }
                     guard var watch = state.watches[descriptor] else { continue }
-                    var ready: [UInt64: Waiter] = [:]
+                    // Reported once: epoll has disarmed it.
+                    watch.armed = nil
                     if readiness[index] & 1 != 0 {
-                        ready.merge(watch.readers) { first, _ in first }
-                        watch.readers = [:]
+                        for (id, waiter) in watch.readers {
+                            state.locations[id] = nil
+                            resumptions.append((waiter.continuation, .ready))
+                        }
+                        watch.readers.removeAll(keepingCapacity: true)
                     }
                     if readiness[index] & 2 != 0 {
-                        ready.merge(watch.writers) { first, _ in first }
-                        watch.writers = [:]
+                        for (id, waiter) in watch.writers {
+                            state.locations[id] = nil
+                            resumptions.append((waiter.continuation, .ready))
+                        }
+                        watch.writers.removeAll(keepingCapacity: true)
                     }
-                    for (id, waiter) in ready {
-                        state.locations[id] = nil
-                        resumptions.append((waiter.continuation, .ready))
+                    // Whoever still waits (the other direction) needs it armed again.
+                    if !watch.isIdle, !Self.arm(&watch, descriptor: descriptor, epoll: epoll) {
+                        for waiter in watch.readers.values { resumptions.append((waiter.continuation, .ready)) }
+                        for waiter in watch.writers.values { resumptions.append((waiter.continuation, .ready)) }
+                        for id in watch.readers.keys { state.locations[id] = nil }
+                        for id in watch.writers.keys { state.locations[id] = nil }
+                        watch.readers.removeAll()
+                        watch.writers.removeAll()
                     }
-                    _ = Self.update(&watch, descriptor: descriptor, epoll: epoll)
-                    state.watches[descriptor] = watch.readers.isEmpty && watch.writers.isEmpty ? nil : watch
+                    state.watches[descriptor] = watch
                 }
                 while let id = state.deadlines.popExpired(at: now) {
                     if let waiter = removeWaiter(id, from: &state) {

@@ -244,7 +244,7 @@ public actor BoardLink {
             // Read at least once even past the deadline: a task that ran late (a busy machine)
             // still finds a reply that came in time.
             let remaining = max(.zero, ContinuousClock.now.duration(to: deadline))
-            let chunk = try await transport.read(upTo: 4096, timeout: remaining)
+            let chunk = try await transport.readReply(upTo: 4096, timeout: remaining)
             if chunk.isEmpty {
                 if ContinuousClock.now >= deadline { break }
                 continue

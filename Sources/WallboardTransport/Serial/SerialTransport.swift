@@ -41,6 +41,10 @@ public actor SerialTransport: Transport {
         try await openDescriptor(for: "read").readAvailable(upTo: maxCount, deadline: timeout.fromNow)
     }
 
+    public func readReply(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8] {
+        try await openDescriptor(for: "read").readWhenReady(upTo: maxCount, deadline: timeout.fromNow)
+    }
+
     public func close() {
         if let descriptor, !descriptor.isClosed { _ = wb_clear_exclusive(descriptor.number) }
         descriptor?.close()

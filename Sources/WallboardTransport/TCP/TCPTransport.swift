@@ -45,6 +45,10 @@ public actor TCPTransport: Transport {
         try await connected(for: "read").readAvailable(upTo: maxCount, deadline: timeout.fromNow)
     }
 
+    public func readReply(upTo maxCount: Int, timeout: Duration) async throws -> [UInt8] {
+        try await connected(for: "read").readWhenReady(upTo: maxCount, deadline: timeout.fromNow)
+    }
+
     public func close() {
         descriptor?.close()
         descriptor = nil
