@@ -160,8 +160,9 @@ final class BoardRuntime: Service, Sendable {
             let blinks = lastFrame?.textAreas.contains(where: \.blinks) ?? false
             let next = tick(atOrAfter: changes, after: moment, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval)
             // A change known ahead (a clock's turn) is drawn a little before it and sent on time,
-            // rather than drawn by every board at once as it comes.
-            let drawsAhead = sink != nil && (changes.map { $0 > moment } ?? false) && next.timeIntervalSince(wallClock()) > drawAhead * 2
+            // rather than drawn by every board at once as it comes; also a timer's next second,
+            // when waking `drawAhead` before it still leaves a tenth of a second from now.
+            let drawsAhead = sink != nil && (changes.map { $0 > moment } ?? false) && next.timeIntervalSince(wallClock()) > drawAhead + 0.1
             let wake = drawsAhead ? next.addingTimeInterval(-drawAhead) : next
             asleep = (wake, now, message, drawsAhead ? next : nil)
             // Asleep until then, or until the bell rings for new data, a message or an override.
