@@ -53,8 +53,16 @@ final class BoardRuntime: Service, Sendable {
         frameInterval = configuration.frameInterval
             ?? BoardRuntime.defaultInterval(layout: renderer.layout, drawsPixelsHere: sink == nil || sink is FramebufferSink)
         readScope = ReadScope(boards: [(renderer.identity.stationID, renderer.layout)])
-        drawAhead = 0.3 + Double(abs(configuration.id.hashValue % 400)) / 1000
+        drawAhead = BoardRuntime.drawAhead(forBoard: configuration.id)
         feed.listen(monitor.renderBell)
+    }
+
+    /// How long before a known change board `id` draws it: 0.3–0.7 s, spread over the boards so
+    /// that a thousand do not all draw at once, and the same for a board at every start (a sum of
+    /// its name's bytes, not `hashValue`, which each process seeds anew).
+    static func drawAhead(forBoard id: String) -> TimeInterval {
+        let spread = id.utf8.enumerated().reduce(0) { ($0 &* 31 &+ Int($1.element) &+ $1.offset) & 0xFFFF }
+        return 0.3 + Double(spread % 400) / 1000
     }
 
     /// Animated layouts redraw ten times a second where this service draws the pixels (browser,
