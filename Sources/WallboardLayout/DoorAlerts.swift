@@ -86,13 +86,7 @@ public struct DoorBoardState: Sendable, Hashable {
         public var end: Date
     }
 
-    /// The alert on show at `now` when alerts rotate every `rotation` seconds.
-    public func current(at now: Date, rotation: TimeInterval) -> (index: Int, alert: DoorAlert)? {
-        guard let turn = turn(at: now, rotation: rotation) else { return nil }
-        return (turn.index, alerts[turn.index])
-    }
-
-    /// The turn `now` falls in. A dispatch stamped later than `now` (a source's clock ahead of
+    /// The turn `now` falls in when alerts rotate every `rotation` seconds. A dispatch stamped later than `now` (a source's clock ahead of
     /// this one), or at no sensible time, counts as just made.
     public func turn(at now: Date, rotation: TimeInterval) -> Turn? {
         guard let newest = alerts.indices.last else { return nil }

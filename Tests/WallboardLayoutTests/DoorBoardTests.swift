@@ -84,7 +84,7 @@ import WallboardRender
         let newest = try #require(state.alerts.last)
         #expect(state.alerts.map(\.vehicle.callSign) == ["急救3号", "急救5号"])
         func shown(_ offset: Double) -> String? {
-            state.current(at: newest.dispatchedAt.addingTimeInterval(offset), rotation: 8)?.alert.vehicle.callSign
+            state.turn(at: newest.dispatchedAt.addingTimeInterval(offset), rotation: 8).map { state.alerts[$0.index].vehicle.callSign }
         }
         #expect([0, 4, 7.9].map(shown) == ["急救5号", "急救5号", "急救5号"], "the newest alert, from its dispatch on")
         #expect([8, 15.9, 16, 24].map(shown) == ["急救3号", "急救3号", "急救5号", "急救3号"], "then in turns")
