@@ -115,7 +115,7 @@ import WallboardTransportCore
     /// moment the interval is up, however far from a tick.
     @Test func newDataGoesWhenTheIntervalIsUpAndOnlyATickWaitsForTheSecond() {
         let second = Duration.seconds(1)
-        func wait(_ wall: Double, newData: Bool) -> Double { BoardRuntime.waitPastInterval(endingAtWall: wall, pace: second, newData: newData).inSeconds }
+        func wait(_ wall: Double, newData: Bool) -> Double { BoardRuntime.waitPastInterval(endingAtWall: wall, pace: second, offTheTick: newData).inSeconds }
         #expect(wait(1000.05, newData: false) == 0, "just after a tick: that tick's frame goes")
         #expect(abs(wait(1000.45, newData: false) - 0.60) < 1e-6, "off the second: to just past the next tick")
         #expect(wait(1000.45, newData: true) == 0, "a dispatch does not wait for a tick")

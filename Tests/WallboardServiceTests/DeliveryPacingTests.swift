@@ -78,17 +78,20 @@ import WallboardTestKit
         var frames: [(texts: [String], at: Date)] { get }
     }
 
-    /// A controller with no minimum interval that notes each frame's texts and the wall-clock
-    /// moment it was sent.
+    /// A controller that notes each frame's texts and the wall-clock moment it was sent; with
+    /// no minimum interval unless given one.
     final class RecordingSink: SentFrames {
         private let sent = Mutex<[(texts: [String], at: Date)]>([])
         let clock: @Sendable () -> Date
         let deviceName = "recording"
         let takesCommands = false
         let resendInterval: Duration? = nil
-        var minimumUpdateInterval: Duration? { nil }
+        let minimumUpdateInterval: Duration?
 
-        init(clock: @escaping @Sendable () -> Date) { self.clock = clock }
+        init(clock: @escaping @Sendable () -> Date, minimumUpdateInterval: Duration? = nil) {
+            self.clock = clock
+            self.minimumUpdateInterval = minimumUpdateInterval
+        }
 
         var frames: [(texts: [String], at: Date)] { sent.withLock { $0 } }
 
@@ -150,7 +153,7 @@ import WallboardTestKit
     /// The next minute's frame is drawn before the minute turns and goes on the wire at the turn,
     /// not before: the board shows the new minute on time without drawing it as it comes.
     @Test func theNextMinuteIsDrawnAheadAndSentOnTime() async throws {
-        let board = try await IdleDoorBoard(RecordingSink.init)
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0) }
         try await withRunningBoards(board.service) {
             let (turn, text) = try await board.drawnAhead()
             #expect(!board.sink.frames.contains { $0.texts.contains(text) }, "\(text) was sent before the minute turned")
@@ -169,7 +172,7 @@ import WallboardTestKit
     /// sign changes every half second, too soon to draw ahead.
     @Test func anAlertsNextSecondIsDrawnAhead() async throws {
         let id = try #require((0..<50).map { "door-\($0)" }.first { BoardRuntime.drawAhead(forBoard: $0) > 0.55 })
-        let board = try await IdleDoorBoard(id: id, RecordingSink.init)
+        let board = try await IdleDoorBoard(id: id) { RecordingSink(clock: $0) }
         try await withRunningBoards(board.service) {
             let callSign = board.station.callSign
             let sink = board.sink
@@ -185,7 +188,7 @@ import WallboardTestKit
     /// A dispatch that comes while the next minute's frame waits goes out at once, and the idle
     /// frame drawn ahead never follows it.
     @Test func aDispatchBeforeTheFrameDrawnAheadWins() async throws {
-        let board = try await IdleDoorBoard(RecordingSink.init)
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0) }
         try await withRunningBoards(board.service) {
             let (turn, _) = try await board.drawnAhead()
             try await board.database.dispatch(vehicle: board.station.vehicle)
@@ -198,6 +201,30 @@ import WallboardTestKit
             let alert = try #require(frames.firstIndex { frame in frame.texts.first?.hasPrefix(callSign) == true })
             let idleAfterAlert = frames[alert...].filter { frame in frame.texts.first == name }
             #expect(idleAfterAlert.isEmpty, "the idle frame drawn ahead was sent after the alert: \(frames.map { "\($0.texts) \($0.at.timeIntervalSince(turn))" })")
+        }
+    }
+
+    /// A font card (one frame a second) that took a change just before the minute turned shows
+    /// the new minute as soon as its second is up. An HH:mm picture holds for a minute, so sending
+    /// it off the second delays no later frame; it used to wait for the next whole second, up to
+    /// a second more.
+    @Test func aMinutesTurnHeldByTheIntervalGoesWhenTheIntervalIsUp() async throws {
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0, minimumUpdateInterval: .seconds(1)) }
+        try await withRunningBoards(board.service) {
+            let (turn, text) = try await board.drawnAhead()
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 0.7)))
+            let written = board.clock()
+            // The standby list shows in the minute's second half: the picture changes before the turn.
+            try await board.database.takeOutOfService(vehicle: board.station.vehicle)
+            let sink = board.sink
+            let minute: (texts: [String], at: Date) = try await eventually("\(text) is sent", within: .seconds(3)) {
+                sink.frames.first { frame in frame.texts.contains(text) }
+            }
+            let change = try #require(sink.frames.first { $0.at >= written })
+            try #require(change.at < turn, "the change reached the board only \(change.at.timeIntervalSince(turn)) s after the turn: \(change.texts)")
+            let gap = minute.at.timeIntervalSince(change.at)
+            #expect(gap >= 0.99, "the minute's frame came \(gap) s after the frame before")
+            #expect(gap < 1.2, "the minute's frame waited \(gap) s after the frame before, \(minute.at.timeIntervalSince(turn)) s after the turn")
         }
     }
 }

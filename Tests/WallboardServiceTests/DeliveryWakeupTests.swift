@@ -16,7 +16,7 @@ extension DeliveryPacingTests {
     /// An idle door board's delivery wakes for its frames (the minute's turn, drawn ahead, and
     /// its moment), not each second: a few times in ten seconds that hold the turn of a minute.
     @Test func anIdleBoardsDeliveryWakesOnlyWhenSomethingIsDue() async throws {
-        let board = try await IdleDoorBoard(RecordingSink.init)
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0) }
         try await withRunningBoards(board.service) {
             let name = board.station.name
             try await eventually("the idle board is sent", within: .seconds(10)) { board.sink.frames.contains { $0.texts.first == name } }

@@ -127,6 +127,15 @@ struct DemoDatabase {
             try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, 1, ?, ?, ?)", arguments: [vehicle, now, incident, task])
         }
     }
+
+    /// Takes `vehicle` out of service (unavailable) now: no longer on its station's standby list.
+    func takeOutOfService(vehicle: String) async throws {
+        let queue = try DatabaseQueue(path: path)
+        let now = Date().timeIntervalSince1970
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE vehicles SET status = 8, status_since = ? WHERE id = ?", arguments: [now, vehicle])
+        }
+    }
 }
 
 /// A service configuration over `database` with the given boards (YAML list items).

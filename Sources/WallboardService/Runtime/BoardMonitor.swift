@@ -41,6 +41,9 @@ public final class BoardMonitor: Sendable {
 
     struct State {
         var frame: Frame?
+        /// When the newest frame's picture may next change by itself (a clock's turn, a timer's
+        /// second); nil before the first frame.
+        var frameHoldsUntil: Date?
         var version = 0
         /// The source generation whose snapshot the newest frame was drawn from, changed or not.
         var drawnGeneration: Int?
@@ -74,6 +77,7 @@ public final class BoardMonitor: Sendable {
         var frame: Frame
         var at: Date
         var due: ContinuousClock.Instant
+        var holdsUntil: Date
         /// Tells it from the frames scheduled before and after it.
         var number: Int
     }
@@ -135,11 +139,12 @@ public final class BoardMonitor: Sendable {
         return stream
     }
 
-    func publish(_ frame: Frame, at now: Date, freshSnapshotTakenAt: Date?) {
+    func publish(_ frame: Frame, at now: Date, freshSnapshotTakenAt: Date?, holdsUntil: Date) {
         state.withLock { state in
             state.scheduled = nil
             state.frameScheduled = nil
             state.frame = frame
+            state.frameHoldsUntil = holdsUntil
             state.version += 1
             state.changedAt = now
             if let freshSnapshotTakenAt { state.freshSnapshotTakenAt = freshSnapshotTakenAt }
@@ -150,10 +155,10 @@ public final class BoardMonitor: Sendable {
 
     /// Hands delivery `frame`, the picture of wall-clock moment `moment`, drawn ahead of it: it
     /// becomes the newest frame at `due`, unless a frame published before then replaces it.
-    func schedule(_ frame: Frame, at moment: Date, due: ContinuousClock.Instant) {
+    func schedule(_ frame: Frame, at moment: Date, due: ContinuousClock.Instant, holdsUntil: Date) {
         state.withLock { state in
             state.framesScheduled += 1
-            state.scheduled = ScheduledFrame(frame: frame, at: moment, due: due, number: state.framesScheduled)
+            state.scheduled = ScheduledFrame(frame: frame, at: moment, due: due, holdsUntil: holdsUntil, number: state.framesScheduled)
         }
         deliveryBell.ring()
     }
@@ -169,6 +174,7 @@ public final class BoardMonitor: Sendable {
             state.scheduled = nil
             state.frameScheduled = scheduled.number
             state.frame = scheduled.frame
+            state.frameHoldsUntil = scheduled.holdsUntil
             state.version += 1
             state.changedAt = scheduled.at
             for subscriber in state.subscribers.values { subscriber.yield(scheduled.frame) }
@@ -186,7 +192,7 @@ public final class BoardMonitor: Sendable {
 
     /// Shows `frame` on a preview (see `WallboardService.addPreview`).
     public func show(_ frame: Frame) {
-        publish(frame, at: Date(), freshSnapshotTakenAt: nil)
+        publish(frame, at: Date(), freshSnapshotTakenAt: nil, holdsUntil: .distantFuture)
     }
 
     func finishSubscribers() {

@@ -154,19 +154,19 @@ final class BoardRuntime: Service, Sendable {
             if staleSince != nil { changes = moment }
             recordDrawn(generation, &drawnGeneration)
             metrics.framesRendered.increment()
+            // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
+            let blinks = frame.textAreas.contains(where: \.blinks)
+            let next = tick(atOrAfter: changes, after: moment, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval)
             if frame != lastFrame {
                 lastFrame = frame
                 metrics.framesChanged.increment()
                 if moment > now {
-                    monitor.schedule(frame, at: moment, due: instant(of: moment))
+                    monitor.schedule(frame, at: moment, due: instant(of: moment), holdsUntil: next)
                 } else {
-                    monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData)
+                    monitor.publish(frame, at: now, freshSnapshotTakenAt: freshData, holdsUntil: next)
                 }
                 noteSubstitutions(in: frame, at: now)
             }
-            // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
-            let blinks = lastFrame?.textAreas.contains(where: \.blinks) ?? false
-            let next = tick(atOrAfter: changes, after: moment, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval)
             // A change known ahead (a clock's turn) is drawn a little before it and sent on time,
             // rather than drawn by every board at once as it comes; also a timer's next second,
             // when waking `drawAhead` before it still leaves a tenth of a second from now.
@@ -274,7 +274,9 @@ final class BoardRuntime: Service, Sendable {
             metrics.deliveryWakeups.increment()
             let now = wallClock()
             _ = monitor.takeScheduledFrame(dueBy: .now)
-            let (frame, version, freshSnapshotTakenAt, frameScheduled) = monitor.state.withLock { ($0.frame, $0.version, $0.freshSnapshotTakenAt, $0.frameScheduled) }
+            let (frame, version, freshSnapshotTakenAt, frameScheduled, holdsUntil) = monitor.state.withLock {
+                ($0.frame, $0.version, $0.freshSnapshotTakenAt, $0.frameScheduled, $0.frameHoldsUntil)
+            }
             let connectionsBefore = sink.connectionsOpened
             let assumesNothing = delivered == nil && appliedScreenOn == nil && appliedBrightness == nil
             // A board without a schedule is left alone until an operator sets it, and after that
@@ -307,7 +309,7 @@ final class BoardRuntime: Service, Sendable {
                 let resendDue = sink.resendInterval.map { interval in lastFullSend.map { ContinuousClock.now - $0 >= interval } ?? false } ?? false
                 let phaseDue = delivered.flatMap { sink.nextChange(of: $0.frame, after: $0.at) }.map { now >= $0 } ?? false
                 // A frame that comes sooner than the controller allows waits; whatever is newest then goes.
-                let held = heldUntil(lastFrameSent, sink, newData: freshSnapshotTakenAt != nil).map { ContinuousClock.now < $0 } ?? false
+                let held = heldUntil(lastFrameSent, sink, newData: freshSnapshotTakenAt != nil, holdsUntil: holdsUntil).map { ContinuousClock.now < $0 } ?? false
                 if let frame, !held, version != delivered?.version || resendDue || phaseDue {
                     let sending = ContinuousClock.now
                     // A board that forgets its picture gets all of it again, not just the change.
@@ -392,8 +394,8 @@ final class BoardRuntime: Service, Sendable {
                     prepared = (try? preparing.prepare(scheduled.frame, at: scheduled.at, previous: previous)).map { ($0, scheduled.number, scheduled.at) }
                 }
             }
-            let newData = monitor.state.withLock { $0.freshSnapshotTakenAt != nil }
-            let holding = heldUntil(lastFrameSent, sink, newData: newData).flatMap { $0 > .now ? $0 : nil }
+            let (newData, newestHoldsUntil) = monitor.state.withLock { ($0.freshSnapshotTakenAt != nil, $0.frameHoldsUntil) }
+            let holding = heldUntil(lastFrameSent, sink, newData: newData, holdsUntil: newestHoldsUntil).flatMap { $0 > .now ? $0 : nil }
             if let holding { nextCheck = min(nextCheck, holding) }
             var frameDue: ContinuousClock.Instant?
             if let interval = sink.resendInterval, let lastFullSend { frameDue = lastFullSend + interval }
@@ -413,19 +415,21 @@ final class BoardRuntime: Service, Sendable {
     /// board's pace (the frame then is that tick), else at the next tick: a clock or timer that a
     /// frame sent between ticks pushed off the second is back on it after one skipped tick,
     /// instead of showing every second late. A frame with new data (a dispatch) goes as soon as
-    /// the interval is up: it never waits for a tick.
-    private func heldUntil(_ lastSent: ContinuousClock.Instant?, _ sink: any BoardSink, newData: Bool) -> ContinuousClock.Instant? {
+    /// the interval is up: it never waits for a tick; nor does a picture that `holdsUntil` a
+    /// whole interval after that (an HH:mm clock's turn), since sending it then delays no tick.
+    private func heldUntil(_ lastSent: ContinuousClock.Instant?, _ sink: any BoardSink, newData: Bool, holdsUntil: Date?) -> ContinuousClock.Instant? {
         guard let interval = sink.minimumUpdateInterval, let lastSent else { return nil }
         let up = lastSent + interval
         let wallUp = wallClock().timeIntervalSince1970 + (up - ContinuousClock.now).inSeconds
-        return up + Self.waitPastInterval(endingAtWall: wallUp, pace: frameInterval, newData: newData)
+        let holds = holdsUntil.map { $0.timeIntervalSince1970 >= wallUp + interval.inSeconds } ?? false
+        return up + Self.waitPastInterval(endingAtWall: wallUp, pace: frameInterval, offTheTick: newData || holds)
     }
 
     /// How long after a controller's interval is up (at `wallUp`, seconds since 1970) the next
-    /// frame waits: none for new data or when the interval ends just after a tick of `pace`,
-    /// else until just past the next tick.
-    static func waitPastInterval(endingAtWall wallUp: Double, pace: Duration, newData: Bool) -> Duration {
-        guard !newData else { return .zero }
+    /// frame waits: none when it may go off the tick (new data, a picture that holds) or when
+    /// the interval ends just after a tick of `pace`, else until just past the next tick.
+    static func waitPastInterval(endingAtWall wallUp: Double, pace: Duration, offTheTick: Bool) -> Duration {
+        guard !offTheTick else { return .zero }
         let pace = max(0.01, pace.inSeconds)
         let sinceTick = wallUp - (wallUp / pace).rounded(.down) * pace
         guard sinceTick > tickLatency else { return .zero }
