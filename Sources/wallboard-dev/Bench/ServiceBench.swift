@@ -337,12 +337,14 @@ private func measureEmulatedFleet(count: Int, seconds: Double, models: [FleetMod
         }
     }
     let timeZone = configuration.source.timeZone
-    let lateness = arrivals.clockLateness(from: measured.start, timeZone: timeZone)
+    let turns = arrivals.clockTurns(from: measured.start, timeZone: timeZone)
     var byController: [String: any Sendable] = [:]
     if models.count > 1 {
         for model in models {
+            let turnsOfKind = arrivals.clockTurns(from: measured.start, timeZone: timeZone) { fleet.model(of: $0) == model }
             byController[model.described] = [
-                "clock_lateness": percentiles(arrivals.clockLateness(from: measured.start, timeZone: timeZone) { fleet.model(of: $0) == model }),
+                "clock_lateness": percentiles(turnsOfKind.map(\.lateness)),
+                "clock_turn_spread_ms": spreads(of: turnsOfKind),
                 "commit_to_board": percentiles(delays[model] ?? []),
             ] as [String: any Sendable]
         }
@@ -352,9 +354,19 @@ private func measureEmulatedFleet(count: Int, seconds: Double, models: [FleetMod
         "cpu_percent_of_one_core": (measured.cpuPercent * 10).rounded() / 10,
         "emulators_cpu_percent_of_one_core": (measured.fleetCPUPercent * 10).rounded() / 10,
         "peak_rss_mb": measured.peakRSS, "open_descriptors": measured.descriptors,
-        "clock_lateness": percentiles(lateness),
+        "clock_lateness": percentiles(turns.map(\.lateness)), "clock_turn_spread_ms": spreads(of: turns),
         "commit_to_board": percentiles(delays.values.flatMap { $0 }), "dispatches": measured.dispatches.count, "dispatches_not_shown": missed,
         "by_controller": byController,
-        "what": "service in this process; boards in wallboard-dev emulate-fleet; clock lateness: arrival at the emulator after the minute the idle clock (HH:mm) shows began",
+        "what": "service in this process; boards in wallboard-dev emulate-fleet; clock lateness: arrival at the emulator after the minute the idle clock (HH:mm) shows began; clock turn spread: first to last board's arrival at each turn",
     ]
+}
+
+/// For each turn of the clocks (the minute they began), how long from the first board's
+/// arrival to the last one's, in milliseconds.
+private func spreads(of turns: [FleetArrivals.ClockTurn]) -> [Double] {
+    Dictionary(grouping: turns, by: \.began).sorted { $0.key < $1.key }.compactMap { _, turnsThen in
+        let lateness = turnsThen.map(\.lateness)
+        guard let first = lateness.min(), let last = lateness.max() else { return nil }
+        return ((last - first) * 10).rounded() / 10
+    }
 }

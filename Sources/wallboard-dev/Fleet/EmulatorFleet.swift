@@ -123,14 +123,20 @@ struct FleetArrivals {
         }
     }
 
-    /// How late each turn of a clock reached its board after that second (a text "HH:mm:ss") or
-    /// minute ("HH:mm") began, in milliseconds, for arrivals after `from` (Unix time). Only a
-    /// turn counts: the text that follows the one a unit earlier in the same area. A clock that
-    /// comes back mid-minute (an alert ended) shows a time that began long before, which is not
-    /// lateness. An HH:mm board gives one sample a minute, all boards at the same moment. Only
-    /// the boards `boards` admits count.
-    func clockLateness(from: Double, timeZone: TimeZone, of boards: (Int) -> Bool = { _ in true }) -> [Double] {
-        var lateness: [Double] = []
+    /// A clock's turn as one board saw it: the second of the day the new time began, and how
+    /// late its text arrived, in milliseconds.
+    struct ClockTurn {
+        let began: Int
+        let lateness: Double
+    }
+
+    /// Each turn of a clock on each board after that second (a text "HH:mm:ss") or minute
+    /// ("HH:mm") began, for arrivals after `from` (Unix time). Only a turn counts: the text that
+    /// follows the one a unit earlier in the same area. A clock that comes back mid-minute (an
+    /// alert ended) shows a time that began long before, which is not lateness. An HH:mm board
+    /// gives one turn a minute, all boards at the same moment. Only the boards `boards` admits count.
+    func clockTurns(from: Double, timeZone: TimeZone, of boards: (Int) -> Bool = { _ in true }) -> [ClockTurn] {
+        var turns: [ClockTurn] = []
         for (board, arrivals) in byBoard where boards(board) {
             var shownBefore: [Int: (start: Int, unit: Int)] = [:]
             for arrival in arrivals {
@@ -142,10 +148,10 @@ struct FleetArrivals {
                 let local = arrival.time + Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: arrival.time)))
                 var late = local.truncatingRemainder(dividingBy: 86_400) - Double(shown.start)
                 if late < -43_200 { late += 86_400 }
-                lateness.append(late * 1000)
+                turns.append(ClockTurn(began: shown.start, lateness: late * 1000))
             }
         }
-        return lateness
+        return turns
     }
 
     /// The first moment at or after `time` that one of `boards` showed a text starting with `prefix`.
