@@ -95,14 +95,12 @@ int wb_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const ch
 
 int wb_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
-int wb_epoll_watch(int epoll_fd, int fd, int registered, int want_readable, int want_writable) {
-    if (!want_readable && !want_writable)
-        return registered ? epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, NULL) : 0;
+int wb_epoll_watch_readable(int epoll_fd, int fd) {
     struct epoll_event event;
     memset(&event, 0, sizeof event);
-    event.events = (want_readable ? EPOLLIN | EPOLLRDHUP : 0) | (want_writable ? EPOLLOUT : 0);
+    event.events = EPOLLIN;
     event.data.fd = fd;
-    return epoll_ctl(epoll_fd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event);
+    return epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
 }
 
 int wb_epoll_arm(int epoll_fd, int fd, int registered, int want_readable, int want_writable) {

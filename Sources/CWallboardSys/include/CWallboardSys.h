@@ -39,9 +39,9 @@ int wb_get_rs485_enabled(int fd);
 
 /// epoll(7), wrapped because struct epoll_event is packed. The event's data is the descriptor.
 int wb_epoll_create(void);
-/// Watches `fd` for the wanted directions: adds it when `registered` is 0, modifies it
-/// otherwise; removes it when neither direction is wanted. Returns 0 or -1 with errno set.
-int wb_epoll_watch(int epoll_fd, int fd, int registered, int want_readable, int want_writable);
+/// Watches `fd` for reading for as long as it is open (not one-shot: the wait loop's wake
+/// pipe). Returns 0 or -1 with errno set.
+int wb_epoll_watch_readable(int epoll_fd, int fd);
 /// Arms `fd` to be reported once for the wanted directions (EPOLLONESHOT): epoll then keeps it
 /// unarmed until the next call. Modifies it when `registered`, adds it otherwise, and tries the
 /// other when epoll's record disagrees. Returns 0 or -1 with errno set.

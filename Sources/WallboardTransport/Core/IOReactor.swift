@@ -61,7 +61,7 @@ final class IOReactor: Sendable {
     private init() {
         var ends: [Int32] = [0, 0]
         epoll = wb_epoll_create()
-        guard epoll >= 0, wb_nonblocking_pipe(&ends) == 0, wb_epoll_watch(epoll, ends[0], 0, 1, 0) == 0 else {
+        guard epoll >= 0, wb_nonblocking_pipe(&ends) == 0, wb_epoll_watch_readable(epoll, ends[0]) == 0 else {
             fatalError("cannot set up the I/O wait loop: \(String(cString: strerror(errno)))")
         }
         wakeReader = ends[0]
