@@ -242,8 +242,8 @@ actor TimedBoard: ServedBoard {
     /// A dispatch to an idle font card just after its half-minute page turn waits for the card's
     /// second; a second vehicle of the station, dispatched while it waits, goes out newest first
     /// in that frame. The first crew's call sign follows after the second's first turn
-    /// (`DoorBoardState.firstTurn`, and the card's next paced second: a turn is not new data),
-    /// not a whole rotation later: nothing ever showed it before.
+    /// (`DoorBoardState.firstTurn`, and the card's next paced second: a turn is not new data, and
+    /// the alert's timer counts on the second), not a whole rotation later: nothing ever showed it before.
     @Test func aHeldDispatchFollowedWithinTheHoldByASecondStillShowsWithinAFirstTurn() async throws {
         try await Self.withFontCardAtStationOfTwoVehicles(baud: 57600) { database, vehicles, card in
             try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == false && $0.count > 1 }
@@ -253,6 +253,7 @@ actor TimedBoard: ServedBoard {
             try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
             try await Task.sleep(until: firstCommitted + .milliseconds(300))
             let secondCommitted = ContinuousClock.now
+            let secondCommittedWall = Date().timeIntervalSince1970
             try await database.dispatch(vehicle: vehicles[1].id, incident: "SECOND", priority: 2)
             try await card.waitFor(within: .seconds(15)) { $0.first?.hasPrefix(vehicles[0].callSign) == true }
             let second = try #require(await card.changeShowing(prefix: vehicles[1].callSign))
@@ -260,6 +261,10 @@ actor TimedBoard: ServedBoard {
             #expect(second.alert - secondCommitted < .milliseconds(1200), "the second alert showed \(second.alert - secondCommitted) after its commit")
             let due = secondCommitted + .seconds(DoorBoardState.firstTurn)
             #expect(first - due < .milliseconds(1200), "the first alert showed \(first - firstCommitted) after its commit, the second \(second.alert - secondCommitted) after its own, \(second.alert - second.previous) after the frame before")
+            // The turn is drawn ahead for the whole second after it and sent then (the second's
+            // commit is half-way through a second, so its stamp cannot fall in the next one).
+            let turnSecond = secondCommitted + .seconds((secondCommittedWall + DoorBoardState.firstTurn).rounded(.up) - secondCommittedWall)
+            #expect(first - turnSecond > .milliseconds(-50) && first - turnSecond < .milliseconds(300), "the first alert's turn reached the card \(first - turnSecond) after the whole second after it")
         }
     }
 
