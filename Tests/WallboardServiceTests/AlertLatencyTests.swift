@@ -247,8 +247,10 @@ actor TimedBoard: ServedBoard {
     @Test func aHeldDispatchFollowedWithinTheHoldByASecondStillShowsWithinAFirstTurn() async throws {
         try await Self.withFontCardAtStationOfTwoVehicles(baud: 57600) { database, vehicles, card in
             try await card.waitFor { $0.first?.hasPrefix(vehicles[0].callSign) == false && $0.count > 1 }
-            // 0.2 s past a turn of the idle board's pages: the card took that frame a moment ago.
-            try await AlertLatencyTests.waitForSecond(offset: 0.2) { $0 % 30 != 0 }
+            // 0.2 s past a turn of the idle board's pages: the card took that frame (its pages' loop)
+            // a moment ago. Not a turn within 2 s of the first picture, which may have sent the loop already.
+            let idleShown = Date().timeIntervalSince1970
+            try await AlertLatencyTests.waitForSecond(offset: 0.2) { $0 % 30 != 0 || Double($0) < idleShown + 2 }
             let firstCommitted = ContinuousClock.now
             try await database.dispatch(vehicle: vehicles[0].id, incident: "FIRST", priority: 2)
             try await Task.sleep(until: firstCommitted + .milliseconds(300))
