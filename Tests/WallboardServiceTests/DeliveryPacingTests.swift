@@ -136,12 +136,17 @@ import WallboardTestKit
             formatter.timeZone = config.source.timeZone
         }
 
-        /// The next turn of the minute and the clock's text then, once the board's frame for it waits, drawn ahead.
-        func drawnAhead() async throws -> (turn: Date, text: String) {
+        /// The next turn of the minute and the clock's text then, once the idle board is sent.
+        func nextTurn() async throws -> (turn: Date, text: String) {
             let name = station.name
             try await eventually("the idle board is sent", within: .seconds(10)) { sink.frames.contains { $0.texts.first == name } }
             let turn = Date(timeIntervalSince1970: (clock().timeIntervalSince1970 / 60).rounded(.up) * 60)
-            let text = formatter.string(from: turn)
+            return (turn, formatter.string(from: turn))
+        }
+
+        /// The next turn of the minute and the clock's text then, once the board's frame for it waits, drawn ahead.
+        func drawnAhead() async throws -> (turn: Date, text: String) {
+            let (turn, text) = try await nextTurn()
             try await eventually("the frame of \(text) is drawn ahead", within: .seconds(8)) {
                 monitor.state.withLock { $0.scheduled?.frame.texts.contains(text) } == true
             }
@@ -211,8 +216,8 @@ import WallboardTestKit
     @Test func aMinutesTurnHeldByTheIntervalGoesWhenTheIntervalIsUp() async throws {
         let board = try await IdleDoorBoard { RecordingSink(clock: $0, minimumUpdateInterval: .seconds(1)) }
         try await withRunningBoards(board.service) {
-            let (turn, text) = try await board.drawnAhead()
-            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 0.7)))
+            let (turn, text) = try await board.nextTurn()
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 0.75)))
             let written = board.clock()
             // The standby list shows in the minute's second half: the picture changes before the turn.
             try await board.database.takeOutOfService(vehicle: board.station.vehicle)
