@@ -341,7 +341,7 @@ private func measureEmulatedFleet(count: Int, seconds: Double, models: [FleetMod
     var byController: [String: any Sendable] = [:]
     if models.count > 1 {
         for model in models {
-            let turnsOfKind = arrivals.clockTurns(from: measured.start, timeZone: timeZone) { fleet.model(of: $0) == model }
+            let turnsOfKind = turns.filter { fleet.model(of: $0.board) == model }
             byController[model.described] = [
                 "clock_lateness": percentiles(turnsOfKind.map(\.lateness)),
                 "clock_turn_spread_ms": spreads(of: turnsOfKind),

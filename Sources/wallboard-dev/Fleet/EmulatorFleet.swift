@@ -123,9 +123,10 @@ struct FleetArrivals {
         }
     }
 
-    /// A clock's turn as one board saw it: the second of the day the new time began, and how
+    /// A clock's turn as board `board` saw it: the second of the day the new time began, and how
     /// late its text arrived, in milliseconds.
     struct ClockTurn {
+        let board: Int
         let began: Int
         let lateness: Double
     }
@@ -134,10 +135,10 @@ struct FleetArrivals {
     /// ("HH:mm") began, for arrivals after `from` (Unix time). Only a turn counts: the text that
     /// follows the one a unit earlier in the same area. A clock that comes back mid-minute (an
     /// alert ended) shows a time that began long before, which is not lateness. An HH:mm board
-    /// gives one turn a minute, all boards at the same moment. Only the boards `boards` admits count.
-    func clockTurns(from: Double, timeZone: TimeZone, of boards: (Int) -> Bool = { _ in true }) -> [ClockTurn] {
+    /// gives one turn a minute, all boards at the same moment.
+    func clockTurns(from: Double, timeZone: TimeZone) -> [ClockTurn] {
         var turns: [ClockTurn] = []
-        for (board, arrivals) in byBoard where boards(board) {
+        for (board, arrivals) in byBoard {
             var shownBefore: [Int: (start: Int, unit: Int)] = [:]
             for arrival in arrivals {
                 let shown = Self.clockTime(arrival.text)
@@ -148,7 +149,7 @@ struct FleetArrivals {
                 let local = arrival.time + Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: arrival.time)))
                 var late = local.truncatingRemainder(dividingBy: 86_400) - Double(shown.start)
                 if late < -43_200 { late += 86_400 }
-                turns.append(ClockTurn(began: shown.start, lateness: late * 1000))
+                turns.append(ClockTurn(board: board, began: shown.start, lateness: late * 1000))
             }
         }
         return turns
