@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import WallboardDispatch
 import WallboardRender
 import WallboardTestKit
 @testable import WallboardService
@@ -209,7 +210,53 @@ import WallboardTestKit
         }
     }
 
-    /// A font card (one frame a second) that took a change just before the minute turned shows
+    /// A font card (one frame a second) sent a change within the second before the minute turns
+    /// is sent the minute's picture with it: one frame, the new minute up to a second early. Sent
+    /// the change alone, it took the minute only when its second was up, late, and the second
+    /// after the turn was spent on it (a dispatch then waited).
+    @Test func aChangeJustBeforeTheMinuteCarriesTheTurn() async throws {
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0, minimumUpdateInterval: .seconds(1)) }
+        try await withRunningBoards(board.service) {
+            let (turn, text) = try await board.nextTurn()
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 0.75)))
+            let written = board.clock()
+            // The standby list shows in the minute's second half: the picture changes before the turn.
+            try await board.database.setStatus(of: board.station.vehicle, to: .unavailable)
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) + 1.5)))
+            let sent = board.sink.frames.filter { $0.at >= written }
+            #expect(sent.count == 1, "frames after the change: \(sent.map { "\($0.texts) \($0.at.timeIntervalSince(turn))" })")
+            let change = try #require(sent.first)
+            #expect(change.at < turn && change.texts.contains(text), "\(change.texts) sent \(change.at.timeIntervalSince(turn)) s after the turn")
+        }
+    }
+
+    /// A BX-5K whose standby list scrolls (the card scrolls it itself) and whose data changes in
+    /// the second before the minute turns without changing its text: nothing is sent then, and the
+    /// minute's frame goes at the turn. The frames drawn then differ in pixels only, so there is
+    /// no change for the turn to come with.
+    @Test func dataThatChangesNoTextOfAFontCardCarriesNoTurn() async throws {
+        let board = try await IdleDoorBoard(FontCardRecorder.init)
+        try await withRunningBoards(board.service) {
+            let vehicle = board.station.vehicle
+            try await board.database.setCallSign(of: vehicle, to: "急救一二三四五六七八九十号")
+            let (turn, text) = try await board.nextTurn()
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 0.6)))
+            let written = board.clock()
+            // On standby still, since now: the standby list's text stays as it is.
+            try await board.database.setStatus(of: vehicle, to: .standby)
+            let sink = board.sink
+            let minute: (texts: [String], at: Date) = try await eventually("\(text) is sent", within: .seconds(3)) {
+                sink.frames.first { frame in frame.texts.contains(text) }
+            }
+            let timeline = sink.frames.filter { $0.at >= written }.map { "\($0.texts) \($0.at.timeIntervalSince(turn))" }
+            let early = sink.frames.filter { $0.at >= written && $0.at < turn }
+            #expect(early.isEmpty, "sent before the turn: \(timeline)")
+            #expect(minute.at >= turn && minute.at.timeIntervalSince(turn) < 0.25, "\(text) sent \(minute.at.timeIntervalSince(turn)) s after the turn: \(timeline)")
+        }
+    }
+
+    /// A font card whose interval is still running when the minute turns (a change sent more than
+    /// a second before the turn, and another held by the card's second until within it) shows
     /// the new minute as soon as its second is up. An HH:mm picture holds for a minute, so sending
     /// it off the second delays no later frame; it used to wait for the next whole second, up to
     /// a second more.
@@ -217,19 +264,23 @@ import WallboardTestKit
         let board = try await IdleDoorBoard { RecordingSink(clock: $0, minimumUpdateInterval: .seconds(1)) }
         try await withRunningBoards(board.service) {
             let (turn, text) = try await board.nextTurn()
-            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 0.75)))
+            let vehicle = board.station.vehicle
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 1.9)))
             let written = board.clock()
-            // The standby list shows in the minute's second half: the picture changes before the turn.
-            try await board.database.takeOutOfService(vehicle: board.station.vehicle)
+            try await board.database.setStatus(of: vehicle, to: .unavailable)
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) - 1.55)))
+            try await board.database.setStatus(of: vehicle, to: .standby)
             let sink = board.sink
-            let minute: (texts: [String], at: Date) = try await eventually("\(text) is sent", within: .seconds(3)) {
+            let minute: (texts: [String], at: Date) = try await eventually("\(text) is sent", within: .seconds(4)) {
                 sink.frames.first { frame in frame.texts.contains(text) }
             }
-            let change = try #require(sink.frames.first { $0.at >= written })
-            try #require(change.at < turn, "the change reached the board only \(change.at.timeIntervalSince(turn)) s after the turn: \(change.texts)")
-            let gap = minute.at.timeIntervalSince(change.at)
-            #expect(gap >= 0.99, "the minute's frame came \(gap) s after the frame before")
-            #expect(gap < 1.2, "the minute's frame waited \(gap) s after the frame before, \(minute.at.timeIntervalSince(turn)) s after the turn")
+            let changes = sink.frames.filter { $0.at >= written && $0.at < minute.at }
+            let timeline = sink.frames.filter { $0.at >= written }.map { "\($0.texts) \($0.at.timeIntervalSince(turn))" }
+            try #require(changes.count == 2, "the two changes were not sent before the minute: \(timeline)")
+            try #require(changes[1].at < turn && changes[1].at.timeIntervalSince(turn) > -1, "the second change was not held into the turn's second: \(timeline)")
+            let gap = minute.at.timeIntervalSince(changes[1].at)
+            #expect(gap >= 0.99, "the minute's frame came \(gap) s after the frame before: \(timeline)")
+            #expect(gap < 1.2, "the minute's frame waited \(gap) s after the frame before, \(minute.at.timeIntervalSince(turn)) s after the turn: \(timeline)")
         }
     }
 }

@@ -37,6 +37,54 @@ extension DeliveryPacingTests {
         }
     }
 
+    /// A BX-5K font card's sink (one update a second) that notes the texts of each frame that
+    /// wrote anything, and when.
+    final class FontCardRecorder: SentFrames {
+        let card: DriverSink
+        let clock: @Sendable () -> Date
+        private let sent = Mutex<[(texts: [String], at: Date)]>([])
+
+        init(clock: @escaping @Sendable () -> Date) throws {
+            card = try EmulatedLine("bx5k", clock: clock).sink
+            self.clock = clock
+        }
+
+        var frames: [(texts: [String], at: Date)] { sent.withLock { $0 } }
+        var deviceName: String { card.deviceName }
+        var takesCommands: Bool { false }
+        var resendInterval: Duration? { nil }
+        var minimumUpdateInterval: Duration? { card.minimumUpdateInterval }
+
+        func deliver(_ frame: Frame, at now: Date, previous: (frame: Frame, at: Date)?) async throws(SinkError) -> Int {
+            let at = clock()
+            let bytes = try await card.deliver(frame, at: now, previous: previous)
+            if bytes > 0 { sent.withLock { $0.append((frame.texts, at)) } }
+            return bytes
+        }
+
+        func showsTheSame(_ frame: Frame, as other: Frame) -> Bool { card.showsTheSame(frame, as: other) }
+        func nextChange(of frame: Frame, after now: Date) -> Date? { card.nextChange(of: frame, after: now) }
+        func setBrightness(_ level: Double) async throws(SinkError) -> Int { 0 }
+        func setClock(_ date: Date, timeZone: TimeZone) async throws(SinkError) -> Int { 0 }
+    }
+
+    /// A font card draws text in its own fonts: frames that differ only in pixels (a scroll the
+    /// card runs itself) show the same on it; not on a board that takes pixels.
+    @Test func aFontCardShowsFramesOfTheSameTextAlike() throws {
+        let text = TextArea(id: 1, rect: Rect(x: 0, y: 0, width: 192, height: 16), runs: [TextArea.Run("待命 急救一二三四五六七八号", colour: .green)])
+        let scrolled = Frame(bitmap: Bitmap(width: 192, height: 32, format: .bicolor), textAreas: [text])
+        var canvas = Canvas(width: 192, height: 32, format: .bicolor)
+        canvas.fill(Rect(x: 0, y: 0, width: 8, height: 8), .green)
+        let shifted = Frame(bitmap: canvas.bitmap, textAreas: [text])
+        var other = text
+        other.runs = [TextArea.Run("12月7日 星期一", colour: .amber)]
+        let fontCard = try EmulatedLine("bx5k").sink
+        #expect(fontCard.showsTheSame(shifted, as: scrolled))
+        #expect(!fontCard.showsTheSame(Frame(bitmap: canvas.bitmap, textAreas: [other]), as: scrolled))
+        let pixels = try EmulatedLine("tpm2").sink
+        #expect(!pixels.showsTheSame(shifted, as: scrolled))
+    }
+
     /// A C-Power card's sink that notes what the delivery loop prepares ahead, what it sends
     /// prepared and what it delivers as it comes.
     final class PreparingRecorder: PreparingSink, SentFrames {

@@ -128,12 +128,21 @@ struct DemoDatabase {
         }
     }
 
-    /// Takes `vehicle` out of service (unavailable) now: no longer on its station's standby list.
-    func takeOutOfService(vehicle: String) async throws {
+    /// Gives `vehicle` another call sign (a long one makes its station's standby list scroll).
+    func setCallSign(of vehicle: String, to callSign: String) async throws {
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE vehicles SET call_sign = ? WHERE id = ?", arguments: [callSign, vehicle])
+        }
+    }
+
+    /// Sets `vehicle`'s status now: `.unavailable` takes it off its station's standby list,
+    /// `.standby` puts it back.
+    func setStatus(of vehicle: String, to status: VehicleStatus) async throws {
         let queue = try DatabaseQueue(path: path)
         let now = Date().timeIntervalSince1970
         try await queue.write { db in
-            try db.execute(sql: "UPDATE vehicles SET status = 8, status_since = ? WHERE id = ?", arguments: [now, vehicle])
+            try db.execute(sql: "UPDATE vehicles SET status = ?, status_since = ? WHERE id = ?", arguments: [status.rawValue, now, vehicle])
         }
     }
 }

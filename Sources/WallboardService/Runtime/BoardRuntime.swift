@@ -132,20 +132,30 @@ final class BoardRuntime: Service, Sendable {
             }
             if message != nil { ahead = nil }
             let moment = ahead.map { max($0, now) } ?? now
-            // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
-            let dataMoment = state.snapshot?.dataTime(atWall: moment) ?? moment
-            let frame: Frame
-            // When the picture may next change by itself (nil: never), on the wall clock.
+            // The frame at wall-clock moment `wall`, and when its picture may next change by itself
+            // (nil: never), on the wall clock.
+            func draw(at wall: Date) -> (frame: Frame, changes: Date?)? {
+                // Clocks and timers run on the data's clock (a simulation may run faster than the wall's).
+                let dataMoment = state.snapshot?.dataTime(atWall: wall) ?? wall
+                // Drawn where it is, never copied, so that drawing changes its pixels in place.
+                guard let drawn = bound?.render(at: dataMoment).frame else { return nil }
+                return (drawn, bound?.nextChange(after: dataMoment).map { change in
+                    guard change > dataMoment else { return wall }
+                    return state.snapshot.map { $0.wallTime(atData: change) ?? wall } ?? change
+                })
+            }
+            var frame: Frame
             var changes: Date?
+            // The moment the frame shows: `moment`, or the turn it carries.
+            var shows = moment
             if let message {
                 frame = messageFrame(message.text)
                 changes = message.until
-            } else if let drawn = bound?.render(at: dataMoment).frame {
-                // Drawn where it is, never copied, so that drawing changes its pixels in place.
-                frame = drawn
-                changes = bound?.nextChange(after: dataMoment).map { change in
-                    guard change > dataMoment else { return moment }
-                    return state.snapshot.map { $0.wallTime(atData: change) ?? moment } ?? change
+            } else if let drawn = draw(at: moment) {
+                (frame, changes) = drawn
+                if staleSince == nil, let turn = turnCarried(after: moment, from: frame, since: lastFrame, changes: changes, draw: draw) {
+                    (frame, changes) = (turn.frame, turn.changes)
+                    shows = turn.moment
                 }
             } else {
                 return
@@ -156,7 +166,7 @@ final class BoardRuntime: Service, Sendable {
             metrics.framesRendered.increment()
             // A blinking area changes every half second: boards that take pixels see it only if drawn that often.
             let blinks = frame.textAreas.contains(where: \.blinks)
-            let next = tick(atOrAfter: changes, after: moment, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval)
+            let next = tick(atOrAfter: changes, after: shows, every: blinks ? min(frameInterval, .milliseconds(500)) : frameInterval)
             if frame != lastFrame {
                 lastFrame = frame
                 metrics.framesChanged.increment()
@@ -170,13 +180,36 @@ final class BoardRuntime: Service, Sendable {
             // A change known ahead (a clock's turn) is drawn a little before it and sent on time,
             // rather than drawn by every board at once as it comes; also a timer's next second,
             // when waking `drawAhead` before it still leaves a tenth of a second from now.
-            let drawsAhead = sink != nil && (changes.map { $0 > moment } ?? false) && next.timeIntervalSince(wallClock()) > drawAhead + 0.1
+            let drawsAhead = sink != nil && (changes.map { $0 > shows } ?? false) && next.timeIntervalSince(wallClock()) > drawAhead + 0.1
             let wake = drawsAhead ? next.addingTimeInterval(-drawAhead) : next
             asleep = (wake, now, message, drawsAhead ? next : nil)
             // Asleep until then, or until the bell rings for new data, a message or an override.
             await monitor.renderBell.wait(until: instant(of: wake))
             ahead = drawsAhead && wallClock() >= wake ? next : nil
         }
+    }
+
+    /// A controller that takes one frame an interval (a font card) and is sent a change (new
+    /// data, an alert's end) within an interval before what it shows next turns (the minute of
+    /// an HH:mm clock) would take the turn only when that interval is up, late, and spend the
+    /// interval after it: a dispatch then could wait for it. When what it shows at the turn then
+    /// holds for an interval, the change is drawn as at the turn instead: one frame, the turn
+    /// shown up to an interval early. Nil otherwise (a timer turns again within the interval).
+    private func turnCarried(
+        after moment: Date, from frame: Frame, since lastFrame: Frame?, changes: Date?, draw: (Date) -> (frame: Frame, changes: Date?)?
+    ) -> (frame: Frame, changes: Date?, moment: Date)? {
+        guard let sink, let interval = sink.minimumUpdateInterval?.inSeconds, let changes, !(lastFrame.map { sink.showsTheSame(frame, as: $0) } ?? false) else { return nil }
+        let turn = tick(atOrAfter: changes, after: moment, every: frameInterval)
+        guard turn.timeIntervalSince(moment) < interval, let atTurn = draw(turn), !sink.showsTheSame(atTurn.frame, as: frame) else { return nil }
+        // Frames go on this board's ticks: what it would be sent until the interval after the turn is up.
+        var later = atTurn.changes
+        while let change = later, change.timeIntervalSince(turn) <= interval {
+            let next = tick(atOrAfter: change, after: turn, every: frameInterval)
+            guard next.timeIntervalSince(turn) <= interval else { break }
+            guard let drawn = draw(next), sink.showsTheSame(drawn.frame, as: atTurn.frame) else { return nil }
+            later = drawn.changes.map { max($0, next.addingTimeInterval(frameInterval.inSeconds)) }
+        }
+        return (atTurn.frame, atTurn.changes, turn)
     }
 
     private func recordDrawn(_ generation: Int, _ drawnGeneration: inout Int?) {

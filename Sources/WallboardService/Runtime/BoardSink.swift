@@ -40,6 +40,9 @@ protocol BoardSink: Sendable {
     func unshowableCharacters(in text: String) -> [Character]
     /// The same for all the text areas of `frame`.
     func substitutions(in frame: Frame) -> [Character]
+    /// Whether the device shows `frame` as it shows `other`: a controller that draws in its own
+    /// fonts is sent text areas, not pixels (a scroll it runs itself is the same text).
+    func showsTheSame(_ frame: Frame, as other: Frame) -> Bool
     /// Gives the board back to what it shows without the service, once, as the service stops.
     func farewell() async
     /// Keeps the device's session alive while nothing else is sent (Huidu's heartbeat); the
@@ -55,6 +58,7 @@ extension BoardSink {
     func nextChange(of frame: Frame, after now: Date) -> Date? { nil }
     func unshowableCharacters(in text: String) -> [Character] { [] }
     func substitutions(in frame: Frame) -> [Character] { [] }
+    func showsTheSame(_ frame: Frame, as other: Frame) -> Bool { frame == other }
     func farewell() async {}
     var minimumUpdateInterval: Duration? { nil }
     var switchesScreen: Bool { false }
@@ -180,6 +184,10 @@ final class DriverSink: PreparingSink {
 
     func substitutions(in frame: Frame) -> [Character] {
         driver.substitutions(in: frame)
+    }
+
+    func showsTheSame(_ frame: Frame, as other: Frame) -> Bool {
+        driver.repertoire == nil ? frame == other : frame.textAreas == other.textAreas
     }
 
     /// One delivery as the link's policy allows; a board that does not take it is left as it is.
