@@ -13,7 +13,8 @@ struct SoakCommand: AsyncParsableCommand {
         commandName: "soak",
         abstract: "Run a simulated dispatch day at high speed through the service and emulated door boards; check nothing leaks or gets lost.",
         discussion: """
-            Prints one JSON line with the figures and exits non-zero if resident memory grew by more than \
+            Prints one JSON line with the figures (each kind's slowest dispatches named, with their boards' indices \
+            in the arrival log that --keep-fleet-log keeps) and exits non-zero if resident memory grew by more than \
             --memory-growth MB from the first quarter of the run to the last, if open descriptors grew by more than two, or \
             if any dispatch never showed on a board of its station.
             """
@@ -36,7 +37,16 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: "Seconds between samples of memory and descriptors.")
     var sample = 5.0
 
+    @OptionGroup var fleetLog: FleetLogOption
+
+    /// How many of each kind's slowest dispatches the figures name.
+    static let slowestListed = 5
+
     func run() async throws {
+        try await fleetLog.keepingLogs { try await soak() }
+    }
+
+    private func soak() async throws {
         guard boards >= 2, hours > 0, speed >= 1 else { throw ValidationError("--boards must be at least 2, --hours above 0, --speed at least 1") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wallboard-soak-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -96,7 +106,7 @@ struct SoakCommand: AsyncParsableCommand {
         let dispatches = try await Self.dispatches(database: database)
         let boardsOfStation = fleet.boardsOfStation(stations)
         var lost: [String] = []
-        var delays: [FleetModel: [Double]] = [:]
+        var delays: [FleetModel: [(milliseconds: Double, dispatch: String)]] = [:]
         var checked = 0
         for dispatch in dispatches where dispatch.wallTime > started.timeIntervalSince1970 + 5 {
             checked += 1
@@ -104,7 +114,8 @@ struct SoakCommand: AsyncParsableCommand {
                 let boardsOfKind = (boardsOfStation[dispatch.station] ?? []).filter { fleet.model(of: $0) == model }
                 let shown = arrivals.firstShown(prefix: dispatch.callSign, on: boardsOfKind, after: dispatch.wallTime - 1)
                 if let shown, shown - dispatch.wallTime < 15 {
-                    delays[model, default: []].append((shown - dispatch.wallTime) * 1000)
+                    let named = "\(dispatch.task) \(dispatch.callSign) at \(dispatch.station), committed \(String(format: "%.3f", dispatch.wallTime)), boards \(boardsOfKind.map(String.init).joined(separator: ","))"
+                    delays[model, default: []].append(((shown - dispatch.wallTime) * 1000, named))
                 } else {
                     lost.append("\(dispatch.task) (\(dispatch.callSign) at \(dispatch.station) on \(model.rawValue))")
                 }
@@ -125,7 +136,11 @@ struct SoakCommand: AsyncParsableCommand {
             "rss_mb_and_descriptors_over_time": Self.overTime(samples),
             "dispatches_checked": checked, "dispatches_lost": lost.count,
             "dispatch_to_board": Dictionary(uniqueKeysWithValues: fleet.models.map { model in
-                (model.described, percentiles(delays[model] ?? []))
+                (model.described, percentiles((delays[model] ?? []).map(\.milliseconds)))
+            }),
+            "slowest_dispatches": Dictionary(uniqueKeysWithValues: fleet.models.map { model in
+                let slowest = (delays[model] ?? []).sorted { $0.milliseconds > $1.milliseconds }.prefix(Self.slowestListed)
+                return (model.described, slowest.map { "\(($0.milliseconds * 10).rounded() / 10) ms: \($0.dispatch)" })
             }),
         ]
         FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]) + Data("\n".utf8))

@@ -67,6 +67,18 @@ import WallboardTestKit
         #expect(refused.errors.contains("the fleet plays bx5k, cpower, not 'huidu'"), "\(refused.errors)")
     }
 
+    @Test func aFleetsLogIsKeptOnlyInADirectoryThatExists() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let workshop = WallboardProgram.executable.deletingLastPathComponent().appendingPathComponent("wallboard-dev")
+        let missing = directory.appendingPathComponent("missing").path
+        for command in [["soak"], ["bench", "--case", "service-200-emulated-boards"]] {
+            let refused = try WallboardProgram.run(command + ["--keep-fleet-log", missing], in: directory, program: workshop)
+            #expect(refused.status != 0)
+            #expect(refused.errors.contains("--keep-fleet-log: \(missing) is not a directory"), "\(command): \(refused.errors)")
+        }
+    }
+
     @Test func configurationWithAnErrorIsNamedAndExitsNonZero() throws {
         let finished = try Self.serveCheck("""
             centre: 测试中心

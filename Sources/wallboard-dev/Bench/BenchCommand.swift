@@ -15,6 +15,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "List the case names and exit.")
     var list = false
 
+    @OptionGroup var fleetLog: FleetLogOption
+
     func run() async throws {
         let cases = BenchCatalog.all.filter { prefix.map($0.name.hasPrefix) ?? true }
         if list {
@@ -22,11 +24,13 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         if cases.isEmpty { throw ValidationError("no benchmark case starts with '\(prefix ?? "")'; see --list") }
-        for benchCase in cases {
-            var result = try await benchCase.run()
-            result["case"] = benchCase.name
-            let line = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-            FileHandle.standardOutput.write(line + Data("\n".utf8))
+        try await fleetLog.keepingLogs {
+            for benchCase in cases {
+                var result = try await benchCase.run()
+                result["case"] = benchCase.name
+                let line = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+                FileHandle.standardOutput.write(line + Data("\n".utf8))
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Glibc
 
@@ -83,6 +84,10 @@ final class EmulatorFleet {
     /// The boards' process, for measuring what it uses.
     var processIdentifier: Int32 { process.processIdentifier }
 
+    /// Where `stop` copies the boards' arrival log (`--keep-fleet-log`), to trace a slow figure
+    /// afterwards; nil: it goes with the run's directory.
+    @TaskLocal static var logsKeptIn: URL?
+
     /// Stops the boards and returns what reached each of them, and when.
     func stop() async throws -> FleetArrivals {
         try input.fileHandleForWriting.close()
@@ -95,6 +100,11 @@ final class EmulatorFleet {
             try await Task.sleep(for: .milliseconds(20))
         }
         guard process.terminationStatus == 0 else { throw FleetError("wallboard-dev emulate-fleet ended with status \(process.terminationStatus)") }
+        if let directory = Self.logsKeptIn {
+            let kept = directory.appendingPathComponent("fleet-arrivals-\(Int(Date().timeIntervalSince1970)).tsv")
+            try FileManager.default.copyItem(atPath: logPath, toPath: kept.path)
+            FileHandle.standardError.write(Data("the boards' arrival log: \(kept.path)\n".utf8))
+        }
         return try FleetArrivals(log: String(contentsOfFile: logPath, encoding: .utf8))
     }
 
@@ -198,6 +208,25 @@ enum ProcessResources {
         let fields = stat[afterName.upperBound...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// `--keep-fleet-log DIR` of the commands that drive a fleet (bench, soak).
+struct FleetLogOption: ParsableArguments {
+    @Option(name: .customLong("keep-fleet-log"), help: "Copy each emulated fleet's arrival log (board, Unix time of arrival, area, text) into this directory, to trace a slow figure.")
+    var directory: String?
+
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        if let directory, !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--keep-fleet-log: \(directory) is not a directory")
+        }
+    }
+
+    /// Runs `body` with the fleets it starts keeping their logs in `directory`, if given.
+    func keepingLogs(_ body: () async throws -> Void) async throws {
+        guard let directory else { return try await body() }
+        try await EmulatorFleet.$logsKeptIn.withValue(URL(fileURLWithPath: directory)) { try await body() }
     }
 }
 
