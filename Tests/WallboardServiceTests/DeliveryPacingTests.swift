@@ -230,6 +230,31 @@ import WallboardTestKit
         }
     }
 
+    /// A font card whose alert ends by itself just before the minute turns (the vehicle left its
+    /// station the hold before) is sent the idle picture with the new minute, by the turn: an
+    /// alert's end is drawn on the board's tick after it, here the turn itself, so the minute is
+    /// not held a second behind it. (It passes without the turn carried, too: only a frame off
+    /// the ticks, new data, needs that.)
+    @Test func anAlertThatEndsJustBeforeTheMinuteGoesWithTheMinute() async throws {
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0, minimumUpdateInterval: .seconds(1)) }
+        try await withRunningBoards(board.service) {
+            let (turn, text) = try await board.nextTurn()
+            let departed = turn.addingTimeInterval(-30.2)
+            try await board.database.dispatch(vehicle: board.station.vehicle, at: departed.addingTimeInterval(-60), departedAt: departed)
+            let (callSign, name, sink) = (board.station.callSign, board.station.name, board.sink)
+            let _: (texts: [String], at: Date) = try await eventually("the alert is sent", within: .seconds(4)) {
+                sink.frames.first { frame in frame.texts.first?.hasPrefix(callSign) ?? false }
+            }
+            try await Task.sleep(for: .seconds(max(0, turn.timeIntervalSince(board.clock()) + 1.5)))
+            let around = sink.frames.filter { frame in frame.at >= turn.addingTimeInterval(-2) }
+            let timeline = around.map { frame in "\(frame.texts) \(frame.at.timeIntervalSince(turn))" }
+            let idleFrames = around.filter { frame in frame.texts.first == name }
+            let idle = try #require(idleFrames.first, "\(timeline)")
+            #expect(idle.texts.contains(text), "the alert's end went without the minute: \(timeline)")
+            #expect(idle.at.timeIntervalSince(turn) < 0.25, "the idle picture came \(idle.at.timeIntervalSince(turn)) s after the turn: \(timeline)")
+        }
+    }
+
     /// A BX-5K whose standby list scrolls (the card scrolls it itself) and whose data changes in
     /// the second before the minute turns without changing its text: nothing is sent then, and the
     /// minute's frame goes at the turn. The frames drawn then differ in pixels only, so there is

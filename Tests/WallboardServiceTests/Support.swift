@@ -111,20 +111,25 @@ struct DemoDatabase {
         }
     }
 
-    /// Dispatches `vehicle` to a new incident now (`incident`, with its task `incident`-T;
-    /// priority 1 is 危重, critical).
-    func dispatch(vehicle: String, incident: String = "TEST-1", priority: Int = 1) async throws {
+    /// Dispatches `vehicle` to a new incident (`incident`, with its task `incident`-T; priority 1
+    /// is 危重, critical) at `moment`, now by default; with `departedAt`, it left the station then.
+    func dispatch(vehicle: String, incident: String = "TEST-1", priority: Int = 1, at moment: Date = Date(), departedAt: Date? = nil) async throws {
         let queue = try DatabaseQueue(path: path)
-        let now = Date().timeIntervalSince1970
+        let now = moment.timeIntervalSince1970
+        let departed = departedAt?.timeIntervalSince1970
+        let status = departed == nil ? VehicleStatus.orderReceived : .enRoute
         try await queue.write { db in
             try db.execute(sql: """
                 INSERT INTO incidents (id, received_at, answered_at, dispatched_at, priority, category, complaint, incident_address, pickup_address)
                 VALUES (?, ?, ?, ?, ?, '疾病', '胸痛', '测试路1号', '测试路1号东门')
                 """, arguments: [incident, now - 60, now - 55, now, priority])
             let task = incident + "-T"
-            try db.execute(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at) VALUES (?, ?, ?, ?)", arguments: [task, incident, vehicle, now])
-            try db.execute(sql: "UPDATE vehicles SET status = 1, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?", arguments: [now, incident, task, vehicle])
+            try db.execute(sql: "INSERT INTO vehicle_tasks (id, incident_id, vehicle_id, dispatched_at, departed_at) VALUES (?, ?, ?, ?, ?)", arguments: [task, incident, vehicle, now, departed])
+            try db.execute(sql: "UPDATE vehicles SET status = ?, status_since = ?, incident_id = ?, task_id = ? WHERE id = ?", arguments: [status.rawValue, departed ?? now, incident, task, vehicle])
             try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, 1, ?, ?, ?)", arguments: [vehicle, now, incident, task])
+            if let departed {
+                try db.execute(sql: "INSERT INTO vehicle_status_log (vehicle_id, status, at, incident_id, task_id) VALUES (?, 2, ?, ?, ?)", arguments: [vehicle, departed, incident, task])
+            }
         }
     }
 
