@@ -190,8 +190,9 @@ final class BoardRuntime: Service, Sendable {
     }
 
     /// A controller that takes one frame an interval (a font card) and is sent a change (new
-    /// data, an alert's end) within an interval before what it shows next turns (the minute of
-    /// an HH:mm clock) would take the turn only when that interval is up, late, and spend the
+    /// data, drawn as it comes: a change that comes by itself, an alert's end, is drawn on the
+    /// tick after it) within an interval before what it shows next turns (the minute of an HH:mm
+    /// clock) would take the turn only when that interval is up, late, and spend the
     /// interval after it: a dispatch then could wait for it. When what it shows at the turn then
     /// holds for an interval, the change is drawn as at the turn instead: one frame, the turn
     /// shown up to an interval early. Nil otherwise (a timer turns again within the interval).

@@ -101,7 +101,8 @@ final class EmulatorFleet {
         }
         guard process.terminationStatus == 0 else { throw FleetError("wallboard-dev emulate-fleet ended with status \(process.terminationStatus)") }
         if let directory = Self.logsKeptIn {
-            let kept = directory.appendingPathComponent("fleet-arrivals-\(Int(Date().timeIntervalSince1970)).tsv")
+            // The fleet's process id tells apart two fleets stopping in the same second.
+            let kept = directory.appendingPathComponent("fleet-arrivals-\(Int(Date().timeIntervalSince1970))-\(process.processIdentifier).tsv")
             try FileManager.default.copyItem(atPath: logPath, toPath: kept.path)
             FileHandle.standardError.write(Data("the boards' arrival log: \(kept.path)\n".utf8))
         }
