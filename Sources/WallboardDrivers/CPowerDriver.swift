@@ -17,6 +17,55 @@ struct CPowerDriver: BoardDriver {
     var blinking: BlinkHandling { .byController }
 
     func messages(for frame: Frame, previous: Frame?) throws -> [[UInt8]] {
+        try messages(for: frame, previous: previous, unchanged: ==) { .windowText(windowText($0, window: $1)) }
+    }
+
+    /// A turning area (the idle board's date and standby line, the alert's address and
+    /// complaint) is sent at a turn of its pages as rich text the card pages itself, and not
+    /// again while the frames show what the card does: an idle board's half-minute turns then
+    /// take no packet, and its minute only the clock's window. A line that changed between
+    /// turns (an alert's end, the standby list) goes at once as its page only, and as its loop
+    /// `CountingPages.loopLead` before the next turn, not with the turn's frame: the minute's
+    /// turn, when every board's clock goes at once, stays one packet a card.
+    func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]] {
+        if previous == nil { pages = CountingPages() }
+        let frame = CountingPages.slotted(frame)
+        var sent = pages
+        sent.keep(ids: Set(frame.textAreas.map(\.id)))
+        let messages = try messages(for: frame, previous: previous.map(CountingPages.slotted)) { area, before in
+            CountingPages.turnsByItself(area) ? sent.shows(area, at: now) && !sent.loopDue(area, at: now) : area == before
+        } text: { area, window in
+            guard CountingPages.turnsByItself(area) else {
+                sent.forget(area.id)
+                return .windowText(windowText(area, window: window))
+            }
+            if let looped = turningText(area, window: window, at: now) {
+                sent.recordTurning(area, loop: looped.loop, at: now)
+                return .richText(looped.text)
+            }
+            let ahead = loopAhead(of: area, after: now)
+            sent.recordTurning(area, loop: [], at: now, loopAhead: ahead.flatMap { turningText(area, window: window, at: $0) == nil ? nil : $0 })
+            return .windowText(windowText(area, window: window))
+        }
+        pages = sent
+        return messages
+    }
+
+    /// `CountingPages.loopLead` before the turning area's next turn after `now`.
+    func loopAhead(of area: TextArea, after now: Date) -> Date? {
+        guard let turning = area.turning, turning.seconds > 0 else { return nil }
+        let moment = now.timeIntervalSince1970
+        var ahead = moment + turning.seconds - turning.sinceTurn(at: moment) - CountingPages.loopLead
+        if ahead <= moment { ahead += turning.seconds }
+        return Date(timeIntervalSince1970: ahead)
+    }
+
+    /// The packets that make the card show `frame` where it shows `previous`: the text of each
+    /// window not `unchanged`; or, where the areas' places changed, a new split and every
+    /// window's text.
+    private func messages(
+        for frame: Frame, previous: Frame?, unchanged: (_ area: TextArea, _ before: TextArea) -> Bool, text: (TextArea, UInt8) throws -> CPowerCommand
+    ) throws -> [[UInt8]] {
         let areas = frame.textAreas.sorted { $0.id < $1.id }
         guard areas.count <= CPower.maximumWindows else {
             throw DriverError("the layout has \(areas.count) text areas; a C-Power CP5200 splits into at most \(CPower.maximumWindows) windows")
@@ -26,15 +75,90 @@ struct CPowerDriver: BoardDriver {
         // Windows are places, not slots: another slot's page in the same place (the door board's
         // date and standby turning each half minute) is new text in that window, not a new split.
         if let before, before.map(\.rect) == areas.map(\.rect) {
-            return try areas.enumerated().filter { index, area in before[index] != area }.map { index, area in
-                try encode(.windowText(windowText(area, window: UInt8(index))))
+            return try areas.enumerated().filter { index, area in !unchanged(area, before[index]) }.map { index, area in
+                try encode(text(area, UInt8(index)))
             }
         }
         var messages = [try encode(.splitWindows(areas.map(\.rect)))]
         for (index, area) in areas.enumerated() {
-            messages.append(try encode(.windowText(windowText(area, window: UInt8(index)))))
+            messages.append(try encode(text(area, UInt8(index))))
         }
         return messages
+    }
+
+    /// A turning area as rich text, with the loop of pages the card then shows: its pages from
+    /// the one showing now, each as the screens of lines that fit the window in the card's font,
+    /// in its own colours; every screen shown for the same stay, the turning's seconds shared
+    /// among the most screens a page takes (a page of fewer shows each of its screens longer).
+    /// Sent within `CountingPages.turnTolerance` after a turn, so that the card turns with the
+    /// frames; or from the next page, as close before a turn (the loop ahead of it). Nil (sent as
+    /// pure text, its page only) off a turn, where the frame does not show the wall clock's page
+    /// (a simulated day), where the pages differ in font or alignment, a colour is not one rich
+    /// text has (`richColour`), the stay is not whole seconds or shorter than `shortestStay`, or
+    /// the loop does not fit a packet. No document says that a card pages a window's lines by the
+    /// stay time and loops them (the emulator assumes it); that needs a card.
+    func turningText(_ area: TextArea, window: UInt8, at now: Date) -> (text: CPowerRichText, loop: [[TextArea.Run]])? {
+        guard let turning = area.turning, !turning.pages.isEmpty else { return nil }
+        let moment = now.timeIntervalSince1970
+        let shown = turning.page(at: moment)
+        let sinceTurn = turning.sinceTurn(at: moment)
+        guard turning.pages.indices.contains(shown), turning.pages[shown].runs == area.runs,
+              sinceTurn < CountingPages.turnTolerance || turning.seconds - sinceTurn < CountingPages.turnTolerance,
+              turning.seconds == turning.seconds.rounded(), (1...Double(UInt16.max)).contains(turning.seconds),
+              turning.pages.allSatisfy({ $0.fontHeight == area.fontHeight && $0.alignment == area.alignment })
+        else { return nil }
+        let first = sinceTurn < CountingPages.turnTolerance ? shown : shown + 1
+        let loop = turning.pages.indices.map { turning.pages[(first + $0) % turning.pages.count].runs }
+        let fontSize = CPower.fontSizeCode(forHeight: area.fontHeight)
+        // Each page as the screens of lines the window shows at once; a page of fewer screens
+        // than the longest shows each of its screens for a whole share of the turn.
+        let perScreen = max(1, area.rect.height / CPower.fontHeights[Int(fontSize)])
+        let screens = loop.map { page in
+            let lines = FontCardDriver.pages(of: showable(page), width: area.rect.width) { CPower.advance(of: $0, fontSize: fontSize) }
+            return stride(from: 0, to: lines.count, by: perScreen).map { start in
+                (start..<(start + perScreen)).map { lines.indices.contains($0) ? lines[$0] : [] }
+            }
+        }
+        let slots = screens.map(\.count).max() ?? 1
+        let stay = turning.seconds / Double(slots)
+        guard stay == stay.rounded(), slots == 1 || stay >= Self.shortestStay else { return nil }
+        var runs: [CPowerRichText.Run] = []
+        for page in screens {
+            for slot in 0..<slots {
+                for line in page[slot * page.count / slots] {
+                    if !runs.isEmpty { runs[runs.count - 1].text += "\n" }
+                    for run in line where !run.text.isEmpty {
+                        guard let colour = richColour(run.colour) else { return nil }
+                        runs.append(CPowerRichText.Run(colour: colour, fontSize: fontSize, text: run.text))
+                    }
+                    if runs.isEmpty { runs.append(CPowerRichText.Run(colour: .red, fontSize: fontSize, text: "")) }
+                }
+            }
+        }
+        let text = CPowerRichText(window: window, horizontal: horizontal(area.alignment), staySeconds: UInt16(stay), runs: runs)
+        guard (try? encode(.richText(text))) != nil else { return nil }
+        return (text, loop)
+    }
+
+    /// The least time a screen of a page that takes several is shown in a loop: the hold of text
+    /// that is paged to be read.
+    static let shortestStay = 2.0
+
+    /// The rich-text colour the panel shows as the layout's: on a single-colour panel red (any
+    /// colour lights it), on a red and green panel its red, green or amber (yellow); on a
+    /// full-colour panel only a colour of fully lit or dark channels, nil for others.
+    func richColour(_ colour: Color) -> CPowerColour? {
+        switch format {
+        case .mono: .red
+        case .bicolor:
+            switch PixelFormat.bicolor.value(for: colour) {
+            case PixelFormat.bicolorRed: .red
+            case PixelFormat.bicolorGreen: .green
+            case PixelFormat.bicolorAmber: .yellow
+            default: nil
+            }
+        case .rgb: CPowerColour(exactly: colour.rgb)
+        }
     }
 
     /// The area as one window's pure text: characters GBK lacks replaced by the placeholder, in

@@ -50,6 +50,9 @@ public struct CountingPages: Sendable {
         /// The pages in the order the board loops through them from `sentAt`, each for the
         /// turning's seconds; empty when the area went as plain text, its page only.
         var loop: [[TextArea.Run]]
+        /// When an area sent as plain text is to be sent as its loop, ahead of its next turn;
+        /// nil where it waits for the frame of the turn (or went as its loop).
+        var loopAhead: Date?
 
         /// What the board shows at `moment`.
         func shown(at moment: Date) -> [TextArea.Run] {
@@ -62,13 +65,17 @@ public struct CountingPages: Sendable {
     var turned: [Int: Turned] = [:]
 
     /// How far from a turn a loop may be sent, and so how far the board's pages may turn after
-    /// the frames'.
+    /// the frames' (or before them, for a loop sent ahead of its turn).
     static let turnTolerance = 0.5
+    /// How long before a turn a loop goes ahead of the turn's frame (`Turned.loopAhead`): within
+    /// `turnTolerance` when it is sent a little late.
+    static let loopLead = 0.4
 
     public init() {}
 
-    /// When the board's pages must be sent again; nil when it runs none.
-    public var refillDue: Date? { sent.values.compactMap(\.refillDue).min() }
+    /// When the board's pages must be sent again (a refill, or a loop ahead of a turn); nil when
+    /// none must.
+    public var refillDue: Date? { (sent.values.compactMap(\.refillDue) + turned.values.compactMap(\.loopAhead)).min() }
 
     /// What `counting` shows at each whole second of the wall clock from `now`'s, `count` of them.
     static func pages(of counting: TextArea.Counting, from now: Date, count: Int) -> [[TextArea.Run]] {
@@ -100,15 +107,33 @@ public struct CountingPages: Sendable {
     /// and the board shows the frame's page now or within a second either side (a frame drawn
     /// for a turn may come a little before or after the board turns).
     func shows(_ area: TextArea, at now: Date) -> Bool {
-        guard let last = turned[area.id] else { return false }
-        var alike = area
-        alike.runs = last.area.runs
-        guard alike == last.area else { return false }
+        // The pages hold every page's text, colours and motion: a page that moves to be read
+        // beside one that is still is the same loop on either page.
+        guard let last = turned[area.id], last.area.turning == area.turning, last.area.rect == area.rect else { return false }
         return [0, -1, 1].contains { last.shown(at: now.addingTimeInterval($0)) == area.runs }
     }
 
-    mutating func recordTurning(_ area: TextArea, loop: [[TextArea.Run]], at now: Date) {
-        turned[area.id] = Turned(area: area, sentAt: now, loop: loop)
+    /// A turning area a card can loop: one that does not blink (a blink is a loop of its own).
+    static func turnsByItself(_ area: TextArea) -> Bool { area.turning != nil && !area.blinks }
+
+    /// `frame` with each turning area under its first page's id, whichever page it shows: a
+    /// turn of its pages is then a change of that area's text, not of the set of areas.
+    static func slotted(_ frame: Frame) -> Frame {
+        guard frame.textAreas.contains(where: { $0.turning != nil }) else { return frame }
+        var slotted = frame
+        for index in slotted.textAreas.indices {
+            if let first = slotted.textAreas[index].turning?.pages.first { slotted.textAreas[index].id = first.id }
+        }
+        return slotted
+    }
+
+    /// Whether the turning area went as plain text and its loop is due now (`Turned.loopAhead`).
+    func loopDue(_ area: TextArea, at now: Date) -> Bool {
+        turned[area.id]?.loopAhead.map { now >= $0 } ?? false
+    }
+
+    mutating func recordTurning(_ area: TextArea, loop: [[TextArea.Run]], at now: Date, loopAhead: Date? = nil) {
+        turned[area.id] = Turned(area: area, sentAt: now, loop: loop, loopAhead: loopAhead)
     }
 
     mutating func keep(ids: Set<Int>) {

@@ -29,11 +29,11 @@ struct FontCardDriver: BoardDriver {
     /// loop the card runs, and not again while the frames show what the card does.
     func messages(for frame: Frame, previous: Frame?, at now: Date, pages: inout CountingPages) throws -> [[UInt8]] {
         if previous == nil { pages = CountingPages() }
-        let frame = Self.slotted(frame)
+        let frame = CountingPages.slotted(frame)
         var sent = pages
         sent.keep(ids: Set(frame.textAreas.map(\.id)))
         func unchanged(_ area: TextArea, _ before: TextArea) -> Bool {
-            if Self.turnsByItself(area) { return sent.shows(area, at: now) }
+            if CountingPages.turnsByItself(area) { return sent.shows(area, at: now) }
             guard area.counting != nil else { return area == before }
             switch sent.sending(area, at: now) {
             case .nothing: return true
@@ -41,10 +41,10 @@ struct FontCardDriver: BoardDriver {
             case .plain: return area == before
             }
         }
-        let messages = try messages(for: frame, previous: previous.map(Self.slotted), unchanged: unchanged, keeps: { area, before in
+        let messages = try messages(for: frame, previous: previous.map(CountingPages.slotted), unchanged: unchanged, keeps: { area, before in
             area.timeline != nil && unchanged(area, before)
         }, send: { area, index in
-            if Self.turnsByItself(area) {
+            if CountingPages.turnsByItself(area) {
                 let looped = try turningArea(area, index: index, at: now)
                 sent.recordTurning(area, loop: looped?.loop ?? [], at: now)
                 return looped?.area ?? onbonArea(area, index: index)
@@ -63,20 +63,6 @@ struct FontCardDriver: BoardDriver {
         })
         pages = sent
         return messages
-    }
-
-    /// A turning area the card can loop: one that does not blink (a blink is a loop of its own).
-    static func turnsByItself(_ area: TextArea) -> Bool { area.turning != nil && !area.blinks }
-
-    /// `frame` with each turning area under its first page's id, whichever page it shows: a
-    /// turn of its pages is then a change of that area's text, not of the set of areas.
-    static func slotted(_ frame: Frame) -> Frame {
-        guard frame.textAreas.contains(where: { $0.turning != nil }) else { return frame }
-        var slotted = frame
-        for index in slotted.textAreas.indices {
-            if let first = slotted.textAreas[index].turning?.pages.first { slotted.textAreas[index].id = first.id }
-        }
-        return slotted
     }
 
     /// The updates that make the card show `frame` where it shows `previous`: the areas not

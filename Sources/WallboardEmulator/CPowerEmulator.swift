@@ -41,7 +41,7 @@ public struct CPowerEmulator: BoardEmulator {
     /// The windows the screen is split into; empty while the card plays its stored programs.
     public private(set) var windows: [Rect] = []
     /// Each window's text, by window number.
-    public private(set) var texts: [UInt8: CPowerWindowText] = [:]
+    public private(set) var texts: [UInt8: CPowerWindowContent] = [:]
     private var writtenAt: [UInt8: ContinuousClock.Instant] = [:]
     public private(set) var brightness: [UInt8]?
     /// The time last set; the emulator's clock does not run by itself.
@@ -124,9 +124,9 @@ public struct CPowerEmulator: BoardEmulator {
             texts.removeAll()
             writtenAt.removeAll()
         case .windowText(let text):
-            guard Int(text.window) < windows.count else { return CPower.ReturnCode.windowOutOfRange }
-            texts[text.window] = text
-            writtenAt[text.window] = configuration.clock()
+            return write(.pure(text))
+        case .richText(let text):
+            return write(.rich(text))
         case .resumePrograms:
             windows.removeAll()
             texts.removeAll()
@@ -141,10 +141,18 @@ public struct CPowerEmulator: BoardEmulator {
         return CPower.ReturnCode.success
     }
 
+    private mutating func write(_ content: CPowerWindowContent) -> UInt8 {
+        guard Int(content.window) < windows.count else { return CPower.ReturnCode.windowOutOfRange }
+        texts[content.window] = content
+        writtenAt[content.window] = configuration.clock()
+        return CPower.ReturnCode.success
+    }
+
     private func describe(_ command: CPowerCommand) -> String {
         switch command {
         case .splitWindows(let split): "windows " + split.map(\.description).joined(separator: ", ")
         case .windowText(let text): "window \(text.window) \"\(text.text)\""
+        case .richText(let text): "window \(text.window) rich text \"\(text.text)\""
         case .resumePrograms: "back to the stored programs"
         case .brightness(let levels): "brightness \(levels.map(String.init).joined(separator: " "))"
         case .setTime(let time): "time \(time.year)-\(time.month)-\(time.day) \(time.hour):\(time.minute):\(time.second)"
@@ -152,16 +160,24 @@ public struct CPowerEmulator: BoardEmulator {
         }
     }
 
-    /// The lines of `text` the window shows at `now`: all of them when they fit its height;
-    /// otherwise a page of as many as fit, each page shown for the text's stay time in turn, as
-    /// the card turns pages.
-    private func page(of text: CPowerWindowText, in window: Rect, fontHeight: Int, now: ContinuousClock.Instant) -> [String] {
-        let lines = text.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let perPage = max(1, window.height / max(1, fontHeight))
+    /// The lines of `content` the window shows at `now`: all of them when they fit its height;
+    /// otherwise a page of as many as fit (of its tallest font), each page shown for the text's
+    /// stay time in turn, from the page it arrived with and back to it after the last. No source
+    /// says how a card pages a window's text, nor that it loops; this is the assumption.
+    private func page(of content: CPowerWindowContent, in window: Rect, now: ContinuousClock.Instant) -> [[TextRun]] {
+        let lines = content.lines
+        let tallest = lines.joined().map(\.fontHeight).max() ?? CPower.fontHeights[0]
+        let perPage = max(1, window.height / max(1, tallest))
         guard lines.count > perPage else { return lines }
         let pages = stride(from: 0, to: lines.count, by: perPage).map { Array(lines[$0..<min($0 + perPage, lines.count)]) }
-        let shown = writtenAt[text.window].map { Int((now - $0) / .seconds(max(1, Int(text.staySeconds)))) } ?? 0
+        let shown = writtenAt[content.window].map { Int((now - $0) / .seconds(max(1, Int(content.staySeconds)))) } ?? 0
         return pages[shown % pages.count]
+    }
+
+    /// The lines window `number` shows now, as `render` draws them; nil for a window without text.
+    public func shownLines(of number: UInt8) -> [String]? {
+        guard Int(number) < windows.count, let content = texts[number] else { return nil }
+        return page(of: content, in: windows[Int(number)], now: configuration.clock()).map { $0.map(\.text).joined() }
     }
 
     /// The windows' text drawn with the board's fonts at the size code's height; a dark screen
@@ -171,23 +187,99 @@ public struct CPowerEmulator: BoardEmulator {
         guard screenOn else { return canvas.bitmap }
         let now = configuration.clock()
         for (number, window) in windows.enumerated() {
-            guard let text = texts[UInt8(number)] else { continue }
-            if text.effect == .flicker, let written = writtenAt[text.window], Int((now - written) / Self.flickerPhase) % 2 == 1 { continue }
-            let height = CPower.fontHeights[Int(text.fontSize)]
-            let colour = Color.rgb(text.colour)
-            let lines = page(of: text, in: window, fontHeight: height, now: now).map { [TextRun(text: $0, colour: colour, fontHeight: height)] }
-            let horizontal: TextBlock.Horizontal = switch text.horizontal {
+            guard let content = texts[UInt8(number)] else { continue }
+            if content.effect == .flicker, let written = writtenAt[content.window], Int((now - written) / Self.flickerPhase) % 2 == 1 { continue }
+            let lines = page(of: content, in: window, now: now)
+            let horizontal: TextBlock.Horizontal = switch content.horizontal {
             case .left: .left
             case .centre: .centre
             case .right: .right
             }
-            let vertical: TextBlock.Vertical = switch text.vertical {
+            let vertical: TextBlock.Vertical = switch content.vertical {
             case .top: .top
             case .centre: .centre
             case .bottom: .bottom
             }
+            let height = lines.joined().map(\.fontHeight).max() ?? CPower.fontHeights[0]
             TextBlock(lines: lines).draw(in: window, horizontal: horizontal, vertical: vertical, lineSpacing: 0, defaultHeight: height, painter: painter, on: &canvas)
         }
         return canvas.bitmap
+    }
+}
+
+/// What a window was last sent: pure text (external call 12) or rich text (02).
+public enum CPowerWindowContent: Sendable, Equatable {
+    case pure(CPowerWindowText)
+    case rich(CPowerRichText)
+
+    public var window: UInt8 {
+        switch self {
+        case .pure(let text): text.window
+        case .rich(let text): text.window
+        }
+    }
+
+    /// The characters, lines broken at "\n".
+    public var text: String {
+        switch self {
+        case .pure(let text): text.text
+        case .rich(let text): text.text
+        }
+    }
+
+    public var effect: CPowerEffect {
+        switch self {
+        case .pure(let text): text.effect
+        case .rich(let text): text.effect
+        }
+    }
+
+    /// The colour of the text, or of its first character.
+    public var colour: RGB? {
+        switch self {
+        case .pure(let text): text.colour
+        case .rich(let text): text.runs.first?.colour.rgb
+        }
+    }
+
+    public var staySeconds: UInt16 {
+        switch self {
+        case .pure(let text): text.staySeconds
+        case .rich(let text): text.staySeconds
+        }
+    }
+
+    public var horizontal: CPowerWindowText.Horizontal {
+        switch self {
+        case .pure(let text): text.horizontal
+        case .rich(let text): text.horizontal
+        }
+    }
+
+    /// Rich text has no vertical alignment; drawn from the top, as pure text's code 0.
+    var vertical: CPowerWindowText.Vertical {
+        switch self {
+        case .pure(let text): text.vertical
+        case .rich: .top
+        }
+    }
+
+    /// The lines to draw, each a run per colour and size.
+    var lines: [[TextRun]] {
+        switch self {
+        case .pure(let text):
+            let height = CPower.fontHeights[Int(text.fontSize)]
+            return text.text.split(separator: "\n", omittingEmptySubsequences: false).map { [TextRun(text: String($0), colour: .rgb(text.colour), fontHeight: height)] }
+        case .rich(let text):
+            var lines: [[TextRun]] = [[]]
+            for run in text.runs {
+                let height = CPower.fontHeights[Int(run.fontSize)]
+                for (number, piece) in run.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    if number > 0 { lines.append([]) }
+                    if !piece.isEmpty { lines[lines.count - 1].append(TextRun(text: String(piece), colour: .rgb(run.colour.rgb), fontHeight: height)) }
+                }
+            }
+            return lines
+        }
     }
 }

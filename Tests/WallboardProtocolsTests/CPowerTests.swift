@@ -13,6 +13,45 @@ import WallboardRender
         #expect(hexString(wire) == "A5 68 32 01 7B 01 13 00 00 00 12 00 00 01 00 00 03 02 FF 00 00 61 62 63 0D 63 62 61 00 9A 04 AE")
     }
 
+    /// Sub-command 02 as the external-calls document lays it out (window, effect, alignment,
+    /// speed, stay high byte first, then three bytes a character: colour in the high nibble, font
+    /// size code in the low one, then the code, 00 before a single-byte one, the line break the
+    /// character 0D), no terminator. No source prints a whole 02 packet; this one is built from
+    /// the document's layout, checksum and all: "A" red, "b" yellow, a line break, "C" green,
+    /// 16-dot font, stay 5 s.
+    @Test func richTextIsLaidOutAsDocumented() throws {
+        let text = CPowerRichText(window: 0, speed: 1, staySeconds: 5, runs: [
+            .init(colour: .red, text: "A"), .init(colour: .yellow, text: "b"), .init(colour: .red, text: "\n"), .init(colour: .green, text: "C"),
+        ])
+        let wire = try CPower.encode(.richText(text), framing: .network(idCode: CPower.defaultIDCode))
+        #expect(hexString(wire) == "FF FF FF FF 1E 00 00 00 68 32 01 7B 01 13 00 00 00 02 00 00 00 01 00 05 12 00 41 32 00 62 12 00 0D 22 00 43 9D 02")
+        var scanner = CPowerFrameScanner()
+        let frames = scanner.feed(wire)
+        guard frames.count == 1, case .packet(let packet, _) = frames[0] else {
+            Issue.record("\(frames)")
+            return
+        }
+        #expect(try CPower.decodeRequest(packet).command == .richText(text))
+        // GBK characters take both code bytes; the stay's high byte goes first.
+        let chinese = CPowerRichText(window: 3, horizontal: .centre, staySeconds: 0x0102, runs: [.init(colour: .green, fontSize: 3, text: "待命a")])
+        #expect(hexString(try CPower.packet(.richText(chinese)).data.dropFirst(5)) == "03 00 01 01 01 02 23 B4 FD 23 C3 FC 23 00 61")
+    }
+
+    /// What a decoder takes besides: the three 00 a C++ client ends its text with; and what it
+    /// refuses without an answer: a colour of 0 or over 7, and text that is not whole characters.
+    @Test func richTextsEndAndItsRefusals() throws {
+        func packet(_ characters: [UInt8]) -> CPowerPacket {
+            CPower.externalCall(CPower.richTextCode, [0, 0, 0, 1, 0, 5] + characters, cardID: 1, confirm: 1)
+        }
+        let ended = try CPower.decodeRequest(packet([0x12, 0x00, 0x41, 0x00, 0x00, 0x00])).command
+        #expect(ended == .richText(CPowerRichText(window: 0, speed: 1, staySeconds: 5, runs: [.init(colour: .red, text: "A")])))
+        for characters: [UInt8] in [[0x02, 0x00, 0x41], [0x82, 0x00, 0x41], [0x12, 0x00, 0x41, 0x12]] {
+            #expect(throws: CPowerDecodeError.self, "\(hexString(characters))") { try CPower.decodeRequest(packet(characters)) }
+        }
+        #expect(CPowerColour(exactly: RGB(255, 255, 0)) == .yellow && CPowerColour(exactly: RGB(255, 191, 0)) == nil && CPowerColour(exactly: RGB(0, 0, 0)) == nil)
+        #expect(CPowerColour.white.rgb == RGB(255, 255, 255))
+    }
+
     /// BasicProtocol 1.2.9.2: "Immediately turn off / open the screen" (seven fill bytes, as both
     /// examples carry).
     @Test func screenPowerMatchesTheDocumentsExamples() throws {
@@ -66,6 +105,9 @@ import WallboardRender
         let commands: [CPowerCommand] = [
             .splitWindows([Rect(x: 0, y: 0, width: 150, height: 16), Rect(x: 150, y: 0, width: 42, height: 16), Rect(x: 0, y: 16, width: 192, height: 16)]),
             .windowText(CPowerWindowText(window: 2, effect: .flicker, horizontal: .right, vertical: .bottom, speed: 5, staySeconds: 0x0102, fontSize: 3, fontStyle: 1, colour: RGB(0xAA, 0xA5, 0xAE), text: "急救3号 粤A·12345\n爱蔼")),
+            .richText(CPowerRichText(window: 7, effect: .flicker, horizontal: .centre, speed: 3, staySeconds: 0x0AA5, runs: [
+                .init(colour: .yellow, fontSize: 1, text: "东风路12号\n"), .init(colour: .white, fontSize: 4, text: "[急] 摔伤"),
+            ])),
             .resumePrograms,
             .brightness((0..<24).map { UInt8($0) }),
             .setTime(CPowerTime(year: 2026, month: 2, day: 28, hour: 23, minute: 59, second: 58, weekday: 0)),

@@ -162,21 +162,25 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
         #expect(refused > 0 && refused < Self.iterations)
     }
 
-    /// C-Power's pure-text packet in both framings: a serial frame holds one A5 and one AE, at
-    /// its ends; the string's 00 terminator is its only 00 after the colour; whatever the text,
-    /// one packet arrives and decodes to one window text with the text as the card may show it.
-    @Test(arguments: [CPowerFraming.serial, .network(idCode: CPower.defaultIDCode)])
-    func cPowerTextNeverBreaksThePacket(framing: CPowerFraming) throws {
-        var generator = SeededGenerator(seed: framing == .serial ? 0xC0_0001 : 0xC0_0002)
+    /// C-Power's pure-text and rich-text packets in both framings: a serial frame holds one A5
+    /// and one AE, at its ends; pure text's 00 terminator is its only 00 after the colour, and
+    /// every character of rich text is three bytes led by its colour; whatever the text, one
+    /// packet arrives and decodes to one window text with the text as the card may show it.
+    @Test(arguments: [CPowerFraming.serial, .network(idCode: CPower.defaultIDCode)], [false, true])
+    func cPowerTextNeverBreaksThePacket(framing: CPowerFraming, rich: Bool) throws {
+        var generator = SeededGenerator(seed: (framing == .serial ? 0xC0_0001 : 0xC0_0002) + (rich ? 0x10 : 0))
         var scanner = CPowerFrameScanner()
         var refused = 0
         let iterations = 20_000
         for index in 0..<iterations {
             let (text, pieces) = randomText(&generator)
-            let window = CPowerWindowText(window: UInt8(index % 8), colour: RGB(255, 0, 0), text: text)
+            let window = UInt8(index % 8)
+            let command: CPowerCommand = rich
+                ? .richText(CPowerRichText(window: window, runs: [.init(colour: .green, text: text)]))
+                : .windowText(CPowerWindowText(window: window, colour: RGB(255, 0, 0), text: text))
             let wire: [UInt8]
             do {
-                wire = try CPower.encode(.windowText(window), framing: framing)
+                wire = try CPower.encode(command, framing: framing)
             } catch {
                 refused += 1
                 if pieces.allSatisfy(\.gbk) {
@@ -204,17 +208,31 @@ private func onbonFramingIsIntact(_ wire: [UInt8]) -> Bool {
             } else {
                 frames = scanner.feed(wire)
             }
-            guard frames.count == 1, case .packet(let packet, _) = frames[0], case .windowText(let decoded) = try CPower.decodeRequest(packet).command else {
+            guard frames.count == 1, case .packet(let packet, _) = frames[0] else {
                 Issue.record("case \(index): packet for \(text.debugDescription) did not decode: \(frames)")
                 return
             }
-            let terminator = packet.data.count - 1
-            guard packet.data[15...].firstIndex(of: 0) == terminator else {
-                Issue.record("case \(index): a 00 inside the text of \(text.debugDescription)")
+            let decoded: (window: UInt8, text: String)
+            switch try CPower.decodeRequest(packet).command {
+            case .windowText(let pure) where !rich:
+                guard packet.data[15...].firstIndex(of: 0) == packet.data.count - 1 else {
+                    Issue.record("case \(index): a 00 inside the text of \(text.debugDescription)")
+                    return
+                }
+                decoded = (pure.window, pure.text)
+            case .richText(let richText) where rich:
+                let characters = packet.data[11...]
+                guard characters.count % 3 == 0, stride(from: characters.startIndex, to: characters.endIndex, by: 3).allSatisfy({ characters[$0] == 0x22 }) else {
+                    Issue.record("case \(index): a character of \(text.debugDescription) is not three bytes led by its colour")
+                    return
+                }
+                decoded = (richText.window, richText.text)
+            case let other:
+                Issue.record("case \(index): \(text.debugDescription) came back as \(other)")
                 return
             }
             let shown = ControllerCharset.gbk.canonical(String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 == "\n" || $0.properties.generalCategory != .control })))
-            guard decoded.text == shown, decoded.window == window.window else {
+            guard decoded.text == shown, decoded.window == window else {
                 Issue.record("case \(index): \(text.debugDescription) came back as \(decoded.text.debugDescription)")
                 return
             }

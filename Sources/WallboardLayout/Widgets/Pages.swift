@@ -131,14 +131,14 @@ struct Pages: DrawnWidget {
         }
     }
 
-    /// Every page's text area at `now`, where each page is one still line at the same place
-    /// (the door board's address and complaint): a controller that turns pages can then be sent
-    /// them all at once. Nil where a page has more or fewer areas, or one that moves, blinks,
-    /// counts or turns by itself. Pages that do not move were made once; the others are drawn
-    /// through an empty clip.
+    /// Every page's text area at `now`, where each page is one area at the same place, still or
+    /// moving only to be read (the door board's address and complaint, its date and standby
+    /// list): a controller that turns pages can then be sent them all at once. Nil where a page
+    /// has more or fewer areas, or one that scrolls as a ticker, blinks, counts or turns by
+    /// itself. Pages that do not move were made once; the others are drawn through an empty clip.
     private func turning(showing area: TextArea, at shown: Int, moment now: Date, on canvas: inout Canvas) -> TextArea.Turning? {
         func turns(_ page: TextArea) -> Bool {
-            page.motion == .still && !page.blinks && page.timeline == nil && page.rect == area.rect
+            page.motion != .scrollLeft && !page.blinks && page.timeline == nil && page.rect == area.rect
         }
         guard pages.count > 1, turns(area) else { return nil }
         var areas: [TextArea] = []

@@ -71,11 +71,7 @@ extension CPower {
             }
             return .splitWindows(windows)
         case pureTextCode:
-            let window = try reader.u8("window")
-            let effect = CPowerEffect(rawValue: try reader.u8("effect"))
-            let alignment = try reader.u8("alignment")
-            let speed = try reader.u8("speed")
-            let stay = try reader.u16BigEndian("stay time")
+            let (window, effect, alignment, speed, stay) = try textSettings(&reader)
             let font = try reader.u8("font")
             let colour = RGB(try reader.u8("red"), try reader.u8("green"), try reader.u8("blue"))
             var bytes: [UInt8] = []
@@ -91,11 +87,38 @@ extension CPower {
                 vertical: CPowerWindowText.Vertical(rawValue: alignment >> 2 & 0x03) ?? .top,
                 speed: speed, staySeconds: stay, fontSize: min(font & 0x0F, UInt8(fontHeights.count - 1)), fontStyle: font >> 4 & 0x07,
                 colour: colour, text: text))
+        case richTextCode:
+            let (window, effect, alignment, speed, stay) = try textSettings(&reader)
+            guard reader.remaining % 3 == 0 else {
+                throw CPowerDecodeError(returnCode: nil, message: "rich text of \(reader.remaining) bytes is not three bytes a character")
+            }
+            var runs: [CPowerRichText.Run] = []
+            while reader.remaining > 0 {
+                let head = try reader.u8("character colour and size"), high = try reader.u8("character"), low = try reader.u8("character")
+                if head == 0, high == 0, low == 0 { break }
+                guard let colour = CPowerColour(rawValue: head >> 4), Int(head & 0x0F) < fontHeights.count else {
+                    throw CPowerDecodeError(returnCode: nil, message: "rich text character \(hexString([head, high, low])): colour 1 to 7 and size 0 to 7 are allowed")
+                }
+                let character = high == 0 && low == 0x0D ? "\n" : ControllerTextCodec.decode(high == 0 ? [low] : [high, low], charset: .gbk)
+                if let last = runs.last, last.colour == colour, last.fontSize == head & 0x0F {
+                    runs[runs.count - 1].text += character
+                } else {
+                    runs.append(CPowerRichText.Run(colour: colour, fontSize: head & 0x0F, text: character))
+                }
+            }
+            return .richText(CPowerRichText(
+                window: window, effect: effect, horizontal: CPowerWindowText.Horizontal(rawValue: alignment & 0x03) ?? .left, speed: speed,
+                staySeconds: stay, runs: runs))
         case resumeProgramsCode:
             return .resumePrograms
         default:
             throw CPowerDecodeError(returnCode: nil, message: "external call \(hexString([code])) is not one this emulator handles")
         }
+    }
+
+    /// What pure and rich text both begin with: window, effect, alignment, speed, stay time.
+    private static func textSettings(_ reader: inout ByteReader) throws(ByteReader.Truncated) -> (UInt8, CPowerEffect, UInt8, UInt8, UInt16) {
+        (try reader.u8("window"), CPowerEffect(rawValue: try reader.u8("effect")), try reader.u8("alignment"), try reader.u8("speed"), try reader.u16BigEndian("stay time"))
     }
 
     /// The return codes the documents name for external calls (00 success, 01 checksum error,

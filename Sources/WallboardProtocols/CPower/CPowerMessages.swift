@@ -6,6 +6,8 @@ public enum CPowerCommand: Sendable, Equatable {
     case splitWindows([Rect])
     /// External call 12: pure text in one window.
     case windowText(CPowerWindowText)
+    /// External call 02: text in one window with a colour and size for each character.
+    case richText(CPowerRichText)
     /// External call 06: leave the windows and play the programs stored on the card.
     case resumePrograms
     /// Command 46 (set): brightness 0…31 for each hour 0…23 (over 31: the light sensor decides).
@@ -49,6 +51,82 @@ public struct CPowerWindowText: Sendable, Equatable {
         self.fontStyle = fontStyle
         self.colour = colour
         self.text = text
+    }
+}
+
+/// Sub-command 02's settings and text: each character goes as three bytes, its colour and font
+/// size code, then its code (GBK; a single-byte character after a 00). The external-calls
+/// document, the vendor's PHP SDK and a C++ client agree on this layout and on stay high byte
+/// first; alignment is horizontal only (the document gives no vertical part for 02), and no
+/// terminator follows the text (the document and the PHP SDK; the C++ client sends three 00,
+/// which the decoder takes as the end).
+public struct CPowerRichText: Sendable, Equatable {
+    /// Characters of one colour and size; "\n" breaks the line (sent as the character 0D).
+    public struct Run: Sendable, Equatable {
+        public var colour: CPowerColour
+        /// 0…7, see `CPower.fontHeights`.
+        public var fontSize: UInt8
+        public var text: String
+
+        public init(colour: CPowerColour, fontSize: UInt8 = 2, text: String) {
+            self.colour = colour
+            self.fontSize = fontSize
+            self.text = text
+        }
+    }
+
+    public var window: UInt8
+    public var effect: CPowerEffect
+    public var horizontal: CPowerWindowText.Horizontal
+    /// 1…100, smaller is faster.
+    public var speed: UInt8
+    public var staySeconds: UInt16
+    public var runs: [Run]
+
+    public init(
+        window: UInt8, effect: CPowerEffect = .draw, horizontal: CPowerWindowText.Horizontal = .left, speed: UInt8 = 1, staySeconds: UInt16 = 0,
+        runs: [Run]
+    ) {
+        self.window = window
+        self.effect = effect
+        self.horizontal = horizontal
+        self.speed = speed
+        self.staySeconds = staySeconds
+        self.runs = runs
+    }
+
+    public var text: String { runs.map(\.text).joined() }
+}
+
+/// A rich-text character's colour, 1…7: bit 0 red, bit 1 green, bit 2 blue (the external-calls
+/// document's text colour code; the PHP SDK's colour table agrees). A red and green panel shows
+/// yellow (3) as its amber.
+public struct CPowerColour: RawRepresentable, Sendable, Hashable {
+    public let rawValue: UInt8
+
+    public init?(rawValue: UInt8) {
+        guard (1...7).contains(rawValue) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(bits: UInt8) { rawValue = bits }
+
+    public static let red = CPowerColour(bits: 1)
+    public static let green = CPowerColour(bits: 2)
+    public static let yellow = CPowerColour(bits: 3)
+    public static let blue = CPowerColour(bits: 4)
+    public static let white = CPowerColour(bits: 7)
+
+    /// The colour whose channels are each fully lit or dark as `rgb`'s; nil for any other
+    /// colour (and for black), which rich text cannot show.
+    public init?(exactly rgb: RGB) {
+        let channels = [rgb.r, rgb.g, rgb.b]
+        guard channels.allSatisfy({ $0 == 0 || $0 == 255 }) else { return nil }
+        self.init(rawValue: channels.enumerated().reduce(UInt8(0)) { $0 | ($1.element == 255 ? 1 << UInt8($1.offset) : 0) })
+    }
+
+    public var rgb: RGB {
+        RGB(rawValue & 1 != 0 ? 255 : 0, rawValue & 2 != 0 ? 255 : 0, rawValue & 4 != 0 ? 255 : 0)
     }
 }
 
@@ -101,6 +179,7 @@ extension CPower {
     static let splitWindowsCode: UInt8 = 0x01
     static let resumeProgramsCode: UInt8 = 0x06
     static let pureTextCode: UInt8 = 0x12
+    static let richTextCode: UInt8 = 0x02
     static let brightnessCommand: UInt8 = 0x46
     static let timeCommand: UInt8 = 0x47
     static let screenPowerCommand: UInt8 = 0x76
@@ -125,6 +204,8 @@ extension CPower {
             return externalCall(splitWindowsCode, writer.bytes, cardID: cardID, confirm: confirm)
         case .windowText(let text):
             return externalCall(pureTextCode, try windowTextArguments(text), cardID: cardID, confirm: confirm)
+        case .richText(let text):
+            return externalCall(richTextCode, try richTextArguments(text), cardID: cardID, confirm: confirm)
         case .resumePrograms:
             return externalCall(resumeProgramsCode, [], cardID: cardID, confirm: confirm)
         case .brightness(let levels):
@@ -177,6 +258,38 @@ extension CPower {
         writer.append([text.colour.r, text.colour.g, text.colour.b])
         writer.append(bytes)
         writer.u8(0x00)
+        return writer.bytes
+    }
+
+    static func richTextArguments(_ text: CPowerRichText) throws(CPowerError) -> [UInt8] {
+        guard Int(text.window) < maximumWindows else { throw CPowerError("window \(text.window); windows are 0 to \(maximumWindows - 1)") }
+        var characters: [UInt8] = []
+        for run in text.runs {
+            guard Int(run.fontSize) < fontHeights.count else { throw CPowerError("font size code \(run.fontSize); it is 0 to 7") }
+            let head = run.colour.rawValue << 4 | run.fontSize
+            let bytes = try textBytes(run.text, context: "window \(text.window)")
+            var index = 0
+            while index < bytes.count {
+                // A GBK lead byte (81…FE) starts a two-byte character; anything else is one byte.
+                if (0x81...0xFE).contains(bytes[index]), index + 1 < bytes.count {
+                    characters += [head, bytes[index], bytes[index + 1]]
+                    index += 2
+                } else {
+                    characters += [head, 0x00, bytes[index]]
+                    index += 1
+                }
+            }
+        }
+        guard characters.count <= maximumWindowTextBytes else {
+            throw CPowerError("window \(text.window): \(characters.count) bytes of rich text; a window's text packet carries at most \(maximumWindowTextBytes)")
+        }
+        var writer = ByteWriter(capacity: characters.count + 6)
+        writer.u8(text.window)
+        writer.u8(text.effect.rawValue)
+        writer.u8(text.horizontal.rawValue)
+        writer.u8(text.speed)
+        writer.u16BigEndian(text.staySeconds)
+        writer.append(characters)
         return writer.bytes
     }
 
