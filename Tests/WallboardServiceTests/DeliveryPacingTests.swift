@@ -171,6 +171,21 @@ import WallboardTestKit
         }
     }
 
+    /// A standby list too long for its line scrolls on the drawn board, so the idle board draws
+    /// every second in the half minute before the minute turns; the minute is still drawn ahead
+    /// (it was drawn at the turn, by every such board at once, before any board was sent it).
+    @Test func theMinuteIsDrawnAheadWhileTheStandbyListScrolls() async throws {
+        let board = try await IdleDoorBoard { RecordingSink(clock: $0) }
+        try await board.database.setCallSign(of: board.station.vehicle, to: "急救一二三四五六七八九十号")
+        try await withRunningBoards(board.service) {
+            let (turn, text) = try await board.drawnAhead()
+            let sent: (texts: [String], at: Date) = try await eventually("\(text) is sent", within: .seconds(3)) {
+                board.sink.frames.first { frame in frame.texts.contains(text) }
+            }
+            #expect(sent.at >= turn && sent.at.timeIntervalSince(turn) < 0.25, "\(text) sent \(sent.at.timeIntervalSince(turn)) s after the minute turned")
+        }
+    }
+
     /// An alerting board's turnout timer changes every second, and its next second is drawn
     /// ahead too, whatever the board's lead (0.3–0.7 s): here a board whose lead is over half a
     /// second, which drew each second at the tick (in a thousand boards' burst at the minute)

@@ -179,8 +179,10 @@ final class BoardRuntime: Service, Sendable {
             }
             // A change known ahead (a clock's turn) is drawn a little before it and sent on time,
             // rather than drawn by every board at once as it comes; also a timer's next second,
-            // when waking `drawAhead` before it still leaves a tenth of a second from now.
-            let drawsAhead = sink != nil && (changes.map { $0 > shows } ?? false) && next.timeIntervalSince(wallClock()) > drawAhead + 0.1
+            // and the next tick of text that moves on the drawn board (a long standby list: the
+            // minute turns while it scrolls), when waking `drawAhead` before it still leaves a
+            // tenth of a second from now. Stale, the board draws at the tick, looking for the data.
+            let drawsAhead = sink != nil && changes != nil && staleSince == nil && next.timeIntervalSince(wallClock()) > drawAhead + 0.1
             let wake = drawsAhead ? next.addingTimeInterval(-drawAhead) : next
             asleep = (wake, now, message, drawsAhead ? next : nil)
             // Asleep until then, or until the bell rings for new data, a message or an override.
