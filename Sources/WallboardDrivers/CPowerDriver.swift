@@ -94,7 +94,8 @@ struct CPowerDriver: BoardDriver {
     /// frames; or from the next page, as close before a turn (the loop ahead of it). Nil (sent as
     /// pure text, its page only) off a turn, where the frame does not show the wall clock's page
     /// (a simulated day), where the pages differ in font or alignment, a colour is not one rich
-    /// text has (`richColour`), the stay is not whole seconds or shorter than `shortestStay`, or
+    /// text has (`richColour`), the stay is not whole seconds or, for pages of several screens,
+    /// shorter than text paged to be read rests (`TextArea.Motion.readingHold`), or
     /// the loop does not fit a packet. No document says that a card pages a window's lines by the
     /// stay time and loops them (the emulator assumes it); that needs a card.
     func turningText(_ area: TextArea, window: UInt8, at now: Date) -> (text: CPowerRichText, loop: [[TextArea.Run]])? {
@@ -121,7 +122,7 @@ struct CPowerDriver: BoardDriver {
         }
         let slots = screens.map(\.count).max() ?? 1
         let stay = turning.seconds / Double(slots)
-        guard stay == stay.rounded(), slots == 1 || stay >= Self.shortestStay else { return nil }
+        guard stay == stay.rounded(), slots == 1 || stay >= TextArea.Motion.readingHold else { return nil }
         var runs: [CPowerRichText.Run] = []
         for page in screens {
             for slot in 0..<slots {
@@ -139,10 +140,6 @@ struct CPowerDriver: BoardDriver {
         guard (try? encode(.richText(text))) != nil else { return nil }
         return (text, loop)
     }
-
-    /// The least time a screen of a page that takes several is shown in a loop: the hold of text
-    /// that is paged to be read.
-    static let shortestStay = 2.0
 
     /// The rich-text colour the panel shows as the layout's: on a single-colour panel red (any
     /// colour lights it), on a red and green panel its red, green or amber (yellow); on a
